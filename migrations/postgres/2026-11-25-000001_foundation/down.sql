@@ -1,0 +1,16 @@
+DROP TRIGGER audit_events_no_change ON audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE audit_events;
+DROP SEQUENCE ticket_number_seq;
+DROP TABLE ticket_search;
+DROP TABLE idempotency_keys;
+DROP TABLE attachments;
+DROP TABLE comments;
+DROP TABLE ticket_watchers;
+DROP TABLE tickets;
+DROP TABLE categories;
+DROP TABLE queues;
+DROP TABLE app_secrets;
+DROP TABLE login_attempts;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,15 @@
+DROP TRIGGER audit_events_no_delete;
+DROP TRIGGER audit_events_no_update;
+DROP TABLE audit_events;
+DROP TABLE ticket_search;
+DROP TABLE idempotency_keys;
+DROP TABLE attachments;
+DROP TABLE comments;
+DROP TABLE ticket_watchers;
+DROP TABLE tickets;
+DROP TABLE categories;
+DROP TABLE queues;
+DROP TABLE app_secrets;
+DROP TABLE login_attempts;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,173 @@
+// The tables both backends share, in types both backends understand.
+// Backend-specific parts (SQLite FTS5 / PostgreSQL tsvector search, the ticket
+// number sequence) are reached through raw SQL in the repositories.
+// Kept in step with migrations/sqlite and migrations/postgres; a test checks
+// that every table here exists after migrating each backend.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        is_active -> Bool,
+        organization -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        digest -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Text,
+        email -> Text,
+        client_ip -> Text,
+        succeeded -> Bool,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    queues (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        number -> BigInt,
+        ticket_type -> Text,
+        subject -> Text,
+        description -> Text,
+        requester_id -> Text,
+        queue_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        impact -> Text,
+        urgency -> Text,
+        priority -> Text,
+        priority_overridden -> Bool,
+        status -> Text,
+        hold_reason -> Nullable<Text>,
+        is_open -> Bool,
+        channel -> Text,
+        created_by_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_watchers (ticket_id, user_id) {
+        ticket_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        ticket_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        is_public -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        ticket_id -> Text,
+        comment_id -> Nullable<Text>,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        ticket_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        changes -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(comments -> tickets (ticket_id));
+diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(attachments -> tickets (ticket_id));
+diesel::joinable!(ticket_watchers -> tickets (ticket_id));
+diesel::joinable!(ticket_watchers -> users (user_id));
+diesel::joinable!(tickets -> queues (queue_id));
+diesel::joinable!(tickets -> categories (category_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    login_attempts,
+    app_secrets,
+    queues,
+    categories,
+    tickets,
+    ticket_watchers,
+    comments,
+    attachments,
+    idempotency_keys,
+    audit_events,
+);

@@ -1,0 +1,82 @@
+//! The append-only history of every change to every record. Services write
+//! an event in the same transaction as the change it describes; the tables
+//! refuse UPDATE and DELETE (triggers in both backends' migrations).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::db::DbConn;
+use crate::db::schema::audit_events;
+use crate::ids;
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    /// JSON: for field changes `{"field": {"from": .., "to": ..}}`, otherwise
+    /// whatever describes the action.
+    pub changes: String,
+    pub occurred_at: NaiveDateTime,
+}
+
+/// What a service records.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub actor_id: Option<&'a str>,
+    pub action: &'a str,
+    pub changes: Value,
+    pub at: NaiveDateTime,
+}
+
+/// Appends one event.
+pub fn record(conn: &mut DbConn, entry: Entry<'_>) -> QueryResult<()> {
+    record_many(conn, std::slice::from_ref(&entry))
+}
+
+/// Appends several events in one statement.
+pub fn record_many(conn: &mut DbConn, entries: &[Entry<'_>]) -> QueryResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<AuditEvent> = entries
+        .iter()
+        .map(|e| AuditEvent {
+            id: ids::new_id(),
+            entity_type: e.entity_type.to_owned(),
+            entity_id: e.entity_id.to_owned(),
+            actor_id: e.actor_id.map(str::to_owned),
+            action: e.action.to_owned(),
+            changes: e.changes.to_string(),
+            occurred_at: e.at,
+        })
+        .collect();
+    crate::insert_all!(conn, audit_events::table, &rows)?;
+    Ok(())
+}
+
+/// The history of one record, oldest first.
+pub fn history(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_id: &str,
+) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::entity_type.eq(entity_type))
+        .filter(audit_events::entity_id.eq(entity_id))
+        .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
+        .select(AuditEvent::as_select())
+        .load(conn)
+}
+
+/// `{"from": old, "to": new}` for one changed field.
+pub fn change(from: impl Into<Value>, to: impl Into<Value>) -> Value {
+    serde_json::json!({ "from": from.into(), "to": to.into() })
+}

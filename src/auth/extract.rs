@@ -1,0 +1,49 @@
+//! The API caller, from `Authorization: Bearer <token>`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+
+use super::model::User;
+use super::service;
+use crate::error::{AppError, blocking};
+use crate::state::AppState;
+
+/// The authenticated caller of an API endpoint.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub User);
+
+impl FromRequest for ApiUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<ApiUser, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let bearer = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(|t| t.trim().to_owned());
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("app state missing")))?;
+            let Some(token) = bearer else {
+                return Err(AppError::Unauthenticated(
+                    "send an API token as `Authorization: Bearer <token>`".into(),
+                ));
+            };
+            let db = state.db.clone();
+            match blocking(move || service::authenticate_token(&db, &token)).await? {
+                Some(user) => Ok(ApiUser(user)),
+                None => Err(AppError::Unauthenticated(
+                    "the API token is unknown or revoked".into(),
+                )),
+            }
+        })
+    }
+}

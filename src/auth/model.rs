@@ -1,0 +1,58 @@
+//! Rows of the people and access tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::domain::Role;
+use crate::db::schema::{api_tokens, login_attempts, users};
+
+/// A person: staff member, requester, or a contact created by mail.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub is_active: bool,
+    pub organization: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub is_active: bool,
+    pub organization: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An API token: only the SHA-256 digest of the secret is stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: String,
+    pub user_id: String,
+    pub digest: String,
+    pub label: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = login_attempts)]
+pub struct NewLoginAttempt<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub client_ip: &'a str,
+    pub succeeded: bool,
+    pub attempted_at: NaiveDateTime,
+}

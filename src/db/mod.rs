@@ -1,0 +1,298 @@
+//! One connection type over SQLite and PostgreSQL, chosen by the URL scheme.
+//!
+//! Reads use a pool. Writes go through [`Db::write`], which opens the
+//! transaction: on SQLite every write of the process runs on one dedicated
+//! connection (a pool of one) inside `BEGIN IMMEDIATE`, because SQLite has a
+//! single writer and its busy handler collapses under contention; on
+//! PostgreSQL writes share the pool. Read connections on SQLite are
+//! `query_only`, so a write that bypasses [`Db::write`] fails loudly in tests.
+
+pub mod migrations;
+pub mod schema;
+pub mod text_enum;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::config::{DatabaseSettings, redact_url};
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// diesel's backend type for [`DbConn`] (dispatches to the real one).
+pub type DbBackend = <DbConn as Connection>::Backend;
+
+/// Inserts many rows in one statement. diesel's multi-backend cannot build
+/// a multi-row INSERT for SQLite, so this dispatches to the real connection.
+#[macro_export]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
+/// The database products itdesk runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a URL's scheme; anything else is refused.
+    pub fn from_url(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("sqlite://") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    /// The name `/healthz` reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+impl DbConn {
+    /// Which backend this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Sqlite(_) => Backend::Sqlite,
+            DbConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Failures to reach or prepare the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("cannot create the SQLite folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+}
+
+type Pool = r2d2::Pool<ConnManager>;
+/// A pooled connection.
+pub type PooledConn = r2d2::PooledConnection<ConnManager>;
+
+/// Opens connections for the pools, by scheme, with per-connection set-up.
+#[derive(Debug, Clone)]
+pub struct ConnManager {
+    backend: Backend,
+    /// For SQLite: the file path; for PostgreSQL: the whole URL.
+    target: String,
+    busy_timeout_ms: u64,
+    read_only: bool,
+}
+
+impl ConnManager {
+    fn new(settings: &DatabaseSettings, read_only: bool) -> Result<ConnManager, DbError> {
+        let backend = Backend::from_url(&settings.url)?;
+        let target = match backend {
+            Backend::Sqlite => settings.url["sqlite://".len()..].to_owned(),
+            Backend::Postgres => settings.url.clone(),
+        };
+        Ok(ConnManager {
+            backend,
+            target,
+            busy_timeout_ms: settings.busy_timeout_ms,
+            read_only,
+        })
+    }
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)
+                    .map_err(|e| DbError::Connect(format!("{}: {e}", self.target)))?;
+                let mut pragmas = format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
+                    self.busy_timeout_ms
+                );
+                if self.read_only {
+                    pragmas.push_str(" PRAGMA query_only = ON;");
+                }
+                conn.batch_execute(&pragmas)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            Backend::Postgres => PgConnection::establish(&self.target)
+                .map(DbConn::Postgres)
+                .map_err(|e| DbError::Connect(e.to_string())),
+        }
+    }
+}
+
+impl ManageConnection for ConnManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        ConnManager::connect(self).map_err(|e| match e {
+            DbError::Query(q) => r2d2::Error::QueryError(q),
+            other => r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                other.to_string(),
+            )),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+/// The database handle the whole application shares (cheap to clone).
+#[derive(Clone)]
+pub struct Db {
+    backend: Backend,
+    readers: Pool,
+    writer: Pool,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// Errors of [`Db::read`] and [`Db::write`] convert from these two.
+pub trait DbFailure: From<diesel::result::Error> + From<r2d2::PoolError> {}
+impl<E: From<diesel::result::Error> + From<r2d2::PoolError>> DbFailure for E {}
+
+impl Db {
+    /// Connects (creating the SQLite folder if needed) and checks that the
+    /// database answers. Does not migrate: see [`migrations::run`].
+    pub fn connect(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        let backend = Backend::from_url(&settings.url)?;
+        if backend == Backend::Sqlite {
+            let path = &settings.url["sqlite://".len()..];
+            if let Some(parent) = Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|source| DbError::CreateDir {
+                    path: parent.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let timeout = Duration::from_millis(settings.connection_timeout_ms);
+        let build = |manager: ConnManager, size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(timeout)
+                .build(manager)
+                .map_err(|e| DbError::Connect(e.to_string()))
+        };
+        let (readers, writer) = match backend {
+            Backend::Sqlite => {
+                // The writer first: it is the connection that turns WAL on.
+                let writer = build(ConnManager::new(settings, false)?, 1)?;
+                let readers = build(ConnManager::new(settings, true)?, settings.pool_size)?;
+                (readers, writer)
+            }
+            Backend::Postgres => {
+                let pool = build(ConnManager::new(settings, false)?, settings.pool_size)?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Db {
+            backend,
+            readers,
+            writer,
+        })
+    }
+
+    /// The backend behind this handle.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for reading.
+    pub fn reader(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.readers.get()
+    }
+
+    /// Runs `f` on a read connection.
+    pub fn read<T, E: DbFailure>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.readers.get()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in a write transaction: committed when it returns `Ok`,
+    /// rolled back (leaving the database as it was) when it returns `Err`.
+    pub fn write<T, E: DbFailure>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.writer.get()?;
+        write_transaction(&mut conn, f)
+    }
+
+    /// A connection outside any transaction, for migrations and bulk loads.
+    pub fn writer_connection(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.writer.get()
+    }
+}
+
+/// Begins `BEGIN IMMEDIATE` on SQLite (take the write lock now, wait on
+/// `busy_timeout` for other processes) or a plain transaction on PostgreSQL.
+pub fn write_transaction<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => match <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(err),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}

@@ -1,0 +1,22 @@
+//! itdesk: an IT helpdesk and asset management service in one binary.
+//!
+//! The library builds the application (`startup`), and holds one module per
+//! bounded context; `main.rs` only parses the command line and calls in here.
+#![deny(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod ids;
+pub mod openapi;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tickets;
+pub mod web;

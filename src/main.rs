@@ -1,0 +1,179 @@
+//! The `itdesk` command line: parses arguments, loads the configuration and
+//! hands over to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use itdesk::auth::Role;
+use itdesk::config::{Settings, Sources};
+use itdesk::{commands, demo, telemetry};
+
+/// itdesk: IT helpdesk and asset management in one binary.
+///
+/// Every command reads the same configuration: the built-in defaults
+/// (config/default.toml), then --config FILE, then ITDESK__SECTION__KEY
+/// environment variables (e.g. ITDESK__SERVER__BIND=0.0.0.0:8080), then
+/// ITDESK_DATABASE_URL, then --database-url.
+#[derive(Debug, Parser)]
+#[command(name = "itdesk", version, about, long_about)]
+struct Cli {
+    /// A TOML file with settings that override the defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// sqlite://PATH or postgres://USER@HOST/DB (overrides ITDESK_DATABASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP API, the web UI and the background workers.
+    ///
+    /// Applies pending migrations first. With no flags: 127.0.0.1:8080 and
+    /// SQLite at ./data/itdesk.db (created on first start).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Load demo data first if the database has no tickets yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the embedded database migrations and exit.
+    Migrate,
+    /// Administration: users and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Load realistic demo data: people, queues, categories, months of tickets.
+    ///
+    /// Every demo account has the password "itdesk-demo". Refuses to run on a
+    /// database that already has tickets unless --append is given.
+    Demo {
+        /// How many tickets to generate.
+        #[arg(long, default_value_t = 400)]
+        tickets: usize,
+        /// Over how many months (ending now) they were filed.
+        #[arg(long, default_value_t = 6)]
+        months: u32,
+        /// How many requesters file them.
+        #[arg(long, default_value_t = 60)]
+        requesters: usize,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Add tickets even if the database already has some.
+        #[arg(long)]
+        append: bool,
+    },
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an API token; creates the user with ROLE if missing.
+    ///
+    /// The token is printed as the last line of standard output and shown
+    /// only once: itdesk stores just its SHA-256 digest.
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        /// requester, agent, coordinator, asset_manager, admin or viewer.
+        #[arg(long)]
+        role: Role,
+        /// A note saying what the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+    /// Create a user who logs in with a password read from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// requester, agent, coordinator, asset_manager, admin or viewer.
+        #[arg(long)]
+        role: Role,
+        /// Display name (default: from the email address).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        print!("{}", itdesk::openapi::document());
+        return ExitCode::SUCCESS;
+    }
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let sources = Sources {
+        file: cli.config.clone(),
+        database_url: cli.database_url.clone(),
+        bind,
+        overrides: Vec::new(),
+    };
+    let settings = match Settings::load(&sources) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    match run(cli.command, settings) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo, .. } => {
+            actix_web::rt::System::new().block_on(commands::serve(settings, demo))
+        }
+        Command::Migrate => {
+            let applied = commands::migrate(&settings)?;
+            if applied.is_empty() {
+                println!("database is up to date");
+            }
+            for name in applied {
+                println!("applied {name}");
+            }
+            Ok(())
+        }
+        Command::Admin(AdminCommand::CreateToken { email, role, label }) => {
+            commands::create_token(settings, &email, role, &label)
+        }
+        Command::Admin(AdminCommand::CreateUser { email, role, name }) => {
+            commands::create_user(settings, &email, role, name.as_deref(), std::io::stdin())
+        }
+        Command::Demo {
+            tickets,
+            months,
+            requesters,
+            seed,
+            append,
+        } => commands::load_demo(
+            settings,
+            &demo::Options {
+                tickets,
+                months,
+                requesters,
+                seed,
+                append,
+                progress: true,
+            },
+        ),
+        Command::Openapi => Ok(()),
+    }
+}

@@ -1,0 +1,73 @@
+//! The OpenAPI document, generated from the handlers' annotations. The
+//! checked-in copy at `schema/openapi.json` is compared with it by a test;
+//! regenerate it with `itdesk openapi > schema/openapi.json`.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "itdesk",
+        description = "IT helpdesk and asset management. Errors are RFC 7807 `application/problem+json` documents with a stable snake_case `code`.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    paths(
+        crate::health::healthz,
+        crate::tickets::handlers::create,
+        crate::tickets::handlers::list,
+        crate::tickets::handlers::get,
+        crate::tickets::handlers::update,
+        crate::tickets::handlers::add_comment,
+        crate::tickets::handlers::comments,
+        crate::tickets::handlers::history,
+        crate::tickets::handlers::upload,
+        crate::tickets::handlers::attachments,
+        crate::tickets::handlers::download,
+        crate::tickets::handlers::list_queues,
+        crate::tickets::handlers::create_queue,
+        crate::tickets::handlers::list_categories,
+        crate::tickets::handlers::create_category,
+    ),
+    modifiers(&BearerToken),
+    tags(
+        (name = "tickets", description = "The ticket queue"),
+        (name = "catalog", description = "Queues and categories"),
+        (name = "system", description = "Health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `itdesk admin create-token`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline (the checked-in form).
+pub fn document() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let mut text = doc.to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
+}

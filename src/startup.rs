@@ -1,0 +1,112 @@
+//! Building the running service: one function that `itdesk serve` and the
+//! integration tests share, so tests exercise exactly what ships.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::cookie::Key;
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::{Db, migrations};
+use crate::state::AppState;
+use crate::{auth, health, http, openapi, tickets};
+
+/// Connects to the database, applies pending migrations and loads the
+/// session key: everything a command needs before it can work.
+pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database)?;
+    let applied = migrations::run(&db)?;
+    for name in &applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let key_bytes = auth::service::session_key(&db, &settings.web.session_key)
+        .map_err(|e| anyhow::anyhow!("loading the session key: {e}"))?;
+    let session_key = Key::try_from(key_bytes.as_slice())
+        .map_err(|e| anyhow::anyhow!("the session key is unusable: {e}"))?;
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        session_key,
+    })
+}
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::serve))
+                .configure(tickets::handlers::configure)
+                .default_service(web::to(http::api_not_found)),
+        )
+        .configure(crate::web::configure);
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Prepares the state (on a blocking thread) and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let bind = settings.server.bind.clone();
+        let state = tokio::task::spawn_blocking(move || prepare(settings)).await??;
+        let listener = TcpListener::bind(&bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        Self::with_listener(state, listener)
+    }
+
+    /// Serves prepared state on a given listener.
+    pub fn with_listener(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let workers = match state.settings.server.workers {
+            0 => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            n => n,
+        };
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(http::query_config())
+                .app_data(http::path_config())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "same-origin")),
+                )
+                .wrap(TracingLogger::default())
+                .configure(routes)
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until the server is stopped (Ctrl-C or SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

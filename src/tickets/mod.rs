@@ -1,0 +1,15 @@
+//! The ticket queue: ITIL incidents and service requests with a sequential
+//! number, impact × urgency → priority (overridable, recorded as such), an
+//! enforced status lifecycle with hold reasons, watchers, public replies and
+//! internal notes, attachments, full-text search and an append-only history.
+//! Requesters see the tickets they filed or watch; staff see the queues.
+
+pub mod attachment_rules;
+pub mod domain;
+pub mod dto;
+pub mod handlers;
+pub mod listing;
+pub mod model;
+pub mod repo;
+pub mod search;
+pub mod service;

@@ -1,0 +1,144 @@
+//! Rows of the ticket tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::domain::{Channel, HoldReason, Level, Priority, Status, TicketType};
+use crate::db::schema::{
+    attachments, categories, comments, idempotency_keys, queues, ticket_watchers, tickets,
+};
+
+/// A ticket as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Insertable)]
+#[diesel(table_name = tickets)]
+pub struct Ticket {
+    pub id: String,
+    pub number: i64,
+    pub ticket_type: TicketType,
+    pub subject: String,
+    pub description: String,
+    pub requester_id: String,
+    pub queue_id: Option<String>,
+    pub category_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub impact: Level,
+    pub urgency: Level,
+    pub priority: Priority,
+    pub priority_overridden: bool,
+    pub status: Status,
+    pub hold_reason: Option<HoldReason>,
+    /// Derived from `status`, stored so the open queue is one index range.
+    pub is_open: bool,
+    pub channel: Channel,
+    pub created_by_id: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+/// Every column a ticket update may set; `None` writes NULL.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = tickets, treat_none_as_null = true)]
+pub struct TicketChanges {
+    pub queue_id: Option<String>,
+    pub category_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub impact: Level,
+    pub urgency: Level,
+    pub priority: Priority,
+    pub priority_overridden: bool,
+    pub status: Status,
+    pub hold_reason: Option<HoldReason>,
+    pub is_open: bool,
+    pub updated_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+impl From<&Ticket> for TicketChanges {
+    fn from(t: &Ticket) -> TicketChanges {
+        TicketChanges {
+            queue_id: t.queue_id.clone(),
+            category_id: t.category_id.clone(),
+            assignee_id: t.assignee_id.clone(),
+            impact: t.impact,
+            urgency: t.urgency,
+            priority: t.priority,
+            priority_overridden: t.priority_overridden,
+            status: t.status,
+            hold_reason: t.hold_reason,
+            is_open: t.is_open,
+            updated_at: t.updated_at,
+            resolved_at: t.resolved_at,
+            closed_at: t.closed_at,
+        }
+    }
+}
+
+/// A team's queue.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = queues)]
+pub struct Queue {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A category of problem or request.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = categories)]
+pub struct Category {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_watchers)]
+pub struct Watcher {
+    pub ticket_id: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A public reply or an internal note.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = comments)]
+pub struct Comment {
+    pub id: String,
+    pub ticket_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub is_public: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A stored file; the bytes live under the attachments folder by digest.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct Attachment {
+    pub id: String,
+    pub ticket_id: String,
+    pub comment_id: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The first outcome of a POST made with an `Idempotency-Key`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyKey {
+    pub user_id: String,
+    pub idem_key: String,
+    pub request_hash: String,
+    pub ticket_id: String,
+    pub created_at: NaiveDateTime,
+}

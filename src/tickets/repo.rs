@@ -1,0 +1,370 @@
+//! Queries of the ticket tables.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::{count_star, max, sql};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
+
+use super::domain::Status;
+use super::listing::{Cursor, ListFilter, Sort, SortKey, StatusFilter};
+use super::model::{
+    Attachment, Category, Comment, IdempotencyKey, Queue, Ticket, TicketChanges, Watcher,
+};
+use super::search;
+use crate::db::schema::{
+    attachments, categories, comments, idempotency_keys, queues, ticket_watchers, tickets,
+};
+use crate::db::{DbBackend, DbConn};
+
+/// The next human ticket number: a sequence on PostgreSQL (no waiting on a
+/// counter row; a failed insert leaves a gap), MAX+1 on SQLite (whose single
+/// writer makes it exact).
+pub fn next_number(conn: &mut DbConn) -> QueryResult<i64> {
+    match conn {
+        DbConn::Sqlite(_) => {
+            let current: Option<i64> = tickets::table.select(max(tickets::number)).first(conn)?;
+            Ok(current.unwrap_or(0) + 1)
+        }
+        DbConn::Postgres(_) => {
+            diesel::select(sql::<BigInt>("nextval('ticket_number_seq')")).get_result(conn)
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConn, ticket: &Ticket) -> QueryResult<()> {
+    diesel::insert_into(tickets::table)
+        .values(ticket)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[Ticket]) -> QueryResult<()> {
+    crate::insert_all!(conn, tickets::table, rows).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
+    tickets::table
+        .find(id)
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Ticket>> {
+    tickets::table
+        .filter(tickets::number.eq(number))
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn update(conn: &mut DbConn, id: &str, changes: &TicketChanges) -> QueryResult<()> {
+    diesel::update(tickets::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(tickets::table.find(id))
+        .set(tickets::updated_at.eq(at))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn watcher_ids(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<String>> {
+    ticket_watchers::table
+        .filter(ticket_watchers::ticket_id.eq(ticket_id))
+        .order(ticket_watchers::created_at.asc())
+        .select(ticket_watchers::user_id)
+        .load(conn)
+}
+
+pub fn is_watcher(conn: &mut DbConn, ticket_id: &str, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        ticket_watchers::table
+            .filter(ticket_watchers::ticket_id.eq(ticket_id))
+            .filter(ticket_watchers::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn insert_watchers(conn: &mut DbConn, rows: &[Watcher]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::insert_all!(conn, ticket_watchers::table, rows).map(|_| ())
+}
+
+pub fn insert_comment(conn: &mut DbConn, comment: &Comment) -> QueryResult<()> {
+    diesel::insert_into(comments::table)
+        .values(comment)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_comments(conn: &mut DbConn, rows: &[Comment]) -> QueryResult<()> {
+    crate::insert_all!(conn, comments::table, rows).map(|_| ())
+}
+
+/// A ticket's conversation, oldest first; internal notes only if asked.
+pub fn comments(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    include_internal: bool,
+) -> QueryResult<Vec<Comment>> {
+    let mut q = comments::table
+        .filter(comments::ticket_id.eq(ticket_id))
+        .select(Comment::as_select())
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(comments::is_public.eq(true));
+    }
+    q.load(conn)
+}
+
+pub fn attachments(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<Attachment>> {
+    attachments::table
+        .filter(attachments::ticket_id.eq(ticket_id))
+        .order(attachments::created_at.asc())
+        .select(Attachment::as_select())
+        .load(conn)
+}
+
+pub fn count_attachments(conn: &mut DbConn, ticket_id: &str) -> QueryResult<i64> {
+    attachments::table
+        .filter(attachments::ticket_id.eq(ticket_id))
+        .count()
+        .get_result(conn)
+}
+
+pub fn find_attachment(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    id: &str,
+) -> QueryResult<Option<Attachment>> {
+    attachments::table
+        .filter(attachments::ticket_id.eq(ticket_id))
+        .filter(attachments::id.eq(id))
+        .select(Attachment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_attachment(conn: &mut DbConn, row: &Attachment) -> QueryResult<()> {
+    diesel::insert_into(attachments::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn all_queues(conn: &mut DbConn) -> QueryResult<Vec<Queue>> {
+    queues::table
+        .order(queues::name.asc())
+        .select(Queue::as_select())
+        .load(conn)
+}
+
+pub fn insert_queue(conn: &mut DbConn, row: &Queue) -> QueryResult<()> {
+    diesel::insert_into(queues::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn all_categories(conn: &mut DbConn) -> QueryResult<Vec<Category>> {
+    categories::table
+        .order(categories::name.asc())
+        .select(Category::as_select())
+        .load(conn)
+}
+
+pub fn insert_category(conn: &mut DbConn, row: &Category) -> QueryResult<()> {
+    diesel::insert_into(categories::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_idempotency_key(
+    conn: &mut DbConn,
+    user_id: &str,
+    key: &str,
+) -> QueryResult<Option<IdempotencyKey>> {
+    idempotency_keys::table
+        .find((user_id, key))
+        .select(IdempotencyKey::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_idempotency_key(conn: &mut DbConn, row: &IdempotencyKey) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Forgets idempotency keys older than `before` (housekeeping).
+pub fn purge_idempotency_keys(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
+        .execute(conn)
+}
+
+fn filtered<'a>(conn: &DbConn, f: &'a ListFilter) -> tickets::BoxedQuery<'a, DbBackend> {
+    let mut q = tickets::table.into_boxed();
+    match &f.status {
+        StatusFilter::Any => {}
+        StatusFilter::Open => q = q.filter(tickets::is_open.eq(true)),
+        StatusFilter::Done => q = q.filter(tickets::is_open.eq(false)),
+        StatusFilter::Only(list) => q = q.filter(tickets::status.eq_any(list.clone())),
+    }
+    match &f.queue_id {
+        None => {}
+        Some(Some(id)) => q = q.filter(tickets::queue_id.eq(id)),
+        Some(None) => q = q.filter(tickets::queue_id.is_null()),
+    }
+    if let Some(id) = &f.category_id {
+        q = q.filter(tickets::category_id.eq(id));
+    }
+    match &f.assignee_id {
+        None => {}
+        Some(Some(id)) => q = q.filter(tickets::assignee_id.eq(id)),
+        Some(None) => q = q.filter(tickets::assignee_id.is_null()),
+    }
+    if let Some(id) = &f.requester_id {
+        q = q.filter(tickets::requester_id.eq(id));
+    }
+    if !f.priorities.is_empty() {
+        q = q.filter(tickets::priority.eq_any(f.priorities.clone()));
+    }
+    if let Some(t) = f.ticket_type {
+        q = q.filter(tickets::ticket_type.eq(t));
+    }
+    if let Some(uid) = &f.visible_to {
+        let watched = ticket_watchers::table
+            .filter(ticket_watchers::user_id.eq(uid.clone()))
+            .select(ticket_watchers::ticket_id);
+        q = q.filter(
+            tickets::requester_id
+                .eq(uid)
+                .or(tickets::id.eq_any(watched)),
+        );
+    }
+    if let Some(terms) = &f.text {
+        q = q.filter(search::matches(conn.backend(), terms, f.search_internal));
+    }
+    q
+}
+
+/// One page of tickets in `sort` order, after `cursor` if given.
+pub fn list(
+    conn: &mut DbConn,
+    f: &ListFilter,
+    sort: Sort,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
+    let mut q = filtered(conn, f);
+    let op = if sort.descending { "<" } else { ">" };
+    if let Some(c) = cursor {
+        let after: search::TicketCondition = match sort.key {
+            SortKey::CreatedAt => Box::new(
+                sql::<Bool>(&format!("(tickets.created_at, tickets.id) {op} ("))
+                    .bind::<Timestamp, _>(c.at)
+                    .sql(", ")
+                    .bind::<Text, _>(c.id.clone())
+                    .sql(")"),
+            ),
+            SortKey::UpdatedAt => Box::new(
+                sql::<Bool>(&format!("(tickets.updated_at, tickets.id) {op} ("))
+                    .bind::<Timestamp, _>(c.at)
+                    .sql(", ")
+                    .bind::<Text, _>(c.id.clone())
+                    .sql(")"),
+            ),
+            SortKey::Priority => Box::new(
+                sql::<Bool>(&format!(
+                    "(tickets.priority, tickets.created_at, tickets.id) {op} ("
+                ))
+                .bind::<Text, _>(c.priority.map(|p| p.as_str()).unwrap_or("P1"))
+                .sql(", ")
+                .bind::<Timestamp, _>(c.at)
+                .sql(", ")
+                .bind::<Text, _>(c.id.clone())
+                .sql(")"),
+            ),
+        };
+        q = q.filter(after);
+    }
+    q = match (sort.key, sort.descending) {
+        (SortKey::CreatedAt, false) => q.order((tickets::created_at.asc(), tickets::id.asc())),
+        (SortKey::CreatedAt, true) => q.order((tickets::created_at.desc(), tickets::id.desc())),
+        (SortKey::UpdatedAt, false) => q.order((tickets::updated_at.asc(), tickets::id.asc())),
+        (SortKey::UpdatedAt, true) => q.order((tickets::updated_at.desc(), tickets::id.desc())),
+        (SortKey::Priority, false) => q.order((
+            tickets::priority.asc(),
+            tickets::created_at.asc(),
+            tickets::id.asc(),
+        )),
+        (SortKey::Priority, true) => q.order((
+            tickets::priority.desc(),
+            tickets::created_at.desc(),
+            tickets::id.desc(),
+        )),
+    };
+    q.limit(limit).select(Ticket::as_select()).load(conn)
+}
+
+/// Open tickets per status under the same filters (for the queue's counts).
+pub fn count_open_by_status(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<(Status, i64)>> {
+    let mut counts = Vec::with_capacity(Status::OPEN.len());
+    for status in Status::OPEN {
+        let narrowed = ListFilter {
+            status: StatusFilter::Only(vec![*status]),
+            ..f.clone()
+        };
+        let n: i64 = filtered(conn, &narrowed)
+            .select(count_star())
+            .get_result(conn)?;
+        counts.push((*status, n));
+    }
+    Ok(counts)
+}
+
+pub fn find_queue_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Queue>> {
+    queues::table
+        .filter(queues::slug.eq(slug))
+        .select(Queue::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_category_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Category>> {
+    categories::table
+        .filter(categories::slug.eq(slug))
+        .select(Category::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_queues(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Queue>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    queues::table
+        .filter(queues::id.eq_any(ids))
+        .select(Queue::as_select())
+        .load(conn)
+}
+
+pub fn find_categories(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Category>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    categories::table
+        .filter(categories::id.eq_any(ids))
+        .select(Category::as_select())
+        .load(conn)
+}

@@ -1,0 +1,199 @@
+//! Files on tickets. Bytes are stored by SHA-256 under the attachments
+//! folder (outside any web root) before the row is committed, so a failed
+//! transaction leaves at most an unreferenced file, never a row without bytes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+use super::super::attachment_rules::{check_content_type, sanitize_filename};
+use super::super::model::Attachment;
+use super::super::repo;
+use super::{TicketRef, visible_ticket};
+use crate::audit;
+use crate::auth::User;
+use crate::auth::domain::may_comment;
+use crate::auth::token::hex;
+use crate::config::AttachmentSettings;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::ids;
+
+/// A file as received.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub filename: String,
+    pub declared_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file checked and ready to store.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    pub filename: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
+impl NewUpload {
+    /// Checks name, size and type.
+    pub fn check(upload: Upload, settings: &AttachmentSettings) -> Result<NewUpload, AppError> {
+        if upload.bytes.len() as u64 > settings.max_bytes {
+            return Err(AppError::PayloadTooLarge(format!(
+                "`{}` is larger than the limit of {} bytes",
+                upload.filename, settings.max_bytes
+            )));
+        }
+        if upload.bytes.is_empty() {
+            return Err(AppError::invalid(
+                "file",
+                format!("`{}` is empty", upload.filename),
+            ));
+        }
+        let content_type = check_content_type(
+            &upload.declared_type,
+            &upload.bytes,
+            &settings.allowed_types,
+        )
+        .map_err(AppError::UnsupportedMediaType)?;
+        Ok(NewUpload {
+            filename: sanitize_filename(&upload.filename),
+            content_type,
+            sha256: hex(&Sha256::digest(&upload.bytes)),
+            bytes: upload.bytes,
+        })
+    }
+}
+
+/// Where the bytes with this digest live.
+pub fn stored_path(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(&sha256[..2]).join(sha256)
+}
+
+fn store(dir: &Path, file: &NewUpload) -> Result<(), AppError> {
+    let path = stored_path(dir, &file.sha256);
+    if path.exists() {
+        return Ok(());
+    }
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("creating {}: {e}", parent.display())))?;
+    let tmp = parent.join(format!(".{}.{}", file.sha256, ids::new_id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&file.bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        AppError::Internal(anyhow::anyhow!(
+            "storing attachment {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Attaches checked files to a ticket the actor may comment on, within the
+/// per-ticket limit; all or none.
+pub fn add_attachment(
+    db: &Db,
+    settings: &AttachmentSettings,
+    actor: &User,
+    r: &TicketRef,
+    files: Vec<NewUpload>,
+    now: NaiveDateTime,
+) -> Result<Vec<Attachment>, AppError> {
+    if files.is_empty() {
+        return Err(AppError::invalid("file", "send at least one file part"));
+    }
+    let check_access = |conn: &mut crate::db::DbConn| -> Result<_, AppError> {
+        let (ticket, rel) = visible_ticket(conn, actor, r)?;
+        if !may_comment(actor.role, rel) {
+            return Err(AppError::Forbidden(format!(
+                "a {} cannot add files to this ticket",
+                actor.role
+            )));
+        }
+        Ok(ticket)
+    };
+    db.read(check_access)?;
+    for f in &files {
+        store(&settings.dir, f)?;
+    }
+    db.write(|conn| {
+        let ticket = check_access(conn)?;
+        let existing = repo::count_attachments(conn, &ticket.id)?;
+        if existing + files.len() as i64 > settings.max_per_ticket {
+            return Err(AppError::conflict(
+                "attachment_limit",
+                format!(
+                    "a ticket may carry at most {} attachments; this one has {existing}",
+                    settings.max_per_ticket
+                ),
+            ));
+        }
+        let mut rows = Vec::with_capacity(files.len());
+        for f in &files {
+            let row = Attachment {
+                id: ids::new_id(),
+                ticket_id: ticket.id.clone(),
+                comment_id: None,
+                filename: f.filename.clone(),
+                content_type: f.content_type.clone(),
+                size_bytes: f.bytes.len() as i64,
+                sha256: f.sha256.clone(),
+                uploaded_by_id: actor.id.clone(),
+                created_at: now,
+            };
+            repo::insert_attachment(conn, &row)?;
+            audit::record(
+                conn,
+                audit::Entry {
+                    entity_type: "ticket",
+                    entity_id: &ticket.id,
+                    actor_id: Some(&actor.id),
+                    action: "attachment_added",
+                    changes: serde_json::json!({
+                        "attachment_id": row.id,
+                        "filename": row.filename,
+                        "content_type": row.content_type,
+                        "size_bytes": row.size_bytes,
+                    }),
+                    at: now,
+                },
+            )?;
+            rows.push(row);
+        }
+        repo::touch(conn, &ticket.id, now)?;
+        Ok(rows)
+    })
+}
+
+/// The files of a ticket the actor may see.
+pub fn list_attachments(db: &Db, actor: &User, r: &TicketRef) -> Result<Vec<Attachment>, AppError> {
+    db.read(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        Ok(repo::attachments(conn, &ticket.id)?)
+    })
+}
+
+/// An attachment and the path of its bytes, if the actor may see the ticket.
+pub fn attachment_for_download(
+    db: &Db,
+    settings: &AttachmentSettings,
+    actor: &User,
+    r: &TicketRef,
+    attachment_id: &str,
+) -> Result<(Attachment, PathBuf), AppError> {
+    db.read(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        let row = repo::find_attachment(conn, &ticket.id, attachment_id)?
+            .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id}")))?;
+        let path = stored_path(&settings.dir, &row.sha256);
+        Ok((row, path))
+    })
+}

@@ -1,0 +1,141 @@
+//! Queues (teams) and categories: the names tickets are sorted by.
+
+use chrono::NaiveDateTime;
+
+use super::super::dto::CreateNamed;
+use super::super::model::{Category, Queue};
+use super::super::repo;
+use crate::audit;
+use crate::auth::{Role, User};
+use crate::db::Db;
+use crate::error::{AppError, FieldError};
+use crate::ids;
+
+/// Lowercase letters, digits and dashes, starting with a letter or digit.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 63
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+}
+
+fn check(input: &CreateNamed, actor: &User) -> Result<(), AppError> {
+    if !matches!(actor.role, Role::Admin | Role::Coordinator) {
+        return Err(AppError::Forbidden(
+            "only coordinators and admins manage queues and categories".into(),
+        ));
+    }
+    let mut errors = Vec::new();
+    if !valid_slug(&input.slug) {
+        errors.push(FieldError::new(
+            "slug",
+            "use 1–63 lowercase letters, digits and dashes, not starting with a dash",
+        ));
+    }
+    if input.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "must not be empty"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn duplicate(kind: &str, slug: &str) -> impl FnOnce(AppError) -> AppError {
+    let detail = format!("a {kind} with slug `{slug}` already exists");
+    move |e| match e {
+        AppError::Conflict {
+            code: "already_exists",
+            ..
+        } => AppError::conflict("already_exists", detail),
+        other => other,
+    }
+}
+
+pub fn list_queues(db: &Db) -> Result<Vec<Queue>, AppError> {
+    db.read(|conn| Ok(repo::all_queues(conn)?))
+}
+
+pub fn create_queue(
+    db: &Db,
+    actor: &User,
+    input: &CreateNamed,
+    now: NaiveDateTime,
+) -> Result<Queue, AppError> {
+    check(input, actor)?;
+    let row = Queue {
+        id: ids::new_id(),
+        slug: input.slug.clone(),
+        name: input.name.trim().to_owned(),
+        description: input.description.trim().to_owned(),
+        created_at: now,
+    };
+    db.write(|conn| {
+        repo::insert_queue(conn, &row)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "queue",
+                entity_id: &row.id,
+                actor_id: Some(&actor.id),
+                action: "created",
+                changes: serde_json::json!({"slug": row.slug, "name": row.name}),
+                at: now,
+            },
+        )?;
+        Ok(row.clone())
+    })
+    .map_err(duplicate("queue", &input.slug))
+}
+
+pub fn list_categories(db: &Db) -> Result<Vec<Category>, AppError> {
+    db.read(|conn| Ok(repo::all_categories(conn)?))
+}
+
+pub fn create_category(
+    db: &Db,
+    actor: &User,
+    input: &CreateNamed,
+    now: NaiveDateTime,
+) -> Result<Category, AppError> {
+    check(input, actor)?;
+    let row = Category {
+        id: ids::new_id(),
+        slug: input.slug.clone(),
+        name: input.name.trim().to_owned(),
+        created_at: now,
+    };
+    db.write(|conn| {
+        repo::insert_category(conn, &row)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "category",
+                entity_id: &row.id,
+                actor_id: Some(&actor.id),
+                action: "created",
+                changes: serde_json::json!({"slug": row.slug, "name": row.name}),
+                at: now,
+            },
+        )?;
+        Ok(row.clone())
+    })
+    .map_err(duplicate("category", &input.slug))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_slug;
+
+    #[test]
+    fn slugs_are_lowercase_words_with_dashes() {
+        assert!(valid_slug("service-desk"));
+        assert!(valid_slug("l2"));
+        assert!(!valid_slug("Service Desk"));
+        assert!(!valid_slug("-x"));
+        assert!(!valid_slug(""));
+    }
+}

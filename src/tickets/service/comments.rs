@@ -1,0 +1,143 @@
+//! The conversation: public replies and internal notes.
+
+use chrono::NaiveDateTime;
+
+use super::super::domain::status_after_requester_message;
+use super::super::dto::CreateComment;
+use super::super::model::{Comment, TicketChanges};
+use super::super::{repo, search};
+use super::create::MAX_BODY_CHARS;
+use super::update::set_status;
+use super::{TicketRef, visible_ticket};
+use crate::audit;
+use crate::auth::domain::{may_comment, may_see_internal};
+use crate::auth::{User, repo as users};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::ids;
+
+/// A comment with its author.
+#[derive(Debug, Clone)]
+pub struct CommentView {
+    pub comment: Comment,
+    pub author: User,
+}
+
+/// Adds a reply or note. A requester's reply wakes a ticket that waits for
+/// them and reopens a resolved one (recorded as a status change).
+pub fn add_comment(
+    db: &Db,
+    actor: &User,
+    r: &TicketRef,
+    input: &CreateComment,
+    now: NaiveDateTime,
+) -> Result<CommentView, AppError> {
+    let body = input.body.trim_end();
+    if body.trim().is_empty() {
+        return Err(AppError::invalid("body", "must not be empty"));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::invalid(
+            "body",
+            format!("must be at most {MAX_BODY_CHARS} characters"),
+        ));
+    }
+    db.write(|conn| {
+        let (ticket, rel) = visible_ticket(conn, actor, r)?;
+        if !may_comment(actor.role, rel) {
+            return Err(AppError::Forbidden(format!(
+                "a {} cannot comment on this ticket",
+                actor.role
+            )));
+        }
+        if !input.public && !may_see_internal(actor.role) {
+            return Err(AppError::invalid("public", "only staff may write internal notes"));
+        }
+        let comment = Comment {
+            id: ids::new_id(),
+            ticket_id: ticket.id.clone(),
+            author_id: actor.id.clone(),
+            body: body.to_owned(),
+            is_public: input.public,
+            created_at: now,
+        };
+        repo::insert_comment(conn, &comment)?;
+        search::index(
+            conn,
+            &[search::Document {
+                ticket_id: &ticket.id,
+                is_public: comment.is_public,
+                text: comment.body.clone(),
+            }],
+        )?;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "ticket",
+                entity_id: &ticket.id,
+                actor_id: Some(&actor.id),
+                action: "commented",
+                changes: serde_json::json!({
+                    "comment_id": comment.id,
+                    "public": comment.is_public,
+                    "by_requester": rel.is_requester,
+                }),
+                at: now,
+            },
+        )?;
+        let mut updated = ticket.clone();
+        updated.updated_at = now;
+        if rel.is_requester
+            && comment.is_public
+            && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
+        {
+            set_status(&mut updated, next, now);
+            updated.hold_reason = None;
+            audit::record(
+                conn,
+                audit::Entry {
+                    entity_type: "ticket",
+                    entity_id: &ticket.id,
+                    actor_id: Some(&actor.id),
+                    action: "updated",
+                    changes: serde_json::json!({
+                        "status": audit::change(ticket.status.as_str(), next.as_str()),
+                        "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
+                        "reason": "requester replied",
+                    }),
+                    at: now,
+                },
+            )?;
+        }
+        repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+        Ok(CommentView {
+            comment,
+            author: actor.clone(),
+        })
+    })
+}
+
+/// The conversation the actor may read, oldest first.
+pub fn list_comments(db: &Db, actor: &User, r: &TicketRef) -> Result<Vec<CommentView>, AppError> {
+    db.read(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        let comments = repo::comments(conn, &ticket.id, may_see_internal(actor.role))?;
+        let mut author_ids: Vec<String> = comments.iter().map(|c| c.author_id.clone()).collect();
+        author_ids.sort();
+        author_ids.dedup();
+        let authors = users::find_users(conn, &author_ids)?;
+        comments
+            .into_iter()
+            .map(|comment| {
+                let author = authors
+                    .iter()
+                    .find(|u| u.id == comment.author_id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("author of {} missing", comment.id))
+                    })?;
+                Ok(CommentView { comment, author })
+            })
+            .collect()
+    })
+}

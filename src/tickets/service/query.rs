@@ -1,0 +1,246 @@
+//! Reading tickets: one ticket, the queue listing, counts, the history.
+
+use super::super::domain::{Priority, Status, TicketType};
+use super::super::dto::ListParams;
+use super::super::listing::{Cursor, ListFilter, SearchTerms, Sort, SortKey, StatusFilter};
+use super::super::repo;
+use super::{
+    TicketRef, TicketView, find_person, full_view, resolve_category, resolve_queue, views,
+    visible_ticket,
+};
+use crate::audit::{self, AuditEvent};
+use crate::auth::domain::may_see_internal;
+use crate::auth::{User, repo as users};
+use crate::config::ApiSettings;
+use crate::db::{Db, DbConn};
+use crate::error::{AppError, FieldError};
+
+/// One ticket the actor may see.
+pub fn get_ticket(db: &Db, actor: &User, r: &TicketRef) -> Result<TicketView, AppError> {
+    db.read(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        full_view(conn, ticket)
+    })
+}
+
+/// A page of the listing.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub items: Vec<TicketView>,
+    pub next_cursor: Option<String>,
+    pub sort: Sort,
+}
+
+/// The listing's query, checked and resolved.
+struct Resolved {
+    filter: ListFilter,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    limit: i64,
+}
+
+fn resolve(
+    conn: &mut DbConn,
+    limits: &ApiSettings,
+    actor: &User,
+    p: &ListParams,
+) -> Result<Resolved, AppError> {
+    let mut errors = Vec::new();
+    let mut filter = ListFilter {
+        search_internal: may_see_internal(actor.role),
+        visible_to: (!actor.role.sees_all_tickets()).then(|| actor.id.clone()),
+        ..ListFilter::default()
+    };
+    if let Some(s) = non_empty(&p.status) {
+        match s.parse::<StatusFilter>() {
+            Ok(f) => filter.status = f,
+            Err(e) => errors.push(FieldError::new("status", e)),
+        }
+    }
+    let sort = match non_empty(&p.sort).map(str::parse::<Sort>) {
+        None => Sort::default(),
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            errors.push(FieldError::new("sort", e));
+            Sort::default()
+        }
+    };
+    let limit = p.limit.unwrap_or(limits.page_size_default);
+    if !(1..=limits.page_size_max).contains(&limit) {
+        errors.push(FieldError::new(
+            "limit",
+            format!("must be between 1 and {}", limits.page_size_max),
+        ));
+    }
+    let cursor = match non_empty(&p.cursor).map(|c| Cursor::decode(c, sort)) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            errors.push(FieldError::new("cursor", e));
+            None
+        }
+    };
+    if let Some(list) = non_empty(&p.priority) {
+        for word in list.split(',') {
+            match word.trim().parse::<Priority>() {
+                Ok(pr) => filter.priorities.push(pr),
+                Err(e) => errors.push(FieldError::new("priority", e.to_string())),
+            }
+        }
+    }
+    if let Some(t) = non_empty(&p.ticket_type) {
+        match t.parse::<TicketType>() {
+            Ok(t) => filter.ticket_type = Some(t),
+            Err(e) => errors.push(FieldError::new("type", e.to_string())),
+        }
+    }
+    filter.text = non_empty(&p.q).and_then(SearchTerms::parse);
+    match non_empty(&p.queue) {
+        None => {}
+        Some("none") => filter.queue_id = Some(None),
+        Some(slug) => match resolve_queue(conn, "queue", slug) {
+            Ok(q) => filter.queue_id = Some(Some(q.id)),
+            Err(e) => errors.extend(fields_of(e)?),
+        },
+    }
+    if let Some(slug) = non_empty(&p.category) {
+        match resolve_category(conn, "category", slug) {
+            Ok(c) => filter.category_id = Some(c.id),
+            Err(e) => errors.extend(fields_of(e)?),
+        }
+    }
+    match non_empty(&p.assignee) {
+        None => {}
+        Some("none") => filter.assignee_id = Some(None),
+        Some("me") => filter.assignee_id = Some(Some(actor.id.clone())),
+        Some(who) => match find_person(conn, who)? {
+            Some(u) => filter.assignee_id = Some(Some(u.id)),
+            None => errors.push(FieldError::new("assignee", format!("no user `{who}`"))),
+        },
+    }
+    match non_empty(&p.requester) {
+        None => {}
+        Some("me") => filter.requester_id = Some(actor.id.clone()),
+        Some(who) => match find_person(conn, who)? {
+            Some(u) => filter.requester_id = Some(u.id),
+            None => errors.push(FieldError::new("requester", format!("no user `{who}`"))),
+        },
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(Resolved {
+        filter,
+        sort,
+        cursor,
+        limit,
+    })
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn fields_of(e: AppError) -> Result<Vec<FieldError>, AppError> {
+    match e {
+        AppError::Validation(f) => Ok(f),
+        other => Err(other),
+    }
+}
+
+/// One page of tickets the actor may see, filtered and sorted.
+pub fn list_tickets(
+    db: &Db,
+    limits: &ApiSettings,
+    actor: &User,
+    params: &ListParams,
+) -> Result<ListPage, AppError> {
+    db.read(|conn| {
+        let q = resolve(conn, limits, actor, params)?;
+        let mut rows = repo::list(conn, &q.filter, q.sort, q.cursor.as_ref(), q.limit + 1)?;
+        let more = rows.len() as i64 > q.limit;
+        rows.truncate(q.limit as usize);
+        let next_cursor = match rows.last() {
+            Some(last) if more => Some(
+                Cursor {
+                    sort: q.sort,
+                    priority: (q.sort.key == SortKey::Priority).then_some(last.priority),
+                    at: match q.sort.key {
+                        SortKey::UpdatedAt => last.updated_at,
+                        SortKey::CreatedAt | SortKey::Priority => last.created_at,
+                    },
+                    id: last.id.clone(),
+                }
+                .encode(),
+            ),
+            _ => None,
+        };
+        Ok(ListPage {
+            items: views(conn, rows)?,
+            next_cursor,
+            sort: q.sort,
+        })
+    })
+}
+
+/// Open tickets per status under the listing's filters (status ignored).
+#[derive(Debug, Clone)]
+pub struct QueueSummary {
+    pub counts: Vec<(Status, i64)>,
+}
+
+pub fn queue_summary(
+    db: &Db,
+    limits: &ApiSettings,
+    actor: &User,
+    params: &ListParams,
+) -> Result<QueueSummary, AppError> {
+    db.read(|conn| {
+        let without_status = ListParams {
+            status: None,
+            cursor: None,
+            ..params.clone()
+        };
+        let q = resolve(conn, limits, actor, &without_status)?;
+        Ok(QueueSummary {
+            counts: repo::count_open_by_status(conn, &q.filter)?,
+        })
+    })
+}
+
+/// The ticket's history with the people who made each change. Requesters
+/// do not see the traces of internal notes.
+pub fn history(
+    db: &Db,
+    actor: &User,
+    r: &TicketRef,
+) -> Result<Vec<(AuditEvent, Option<User>)>, AppError> {
+    db.read(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        let mut events = audit::history(conn, "ticket", &ticket.id)?;
+        if !may_see_internal(actor.role) {
+            events.retain(|e| !(e.action == "commented" && is_internal_note(e)));
+        }
+        let mut actor_ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
+        actor_ids.sort();
+        actor_ids.dedup();
+        let people = users::find_users(conn, &actor_ids)?;
+        Ok(events
+            .into_iter()
+            .map(|e| {
+                let who = e
+                    .actor_id
+                    .as_ref()
+                    .and_then(|id| people.iter().find(|u| &u.id == id).cloned());
+                (e, who)
+            })
+            .collect())
+    })
+}
+
+fn is_internal_note(e: &AuditEvent) -> bool {
+    serde_json::from_str::<serde_json::Value>(&e.changes)
+        .ok()
+        .and_then(|v| v.get("public").and_then(serde_json::Value::as_bool))
+        == Some(false)
+}
