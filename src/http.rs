@@ -114,6 +114,7 @@ fn field_of(path: &str, message: &str) -> String {
         .map(|(name, _)| name.to_owned());
     match (path, named) {
         (".", Some(name)) => name,
+        (p, Some(name)) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
         (p, Some(name))
             if message.starts_with("missing field") || message.starts_with("unknown field") =>
         {
@@ -131,21 +132,38 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Query strings that do not parse become a 422 naming the parameter.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        let message = err.to_string();
-        let message = message
-            .strip_prefix("Query deserialize error: ")
-            .unwrap_or(&message)
-            .to_owned();
-        let field = field_of(".", &message);
-        let field = if field == "body" {
-            "query".to_owned()
-        } else {
-            field
+/// A query string: 422 naming the parameter that does not parse, or is
+/// unknown.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<ApiQuery<T>, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+/// Deserialises a query string, naming the parameter at fault.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        let field = match field_of(&path, &message) {
+            f if f == "body" => "query".to_owned(),
+            f => f,
         };
-        AppError::Validation(vec![FieldError::new(field, message)]).into()
+        AppError::Validation(vec![FieldError::new(field, message)])
     })
 }
 

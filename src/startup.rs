@@ -76,7 +76,6 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
-                .app_data(http::query_config())
                 .app_data(http::path_config())
                 .wrap(
                     DefaultHeaders::new()

@@ -4,8 +4,11 @@
 
 /// Declares an enum stored as `TEXT`, serialised as the given words.
 ///
-/// ```ignore
-/// text_enum! { pub enum Role { Requester = "requester", Agent = "agent" } }
+/// ```
+/// itdesk::text_enum! { pub enum Fruit { Apple = "apple", Pear = "pear" } }
+/// assert_eq!("pear".parse::<Fruit>().unwrap(), Fruit::Pear);
+/// assert_eq!(Fruit::Apple.to_string(), "apple");
+/// assert!("plum".parse::<Fruit>().unwrap_err().to_string().contains("apple, pear"));
 /// ```
 #[macro_export]
 macro_rules! text_enum {

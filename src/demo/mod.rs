@@ -398,6 +398,10 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
+fn pick_text(rng: &mut StdRng, items: &[&'static str]) -> &'static str {
+    items[rng.random_range(0..items.len())]
+}
+
 /// The status a ticket of this age most plausibly has now.
 fn status_for_age(rng: &mut StdRng, age_days: i64) -> (Status, Option<HoldReason>) {
     let open_share = match age_days {
@@ -508,7 +512,7 @@ fn generate_ticket(
         b.comment(
             &id,
             agent,
-            *pick(rng, catalog::AGENT_REPLIES),
+            pick_text(rng, catalog::AGENT_REPLIES),
             true,
             at,
             false,
@@ -518,7 +522,7 @@ fn generate_ticket(
             b.comment(
                 &id,
                 agent,
-                *pick(rng, catalog::INTERNAL_NOTES),
+                pick_text(rng, catalog::INTERNAL_NOTES),
                 false,
                 at,
                 false,
@@ -529,7 +533,7 @@ fn generate_ticket(
             b.comment(
                 &id,
                 requester,
-                *pick(rng, catalog::REQUESTER_REPLIES),
+                pick_text(rng, catalog::REQUESTER_REPLIES),
                 true,
                 at,
                 true,

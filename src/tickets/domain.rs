@@ -224,6 +224,7 @@ pub fn decide_priority(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use figment::providers::Format;
 
     fn matrix() -> PriorityMatrix {
         let toml = r#"

@@ -17,7 +17,7 @@ use super::service::{self, IdempotencyRequest, NewUpload, TicketRef, Upload, cat
 use crate::auth::extract::ApiUser;
 use crate::auth::token::hex;
 use crate::error::{AppError, Problem, blocking};
-use crate::http::ApiJson;
+use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
 use crate::state::AppState;
 
@@ -123,7 +123,7 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     ApiUser(actor): ApiUser,
-    params: web::Query<ListParams>,
+    params: ApiQuery<ListParams>,
 ) -> Result<web::Json<TicketPage>, AppError> {
     let st = state.clone();
     let page =

@@ -181,9 +181,10 @@ impl SearchTerms {
     /// Most words taken from one query.
     pub const MAX_WORDS: usize = 8;
 
-    /// Words of letters and digits; `None` when the text has none.
+    /// Words of letters and digits, lowercased and without accents; `None`
+    /// when the text has none.
     pub fn parse(text: &str) -> Option<SearchTerms> {
-        let words: Vec<String> = text
+        let words: Vec<String> = fold(text)
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .take(Self::MAX_WORDS)
@@ -209,6 +210,17 @@ impl SearchTerms {
             .collect::<Vec<_>>()
             .join(" & ")
     }
+}
+
+/// Lowercase without diacritics ("Café" → "cafe"), so both backends match
+/// the same words: indexed text and queries are folded alike.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A listing's filters with names resolved to ids.
@@ -297,7 +309,8 @@ mod tests {
         assert_eq!(SearchTerms::parse("?!*"), None);
         assert_eq!(
             SearchTerms::parse("Grüße Straße").unwrap().tsquery(),
-            "grüße:* & straße:*"
+            "gruße:* & straße:*"
         );
+        assert_eq!(fold("Café NOVÁK"), "cafe novak");
     }
 }

@@ -7,14 +7,15 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::listing::SearchTerms;
+use super::listing::{SearchTerms, fold};
 use crate::db::schema::tickets;
 use crate::db::{Backend, DbBackend, DbConn};
 
 /// A boolean condition on the tickets table, built at run time.
 pub type TicketCondition = Box<dyn BoxableExpression<tickets::table, DbBackend, SqlType = Bool>>;
 
-/// One text to index.
+/// One text to index; stored folded (see [`fold`]) so that accents never
+/// decide a match on either backend.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
     pub ticket_id: &'a str,
@@ -44,7 +45,7 @@ pub fn index(conn: &mut DbConn, docs: &[Document<'_>]) -> QueryResult<()> {
                     q = q
                         .bind::<Text, _>(d.ticket_id)
                         .bind::<Bool, _>(d.is_public)
-                        .bind::<Text, _>(d.text.as_str());
+                        .bind::<Text, _>(fold(&d.text));
                 }
                 q.execute(c)?;
             }
@@ -69,7 +70,7 @@ pub fn index(conn: &mut DbConn, docs: &[Document<'_>]) -> QueryResult<()> {
                     q = q
                         .bind::<Text, _>(d.ticket_id)
                         .bind::<Bool, _>(d.is_public)
-                        .bind::<Text, _>(d.text.as_str());
+                        .bind::<Text, _>(fold(&d.text));
                 }
                 q.execute(c)?;
             }

@@ -1,5 +1,146 @@
-//! Server-rendered HTML pages.
+//! Server-rendered HTML pages that work without JavaScript: login, the
+//! requester portal (file a ticket, my tickets), the coordinator queue and
+//! the ticket page. Sessions are signed cookies; every form carries the
+//! session's CSRF token.
 
-use actix_web::web;
+mod format;
+mod login;
+mod pages;
+mod queue;
+mod session;
+mod ticket_page;
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError, web};
+use askama::Template;
+
+use crate::error::AppError;
+
+pub use session::{Nav, WebSession, WebUser};
+
+/// Registers the page routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(pages::home))
+        .route("/static/app.css", web::get().to(stylesheet))
+        .route("/login", web::get().to(login::form))
+        .route("/login", web::post().to(login::submit))
+        .route("/logout", web::post().to(login::logout))
+        .route("/my/tickets", web::get().to(pages::my_tickets))
+        .route("/tickets/new", web::get().to(pages::new_ticket_form))
+        .route("/tickets/new", web::post().to(pages::new_ticket_submit))
+        .route("/queue", web::get().to(queue::queue))
+        .route("/tickets/{number}", web::get().to(ticket_page::show))
+        .route(
+            "/tickets/{number}/comments",
+            web::post().to(ticket_page::comment),
+        )
+        .route(
+            "/tickets/{number}/update",
+            web::post().to(ticket_page::update),
+        )
+        .route(
+            "/tickets/{number}/attachments/{attachment_id}",
+            web::get().to(ticket_page::download),
+        )
+        .default_service(web::to(pages::not_found));
+}
+
+const CSS: &str = include_str!("static/app.css");
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(CSS)
+}
+
+/// Content-Security-Policy of every page: nothing but our own resources.
+const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Renders a template as a 200 page.
+pub fn render(t: &impl Template) -> Result<HttpResponse, PageError> {
+    render_with(StatusCode::OK, t)
+}
+
+/// Renders a template with a status.
+pub fn render_with(status: StatusCode, t: &impl Template) -> Result<HttpResponse, PageError> {
+    let html = t.render().map_err(|e| {
+        PageError::App(AppError::Internal(anyhow::anyhow!("rendering a page: {e}")))
+    })?;
+    Ok(HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header(("Content-Security-Policy", PAGE_CSP))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+/// A 303 to another page (the Post/Redirect/Get pattern).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// What a page handler can fail with: a redirect (to log in) or an error
+/// shown as a page.
+#[derive(Debug)]
+pub enum PageError {
+    Redirect(String),
+    App(AppError),
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Redirect(to) => write!(f, "redirect to {to}"),
+            PageError::App(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> PageError {
+        PageError::App(e)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html", config = "src/web/askama.toml")]
+struct ErrorPage {
+    nav: Nav,
+    title: String,
+    detail: String,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::Redirect(_) => StatusCode::SEE_OTHER,
+            PageError::App(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            PageError::Redirect(to) => see_other(to),
+            PageError::App(e) => {
+                crate::error::log_if_server_error(e);
+                let page = ErrorPage {
+                    nav: Nav::anonymous(),
+                    title: e.problem().title,
+                    detail: e.public_detail(),
+                };
+                let mut resp = render_with(e.status_code(), &page).unwrap_or_else(|_| {
+                    HttpResponse::build(e.status_code()).body(e.public_detail())
+                });
+                if let AppError::RateLimited { retry_after_secs } = e
+                    && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())
+                {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                resp
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Logging in and out.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::session::{Nav, WebSession};
+use super::{PageError, render_with, see_other};
+use crate::auth::service as people;
+use crate::auth::session::{Session, removal_cookie};
+use crate::error::{AppError, blocking};
+use crate::ids;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html", config = "src/web/askama.toml")]
+struct LoginPage {
+    nav: Nav,
+    error: Option<String>,
+    email: String,
+    next: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths are followed after login.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn page(session: &WebSession, error: Option<String>, email: String, next: String) -> LoginPage {
+    LoginPage {
+        nav: Nav {
+            user: None,
+            csrf: session.session.csrf.clone(),
+            current: "",
+        },
+        error,
+        email,
+        next,
+    }
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    session: WebSession,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let next = safe_next(query.next.as_deref());
+    if session.session.user_id.is_some() {
+        return Ok(see_other(&next));
+    }
+    let resp = render_with(StatusCode::OK, &page(&session, None, String::new(), next))?;
+    Ok(session.attach(&state, resp))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    session: WebSession,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let client_ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let st = state.clone();
+    let email = form.email.clone();
+    let password = form.password;
+    let result = blocking(move || {
+        people::login(
+            &st.db,
+            &st.settings.login,
+            &email,
+            &password,
+            &client_ip,
+            ids::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(user) => {
+            let ttl = state.settings.web.session_ttl_hours * 3600;
+            let fresh = Session::for_user(&user.id, chrono::Utc::now().timestamp(), ttl);
+            let mut resp = see_other(&next);
+            let _ = resp.add_cookie(
+                &fresh.to_cookie(&state.session_key, state.settings.web.secure_cookies),
+            );
+            Ok(resp)
+        }
+        Err(e @ (AppError::Unauthenticated(_) | AppError::RateLimited { .. })) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            let mut resp = render_with(
+                status,
+                &page(&session, Some(e.public_detail()), form.email, next),
+            )?;
+            if let AppError::RateLimited { retry_after_secs } = e
+                && let Ok(v) =
+                    actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                resp.headers_mut()
+                    .insert(actix_web::http::header::RETRY_AFTER, v);
+            }
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: WebSession,
+    form: web::Form<LogoutForm>,
+) -> Result<HttpResponse, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let mut resp = see_other("/login");
+    let _ = resp.add_cookie(&removal_cookie(state.settings.web.secure_cookies));
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/queue?status=open")), "/queue?status=open");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,139 @@
+//! The coordinator queue: filters, counts per open status, sorting, paging.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::format::status_label;
+use super::pages::{Filters, ListPageTemplate, assignable, choices, next_link, rows};
+use super::{PageError, WebUser, render};
+use crate::error::{AppError, blocking};
+use crate::state::AppState;
+use crate::tickets::domain::{Priority, Status};
+use crate::tickets::dto::ListParams;
+use crate::tickets::service::{self, catalog};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    queue: String,
+    status: Option<String>,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    sort: String,
+    cursor: Option<String>,
+}
+
+const STATUS_CHOICES: &[(&str, &str)] = &[
+    ("open", "Open (not resolved)"),
+    ("new", "New"),
+    ("triaged", "Triaged"),
+    ("in_progress", "In progress"),
+    ("on_hold", "On hold"),
+    ("resolved", "Resolved"),
+    ("done", "Resolved, closed or cancelled"),
+    ("any", "Any status"),
+];
+
+const SORT_CHOICES: &[(&str, &str)] = &[
+    ("priority", "Priority, then oldest"),
+    ("created_at", "Oldest first"),
+    ("-created_at", "Newest first"),
+    ("-updated_at", "Recently updated"),
+    ("updated_at", "Least recently updated"),
+];
+
+pub async fn queue(
+    state: web::Data<AppState>,
+    user: WebUser,
+    query: web::Query<QueueQuery>,
+) -> Result<HttpResponse, PageError> {
+    if !user.user.role.sees_all_tickets() {
+        return Err(AppError::Forbidden("the queue is for IT staff".into()).into());
+    }
+    let q = query.into_inner();
+    let filters = Filters {
+        q: q.q.clone(),
+        queue: q.queue.clone(),
+        status: q.status.clone().unwrap_or_else(|| "open".into()),
+        priority: q.priority.clone(),
+        assignee: q.assignee.clone(),
+        sort: if q.sort.is_empty() {
+            "priority".into()
+        } else {
+            q.sort.clone()
+        },
+    };
+    let params = ListParams {
+        q: Some(filters.q.clone()),
+        queue: Some(filters.queue.clone()),
+        status: Some(filters.status.clone()),
+        priority: Some(filters.priority.clone()),
+        assignee: Some(filters.assignee.clone()),
+        sort: Some(filters.sort.clone()),
+        cursor: q.cursor.clone(),
+        limit: Some(50),
+        ..ListParams::default()
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let p = params.clone();
+    let (page, summary, queues) = blocking(move || {
+        let page = service::list_tickets(&st.db, &st.settings.api, &actor, &p)?;
+        let summary = service::queue_summary(&st.db, &st.settings.api, &actor, &p)?;
+        Ok((page, summary, catalog::list_queues(&st.db)?))
+    })
+    .await?;
+    let agents = assignable(&state).await?;
+    let link_params = [
+        ("q", filters.q.as_str()),
+        ("queue", filters.queue.as_str()),
+        ("status", filters.status.as_str()),
+        ("priority", filters.priority.as_str()),
+        ("assignee", filters.assignee.as_str()),
+        ("sort", filters.sort.as_str()),
+    ];
+    let counts = summary
+        .counts
+        .iter()
+        .map(|(status, n): &(Status, i64)| {
+            let mut with_status: Vec<(&str, &str)> = link_params
+                .iter()
+                .filter(|(k, _)| *k != "status")
+                .cloned()
+                .collect();
+            with_status.push(("status", status.as_str()));
+            let query: Vec<String> = with_status
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
+                .collect();
+            (
+                format!("/queue?{}", query.join("&")),
+                status_label(*status),
+                *n,
+            )
+        })
+        .collect();
+    let status_now = filters.status.clone();
+    let sort_now = filters.sort.clone();
+    let template = ListPageTemplate {
+        nav: user.nav("queue"),
+        heading: "Queue".into(),
+        staff_queue: true,
+        next_link: next_link("/queue", &link_params, &page),
+        rows: rows(&page.items, &state.settings.tickets.reference_prefix),
+        filters,
+        queues,
+        agents,
+        priorities: Priority::ALL,
+        status_choices: choices(STATUS_CHOICES, &status_now),
+        sort_choices: choices(SORT_CHOICES, &sort_now),
+        counts,
+    };
+    render(&template)
+}

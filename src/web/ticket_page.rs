@@ -1,0 +1,513 @@
+//! The ticket page: conversation, internal notes, files, history, and the
+//! forms to reply and to work the ticket.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::format::{describe, iso, size, status_label, type_label, when};
+use super::pages::{Choice, assignable};
+use super::session::Nav;
+use super::{PageError, WebUser, render_with, see_other};
+use crate::auth::User;
+use crate::auth::domain::{TicketRelation, may_comment};
+use crate::error::{AppError, FieldError, blocking};
+use crate::ids;
+use crate::state::AppState;
+use crate::tickets::domain::{HoldReason, Level, Priority, Status};
+use crate::tickets::dto::{CreateComment, UpdateTicket};
+use crate::tickets::handlers::{read_uploads, serve_attachment};
+use crate::tickets::model::{Category, Queue};
+use crate::tickets::service::{self, NewUpload, TicketRef, TicketView, catalog};
+
+/// The ticket's facts as the page shows them.
+struct Facts {
+    number: i64,
+    reference: String,
+    subject: String,
+    description: String,
+    status: String,
+    status_label: &'static str,
+    hold_reason: Option<&'static str>,
+    priority: String,
+    priority_overridden: bool,
+    type_label: &'static str,
+    impact: &'static str,
+    urgency: &'static str,
+    requester: String,
+    assignee: String,
+    assignee_email: String,
+    queue: String,
+    queue_slug: String,
+    category: String,
+    category_slug: String,
+    watchers: String,
+    channel: &'static str,
+    created: String,
+    created_iso: String,
+    updated: String,
+    updated_iso: String,
+}
+
+fn person(u: &User) -> String {
+    format!("{} <{}>", u.display_name, u.email)
+}
+
+fn facts(v: &TicketView, prefix: &str) -> Facts {
+    let t = &v.ticket;
+    Facts {
+        number: t.number,
+        reference: format!("{prefix}{}", t.number),
+        subject: t.subject.clone(),
+        description: t.description.clone(),
+        status: t.status.to_string(),
+        status_label: status_label(t.status),
+        hold_reason: t.hold_reason.map(HoldReason::as_str),
+        priority: t.priority.to_string(),
+        priority_overridden: t.priority_overridden,
+        type_label: type_label(t.ticket_type),
+        impact: t.impact.as_str(),
+        urgency: t.urgency.as_str(),
+        requester: person(&v.requester),
+        assignee: v
+            .assignee
+            .as_ref()
+            .map(person)
+            .unwrap_or_else(|| "—".into()),
+        assignee_email: v
+            .assignee
+            .as_ref()
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+        queue: v
+            .queue
+            .as_ref()
+            .map(|q| q.name.clone())
+            .unwrap_or_else(|| "—".into()),
+        queue_slug: v.queue.as_ref().map(|q| q.slug.clone()).unwrap_or_default(),
+        category: v
+            .category
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "—".into()),
+        category_slug: v
+            .category
+            .as_ref()
+            .map(|c| c.slug.clone())
+            .unwrap_or_default(),
+        watchers: if v.watchers.is_empty() {
+            "—".into()
+        } else {
+            v.watchers.iter().map(person).collect::<Vec<_>>().join(", ")
+        },
+        channel: t.channel.as_str(),
+        created: when(t.created_at),
+        created_iso: iso(t.created_at),
+        updated: when(t.updated_at),
+        updated_iso: iso(t.updated_at),
+    }
+}
+
+struct CommentRow {
+    id: String,
+    author: String,
+    body: String,
+    public: bool,
+    at: String,
+    at_iso: String,
+}
+
+struct FileRow {
+    id: String,
+    filename: String,
+    size: String,
+    content_type: String,
+}
+
+struct HistoryRow {
+    at: String,
+    at_iso: String,
+    who: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html", config = "src/web/askama.toml")]
+struct TicketPage {
+    nav: Nav,
+    t: Facts,
+    errors: Vec<FieldError>,
+    draft: String,
+    comments: Vec<CommentRow>,
+    attachments: Vec<FileRow>,
+    history: Vec<HistoryRow>,
+    staff: bool,
+    may_comment: bool,
+    staff_edit: bool,
+    requester_actions: Vec<(&'static str, &'static str)>,
+    status_options: Vec<Choice>,
+    hold_reasons: &'static [HoldReason],
+    agents: Vec<User>,
+    queues: Vec<Queue>,
+    categories: Vec<Category>,
+    levels: &'static [Level],
+    priorities: &'static [Priority],
+}
+
+/// Loads everything the page shows and renders it.
+async fn page(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    r: TicketRef,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    draft: String,
+) -> Result<HttpResponse, PageError> {
+    let st = state.clone();
+    let actor = user.user.clone();
+    let (view, comments, files, history, queues, categories) = blocking(move || {
+        let view = service::get_ticket(&st.db, &actor, &r)?;
+        let r = TicketRef::Id(view.ticket.id.clone());
+        Ok((
+            view,
+            service::list_comments(&st.db, &actor, &r)?,
+            service::list_attachments(&st.db, &actor, &r)?,
+            service::history(&st.db, &actor, &r)?,
+            catalog::list_queues(&st.db)?,
+            catalog::list_categories(&st.db)?,
+        ))
+    })
+    .await?;
+    let role = user.user.role;
+    let rel = TicketRelation {
+        is_requester: view.ticket.requester_id == user.user.id,
+        is_watcher: view.watchers.iter().any(|w| w.id == user.user.id),
+    };
+    let staff_edit = role.works_tickets();
+    let agents = if staff_edit {
+        assignable(state).await?
+    } else {
+        Vec::new()
+    };
+    let current = view.ticket.status;
+    let status_options: Vec<Choice> = std::iter::once(current)
+        .chain(current.allowed_next().iter().copied())
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: status_label(s),
+            selected: s == current,
+        })
+        .collect();
+    let requester_actions = if rel.is_requester && !staff_edit {
+        match current {
+            Status::Resolved => vec![
+                ("closed", "Confirm it is solved"),
+                ("in_progress", "It is not solved: reopen"),
+            ],
+            s if s.is_open() => vec![("cancelled", "Withdraw this ticket")],
+            _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let template = TicketPage {
+        nav: user.nav(""),
+        t: facts(&view, &state.settings.tickets.reference_prefix),
+        errors,
+        draft,
+        comments: comments
+            .iter()
+            .map(|c| CommentRow {
+                id: c.comment.id.clone(),
+                author: c.author.display_name.clone(),
+                body: c.comment.body.clone(),
+                public: c.comment.is_public,
+                at: when(c.comment.created_at),
+                at_iso: iso(c.comment.created_at),
+            })
+            .collect(),
+        attachments: files
+            .iter()
+            .map(|a| FileRow {
+                id: a.id.clone(),
+                filename: a.filename.clone(),
+                size: size(a.size_bytes),
+                content_type: a.content_type.clone(),
+            })
+            .collect(),
+        history: history
+            .iter()
+            .map(|(e, who)| HistoryRow {
+                at: when(e.occurred_at),
+                at_iso: iso(e.occurred_at),
+                who: who
+                    .as_ref()
+                    .map(|u| u.display_name.clone())
+                    .unwrap_or_else(|| "itdesk".into()),
+                what: describe(e),
+            })
+            .collect(),
+        staff: role.sees_all_tickets(),
+        may_comment: may_comment(role, rel),
+        staff_edit,
+        requester_actions,
+        status_options,
+        hold_reasons: HoldReason::ALL,
+        agents,
+        queues,
+        categories,
+        levels: Level::ALL,
+        priorities: Priority::ALL,
+    };
+    render_with(status, &template)
+}
+
+fn ticket_ref(number: &str) -> Result<TicketRef, PageError> {
+    match TicketRef::parse(number) {
+        r @ TicketRef::Number(_) => Ok(r),
+        TicketRef::Id(_) => Err(AppError::NotFound(format!("ticket {number}")).into()),
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let r = ticket_ref(&path)?;
+    page(&state, &user, r, StatusCode::OK, Vec::new(), String::new()).await
+}
+
+/// Shows a failed action's errors on the page, or fails the request.
+async fn with_errors(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    r: TicketRef,
+    err: AppError,
+    draft: String,
+) -> Result<HttpResponse, PageError> {
+    let (status, errors) = match err {
+        AppError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        e @ (AppError::Conflict { .. }
+        | AppError::PayloadTooLarge(_)
+        | AppError::UnsupportedMediaType(_)
+        | AppError::Forbidden(_)) => (
+            actix_web::ResponseError::status_code(&e),
+            vec![FieldError::new("ticket", e.public_detail())],
+        ),
+        other => return Err(other.into()),
+    };
+    page(state, user, r, status, errors, draft).await
+}
+
+pub async fn comment(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, PageError> {
+    let r = ticket_ref(&path)?;
+    let limits = state.settings.attachments.clone();
+    let (uploads, fields) = read_uploads(
+        &req,
+        payload,
+        limits.max_bytes,
+        limits.max_per_ticket.max(0) as usize,
+    )
+    .await?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    user.check_csrf(&field("csrf"))?;
+    let body = field("body");
+    let input = CreateComment {
+        body: body.clone(),
+        public: field("visibility") != "internal",
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let result = blocking(move || {
+        let files = uploads
+            .into_iter()
+            .map(|u| NewUpload::check(u, &st.settings.attachments))
+            .collect::<Result<Vec<_>, _>>()?;
+        let view = service::add_comment(&st.db, &actor, &target, &input, ids::now())?;
+        if !files.is_empty() {
+            service::add_attachment(
+                &st.db,
+                &st.settings.attachments,
+                &actor,
+                &target,
+                files,
+                ids::now(),
+            )?;
+        }
+        Ok(view.comment.id)
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(see_other(&format!(
+            "/tickets/{}#comment-{id}",
+            path.as_str().trim_start_matches('#')
+        ))),
+        Err(e) => with_errors(&state, &user, r, e, body).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UpdateForm {
+    csrf: String,
+    status: Option<String>,
+    hold_reason: Option<String>,
+    assignee: Option<String>,
+    queue: Option<String>,
+    category: Option<String>,
+    impact: Option<String>,
+    urgency: Option<String>,
+    priority: Option<String>,
+}
+
+fn parse_field<T: std::str::FromStr>(
+    name: &str,
+    v: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    s.parse()
+        .map_err(|e: T::Err| errors.push(FieldError::new(name, e.to_string())))
+        .ok()
+}
+
+/// The staff form sends every field; the requester's buttons only a status.
+fn to_update(form: &UpdateForm) -> Result<UpdateTicket, AppError> {
+    let mut errors = Vec::new();
+    let status: Option<Status> = parse_field("status", &form.status, &mut errors);
+    let hold_reason: Option<HoldReason> =
+        parse_field("hold_reason", &form.hold_reason, &mut errors);
+    let nullable = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
+    };
+    let priority = match form.priority.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(p) => match p.parse::<Priority>() {
+            Ok(p) => Some(Some(p)),
+            Err(e) => {
+                errors.push(FieldError::new("priority", e.to_string()));
+                None
+            }
+        },
+    };
+    let update = UpdateTicket {
+        status,
+        hold_reason: hold_reason.filter(|_| status == Some(Status::OnHold)),
+        assignee: nullable(&form.assignee),
+        queue: nullable(&form.queue),
+        category: nullable(&form.category),
+        priority,
+        impact: parse_field("impact", &form.impact, &mut errors),
+        urgency: parse_field("urgency", &form.urgency, &mut errors),
+    };
+    if errors.is_empty() {
+        Ok(update)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: web::Form<UpdateForm>,
+) -> Result<HttpResponse, PageError> {
+    let r = ticket_ref(&path)?;
+    user.check_csrf(&form.csrf)?;
+    let input = match to_update(&form) {
+        Ok(input) => input,
+        Err(e) => return with_errors(&state, &user, r, e, String::new()).await,
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let result = blocking(move || {
+        service::update_ticket(
+            &st.db,
+            &st.settings.tickets,
+            &actor,
+            &target,
+            &input,
+            ids::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(view) => Ok(see_other(&format!("/tickets/{}", view.ticket.number))),
+        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
+    }
+}
+
+pub async fn download(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (number, attachment_id) = path.into_inner();
+    let r = ticket_ref(&number)?;
+    Ok(serve_attachment(state, user.user, r, attachment_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(status: &str, hold: &str, assignee: &str, priority: &str) -> UpdateForm {
+        UpdateForm {
+            csrf: String::new(),
+            status: Some(status.into()),
+            hold_reason: Some(hold.into()),
+            assignee: Some(assignee.into()),
+            queue: Some(String::new()),
+            category: None,
+            impact: Some("high".into()),
+            urgency: Some("low".into()),
+            priority: Some(priority.into()),
+        }
+    }
+
+    #[test]
+    fn staff_form_maps_empty_choices_to_clearing_and_ignores_stale_hold_reason() {
+        let u = to_update(&form("in_progress", "scheduled", "", "")).unwrap();
+        assert_eq!(u.status, Some(Status::InProgress));
+        assert_eq!(u.hold_reason, None);
+        assert_eq!(u.assignee, Some(None));
+        assert_eq!(u.queue, Some(None));
+        assert_eq!(u.category, None);
+        assert_eq!(u.priority, Some(None));
+        let held = to_update(&form("on_hold", "scheduled", "a@x", "P1")).unwrap();
+        assert_eq!(held.hold_reason, Some(HoldReason::Scheduled));
+        assert_eq!(held.assignee, Some(Some("a@x".into())));
+        assert_eq!(held.priority, Some(Some(Priority::P1)));
+    }
+
+    #[test]
+    fn unknown_words_in_the_form_are_reported() {
+        let err = to_update(&form("bogus", "", "", "P9")).unwrap_err();
+        let AppError::Validation(fields) = err else {
+            panic!()
+        };
+        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, vec!["status", "priority"]);
+    }
+}

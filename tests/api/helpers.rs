@@ -1,0 +1,264 @@
+//! Spawning the real application for a test: its own database (a SQLite
+//! file, or a PostgreSQL schema when ITDESK_TEST_DATABASE_URL names a
+//! server), a random port, the same `startup` code `itdesk serve` runs.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use itdesk::auth::Role;
+use itdesk::config::{Settings, Sources};
+use itdesk::startup::{Application, prepare};
+use itdesk::state::AppState;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// The PostgreSQL server the suite runs against, if any.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("ITDESK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// A database of the test's own, removed when the test ends.
+pub struct TestDb {
+    pub url: String,
+    schema: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new(dir: &std::path::Path) -> TestDb {
+        match postgres_base_url() {
+            None => TestDb {
+                url: format!("sqlite://{}", dir.join("itdesk.db").display()),
+                schema: None,
+            },
+            Some(base) => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = PgConnection::establish(&base).unwrap_or_else(|e| {
+                    panic!(
+                        "ITDESK_TEST_DATABASE_URL={base} but PostgreSQL is not reachable ({e}).\n\
+                         Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+                         or install it with: apt-get install postgresql"
+                    )
+                });
+                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create test schema");
+                let sep = if base.contains('?') { '&' } else { '?' };
+                TestDb {
+                    url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                    schema: Some((base, schema)),
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.schema.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.schema
+            && let Ok(mut conn) = PgConnection::establish(base)
+        {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+        }
+    }
+}
+
+/// Settings for a test: defaults plus its database, a free port and
+/// its own attachments folder.
+pub fn test_settings(db: &TestDb, dir: &std::path::Path, extra: Vec<(String, Value)>) -> Settings {
+    let mut overrides = vec![
+        ("server.bind".to_owned(), json!("127.0.0.1:0")),
+        ("server.workers".to_owned(), json!(2)),
+        ("database.pool_size".to_owned(), json!(4)),
+        (
+            "attachments.dir".to_owned(),
+            json!(dir.join("attachments").display().to_string()),
+        ),
+        ("log.level".to_owned(), json!("warn")),
+    ];
+    overrides.extend(extra);
+    Settings::load(&Sources {
+        database_url: Some(db.url.clone()),
+        overrides,
+        ..Sources::default()
+    })
+    .expect("test settings load")
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    pub dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Vec::new()).await
+}
+
+pub async fn spawn_app_with(extra: Vec<(String, Value)>) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDb::new(dir.path());
+    let settings = test_settings(&db, dir.path(), extra);
+    let state = tokio::task::spawn_blocking(move || prepare(settings))
+        .await
+        .unwrap()
+        .expect("prepare app");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = Application::with_listener(state.clone(), listener).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        state,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        db,
+        dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A token for a user with this role (created if missing).
+    pub async fn token(&self, email: &str, role: Role) -> String {
+        let db = self.state.db.clone();
+        let email = email.to_owned();
+        tokio::task::spawn_blocking(move || {
+            itdesk::auth::service::create_token(&db, &email, role, "test")
+        })
+        .await
+        .unwrap()
+        .expect("create token")
+        .token
+    }
+
+    /// A user who can log in with this password.
+    pub async fn user_with_password(&self, email: &str, role: Role, password: &str) {
+        let db = self.state.db.clone();
+        let (email, password) = (email.to_owned(), password.to_owned());
+        tokio::task::spawn_blocking(move || {
+            itdesk::auth::service::create_user(&db, &email, None, role, &password)
+        })
+        .await
+        .unwrap()
+        .expect("create user");
+    }
+
+    pub async fn post_json(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch_json(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Files a ticket and returns its JSON (asserting 201).
+    pub async fn create_ticket(&self, token: &str, body: Value) -> Value {
+        let resp = self.post_json(token, "/api/v1/tickets", &body).await;
+        let status = resp.status();
+        let json: Value = resp.json().await.unwrap();
+        assert_eq!(status, 201, "create ticket failed: {json}");
+        json
+    }
+
+    /// Creates a queue or category as an admin.
+    pub async fn seed_catalog(&self) -> String {
+        let admin = self.token("catalog-admin@example.org", Role::Admin).await;
+        for (slug, name) in [("service-desk", "Service Desk"), ("network", "Network")] {
+            let r = self
+                .post_json(
+                    &admin,
+                    "/api/v1/queues",
+                    &json!({"slug": slug, "name": name}),
+                )
+                .await;
+            assert_eq!(r.status(), 201);
+        }
+        for (slug, name) in [("hardware", "Hardware"), ("access", "Access")] {
+            let r = self
+                .post_json(
+                    &admin,
+                    "/api/v1/categories",
+                    &json!({"slug": slug, "name": name}),
+                )
+                .await;
+            assert_eq!(r.status(), 201);
+        }
+        admin
+    }
+
+    /// Runs a closure on a database connection (read pool).
+    pub async fn count(&self, sql_table: &'static str) -> i64 {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::RunQueryDsl;
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let mut conn = db.reader().unwrap();
+            let rows: Vec<N> = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_table}"))
+                .load(&mut *conn)
+                .unwrap();
+            rows[0].n
+        })
+        .await
+        .unwrap()
+    }
+
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.dir.path().join("attachments")
+    }
+}
+
+/// Asserts a problem response and returns its body.
+pub async fn assert_problem(resp: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(resp.status().as_u16(), status, "unexpected status");
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body: Value = resp.json().await.expect("problem body");
+    assert_eq!(ct, "application/problem+json", "content type of {body}");
+    assert_eq!(body["code"], code, "problem: {body}");
+    assert_eq!(body["status"], status);
+    body
+}

@@ -1,0 +1,15 @@
+//! All integration tests in one binary: each test spawns the real app on a
+//! random port with a database of its own (SQLite by default; PostgreSQL when
+//! ITDESK_TEST_DATABASE_URL is set, as tests/run.sh does for the second run).
+
+mod access;
+mod attachments;
+mod browser;
+mod cli;
+mod comments;
+mod contracts;
+mod health;
+mod helpers;
+mod listing;
+mod tickets;
+mod web_pages;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one command that runs every test of itdesk.
+#
+#   tests/run.sh
+#
+# 1. installs what is missing (Debian packages: chromium and chromium-driver
+#    for the browser test, libpq-dev to link PostgreSQL, postgresql itself
+#    when no server is reachable);
+# 2. makes sure PostgreSQL answers on 127.0.0.1:5432 (starting the local
+#    cluster if it is installed but stopped) and creates a fresh database;
+# 3. checks formatting and lints;
+# 4. runs `cargo test` against SQLite, then again against PostgreSQL;
+# 5. stops what it started.
+#
+# Environment:
+#   ITDESK_TEST_PG_ADMIN_URL  where to create the test database
+#                             (default postgres://postgres@127.0.0.1:5432/postgres)
+#   ITDESK_SKIP_LINT=1        skip cargo fmt --check and clippy
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+started_pg=""
+cleanup() {
+  if [ -n "$started_pg" ]; then
+    log "stopping the PostgreSQL cluster this script started"
+    as_root pg_ctlcluster --skip-systemctl-redirect $started_pg stop || true
+  fi
+}
+trap cleanup EXIT
+
+# --- 1. packages -------------------------------------------------------------
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
+command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  ls /var/lib/apt/lists/*InRelease >/dev/null 2>&1 || as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
+fi
+
+# --- 2. PostgreSQL -------------------------------------------------------------
+admin_url="${ITDESK_TEST_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if ! pg_isready -q -d "$admin_url"; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    log "installing postgresql"
+    ls /var/lib/apt/lists/*InRelease >/dev/null 2>&1 || as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends postgresql
+  fi
+  version=$(ls /etc/postgresql | sort -V | tail -1)
+  log "starting PostgreSQL $version"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  started_pg="$version main"
+  for _ in $(seq 1 50); do pg_isready -q -d "$admin_url" && break; sleep 0.2; done
+fi
+pg_isready -q -d "$admin_url" || { echo "PostgreSQL is not reachable at $admin_url; start it or set ITDESK_TEST_PG_ADMIN_URL" >&2; exit 1; }
+test_db="itdesk_test"
+psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS $test_db" -c "CREATE DATABASE $test_db"
+pg_url="${admin_url%/*}/$test_db"
+
+# --- 3. lints --------------------------------------------------------------------
+if [ "${ITDESK_SKIP_LINT:-}" != 1 ]; then
+  log "cargo fmt --check"
+  cargo fmt --check
+  log "cargo clippy"
+  cargo clippy --all-targets --quiet -- -D warnings
+fi
+
+# --- 4. the suite, twice -------------------------------------------------------
+log "cargo test against SQLite"
+env -u ITDESK_TEST_DATABASE_URL cargo test
+
+log "cargo test against PostgreSQL ($pg_url)"
+ITDESK_TEST_DATABASE_URL="$pg_url" cargo test
+
+psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS $test_db" || true
+log "all tests passed on SQLite and PostgreSQL"
