@@ -44,6 +44,11 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             Err(e) => return Err(anyhow::anyhow!("loading demo data: {e}")),
         }
     }
+    actix_web::rt::spawn(crate::housekeeping::run(
+        app.state().db.clone(),
+        app.state().settings.login.window_minutes,
+        std::time::Duration::from_secs(600),
+    ));
     tracing::info!(
         port = app.port(),
         backend = app.state().db.backend().name(),

@@ -34,6 +34,7 @@ pub struct Settings {
 pub struct ServerSettings {
     pub bind: String,
     pub workers: usize,
+    pub blocking_threads: usize,
     pub public_url: String,
 }
 

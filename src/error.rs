@@ -259,6 +259,12 @@ impl From<diesel::r2d2::PoolError> for AppError {
     }
 }
 
+impl From<crate::db::Unavailable> for AppError {
+    fn from(err: crate::db::Unavailable) -> AppError {
+        AppError::Unavailable(err.0)
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(err: actix_web::error::BlockingError) -> AppError {
         AppError::Internal(anyhow::anyhow!("blocking task failed: {err}"))

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod housekeeping;
 pub mod http;
 pub mod ids;
 pub mod openapi;

@@ -87,6 +87,7 @@ impl Application {
                 .configure(routes)
         })
         .workers(workers)
+        .worker_max_blocking_threads(state.settings.server.blocking_threads.max(1))
         .listen(listener)?
         .run();
         Ok(Application {

@@ -15,10 +15,8 @@ const PG_MIGRATION_LOCK: i64 = 0x17de_5c00;
 
 /// Applies every pending migration; returns the names of those applied.
 pub fn run(db: &Db) -> Result<Vec<String>, DbError> {
-    let mut conn = db
-        .writer_connection()
-        .map_err(|e| DbError::Connect(e.to_string()))?;
-    run_on(&mut conn)
+    db.with_writer(run_on)
+        .map_err(|e| DbError::Connect(e.to_string()))?
 }
 
 /// Applies pending migrations on one connection.

@@ -7,11 +7,13 @@
 //! PostgreSQL writes share the pool. Read connections on SQLite are
 //! `query_only`, so a write that bypasses [`Db::write`] fails loudly in tests.
 
+mod group_commit;
 pub mod migrations;
 pub mod schema;
 pub mod text_enum;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -20,6 +22,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 
+use self::group_commit::{GroupWriter, WriteFailure};
 use crate::config::{DatabaseSettings, redact_url};
 
 /// A connection to either backend.
@@ -176,12 +179,20 @@ impl ManageConnection for ConnManager {
     }
 }
 
+/// Where writes go: SQLite's one connection with group commit, or
+/// PostgreSQL's pool (one transaction per request; the server groups commits).
+#[derive(Clone)]
+enum Writer {
+    Group(Arc<GroupWriter>),
+    Pool(Pool),
+}
+
 /// The database handle the whole application shares (cheap to clone).
 #[derive(Clone)]
 pub struct Db {
     backend: Backend,
     readers: Pool,
-    writer: Pool,
+    writer: Writer,
 }
 
 impl std::fmt::Debug for Db {
@@ -192,9 +203,20 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// No connection could be had in time.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Unavailable(pub String);
+
+impl From<r2d2::PoolError> for Unavailable {
+    fn from(e: r2d2::PoolError) -> Unavailable {
+        Unavailable(e.to_string())
+    }
+}
+
 /// Errors of [`Db::read`] and [`Db::write`] convert from these two.
-pub trait DbFailure: From<diesel::result::Error> + From<r2d2::PoolError> {}
-impl<E: From<diesel::result::Error> + From<r2d2::PoolError>> DbFailure for E {}
+pub trait DbFailure: From<diesel::result::Error> + From<Unavailable> {}
+impl<E: From<diesel::result::Error> + From<Unavailable>> DbFailure for E {}
 
 impl Db {
     /// Connects (creating the SQLite folder if needed) and checks that the
@@ -213,24 +235,27 @@ impl Db {
             }
         }
         let timeout = Duration::from_millis(settings.connection_timeout_ms);
-        let build = |manager: ConnManager, size: u32| {
+        let build = |manager: ConnManager, size: u32, test_on_checkout: bool| {
             r2d2::Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
                 .connection_timeout(timeout)
+                .test_on_check_out(test_on_checkout)
                 .build(manager)
                 .map_err(|e| DbError::Connect(e.to_string()))
         };
         let (readers, writer) = match backend {
             Backend::Sqlite => {
                 // The writer first: it is the connection that turns WAL on.
-                let writer = build(ConnManager::new(settings, false)?, 1)?;
-                let readers = build(ConnManager::new(settings, true)?, settings.pool_size)?;
+                let conn = ConnManager::new(settings, false)?.connect()?;
+                let writer = Writer::Group(Arc::new(GroupWriter::new(conn, timeout)));
+                // A SQLite file does not go away under a connection: no ping per checkout.
+                let readers = build(ConnManager::new(settings, true)?, settings.pool_size, false)?;
                 (readers, writer)
             }
             Backend::Postgres => {
-                let pool = build(ConnManager::new(settings, false)?, settings.pool_size)?;
-                (pool.clone(), pool)
+                let pool = build(ConnManager::new(settings, false)?, settings.pool_size, true)?;
+                (pool.clone(), Writer::Pool(pool))
             }
         };
         Ok(Db {
@@ -255,23 +280,44 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self.readers.get()?;
+        let mut conn = self.readers.get().map_err(Unavailable::from)?;
         f(&mut conn)
     }
 
-    /// Runs `f` in a write transaction: committed when it returns `Ok`,
-    /// rolled back (leaving the database as it was) when it returns `Err`.
+    /// Runs `f` in a write transaction and returns once it is committed;
+    /// when `f` returns `Err` its work is rolled back, leaving the database
+    /// as it was.
     pub fn write<T, E: DbFailure>(
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self.writer.get()?;
-        write_transaction(&mut conn, f)
+        match &self.writer {
+            Writer::Group(group) => group.write(f).map_err(|failure| match failure {
+                WriteFailure::Closure(e) => e,
+                WriteFailure::Database(e) => E::from(e),
+                WriteFailure::Timeout => E::from(Unavailable(
+                    "timed out waiting for the database writer".into(),
+                )),
+            }),
+            Writer::Pool(pool) => {
+                let mut conn = pool.get().map_err(Unavailable::from)?;
+                write_transaction(&mut conn, f)
+            }
+        }
     }
 
-    /// A connection outside any transaction, for migrations and bulk loads.
-    pub fn writer_connection(&self) -> Result<PooledConn, r2d2::PoolError> {
-        self.writer.get()
+    /// Runs `f` on the writing connection outside any transaction
+    /// (migrations, bulk loads).
+    pub fn with_writer<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> Result<T, Unavailable> {
+        match &self.writer {
+            Writer::Group(group) => group
+                .exclusive(f)
+                .ok_or_else(|| Unavailable("timed out waiting for the database writer".into())),
+            Writer::Pool(pool) => {
+                let mut conn = pool.get()?;
+                Ok(f(&mut conn))
+            }
+        }
     }
 }
 

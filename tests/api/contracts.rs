@@ -64,9 +64,7 @@ fn migrations_go_up_down_and_up_again() {
     let settings = test_settings(&db, dir.path(), Vec::new());
     let handle = Db::connect(&settings.database).unwrap();
     assert!(!migrations::run(&handle).unwrap().is_empty());
-    let mut conn = handle.writer_connection().unwrap();
-    migrations::revert_all(&mut conn).unwrap();
-    drop(conn);
+    handle.with_writer(migrations::revert_all).unwrap().unwrap();
     let again = migrations::run(&handle).unwrap();
     assert_eq!(
         again.len(),

@@ -10,6 +10,8 @@ mod comments;
 mod contracts;
 mod health;
 mod helpers;
+mod housekeeping;
 mod listing;
+mod storage;
 mod tickets;
 mod web_pages;

@@ -1,0 +1,95 @@
+//! The storage layer under concurrency: writes that run together commit
+//! together, and a failing or panicking write takes back only its own work.
+
+use std::sync::Arc;
+
+use itdesk::error::AppError;
+use itdesk::tickets::model::Queue;
+use itdesk::tickets::repo;
+
+use crate::helpers::spawn_app;
+
+fn queue(i: usize) -> Queue {
+    Queue {
+        id: itdesk::ids::new_id(),
+        slug: format!("q{i}"),
+        name: format!("Queue {i}"),
+        description: String::new(),
+        created_at: itdesk::ids::now(),
+    }
+}
+
+#[tokio::test]
+async fn concurrent_writes_keep_exactly_the_successful_ones() {
+    let app = spawn_app().await;
+    let db = Arc::new(app.state.db.clone());
+    let handles: Vec<_> = (0..24)
+        .map(|i| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                db.write(|conn| {
+                    repo::insert_queue(conn, &queue(i))?;
+                    match i % 6 {
+                        0 => Err(AppError::invalid("slug", "refused after writing")),
+                        5 => panic!("a bug in request {i}"),
+                        _ => Ok(i),
+                    }
+                })
+            })
+        })
+        .collect();
+    let mut ok = Vec::new();
+    let mut refused = 0;
+    let mut panicked = 0;
+    for h in handles {
+        match h.join() {
+            Ok(Ok(i)) => ok.push(i),
+            Ok(Err(AppError::Validation(_))) => refused += 1,
+            Ok(Err(other)) => panic!("unexpected failure: {other:?}"),
+            Err(_) => panicked += 1,
+        }
+    }
+    assert_eq!((ok.len(), refused, panicked), (16, 4, 4));
+    let mut stored: Vec<String> = db
+        .read(|conn| Ok::<_, AppError>(repo::all_queues(conn)?))
+        .unwrap()
+        .into_iter()
+        .map(|q| q.slug)
+        .collect();
+    stored.sort();
+    let mut expected: Vec<String> = ok.iter().map(|i| format!("q{i}")).collect();
+    expected.sort();
+    assert_eq!(
+        stored, expected,
+        "refused and panicked writes left nothing behind"
+    );
+    // The writer is still usable afterwards.
+    db.write(|conn| Ok::<_, AppError>(repo::insert_queue(conn, &queue(100))?))
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_duplicate_inside_a_write_is_a_conflict_and_the_write_leaves_nothing() {
+    let app = spawn_app().await;
+    let db = app.state.db.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        db.write(|conn| {
+            repo::insert_queue(conn, &queue(1))?;
+            repo::insert_queue(conn, &queue(1))?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Conflict {
+                code: "already_exists",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(app.count("queues").await, 0);
+}
