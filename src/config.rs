@@ -87,6 +87,7 @@ pub struct ApiSettings {
     pub json_body_limit_bytes: usize,
     pub page_size_default: i64,
     pub page_size_max: i64,
+    pub token_cache_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

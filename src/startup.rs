@@ -10,6 +10,7 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::{Db, migrations};
 use crate::state::AppState;
@@ -27,10 +28,14 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("loading the session key: {e}"))?;
     let session_key = Key::try_from(key_bytes.as_slice())
         .map_err(|e| anyhow::anyhow!("the session key is unusable: {e}"))?;
+    let tokens = Arc::new(TokenCache::new(std::time::Duration::from_secs(
+        settings.api.token_cache_seconds,
+    )));
     Ok(AppState {
         settings: Arc::new(settings),
         db,
         session_key,
+        tokens,
     })
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::cookie::Key;
 
+use crate::auth::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::Db;
 
@@ -14,4 +15,6 @@ pub struct AppState {
     pub db: Db,
     /// Signs session cookies.
     pub session_key: Key,
+    /// Recently verified API tokens.
+    pub tokens: Arc<TokenCache>,
 }

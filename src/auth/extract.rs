@@ -2,11 +2,12 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Instant;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 
 use super::model::User;
-use super::service;
+use super::{service, token};
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
 
@@ -37,9 +38,16 @@ impl FromRequest for ApiUser {
                     "send an API token as `Authorization: Bearer <token>`".into(),
                 ));
             };
+            let digest = token::digest(&token);
+            if let Some(user) = state.tokens.get(&digest, Instant::now()) {
+                return Ok(ApiUser(user));
+            }
             let db = state.db.clone();
             match blocking(move || service::authenticate_token(&db, &token)).await? {
-                Some(user) => Ok(ApiUser(user)),
+                Some(user) => {
+                    state.tokens.put(digest, user.clone(), Instant::now());
+                    Ok(ApiUser(user))
+                }
                 None => Err(AppError::Unauthenticated(
                     "the API token is unknown or revoked".into(),
                 )),

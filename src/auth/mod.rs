@@ -10,6 +10,7 @@ pub mod repo;
 pub mod service;
 pub mod session;
 pub mod token;
+pub mod token_cache;
 
 pub use domain::Role;
 pub use model::User;

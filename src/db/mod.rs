@@ -41,8 +41,12 @@ pub type DbBackend = <DbConn as Connection>::Backend;
 macro_rules! insert_all {
     ($conn:expr, $table:expr, $rows:expr) => {
         match $conn {
-            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-            $crate::db::DbConn::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Sqlite(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+            $crate::db::DbConn::Postgres(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
         }
     };
 }
@@ -140,11 +144,16 @@ impl ConnManager {
                 let mut pragmas = format!(
                     "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
+                     PRAGMA temp_store = MEMORY;",
                     self.busy_timeout_ms
                 );
                 if self.read_only {
-                    pragmas.push_str(" PRAGMA query_only = ON;");
+                    pragmas.push_str(" PRAGMA cache_size = -8000; PRAGMA query_only = ON;");
+                } else {
+                    // The writer touches the tail of every index on each
+                    // insert: keep them cached, and checkpoint less often.
+                    pragmas
+                        .push_str(" PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4000;");
                 }
                 conn.batch_execute(&pragmas)?;
                 Ok(DbConn::Sqlite(conn))

@@ -4,7 +4,9 @@
 //! internal notes, attachments, full-text search and an append-only history.
 //! Requesters see the tickets they filed or watch; staff see the queues.
 
+pub mod attachment_handlers;
 pub mod attachment_rules;
+pub mod catalog_handlers;
 pub mod domain;
 pub mod dto;
 pub mod handlers;

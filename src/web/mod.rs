@@ -5,9 +5,11 @@
 
 mod format;
 mod login;
+mod new_ticket;
 mod pages;
 mod queue;
 mod session;
+mod ticket_forms;
 mod ticket_page;
 
 use actix_web::http::StatusCode;
@@ -27,8 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
         .route("/my/tickets", web::get().to(pages::my_tickets))
-        .route("/tickets/new", web::get().to(pages::new_ticket_form))
-        .route("/tickets/new", web::post().to(pages::new_ticket_submit))
+        .route("/tickets/new", web::get().to(new_ticket::form))
+        .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route(

@@ -11,6 +11,7 @@ mod contracts;
 mod health;
 mod helpers;
 mod housekeeping;
+mod lifecycle;
 mod listing;
 mod storage;
 mod tickets;

@@ -1,0 +1,304 @@
+//! Generating one ticket's life: when it was filed, who worked it, what was
+//! said, where it stands now, and the history that goes with it.
+
+use chrono::{Duration, NaiveDateTime};
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+use super::{BATCH, catalog};
+use crate::audit;
+use crate::auth::User;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::ids;
+use crate::tickets::domain::{Channel, HoldReason, Level, Priority, PriorityMatrix, Status};
+use crate::tickets::model::{Category, Comment, Queue, Ticket};
+use crate::tickets::{repo, search};
+
+pub(super) struct World<'a> {
+    pub(super) agents: &'a [&'a User],
+    pub(super) requesters: &'a [User],
+    pub(super) queues: &'a [Queue],
+    pub(super) categories: &'a [Category],
+    pub(super) matrix: &'a PriorityMatrix,
+    pub(super) now: NaiveDateTime,
+}
+
+#[derive(Default)]
+pub(super) struct Batch {
+    pub(super) tickets: Vec<Ticket>,
+    pub(super) comments: Vec<Comment>,
+    pub(super) events: Vec<audit::AuditEvent>,
+    pub(super) docs: Vec<(String, bool, String)>,
+}
+
+impl Batch {
+    fn event(
+        &mut self,
+        ticket: &str,
+        actor: &str,
+        action: &str,
+        changes: serde_json::Value,
+        at: NaiveDateTime,
+    ) {
+        self.events.push(audit::AuditEvent {
+            id: ids::new_id(),
+            entity_type: "ticket".into(),
+            entity_id: ticket.into(),
+            actor_id: Some(actor.into()),
+            action: action.into(),
+            changes: changes.to_string(),
+            occurred_at: at,
+        });
+    }
+
+    fn comment(
+        &mut self,
+        ticket: &str,
+        author: &User,
+        body: &str,
+        public: bool,
+        at: NaiveDateTime,
+        by_requester: bool,
+    ) {
+        let c = Comment {
+            id: ids::new_id(),
+            ticket_id: ticket.into(),
+            author_id: author.id.clone(),
+            body: body.into(),
+            is_public: public,
+            created_at: at,
+        };
+        self.event(
+            ticket,
+            &author.id,
+            "commented",
+            serde_json::json!({"comment_id": c.id, "public": public, "by_requester": by_requester}),
+            at,
+        );
+        self.docs.push((ticket.into(), public, c.body.clone()));
+        self.comments.push(c);
+    }
+
+    pub(super) fn write(&self, conn: &mut DbConn) -> Result<(), AppError> {
+        repo::insert_many(conn, &self.tickets)?;
+        for chunk in self.comments.chunks(BATCH) {
+            repo::insert_comments(conn, chunk)?;
+        }
+        for chunk in self.events.chunks(BATCH) {
+            crate::insert_all!(conn, crate::db::schema::audit_events::table, chunk)?;
+        }
+        let docs: Vec<search::Document<'_>> = self
+            .docs
+            .iter()
+            .map(|(ticket_id, is_public, text)| search::Document {
+                ticket_id,
+                is_public: *is_public,
+                text: text.clone(),
+            })
+            .collect();
+        search::index(conn, &docs)?;
+        Ok(())
+    }
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn pick_text(rng: &mut StdRng, items: &[&'static str]) -> &'static str {
+    items[rng.random_range(0..items.len())]
+}
+
+/// The status a ticket of this age most plausibly has now.
+fn status_for_age(rng: &mut StdRng, age_days: i64) -> (Status, Option<HoldReason>) {
+    let open_share = match age_days {
+        d if d < 14 => 0.5,
+        d if d < 30 => 0.1,
+        _ => 0.005,
+    };
+    if rng.random_bool(open_share) {
+        return match rng.random_range(0..10) {
+            0..=2 => (Status::New, None),
+            3..=4 => (Status::Triaged, None),
+            5..=7 => (Status::InProgress, None),
+            8 => (Status::OnHold, Some(HoldReason::AwaitingRequester)),
+            _ => (Status::OnHold, Some(*pick(rng, HoldReason::ALL))),
+        };
+    }
+    match rng.random_range(0..100) {
+        0..=4 => (Status::Cancelled, None),
+        5..=19 if age_days < 10 => (Status::Resolved, None),
+        _ => (Status::Closed, None),
+    }
+}
+
+pub(super) fn generate_ticket(
+    w: &World<'_>,
+    rng: &mut StdRng,
+    number: i64,
+    created: NaiveDateTime,
+    b: &mut Batch,
+) {
+    let tpl = pick(rng, catalog::TEMPLATES);
+    let requester = pick(rng, w.requesters);
+    let agent = *pick(rng, w.agents);
+    let id = ids::new_id();
+    let age_days = (w.now - created).num_days();
+    let (status, hold_reason) = status_for_age(rng, age_days);
+    let override_priority = rng.random_bool(0.05).then(|| *pick(rng, Priority::ALL));
+    let impact = if rng.random_bool(0.2) {
+        *pick(rng, Level::ALL)
+    } else {
+        tpl.impact
+    };
+    let decision =
+        crate::tickets::domain::decide_priority(w.matrix, impact, tpl.urgency, override_priority);
+    let minutes = |m: i64| created + Duration::minutes(m);
+    let mut at = created;
+    let queue = w.queues.iter().find(|q| q.slug == tpl.queue);
+    let category = w.categories.iter().find(|c| c.slug == tpl.category);
+    b.event(
+        &id,
+        &requester.id,
+        "created",
+        serde_json::json!({
+            "number": number, "type": tpl.ticket_type, "subject": tpl.subject, "requester": requester.email,
+            "status": "new", "impact": impact, "urgency": tpl.urgency, "priority": decision.priority,
+            "priority_overridden": decision.overridden, "queue": tpl.queue, "category": tpl.category,
+            "watchers": [], "channel": "web",
+        }),
+        at,
+    );
+    b.docs.push((
+        id.clone(),
+        true,
+        search::ticket_text(tpl.subject, tpl.description),
+    ));
+    let mut ticket = Ticket {
+        id: id.clone(),
+        number,
+        ticket_type: tpl.ticket_type,
+        subject: tpl.subject.into(),
+        description: tpl.description.into(),
+        requester_id: requester.id.clone(),
+        queue_id: queue.map(|q| q.id.clone()),
+        category_id: category.map(|c| c.id.clone()),
+        assignee_id: None,
+        impact,
+        urgency: tpl.urgency,
+        priority: decision.priority,
+        priority_overridden: decision.overridden,
+        status: Status::New,
+        hold_reason: None,
+        is_open: true,
+        channel: if rng.random_bool(0.3) {
+            Channel::Email
+        } else {
+            Channel::Web
+        },
+        created_by_id: requester.id.clone(),
+        created_at: created,
+        updated_at: created,
+        resolved_at: None,
+        closed_at: None,
+    };
+    let cap = |t: NaiveDateTime| t.min(w.now);
+    if status != Status::New {
+        at = cap(minutes(rng.random_range(5..240)));
+        ticket.assignee_id = Some(agent.id.clone());
+        b.event(
+            &id,
+            &agent.id,
+            "updated",
+            serde_json::json!({"assignee": audit::change(serde_json::Value::Null, agent.email.as_str()),
+                               "status": audit::change("new", "in_progress")}),
+            at,
+        );
+        ticket.status = Status::InProgress;
+        at = cap(at + Duration::minutes(rng.random_range(1..90)));
+        b.comment(
+            &id,
+            agent,
+            pick_text(rng, catalog::AGENT_REPLIES),
+            true,
+            at,
+            false,
+        );
+        if rng.random_bool(0.25) {
+            at = cap(at + Duration::minutes(rng.random_range(1..60)));
+            b.comment(
+                &id,
+                agent,
+                pick_text(rng, catalog::INTERNAL_NOTES),
+                false,
+                at,
+                false,
+            );
+        }
+        if rng.random_bool(0.4) {
+            at = cap(at + Duration::minutes(rng.random_range(10..600)));
+            b.comment(
+                &id,
+                requester,
+                pick_text(rng, catalog::REQUESTER_REPLIES),
+                true,
+                at,
+                true,
+            );
+        }
+    }
+    if status != Status::New && status != Status::InProgress {
+        at = cap(at + Duration::minutes(rng.random_range(30..2880)));
+        let first_step = if status == Status::Closed {
+            Status::Resolved
+        } else {
+            status
+        };
+        let mut changes =
+            serde_json::json!({"status": audit::change("in_progress", first_step.as_str())});
+        if let Some(h) = hold_reason {
+            changes["hold_reason"] = audit::change(serde_json::Value::Null, h.as_str());
+        }
+        b.event(&id, &agent.id, "updated", changes, at);
+        ticket.status = status;
+        ticket.hold_reason = hold_reason;
+        if matches!(status, Status::Resolved | Status::Closed) {
+            ticket.resolved_at = Some(at);
+        }
+        if status == Status::Closed {
+            let closed = cap(at + Duration::days(3));
+            b.event(
+                &id,
+                &agent.id,
+                "updated",
+                serde_json::json!({"status": audit::change("resolved", "closed")}),
+                closed,
+            );
+            ticket.closed_at = Some(closed);
+            at = closed;
+        }
+    }
+    ticket.is_open = ticket.status.is_open();
+    ticket.updated_at = at;
+    b.tickets.push(ticket);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn old_tickets_are_mostly_done_and_recent_ones_often_open() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let open_old = (0..2000)
+            .filter(|_| status_for_age(&mut rng, 200).0.is_open())
+            .count();
+        let open_new = (0..2000)
+            .filter(|_| status_for_age(&mut rng, 2).0.is_open())
+            .count();
+        assert!(open_old < 40, "{open_old}");
+        assert!(open_new > 800, "{open_new}");
+    }
+}

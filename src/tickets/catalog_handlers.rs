@@ -1,0 +1,65 @@
+//! `/api/v1/queues` and `/api/v1/categories`.
+
+use actix_web::{HttpResponse, web};
+
+use super::dto::{CreateNamed, NamedRef};
+use super::service::catalog;
+use crate::auth::extract::ApiUser;
+use crate::error::{AppError, Problem, blocking};
+use crate::http::ApiJson;
+use crate::ids;
+use crate::state::AppState;
+
+/// The queues.
+#[utoipa::path(get, path = "/api/v1/queues", tag = "catalog",
+    responses((status = 200, body = Vec<NamedRef>)), security(("token" = [])))]
+pub async fn list_queues(
+    state: web::Data<AppState>,
+    _: ApiUser,
+) -> Result<web::Json<Vec<NamedRef>>, AppError> {
+    let rows = blocking(move || catalog::list_queues(&state.db)).await?;
+    Ok(web::Json(rows.iter().map(NamedRef::from).collect()))
+}
+
+/// Create a queue (coordinators and admins).
+#[utoipa::path(post, path = "/api/v1/queues", tag = "catalog", request_body = CreateNamed,
+    responses((status = 201, body = NamedRef), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_queue(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<CreateNamed>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let row =
+        blocking(move || catalog::create_queue(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(NamedRef::from(&row)))
+}
+
+/// The categories.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog",
+    responses((status = 200, body = Vec<NamedRef>)), security(("token" = [])))]
+pub async fn list_categories(
+    state: web::Data<AppState>,
+    _: ApiUser,
+) -> Result<web::Json<Vec<NamedRef>>, AppError> {
+    let rows = blocking(move || catalog::list_categories(&state.db)).await?;
+    Ok(web::Json(rows.iter().map(NamedRef::from).collect()))
+}
+
+/// Create a category (coordinators and admins).
+#[utoipa::path(post, path = "/api/v1/categories", tag = "catalog", request_body = CreateNamed,
+    responses((status = 201, body = NamedRef), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<CreateNamed>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let row =
+        blocking(move || catalog::create_category(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(NamedRef::from(&row)))
+}
