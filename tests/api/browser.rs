@@ -190,6 +190,12 @@ async fn requester_files_agent_replies_requester_reads_the_reply() {
             .path()
             .starts_with("/queue")
     );
+    if let Ok(png) = agent.screenshot().await {
+        let _ = std::fs::write(
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/browser-queue.png"),
+            png,
+        );
+    }
     agent
         .find(Locator::Id("f-q"))
         .await
