@@ -1,0 +1,16 @@
+//! Service levels. A policy (chosen per ticket by its conditions, first
+//! match wins) sets business-time targets per priority for three clocks —
+//! first response, next response, resolution — measured in a business
+//! calendar (weekly hours in an IANA zone, minus holidays). The clocks are a
+//! pure function of the ticket's own history (`clock::evaluate`), so any
+//! answer can be recomputed and explained, and a changed policy applies to
+//! history exactly.
+
+pub mod calendar;
+pub mod clock;
+pub mod duration;
+pub mod ical;
+pub mod policy;
+
+#[cfg(test)]
+mod clock_tests;
