@@ -9,8 +9,11 @@
 //! the repeated autumn hour starts at its first and ends at its second pass.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
-use chrono::{Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +66,21 @@ pub struct Calendar {
     week: [Vec<Range>; 7],
     holidays: HashSet<NaiveDate>,
     yearly: HashSet<(u32, u32)>,
+    /// Per local year, built on first use: where each day starts in UTC and
+    /// whether it is a working day. Turns the hot loops into array lookups.
+    years: Arc<[OnceLock<YearTable>]>,
 }
+
+/// One local year of a calendar.
+#[derive(Debug, Clone)]
+struct YearTable {
+    /// UTC start of each day (by ordinal), then the start of the next year.
+    day_start: Vec<Micros>,
+    working: Vec<bool>,
+}
+
+const FIRST_YEAR: i32 = 1970;
+const YEARS: usize = 231;
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -88,7 +105,10 @@ impl CalendarSpec {
         CalendarSpec {
             name: "24x7".into(),
             time_zone: "UTC".into(),
-            hours: DAYS.iter().map(|d| (d.to_string(), vec!["00:00-24:00".to_string()])).collect(),
+            hours: DAYS
+                .iter()
+                .map(|d| (d.to_string(), vec!["00:00-24:00".to_string()]))
+                .collect(),
             holidays: Vec::new(),
             yearly_holidays: Vec::new(),
             holiday_files: Vec::new(),
@@ -98,13 +118,21 @@ impl CalendarSpec {
     /// Checks and compiles the calendar; `extra_holidays` come from imported
     /// iCalendar files. Every problem is reported with its field path under
     /// `prefix` (e.g. `calendar.hours.mon[1]`).
-    pub fn compile(&self, prefix: &str, extra: &[NaiveDate], extra_yearly: &[(u32, u32)]) -> Result<Calendar, Vec<FieldError>> {
+    pub fn compile(
+        &self,
+        prefix: &str,
+        extra: &[NaiveDate],
+        extra_yearly: &[(u32, u32)],
+    ) -> Result<Calendar, Vec<FieldError>> {
         let mut errors = Vec::new();
         let tz: Option<Tz> = self.time_zone.parse().ok();
         if tz.is_none() {
             errors.push(FieldError::new(
                 format!("{prefix}time_zone"),
-                format!("`{}` is not an IANA time zone such as Europe/Berlin", self.time_zone),
+                format!(
+                    "`{}` is not an IANA time zone such as Europe/Berlin",
+                    self.time_zone
+                ),
             ));
         }
         let mut week: [Vec<Range>; 7] = Default::default();
@@ -128,12 +156,18 @@ impl CalendarSpec {
             }
             parsed.sort_by_key(|r| r.start);
             if parsed.windows(2).any(|w| w[1].start < w[0].end) {
-                errors.push(FieldError::new(format!("{prefix}hours.{day}"), "working ranges overlap"));
+                errors.push(FieldError::new(
+                    format!("{prefix}hours.{day}"),
+                    "working ranges overlap",
+                ));
             }
             week[index] = parsed;
         }
         if errors.is_empty() && week.iter().all(Vec::is_empty) {
-            errors.push(FieldError::new(format!("{prefix}hours"), "the calendar has no working hours at all"));
+            errors.push(FieldError::new(
+                format!("{prefix}hours"),
+                "the calendar has no working hours at all",
+            ));
         }
         let mut holidays: HashSet<NaiveDate> = extra.iter().copied().collect();
         for (i, text) in self.holidays.iter().enumerate() {
@@ -171,6 +205,7 @@ impl CalendarSpec {
                 week,
                 holidays,
                 yearly,
+                years: (0..YEARS).map(|_| OnceLock::new()).collect(),
             }),
             _ => Err(errors),
         }
@@ -193,10 +228,64 @@ impl Calendar {
         self.holidays.contains(&date) || self.yearly.contains(&(date.month(), date.day()))
     }
 
+    /// The table of a local year, if within the tabulated years.
+    fn year(&self, year: i32) -> Option<&YearTable> {
+        let index = usize::try_from(year - FIRST_YEAR)
+            .ok()
+            .filter(|i| *i < YEARS)?;
+        Some(self.years[index].get_or_init(|| self.build_year(year)))
+    }
+
+    fn build_year(&self, year: i32) -> YearTable {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let next = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default();
+        let days = (next - first).num_days() as usize;
+        let mut day_start = Vec::with_capacity(days + 1);
+        let mut working = Vec::with_capacity(days);
+        for d in 0..days {
+            let date = first + Duration::days(d as i64);
+            day_start.push(self.local_to_utc(date, 0, false));
+            working.push(
+                !self.is_holiday(date)
+                    && !self.week[date.weekday().num_days_from_monday() as usize].is_empty(),
+            );
+        }
+        day_start.push(self.local_to_utc(next, 0, false));
+        YearTable { day_start, working }
+    }
+
+    /// Where a local day starts and ends in UTC, and whether it has working hours.
+    fn day(&self, date: NaiveDate) -> (Micros, Micros, bool) {
+        match self.year(date.year()) {
+            Some(t) => {
+                let d = date.ordinal0() as usize;
+                (t.day_start[d], t.day_start[d + 1], t.working[d])
+            }
+            None => (
+                self.local_to_utc(date, 0, false),
+                self.local_to_utc(date, DAY_SECONDS, false),
+                !self.is_holiday(date)
+                    && !self.week[date.weekday().num_days_from_monday() as usize].is_empty(),
+            ),
+        }
+    }
+
     /// The local date of an instant.
     fn local_date(&self, t: Micros) -> NaiveDate {
-        let utc = chrono::DateTime::from_timestamp_micros(t).unwrap_or_default();
-        utc.with_timezone(&self.tz).date_naive()
+        let utc = chrono::DateTime::from_timestamp_micros(t)
+            .unwrap_or_default()
+            .date_naive();
+        // The local date is the UTC date or one of its neighbours.
+        for candidate in [utc, utc - Duration::days(1), utc + Duration::days(1)] {
+            let (start, end, _) = self.day(candidate);
+            if start <= t && t < end {
+                return candidate;
+            }
+        }
+        chrono::DateTime::from_timestamp_micros(t)
+            .unwrap_or_default()
+            .with_timezone(&self.tz)
+            .date_naive()
     }
 
     /// A local wall-clock time on a date as a UTC instant. `late` picks the
@@ -206,11 +295,15 @@ impl Calendar {
         let naive = if secs >= DAY_SECONDS {
             (date + Duration::days(1)).and_time(NaiveTime::MIN)
         } else {
-            date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or(NaiveTime::MIN))
+            date.and_time(
+                NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or(NaiveTime::MIN),
+            )
         };
         match self.tz.from_local_datetime(&naive) {
             LocalResult::Single(t) => t.timestamp_micros(),
-            LocalResult::Ambiguous(early, later) => if late { later } else { early }.timestamp_micros(),
+            LocalResult::Ambiguous(early, later) => {
+                if late { later } else { early }.timestamp_micros()
+            }
             LocalResult::None => {
                 let before = self
                     .tz
@@ -226,16 +319,12 @@ impl Calendar {
     /// The working intervals of one local date, in UTC, in order.
     fn day_intervals(&self, date: NaiveDate, out: &mut Vec<(Micros, Micros)>) {
         out.clear();
-        if self.is_holiday(date) {
+        let (start_of_day, end_of_day, working) = self.day(date);
+        if !working {
             return;
         }
         let ranges = &self.week[date.weekday().num_days_from_monday() as usize];
-        if ranges.is_empty() {
-            return;
-        }
         // Fast path: one UTC offset for the whole day.
-        let start_of_day = self.local_to_utc(date, 0, false);
-        let end_of_day = self.local_to_utc(date, DAY_SECONDS, false);
         if end_of_day - start_of_day == i64::from(DAY_SECONDS) * 1_000_000 {
             for r in ranges {
                 out.push((
@@ -276,6 +365,35 @@ impl Calendar {
         total
     }
 
+    /// For each of `amounts` (ascending), the instant at which that much
+    /// business time has passed since `from`, in one walk.
+    pub fn advance_many(&self, from: Micros, amounts: &[i64], out: &mut Vec<Option<Micros>>) {
+        out.clear();
+        let mut buf = Vec::with_capacity(4);
+        let mut used = 0;
+        let mut next = 0;
+        let mut date = self.local_date(from) - Duration::days(1);
+        for _ in 0..MAX_DAYS {
+            if next == amounts.len() {
+                return;
+            }
+            self.day_intervals(date, &mut buf);
+            for &(a, b) in &buf {
+                let s = a.max(from);
+                if b <= s {
+                    continue;
+                }
+                while next < amounts.len() && amounts[next] - used <= b - s {
+                    out.push(Some(s + (amounts[next] - used)));
+                    next += 1;
+                }
+                used += b - s;
+            }
+            date += Duration::days(1);
+        }
+        out.resize(amounts.len(), None);
+    }
+
     /// The instant at which `amount` business microseconds have passed since
     /// `from`; `None` if the calendar has no working time for ten years.
     pub fn advance(&self, from: Micros, amount: i64) -> Option<Micros> {
@@ -310,7 +428,12 @@ mod tests {
             time_zone: "Europe/Berlin".into(),
             hours: ["mon", "tue", "wed", "thu", "fri"]
                 .iter()
-                .map(|d| (d.to_string(), vec!["08:00-12:00".to_string(), "13:00-17:00".to_string()]))
+                .map(|d| {
+                    (
+                        d.to_string(),
+                        vec!["08:00-12:00".to_string(), "13:00-17:00".to_string()],
+                    )
+                })
                 .collect(),
             holidays: vec!["2026-12-24".into(), "2026-12-25".into()],
             yearly_holidays: vec!["01-01".into(), "12-26".into()],
@@ -320,7 +443,9 @@ mod tests {
     }
 
     fn at(s: &str) -> Micros {
-        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_micros()
     }
 
     const H: i64 = 3_600_000_000;
@@ -329,20 +454,35 @@ mod tests {
     fn a_working_day_has_eight_hours_around_lunch() {
         let c = office();
         // Tuesday 2026-11-24, CET = UTC+1.
-        assert_eq!(c.business_between(at("2026-11-24T00:00:00Z"), at("2026-11-25T00:00:00Z")), 8 * H);
+        assert_eq!(
+            c.business_between(at("2026-11-24T00:00:00Z"), at("2026-11-25T00:00:00Z")),
+            8 * H
+        );
         // 11:30–13:30 CET: half an hour before lunch, half an hour after.
-        assert_eq!(c.business_between(at("2026-11-24T10:30:00Z"), at("2026-11-24T12:30:00Z")), H);
+        assert_eq!(
+            c.business_between(at("2026-11-24T10:30:00Z"), at("2026-11-24T12:30:00Z")),
+            H
+        );
     }
 
     #[test]
     fn advancing_skips_lunch_nights_weekends_and_holidays() {
         let c = office();
         // Friday 2026-12-18 16:00 local (15:00Z) + 4h: 1h Friday, Monday 08:00-11:00.
-        assert_eq!(c.advance(at("2026-12-18T15:00:00Z"), 4 * H), Some(at("2026-12-21T10:00:00Z")));
+        assert_eq!(
+            c.advance(at("2026-12-18T15:00:00Z"), 4 * H),
+            Some(at("2026-12-21T10:00:00Z"))
+        );
         // Wednesday 2026-12-23 16:30 local + 1h: 30 min, then 24th-27th off, Monday 28th 08:30.
-        assert_eq!(c.advance(at("2026-12-23T15:30:00Z"), H), Some(at("2026-12-28T07:30:00Z")));
+        assert_eq!(
+            c.advance(at("2026-12-23T15:30:00Z"), H),
+            Some(at("2026-12-28T07:30:00Z"))
+        );
         // Opened Saturday night: the clock starts Monday 08:00.
-        assert_eq!(c.advance(at("2026-11-28T22:00:00Z"), 30 * 60_000_000), Some(at("2026-11-30T07:30:00Z")));
+        assert_eq!(
+            c.advance(at("2026-11-28T22:00:00Z"), 30 * 60_000_000),
+            Some(at("2026-11-30T07:30:00Z"))
+        );
     }
 
     #[test]
@@ -350,9 +490,15 @@ mod tests {
         let spec = CalendarSpec {
             name: String::new(),
             time_zone: "Mars/Olympus".into(),
-            hours: [("mon".to_string(), vec!["9-17".to_string(), "08:00-24:00".to_string()]), ("funday".to_string(), vec![])]
-                .into_iter()
-                .collect(),
+            hours: [
+                (
+                    "mon".to_string(),
+                    vec!["9-17".to_string(), "08:00-24:00".to_string()],
+                ),
+                ("funday".to_string(), vec![]),
+            ]
+            .into_iter()
+            .collect(),
             holidays: vec!["2026-13-01".into()],
             yearly_holidays: vec!["02-30".into()],
             holiday_files: vec![],
@@ -361,14 +507,26 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            vec!["calendar.time_zone", "calendar.hours.funday", "calendar.hours.mon[0]", "calendar.holidays[0]", "calendar.yearly_holidays[0]"]
+            vec![
+                "calendar.time_zone",
+                "calendar.hours.funday",
+                "calendar.hours.mon[0]",
+                "calendar.holidays[0]",
+                "calendar.yearly_holidays[0]"
+            ]
         );
     }
 
     #[test]
     fn the_always_calendar_counts_every_second() {
         let c = CalendarSpec::always().compile("", &[], &[]).unwrap();
-        assert_eq!(c.business_between(at("2026-03-29T00:00:00Z"), at("2026-03-30T00:00:00Z")), 24 * H);
-        assert_eq!(c.advance(at("2026-12-31T23:00:00Z"), 2 * H), Some(at("2027-01-01T01:00:00Z")));
+        assert_eq!(
+            c.business_between(at("2026-03-29T00:00:00Z"), at("2026-03-30T00:00:00Z")),
+            24 * H
+        );
+        assert_eq!(
+            c.advance(at("2026-12-31T23:00:00Z"), 2 * H),
+            Some(at("2027-01-01T01:00:00Z"))
+        );
     }
 }

@@ -15,12 +15,17 @@ use crate::tickets::domain::{HoldReason, Priority, Status};
 /// What happened to a ticket, as far as its clocks care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
-    Status { status: Status, hold_reason: Option<HoldReason> },
+    Status {
+        status: Status,
+        hold_reason: Option<HoldReason>,
+    },
     /// A public reply by staff.
     PublicReply,
     /// A public message by the requester (or another non-staff person).
     RequesterMessage,
-    Priority { priority: Priority },
+    Priority {
+        priority: Priority,
+    },
 }
 
 /// One event at an instant.
@@ -127,7 +132,14 @@ fn is_stopped(s: Status) -> bool {
 }
 
 /// Cuts `[from, to)` by the phases into counted and paused intervals.
-fn intervals(phases: &[Phase], policy: &Policy, calendar: &Calendar, from: Micros, to: Option<Micros>, now: Micros) -> Vec<Interval> {
+fn intervals(
+    phases: &[Phase],
+    policy: &Policy,
+    calendar: &Calendar,
+    from: Micros,
+    to: Option<Micros>,
+    now: Micros,
+) -> Vec<Interval> {
     let mut out: Vec<Interval> = Vec::new();
     for p in phases {
         let start = p.from.max(from);
@@ -141,7 +153,9 @@ fn intervals(phases: &[Phase], policy: &Policy, calendar: &Calendar, from: Micro
         let reason = if is_stopped(p.status) {
             Some(p.status.as_str())
         } else {
-            p.hold.filter(|h| policy.pause_on.contains(h)).map(|h| h.as_str())
+            p.hold
+                .filter(|h| policy.pause_on.contains(h))
+                .map(|h| h.as_str())
         };
         let counted = reason.is_none();
         if let Some(last) = out.last_mut()
@@ -168,24 +182,53 @@ fn intervals(phases: &[Phase], policy: &Policy, calendar: &Calendar, from: Micro
     out
 }
 
-/// The instant the counted intervals accumulate `amount` business time:
-/// within a finished interval, or projected past the last one when the clock
-/// goes on (`continues_from`).
-fn reach(calendar: &Calendar, counted: &[&Interval], amount: i64, continues_from: Option<Micros>) -> Option<Micros> {
+/// For each of `amounts` (ascending), the instant the counted intervals
+/// accumulate that much business time: within a finished interval, or
+/// projected past the last one when the clock goes on (`continues_from`).
+fn reach_all(
+    calendar: &Calendar,
+    counted: &[&Interval],
+    amounts: &[i64],
+    continues_from: Option<Micros>,
+) -> Vec<Option<Micros>> {
+    let mut out = Vec::with_capacity(amounts.len());
+    let mut buf = Vec::with_capacity(amounts.len());
     let mut sum = 0;
     for i in counted {
+        if out.len() == amounts.len() {
+            return out;
+        }
+        let rest = &amounts[out.len()..];
         match i.to {
-            Some(to) => {
-                let b = calendar.business_between(i.from, to);
-                if sum + b >= amount {
-                    return calendar.advance(i.from, amount - sum);
+            Some(_) => {
+                let within: Vec<i64> = rest
+                    .iter()
+                    .take_while(|a| **a - sum <= i.business)
+                    .map(|a| a - sum)
+                    .collect();
+                if !within.is_empty() {
+                    calendar.advance_many(i.from, &within, &mut buf);
+                    out.extend_from_slice(&buf);
                 }
-                sum += b;
+                sum += i.business;
             }
-            None => return calendar.advance(i.from, amount - sum),
+            None => {
+                let left: Vec<i64> = rest.iter().map(|a| a - sum).collect();
+                calendar.advance_many(i.from, &left, &mut buf);
+                out.extend_from_slice(&buf);
+                return out;
+            }
         }
     }
-    continues_from.and_then(|t| calendar.advance(t, amount - sum))
+    if let Some(t) = continues_from
+        && out.len() < amounts.len()
+    {
+        let left: Vec<i64> = amounts[out.len()..].iter().map(|a| a - sum).collect();
+        calendar.advance_many(t, &left, &mut buf);
+        out.extend_from_slice(&buf);
+    }
+    out.resize(amounts.len(), None);
+    out
 }
 
 struct ClockInput<'a> {
@@ -206,20 +249,41 @@ fn priority_at(priorities: &[(Micros, Priority)], t: Micros) -> (Priority, Micro
     (current.1, current.0)
 }
 
-fn report(calendar: &Calendar, policy: &Policy, input: ClockInput<'_>, now: Micros) -> Option<ClockReport> {
+fn report(
+    calendar: &Calendar,
+    policy: &Policy,
+    input: ClockInput<'_>,
+    now: Micros,
+) -> Option<ClockReport> {
     let read_at = input.met_at.unwrap_or(now);
     let (priority, priority_since) = priority_at(input.priorities, read_at);
     let target = policy.target(input.kind, priority)?.seconds() * 1_000_000;
-    let ivals = intervals(input.phases, policy, calendar, input.start, input.met_at, now);
+    let ivals = intervals(
+        input.phases,
+        policy,
+        calendar,
+        input.start,
+        input.met_at,
+        now,
+    );
     let counted: Vec<&Interval> = ivals.iter().filter(|i| i.counted).collect();
     let elapsed: i64 = counted.iter().map(|i| i.business).sum();
-    let running_now = input.met_at.is_none() && ivals.last().is_some_and(|i| i.counted && i.to.is_none());
+    let running_now =
+        input.met_at.is_none() && ivals.last().is_some_and(|i| i.counted && i.to.is_none());
     let continues_from = if running_now {
         None // the open interval already projects forward
     } else {
         input.met_at
     };
-    let due_at = reach(calendar, &counted, target, continues_from);
+    // Warning thresholds ascending, then the target itself, in one walk.
+    let mut amounts: Vec<i64> = policy
+        .warn_at_percent
+        .iter()
+        .map(|p| target * i64::from(*p) / 100)
+        .collect();
+    amounts.push(target);
+    let reached = reach_all(calendar, &counted, &amounts, continues_from);
+    let due_at = reached[amounts.len() - 1];
     let over = elapsed >= target && target > 0;
     let state = match input.met_at {
         Some(_) if over => ClockState::Breached,
@@ -228,18 +292,16 @@ fn report(calendar: &Calendar, policy: &Policy, input: ClockInput<'_>, now: Micr
         None if running_now => ClockState::Running,
         None => ClockState::Paused,
     };
-    let breached_at = (state == ClockState::Breached).then(|| due_at.unwrap_or(read_at).max(priority_since));
+    let breached_at =
+        (state == ClockState::Breached).then(|| due_at.unwrap_or(read_at).max(priority_since));
     let warnings = policy
         .warn_at_percent
         .iter()
-        .map(|p| {
-            let amount = target * i64::from(*p) / 100;
-            let at = reach(calendar, &counted, amount, continues_from);
-            WarningPoint {
-                percent: *p,
-                at,
-                reached: elapsed >= amount,
-            }
+        .zip(amounts.iter().zip(&reached))
+        .map(|(p, (amount, at))| WarningPoint {
+            percent: *p,
+            at: *at,
+            reached: elapsed >= *amount,
         })
         .collect();
     Some(ClockReport {
@@ -289,8 +351,15 @@ pub fn evaluate(
     for e in &events {
         let current = *phases.last().expect("at least one phase");
         match e.kind {
-            EventKind::Status { status, hold_reason } => {
-                let hold = if status == Status::OnHold { hold_reason } else { None };
+            EventKind::Status {
+                status,
+                hold_reason,
+            } => {
+                let hold = if status == Status::OnHold {
+                    hold_reason
+                } else {
+                    None
+                };
                 if status != current.status || hold != current.hold {
                     phases.last_mut().expect("phase").to = Some(e.at);
                     phases.push(Phase {

@@ -13,7 +13,9 @@ const H: i64 = 3_600_000_000;
 const M: i64 = 60_000_000;
 
 fn at(s: &str) -> Micros {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .timestamp_micros()
 }
 
 fn iso(t: Micros) -> String {
@@ -29,7 +31,12 @@ fn calendar(zone: &str, ranges: &[&str], holidays: &[&str], yearly: &[&str]) -> 
         time_zone: zone.into(),
         hours: ["mon", "tue", "wed", "thu", "fri"]
             .iter()
-            .map(|d| (d.to_string(), ranges.iter().map(|r| r.to_string()).collect()))
+            .map(|d| {
+                (
+                    d.to_string(),
+                    ranges.iter().map(|r| r.to_string()).collect(),
+                )
+            })
             .collect(),
         holidays: holidays.iter().map(|s| s.to_string()).collect(),
         yearly_holidays: yearly.iter().map(|s| s.to_string()).collect(),
@@ -69,7 +76,10 @@ fn policy() -> Policy {
 fn status(t: &str, status: Status, hold: Option<HoldReason>) -> Event {
     Event {
         at: at(t),
-        kind: EventKind::Status { status, hold_reason: hold },
+        kind: EventKind::Status {
+            status,
+            hold_reason: hold,
+        },
     }
 }
 
@@ -80,7 +90,14 @@ fn ev(t: &str, kind: EventKind) -> Event {
 #[test]
 fn friday_afternoon_ticket_crosses_the_weekend_and_the_spring_dst_change() {
     // Created Friday 2026-03-27 16:30 CET. Clocks change Sunday 29th.
-    let r = evaluate(&office(), &policy(), Priority::P2, at("2026-03-27T15:30:00Z"), &[], at("2026-03-30T12:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-03-27T15:30:00Z"),
+        &[],
+        at("2026-03-30T12:00:00Z"),
+    );
     let first = r.first_response.unwrap();
     // 30 min on Friday, 30 min from Monday 08:00 CEST (06:00Z).
     assert_eq!(iso(first.due_at.unwrap()), "2026-03-30T06:30:00Z");
@@ -102,10 +119,21 @@ fn friday_afternoon_ticket_crosses_the_weekend_and_the_spring_dst_change() {
 #[test]
 fn a_pause_for_the_requester_moves_the_deadline_by_the_business_time_paused() {
     let events = [
-        status("2026-03-30T07:00:00Z", Status::OnHold, Some(HoldReason::AwaitingRequester)),
+        status(
+            "2026-03-30T07:00:00Z",
+            Status::OnHold,
+            Some(HoldReason::AwaitingRequester),
+        ),
         status("2026-03-30T09:00:00Z", Status::InProgress, None),
     ];
-    let r = evaluate(&office(), &policy(), Priority::P2, at("2026-03-27T15:30:00Z"), &events, at("2026-03-30T12:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-03-27T15:30:00Z"),
+        &events,
+        at("2026-03-30T12:00:00Z"),
+    );
     let res = r.resolution.unwrap();
     // 0.5 h Friday, Monday 08–09 and 11–12 and 13–14 CEST.
     assert_eq!(res.elapsed, 3 * H + 30 * M);
@@ -114,9 +142,19 @@ fn a_pause_for_the_requester_moves_the_deadline_by_the_business_time_paused() {
     let paused: Vec<_> = res.intervals.iter().filter(|i| !i.counted).collect();
     assert_eq!(paused.len(), 1);
     assert_eq!(paused[0].reason, Some("awaiting_requester"));
-    assert_eq!((iso(paused[0].from), iso(paused[0].to.unwrap())), ("2026-03-30T07:00:00Z".into(), "2026-03-30T09:00:00Z".into()));
+    assert_eq!(
+        (iso(paused[0].from), iso(paused[0].to.unwrap())),
+        ("2026-03-30T07:00:00Z".into(), "2026-03-30T09:00:00Z".into())
+    );
     // While paused the clock has no deadline.
-    let during = evaluate(&office(), &policy(), Priority::P2, at("2026-03-27T15:30:00Z"), &events[..1], at("2026-03-30T08:00:00Z"));
+    let during = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-03-27T15:30:00Z"),
+        &events[..1],
+        at("2026-03-30T08:00:00Z"),
+    );
     let res = during.resolution.unwrap();
     assert_eq!(res.state, ClockState::Paused);
     assert_eq!(res.due_at, None);
@@ -125,8 +163,19 @@ fn a_pause_for_the_requester_moves_the_deadline_by_the_business_time_paused() {
 
 #[test]
 fn hold_reasons_outside_pause_on_keep_the_clock_running() {
-    let events = [status("2026-11-24T08:00:00Z", Status::OnHold, Some(HoldReason::AwaitingVendor))];
-    let r = evaluate(&office(), &policy(), Priority::P1, at("2026-11-24T08:00:00Z"), &events, at("2026-11-24T10:00:00Z"));
+    let events = [status(
+        "2026-11-24T08:00:00Z",
+        Status::OnHold,
+        Some(HoldReason::AwaitingVendor),
+    )];
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-24T10:00:00Z"),
+    );
     let res = r.resolution.unwrap();
     assert_eq!(res.state, ClockState::Running);
     assert_eq!(res.elapsed, 2 * H);
@@ -135,7 +184,14 @@ fn hold_reasons_outside_pause_on_keep_the_clock_running() {
 #[test]
 fn ticket_opened_at_2359_before_a_holiday_starts_after_the_long_weekend() {
     // Wednesday 23 December 23:59 CET; 24th and 25th are holidays, then the weekend.
-    let r = evaluate(&office(), &policy(), Priority::P1, at("2026-12-23T22:59:00Z"), &[], at("2026-12-24T12:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-12-23T22:59:00Z"),
+        &[],
+        at("2026-12-24T12:00:00Z"),
+    );
     let first = r.first_response.unwrap();
     assert_eq!(iso(first.due_at.unwrap()), "2026-12-28T07:30:00Z");
     assert_eq!(first.elapsed, 0);
@@ -146,18 +202,46 @@ fn ticket_opened_at_2359_before_a_holiday_starts_after_the_long_weekend() {
 
 #[test]
 fn ticket_opened_on_saturday_counts_from_monday_morning() {
-    let r = evaluate(&office(), &policy(), Priority::P1, at("2026-11-28T10:00:00Z"), &[], at("2026-11-29T10:00:00Z"));
-    assert_eq!(iso(r.first_response.unwrap().due_at.unwrap()), "2026-11-30T07:30:00Z");
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-11-28T10:00:00Z"),
+        &[],
+        at("2026-11-29T10:00:00Z"),
+    );
+    assert_eq!(
+        iso(r.first_response.unwrap().due_at.unwrap()),
+        "2026-11-30T07:30:00Z"
+    );
 }
 
 #[test]
 fn zero_length_pause_changes_nothing() {
     let events = [
-        status("2026-11-24T09:00:00Z", Status::OnHold, Some(HoldReason::AwaitingRequester)),
+        status(
+            "2026-11-24T09:00:00Z",
+            Status::OnHold,
+            Some(HoldReason::AwaitingRequester),
+        ),
         status("2026-11-24T09:00:00Z", Status::InProgress, None),
     ];
-    let with = evaluate(&office(), &policy(), Priority::P2, at("2026-11-24T08:00:00Z"), &events, at("2026-11-25T12:00:00Z"));
-    let without = evaluate(&office(), &policy(), Priority::P2, at("2026-11-24T08:00:00Z"), &[], at("2026-11-25T12:00:00Z"));
+    let with = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-25T12:00:00Z"),
+    );
+    let without = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-11-24T08:00:00Z"),
+        &[],
+        at("2026-11-25T12:00:00Z"),
+    );
     let (a, b) = (with.resolution.unwrap(), without.resolution.unwrap());
     assert_eq!((a.elapsed, a.due_at), (b.elapsed, b.due_at));
 }
@@ -166,10 +250,21 @@ fn zero_length_pause_changes_nothing() {
 fn a_pause_over_two_nights_removes_exactly_its_business_hours() {
     // On hold Monday 16:00 CET until Wednesday 10:00 CET: 1 + 8 + 2 = 11 business hours.
     let events = [
-        status("2026-11-23T15:00:00Z", Status::OnHold, Some(HoldReason::Scheduled)),
+        status(
+            "2026-11-23T15:00:00Z",
+            Status::OnHold,
+            Some(HoldReason::Scheduled),
+        ),
         status("2026-11-25T09:00:00Z", Status::InProgress, None),
     ];
-    let r = evaluate(&office(), &policy(), Priority::P3, at("2026-11-23T07:00:00Z"), &events, at("2026-11-25T16:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P3,
+        at("2026-11-23T07:00:00Z"),
+        &events,
+        at("2026-11-25T16:00:00Z"),
+    );
     let res = r.resolution.unwrap();
     // Monday 08–12, 13–16 (7 h) + Wednesday 10–12, 13–17 (6 h).
     assert_eq!(res.elapsed, 13 * H);
@@ -185,14 +280,32 @@ fn reopened_ticket_resumes_from_the_time_already_used() {
         status("2026-11-24T10:00:00Z", Status::Resolved, None),
         status("2026-11-26T13:00:00Z", Status::InProgress, None),
     ];
-    let at_resolution = evaluate(&office(), &policy(), Priority::P1, at("2026-11-24T08:00:00Z"), &events[..2], at("2026-11-25T10:00:00Z"));
+    let at_resolution = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-11-24T08:00:00Z"),
+        &events[..2],
+        at("2026-11-25T10:00:00Z"),
+    );
     let res = at_resolution.resolution.unwrap();
     assert_eq!((res.state, res.elapsed), (ClockState::Met, 2 * H));
     assert_eq!(iso(res.met_at.unwrap()), "2026-11-24T10:00:00Z");
-    let reopened = evaluate(&office(), &policy(), Priority::P1, at("2026-11-24T08:00:00Z"), &events, at("2026-11-26T14:00:00Z"));
+    let reopened = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-26T14:00:00Z"),
+    );
     let res = reopened.resolution.unwrap();
     assert_eq!(res.state, ClockState::Running);
-    assert_eq!(res.elapsed, 3 * H, "2 h before, 1 h since reopening at 14:00 CET");
+    assert_eq!(
+        res.elapsed,
+        3 * H,
+        "2 h before, 1 h since reopening at 14:00 CET"
+    );
     // 1 h left: Thursday 16:00 CET.
     assert_eq!(iso(res.due_at.unwrap()), "2026-11-26T15:00:00Z");
     assert!(res.intervals.iter().any(|i| i.reason == Some("resolved")));
@@ -201,19 +314,50 @@ fn reopened_ticket_resumes_from_the_time_already_used() {
 #[test]
 fn priority_raise_retargets_from_creation_and_breaches_at_the_change() {
     // Created P3 Tuesday 09:00 CET; raised to P1 at 15:00 (5 business hours in).
-    let events = [ev("2026-11-24T14:00:00Z", EventKind::Priority { priority: Priority::P1 })];
-    let r = evaluate(&office(), &policy(), Priority::P3, at("2026-11-24T08:00:00Z"), &events, at("2026-11-24T15:00:00Z"));
+    let events = [ev(
+        "2026-11-24T14:00:00Z",
+        EventKind::Priority {
+            priority: Priority::P1,
+        },
+    )];
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P3,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-24T15:00:00Z"),
+    );
     let res = r.resolution.unwrap();
     assert_eq!(res.priority, Priority::P1);
     // P1's 4 h from creation: Tuesday 14:00 CET.
     assert_eq!(iso(res.due_at.unwrap()), "2026-11-24T13:00:00Z");
     assert_eq!(res.state, ClockState::Breached);
-    assert_eq!(iso(res.breached_at.unwrap()), "2026-11-24T14:00:00Z", "not before it became P1");
+    assert_eq!(
+        iso(res.breached_at.unwrap()),
+        "2026-11-24T14:00:00Z",
+        "not before it became P1"
+    );
     // Lowering the priority instead gives the longer target.
-    let lower = [ev("2026-11-24T14:00:00Z", EventKind::Priority { priority: Priority::P3 })];
-    let r = evaluate(&office(), &policy(), Priority::P1, at("2026-11-24T08:00:00Z"), &lower, at("2026-11-24T15:00:00Z"));
+    let lower = [ev(
+        "2026-11-24T14:00:00Z",
+        EventKind::Priority {
+            priority: Priority::P3,
+        },
+    )];
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P1,
+        at("2026-11-24T08:00:00Z"),
+        &lower,
+        at("2026-11-24T15:00:00Z"),
+    );
     let res = r.resolution.unwrap();
-    assert_eq!((res.priority, res.state), (Priority::P3, ClockState::Running));
+    assert_eq!(
+        (res.priority, res.state),
+        (Priority::P3, ClockState::Running)
+    );
 }
 
 #[test]
@@ -225,9 +369,19 @@ fn next_response_runs_from_each_requester_message_to_the_next_reply() {
         ev("2026-11-24T10:00:00Z", EventKind::PublicReply),
         ev("2026-11-24T12:00:00Z", EventKind::RequesterMessage),
     ];
-    let r = evaluate(&office(), &policy(), Priority::P2, at("2026-11-24T08:00:00Z"), &events, at("2026-11-24T13:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-24T13:00:00Z"),
+    );
     let first = r.first_response.unwrap();
-    assert_eq!((first.state, iso(first.met_at.unwrap())), (ClockState::Met, "2026-11-24T08:30:00Z".into()));
+    assert_eq!(
+        (first.state, iso(first.met_at.unwrap())),
+        (ClockState::Met, "2026-11-24T08:30:00Z".into())
+    );
     let next = r.next_response.unwrap();
     assert_eq!((next.cycles, next.breached_cycles), (2, 0));
     assert_eq!(next.state, ClockState::Running);
@@ -251,8 +405,14 @@ fn dst_autumn_day_has_twenty_five_hours_and_spring_day_twenty_three() {
     }
     .compile("", &[], &[])
     .unwrap();
-    assert_eq!(all_day.business_between(at("2026-10-24T22:00:00Z"), at("2026-10-25T23:00:00Z")), 25 * H);
-    assert_eq!(all_day.business_between(at("2026-03-28T23:00:00Z"), at("2026-03-29T22:00:00Z")), 23 * H);
+    assert_eq!(
+        all_day.business_between(at("2026-10-24T22:00:00Z"), at("2026-10-25T23:00:00Z")),
+        25 * H
+    );
+    assert_eq!(
+        all_day.business_between(at("2026-03-28T23:00:00Z"), at("2026-03-29T22:00:00Z")),
+        23 * H
+    );
 }
 
 #[test]
@@ -261,7 +421,9 @@ fn ranges_inside_the_skipped_and_the_repeated_hour_are_read_as_rfc5545_says() {
         CalendarSpec {
             name: "x".into(),
             time_zone: "Europe/Berlin".into(),
-            hours: [("sun".to_string(), vec![range.to_string()])].into_iter().collect(),
+            hours: [("sun".to_string(), vec![range.to_string()])]
+                .into_iter()
+                .collect(),
             holidays: vec![],
             yearly_holidays: vec![],
             holiday_files: vec![],
@@ -271,30 +433,54 @@ fn ranges_inside_the_skipped_and_the_repeated_hour_are_read_as_rfc5545_says() {
     };
     // 02:30 does not exist on 29 March: it means 03:30 CEST (01:30Z); until 04:00 CEST.
     let spring = sunday("02:30-04:00");
-    assert_eq!(spring.business_between(at("2026-03-28T00:00:00Z"), at("2026-03-30T00:00:00Z")), 30 * M);
+    assert_eq!(
+        spring.business_between(at("2026-03-28T00:00:00Z"), at("2026-03-30T00:00:00Z")),
+        30 * M
+    );
     // 02:30 happens twice on 25 October: from the first pass (00:30Z) to 03:30 CET (02:30Z).
     let autumn = sunday("02:30-03:30");
-    assert_eq!(autumn.business_between(at("2026-10-24T00:00:00Z"), at("2026-10-26T00:00:00Z")), 2 * H);
+    assert_eq!(
+        autumn.business_between(at("2026-10-24T00:00:00Z"), at("2026-10-26T00:00:00Z")),
+        2 * H
+    );
 }
 
 #[test]
 fn clocks_the_policy_does_not_define_are_absent() {
-    let r = evaluate(&office(), &policy(), Priority::P4, at("2026-11-24T08:00:00Z"), &[], at("2026-11-24T09:00:00Z"));
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P4,
+        at("2026-11-24T08:00:00Z"),
+        &[],
+        at("2026-11-24T09:00:00Z"),
+    );
     assert!(r.first_response.is_none() && r.resolution.is_none() && r.next_response.is_none());
 }
 
-const ZONES: &[&str] = &["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"];
+const ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "UTC",
+];
 
 fn arb_calendar() -> impl Strategy<Value = Calendar> {
     (0..ZONES.len(), prop::bool::ANY).prop_map(|(z, split)| {
-        let ranges: &[&str] = if split { &["08:00-12:00", "13:00-17:00"] } else { &["00:00-24:00"] };
+        let ranges: &[&str] = if split {
+            &["08:00-12:00", "13:00-17:00"]
+        } else {
+            &["00:00-24:00"]
+        };
         calendar(ZONES[z], ranges, &["2026-12-24", "2027-04-02"], &["01-01"])
     })
 }
 
 /// Instants from 2026 to 2028, crossing DST changes in both hemispheres.
 fn arb_instant() -> impl Strategy<Value = Micros> {
-    (at("2026-01-01T00:00:00Z") / 1_000_000..at("2028-01-01T00:00:00Z") / 1_000_000).prop_map(|s| s * 1_000_000)
+    (at("2026-01-01T00:00:00Z") / 1_000_000..at("2028-01-01T00:00:00Z") / 1_000_000)
+        .prop_map(|s| s * 1_000_000)
 }
 
 proptest! {

@@ -102,7 +102,9 @@ mod tests {
 
     #[test]
     fn malformed_durations_are_refused_with_a_hint() {
-        for bad in ["", "4", "h", "4d", "30m2h", "2h2h", "-1h", "0m", "1.5h", "4 h"] {
+        for bad in [
+            "", "4", "h", "4d", "30m2h", "2h2h", "-1h", "0m", "1.5h", "4 h",
+        ] {
             let err = bad.parse::<BusinessDuration>().unwrap_err();
             assert!(err.contains("30m, 4h, 2h30m"), "{bad}: {err}");
         }

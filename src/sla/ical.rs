@@ -117,7 +117,8 @@ fn add(out: &mut Holidays, e: Event) -> Result<(), IcalError> {
         });
     };
     if !e.all_day {
-        out.skipped.push(format!("{} ({start}): not an all-day event", e.summary));
+        out.skipped
+            .push(format!("{} ({start}): not an all-day event", e.summary));
         return Ok(());
     }
     let days = e
@@ -125,17 +126,27 @@ fn add(out: &mut Holidays, e: Event) -> Result<(), IcalError> {
         .map(|end| (end - start).num_days().max(1))
         .unwrap_or(1);
     let Some(rule) = e.rrule else {
-        out.dates.extend((0..days).map(|d| start + Duration::days(d)));
+        out.dates
+            .extend((0..days).map(|d| start + Duration::days(d)));
         return Ok(());
     };
-    let fields: Vec<(&str, &str)> = rule.split(';').filter_map(|kv| kv.split_once('=')).collect();
+    let fields: Vec<(&str, &str)> = rule
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
     let get = |k: &str| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
     if get("FREQ") != Some("YEARLY") || get("INTERVAL").is_some_and(|i| i != "1") {
-        out.skipped.push(format!("{} ({start}): only yearly repetition is read ({rule})", e.summary));
+        out.skipped.push(format!(
+            "{} ({start}): only yearly repetition is read ({rule})",
+            e.summary
+        ));
         return Ok(());
     }
     if get("BYDAY").is_some() || get("BYWEEKNO").is_some() || get("BYYEARDAY").is_some() {
-        out.skipped.push(format!("{} ({start}): moving dates are not expanded ({rule})", e.summary));
+        out.skipped.push(format!(
+            "{} ({start}): moving dates are not expanded ({rule})",
+            e.summary
+        ));
         return Ok(());
     }
     let count = get("COUNT").and_then(|c| c.parse::<i32>().ok());
@@ -160,7 +171,8 @@ fn add(out: &mut Holidays, e: Event) -> Result<(), IcalError> {
             if until.is_some_and(|u| first > u) {
                 break;
             }
-            out.dates.extend((0..days).map(|d| first + Duration::days(d)));
+            out.dates
+                .extend((0..days).map(|d| first + Duration::days(d)));
             n += 1;
         }
         year += 1;
@@ -208,10 +220,17 @@ END:VCALENDAR\r\n";
 
     #[test]
     fn broken_feeds_name_the_line() {
-        assert_eq!(parse("hello").unwrap_err().message, "not an iCalendar file (no BEGIN:VCALENDAR)");
+        assert_eq!(
+            parse("hello").unwrap_err().message,
+            "not an iCalendar file (no BEGIN:VCALENDAR)"
+        );
         let err = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:2026-12-24\nEND:VEVENT\nEND:VCALENDAR").unwrap_err();
         assert_eq!(err.line, 3);
-        let err = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (2, "VEVENT is never closed with END:VEVENT"));
+        let err =
+            parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\n").unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "VEVENT is never closed with END:VEVENT")
+        );
     }
 }

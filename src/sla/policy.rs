@@ -145,7 +145,11 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
-    pub const ALL: [ClockKind; 3] = [ClockKind::FirstResponse, ClockKind::NextResponse, ClockKind::Resolution];
+    pub const ALL: [ClockKind; 3] = [
+        ClockKind::FirstResponse,
+        ClockKind::NextResponse,
+        ClockKind::Resolution,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -234,7 +238,10 @@ impl PolicySpec {
                 },
             };
             for (j, who) in e.notify.iter().enumerate() {
-                if who != "assignee" && who != "coordinators" && crate::auth::domain::normalize_email(who).is_err() {
+                if who != "assignee"
+                    && who != "coordinators"
+                    && crate::auth::domain::normalize_email(who).is_err()
+                {
                     errors.push(FieldError::new(
                         format!("{prefix}escalations[{i}].notify[{j}]"),
                         "use assignee, coordinators or an email address",
@@ -242,7 +249,10 @@ impl PolicySpec {
                 }
             }
             if e.notify.is_empty() && !e.raise_priority && e.move_to_queue.is_none() {
-                errors.push(FieldError::new(field("notify"), "an escalation must do something"));
+                errors.push(FieldError::new(
+                    field("notify"),
+                    "an escalation must do something",
+                ));
             }
             escalations.push(EscalationRule {
                 on,
@@ -298,7 +308,9 @@ impl Policy {
 
     /// Whether a clock exists at any priority of this policy.
     pub fn defines(&self, clock: ClockKind) -> bool {
-        Priority::ALL.iter().any(|p| self.target(clock, *p).is_some())
+        Priority::ALL
+            .iter()
+            .any(|p| self.target(clock, *p).is_some())
     }
 }
 
@@ -313,7 +325,9 @@ mod tests {
 
     fn spec(toml: &str) -> PolicySpec {
         use figment::providers::Format;
-        figment::Figment::from(figment::providers::Toml::string(toml)).extract().unwrap()
+        figment::Figment::from(figment::providers::Toml::string(toml))
+            .extract()
+            .unwrap()
     }
 
     fn facts(priority: Priority, queue: Option<&'static str>, vip: bool) -> TicketFacts<'static> {
@@ -340,30 +354,54 @@ mod tests {
         )
         .compile("")
         .unwrap();
-        assert_eq!(p.pause_on, vec![HoldReason::AwaitingRequester, HoldReason::Scheduled]);
+        assert_eq!(
+            p.pause_on,
+            vec![HoldReason::AwaitingRequester, HoldReason::Scheduled]
+        );
         assert_eq!(p.warn_at_percent, vec![75, 90]);
-        assert_eq!(p.target(ClockKind::Resolution, Priority::P2).unwrap().seconds(), 16 * 3600);
+        assert_eq!(
+            p.target(ClockKind::Resolution, Priority::P2)
+                .unwrap()
+                .seconds(),
+            16 * 3600
+        );
         assert_eq!(p.target(ClockKind::NextResponse, Priority::P1), None);
         assert!(p.defines(ClockKind::NextResponse));
     }
 
     #[test]
     fn first_matching_policy_in_order_wins() {
-        let vip = spec(r#"name = "vip"
-            match = { vip = true }"#)
+        let vip = spec(
+            r#"name = "vip"
+            match = { vip = true }"#,
+        )
         .compile("")
         .unwrap();
-        let network = spec(r#"name = "network"
-            match = { queue = ["network"], priority = ["P1", "P2"] }"#)
+        let network = spec(
+            r#"name = "network"
+            match = { queue = ["network"], priority = ["P1", "P2"] }"#,
+        )
         .compile("")
         .unwrap();
         let all = spec(r#"name = "all""#).compile("").unwrap();
         let policies = vec![vip, network, all];
         let name = |f: TicketFacts<'_>| select(&policies, &f).map(|p| p.name.clone());
-        assert_eq!(name(facts(Priority::P3, Some("network"), true)).as_deref(), Some("vip"));
-        assert_eq!(name(facts(Priority::P2, Some("network"), false)).as_deref(), Some("network"));
-        assert_eq!(name(facts(Priority::P3, Some("network"), false)).as_deref(), Some("all"));
-        assert_eq!(name(facts(Priority::P1, None, false)).as_deref(), Some("all"));
+        assert_eq!(
+            name(facts(Priority::P3, Some("network"), true)).as_deref(),
+            Some("vip")
+        );
+        assert_eq!(
+            name(facts(Priority::P2, Some("network"), false)).as_deref(),
+            Some("network")
+        );
+        assert_eq!(
+            name(facts(Priority::P3, Some("network"), false)).as_deref(),
+            Some("all")
+        );
+        assert_eq!(
+            name(facts(Priority::P1, None, false)).as_deref(),
+            Some("all")
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ use itdesk::tickets::domain::{HoldReason, Priority, Status};
 
 fn policy(toml: &str) -> itdesk::sla::policy::Policy {
     use figment::providers::Format;
-    let spec: PolicySpec = figment::Figment::from(figment::providers::Toml::string(toml)).extract().unwrap();
+    let spec: PolicySpec = figment::Figment::from(figment::providers::Toml::string(toml))
+        .extract()
+        .unwrap();
     spec.compile("").unwrap()
 }
 
@@ -30,7 +32,12 @@ fn main() {
         time_zone: "Europe/Berlin".into(),
         hours: ["mon", "tue", "wed", "thu", "fri"]
             .iter()
-            .map(|d| (d.to_string(), vec!["08:00-12:00".to_string(), "13:00-17:00".to_string()]))
+            .map(|d| {
+                (
+                    d.to_string(),
+                    vec!["08:00-12:00".to_string(), "13:00-17:00".to_string()],
+                )
+            })
             .collect(),
         holidays: vec!["2026-12-24".into(), "2026-12-25".into()],
         yearly_holidays: vec!["01-01".into(), "12-26".into()],
@@ -44,14 +51,19 @@ fn main() {
     );
 
     let hour: Micros = 3_600_000_000;
-    let base = chrono::DateTime::parse_from_rfc3339("2026-01-05T07:00:00Z").unwrap().timestamp_micros();
+    let base = chrono::DateTime::parse_from_rfc3339("2026-01-05T07:00:00Z")
+        .unwrap()
+        .timestamp_micros();
     // 997 creation times over a year, each with two pauses in its first days.
     let cases: Vec<(Micros, [Event; 4])> = (0..997)
         .map(|i| {
             let created = base + i * (8 * hour + 17 * 60_000_000);
             let pause = |h: i64, status, hold| Event {
                 at: created + h * hour,
-                kind: EventKind::Status { status, hold_reason: hold },
+                kind: EventKind::Status {
+                    status,
+                    hold_reason: hold,
+                },
             };
             (
                 created,
@@ -65,7 +77,10 @@ fn main() {
         })
         .collect();
 
-    for (label, policy) in [("resolution clock, two pauses", &resolution_only), ("all three clocks, two pauses", &full)] {
+    for (label, policy) in [
+        ("resolution clock, two pauses", &resolution_only),
+        ("all three clocks, two pauses", &full),
+    ] {
         let rounds = 400;
         let started = Instant::now();
         let mut checksum = 0i64;
@@ -73,7 +88,8 @@ fn main() {
             for (created, events) in &cases {
                 let now = created + 60 * hour;
                 let r = evaluate(&calendar, policy, Priority::P2, *created, events, now);
-                checksum = checksum.wrapping_add(r.resolution.as_ref().and_then(|c| c.due_at).unwrap_or(0));
+                checksum = checksum
+                    .wrapping_add(r.resolution.as_ref().and_then(|c| c.due_at).unwrap_or(0));
             }
         }
         let elapsed = started.elapsed();
