@@ -15,6 +15,7 @@ diesel::table! {
         organization -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        is_vip -> Bool,
     }
 }
 
@@ -90,6 +91,10 @@ diesel::table! {
         updated_at -> Timestamp,
         resolved_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        sla_policy -> Nullable<Text>,
+        sla_state -> Nullable<Text>,
+        sla_due_at -> Nullable<Timestamp>,
+        sla_next_check_at -> Nullable<Timestamp>,
     }
 }
 
@@ -148,6 +153,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sla_calendars (name) {
+        name -> Text,
+        spec -> Text,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_policies (name) {
+        name -> Text,
+        position -> Integer,
+        spec -> Text,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_escalations (ticket_id, clock, threshold, cycle) {
+        ticket_id -> Text,
+        clock -> Text,
+        threshold -> Text,
+        cycle -> Integer,
+        fired_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        kind -> Text,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    app_state (name) {
+        name -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(comments -> tickets (ticket_id));
 diesel::joinable!(comments -> users (author_id));
@@ -170,4 +243,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     idempotency_keys,
     audit_events,
+    sla_calendars,
+    sla_policies,
+    sla_escalations,
+    notifications,
+    jobs,
+    app_state,
 );

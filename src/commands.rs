@@ -44,10 +44,13 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             Err(e) => return Err(anyhow::anyhow!("loading demo data: {e}")),
         }
     }
-    actix_web::rt::spawn(crate::housekeeping::run(
-        app.state().db.clone(),
-        app.state().settings.login.window_minutes,
-        std::time::Duration::from_secs(600),
+    actix_web::rt::spawn(crate::jobs::runner::run(
+        app.state().clone(),
+        crate::jobs::handlers(),
+        crate::jobs::periodic(chrono::Duration::seconds(
+            app.state().settings.sla.scan_every_seconds as i64,
+        )),
+        std::time::Duration::from_millis(app.state().settings.jobs.poll_ms),
     ));
     tracing::info!(
         port = app.port(),

@@ -10,6 +10,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::Deserialize;
 
+use crate::sla::calendar::CalendarSpec;
+use crate::sla::policy::PolicySpec;
 use crate::tickets::domain::{Level, PriorityMatrix, TicketType};
 
 /// The defaults, as shipped.
@@ -27,6 +29,24 @@ pub struct Settings {
     pub tickets: TicketSettings,
     pub login: LoginSettings,
     pub log: LogSettings,
+    pub sla: SlaSettings,
+    pub jobs: JobSettings,
+    #[serde(default)]
+    pub calendars: Vec<CalendarSpec>,
+    #[serde(default)]
+    pub sla_policies: Vec<PolicySpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaSettings {
+    pub scan_every_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,6 +235,19 @@ impl Settings {
         }
         if self.login.max_failures < 1 || self.login.window_minutes < 1 {
             return bad("login.max_failures and login.window_minutes must be ≥ 1".into());
+        }
+        for (i, c) in self.calendars.iter().enumerate() {
+            if c.name.trim().is_empty() {
+                return bad(format!("calendars[{i}] needs a name"));
+            }
+        }
+        for (i, p) in self.sla_policies.iter().enumerate() {
+            if p.name.trim().is_empty() {
+                return bad(format!("sla_policies[{i}] needs a name"));
+            }
+        }
+        if self.sla.scan_every_seconds < 1 {
+            return bad("sla.scan_every_seconds must be ≥ 1".into());
         }
         if self.web.session_ttl_hours < 1 {
             return bad("web.session_ttl_hours must be ≥ 1".into());

@@ -1,9 +1,6 @@
-//! Periodic clean-up that `itdesk serve` runs in the background: forgets
-//! idempotency keys after a day and login attempts once they can no longer
-//! count against a rate limit. Both are idempotent deletes, so several
-//! processes running them at once is harmless.
-
-use std::time::Duration;
+//! Periodic clean-up, run as a job: forgets idempotency keys after a day,
+//! login attempts once they can no longer count against a rate limit, and
+//! finished jobs after a week. All are idempotent deletes.
 
 use chrono::NaiveDateTime;
 
@@ -20,34 +17,41 @@ pub const IDEMPOTENCY_KEY_TTL_HOURS: i64 = 24;
 pub struct Swept {
     pub idempotency_keys: usize,
     pub login_attempts: usize,
+    pub finished_jobs: usize,
 }
+
+/// Finished jobs are kept this long for inspection.
+pub const FINISHED_JOB_TTL_DAYS: i64 = 7;
 
 /// One sweep, as of `now`.
 pub fn sweep(db: &Db, login_window_minutes: i64, now: NaiveDateTime) -> Result<Swept, AppError> {
     let keys_before = now - chrono::Duration::hours(IDEMPOTENCY_KEY_TTL_HOURS);
     let attempts_before = now - chrono::Duration::minutes(login_window_minutes.max(1) * 2);
+    let jobs_before = now - chrono::Duration::days(FINISHED_JOB_TTL_DAYS);
     db.write(|conn| {
         Ok(Swept {
             idempotency_keys: tickets::purge_idempotency_keys(conn, keys_before)?,
             login_attempts: users::purge_login_attempts(conn, attempts_before)?,
+            finished_jobs: crate::jobs::queue::purge_finished(conn, jobs_before)?,
         })
     })
 }
 
-/// Runs [`sweep`] every `every` until the process ends.
-pub async fn run(db: Db, login_window_minutes: i64, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    loop {
-        tick.tick().await;
-        let db = db.clone();
-        let result =
-            actix_web::web::block(move || sweep(&db, login_window_minutes, crate::ids::now()))
-                .await;
-        match result {
-            Ok(Ok(swept)) if swept != Swept::default() => tracing::info!(?swept, "housekeeping"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping task failed; will retry"),
-        }
+/// The job kind that runs [`sweep`] (every ten minutes, see `crate::jobs`).
+pub const JOB: &str = "housekeeping";
+
+/// Job handler: one sweep.
+pub fn run_job(
+    state: &crate::state::AppState,
+    _job: &crate::jobs::queue::Job,
+) -> Result<(), AppError> {
+    let swept = sweep(
+        &state.db,
+        state.settings.login.window_minutes,
+        crate::ids::now(),
+    )?;
+    if swept != Swept::default() {
+        tracing::info!(?swept, "housekeeping");
     }
+    Ok(())
 }

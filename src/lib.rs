@@ -15,6 +15,7 @@ pub mod health;
 pub mod housekeeping;
 pub mod http;
 pub mod ids;
+pub mod jobs;
 pub mod openapi;
 pub mod sla;
 pub mod startup;

@@ -28,6 +28,19 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("loading the session key: {e}"))?;
     let session_key = Key::try_from(key_bytes.as_slice())
         .map_err(|e| anyhow::anyhow!("the session key is unusable: {e}"))?;
+    let registry =
+        crate::sla::service::sync_config(&db, &settings.calendars, &settings.sla_policies)
+            .map_err(|e| match e {
+                crate::error::AppError::Validation(fields) => anyhow::anyhow!(
+                    "the SLA configuration is invalid: {}",
+                    fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                other => anyhow::anyhow!("loading the SLA configuration: {other}"),
+            })?;
     let tokens = Arc::new(TokenCache::new(std::time::Duration::from_secs(
         settings.api.token_cache_seconds,
     )));
@@ -36,6 +49,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         db,
         session_key,
         tokens,
+        sla: Arc::new(crate::sla::registry::Sla::new(registry)),
     })
 }
 

@@ -7,6 +7,8 @@ use actix_web::cookie::Key;
 use crate::auth::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::sla::registry::Sla;
+use crate::tickets::service::Rules;
 
 /// Shared application state, cloned cheaply into handlers.
 #[derive(Clone)]
@@ -17,4 +19,17 @@ pub struct AppState {
     pub session_key: Key,
     /// Recently verified API tokens.
     pub tokens: Arc<TokenCache>,
+    /// The SLA calendars and policies in force.
+    pub sla: Arc<Sla>,
+}
+
+impl AppState {
+    /// Runs `f` with the ticket rules in force now.
+    pub fn with_rules<T>(&self, f: impl FnOnce(&Rules<'_>) -> T) -> T {
+        let sla = self.sla.get();
+        f(&Rules {
+            tickets: &self.settings.tickets,
+            sla: &sla,
+        })
+    }
 }

@@ -19,6 +19,8 @@ pub struct User {
     pub organization: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// VIP requesters can get their own SLA policy.
+    pub is_vip: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -70,6 +70,7 @@ mod tests {
             organization: None,
             created_at: t,
             updated_at: t,
+            is_vip: false,
         }
     }
 

@@ -202,6 +202,10 @@ pub(super) fn generate_ticket(
         updated_at: created,
         resolved_at: None,
         closed_at: None,
+        sla_policy: None,
+        sla_state: None,
+        sla_due_at: None,
+        sla_next_check_at: None,
     };
     let cap = |t: NaiveDateTime| t.min(w.now);
     if status != Status::New {

@@ -9,8 +9,14 @@
 pub mod calendar;
 pub mod clock;
 pub mod duration;
+pub mod history;
 pub mod ical;
 pub mod policy;
+pub mod registry;
+pub mod repo;
+pub mod service;
+pub mod snapshot;
+pub mod worker;
 
 #[cfg(test)]
 mod clock_tests;

@@ -96,15 +96,17 @@ pub async fn create(
     let input = body.value;
     let st = state.clone();
     let created = blocking(move || {
-        service::create_ticket(
-            &st.db,
-            &st.settings.tickets,
-            &actor,
-            &input,
-            Channel::Api,
-            idem.as_ref(),
-            ids::now(),
-        )
+        st.with_rules(|rules| {
+            service::create_ticket(
+                &st.db,
+                rules,
+                &actor,
+                &input,
+                Channel::Api,
+                idem.as_ref(),
+                ids::now(),
+            )
+        })
     })
     .await?;
     let dto = TicketDto::new(&created.view, &state.settings.tickets.reference_prefix);
@@ -175,7 +177,7 @@ pub async fn update(
     let st = state.clone();
     let input = body.value;
     let view = blocking(move || {
-        service::update_ticket(&st.db, &st.settings.tickets, &actor, &r, &input, ids::now())
+        st.with_rules(|rules| service::update_ticket(&st.db, rules, &actor, &r, &input, ids::now()))
     })
     .await?;
     Ok(web::Json(TicketDto::new(
@@ -198,8 +200,12 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, AppError> {
     let r = TicketRef::parse(&path);
     let input = body.value;
-    let view =
-        blocking(move || service::add_comment(&state.db, &actor, &r, &input, ids::now())).await?;
+    let view = blocking(move || {
+        state.with_rules(|rules| {
+            service::add_comment(&state.db, rules, &actor, &r, &input, ids::now())
+        })
+    })
+    .await?;
     Ok(HttpResponse::Created().json(CommentDto::from(&view)))
 }
 

@@ -35,6 +35,11 @@ pub struct Ticket {
     pub updated_at: NaiveDateTime,
     pub resolved_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    /// The SLA as last computed from the history (see `crate::sla`).
+    pub sla_policy: Option<String>,
+    pub sla_state: Option<String>,
+    pub sla_due_at: Option<NaiveDateTime>,
+    pub sla_next_check_at: Option<NaiveDateTime>,
 }
 
 /// Every column a ticket update may set; `None` writes NULL.

@@ -219,15 +219,17 @@ pub async fn submit(
             .into_iter()
             .map(|u| NewUpload::check(u, &st.settings.attachments))
             .collect::<Result<Vec<_>, _>>()?;
-        let created = service::create_ticket(
-            &st.db,
-            &st.settings.tickets,
-            &actor,
-            &input,
-            Channel::Web,
-            None,
-            ids::now(),
-        )?;
+        let created = st.with_rules(|rules| {
+            service::create_ticket(
+                &st.db,
+                rules,
+                &actor,
+                &input,
+                Channel::Web,
+                None,
+                ids::now(),
+            )
+        })?;
         if !files.is_empty() {
             let r = TicketRef::Id(created.view.ticket.id.clone());
             service::add_attachment(

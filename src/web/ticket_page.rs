@@ -338,7 +338,9 @@ pub async fn comment(
             .into_iter()
             .map(|u| NewUpload::check(u, &st.settings.attachments))
             .collect::<Result<Vec<_>, _>>()?;
-        let view = service::add_comment(&st.db, &actor, &target, &input, ids::now())?;
+        let view = st.with_rules(|rules| {
+            service::add_comment(&st.db, rules, &actor, &target, &input, ids::now())
+        })?;
         if !files.is_empty() {
             service::add_attachment(
                 &st.db,
@@ -377,14 +379,9 @@ pub async fn update(
     let actor = user.user.clone();
     let target = r.clone();
     let result = blocking(move || {
-        service::update_ticket(
-            &st.db,
-            &st.settings.tickets,
-            &actor,
-            &target,
-            &input,
-            ids::now(),
-        )
+        st.with_rules(|rules| {
+            service::update_ticket(&st.db, rules, &actor, &target, &input, ids::now())
+        })
     })
     .await;
     match result {

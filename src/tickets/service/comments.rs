@@ -8,7 +8,7 @@ use super::super::model::{Comment, TicketChanges};
 use super::super::{repo, search};
 use super::create::MAX_BODY_CHARS;
 use super::update::set_status;
-use super::{TicketRef, visible_ticket};
+use super::{Rules, TicketRef, visible_ticket};
 use crate::audit;
 use crate::auth::domain::{may_comment, may_see_internal};
 use crate::auth::{User, repo as users};
@@ -27,6 +27,7 @@ pub struct CommentView {
 /// them and reopens a resolved one (recorded as a status change).
 pub fn add_comment(
     db: &Db,
+    rules: &Rules<'_>,
     actor: &User,
     r: &TicketRef,
     input: &CreateComment,
@@ -81,6 +82,7 @@ pub fn add_comment(
                     "comment_id": comment.id,
                     "public": comment.is_public,
                     "by_requester": rel.is_requester,
+                    "by_staff": actor.role.works_tickets(),
                 }),
                 at: now,
             },
@@ -110,6 +112,8 @@ pub fn add_comment(
             )?;
         }
         repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+        let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+        crate::sla::service::refresh(conn, rules.sla, &fresh, now)?;
         Ok(CommentView {
             comment,
             author: actor.clone(),

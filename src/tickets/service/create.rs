@@ -6,13 +6,13 @@ use super::super::domain::{Channel, Status, decide_priority};
 use super::super::dto::CreateTicket;
 use super::super::model::{IdempotencyKey, Ticket, Watcher};
 use super::super::{repo, search};
-use super::{TicketView, full_view, resolve_category, resolve_queue};
+use super::{Rules, TicketView, full_view, resolve_category, resolve_queue};
 use crate::audit;
 use crate::auth::{User, service as people};
-use crate::config::TicketSettings;
 use crate::db::Db;
 use crate::error::{AppError, FieldError};
 use crate::ids;
+use crate::sla::policy::TicketFacts;
 
 /// Longest subject accepted.
 pub const MAX_SUBJECT_CHARS: usize = 250;
@@ -85,7 +85,7 @@ pub fn validate(input: &CreateTicket, actor: &User) -> Result<(), AppError> {
 /// ticket of the first one; the same key with a different body is refused.
 pub fn create_ticket(
     db: &Db,
-    settings: &TicketSettings,
+    rules: &Rules<'_>,
     actor: &User,
     input: &CreateTicket,
     channel: Channel,
@@ -100,7 +100,7 @@ pub fn create_ticket(
             {
                 return Ok(done);
             }
-            let view = insert_ticket(conn, settings, actor, input, channel, now)?;
+            let view = insert_ticket(conn, rules, actor, input, channel, now)?;
             if let Some(idem) = idempotency {
                 repo::insert_idempotency_key(
                     conn,
@@ -159,7 +159,7 @@ fn replay(
 
 fn insert_ticket(
     conn: &mut crate::db::DbConn,
-    settings: &TicketSettings,
+    rules: &Rules<'_>,
     actor: &User,
     input: &CreateTicket,
     channel: Channel,
@@ -187,10 +187,11 @@ fn insert_ticket(
             watchers.push(user);
         }
     }
+    let settings = rules.tickets;
     let impact = input.impact.unwrap_or(settings.default_impact);
     let urgency = input.urgency.unwrap_or(settings.default_urgency);
     let priority = decide_priority(&settings.priority_matrix, impact, urgency, input.priority);
-    let ticket = Ticket {
+    let mut ticket = Ticket {
         id: ids::new_id(),
         number: repo::next_number(conn)?,
         ticket_type: input.ticket_type.unwrap_or(settings.default_type),
@@ -213,7 +214,24 @@ fn insert_ticket(
         updated_at: now,
         resolved_at: None,
         closed_at: None,
+        sla_policy: None,
+        sla_state: None,
+        sla_due_at: None,
+        sla_next_check_at: None,
     };
+    let facts = TicketFacts {
+        ticket_type: ticket.ticket_type,
+        priority: ticket.priority,
+        queue: queue.as_ref().map(|q| q.slug.as_str()),
+        category: category.as_ref().map(|c| c.slug.as_str()),
+        organization: requester.organization.as_deref(),
+        vip: requester.is_vip,
+    };
+    let sla = crate::sla::service::initial(rules.sla, &ticket, &facts, now);
+    ticket.sla_policy = sla.sla_policy;
+    ticket.sla_state = sla.sla_state;
+    ticket.sla_due_at = sla.sla_due_at;
+    ticket.sla_next_check_at = sla.sla_next_check_at;
     repo::insert(conn, &ticket)?;
     let watcher_rows: Vec<Watcher> = watchers
         .iter()

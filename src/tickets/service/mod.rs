@@ -26,6 +26,14 @@ use crate::auth::{User, repo as users};
 use crate::db::DbConn;
 use crate::error::AppError;
 
+/// The rules ticket use cases apply besides the database: ticket settings
+/// and the SLA policies in force.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub tickets: &'a crate::config::TicketSettings,
+    pub sla: &'a crate::sla::registry::Registry,
+}
+
 /// A ticket with the people and names it refers to.
 #[derive(Debug, Clone)]
 pub struct TicketView {

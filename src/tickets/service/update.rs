@@ -8,7 +8,8 @@ use super::super::dto::UpdateTicket;
 use super::super::model::{Ticket, TicketChanges};
 use super::super::repo;
 use super::{
-    TicketRef, TicketView, find_person, full_view, resolve_category, resolve_queue, visible_ticket,
+    Rules, TicketRef, TicketView, find_person, full_view, resolve_category, resolve_queue,
+    visible_ticket,
 };
 use crate::audit;
 use crate::auth::User;
@@ -38,7 +39,7 @@ fn requester_may(input: &UpdateTicket, current: Status) -> bool {
 /// that changed. A change that changes nothing records nothing.
 pub fn update_ticket(
     db: &Db,
-    settings: &TicketSettings,
+    rules: &Rules<'_>,
     actor: &User,
     r: &TicketRef,
     input: &UpdateTicket,
@@ -55,7 +56,7 @@ pub fn update_ticket(
                 ));
             }
         }
-        let updated = apply(conn, settings, &ticket, input, now)?;
+        let updated = apply(conn, rules.tickets, &ticket, input, now)?;
         let changes = diff(conn, &ticket, &updated)?;
         if changes.is_empty() {
             return full_view(conn, ticket);
@@ -72,6 +73,8 @@ pub fn update_ticket(
                 at: now,
             },
         )?;
+        crate::sla::service::refresh(conn, rules.sla, &updated, now)?;
+        let updated = repo::find(conn, &updated.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
         full_view(conn, updated)
     })
 }

@@ -1,0 +1,14 @@
+DROP TABLE app_state;
+DROP TABLE jobs;
+DROP TABLE notifications;
+DROP TABLE sla_escalations;
+DROP TABLE sla_policies;
+DROP TABLE sla_calendars;
+DROP INDEX tickets_sla_check;
+DROP INDEX tickets_open_sla_state;
+DROP INDEX tickets_open_sla_due;
+ALTER TABLE tickets DROP COLUMN sla_next_check_at;
+ALTER TABLE tickets DROP COLUMN sla_due_at;
+ALTER TABLE tickets DROP COLUMN sla_state;
+ALTER TABLE tickets DROP COLUMN sla_policy;
+ALTER TABLE users DROP COLUMN is_vip;

@@ -1,0 +1,43 @@
+//! The durable job queue every background worker runs on: rows in the
+//! `jobs` table, enqueued in the same transaction as the change that needs
+//! them, leased with a deadline, retried with backoff, and idempotent, so a
+//! killed process loses nothing and several processes share the work.
+
+pub mod queue;
+pub mod runner;
+
+use chrono::Duration;
+
+use runner::{Handler, Periodic};
+
+/// Every job kind and what runs it.
+pub fn handlers() -> Vec<(&'static str, Handler)> {
+    vec![
+        (
+            crate::housekeeping::JOB,
+            crate::housekeeping::run_job as Handler,
+        ),
+        (
+            crate::sla::worker::SCAN_JOB,
+            crate::sla::worker::scan_job as Handler,
+        ),
+        (
+            crate::sla::worker::RECOMPUTE_JOB,
+            crate::sla::worker::recompute_job as Handler,
+        ),
+    ]
+}
+
+/// What runs on a schedule.
+pub fn periodic(sla_scan_every: Duration) -> Vec<Periodic> {
+    vec![
+        Periodic {
+            kind: crate::housekeeping::JOB,
+            every: Duration::minutes(10),
+        },
+        Periodic {
+            kind: crate::sla::worker::SCAN_JOB,
+            every: sla_scan_every,
+        },
+    ]
+}
