@@ -29,11 +29,21 @@ use utoipa::{Modify, OpenApi};
         crate::tickets::catalog_handlers::create_queue,
         crate::tickets::catalog_handlers::list_categories,
         crate::tickets::catalog_handlers::create_category,
+        crate::sla::handlers::preview,
+        crate::sla::handlers::list_calendars,
+        crate::sla::handlers::put_calendar,
+        crate::sla::handlers::delete_calendar,
+        crate::sla::handlers::list_policies,
+        crate::sla::handlers::put_policy,
+        crate::sla::handlers::delete_policy,
+        crate::sla::handlers::notifications,
+        crate::sla::handlers::mark_read,
     ),
     modifiers(&BearerToken),
     tags(
         (name = "tickets", description = "The ticket queue"),
         (name = "catalog", description = "Queues and categories"),
+        (name = "sla", description = "Service levels: calendars, policies, previews, notifications"),
         (name = "system", description = "Health"),
     )
 )]

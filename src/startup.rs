@@ -60,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::serve))
                 .configure(tickets::handlers::configure)
+                .configure(crate::sla::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

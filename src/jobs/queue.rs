@@ -172,7 +172,7 @@ pub fn complete(db: &Db, job: &Job, worker: &str, now: NaiveDateTime) -> Result<
     })
 }
 
-/// Delay before attempt `n + 1`: 5 s, 10 s, 20 s … at most an hour.
+/// Delay after the `n + 1`-th failed attempt: 5 s, 10 s, 20 s … at most an hour.
 pub fn backoff(attempts: i32) -> Duration {
     let secs = 5i64.saturating_mul(1i64 << attempts.clamp(0, 20));
     Duration::seconds(secs.min(3600))
@@ -205,7 +205,7 @@ pub fn fail(
             diesel::update(target)
                 .set((
                     jobs::status.eq("queued"),
-                    jobs::run_at.eq(now + backoff(job.attempts)),
+                    jobs::run_at.eq(now + backoff(job.attempts - 1)),
                     jobs::locked_until.eq(None::<NaiveDateTime>),
                     jobs::last_error.eq(Some(error)),
                 ))

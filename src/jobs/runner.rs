@@ -67,7 +67,7 @@ pub fn run_ready(
                 job.kind
             ))),
         };
-        let finished = crate::ids::now();
+        let finished = now.max(crate::ids::now());
         match result {
             Ok(()) => queue::complete(&state.db, job, worker, finished)?,
             Err(e) => {

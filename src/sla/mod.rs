@@ -8,7 +8,9 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod dto;
 pub mod duration;
+pub mod handlers;
 pub mod history;
 pub mod ical;
 pub mod policy;

@@ -77,7 +77,7 @@ pub fn initial(
     t: &Ticket,
     facts: &TicketFacts<'_>,
     now: NaiveDateTime,
-) -> SnapshotColumns {
+) -> (SnapshotColumns, Option<SlaReport>) {
     let report = reg.select(facts).map(|(policy, calendar)| {
         evaluate(
             calendar,
@@ -88,7 +88,7 @@ pub fn initial(
             micros(now),
         )
     });
-    columns(snapshot(report.as_ref(), micros(now)))
+    (columns(snapshot(report.as_ref(), micros(now))), report)
 }
 
 fn columns(snap: super::snapshot::Snapshot) -> SnapshotColumns {
@@ -596,4 +596,42 @@ pub fn delete_from_api(
         jobs::enqueue(conn, recompute_job(version, now), now)?;
         Ok(registry)
     })
+}
+
+/// Runs a calendar and a policy on a history without storing anything.
+pub fn preview(req: &super::dto::PreviewRequest) -> Result<SlaReport, AppError> {
+    let mut errors = Vec::new();
+    let events = req.events().map_err(AppError::Validation);
+    let calendar = req.calendar.compile("calendar.", &[], &[]);
+    let policy = req.policy.compile("policy.");
+    let events = match events {
+        Ok(e) => Some(e),
+        Err(AppError::Validation(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    if let Err(e) = &calendar {
+        errors.extend(e.clone());
+    }
+    if let Err(e) = &policy {
+        errors.extend(e.clone());
+    }
+    match (calendar, policy, events) {
+        (Ok(calendar), Ok(policy), Some(events)) if errors.is_empty() => Ok(evaluate(
+            &calendar,
+            &policy,
+            req.priority,
+            req.created_at.timestamp_micros(),
+            &events,
+            req.now.timestamp_micros(),
+        )),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// The stored calendars and policies, for the API.
+pub fn stored(db: &Db) -> Result<(Vec<CalendarRow>, Vec<PolicyRow>), AppError> {
+    db.read(|conn| Ok((repo::calendars(conn)?, repo::policies(conn)?)))
 }

@@ -10,6 +10,7 @@ use super::service::{CommentView, TicketView};
 use crate::audit::AuditEvent;
 use crate::auth::User;
 use crate::ids::utc;
+use crate::sla::dto::{SlaDto, SlaSummaryDto};
 
 /// `POST /api/v1/tickets`
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -123,8 +124,12 @@ pub struct ListParams {
     pub ticket_type: Option<String>,
     /// Words to find in subject, description and comments (prefix match).
     pub q: Option<String>,
-    /// `created_at`, `updated_at` or `priority`; `-` in front for descending.
-    /// Default `-created_at`.
+    /// SLA states, comma-separated: `breached`, `at_risk`, `running`,
+    /// `paused`, `met`.
+    pub sla: Option<String>,
+    /// `created_at`, `updated_at`, `priority` or `sla_due_at` (nearest SLA
+    /// deadline first; tickets without one are left out); `-` in front for
+    /// descending. Default `-created_at`.
     pub sort: Option<String>,
     /// Page size (default 25, at most 200).
     pub limit: Option<i64>,
@@ -204,10 +209,15 @@ pub struct TicketDto {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The SLA and every clock of its policy (staff only; absent when no
+    /// policy covers the ticket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaDto>,
 }
 
 impl TicketDto {
     pub fn new(v: &TicketView, reference_prefix: &str) -> TicketDto {
+        let now = crate::ids::now().and_utc().timestamp_micros();
         let t = &v.ticket;
         TicketDto {
             id: t.id.clone(),
@@ -232,6 +242,7 @@ impl TicketDto {
             updated_at: utc(t.updated_at),
             resolved_at: t.resolved_at.map(utc),
             closed_at: t.closed_at.map(utc),
+            sla: v.sla.as_ref().map(|r| SlaDto::new(r, now)),
         }
     }
 }
@@ -254,10 +265,14 @@ pub struct TicketSummaryDto {
     pub category: Option<NamedRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The stored SLA state (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaSummaryDto>,
 }
 
 impl TicketSummaryDto {
-    pub fn new(v: &TicketView, reference_prefix: &str) -> TicketSummaryDto {
+    /// `show_sla`: whether the reader is staff.
+    pub fn new(v: &TicketView, reference_prefix: &str, show_sla: bool) -> TicketSummaryDto {
         let t = &v.ticket;
         TicketSummaryDto {
             id: t.id.clone(),
@@ -274,6 +289,15 @@ impl TicketSummaryDto {
             category: v.category.as_ref().map(Into::into),
             created_at: utc(t.created_at),
             updated_at: utc(t.updated_at),
+            sla: t
+                .sla_policy
+                .as_ref()
+                .filter(|_| show_sla)
+                .map(|policy| SlaSummaryDto {
+                    policy: policy.clone(),
+                    state: t.sla_state.clone(),
+                    due_at: t.sla_due_at.map(utc),
+                }),
         }
     }
 }

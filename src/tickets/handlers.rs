@@ -128,6 +128,7 @@ pub async fn list(
     params: ApiQuery<ListParams>,
 ) -> Result<web::Json<TicketPage>, AppError> {
     let st = state.clone();
+    let staff = actor.role.sees_all_tickets();
     let page =
         blocking(move || service::list_tickets(&st.db, &st.settings.api, &actor, &params)).await?;
     let prefix = &state.settings.tickets.reference_prefix;
@@ -135,7 +136,7 @@ pub async fn list(
         items: page
             .items
             .iter()
-            .map(|v| TicketSummaryDto::new(v, prefix))
+            .map(|v| TicketSummaryDto::new(v, prefix, staff))
             .collect(),
         next_cursor: page.next_cursor,
     }))
@@ -153,7 +154,10 @@ pub async fn get(
 ) -> Result<web::Json<TicketDto>, AppError> {
     let r = TicketRef::parse(&path);
     let st = state.clone();
-    let view = blocking(move || service::get_ticket(&st.db, &actor, &r)).await?;
+    let view = blocking(move || {
+        st.with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))
+    })
+    .await?;
     Ok(web::Json(TicketDto::new(
         &view,
         &state.settings.tickets.reference_prefix,

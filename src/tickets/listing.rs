@@ -19,6 +19,9 @@ pub enum SortKey {
     UpdatedAt,
     /// `priority, created_at, id` (ascending: P1 first, oldest first)
     Priority,
+    /// `sla_due_at, id` (ascending: nearest deadline first); tickets
+    /// without a running SLA deadline are left out of this order.
+    SlaDue,
 }
 
 /// A sort key and direction, written `created_at` or `-created_at`.
@@ -45,6 +48,8 @@ pub const SORT_VALUES: &[&str] = &[
     "-updated_at",
     "priority",
     "-priority",
+    "sla_due_at",
+    "-sla_due_at",
 ];
 
 impl std::str::FromStr for Sort {
@@ -59,6 +64,7 @@ impl std::str::FromStr for Sort {
             "created_at" => SortKey::CreatedAt,
             "updated_at" => SortKey::UpdatedAt,
             "priority" => SortKey::Priority,
+            "sla_due_at" => SortKey::SlaDue,
             _ => {
                 return Err(format!(
                     "unknown sort `{s}`; use one of: {}",
@@ -76,6 +82,7 @@ impl std::fmt::Display for Sort {
             SortKey::CreatedAt => "created_at",
             SortKey::UpdatedAt => "updated_at",
             SortKey::Priority => "priority",
+            SortKey::SlaDue => "sla_due_at",
         };
         if self.descending {
             write!(f, "-{name}")
@@ -240,7 +247,12 @@ pub struct ListFilter {
     pub visible_to: Option<String>,
     /// Whether internal notes count as matches for `text`.
     pub search_internal: bool,
+    /// Stored SLA states (`breached`, `at_risk`, …).
+    pub sla_states: Vec<String>,
 }
+
+/// The SLA states a listing may filter on.
+pub const SLA_STATES: &[&str] = &["breached", "at_risk", "running", "paused", "met"];
 
 #[cfg(test)]
 mod tests {

@@ -252,6 +252,9 @@ fn filtered<'a>(conn: &DbConn, f: &'a ListFilter) -> tickets::BoxedQuery<'a, DbB
                 .or(tickets::id.eq_any(watched)),
         );
     }
+    if !f.sla_states.is_empty() {
+        q = q.filter(tickets::sla_state.eq_any(f.sla_states.clone()));
+    }
     if let Some(terms) = &f.text {
         q = q.filter(search::matches(conn.backend(), terms, f.search_internal));
     }
@@ -267,6 +270,9 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<Ticket>> {
     let mut q = filtered(conn, f);
+    if sort.key == SortKey::SlaDue {
+        q = q.filter(tickets::sla_due_at.is_not_null());
+    }
     let op = if sort.descending { "<" } else { ">" };
     if let Some(c) = cursor {
         let after: search::TicketCondition = match sort.key {
@@ -279,6 +285,13 @@ pub fn list(
             ),
             SortKey::UpdatedAt => Box::new(
                 sql::<Bool>(&format!("(tickets.updated_at, tickets.id) {op} ("))
+                    .bind::<Timestamp, _>(c.at)
+                    .sql(", ")
+                    .bind::<Text, _>(c.id.clone())
+                    .sql(")"),
+            ),
+            SortKey::SlaDue => Box::new(
+                sql::<Bool>(&format!("(tickets.sla_due_at, tickets.id) {op} ("))
                     .bind::<Timestamp, _>(c.at)
                     .sql(", ")
                     .bind::<Text, _>(c.id.clone())
@@ -303,6 +316,8 @@ pub fn list(
         (SortKey::CreatedAt, true) => q.order((tickets::created_at.desc(), tickets::id.desc())),
         (SortKey::UpdatedAt, false) => q.order((tickets::updated_at.asc(), tickets::id.asc())),
         (SortKey::UpdatedAt, true) => q.order((tickets::updated_at.desc(), tickets::id.desc())),
+        (SortKey::SlaDue, false) => q.order((tickets::sla_due_at.asc(), tickets::id.asc())),
+        (SortKey::SlaDue, true) => q.order((tickets::sla_due_at.desc(), tickets::id.desc())),
         (SortKey::Priority, false) => q.order((
             tickets::priority.asc(),
             tickets::created_at.asc(),

@@ -167,7 +167,8 @@ async fn page(
     let st = state.clone();
     let actor = user.user.clone();
     let (view, comments, files, history, queues, categories) = blocking(move || {
-        let view = service::get_ticket(&st.db, &actor, &r)?;
+        let view =
+            st.with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
         let r = TicketRef::Id(view.ticket.id.clone());
         Ok((
             view,

@@ -227,7 +227,7 @@ fn insert_ticket(
         organization: requester.organization.as_deref(),
         vip: requester.is_vip,
     };
-    let sla = crate::sla::service::initial(rules.sla, &ticket, &facts, now);
+    let (sla, report) = crate::sla::service::initial(rules.sla, &ticket, &facts, now);
     ticket.sla_policy = sla.sla_policy;
     ticket.sla_state = sla.sla_state;
     ticket.sla_due_at = sla.sla_due_at;
@@ -282,5 +282,6 @@ fn insert_ticket(
         queue,
         category,
         watchers,
+        sla: report.filter(|_| actor.role.sees_all_tickets()),
     })
 }

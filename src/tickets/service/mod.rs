@@ -44,6 +44,8 @@ pub struct TicketView {
     pub category: Option<Category>,
     /// Empty in listings.
     pub watchers: Vec<User>,
+    /// The live SLA, for staff viewing one ticket; `None` in listings.
+    pub sla: Option<crate::sla::clock::SlaReport>,
 }
 
 /// How a ticket is named in a URL: its id or its number.
@@ -148,6 +150,7 @@ pub(crate) fn views(conn: &mut DbConn, tickets: Vec<Ticket>) -> Result<Vec<Ticke
                     .and_then(|id| categories.get(id).cloned()),
                 requester,
                 watchers: Vec::new(),
+                sla: None,
                 ticket,
             })
         })

@@ -2,10 +2,12 @@
 
 use super::super::domain::{Priority, Status, TicketType};
 use super::super::dto::ListParams;
-use super::super::listing::{Cursor, ListFilter, SearchTerms, Sort, SortKey, StatusFilter};
+use super::super::listing::{
+    Cursor, ListFilter, SLA_STATES, SearchTerms, Sort, SortKey, StatusFilter,
+};
 use super::super::repo;
 use super::{
-    TicketRef, TicketView, find_person, full_view, resolve_category, resolve_queue, views,
+    Rules, TicketRef, TicketView, find_person, full_view, resolve_category, resolve_queue, views,
     visible_ticket,
 };
 use crate::audit::{self, AuditEvent};
@@ -15,11 +17,21 @@ use crate::config::ApiSettings;
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 
-/// One ticket the actor may see.
-pub fn get_ticket(db: &Db, actor: &User, r: &TicketRef) -> Result<TicketView, AppError> {
+/// One ticket the actor may see; staff also get its live SLA.
+pub fn get_ticket(
+    db: &Db,
+    rules: &Rules<'_>,
+    actor: &User,
+    r: &TicketRef,
+    now: chrono::NaiveDateTime,
+) -> Result<TicketView, AppError> {
     db.read(|conn| {
         let (ticket, _) = visible_ticket(conn, actor, r)?;
-        full_view(conn, ticket)
+        let mut view = full_view(conn, ticket)?;
+        if actor.role.sees_all_tickets() {
+            view.sla = crate::sla::service::report(conn, rules.sla, &view.ticket, now)?;
+        }
+        Ok(view)
     })
 }
 
@@ -95,6 +107,18 @@ fn resolve(
         }
     }
     filter.text = non_empty(&p.q).and_then(SearchTerms::parse);
+    if let Some(list) = non_empty(&p.sla) {
+        for word in list.split(',').map(str::trim) {
+            if SLA_STATES.contains(&word) {
+                filter.sla_states.push(word.to_owned());
+            } else {
+                errors.push(FieldError::new(
+                    "sla",
+                    format!("unknown SLA state `{word}`; use {}", SLA_STATES.join(", ")),
+                ));
+            }
+        }
+    }
     match non_empty(&p.queue) {
         None => {}
         Some("none") => filter.queue_id = Some(None),
@@ -167,6 +191,7 @@ pub fn list_tickets(
                     priority: (q.sort.key == SortKey::Priority).then_some(last.priority),
                     at: match q.sort.key {
                         SortKey::UpdatedAt => last.updated_at,
+                        SortKey::SlaDue => last.sla_due_at.unwrap_or(last.created_at),
                         SortKey::CreatedAt | SortKey::Priority => last.created_at,
                     },
                     id: last.id.clone(),

@@ -1,0 +1,282 @@
+//! The SLA's JSON: reports, previews, stored calendars and policies,
+//! notifications.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::calendar::{CalendarSpec, Micros};
+use super::clock::{ClockReport, Event, EventKind, SlaReport};
+use super::policy::PolicySpec;
+use super::snapshot::snapshot;
+use crate::error::FieldError;
+use crate::tickets::domain::{HoldReason, Priority, Status};
+
+fn utc(t: Micros) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t).unwrap_or_default()
+}
+
+fn secs(us: i64) -> i64 {
+    us.div_euclid(1_000_000)
+}
+
+/// One stretch of a clock's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IntervalDto {
+    pub from: DateTime<Utc>,
+    /// `null` while it lasts.
+    pub to: Option<DateTime<Utc>>,
+    /// `counted` or `paused`.
+    pub kind: &'static str,
+    /// Why it was paused: the hold reason, or `resolved`/`closed`/`cancelled`.
+    pub reason: Option<&'static str>,
+    /// Business seconds counted in it.
+    pub business_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WarningDto {
+    pub percent: u8,
+    pub at: Option<DateTime<Utc>>,
+    pub reached: bool,
+}
+
+/// One clock: its deadline, progress and explanation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClockDto {
+    /// The priority whose target applies.
+    pub priority: Priority,
+    pub target_seconds: i64,
+    pub due_at: Option<DateTime<Utc>>,
+    pub met_at: Option<DateTime<Utc>>,
+    pub breached_at: Option<DateTime<Utc>>,
+    pub elapsed_seconds: i64,
+    /// Negative once overdue.
+    pub remaining_seconds: i64,
+    /// `running`, `paused`, `met`, `breached`, or `idle` (next response with
+    /// nothing to answer).
+    pub state: &'static str,
+    pub warnings: Vec<WarningDto>,
+    pub intervals: Vec<IntervalDto>,
+    /// Next response only: how many cycles so far, and how many breached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycles: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breached_cycles: Option<u32>,
+}
+
+impl From<&ClockReport> for ClockDto {
+    fn from(c: &ClockReport) -> ClockDto {
+        let next = c.kind == super::policy::ClockKind::NextResponse;
+        ClockDto {
+            priority: c.priority,
+            target_seconds: secs(c.target),
+            due_at: c.due_at.map(utc),
+            met_at: c.met_at.map(utc),
+            breached_at: c.breached_at.map(utc),
+            elapsed_seconds: secs(c.elapsed),
+            remaining_seconds: secs(c.target) - secs(c.elapsed),
+            state: c.state.as_str(),
+            warnings: c
+                .warnings
+                .iter()
+                .map(|w| WarningDto {
+                    percent: w.percent,
+                    at: w.at.map(utc),
+                    reached: w.reached,
+                })
+                .collect(),
+            intervals: c
+                .intervals
+                .iter()
+                .map(|i| IntervalDto {
+                    from: utc(i.from),
+                    to: i.to.map(utc),
+                    kind: if i.counted { "counted" } else { "paused" },
+                    reason: i.reason,
+                    business_seconds: secs(i.business),
+                })
+                .collect(),
+            cycles: next.then_some(c.cycles),
+            breached_cycles: next.then_some(c.breached_cycles),
+        }
+    }
+}
+
+/// A ticket's SLA, every clock its policy defines.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlaDto {
+    pub policy: String,
+    /// The most urgent state: `breached`, `at_risk`, `running`, `paused`, `met`.
+    pub state: Option<&'static str>,
+    /// The nearest deadline of a clock still counting.
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_response: Option<ClockDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_response: Option<ClockDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<ClockDto>,
+}
+
+impl SlaDto {
+    pub fn new(r: &SlaReport, now: Micros) -> SlaDto {
+        let snap = snapshot(Some(r), now);
+        SlaDto {
+            policy: r.policy.clone(),
+            state: snap.state.map(|s| s.as_str()),
+            due_at: snap.due_at.map(utc),
+            first_response: r.first_response.as_ref().map(Into::into),
+            next_response: r.next_response.as_ref().map(Into::into),
+            resolution: r.resolution.as_ref().map(Into::into),
+        }
+    }
+}
+
+/// The SLA columns of a ticket in a listing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlaSummaryDto {
+    pub policy: String,
+    pub state: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// One event of a preview's history.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PreviewEvent {
+    Status {
+        at: DateTime<Utc>,
+        status: Status,
+        #[serde(default)]
+        hold_reason: Option<HoldReason>,
+    },
+    PublicReply {
+        at: DateTime<Utc>,
+    },
+    RequesterMessage {
+        at: DateTime<Utc>,
+    },
+    Priority {
+        at: DateTime<Utc>,
+        priority: Priority,
+    },
+}
+
+impl PreviewEvent {
+    fn at(&self) -> DateTime<Utc> {
+        match self {
+            PreviewEvent::Status { at, .. }
+            | PreviewEvent::PublicReply { at }
+            | PreviewEvent::RequesterMessage { at }
+            | PreviewEvent::Priority { at, .. } => *at,
+        }
+    }
+
+    fn to_event(&self) -> Event {
+        let kind = match self {
+            PreviewEvent::Status {
+                status,
+                hold_reason,
+                ..
+            } => EventKind::Status {
+                status: *status,
+                hold_reason: *hold_reason,
+            },
+            PreviewEvent::PublicReply { .. } => EventKind::PublicReply,
+            PreviewEvent::RequesterMessage { .. } => EventKind::RequesterMessage,
+            PreviewEvent::Priority { priority, .. } => EventKind::Priority {
+                priority: *priority,
+            },
+        };
+        Event {
+            at: self.at().timestamp_micros(),
+            kind,
+        }
+    }
+}
+
+/// `POST /api/v1/sla/preview`: a calendar and a policy to try, and a
+/// ticket's history to run them on.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub calendar: CalendarSpec,
+    pub policy: PolicySpec,
+    pub priority: Priority,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub events: Vec<PreviewEvent>,
+    pub now: DateTime<Utc>,
+}
+
+impl PreviewRequest {
+    /// The events as clock events, refusing ones outside `[created_at, now]`.
+    pub fn events(&self) -> Result<Vec<Event>, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.now < self.created_at {
+            errors.push(FieldError::new("now", "is before created_at"));
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            if e.at() < self.created_at || e.at() > self.now {
+                errors.push(FieldError::new(
+                    format!("events[{i}].at"),
+                    "must lie between created_at and now",
+                ));
+            }
+        }
+        if !self.calendar.holiday_files.is_empty() {
+            errors.push(FieldError::new(
+                "calendar.holiday_files",
+                "files cannot be read in a preview; list the dates in holidays instead",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(self.events.iter().map(PreviewEvent::to_event).collect())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A stored calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoredCalendarDto {
+    pub name: String,
+    /// `config` (edit the configuration) or `api`.
+    pub source: String,
+    pub calendar: CalendarSpec,
+}
+
+/// A stored policy.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoredPolicyDto {
+    pub name: String,
+    pub position: i32,
+    pub source: String,
+    pub policy: PolicySpec,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: String,
+    pub kind: String,
+    pub message: String,
+    pub ticket_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<&super::repo::Notification> for NotificationDto {
+    fn from(n: &super::repo::Notification) -> NotificationDto {
+        NotificationDto {
+            id: n.id.clone(),
+            kind: n.kind.clone(),
+            message: n.message.clone(),
+            ticket_id: n.ticket_id.clone(),
+            created_at: n.created_at.and_utc(),
+            read_at: n.read_at.map(|t| t.and_utc()),
+        }
+    }
+}
