@@ -80,3 +80,25 @@ pub fn history(
 pub fn change(from: impl Into<Value>, to: impl Into<Value>) -> Value {
     serde_json::json!({ "from": from.into(), "to": to.into() })
 }
+
+/// The histories of several records, oldest first, grouped by record.
+pub fn history_many(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Vec<AuditEvent>>> {
+    let mut out: std::collections::HashMap<String, Vec<AuditEvent>> =
+        std::collections::HashMap::new();
+    for chunk in entity_ids.chunks(500) {
+        let rows: Vec<AuditEvent> = audit_events::table
+            .filter(audit_events::entity_type.eq(entity_type))
+            .filter(audit_events::entity_id.eq_any(chunk))
+            .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
+            .select(AuditEvent::as_select())
+            .load(conn)?;
+        for r in rows {
+            out.entry(r.entity_id.clone()).or_default().push(r);
+        }
+    }
+    Ok(out)
+}

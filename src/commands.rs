@@ -22,12 +22,14 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
                 progress: false,
                 ..demo::Options::default()
             };
-            demo::load(
+            let summary = demo::load(
                 &state.db,
                 &state.settings.tickets.priority_matrix,
                 &opts,
                 crate::ids::now(),
-            )
+            )?;
+            crate::sla::worker::recompute_all(&state, crate::ids::now())?;
+            Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
         match loaded {
@@ -129,8 +131,9 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
         opts,
         crate::ids::now(),
     )?;
+    let open = crate::sla::worker::recompute_all(&state, crate::ids::now())?;
     println!(
-        "loaded {} tickets, {} comments, {} history events and {} new people in {:.1} s",
+        "loaded {} tickets, {} comments, {} history events and {} new people, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,
         summary.comments,
         summary.history_events,
@@ -141,6 +144,108 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
         "log in at {} as admin@example.org, coordinator@example.org, agent@example.org or user@example.org; password: {}",
         state.settings.server.public_url,
         demo::DEMO_PASSWORD
+    );
+    Ok(())
+}
+
+/// Output formats of `itdesk sla simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimulateFormat {
+    Table,
+    Json,
+}
+
+/// `itdesk sla simulate`.
+pub fn sla_simulate(
+    settings: Settings,
+    file: &std::path::Path,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: SimulateFormat,
+) -> anyhow::Result<()> {
+    use crate::sla::simulate;
+    use figment::providers::Format;
+    if to < from {
+        anyhow::bail!("--to ({to}) is before --from ({from})");
+    }
+    if !file.is_file() {
+        anyhow::bail!("policy file {} does not exist", file.display());
+    }
+    let proposal: simulate::Proposal = figment::Figment::from(figment::providers::Toml::file(file))
+        .extract()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let state = prepare(settings)?;
+    let (stored, _) = crate::sla::service::stored(&state.db)?;
+    let calendars = stored
+        .iter()
+        .map(|r| serde_json::from_str(&r.spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    let proposed = simulate::proposed_registry(&calendars, &proposal).map_err(|e| match e {
+        crate::error::AppError::Validation(fields) => anyhow::anyhow!(
+            "{}: {}",
+            file.display(),
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!(other),
+    })?;
+    let start = from.and_time(chrono::NaiveTime::MIN);
+    let end = (to + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN);
+    let bar = if format == SimulateFormat::Table {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} tickets replayed ({per_sec})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let current = state.sla.get();
+    let outcome = simulate::run(
+        &state.db,
+        &current,
+        &proposed,
+        start,
+        end,
+        crate::ids::now(),
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    match format {
+        SimulateFormat::Table => {
+            println!(
+                "tickets filed {from} to {to}, replayed as of now; breached = any clock missed its target"
+            );
+            print!("{}", simulate::table(&outcome));
+        }
+        SimulateFormat::Json => println!("{}", serde_json::to_string_pretty(&outcome)?),
+    }
+    Ok(())
+}
+
+/// `itdesk sla scan`: one pass of the timer worker, timed.
+pub fn sla_scan(settings: Settings) -> anyhow::Result<()> {
+    let state = prepare(settings)?;
+    let stats = crate::sla::worker::scan(&state, crate::ids::now())?;
+    println!(
+        "refreshed {} tickets in {} batches in {} ms",
+        stats.tickets, stats.batches, stats.millis
+    );
+    Ok(())
+}
+
+/// `itdesk sla recompute`: every open ticket under the policies in force.
+pub fn sla_recompute(settings: Settings) -> anyhow::Result<()> {
+    let state = prepare(settings)?;
+    let started = std::time::Instant::now();
+    let n = crate::sla::worker::recompute_all(&state, crate::ids::now())?;
+    println!(
+        "recomputed {n} open tickets in {} ms",
+        started.elapsed().as_millis()
     );
     Ok(())
 }

@@ -70,8 +70,38 @@ enum Command {
         #[arg(long)]
         append: bool,
     },
+    /// Service levels: what-if simulations, the timer scan, recomputing.
+    #[command(subcommand)]
+    Sla(SlaCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum SlaCommand {
+    /// Replay the tickets filed between two dates under a proposed policy
+    /// file and compare, per priority, how many would have breached against
+    /// how many did under the policies in force.
+    ///
+    /// The file is TOML with `[[sla_policies]]` (and optionally
+    /// `[[calendars]]`) in the same shape as the configuration.
+    Simulate {
+        /// TOML file with the proposed `[[sla_policies]]`.
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// First day (YYYY-MM-DD, UTC) of the period.
+        #[arg(long, value_name = "DATE")]
+        from: chrono::NaiveDate,
+        /// Last day (inclusive).
+        #[arg(long, value_name = "DATE")]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::SimulateFormat,
+    },
+    /// Run the SLA timer worker's scan once and report how long it took.
+    Scan,
+    /// Recompute the SLA of every open ticket now.
+    Recompute,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +204,14 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 progress: true,
             },
         ),
+        Command::Sla(SlaCommand::Simulate {
+            policy,
+            from,
+            to,
+            format,
+        }) => commands::sla_simulate(settings, &policy, from, to, format),
+        Command::Sla(SlaCommand::Scan) => commands::sla_scan(settings),
+        Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
         Command::Openapi => Ok(()),
     }
 }

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod registry;
 pub mod repo;
 pub mod service;
+pub mod simulate;
 pub mod snapshot;
 pub mod worker;
 

@@ -6,9 +6,11 @@
 mod format;
 mod login;
 mod new_ticket;
+mod notifications;
 mod pages;
 mod queue;
 mod session;
+mod sla_view;
 mod ticket_forms;
 mod ticket_page;
 
@@ -32,6 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
+        .route("/notifications", web::get().to(notifications::list))
+        .route(
+            "/notifications/{id}/read",
+            web::post().to(notifications::mark_read),
+        )
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route(
             "/tickets/{number}/comments",

@@ -43,6 +43,10 @@ pub struct Row {
     pub queue: String,
     pub updated: String,
     pub updated_iso: String,
+    /// The stored SLA state, or empty.
+    pub sla_state: String,
+    /// "in 2h 05m" or "3h 10m overdue".
+    pub sla_due: String,
 }
 
 pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
@@ -68,6 +72,20 @@ pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
                 .unwrap_or_else(|| "—".into()),
             updated: when(v.ticket.updated_at),
             updated_iso: iso(v.ticket.updated_at),
+            sla_state: v.ticket.sla_state.clone().unwrap_or_default(),
+            sla_due: v
+                .ticket
+                .sla_due_at
+                .map(|due| {
+                    let secs = (due - crate::ids::now()).num_seconds();
+                    let span = super::sla_view::span(secs);
+                    if secs >= 0 {
+                        format!("due in {span}")
+                    } else {
+                        format!("{span} overdue")
+                    }
+                })
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -112,6 +130,7 @@ pub struct Filters {
     pub priority: String,
     pub assignee: String,
     pub sort: String,
+    pub sla: String,
 }
 
 #[derive(Template)]
@@ -126,6 +145,7 @@ pub struct ListPageTemplate {
     pub priorities: &'static [Priority],
     pub status_choices: Vec<Choice>,
     pub sort_choices: Vec<Choice>,
+    pub sla_choices: Vec<Choice>,
     pub counts: Vec<(String, &'static str, i64)>,
     pub rows: Vec<Row>,
     pub next_link: Option<String>,
@@ -165,6 +185,7 @@ pub async fn my_tickets(
         priorities: Priority::ALL,
         status_choices: Vec::new(),
         sort_choices: Vec::new(),
+        sla_choices: Vec::new(),
         counts: Vec::new(),
         rows: rows(&page.items, prefix),
         next_link: next_link("/my/tickets", &[], &page),

@@ -25,6 +25,8 @@ pub struct QueueQuery {
     assignee: String,
     #[serde(default)]
     sort: String,
+    #[serde(default)]
+    sla: String,
     cursor: Option<String>,
 }
 
@@ -39,8 +41,17 @@ const STATUS_CHOICES: &[(&str, &str)] = &[
     ("any", "Any status"),
 ];
 
+const SLA_CHOICES: &[(&str, &str)] = &[
+    ("", "Any"),
+    ("breached", "Breached"),
+    ("at_risk", "At risk"),
+    ("breached,at_risk", "Breached or at risk"),
+    ("paused", "Paused"),
+];
+
 const SORT_CHOICES: &[(&str, &str)] = &[
     ("priority", "Priority, then oldest"),
+    ("sla_due_at", "Nearest SLA deadline"),
     ("created_at", "Oldest first"),
     ("-created_at", "Newest first"),
     ("-updated_at", "Recently updated"),
@@ -67,6 +78,7 @@ pub async fn queue(
         } else {
             q.sort.clone()
         },
+        sla: q.sla.clone(),
     };
     let params = ListParams {
         q: Some(filters.q.clone()),
@@ -75,6 +87,7 @@ pub async fn queue(
         priority: Some(filters.priority.clone()),
         assignee: Some(filters.assignee.clone()),
         sort: Some(filters.sort.clone()),
+        sla: Some(filters.sla.clone()),
         cursor: q.cursor.clone(),
         limit: Some(50),
         ..ListParams::default()
@@ -96,6 +109,7 @@ pub async fn queue(
         ("priority", filters.priority.as_str()),
         ("assignee", filters.assignee.as_str()),
         ("sort", filters.sort.as_str()),
+        ("sla", filters.sla.as_str()),
     ];
     let counts = summary
         .counts
@@ -121,6 +135,7 @@ pub async fn queue(
         .collect();
     let status_now = filters.status.clone();
     let sort_now = filters.sort.clone();
+    let sla_now = filters.sla.clone();
     let template = ListPageTemplate {
         nav: user.nav("queue"),
         heading: "Queue".into(),
@@ -133,6 +148,7 @@ pub async fn queue(
         priorities: Priority::ALL,
         status_choices: choices(STATUS_CHOICES, &status_now),
         sort_choices: choices(SORT_CHOICES, &sort_now),
+        sla_choices: choices(SLA_CHOICES, &sla_now),
         counts,
     };
     render(&template)

@@ -19,6 +19,8 @@ pub struct NavUser {
     pub name: String,
     pub role: String,
     pub staff: bool,
+    /// Unread in-app notifications.
+    pub unread: i64,
 }
 
 /// What the layout needs on every page.
@@ -118,6 +120,7 @@ impl FromRequest for WebSession {
 pub struct WebUser {
     pub user: User,
     pub session: Session,
+    pub unread: i64,
 }
 
 impl WebUser {
@@ -127,6 +130,7 @@ impl WebUser {
                 name: self.user.display_name.clone(),
                 role: self.user.role.to_string(),
                 staff: self.user.role.sees_all_tickets(),
+                unread: self.unread,
             }),
             csrf: self.session.csrf.clone(),
             current,
@@ -177,10 +181,23 @@ impl FromRequest for WebUser {
                 return Err(redirect);
             };
             let db = state.db.clone();
-            let user =
-                blocking(move || db.read(|conn| Ok(users::find_user(conn, &user_id)?))).await?;
-            match user {
-                Some(user) if user.is_active => Ok(WebUser { user, session }),
+            let found = blocking(move || {
+                db.read(|conn| {
+                    let user = users::find_user(conn, &user_id)?;
+                    let unread = match &user {
+                        Some(u) => crate::sla::repo::unread_count(conn, &u.id)?,
+                        None => 0,
+                    };
+                    Ok((user, unread))
+                })
+            })
+            .await?;
+            match found {
+                (Some(user), unread) if user.is_active => Ok(WebUser {
+                    user,
+                    session,
+                    unread,
+                }),
                 _ => Err(redirect),
             }
         })

@@ -153,6 +153,8 @@ struct TicketPage {
     categories: Vec<Category>,
     levels: &'static [Level],
     priorities: &'static [Priority],
+    sla_policy: Option<String>,
+    sla_bars: Vec<super::sla_view::SlaBar>,
 }
 
 /// Loads everything the page shows and renders it.
@@ -260,6 +262,12 @@ async fn page(
         categories,
         levels: Level::ALL,
         priorities: Priority::ALL,
+        sla_policy: view.sla.as_ref().map(|r| r.policy.clone()),
+        sla_bars: view
+            .sla
+            .as_ref()
+            .map(super::sla_view::bars)
+            .unwrap_or_default(),
     };
     render_with(status, &template)
 }
