@@ -95,6 +95,7 @@ diesel::table! {
         sla_state -> Nullable<Text>,
         sla_due_at -> Nullable<Timestamp>,
         sla_next_check_at -> Nullable<Timestamp>,
+        sla_schedule -> Nullable<Text>,
     }
 }
 

@@ -228,12 +228,17 @@ pub fn sla_simulate(
 }
 
 /// `itdesk sla scan`: one pass of the timer worker, timed.
-pub fn sla_scan(settings: Settings) -> anyhow::Result<()> {
+pub fn sla_scan(
+    settings: Settings,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
     let state = prepare(settings)?;
-    let stats = crate::sla::worker::scan(&state, crate::ids::now())?;
+    let now = at.map(|t| t.naive_utc()).unwrap_or_else(crate::ids::now);
+    let open = crate::sla::repo::open_count(&state.db)?;
+    let stats = crate::sla::worker::scan(&state, now)?;
     println!(
-        "refreshed {} tickets in {} batches in {} ms",
-        stats.tickets, stats.batches, stats.millis
+        "refreshed {} tickets ({} from their stored schedule) in {} batches in {} ms ({open} open tickets)",
+        stats.tickets, stats.from_schedule, stats.batches, stats.millis
     );
     Ok(())
 }

@@ -69,6 +69,9 @@ enum Command {
         /// Add tickets even if the database already has some.
         #[arg(long)]
         append: bool,
+        /// Leave every ticket open (for load tests of the open queue).
+        #[arg(long)]
+        all_open: bool,
     },
     /// Service levels: what-if simulations, the timer scan, recomputing.
     #[command(subcommand)]
@@ -99,7 +102,12 @@ enum SlaCommand {
         format: commands::SimulateFormat,
     },
     /// Run the SLA timer worker's scan once and report how long it took.
-    Scan,
+    Scan {
+        /// Scan as if it were this instant (RFC 3339), e.g. to see what a
+        /// day of downtime would leave to catch up. Default: now.
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Recompute the SLA of every open ticket now.
     Recompute,
 }
@@ -193,6 +201,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             requesters,
             seed,
             append,
+            all_open,
         } => commands::load_demo(
             settings,
             &demo::Options {
@@ -201,6 +210,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 requesters,
                 seed,
                 append,
+                all_open,
                 progress: true,
             },
         ),
@@ -210,7 +220,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             to,
             format,
         }) => commands::sla_simulate(settings, &policy, from, to, format),
-        Command::Sla(SlaCommand::Scan) => commands::sla_scan(settings),
+        Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
         Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
         Command::Openapi => Ok(()),
     }

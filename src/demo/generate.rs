@@ -22,6 +22,8 @@ pub(super) struct World<'a> {
     pub(super) categories: &'a [Category],
     pub(super) matrix: &'a PriorityMatrix,
     pub(super) now: NaiveDateTime,
+    /// Every ticket still open (for load tests of the open queue).
+    pub(super) all_open: bool,
 }
 
 #[derive(Default)]
@@ -111,6 +113,16 @@ fn pick_text(rng: &mut StdRng, items: &[&'static str]) -> &'static str {
 }
 
 /// The status a ticket of this age most plausibly has now.
+fn open_status(rng: &mut StdRng) -> (Status, Option<HoldReason>) {
+    match rng.random_range(0..10) {
+        0..=2 => (Status::New, None),
+        3..=4 => (Status::Triaged, None),
+        5..=7 => (Status::InProgress, None),
+        8 => (Status::OnHold, Some(HoldReason::AwaitingRequester)),
+        _ => (Status::OnHold, Some(*pick(rng, HoldReason::ALL))),
+    }
+}
+
 fn status_for_age(rng: &mut StdRng, age_days: i64) -> (Status, Option<HoldReason>) {
     let open_share = match age_days {
         d if d < 14 => 0.5,
@@ -118,13 +130,7 @@ fn status_for_age(rng: &mut StdRng, age_days: i64) -> (Status, Option<HoldReason
         _ => 0.005,
     };
     if rng.random_bool(open_share) {
-        return match rng.random_range(0..10) {
-            0..=2 => (Status::New, None),
-            3..=4 => (Status::Triaged, None),
-            5..=7 => (Status::InProgress, None),
-            8 => (Status::OnHold, Some(HoldReason::AwaitingRequester)),
-            _ => (Status::OnHold, Some(*pick(rng, HoldReason::ALL))),
-        };
+        return open_status(rng);
     }
     match rng.random_range(0..100) {
         0..=4 => (Status::Cancelled, None),
@@ -145,7 +151,11 @@ pub(super) fn generate_ticket(
     let agent = *pick(rng, w.agents);
     let id = ids::new_id();
     let age_days = (w.now - created).num_days();
-    let (status, hold_reason) = status_for_age(rng, age_days);
+    let (status, hold_reason) = if w.all_open {
+        open_status(rng)
+    } else {
+        status_for_age(rng, age_days)
+    };
     let override_priority = rng.random_bool(0.05).then(|| *pick(rng, Priority::ALL));
     let impact = if rng.random_bool(0.2) {
         *pick(rng, Level::ALL)
@@ -206,6 +216,7 @@ pub(super) fn generate_ticket(
         sla_state: None,
         sla_due_at: None,
         sla_next_check_at: None,
+        sla_schedule: None,
     };
     let cap = |t: NaiveDateTime| t.min(w.now);
     if status != Status::New {

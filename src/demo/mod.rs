@@ -36,6 +36,8 @@ pub struct Options {
     pub seed: u64,
     /// Add tickets even if the database already has some.
     pub append: bool,
+    /// Leave every ticket open (load tests of the queue and the SLA timers).
+    pub all_open: bool,
     pub progress: bool,
 }
 
@@ -47,6 +49,7 @@ impl Default for Options {
             requesters: 60,
             seed: 2026,
             append: false,
+            all_open: false,
             progress: true,
         }
     }
@@ -109,6 +112,7 @@ pub fn load(
             categories: &categories,
             matrix,
             now,
+            all_open: opts.all_open,
         };
         let batch = db.write(|conn| {
             let first_number = reserve_numbers(conn, n as i64)?;

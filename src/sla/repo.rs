@@ -160,6 +160,7 @@ pub struct SnapshotColumns {
     pub sla_state: Option<String>,
     pub sla_due_at: Option<NaiveDateTime>,
     pub sla_next_check_at: Option<NaiveDateTime>,
+    pub sla_schedule: Option<String>,
 }
 
 pub fn save_snapshot(
@@ -288,4 +289,154 @@ pub fn unread_count(conn: &mut DbConn, user_id: &str) -> QueryResult<i64> {
         .filter(notifications::read_at.is_null())
         .count()
         .get_result(conn)
+}
+
+/// A threshold to claim in a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, QueryableByName)]
+pub struct MarkerKey {
+    #[diesel(sql_type = Text)]
+    pub ticket_id: String,
+    #[diesel(sql_type = Text)]
+    pub clock: String,
+    #[diesel(sql_type = Text)]
+    pub threshold: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub cycle: i32,
+}
+
+fn placeholders(conn: &DbConn, rows: usize, cols: usize, casts: &[&str]) -> String {
+    let mut n = 0;
+    (0..rows)
+        .map(|_| {
+            let cells: Vec<String> = (0..cols)
+                .map(|c| {
+                    n += 1;
+                    match conn {
+                        DbConn::Sqlite(_) => "?".to_owned(),
+                        DbConn::Postgres(_) => {
+                            format!("${n}{}", casts.get(c).copied().unwrap_or(""))
+                        }
+                    }
+                })
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Claims many thresholds at once; returns the ones this call claimed
+/// (those already claimed, here or by another worker, are left out).
+pub fn insert_markers(
+    conn: &mut DbConn,
+    keys: &[MarkerKey],
+    at: NaiveDateTime,
+) -> QueryResult<Vec<MarkerKey>> {
+    let mut claimed = Vec::new();
+    for chunk in keys.chunks(200) {
+        let sql = format!(
+            "INSERT INTO sla_escalations (ticket_id, clock, threshold, cycle, fired_at) VALUES {} \
+             ON CONFLICT DO NOTHING RETURNING ticket_id, clock, threshold, cycle",
+            placeholders(conn, chunk.len(), 5, &[])
+        );
+        let mut q = diesel::sql_query(sql).into_boxed::<crate::db::DbBackend>();
+        for k in chunk {
+            q = q
+                .bind::<Text, _>(k.ticket_id.clone())
+                .bind::<Text, _>(k.clock.clone())
+                .bind::<Text, _>(k.threshold.clone())
+                .bind::<diesel::sql_types::Integer, _>(k.cycle)
+                .bind::<Timestamp, _>(at);
+        }
+        claimed.extend(q.load::<MarkerKey>(conn)?);
+    }
+    Ok(claimed)
+}
+
+/// The SLA columns of one ticket, for batch writes.
+#[derive(Debug, Clone)]
+pub struct ScheduleUpdate {
+    pub ticket_id: String,
+    pub cols: SnapshotColumns,
+}
+
+/// Writes many tickets' SLA columns: on PostgreSQL one statement per 200
+/// tickets (a round trip each); on SQLite one cached statement per ticket by
+/// primary key (no round trips, and its UPDATE … FROM would scan the table).
+pub fn update_schedules(conn: &mut DbConn, rows: &[ScheduleUpdate]) -> QueryResult<()> {
+    use diesel::sql_types::Nullable;
+    if let DbConn::Sqlite(_) = conn {
+        for r in rows {
+            save_snapshot(conn, &r.ticket_id, &r.cols)?;
+        }
+        return Ok(());
+    }
+    for chunk in rows.chunks(200) {
+        let sql = format!(
+            "UPDATE tickets SET sla_policy = v.column2, sla_state = v.column3, sla_due_at = v.column4, \
+             sla_next_check_at = v.column5, sla_schedule = v.column6 \
+             FROM (VALUES {}) AS v WHERE tickets.id = v.column1",
+            placeholders(
+                conn,
+                chunk.len(),
+                6,
+                &[
+                    "::text",
+                    "::text",
+                    "::text",
+                    "::timestamp",
+                    "::timestamp",
+                    "::text"
+                ]
+            )
+        );
+        let mut q = diesel::sql_query(sql).into_boxed::<crate::db::DbBackend>();
+        for r in chunk {
+            q = q
+                .bind::<Text, _>(r.ticket_id.clone())
+                .bind::<Nullable<Text>, _>(r.cols.sla_policy.clone())
+                .bind::<Nullable<Text>, _>(r.cols.sla_state.clone())
+                .bind::<Nullable<Timestamp>, _>(r.cols.sla_due_at)
+                .bind::<Nullable<Timestamp>, _>(r.cols.sla_next_check_at)
+                .bind::<Nullable<Text>, _>(r.cols.sla_schedule.clone());
+        }
+        q.execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The markers of many tickets: (ticket, clock, threshold, cycle).
+pub fn markers_of(conn: &mut DbConn, ticket_ids: &[String]) -> QueryResult<Vec<MarkerKey>> {
+    let mut out = Vec::new();
+    for chunk in ticket_ids.chunks(500) {
+        let rows: Vec<(String, String, String, i32)> = sla_escalations::table
+            .filter(sla_escalations::ticket_id.eq_any(chunk))
+            .select((
+                sla_escalations::ticket_id,
+                sla_escalations::clock,
+                sla_escalations::threshold,
+                sla_escalations::cycle,
+            ))
+            .load(conn)?;
+        out.extend(
+            rows.into_iter()
+                .map(|(ticket_id, clock, threshold, cycle)| MarkerKey {
+                    ticket_id,
+                    clock,
+                    threshold,
+                    cycle,
+                }),
+        );
+    }
+    Ok(out)
+}
+
+/// How many tickets are open.
+pub fn open_count(db: &crate::db::Db) -> Result<i64, crate::error::AppError> {
+    db.read(|conn| {
+        Ok(tickets::table
+            .filter(tickets::is_open.eq(true))
+            .count()
+            .get_result(conn)?)
+    })
 }

@@ -93,6 +93,8 @@ pub fn initial(
 
 fn columns(snap: super::snapshot::Snapshot) -> SnapshotColumns {
     SnapshotColumns {
+        sla_schedule: (!snap.schedule.is_empty())
+            .then(|| serde_json::to_string(&snap.schedule).unwrap_or_default()),
         sla_policy: snap.policy,
         sla_state: snap.state.map(|s| s.as_str().to_owned()),
         sla_due_at: snap.due_at.map(naive),
@@ -149,13 +151,7 @@ pub fn refresh(
         result = report(conn, reg, &current, now)?;
     }
     let cols = columns(snapshot(result.as_ref(), micros(now)));
-    let stored = SnapshotColumns {
-        sla_policy: current.sla_policy.clone(),
-        sla_state: current.sla_state.clone(),
-        sla_due_at: current.sla_due_at,
-        sla_next_check_at: current.sla_next_check_at,
-    };
-    if cols != stored {
+    if cols != stored_columns(&current) {
         repo::save_snapshot(conn, &current.id, &cols)?;
     }
     Ok(result)
@@ -173,6 +169,7 @@ fn fire(
 ) -> Result<bool, AppError> {
     let existing = repo::markers(conn, &t.id)?;
     let mut changed = false;
+    let mut recipients = Recipients::default();
     for c in crossed {
         let key = c.threshold.key();
         if existing
@@ -184,19 +181,7 @@ fn fire(
         if !repo::insert_marker(conn, &t.id, c.clock.as_str(), &key, c.cycle, now)? {
             continue; // another worker fired it
         }
-        let (action, what) = match c.threshold {
-            Threshold::Warning(p) => (
-                "sla_warning",
-                format!(
-                    "{p}% of the {} target used",
-                    c.clock.as_str().replace('_', " ")
-                ),
-            ),
-            Threshold::Breach => (
-                "sla_breached",
-                format!("{} target missed", c.clock.as_str().replace('_', " ")),
-            ),
-        };
+        let (action, what) = describe(c.clock, c.threshold);
         audit::record(
             conn,
             audit::Entry {
@@ -228,7 +213,8 @@ fn fire(
             .iter()
             .filter(|r| r.on == c.threshold && r.clock.is_none_or(|k| k == c.clock))
         {
-            notify(conn, t, &rule.notify, &what, now)?;
+            let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
+            repo::insert_notifications(conn, &rows)?;
             changed |= act(
                 conn,
                 t,
@@ -243,52 +229,81 @@ fn fire(
     Ok(changed)
 }
 
-fn notify(
-    conn: &mut DbConn,
-    t: &Ticket,
-    who: &[String],
-    what: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let message = format!("#{} {}: {what}", t.number, t.subject);
-    let mut rows: Vec<Notification> = Vec::new();
-    let mut add = |user_id: Option<String>, email: Option<String>| {
-        if rows
-            .iter()
-            .any(|r| r.user_id.is_some() && r.user_id == user_id)
-        {
-            return;
-        }
-        rows.push(Notification {
-            id: ids::new_id(),
-            user_id,
-            email,
-            ticket_id: Some(t.id.clone()),
-            kind: "sla".into(),
-            message: message.clone(),
-            created_at: now,
-            read_at: None,
-        });
-    };
-    for target in who {
-        match target.as_str() {
-            "assignee" => {
-                if let Some(id) = &t.assignee_id {
-                    add(Some(id.clone()), None);
+/// Who escalations notify, resolved once per scan and cached.
+#[derive(Default)]
+pub struct Recipients {
+    coordinators: Option<Vec<User>>,
+    by_email: std::collections::HashMap<String, Option<String>>,
+}
+
+impl Recipients {
+    /// The notifications `who` (assignee, coordinators, addresses) get about
+    /// a ticket; each person once.
+    pub fn notifications(
+        &mut self,
+        conn: &mut DbConn,
+        t: &Ticket,
+        who: &[String],
+        what: &str,
+        now: NaiveDateTime,
+    ) -> Result<Vec<Notification>, AppError> {
+        let message = format!("#{} {}: {what}", t.number, t.subject);
+        let mut targets: Vec<(Option<String>, Option<String>)> = Vec::new();
+        for target in who {
+            match target.as_str() {
+                "assignee" => {
+                    if let Some(id) = &t.assignee_id {
+                        targets.push((Some(id.clone()), None));
+                    }
+                }
+                "coordinators" => {
+                    if self.coordinators.is_none() {
+                        self.coordinators = Some(users::list_users(conn, &[Role::Coordinator])?);
+                    }
+                    for u in self.coordinators.iter().flatten() {
+                        targets.push((Some(u.id.clone()), Some(u.email.clone())));
+                    }
+                }
+                email => {
+                    let key = email.to_lowercase();
+                    if !self.by_email.contains_key(&key) {
+                        let id = users::find_user_by_email(conn, &key)?.map(|u| u.id);
+                        self.by_email.insert(key.clone(), id);
+                    }
+                    targets.push((self.by_email[&key].clone(), Some(email.to_owned())));
                 }
             }
-            "coordinators" => {
-                for u in users::list_users(conn, &[Role::Coordinator])? {
-                    add(Some(u.id), Some(u.email));
-                }
-            }
-            email => {
-                let user = users::find_user_by_email(conn, &email.to_lowercase())?;
-                add(user.map(|u| u.id), Some(email.to_owned()));
+        }
+        let mut rows: Vec<Notification> = Vec::new();
+        for (user_id, email) in targets {
+            let duplicate = rows.iter().any(|r| {
+                (user_id.is_some() && r.user_id == user_id)
+                    || (user_id.is_none() && r.user_id.is_none() && r.email == email)
+            });
+            if !duplicate {
+                rows.push(Notification {
+                    id: ids::new_id(),
+                    user_id,
+                    email,
+                    ticket_id: Some(t.id.clone()),
+                    kind: "sla".into(),
+                    message: message.clone(),
+                    created_at: now,
+                    read_at: None,
+                });
             }
         }
+        Ok(rows)
     }
-    Ok(repo::insert_notifications(conn, &rows)?)
+}
+
+/// What a threshold means, for history and notifications.
+pub fn describe(clock: ClockKind, threshold: Threshold) -> (&'static str, String) {
+    let name = clock.as_str().replace('_', " ");
+    match threshold {
+        Threshold::Warning(p) => ("sla_warning", format!("{p}% of the {name} target used")),
+        Threshold::Breach => ("sla_breached", format!("{name} target missed")),
+    }
 }
 
 fn raised(p: Priority) -> Priority {
@@ -634,4 +649,100 @@ pub fn preview(req: &super::dto::PreviewRequest) -> Result<SlaReport, AppError> 
 /// The stored calendars and policies, for the API.
 pub fn stored(db: &Db) -> Result<(Vec<CalendarRow>, Vec<PolicyRow>), AppError> {
     db.read(|conn| Ok((repo::calendars(conn)?, repo::policies(conn)?)))
+}
+
+fn stored_columns(t: &Ticket) -> SnapshotColumns {
+    SnapshotColumns {
+        sla_policy: t.sla_policy.clone(),
+        sla_state: t.sla_state.clone(),
+        sla_due_at: t.sla_due_at,
+        sla_next_check_at: t.sla_next_check_at,
+        sla_schedule: t.sla_schedule.clone(),
+    }
+}
+
+/// [`refresh`] for many tickets with a handful of batched reads; tickets
+/// with a threshold still to fire take the one-by-one path.
+pub fn refresh_many(
+    conn: &mut DbConn,
+    reg: &Registry,
+    batch: &[Ticket],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    use std::collections::{HashMap, HashSet};
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = batch.iter().map(|t| t.id.clone()).collect();
+    let mut requester_ids: Vec<String> = batch.iter().map(|t| t.requester_id.clone()).collect();
+    requester_ids.sort();
+    requester_ids.dedup();
+    let histories = audit::history_many(conn, "ticket", &ids)?;
+    let people: HashMap<String, User> = users::find_users(conn, &requester_ids)?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    let queues: HashMap<String, String> = tickets::all_queues(conn)?
+        .into_iter()
+        .map(|q| (q.id, q.slug))
+        .collect();
+    let categories: HashMap<String, String> = tickets::all_categories(conn)?
+        .into_iter()
+        .map(|c| (c.id, c.slug))
+        .collect();
+    let fired: HashSet<repo::MarkerKey> = repo::markers_of(conn, &ids)?.into_iter().collect();
+    let mut updates = Vec::new();
+    for t in batch {
+        let requester = people.get(&t.requester_id);
+        let facts = TicketFacts {
+            ticket_type: t.ticket_type,
+            priority: t.priority,
+            queue: t
+                .queue_id
+                .as_ref()
+                .and_then(|id| queues.get(id))
+                .map(String::as_str),
+            category: t
+                .category_id
+                .as_ref()
+                .and_then(|id| categories.get(id))
+                .map(String::as_str),
+            organization: requester.and_then(|u| u.organization.as_deref()),
+            vip: requester.is_some_and(|u| u.is_vip),
+        };
+        let report = reg.select(&facts).map(|(policy, calendar)| {
+            let history = histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+            let (initial, events) = history::events(history, t.priority);
+            evaluate(
+                calendar,
+                policy,
+                initial,
+                micros(t.created_at),
+                &events,
+                micros(now),
+            )
+        });
+        let unfired = report.as_ref().is_some_and(|r| {
+            super::snapshot::crossed(r).iter().any(|c| {
+                !fired.contains(&repo::MarkerKey {
+                    ticket_id: t.id.clone(),
+                    clock: c.clock.as_str().to_owned(),
+                    threshold: c.threshold.key(),
+                    cycle: c.cycle,
+                })
+            })
+        });
+        if unfired {
+            refresh(conn, reg, t, now)?;
+            continue;
+        }
+        let cols = columns(snapshot(report.as_ref(), micros(now)));
+        if cols != stored_columns(t) {
+            updates.push(repo::ScheduleUpdate {
+                ticket_id: t.id.clone(),
+                cols,
+            });
+        }
+    }
+    Ok(repo::update_schedules(conn, &updates)?)
 }

@@ -38,6 +38,18 @@ pub struct Snapshot {
     /// When time alone next changes the picture: the next warning or
     /// deadline of a running clock.
     pub next_check_at: Option<Micros>,
+    /// Every threshold still ahead, soonest first.
+    pub schedule: Vec<Planned>,
+}
+
+/// A threshold a running clock will reach at `at` if nothing else happens.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Planned {
+    pub clock: ClockKind,
+    /// `warning:PERCENT` or `breach`.
+    pub threshold: String,
+    pub cycle: i32,
+    pub at: Micros,
 }
 
 fn clock_summary(c: &ClockReport) -> Option<Summary> {
@@ -70,18 +82,26 @@ pub fn snapshot(report: Option<&SlaReport>, now: Micros) -> Snapshot {
             snap.due_at = Some(snap.due_at.map_or(due, |d| d.min(due)));
         }
         if c.state == ClockState::Running {
-            let upcoming = c
+            let cycle = c.cycles as i32;
+            let warnings = c
                 .warnings
                 .iter()
                 .filter(|w| !w.reached)
-                .filter_map(|w| w.at)
-                .chain(c.due_at)
-                .filter(|t| *t > now);
-            for t in upcoming {
-                snap.next_check_at = Some(snap.next_check_at.map_or(t, |n| n.min(t)));
+                .filter_map(|w| w.at.map(|at| (Threshold::Warning(w.percent), at)));
+            for (threshold, at) in warnings.chain(c.due_at.map(|at| (Threshold::Breach, at))) {
+                if at > now {
+                    snap.schedule.push(Planned {
+                        clock: c.kind,
+                        threshold: threshold.key(),
+                        cycle,
+                        at,
+                    });
+                }
             }
         }
     }
+    snap.schedule.sort_by_key(|p| p.at);
+    snap.next_check_at = snap.schedule.first().map(|p| p.at);
     snap
 }
 

@@ -6,11 +6,21 @@
 
 use std::time::Instant;
 
-use super::repo;
-use super::service::{load, refresh};
+use std::collections::HashSet;
+
+use serde_json::json;
+
+use super::policy::{EscalationRule, Policy, Threshold};
+use super::registry::Registry;
+use super::repo::{self, MarkerKey, ScheduleUpdate, SnapshotColumns};
+use super::service::{Recipients, describe, load, refresh, refresh_many};
+use super::snapshot::{self, Summary};
+use crate::audit;
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::jobs::queue::Job;
 use crate::state::AppState;
+use crate::tickets::model::Ticket;
 
 pub const SCAN_JOB: &str = "sla.scan";
 pub const RECOMPUTE_JOB: &str = "sla.recompute";
@@ -37,24 +47,42 @@ pub fn ensure_current(state: &AppState) -> Result<(), AppError> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScanStats {
     pub tickets: usize,
+    /// Of those, handled from their stored schedule (no history read).
+    pub from_schedule: usize,
     pub batches: usize,
     pub millis: u128,
 }
 
 /// Refreshes every open ticket whose SLA may have changed by `now`.
+///
+/// Most due tickets only crossed a threshold their stored schedule already
+/// names: those are handled in bulk without reading history (claim the
+/// markers, record the events, notify, move the schedule on). A ticket whose
+/// escalation changes it (priority, queue), or whose schedule is missing or
+/// stale, is recomputed from its history.
 pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, AppError> {
     ensure_current(state)?;
     let started = Instant::now();
     let registry = state.sla.get();
     let mut stats = ScanStats::default();
+    let mut recipients = Recipients::default();
     loop {
         let n = state.db.write(|conn| {
             let due = repo::due_for_check(conn, now, BATCH)?;
+            let mut fast = Vec::new();
             for t in &due {
-                refresh(conn, &registry, t, now)?;
+                match plan(&registry, t, now) {
+                    Some(p) => fast.push(p),
+                    None => {
+                        refresh(conn, &registry, t, now)?;
+                    }
+                }
             }
-            Ok::<_, AppError>(due.len())
+            apply(conn, &registry, &mut recipients, &fast, now)?;
+            Ok::<_, AppError>((due.len(), fast.len()))
         })?;
+        let (n, quick) = n;
+        stats.from_schedule += quick;
         stats.tickets += n;
         stats.batches += 1;
         if (n as i64) < BATCH {
@@ -63,6 +91,159 @@ pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, A
     }
     stats.millis = started.elapsed().as_millis();
     Ok(stats)
+}
+
+/// A due ticket whose crossed thresholds its schedule already names.
+struct Planned<'a> {
+    ticket: &'a Ticket,
+    crossed: Vec<snapshot::Planned>,
+    rest: Vec<snapshot::Planned>,
+}
+
+fn rules_for<'p>(
+    policy: &'p Policy,
+    p: &snapshot::Planned,
+) -> impl Iterator<Item = &'p EscalationRule> {
+    let threshold = p.threshold.parse::<Threshold>().ok();
+    let clock = p.clock;
+    policy
+        .escalations
+        .iter()
+        .filter(move |r| Some(r.on) == threshold && r.clock.is_none_or(|k| k == clock))
+}
+
+fn plan<'a>(reg: &Registry, t: &'a Ticket, now: chrono::NaiveDateTime) -> Option<Planned<'a>> {
+    let schedule: Vec<snapshot::Planned> = serde_json::from_str(t.sla_schedule.as_deref()?).ok()?;
+    let policy = reg
+        .policies
+        .iter()
+        .find(|p| t.sla_policy.as_deref() == Some(p.name.as_str()))?;
+    let cutoff = now.and_utc().timestamp_micros();
+    let (crossed, rest): (Vec<_>, Vec<_>) = schedule.into_iter().partition(|p| p.at <= cutoff);
+    let changes_ticket = crossed
+        .iter()
+        .any(|c| rules_for(policy, c).any(|r| r.raise_priority || r.move_to_queue.is_some()));
+    if crossed.is_empty() || changes_ticket {
+        return None;
+    }
+    Some(Planned {
+        ticket: t,
+        crossed,
+        rest,
+    })
+}
+
+fn naive(t: i64) -> chrono::NaiveDateTime {
+    chrono::DateTime::from_timestamp_micros(t)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+/// Fires the planned thresholds of many tickets in a few statements.
+fn apply(
+    conn: &mut DbConn,
+    reg: &Registry,
+    recipients: &mut Recipients,
+    planned: &[Planned<'_>],
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    if planned.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<MarkerKey> = planned
+        .iter()
+        .flat_map(|p| {
+            p.crossed.iter().map(|c| MarkerKey {
+                ticket_id: p.ticket.id.clone(),
+                clock: c.clock.as_str().to_owned(),
+                threshold: c.threshold.clone(),
+                cycle: c.cycle,
+            })
+        })
+        .collect();
+    let claimed: HashSet<MarkerKey> = repo::insert_markers(conn, &keys, now)?
+        .into_iter()
+        .collect();
+    let mut events: Vec<(String, &'static str, serde_json::Value)> = Vec::new();
+    let mut notes = Vec::new();
+    let mut updates = Vec::with_capacity(planned.len());
+    for p in planned {
+        let t = p.ticket;
+        let policy = reg
+            .policies
+            .iter()
+            .find(|x| t.sla_policy.as_deref() == Some(x.name.as_str()));
+        let mut worst = t.sla_state.as_deref().and_then(summary);
+        for c in &p.crossed {
+            let Ok(threshold) = c.threshold.parse::<Threshold>() else {
+                continue;
+            };
+            let level = if threshold == Threshold::Breach {
+                Summary::Breached
+            } else {
+                Summary::AtRisk
+            };
+            worst = Some(worst.map_or(level, |w| w.min(level)));
+            let key = MarkerKey {
+                ticket_id: t.id.clone(),
+                clock: c.clock.as_str().to_owned(),
+                threshold: c.threshold.clone(),
+                cycle: c.cycle,
+            };
+            if !claimed.contains(&key) {
+                continue;
+            }
+            let (action, what) = describe(c.clock, threshold);
+            events.push((
+                t.id.clone(),
+                action,
+                json!({"policy": t.sla_policy, "clock": c.clock.as_str(), "threshold": c.threshold, "at": naive(c.at)}),
+            ));
+            if let Some(policy) = policy {
+                for rule in rules_for(policy, c) {
+                    notes.extend(recipients.notifications(conn, t, &rule.notify, &what, now)?);
+                }
+            }
+        }
+        updates.push(ScheduleUpdate {
+            ticket_id: t.id.clone(),
+            cols: SnapshotColumns {
+                sla_policy: t.sla_policy.clone(),
+                sla_state: worst.map(|w| w.as_str().to_owned()),
+                sla_due_at: t.sla_due_at,
+                sla_next_check_at: p.rest.first().map(|r| naive(r.at)),
+                sla_schedule: (!p.rest.is_empty())
+                    .then(|| serde_json::to_string(&p.rest).unwrap_or_default()),
+            },
+        });
+    }
+    let entries: Vec<audit::Entry<'_>> = events
+        .iter()
+        .map(|(id, action, changes)| audit::Entry {
+            entity_type: "ticket",
+            entity_id: id,
+            actor_id: None,
+            action,
+            changes: changes.clone(),
+            at: now,
+        })
+        .collect();
+    audit::record_many(conn, &entries)?;
+    repo::insert_notifications(conn, &notes)?;
+    repo::update_schedules(conn, &updates)?;
+    Ok(())
+}
+
+fn summary(s: &str) -> Option<Summary> {
+    [
+        Summary::Breached,
+        Summary::AtRisk,
+        Summary::Running,
+        Summary::Paused,
+        Summary::Met,
+    ]
+    .into_iter()
+    .find(|x| x.as_str() == s)
 }
 
 /// Job handler of `sla.scan`.
@@ -87,9 +268,7 @@ pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usi
     loop {
         let page = state.db.write(|conn| {
             let page = repo::open_after(conn, &after, BATCH)?;
-            for t in &page {
-                refresh(conn, &registry, t, now)?;
-            }
+            refresh_many(conn, &registry, &page, now)?;
             Ok::<_, AppError>(
                 page.last()
                     .map(|t| t.id.clone())

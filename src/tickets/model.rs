@@ -40,6 +40,8 @@ pub struct Ticket {
     pub sla_state: Option<String>,
     pub sla_due_at: Option<NaiveDateTime>,
     pub sla_next_check_at: Option<NaiveDateTime>,
+    /// Thresholds still ahead (JSON), see `crate::sla::snapshot::Planned`.
+    pub sla_schedule: Option<String>,
 }
 
 /// Every column a ticket update may set; `None` writes NULL.

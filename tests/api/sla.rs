@@ -608,3 +608,66 @@ async fn policies_change_over_the_api_and_open_tickets_are_recomputed() {
         .unwrap();
     assert_eq!(resp.status(), 204);
 }
+
+#[tokio::test]
+async fn bulk_scans_racing_over_many_tickets_notify_each_breach_once() {
+    let policy = vec![(
+        "sla_policies".into(),
+        json!([{"name": "notify-only", "calendar": "24x7",
+                "targets": {"P3": {"first_response": "5m", "resolution": "1h"}},
+                "escalations": [{"on": "breach", "notify": ["assignee", "team@example.org"]}]}]),
+    )];
+    let app = spawn_app_with(policy).await;
+    let agent = app.token("agent@example.org", Role::Agent).await;
+    for i in 0..30 {
+        let t = app
+            .create_ticket(
+                &agent,
+                json!({"subject": format!("t{i}"), "description": "x"}),
+            )
+            .await;
+        app.patch_json(
+            &agent,
+            &format!("/api/v1/tickets/{}", t["id"].as_str().unwrap()),
+            &json!({"assignee": "agent@example.org"}),
+        )
+        .await;
+    }
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let state = app.state.clone();
+            std::thread::spawn(move || {
+                itdesk::sla::worker::scan(&state, itdesk::ids::now() + chrono::Duration::hours(2))
+            })
+        })
+        .collect();
+    let refreshed: usize = handles
+        .into_iter()
+        .map(|h| h.join().unwrap().unwrap().tickets)
+        .sum();
+    assert!(refreshed >= 30, "{refreshed}");
+    assert_eq!(
+        app.count("audit_events WHERE action = 'sla_breached'")
+            .await,
+        60,
+        "two clocks × 30 tickets, once each"
+    );
+    assert_eq!(
+        app.count("notifications WHERE email = 'team@example.org'")
+            .await,
+        60
+    );
+    assert_eq!(
+        app.count("notifications WHERE user_id IS NOT NULL").await,
+        60
+    );
+    assert_eq!(app.count("tickets WHERE sla_state = 'breached'").await, 30);
+    assert_eq!(
+        app.count("tickets WHERE sla_next_check_at IS NOT NULL")
+            .await,
+        0,
+        "nothing left ahead"
+    );
+    // A later scan finds nothing to do.
+    assert_eq!(scan_at(&app, chrono::Duration::hours(3)).await.tickets, 0);
+}

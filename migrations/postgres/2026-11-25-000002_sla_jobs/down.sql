@@ -7,6 +7,7 @@ DROP TABLE sla_calendars;
 DROP INDEX tickets_sla_check;
 DROP INDEX tickets_open_sla_state;
 DROP INDEX tickets_open_sla_due;
+ALTER TABLE tickets DROP COLUMN sla_schedule;
 ALTER TABLE tickets DROP COLUMN sla_next_check_at;
 ALTER TABLE tickets DROP COLUMN sla_due_at;
 ALTER TABLE tickets DROP COLUMN sla_state;

@@ -3,15 +3,17 @@
 ALTER TABLE users ADD COLUMN is_vip BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- Each ticket's SLA, as last computed from its history: the policy, the
--- worst state, the nearest deadline, and when time alone changes the state
--- next (a warning threshold or a deadline), for the timer worker's scan.
+-- worst state, the nearest deadline, when time alone changes the state next
+-- (a warning threshold or a deadline), and the thresholds still ahead (JSON)
+-- so that the timer worker's scan needs no history.
 ALTER TABLE tickets ADD COLUMN sla_policy TEXT;
 ALTER TABLE tickets ADD COLUMN sla_state TEXT;
 ALTER TABLE tickets ADD COLUMN sla_due_at TIMESTAMP;
 ALTER TABLE tickets ADD COLUMN sla_next_check_at TIMESTAMP;
+ALTER TABLE tickets ADD COLUMN sla_schedule TEXT;
 CREATE INDEX tickets_open_sla_due ON tickets(is_open, sla_due_at, id);
 CREATE INDEX tickets_open_sla_state ON tickets(is_open, sla_state, sla_due_at, id);
-CREATE INDEX tickets_sla_check ON tickets(sla_next_check_at) WHERE sla_next_check_at IS NOT NULL;
+CREATE INDEX tickets_sla_check ON tickets(is_open, sla_next_check_at);
 
 -- The calendars and policies in force. `source` is `config` (rewritten from
 -- the configuration at every start) or `api` (managed over the API).

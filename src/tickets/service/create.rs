@@ -218,6 +218,7 @@ fn insert_ticket(
         sla_state: None,
         sla_due_at: None,
         sla_next_check_at: None,
+        sla_schedule: None,
     };
     let facts = TicketFacts {
         ticket_type: ticket.ticket_type,
@@ -232,6 +233,7 @@ fn insert_ticket(
     ticket.sla_state = sla.sla_state;
     ticket.sla_due_at = sla.sla_due_at;
     ticket.sla_next_check_at = sla.sla_next_check_at;
+    ticket.sla_schedule = sla.sla_schedule;
     repo::insert(conn, &ticket)?;
     let watcher_rows: Vec<Watcher> = watchers
         .iter()
