@@ -184,6 +184,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    queue_coordinators (queue_id, user_id) {
+        queue_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Text,
         user_id -> Nullable<Text>,
@@ -247,6 +254,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sla_calendars,
     sla_policies,
     sla_escalations,
+    queue_coordinators,
     notifications,
     jobs,
     app_state,

@@ -29,6 +29,8 @@ use utoipa::{Modify, OpenApi};
         crate::tickets::catalog_handlers::create_queue,
         crate::tickets::catalog_handlers::list_categories,
         crate::tickets::catalog_handlers::create_category,
+        crate::tickets::catalog_handlers::coordinators,
+        crate::tickets::catalog_handlers::set_coordinators,
         crate::sla::handlers::preview,
         crate::sla::handlers::list_calendars,
         crate::sla::handlers::put_calendar,

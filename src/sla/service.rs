@@ -233,6 +233,7 @@ fn fire(
 #[derive(Default)]
 pub struct Recipients {
     coordinators: Option<Vec<User>>,
+    by_queue: std::collections::HashMap<String, Vec<String>>,
     by_email: std::collections::HashMap<String, Option<String>>,
 }
 
@@ -260,8 +261,22 @@ impl Recipients {
                     if self.coordinators.is_none() {
                         self.coordinators = Some(users::list_users(conn, &[Role::Coordinator])?);
                     }
+                    // The queue's own coordinators; every coordinator when
+                    // the ticket has no queue or its queue names none.
+                    let named = match &t.queue_id {
+                        Some(q) => {
+                            if !self.by_queue.contains_key(q) {
+                                let ids = tickets::queue_coordinator_ids(conn, q)?;
+                                self.by_queue.insert(q.clone(), ids);
+                            }
+                            self.by_queue[q].clone()
+                        }
+                        None => Vec::new(),
+                    };
                     for u in self.coordinators.iter().flatten() {
-                        targets.push((Some(u.id.clone()), Some(u.email.clone())));
+                        if named.is_empty() || named.contains(&u.id) {
+                            targets.push((Some(u.id.clone()), Some(u.email.clone())));
+                        }
                     }
                 }
                 email => {

@@ -63,3 +63,45 @@ pub async fn create_category(
         blocking(move || catalog::create_category(&state.db, &actor, &input, ids::now())).await?;
     Ok(HttpResponse::Created().json(NamedRef::from(&row)))
 }
+
+/// `PUT /api/v1/queues/{slug}/coordinators`
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCoordinators {
+    /// Emails of coordinators responsible for the queue; SLA escalations
+    /// that notify "coordinators" reach them (everyone, when empty).
+    pub coordinators: Vec<String>,
+}
+
+/// The coordinators of a queue.
+#[utoipa::path(get, path = "/api/v1/queues/{slug}/coordinators", tag = "catalog", params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<crate::tickets::dto::PersonDto>), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn coordinators(
+    state: web::Data<AppState>,
+    _: ApiUser,
+    slug: web::Path<String>,
+) -> Result<web::Json<Vec<crate::tickets::dto::PersonDto>>, AppError> {
+    let people = blocking(move || catalog::queue_coordinators(&state.db, &slug)).await?;
+    Ok(web::Json(people.iter().map(Into::into).collect()))
+}
+
+/// Name the coordinators of a queue (coordinators and admins).
+#[utoipa::path(put, path = "/api/v1/queues/{slug}/coordinators", tag = "catalog", request_body = SetCoordinators,
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<crate::tickets::dto::PersonDto>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn set_coordinators(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    slug: web::Path<String>,
+    body: ApiJson<SetCoordinators>,
+) -> Result<web::Json<Vec<crate::tickets::dto::PersonDto>>, AppError> {
+    let emails = body.value.coordinators;
+    let people = blocking(move || {
+        catalog::set_queue_coordinators(&state.db, &actor, &slug, &emails, ids::now())
+    })
+    .await?;
+    Ok(web::Json(people.iter().map(Into::into).collect()))
+}

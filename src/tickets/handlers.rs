@@ -53,6 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(create_queue)),
     )
     .service(
+        web::resource("/queues/{slug}/coordinators")
+            .route(web::get().to(super::catalog_handlers::coordinators))
+            .route(web::put().to(super::catalog_handlers::set_coordinators)),
+    )
+    .service(
         web::resource("/categories")
             .route(web::get().to(list_categories))
             .route(web::post().to(create_category)),

@@ -383,3 +383,28 @@ pub fn find_categories(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Cat
         .select(Category::as_select())
         .load(conn)
 }
+
+/// The coordinators named for a queue.
+pub fn queue_coordinator_ids(conn: &mut DbConn, queue_id: &str) -> QueryResult<Vec<String>> {
+    use crate::db::schema::queue_coordinators as qc;
+    qc::table
+        .filter(qc::queue_id.eq(queue_id))
+        .select(qc::user_id)
+        .load(conn)
+}
+
+/// Replaces the coordinators of a queue.
+pub fn set_queue_coordinators(
+    conn: &mut DbConn,
+    queue_id: &str,
+    user_ids: &[String],
+) -> QueryResult<()> {
+    use crate::db::schema::queue_coordinators as qc;
+    diesel::delete(qc::table.filter(qc::queue_id.eq(queue_id))).execute(conn)?;
+    for id in user_ids {
+        diesel::insert_into(qc::table)
+            .values((qc::queue_id.eq(queue_id), qc::user_id.eq(id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}

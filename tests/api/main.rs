@@ -16,6 +16,7 @@ mod jobs;
 mod lifecycle;
 mod listing;
 mod sla;
+mod sla_config;
 mod storage;
 mod tickets;
 mod web_pages;

@@ -1,6 +1,7 @@
 DROP TABLE app_state;
 DROP TABLE jobs;
 DROP TABLE notifications;
+DROP TABLE queue_coordinators;
 DROP TABLE sla_escalations;
 DROP TABLE sla_policies;
 DROP TABLE sla_calendars;

@@ -43,6 +43,13 @@ CREATE TABLE sla_escalations (
     PRIMARY KEY (ticket_id, clock, threshold, cycle)
 );
 
+-- Coordinators responsible for a queue (notified by SLA escalations).
+CREATE TABLE queue_coordinators (
+    queue_id TEXT NOT NULL REFERENCES queues(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (queue_id, user_id)
+);
+
 CREATE TABLE notifications (
     id TEXT PRIMARY KEY NOT NULL,
     user_id TEXT REFERENCES users(id),

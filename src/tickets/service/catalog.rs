@@ -126,6 +126,61 @@ pub fn create_category(
     .map_err(duplicate("category", &input.slug))
 }
 
+/// The coordinators named for a queue (by email).
+pub fn queue_coordinators(db: &Db, slug: &str) -> Result<Vec<User>, AppError> {
+    db.read(|conn| {
+        let q = repo::find_queue_by_slug(conn, slug)?
+            .ok_or_else(|| AppError::NotFound(format!("queue `{slug}`")))?;
+        let ids = repo::queue_coordinator_ids(conn, &q.id)?;
+        let mut people = crate::auth::repo::find_users(conn, &ids)?;
+        people.sort_by(|a, b| a.email.cmp(&b.email));
+        Ok(people)
+    })
+}
+
+/// Names the coordinators of a queue; each email must be an active coordinator.
+pub fn set_queue_coordinators(
+    db: &Db,
+    actor: &User,
+    slug: &str,
+    emails: &[String],
+    now: NaiveDateTime,
+) -> Result<Vec<User>, AppError> {
+    if !matches!(actor.role, Role::Admin | Role::Coordinator) {
+        return Err(AppError::Forbidden(
+            "only coordinators and admins manage queues".into(),
+        ));
+    }
+    db.write(|conn| {
+        let q = repo::find_queue_by_slug(conn, slug)?.ok_or_else(|| AppError::NotFound(format!("queue `{slug}`")))?;
+        let mut people = Vec::new();
+        let mut errors = Vec::new();
+        for (i, email) in emails.iter().enumerate() {
+            match crate::auth::repo::find_user_by_email(conn, &email.trim().to_lowercase())? {
+                Some(u) if u.role == Role::Coordinator && u.is_active => people.push(u),
+                Some(u) => errors.push(FieldError::new(format!("coordinators[{i}]"), format!("{} is a {}, not a coordinator", u.email, u.role))),
+                None => errors.push(FieldError::new(format!("coordinators[{i}]"), format!("no user `{email}`"))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        people.sort_by(|a, b| a.email.cmp(&b.email));
+        people.dedup_by(|a, b| a.id == b.id);
+        let ids: Vec<String> = people.iter().map(|u| u.id.clone()).collect();
+        repo::set_queue_coordinators(conn, &q.id, &ids)?;
+        audit::record(conn, audit::Entry {
+            entity_type: "queue",
+            entity_id: &q.id,
+            actor_id: Some(&actor.id),
+            action: "coordinators_set",
+            changes: serde_json::json!({"coordinators": people.iter().map(|u| u.email.clone()).collect::<Vec<_>>()}),
+            at: now,
+        })?;
+        Ok(people)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::valid_slug;
