@@ -250,6 +250,19 @@ async fn requester_files_agent_replies_requester_reads_the_reply() {
         text_of(&agent, ".comment .comment-body").await,
         "Swapping the cable this afternoon."
     );
+    // Staff see the SLA clocks; the first response is met by that reply.
+    assert!(
+        agent
+            .find(Locator::Css("#sla .sla-clock[data-state=met]"))
+            .await
+            .is_ok()
+    );
+    if let Ok(png) = agent.screenshot().await {
+        let _ = std::fs::write(
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/browser-agent-ticket.png"),
+            png,
+        );
+    }
 
     // The requester sees the reply on their ticket.
     requester.goto(&format!("{base}/tickets/1")).await.unwrap();
