@@ -229,6 +229,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_messages (id) {
+        id -> Text,
+        direction -> Text,
+        message_id -> Text,
+        content_hash -> Text,
+        ticket_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        thread_index -> Nullable<Text>,
+        from_address -> Text,
+        subject -> Text,
+        action -> Text,
+        reason -> Text,
+        source -> Text,
+        raw -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        kind -> Text,
+        message_id -> Text,
+        sender -> Text,
+        recipients -> Text,
+        auto_to -> Nullable<Text>,
+        subject -> Text,
+        raw -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_dead_letters (id) {
+        id -> Text,
+        source -> Text,
+        error -> Text,
+        raw -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(comments -> tickets (ticket_id));
 diesel::joinable!(comments -> users (author_id));
@@ -258,4 +306,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     jobs,
     app_state,
+    mail_messages,
+    mail_outbox,
+    mail_dead_letters,
 );

@@ -29,12 +29,124 @@ pub struct Settings {
     pub tickets: TicketSettings,
     pub login: LoginSettings,
     pub log: LogSettings,
+    pub mail: MailSettings,
     pub sla: SlaSettings,
     pub jobs: JobSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
     pub sla_policies: Vec<PolicySpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub address: String,
+    pub display_name: String,
+    pub allowed_domains: Vec<String>,
+    pub unknown_domain: UnknownDomain,
+    pub stranger_with_tag: StrangerWithTag,
+    pub send_acknowledgement: bool,
+    pub autoreplies_per_hour: i64,
+    pub max_message_bytes: usize,
+    pub smtp: SmtpSettings,
+    pub imap: ImapSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownDomain {
+    Hold,
+    Reject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrangerWithTag {
+    NewTicket,
+    Hold,
+}
+
+/// How a mail connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsMode {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    Smtp,
+    None,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub transport: MailTransport,
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub user: String,
+    pub password: String,
+    pub password_file: String,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapSettings {
+    pub enabled: bool,
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub user: String,
+    pub password: String,
+    pub password_file: String,
+    pub folder: String,
+    pub processed_folder: String,
+    pub poll_seconds: u64,
+    pub batch: u32,
+}
+
+/// A password given inline or in a file (the file wins when named).
+pub fn secret(inline: &str, file: &str) -> Result<String, ConfigError> {
+    if file.is_empty() {
+        return Ok(inline.to_owned());
+    }
+    std::fs::read_to_string(file)
+        .map(|s| s.trim_end_matches(['\n', '\r']).to_owned())
+        .map_err(|e| ConfigError::Invalid(format!("cannot read password file {file}: {e}")))
+}
+
+impl fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("transport", &self.transport)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &"(redacted)")
+            .finish()
+    }
+}
+
+impl fmt::Debug for ImapSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImapSettings")
+            .field("enabled", &self.enabled)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &"(redacted)")
+            .field("folder", &self.folder)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -246,6 +358,19 @@ impl Settings {
                 return bad(format!("sla_policies[{i}] needs a name"));
             }
         }
+        if crate::auth::domain::normalize_email(&self.mail.address).is_err() {
+            return bad(format!(
+                "mail.address `{}` is not an email address",
+                self.mail.address
+            ));
+        }
+        if self.mail.imap.enabled
+            && (self.mail.imap.user.is_empty() || self.mail.imap.poll_seconds == 0)
+        {
+            return bad("mail.imap needs a user and poll_seconds ≥ 1 when enabled".into());
+        }
+        secret(&self.mail.smtp.password, &self.mail.smtp.password_file)?;
+        secret(&self.mail.imap.password, &self.mail.imap.password_file)?;
         if self.sla.scan_every_seconds < 1 {
             return bad("sla.scan_every_seconds must be ≥ 1".into());
         }
@@ -371,6 +496,45 @@ mod tests {
             load(&sources, &[]),
             Err(ConfigError::MissingFile(_))
         ));
+    }
+
+    #[test]
+    fn mail_passwords_come_from_a_file_and_stay_out_of_debug_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("smtp.pw");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let s = load(
+            &Sources {
+                overrides: vec![
+                    ("mail.smtp.password".into(), serde_json::json!("inline")),
+                    (
+                        "mail.smtp.password_file".into(),
+                        serde_json::json!(file.display().to_string()),
+                    ),
+                ],
+                ..Default::default()
+            },
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            secret(&s.mail.smtp.password, &s.mail.smtp.password_file).unwrap(),
+            "from-file"
+        );
+        assert!(!format!("{s:?}").contains("inline"));
+        let missing = Sources {
+            overrides: vec![(
+                "mail.imap.password_file".into(),
+                serde_json::json!("/nonexistent/pw"),
+            )],
+            ..Default::default()
+        };
+        assert!(
+            load(&missing, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("password file")
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod ids;
 pub mod jobs;
+pub mod mail;
 pub mod openapi;
 pub mod sla;
 pub mod startup;

@@ -30,6 +30,8 @@ impl AppState {
         f(&Rules {
             tickets: &self.settings.tickets,
             sla: &sla,
+            mail: &self.settings.mail,
+            public_url: &self.settings.server.public_url,
         })
     }
 }

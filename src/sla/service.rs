@@ -21,6 +21,7 @@ use crate::jobs::queue::{self as jobs, NewJob};
 use crate::tickets::domain::Priority;
 use crate::tickets::model::{Ticket, TicketChanges};
 use crate::tickets::repo as tickets;
+use crate::tickets::service::Rules;
 
 fn micros(t: NaiveDateTime) -> Micros {
     t.and_utc().timestamp_micros()
@@ -130,10 +131,11 @@ pub fn report(
 /// snapshot. Runs inside the caller's transaction.
 pub fn refresh(
     conn: &mut DbConn,
-    reg: &Registry,
+    rules: &Rules<'_>,
     ticket: &Ticket,
     now: NaiveDateTime,
 ) -> Result<Option<SlaReport>, AppError> {
+    let reg = rules.sla;
     let mut current = ticket.clone();
     let mut result = report(conn, reg, &current, now)?;
     // Escalations may change the priority or queue; evaluate again after them
@@ -144,7 +146,7 @@ pub fn refresh(
         if crossed.is_empty() {
             break;
         }
-        let changed = fire(conn, reg, &mut current, r, &crossed, now)?;
+        let changed = fire(conn, rules, &mut current, r, &crossed, now)?;
         if !changed {
             break;
         }
@@ -161,7 +163,7 @@ pub fn refresh(
 /// in a way that affects its clocks.
 fn fire(
     conn: &mut DbConn,
-    reg: &Registry,
+    rules: &Rules<'_>,
     t: &mut Ticket,
     report: &SlaReport,
     crossed: &[Crossed],
@@ -205,7 +207,7 @@ fn fire(
         if !clock_open {
             continue; // a fact worth recording, but too late to act on
         }
-        let Some(policy) = reg.policies.iter().find(|p| p.name == report.policy) else {
+        let Some(policy) = rules.sla.policies.iter().find(|p| p.name == report.policy) else {
             continue;
         };
         for rule in policy
@@ -215,6 +217,7 @@ fn fire(
         {
             let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
             repo::insert_notifications(conn, &rows)?;
+            crate::mail::notify::escalation(conn, rules, t, &rows, &what, now)?;
             changed |= act(
                 conn,
                 t,
@@ -680,10 +683,11 @@ fn stored_columns(t: &Ticket) -> SnapshotColumns {
 /// with a threshold still to fire take the one-by-one path.
 pub fn refresh_many(
     conn: &mut DbConn,
-    reg: &Registry,
+    rules: &Rules<'_>,
     batch: &[Ticket],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let reg = rules.sla;
     use std::collections::{HashMap, HashSet};
     if batch.is_empty() {
         return Ok(());
@@ -748,7 +752,7 @@ pub fn refresh_many(
             })
         });
         if unfired {
-            refresh(conn, reg, t, now)?;
+            refresh(conn, rules, t, now)?;
             continue;
         }
         let cols = columns(snapshot(report.as_ref(), micros(now)));

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::jobs::queue::Job;
 use crate::state::AppState;
 use crate::tickets::model::Ticket;
+use crate::tickets::service::Rules;
 
 pub const SCAN_JOB: &str = "sla.scan";
 pub const RECOMPUTE_JOB: &str = "sla.recompute";
@@ -64,6 +65,12 @@ pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, A
     ensure_current(state)?;
     let started = Instant::now();
     let registry = state.sla.get();
+    let rules = Rules {
+        tickets: &state.settings.tickets,
+        sla: &registry,
+        mail: &state.settings.mail,
+        public_url: &state.settings.server.public_url,
+    };
     let mut stats = ScanStats::default();
     let mut recipients = Recipients::default();
     loop {
@@ -74,11 +81,11 @@ pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, A
                 match plan(&registry, t, now) {
                     Some(p) => fast.push(p),
                     None => {
-                        refresh(conn, &registry, t, now)?;
+                        refresh(conn, &rules, t, now)?;
                     }
                 }
             }
-            apply(conn, &registry, &mut recipients, &fast, now)?;
+            apply(conn, &rules, &mut recipients, &fast, now)?;
             Ok::<_, AppError>((due.len(), fast.len()))
         })?;
         let (n, quick) = n;
@@ -142,7 +149,7 @@ fn naive(t: i64) -> chrono::NaiveDateTime {
 /// Fires the planned thresholds of many tickets in a few statements.
 fn apply(
     conn: &mut DbConn,
-    reg: &Registry,
+    rules: &Rules<'_>,
     recipients: &mut Recipients,
     planned: &[Planned<'_>],
     now: chrono::NaiveDateTime,
@@ -169,7 +176,8 @@ fn apply(
     let mut updates = Vec::with_capacity(planned.len());
     for p in planned {
         let t = p.ticket;
-        let policy = reg
+        let policy = rules
+            .sla
             .policies
             .iter()
             .find(|x| t.sla_policy.as_deref() == Some(x.name.as_str()));
@@ -201,7 +209,9 @@ fn apply(
             ));
             if let Some(policy) = policy {
                 for rule in rules_for(policy, c) {
-                    notes.extend(recipients.notifications(conn, t, &rule.notify, &what, now)?);
+                    let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
+                    crate::mail::notify::escalation(conn, rules, t, &rows, &what, now)?;
+                    notes.extend(rows);
                 }
             }
         }
@@ -263,12 +273,18 @@ pub fn scan_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
 pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
     ensure_current(state)?;
     let registry = state.sla.get();
+    let rules = Rules {
+        tickets: &state.settings.tickets,
+        sla: &registry,
+        mail: &state.settings.mail,
+        public_url: &state.settings.server.public_url,
+    };
     let mut after = String::new();
     let mut total = 0;
     loop {
         let page = state.db.write(|conn| {
             let page = repo::open_after(conn, &after, BATCH)?;
-            refresh_many(conn, &registry, &page, now)?;
+            refresh_many(conn, &rules, &page, now)?;
             Ok::<_, AppError>(
                 page.last()
                     .map(|t| t.id.clone())

@@ -45,79 +45,107 @@ pub fn add_comment(
     }
     db.write(|conn| {
         let (ticket, rel) = visible_ticket(conn, actor, r)?;
-        if !may_comment(actor.role, rel) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot comment on this ticket",
-                actor.role
-            )));
-        }
-        if !input.public && !may_see_internal(actor.role) {
-            return Err(AppError::invalid("public", "only staff may write internal notes"));
-        }
-        let comment = Comment {
-            id: ids::new_id(),
-            ticket_id: ticket.id.clone(),
-            author_id: actor.id.clone(),
-            body: body.to_owned(),
-            is_public: input.public,
-            created_at: now,
-        };
-        repo::insert_comment(conn, &comment)?;
-        search::index(
-            conn,
-            &[search::Document {
-                ticket_id: &ticket.id,
-                is_public: comment.is_public,
-                text: comment.body.clone(),
-            }],
-        )?;
+        comment_in(conn, rules, actor, ticket, rel, body, input.public, now)
+    })
+}
+
+/// Adds a comment inside the caller's transaction (the mail pipeline files
+/// a reply and records its message in one).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn comment_in(
+    conn: &mut crate::db::DbConn,
+    rules: &Rules<'_>,
+    actor: &User,
+    ticket: super::super::model::Ticket,
+    rel: crate::auth::domain::TicketRelation,
+    body: &str,
+    public: bool,
+    now: NaiveDateTime,
+) -> Result<CommentView, AppError> {
+    if !may_comment(actor.role, rel) {
+        return Err(AppError::Forbidden(format!(
+            "a {} cannot comment on this ticket",
+            actor.role
+        )));
+    }
+    if !public && !may_see_internal(actor.role) {
+        return Err(AppError::invalid(
+            "public",
+            "only staff may write internal notes",
+        ));
+    }
+    let comment = Comment {
+        id: ids::new_id(),
+        ticket_id: ticket.id.clone(),
+        author_id: actor.id.clone(),
+        body: body.to_owned(),
+        is_public: public,
+        created_at: now,
+    };
+    repo::insert_comment(conn, &comment)?;
+    search::index(
+        conn,
+        &[search::Document {
+            ticket_id: &ticket.id,
+            is_public: comment.is_public,
+            text: comment.body.clone(),
+        }],
+    )?;
+    audit::record(
+        conn,
+        audit::Entry {
+            entity_type: "ticket",
+            entity_id: &ticket.id,
+            actor_id: Some(&actor.id),
+            action: "commented",
+            changes: serde_json::json!({
+                "comment_id": comment.id,
+                "public": comment.is_public,
+                "by_requester": rel.is_requester,
+                "by_staff": actor.role.works_tickets(),
+            }),
+            at: now,
+        },
+    )?;
+    let mut updated = ticket.clone();
+    updated.updated_at = now;
+    if rel.is_requester
+        && comment.is_public
+        && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
+    {
+        set_status(&mut updated, next, now);
+        updated.hold_reason = None;
         audit::record(
             conn,
             audit::Entry {
                 entity_type: "ticket",
                 entity_id: &ticket.id,
                 actor_id: Some(&actor.id),
-                action: "commented",
+                action: "updated",
                 changes: serde_json::json!({
-                    "comment_id": comment.id,
-                    "public": comment.is_public,
-                    "by_requester": rel.is_requester,
-                    "by_staff": actor.role.works_tickets(),
+                    "status": audit::change(ticket.status.as_str(), next.as_str()),
+                    "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
+                    "reason": "requester replied",
                 }),
                 at: now,
             },
         )?;
-        let mut updated = ticket.clone();
-        updated.updated_at = now;
-        if rel.is_requester
-            && comment.is_public
-            && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
-        {
-            set_status(&mut updated, next, now);
-            updated.hold_reason = None;
-            audit::record(
-                conn,
-                audit::Entry {
-                    entity_type: "ticket",
-                    entity_id: &ticket.id,
-                    actor_id: Some(&actor.id),
-                    action: "updated",
-                    changes: serde_json::json!({
-                        "status": audit::change(ticket.status.as_str(), next.as_str()),
-                        "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
-                        "reason": "requester replied",
-                    }),
-                    at: now,
-                },
-            )?;
-        }
-        repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
-        let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
-        crate::sla::service::refresh(conn, rules.sla, &fresh, now)?;
-        Ok(CommentView {
-            comment,
-            author: actor.clone(),
-        })
+    }
+    repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+    let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+    crate::sla::service::refresh(conn, rules, &fresh, now)?;
+    crate::mail::notify::comment_added(
+        conn,
+        rules,
+        &fresh,
+        actor,
+        &comment.body,
+        comment.is_public,
+        now,
+    )?;
+    Ok(CommentView {
+        comment,
+        author: actor.clone(),
     })
 }
 

@@ -157,7 +157,7 @@ fn replay(
     }))
 }
 
-fn insert_ticket(
+pub(crate) fn insert_ticket(
     conn: &mut crate::db::DbConn,
     rules: &Rules<'_>,
     actor: &User,
@@ -277,6 +277,7 @@ fn insert_ticket(
             at: now,
         },
     )?;
+    crate::mail::notify::ticket_created(conn, rules, &ticket, &requester, actor, now)?;
     Ok(TicketView {
         ticket,
         requester,

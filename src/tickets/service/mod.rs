@@ -32,6 +32,9 @@ use crate::error::AppError;
 pub struct Rules<'a> {
     pub tickets: &'a crate::config::TicketSettings,
     pub sla: &'a crate::sla::registry::Registry,
+    pub mail: &'a crate::config::MailSettings,
+    /// Where people reach the service (links in mail).
+    pub public_url: &'a str,
 }
 
 /// A ticket with the people and names it refers to.

@@ -73,7 +73,8 @@ pub fn update_ticket(
                 at: now,
             },
         )?;
-        let sla = crate::sla::service::refresh(conn, rules.sla, &updated, now)?;
+        crate::mail::notify::ticket_updated(conn, rules, &ticket, &updated, actor, now)?;
+        let sla = crate::sla::service::refresh(conn, rules, &updated, now)?;
         let updated = repo::find(conn, &updated.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
         let mut view = full_view(conn, updated)?;
         if actor.role.sees_all_tickets() {

@@ -1,0 +1,144 @@
+//! Building outbound messages: our own Message-ID, In-Reply-To and
+//! References chaining the ticket's thread, the subject tag, text and HTML
+//! alternatives, and on automatic messages the headers that keep
+//! auto-responders quiet.
+
+use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+
+/// A message to build.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub from_name: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Without angle brackets.
+    pub message_id: String,
+    /// The ticket's thread, oldest first (without brackets).
+    pub thread: Vec<String>,
+    /// Sent by itdesk on its own (not a person's reply).
+    pub automatic: bool,
+    pub ticket_number: Option<i64>,
+}
+
+/// The domain our Message-IDs end in: `itdesk.` + the helpdesk's domain, so
+/// that our own mail is recognised when it comes back.
+pub fn id_domain(address: &str) -> String {
+    format!(
+        "itdesk.{}",
+        address.rsplit('@').next().unwrap_or("localhost")
+    )
+}
+
+/// A new Message-ID (without brackets).
+pub fn new_message_id(address: &str) -> String {
+    format!("{}@{}", uuid::Uuid::now_v7().simple(), id_domain(address))
+}
+
+fn raw(name: &str, value: String) -> Result<HeaderValue, String> {
+    let name = HeaderName::new_from_ascii(name.to_owned()).map_err(|e| e.to_string())?;
+    Ok(HeaderValue::new(name, value))
+}
+
+/// The message's bytes, and the recipients it could address (malformed
+/// addresses are left out).
+pub fn build(o: &Outgoing) -> Result<(Vec<u8>, Vec<String>), String> {
+    let from = Mailbox::new(
+        Some(o.from_name.clone()),
+        o.from.parse().map_err(|e| format!("from address: {e}"))?,
+    );
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(o.subject.clone())
+        .message_id(Some(format!("<{}>", o.message_id)))
+        .date_now();
+    let mut to = Vec::new();
+    for addr in &o.to {
+        if let Ok(parsed) = addr.parse() {
+            builder = builder.to(Mailbox::new(None, parsed));
+            to.push(addr.clone());
+        }
+    }
+    if to.is_empty() {
+        return Err("no valid recipient".into());
+    }
+    if let Some(last) = o.thread.last() {
+        builder = builder.in_reply_to(format!("<{last}>"));
+        // The root and the most recent messages are what clients need.
+        let mut refs: Vec<&String> = o.thread.iter().take(1).collect();
+        refs.extend(o.thread.iter().skip(1).rev().take(9).rev());
+        builder = builder.references(
+            refs.iter()
+                .map(|r| format!("<{r}>"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    if o.automatic {
+        builder = builder
+            .raw_header(raw("Auto-Submitted", "auto-generated".into())?)
+            .raw_header(raw("X-Auto-Response-Suppress", "All".into())?);
+    }
+    if let Some(n) = o.ticket_number {
+        builder = builder.raw_header(raw("X-Itdesk-Ticket", n.to_string())?);
+    }
+    let message = builder
+        .multipart(MultiPart::alternative_plain_html(
+            o.text.clone(),
+            o.html.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
+    Ok((message.formatted(), to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_messages_thread_tag_and_mark_themselves_automatic() {
+        let o = Outgoing {
+            from_name: "IT Helpdesk".into(),
+            from: "helpdesk@example.org".into(),
+            to: vec!["jane@example.org".into(), "not an address".into()],
+            subject: "[#42] Drücker kaputt".into(),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+            message_id: new_message_id("helpdesk@example.org"),
+            thread: vec![
+                "root@mail.example.org".into(),
+                "b@itdesk.example.org".into(),
+            ],
+            automatic: true,
+            ticket_number: Some(42),
+        };
+        let (bytes, to) = build(&o).unwrap();
+        assert_eq!(to, vec!["jane@example.org"]);
+        let parsed = crate::mail::parse::parse(&bytes).unwrap();
+        assert_eq!(parsed.subject, "[#42] Drücker kaputt");
+        assert_eq!(parsed.in_reply_to, vec!["b@itdesk.example.org"]);
+        assert_eq!(
+            parsed.references,
+            vec!["root@mail.example.org", "b@itdesk.example.org"]
+        );
+        assert_eq!(
+            parsed.markers.auto_submitted.as_deref(),
+            Some("auto-generated")
+        );
+        assert!(o.message_id.ends_with("@itdesk.example.org"));
+        assert_eq!(parsed.message_id, o.message_id);
+        assert_eq!(
+            crate::mail::classify::classify(
+                &parsed,
+                "other@x.org",
+                &id_domain("helpdesk@example.org")
+            ),
+            crate::mail::classify::Kind::Own,
+            "our mail coming back is recognised by its Message-ID"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! Mail in and out. Inbound mail arrives through three doors — IMAP polling,
+//! `itdesk mailgate` for MTA pipes, and `POST /api/v1/inbound/email` — into
+//! one pipeline: parse (any charset, encoded words, nested multiparts),
+//! drop duplicates, recognise automatic, bulk, bounced and our own mail,
+//! thread by subject tag, then In-Reply-To/References, then Outlook's
+//! Thread-Index, check that the sender may append, and create a ticket or
+//! append a comment with quoted history trimmed. The original is kept.
+//! Outbound mail is written to an outbox in the same transaction as the
+//! change it reports and sent by a job with retries.
+
+pub mod classify;
+pub mod compose;
+pub mod html;
+pub mod notify;
+pub mod parse;
+pub mod quote;
+pub mod repo;
+pub mod send;
+pub mod templates;
+pub mod thread;

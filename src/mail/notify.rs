@@ -1,0 +1,310 @@
+//! Outbound mail for what happens to tickets, written to the outbox in the
+//! same transaction as the change (so a rolled-back change sends nothing and
+//! a committed one is never forgotten) and sent by the `mail.send` job.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use super::compose::{Outgoing, build, new_message_id};
+use super::repo::{self, MailMessage, OutboxRow};
+use super::templates::{self, Rendered, TicketRef};
+use crate::auth::{User, repo as users};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::ids;
+use crate::jobs::queue::{self as jobs, NewJob};
+use crate::sla::repo::Notification;
+use crate::tickets::domain::{Channel, Status};
+use crate::tickets::model::Ticket;
+use crate::tickets::service::Rules;
+
+/// The job kind that sends one outbox message.
+pub const SEND_JOB: &str = "mail.send";
+
+fn tref<'a>(rules: &'a Rules<'_>, t: &'a Ticket) -> TicketRef<'a> {
+    TicketRef {
+        tag: format!("[{}{}]", rules.tickets.reference_prefix, t.number),
+        subject: &t.subject,
+        url: format!(
+            "{}/tickets/{}",
+            rules.public_url.trim_end_matches('/'),
+            t.number
+        ),
+        helpdesk: &rules.mail.display_name,
+    }
+}
+
+/// What to put in the outbox.
+struct Mail<'a> {
+    kind: &'static str,
+    to: Vec<String>,
+    rendered: Rendered,
+    automatic: bool,
+    /// Rate-limited automatic answer to this address.
+    auto_to: Option<&'a str>,
+}
+
+fn enqueue(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &Ticket,
+    mail: Mail<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let own = rules.mail.address.to_lowercase();
+    let mut to: Vec<String> = mail
+        .to
+        .into_iter()
+        .map(|a| a.to_lowercase())
+        .filter(|a| *a != own)
+        .collect();
+    to.sort();
+    to.dedup();
+    if to.is_empty() {
+        return Ok(());
+    }
+    let message_id = new_message_id(&rules.mail.address);
+    let outgoing = Outgoing {
+        from_name: rules.mail.display_name.clone(),
+        from: rules.mail.address.clone(),
+        to,
+        subject: mail.rendered.subject.clone(),
+        text: mail.rendered.text,
+        html: mail.rendered.html,
+        message_id: message_id.clone(),
+        thread: repo::thread_ids(conn, &t.id)?,
+        automatic: mail.automatic,
+        ticket_number: Some(t.number),
+    };
+    let Ok((raw, to)) = build(&outgoing) else {
+        return Ok(()); // nobody with a usable address: nothing to send
+    };
+    let row = OutboxRow {
+        id: ids::new_id(),
+        ticket_id: Some(t.id.clone()),
+        kind: mail.kind.into(),
+        message_id: message_id.clone(),
+        sender: rules.mail.address.clone(),
+        recipients: serde_json::to_string(&to).unwrap_or_default(),
+        auto_to: mail.auto_to.map(str::to_lowercase),
+        subject: outgoing.subject.clone(),
+        raw,
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    };
+    repo::insert_outbox(conn, &row)?;
+    repo::insert_message(
+        conn,
+        &MailMessage {
+            id: ids::new_id(),
+            direction: "out".into(),
+            message_id,
+            content_hash: String::new(),
+            ticket_id: Some(t.id.clone()),
+            comment_id: None,
+            thread_index: None,
+            from_address: rules.mail.address.clone(),
+            subject: outgoing.subject,
+            action: "queued".into(),
+            reason: mail.kind.into(),
+            source: "outbox".into(),
+            raw: Vec::new(),
+            created_at: now,
+        },
+    )?;
+    let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
+    job.max_attempts = 20;
+    jobs::enqueue(conn, job, now)?;
+    Ok(())
+}
+
+/// A new ticket: acknowledge mail, and tell a requester someone filed for them.
+pub fn ticket_created(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &Ticket,
+    requester: &User,
+    actor: &User,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let by_mail = t.channel == Channel::Email && rules.mail.send_acknowledgement;
+    let on_behalf = actor.id != requester.id && !requester.role.sees_all_tickets();
+    if !by_mail && !on_behalf {
+        return Ok(());
+    }
+    let since = now - chrono::Duration::hours(1);
+    if repo::autoreplies_since(conn, &requester.email, since)? >= rules.mail.autoreplies_per_hour {
+        return Ok(()); // a storm of mail from one address gets no storm of answers
+    }
+    let rendered = templates::acknowledgement(&tref(rules, t), &requester.display_name);
+    enqueue(
+        conn,
+        rules,
+        t,
+        Mail {
+            kind: "acknowledgement",
+            to: vec![requester.email.clone()],
+            rendered,
+            automatic: true,
+            auto_to: Some(&requester.email),
+        },
+        now,
+    )
+}
+
+fn emails(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, AppError> {
+    Ok(users::find_users(conn, ids)?
+        .into_iter()
+        .filter(|u| u.is_active)
+        .map(|u| u.email)
+        .collect())
+}
+
+/// A public reply by staff goes to the requester and the watchers.
+pub fn comment_added(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &Ticket,
+    author: &User,
+    body: &str,
+    public: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if !public || !author.role.works_tickets() {
+        return Ok(());
+    }
+    let mut ids = crate::tickets::repo::watcher_ids(conn, &t.id)?;
+    ids.push(t.requester_id.clone());
+    ids.retain(|id| *id != author.id);
+    let to = emails(conn, &ids)?;
+    let rendered = templates::reply(&tref(rules, t), &author.display_name, body);
+    enqueue(
+        conn,
+        rules,
+        t,
+        Mail {
+            kind: "reply",
+            to,
+            rendered,
+            automatic: false,
+            auto_to: None,
+        },
+        now,
+    )
+}
+
+/// Status changes the requester should hear about, and new assignments.
+pub fn ticket_updated(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    before: &Ticket,
+    after: &Ticket,
+    actor: &User,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let r = tref(rules, after);
+    if before.status != after.status && after.requester_id != actor.id {
+        let what = match (before.status, after.status) {
+            (_, Status::Resolved) => Some(templates::resolution(&r)),
+            (_, Status::OnHold) => Some(templates::status(
+                &r,
+                &match after.hold_reason {
+                    Some(crate::tickets::domain::HoldReason::AwaitingRequester) => {
+                        format!(
+                            "{} is waiting for your answer. Reply to this message to continue.",
+                            r.tag
+                        )
+                    }
+                    Some(h) => format!("{} is on hold ({}).", r.tag, h.as_str().replace('_', " ")),
+                    None => format!("{} is on hold.", r.tag),
+                },
+            )),
+            (_, Status::Cancelled) => Some(templates::status(
+                &r,
+                &format!("{} has been cancelled.", r.tag),
+            )),
+            (Status::Resolved, Status::InProgress | Status::Triaged) => Some(templates::status(
+                &r,
+                &format!("{} has been reopened.", r.tag),
+            )),
+            _ => None,
+        };
+        if let Some(rendered) = what {
+            let kind = if after.status == Status::Resolved {
+                "resolution"
+            } else {
+                "status"
+            };
+            let to = emails(conn, std::slice::from_ref(&after.requester_id))?;
+            enqueue(
+                conn,
+                rules,
+                after,
+                Mail {
+                    kind,
+                    to,
+                    rendered,
+                    automatic: true,
+                    auto_to: None,
+                },
+                now,
+            )?;
+        }
+    }
+    if let Some(assignee) = &after.assignee_id
+        && before.assignee_id.as_ref() != Some(assignee)
+        && *assignee != actor.id
+    {
+        let to = emails(conn, std::slice::from_ref(assignee))?;
+        let rendered = templates::assignment(&r, &actor.display_name);
+        enqueue(
+            conn,
+            rules,
+            after,
+            Mail {
+                kind: "assignment",
+                to,
+                rendered,
+                automatic: true,
+                auto_to: None,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// SLA escalations reach their recipients by mail as well as in the app.
+pub fn escalation(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &Ticket,
+    rows: &[Notification],
+    what: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let user_ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.email.is_none())
+        .filter_map(|r| r.user_id.clone())
+        .collect();
+    let mut to = emails(conn, &user_ids)?;
+    to.extend(rows.iter().filter_map(|r| r.email.clone()));
+    let rendered = templates::escalation(&tref(rules, t), what);
+    enqueue(
+        conn,
+        rules,
+        t,
+        Mail {
+            kind: "sla",
+            to,
+            rendered,
+            automatic: true,
+            auto_to: None,
+        },
+        now,
+    )
+}

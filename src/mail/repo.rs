@@ -1,0 +1,262 @@
+//! The mail tables: messages seen or sent, the outbox, dead letters.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{mail_dead_letters, mail_messages, mail_outbox};
+
+/// A message taken in or sent.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_messages)]
+pub struct MailMessage {
+    pub id: String,
+    /// `in` or `out`.
+    pub direction: String,
+    pub message_id: String,
+    pub content_hash: String,
+    pub ticket_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub thread_index: Option<String>,
+    pub from_address: String,
+    pub subject: String,
+    /// `created`, `appended`, `ignored`, `bounce`, `held`, `queued`.
+    pub action: String,
+    pub reason: String,
+    /// `imap`, `mailgate`, `http`, `outbox`.
+    pub source: String,
+    pub raw: Vec<u8>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A message waiting to be sent, or sent.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub ticket_id: Option<String>,
+    /// `acknowledgement`, `reply`, `status`, `resolution`, `assignment`, `sla`.
+    pub kind: String,
+    pub message_id: String,
+    pub sender: String,
+    /// JSON array of addresses.
+    pub recipients: String,
+    /// For automatic replies: the one address answered (rate limiting).
+    pub auto_to: Option<String>,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    /// `queued`, `sent`, `failed`, `bounced`, `not_sent`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_message(conn: &mut DbConn, m: &MailMessage) -> QueryResult<()> {
+    diesel::insert_into(mail_messages::table)
+        .values(m)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// An inbound message already taken in with this id and content.
+pub fn seen(
+    conn: &mut DbConn,
+    message_id: &str,
+    content_hash: &str,
+) -> QueryResult<Option<(String, Option<String>)>> {
+    mail_messages::table
+        .filter(mail_messages::direction.eq("in"))
+        .filter(mail_messages::message_id.eq(message_id))
+        .filter(mail_messages::content_hash.eq(content_hash))
+        .select((mail_messages::action, mail_messages::ticket_id))
+        .first(conn)
+        .optional()
+}
+
+/// The ticket a message (in or out) with one of these ids belongs to.
+pub fn ticket_of_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Option<String>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let found: Vec<(String, Option<String>)> = mail_messages::table
+        .filter(mail_messages::message_id.eq_any(ids))
+        .filter(mail_messages::ticket_id.is_not_null())
+        .select((mail_messages::message_id, mail_messages::ticket_id))
+        .load(conn)?;
+    // Prefer the id named first (In-Reply-To before References).
+    Ok(ids.iter().find_map(|id| {
+        found
+            .iter()
+            .find(|(m, _)| m == id)
+            .and_then(|(_, t)| t.clone())
+    }))
+}
+
+pub fn ticket_of_thread_index(conn: &mut DbConn, index: &str) -> QueryResult<Option<String>> {
+    mail_messages::table
+        .filter(mail_messages::thread_index.eq(index))
+        .filter(mail_messages::ticket_id.is_not_null())
+        .order(mail_messages::created_at.asc())
+        .select(mail_messages::ticket_id)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// A ticket's Message-IDs, oldest first (for In-Reply-To and References).
+pub fn thread_ids(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<String>> {
+    mail_messages::table
+        .filter(mail_messages::ticket_id.eq(ticket_id))
+        .order((mail_messages::created_at.asc(), mail_messages::id.asc()))
+        .select(mail_messages::message_id)
+        .load(conn)
+}
+
+/// A ticket's mail, oldest first, without the raw bytes.
+pub fn messages_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailMessage>> {
+    mail_messages::table
+        .filter(mail_messages::ticket_id.eq(ticket_id))
+        .order((mail_messages::created_at.asc(), mail_messages::id.asc()))
+        .select(MailMessage::as_select())
+        .load(conn)
+}
+
+pub fn message(conn: &mut DbConn, id: &str) -> QueryResult<Option<MailMessage>> {
+    mail_messages::table
+        .find(id)
+        .select(MailMessage::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Held messages, newest first.
+pub fn held(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<MailMessage>> {
+    mail_messages::table
+        .filter(mail_messages::action.eq("held"))
+        .order(mail_messages::created_at.desc())
+        .limit(limit)
+        .select(MailMessage::as_select())
+        .load(conn)
+}
+
+pub fn insert_outbox(conn: &mut DbConn, row: &OutboxRow) -> QueryResult<()> {
+    diesel::insert_into(mail_outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn outbox(conn: &mut DbConn, id: &str) -> QueryResult<Option<OutboxRow>> {
+    mail_outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn outbox_list(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut q = mail_outbox::table
+        .order(mail_outbox::created_at.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(mail_outbox::status.eq(s.to_owned()));
+    }
+    q.load(conn)
+}
+
+pub fn set_outbox_status(
+    conn: &mut DbConn,
+    id: &str,
+    status: &str,
+    error: Option<&str>,
+    sent_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::status.eq(status),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+            mail_outbox::last_error.eq(error),
+            mail_outbox::sent_at.eq(sent_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The outbox rows with one of these Message-IDs (a bounce names them).
+pub fn outbox_by_message_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<OutboxRow>> {
+    mail_outbox::table
+        .filter(mail_outbox::message_id.eq_any(ids))
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+pub fn mark_bounced(conn: &mut DbConn, id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::status.eq("bounced"),
+            mail_outbox::last_error.eq(reason),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Automatic replies to an address since `since`.
+pub fn autoreplies_since(
+    conn: &mut DbConn,
+    address: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    mail_outbox::table
+        .filter(mail_outbox::auto_to.eq(address))
+        .filter(mail_outbox::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+pub fn insert_dead_letter(
+    conn: &mut DbConn,
+    id: &str,
+    source: &str,
+    error: &str,
+    raw: &[u8],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(mail_dead_letters::table)
+        .values((
+            mail_dead_letters::id.eq(id),
+            mail_dead_letters::source.eq(source),
+            mail_dead_letters::error.eq(error),
+            mail_dead_letters::raw.eq(raw),
+            mail_dead_letters::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Input that was not a message, kept for a person.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = mail_dead_letters)]
+pub struct DeadLetter {
+    pub id: String,
+    pub source: String,
+    pub error: String,
+    pub raw: Vec<u8>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Dead letters, newest first.
+pub fn dead_letters(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<DeadLetter>> {
+    mail_dead_letters::table
+        .order(mail_dead_letters::created_at.desc())
+        .limit(limit)
+        .select(DeadLetter::as_select())
+        .load(conn)
+}
