@@ -9,7 +9,7 @@ use crate::auth::{Role, service as people};
 use crate::config::Settings;
 use crate::db::{Db, migrations};
 use crate::demo;
-use crate::startup::{Application, prepare};
+use crate::startup::{Application, prepare, prepare_light};
 
 /// `itdesk serve`: migrate, optionally load demo data into an empty
 /// database, then serve until stopped.
@@ -49,9 +49,12 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     actix_web::rt::spawn(crate::jobs::runner::run(
         app.state().clone(),
         crate::jobs::handlers(),
-        crate::jobs::periodic(chrono::Duration::seconds(
-            app.state().settings.sla.scan_every_seconds as i64,
-        )),
+        crate::jobs::periodic(
+            chrono::Duration::seconds(app.state().settings.sla.scan_every_seconds as i64),
+            app.state().settings.mail.imap.enabled.then(|| {
+                chrono::Duration::seconds(app.state().settings.mail.imap.poll_seconds as i64)
+            }),
+        ),
         std::time::Duration::from_millis(app.state().settings.jobs.poll_ms),
     ));
     tracing::info!(
@@ -253,4 +256,64 @@ pub fn sla_recompute(settings: Settings) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+/// sysexits(3) codes `itdesk mailgate` answers an MTA with.
+pub mod exit {
+    /// The message was handled.
+    pub const OK: u8 = 0;
+    /// Not a message at all (kept as a dead letter): do not retry.
+    pub const DATAERR: u8 = 65;
+    /// Could not be handled now (database unreachable): retry later.
+    pub const TEMPFAIL: u8 = 75;
+}
+
+/// `itdesk mailgate`: one message on stdin, one JSON line on stdout.
+pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
+    use crate::mail::ingest::{IngestError, dead_letter, ingest};
+    let limit = settings.mail.max_message_bytes;
+    let mut raw = Vec::new();
+    if let Err(e) = (&mut stdin).take(limit as u64 + 1).read_to_end(&mut raw) {
+        eprintln!("mailgate: cannot read the message: {e}");
+        return exit::TEMPFAIL;
+    }
+    if raw.len() > limit {
+        eprintln!("mailgate: the message is larger than mail.max_message_bytes ({limit})");
+        return exit::DATAERR;
+    }
+    let state = match prepare_light(settings) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mailgate: the database is not reachable, try again later: {e:#}");
+            return exit::TEMPFAIL;
+        }
+    };
+    // Mail the MTA hands over is ours once we exit 0: make the commit durable.
+    if let crate::db::Backend::Sqlite = state.db.backend() {
+        let _ = state.db.with_writer(|c| {
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA synchronous = FULL")
+        });
+    }
+    match ingest(&state, &raw, "mailgate", crate::ids::now()) {
+        Ok(outcome) => {
+            println!("{}", serde_json::to_string(&outcome).unwrap_or_default());
+            exit::OK
+        }
+        Err(IngestError::NotAMessage(e)) => {
+            match dead_letter(&state, "mailgate", &e.to_string(), &raw) {
+                Ok(()) => {
+                    eprintln!("mailgate: {e}; kept as a dead letter");
+                    exit::DATAERR
+                }
+                Err(db) => {
+                    eprintln!("mailgate: {e}, and it could not be kept: {db}");
+                    exit::TEMPFAIL
+                }
+            }
+        }
+        Err(IngestError::Failed(e)) => {
+            eprintln!("mailgate: could not take the message in, try again later: {e}");
+            exit::TEMPFAIL
+        }
+    }
 }

@@ -46,6 +46,14 @@ enum Command {
     },
     /// Apply the embedded database migrations and exit.
     Migrate,
+    /// Take in one RFC 5322 message from standard input (for an MTA pipe).
+    ///
+    /// Prints one JSON line: {"action": "created"|"appended"|"ignored"|"bounce"|"held",
+    /// "ticket": NUMBER|null, "reason": "..."}. Exit status: 0 handled; 75
+    /// (EX_TEMPFAIL) the database is unreachable, the MTA should retry; 65
+    /// (EX_DATAERR) the input is not a message at all (its bytes are kept as a
+    /// dead letter).
+    Mailgate,
     /// Administration: users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -165,6 +173,9 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.log);
+    if let Command::Mailgate = cli.command {
+        return ExitCode::from(commands::mailgate(settings, std::io::stdin()));
+    }
     match run(cli.command, settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -222,6 +233,6 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }) => commands::sla_simulate(settings, &policy, from, to, format),
         Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
         Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Mailgate => Ok(()),
     }
 }

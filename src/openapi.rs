@@ -40,12 +40,18 @@ use utoipa::{Modify, OpenApi};
         crate::sla::handlers::delete_policy,
         crate::sla::handlers::notifications,
         crate::sla::handlers::mark_read,
+        crate::mail::handlers::inbound,
+        crate::mail::handlers::held,
+        crate::mail::handlers::dead_letters,
+        crate::mail::handlers::outbox,
+        crate::mail::handlers::ticket_mail,
     ),
     modifiers(&BearerToken),
     tags(
         (name = "tickets", description = "The ticket queue"),
         (name = "catalog", description = "Queues and categories"),
         (name = "sla", description = "Service levels: calendars, policies, previews, notifications"),
+        (name = "mail", description = "Mail in and out"),
         (name = "system", description = "Health"),
     )
 )]

@@ -53,6 +53,29 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     })
 }
 
+/// A lighter [`prepare`] for one-shot commands such as `itdesk mailgate`:
+/// connect, migrate if needed, and load the SLA policies without rewriting
+/// them (unless the database has never seen them).
+pub fn prepare_light(settings: Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database)?;
+    migrations::run(&db)?;
+    let stored =
+        db.read(|conn| Ok::<_, crate::error::AppError>(crate::sla::repo::version(conn)?))?;
+    let registry = if stored == 0 {
+        crate::sla::service::sync_config(&db, &settings.calendars, &settings.sla_policies)
+    } else {
+        db.read(crate::sla::service::load)
+    }
+    .map_err(|e| anyhow::anyhow!("loading the SLA configuration: {e}"))?;
+    Ok(AppState {
+        tokens: Arc::new(TokenCache::new(std::time::Duration::ZERO)),
+        settings: Arc::new(settings),
+        db,
+        session_key: Key::generate(),
+        sla: Arc::new(crate::sla::registry::Sla::new(registry)),
+    })
+}
+
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -61,6 +84,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/openapi.json", web::get().to(openapi::serve))
                 .configure(tickets::handlers::configure)
                 .configure(crate::sla::handlers::configure)
+                .configure(crate::mail::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

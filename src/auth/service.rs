@@ -22,11 +22,26 @@ pub fn ensure_contact(
     actor_id: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<User, AppError> {
+    ensure_contact_named(conn, raw_email, None, field, actor_id, now)
+}
+
+/// [`ensure_contact`], naming a new contact as their mail does.
+pub fn ensure_contact_named(
+    conn: &mut DbConn,
+    raw_email: &str,
+    name: Option<&str>,
+    field: &str,
+    actor_id: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<User, AppError> {
     let email = normalize_email(raw_email).map_err(|m| AppError::invalid(field, m))?;
     if let Some(user) = repo::find_user_by_email(conn, &email)? {
         return Ok(user);
     }
-    insert_user(conn, &email, None, Role::Requester, None, actor_id, now)
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 120);
+    insert_user(conn, &email, name, Role::Requester, None, actor_id, now)
 }
 
 fn insert_user(

@@ -29,8 +29,8 @@ pub fn handlers() -> Vec<(&'static str, Handler)> {
 }
 
 /// What runs on a schedule.
-pub fn periodic(sla_scan_every: Duration) -> Vec<Periodic> {
-    vec![
+pub fn periodic(sla_scan_every: Duration, imap_every: Option<Duration>) -> Vec<Periodic> {
+    let mut jobs = vec![
         Periodic {
             kind: crate::housekeeping::JOB,
             every: Duration::minutes(10),
@@ -39,5 +39,12 @@ pub fn periodic(sla_scan_every: Duration) -> Vec<Periodic> {
             kind: crate::sla::worker::SCAN_JOB,
             every: sla_scan_every,
         },
-    ]
+    ];
+    if let Some(every) = imap_every {
+        jobs.push(Periodic {
+            kind: crate::mail::imap::POLL_JOB,
+            every,
+        });
+    }
+    jobs
 }

@@ -10,7 +10,10 @@
 
 pub mod classify;
 pub mod compose;
+pub mod handlers;
 pub mod html;
+pub mod imap;
+pub mod ingest;
 pub mod notify;
 pub mod parse;
 pub mod quote;

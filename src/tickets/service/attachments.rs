@@ -121,56 +121,77 @@ pub fn add_attachment(
         Ok(ticket)
     };
     db.read(check_access)?;
-    for f in &files {
-        store(&settings.dir, f)?;
-    }
+    store_files(settings, &files)?;
     db.write(|conn| {
         let ticket = check_access(conn)?;
-        let existing = repo::count_attachments(conn, &ticket.id)?;
-        if existing + files.len() as i64 > settings.max_per_ticket {
-            return Err(AppError::conflict(
-                "attachment_limit",
-                format!(
-                    "a ticket may carry at most {} attachments; this one has {existing}",
-                    settings.max_per_ticket
-                ),
-            ));
-        }
-        let mut rows = Vec::with_capacity(files.len());
-        for f in &files {
-            let row = Attachment {
-                id: ids::new_id(),
-                ticket_id: ticket.id.clone(),
-                comment_id: None,
-                filename: f.filename.clone(),
-                content_type: f.content_type.clone(),
-                size_bytes: f.bytes.len() as i64,
-                sha256: f.sha256.clone(),
-                uploaded_by_id: actor.id.clone(),
-                created_at: now,
-            };
-            repo::insert_attachment(conn, &row)?;
-            audit::record(
-                conn,
-                audit::Entry {
-                    entity_type: "ticket",
-                    entity_id: &ticket.id,
-                    actor_id: Some(&actor.id),
-                    action: "attachment_added",
-                    changes: serde_json::json!({
-                        "attachment_id": row.id,
-                        "filename": row.filename,
-                        "content_type": row.content_type,
-                        "size_bytes": row.size_bytes,
-                    }),
-                    at: now,
-                },
-            )?;
-            rows.push(row);
-        }
-        repo::touch(conn, &ticket.id, now)?;
-        Ok(rows)
+        attach_in(conn, settings, actor, &ticket.id, None, &files, now)
     })
+}
+
+/// Writes checked files to the attachments folder (before the transaction
+/// that records them).
+pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result<(), AppError> {
+    for f in files {
+        store(&settings.dir, f)?;
+    }
+    Ok(())
+}
+
+/// Records stored files on a ticket inside the caller's transaction, within
+/// the per-ticket limit; all or none.
+pub(crate) fn attach_in(
+    conn: &mut crate::db::DbConn,
+    settings: &AttachmentSettings,
+    actor: &User,
+    ticket_id: &str,
+    comment_id: Option<&str>,
+    files: &[NewUpload],
+    now: NaiveDateTime,
+) -> Result<Vec<Attachment>, AppError> {
+    let existing = repo::count_attachments(conn, ticket_id)?;
+    if existing + files.len() as i64 > settings.max_per_ticket {
+        return Err(AppError::conflict(
+            "attachment_limit",
+            format!(
+                "a ticket may carry at most {} attachments; this one has {existing}",
+                settings.max_per_ticket
+            ),
+        ));
+    }
+    let mut rows = Vec::with_capacity(files.len());
+    for f in files {
+        let row = Attachment {
+            id: ids::new_id(),
+            ticket_id: ticket_id.to_owned(),
+            comment_id: comment_id.map(str::to_owned),
+            filename: f.filename.clone(),
+            content_type: f.content_type.clone(),
+            size_bytes: f.bytes.len() as i64,
+            sha256: f.sha256.clone(),
+            uploaded_by_id: actor.id.clone(),
+            created_at: now,
+        };
+        repo::insert_attachment(conn, &row)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "ticket",
+                entity_id: ticket_id,
+                actor_id: Some(&actor.id),
+                action: "attachment_added",
+                changes: serde_json::json!({
+                    "attachment_id": row.id,
+                    "filename": row.filename,
+                    "content_type": row.content_type,
+                    "size_bytes": row.size_bytes,
+                }),
+                at: now,
+            },
+        )?;
+        rows.push(row);
+    }
+    repo::touch(conn, ticket_id, now)?;
+    Ok(rows)
 }
 
 /// The files of a ticket the actor may see.

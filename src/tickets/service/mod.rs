@@ -11,11 +11,16 @@ mod update;
 
 use std::collections::HashMap;
 
+pub(crate) use attachments::attach_in;
 pub use attachments::{
-    NewUpload, Upload, add_attachment, attachment_for_download, list_attachments,
+    NewUpload, Upload, add_attachment, attachment_for_download, list_attachments, store_files,
 };
+pub(crate) use comments::comment_in;
 pub use comments::{CommentView, add_comment, list_comments};
-pub use create::{Created, IdempotencyRequest, create_ticket};
+pub(crate) use create::insert_ticket;
+pub use create::{
+    Created, IdempotencyRequest, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MAX_WATCHERS, create_ticket,
+};
 pub use query::{ListPage, QueueSummary, get_ticket, history, list_tickets, queue_summary};
 pub use update::update_ticket;
 
