@@ -277,10 +277,6 @@ pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
         eprintln!("mailgate: cannot read the message: {e}");
         return exit::TEMPFAIL;
     }
-    if raw.len() > limit {
-        eprintln!("mailgate: the message is larger than mail.max_message_bytes ({limit})");
-        return exit::DATAERR;
-    }
     let state = match prepare_light(settings) {
         Ok(s) => s,
         Err(e) => {
@@ -293,6 +289,19 @@ pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
         let _ = state.db.with_writer(|c| {
             diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA synchronous = FULL")
         });
+    }
+    if raw.len() > limit {
+        let why = format!("the message is larger than mail.max_message_bytes ({limit})");
+        return match dead_letter(&state, "mailgate", &why, &raw[..limit]) {
+            Ok(()) => {
+                eprintln!("mailgate: {why}; its first {limit} bytes are kept as a dead letter");
+                exit::DATAERR
+            }
+            Err(db) => {
+                eprintln!("mailgate: {why}, and it could not be kept: {db}");
+                exit::TEMPFAIL
+            }
+        };
     }
     match ingest(&state, &raw, "mailgate", crate::ids::now()) {
         Ok(outcome) => {

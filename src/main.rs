@@ -50,9 +50,12 @@ enum Command {
     ///
     /// Prints one JSON line: {"action": "created"|"appended"|"ignored"|"bounce"|"held",
     /// "ticket": NUMBER|null, "reason": "..."}. Exit status: 0 handled; 75
-    /// (EX_TEMPFAIL) the database is unreachable, the MTA should retry; 65
-    /// (EX_DATAERR) the input is not a message at all (its bytes are kept as a
-    /// dead letter).
+    /// (EX_TEMPFAIL) the database is unreachable or the configuration is
+    /// broken, the MTA should keep the message and retry; 65 (EX_DATAERR) the
+    /// input is not a message at all or is larger than mail.max_message_bytes
+    /// (its bytes are kept as a dead letter). Messages and errors go to
+    /// standard error. Uses the same configuration as `serve` (--config,
+    /// ITDESK_DATABASE_URL, ITDESK__… variables).
     Mailgate,
     /// Administration: users and API tokens.
     #[command(subcommand)]
@@ -169,7 +172,9 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            // A broken configuration is fixed by a person: the MTA keeps the mail till then.
+            let mta = matches!(cli.command, Command::Mailgate);
+            return ExitCode::from(if mta { 75 } else { 2 });
         }
     };
     telemetry::init(&settings.log);

@@ -5,7 +5,9 @@
 #
 # 1. installs what is missing (Debian packages: chromium and chromium-driver
 #    for the browser test, libpq-dev to link PostgreSQL, postgresql itself
-#    when no server is reachable);
+#    when no server is reachable, dovecot-imapd and python3-aiosmtpd for the
+#    real IMAP and SMTP servers the mail tests start on loopback ports of
+#    their own — each test starts and stops its own);
 # 2. makes sure PostgreSQL answers on 127.0.0.1:5432 (starting the local
 #    cluster if it is installed but stopped) and creates a fresh database;
 # 3. checks formatting and lints;
@@ -37,6 +39,8 @@ missing=()
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
 command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   ls /var/lib/apt/lists/*InRelease >/dev/null 2>&1 || as_root apt-get update

@@ -25,6 +25,14 @@ pub fn handlers() -> Vec<(&'static str, Handler)> {
             crate::sla::worker::RECOMPUTE_JOB,
             crate::sla::worker::recompute_job as Handler,
         ),
+        (
+            crate::mail::notify::SEND_JOB,
+            crate::mail::send::send_job as Handler,
+        ),
+        (
+            crate::mail::imap::POLL_JOB,
+            crate::mail::imap::poll_job as Handler,
+        ),
     ]
 }
 

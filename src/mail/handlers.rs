@@ -246,9 +246,13 @@ pub async fn ticket_mail(
     let rows = blocking(move || {
         state.with_rules(|rules| {
             let view = get_ticket(&state.db, rules, &actor, &r, ids::now())?;
-            state
-                .db
-                .read(|conn| Ok(repo::messages_of(conn, &view.ticket.id)?))
+            state.db.read(|conn| {
+                let mut rows = repo::messages_of(conn, &view.ticket.id)?;
+                for m in rows.iter_mut().filter(|m| m.raw.is_empty()) {
+                    m.raw = repo::original(conn, m)?;
+                }
+                Ok(rows)
+            })
         })
     })
     .await?;

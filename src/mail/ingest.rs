@@ -277,7 +277,12 @@ impl Job<'_> {
             None => None,
         };
         if let Some(t) = &ticket {
-            let recipients: Vec<String> = bounced.iter().map(|r| r.recipients.clone()).collect();
+            let recipients: Vec<String> = bounced
+                .iter()
+                .flat_map(|r| {
+                    serde_json::from_str::<Vec<String>>(&r.recipients).unwrap_or_default()
+                })
+                .collect();
             self.note(
                 conn,
                 t,
@@ -487,12 +492,14 @@ impl Job<'_> {
             self.now,
         )?;
         self.attach(conn, &view.ticket, &requester, None)?;
-        self.record(
+        let outcome = self.record(
             conn,
             "created",
             &format!("new ticket from {}", m.from.address),
             Some(&view.ticket),
             None,
-        )
+        )?;
+        super::notify::acknowledge(conn, self.rules, &view.ticket, &requester, self.now)?;
+        Ok(outcome)
     }
 }

@@ -130,9 +130,25 @@ pub fn ticket_created(
     actor: &User,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let by_mail = t.channel == Channel::Email && rules.mail.send_acknowledgement;
+    // Mail is acknowledged by the pipeline once the message itself is
+    // recorded, so that the acknowledgement answers it (`acknowledge`).
     let on_behalf = actor.id != requester.id && !requester.role.sees_all_tickets();
-    if !by_mail && !on_behalf {
+    if t.channel == Channel::Email || !on_behalf {
+        return Ok(());
+    }
+    acknowledge(conn, rules, t, requester, now)
+}
+
+/// The acknowledgement of a new ticket, threaded under what the ticket's
+/// mail holds so far; at most `autoreplies_per_hour` to one address.
+pub fn acknowledge(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &Ticket,
+    requester: &User,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if t.channel == Channel::Email && !rules.mail.send_acknowledgement {
         return Ok(());
     }
     let since = now - chrono::Duration::hours(1);

@@ -121,6 +121,35 @@ fn embedded_ids(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// What identifies a message's content however it travelled: the author's
+/// headers and the body, not the trace headers (Received, Return-Path,
+/// Delivered-To, spam scores) each hop adds — so one message that reaches us
+/// through IMAP and through the MTA pipe is still one message.
+fn content_hash(m: &mail_parser::Message<'_>, raw: &[u8]) -> String {
+    let mut h = Sha256::new();
+    for name in ["From", "Date", "Subject", "Message-ID", "To", "Cc"] {
+        h.update(name.as_bytes());
+        h.update(b":");
+        if let Some(v) = m.header_raw(name) {
+            h.update(
+                v.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_bytes(),
+            );
+        }
+        h.update(b"\n");
+    }
+    let body_at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|i| i + 2))
+        .unwrap_or(raw.len());
+    h.update(&raw[body_at..]);
+    hex(&h.finalize())
+}
+
 /// Parses raw bytes. A message needs at least a `From` with an address.
 pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
     if raw.iter().all(u8::is_ascii_whitespace) {
@@ -133,7 +162,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
         .into_iter()
         .next()
         .ok_or_else(|| NotAMessage("there is no From address".into()))?;
-    let content_hash = hex(&Sha256::digest(raw));
+    let content_hash = content_hash(&message, raw);
     let message_id = message
         .message_id()
         .map(bare_id)
@@ -289,6 +318,17 @@ Der Dr=FCcker im 2. Stock druckt nur noch wei=DFe Seiten.\r\n";
         let (a, b) = (parse(raw).unwrap(), parse(raw).unwrap());
         assert_eq!(a.message_id, b.message_id);
         assert!(a.message_id.ends_with("@no-message-id.invalid"));
+    }
+
+    #[test]
+    fn trace_headers_do_not_change_the_content_hash_but_the_body_does() {
+        let raw = b"From: a@example.org\r\nSubject: x\r\nMessage-ID: <m@x>\r\n\r\nbody\r\n";
+        let relayed = b"Return-Path: <a@example.org>\r\nReceived: from mx by mx2; Tue, 24 Nov 2026\r\nDelivered-To: helpdesk@example.org\r\nFrom: a@example.org\r\nSubject: x\r\nMessage-ID: <m@x>\r\n\r\nbody\r\n";
+        let other =
+            b"From: a@example.org\r\nSubject: x\r\nMessage-ID: <m@x>\r\n\r\nanother body\r\n";
+        let h = |r: &[u8]| parse(r).unwrap().content_hash;
+        assert_eq!(h(raw), h(relayed));
+        assert_ne!(h(raw), h(other));
     }
 
     #[test]

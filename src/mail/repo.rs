@@ -114,7 +114,50 @@ pub fn thread_ids(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<String>
         .load(conn)
 }
 
-/// A ticket's mail, oldest first, without the raw bytes.
+/// A ticket's mail as a list shows it (no bodies).
+#[derive(Debug, Clone, Queryable)]
+pub struct MailSummary {
+    pub id: String,
+    pub direction: String,
+    pub from_address: String,
+    pub subject: String,
+    pub action: String,
+    pub comment_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A ticket's mail, oldest first, without the bytes.
+pub fn summaries_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailSummary>> {
+    mail_messages::table
+        .filter(mail_messages::ticket_id.eq(ticket_id))
+        .order((mail_messages::created_at.asc(), mail_messages::id.asc()))
+        .select((
+            mail_messages::id,
+            mail_messages::direction,
+            mail_messages::from_address,
+            mail_messages::subject,
+            mail_messages::action,
+            mail_messages::comment_id,
+            mail_messages::created_at,
+        ))
+        .load(conn)
+}
+
+/// The bytes of a message as it went over the wire: kept with inbound
+/// messages, in the outbox for outbound ones.
+pub fn original(conn: &mut DbConn, m: &MailMessage) -> QueryResult<Vec<u8>> {
+    if !m.raw.is_empty() || m.direction != "out" {
+        return Ok(m.raw.clone());
+    }
+    Ok(mail_outbox::table
+        .filter(mail_outbox::message_id.eq(&m.message_id))
+        .select(mail_outbox::raw)
+        .first::<Vec<u8>>(conn)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// A ticket's mail, oldest first, with the bytes of inbound messages.
 pub fn messages_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailMessage>> {
     mail_messages::table
         .filter(mail_messages::ticket_id.eq(ticket_id))

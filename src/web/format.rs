@@ -92,8 +92,34 @@ pub fn describe(e: &AuditEvent) -> String {
                 .unwrap_or_default();
             format!("changed {}{reason}", parts.join(", "))
         }
+        "mail_autoreply" => format!(
+            "received an automatic reply from {} (not answered)",
+            text(&changes, "from")
+        ),
+        "mail_bounced" => format!(
+            "mail to {} bounced",
+            changes
+                .get("recipients")
+                .and_then(Value::as_array)
+                .map(|r| r
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "the requester".into())
+        ),
+        "mail_attachment_dropped" => format!(
+            "dropped the mailed attachment {} ({})",
+            text(&changes, "filename"),
+            text(&changes, "reason")
+        ),
         other => other.replace('_', " "),
     }
+}
+
+fn text<'a>(changes: &'a Value, key: &str) -> &'a str {
+    changes.get(key).and_then(Value::as_str).unwrap_or("?")
 }
 
 #[cfg(test)]

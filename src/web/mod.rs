@@ -5,6 +5,7 @@
 
 mod format;
 mod login;
+mod mail_view;
 mod new_ticket;
 mod notifications;
 mod pages;
@@ -47,6 +48,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/tickets/{number}/update",
             web::post().to(ticket_page::update),
+        )
+        .route(
+            "/tickets/{number}/mail/{id}",
+            web::get().to(mail_view::show),
+        )
+        .route(
+            "/tickets/{number}/mail/{id}/raw",
+            web::get().to(mail_view::raw),
         )
         .route(
             "/tickets/{number}/attachments/{attachment_id}",

@@ -111,6 +111,8 @@ fn facts(v: &TicketView, prefix: &str) -> Facts {
 
 struct CommentRow {
     id: String,
+    /// The message this reply came in, for staff.
+    mail_id: Option<String>,
     author: String,
     body: String,
     public: bool,
@@ -155,6 +157,10 @@ struct TicketPage {
     priorities: &'static [Priority],
     sla_policy: Option<String>,
     sla_bars: Vec<super::sla_view::SlaBar>,
+    /// The ticket's mail, in and out (staff only).
+    mail: Vec<super::mail_view::MailRow>,
+    /// The message the ticket was filed with.
+    filed_by_mail: Option<String>,
 }
 
 /// Loads everything the page shows and renders it.
@@ -168,9 +174,16 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let st = state.clone();
     let actor = user.user.clone();
-    let (view, comments, files, history, queues, categories) = blocking(move || {
+    let (view, comments, files, history, queues, categories, mail) = blocking(move || {
         let view =
             st.with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
+        let mail = if actor.role.works_tickets() {
+            let id = view.ticket.id.clone();
+            st.db
+                .read(|conn| Ok::<_, AppError>(crate::mail::repo::summaries_of(conn, &id)?))?
+        } else {
+            Vec::new()
+        };
         let r = TicketRef::Id(view.ticket.id.clone());
         Ok((
             view,
@@ -179,6 +192,7 @@ async fn page(
             service::history(&st.db, &actor, &r)?,
             catalog::list_queues(&st.db)?,
             catalog::list_categories(&st.db)?,
+            mail,
         ))
     })
     .await?;
@@ -223,6 +237,10 @@ async fn page(
             .iter()
             .map(|c| CommentRow {
                 id: c.comment.id.clone(),
+                mail_id: mail
+                    .iter()
+                    .find(|m| m.comment_id.as_deref() == Some(c.comment.id.as_str()))
+                    .map(|m| m.id.clone()),
                 author: c.author.display_name.clone(),
                 body: c.comment.body.clone(),
                 public: c.comment.is_public,
@@ -268,6 +286,11 @@ async fn page(
             .as_ref()
             .map(super::sla_view::bars)
             .unwrap_or_default(),
+        filed_by_mail: mail
+            .iter()
+            .find(|m| m.direction == "in" && m.action == "created")
+            .map(|m| m.id.clone()),
+        mail: mail.iter().map(Into::into).collect(),
     };
     render_with(status, &template)
 }
