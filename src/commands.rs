@@ -268,31 +268,74 @@ pub mod exit {
     pub const TEMPFAIL: u8 = 75;
 }
 
+/// `itdesk mail poll`: polls the IMAP mailbox once and prints what it did
+/// as one JSON line (with the seconds it took).
+pub fn mail_poll(settings: Settings) -> anyhow::Result<()> {
+    if settings.mail.imap.user.is_empty() {
+        anyhow::bail!(
+            "mail.imap.user is empty: configure [mail.imap] (host, port, user, password) first"
+        );
+    }
+    let state = prepare_light(settings, false)?;
+    let started = std::time::Instant::now();
+    let stats = crate::mail::imap::poll(&state)?;
+    let mut line = serde_json::to_value(stats)?;
+    line["seconds"] =
+        serde_json::json!((started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0);
+    println!("{line}");
+    Ok(())
+}
+
 /// `itdesk mailgate`: one message on stdin, one JSON line on stdout.
 pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
-    use crate::mail::ingest::{IngestError, dead_letter, ingest};
     let limit = settings.mail.max_message_bytes;
     let mut raw = Vec::new();
     if let Err(e) = (&mut stdin).take(limit as u64 + 1).read_to_end(&mut raw) {
         eprintln!("mailgate: cannot read the message: {e}");
         return exit::TEMPFAIL;
     }
-    let state = match prepare_light(settings) {
+    let state = match prepare_light(settings, true) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("mailgate: the database is not reachable, try again later: {e:#}");
             return exit::TEMPFAIL;
         }
     };
-    // Mail the MTA hands over is ours once we exit 0: make the commit durable.
-    if let crate::db::Backend::Sqlite = state.db.backend() {
+    let sqlite = state.db.backend() == crate::db::Backend::Sqlite;
+    if sqlite {
+        // Mail the MTA hands over is ours once we exit 0: make the commit durable.
         let _ = state.db.with_writer(|c| {
             diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA synchronous = FULL")
         });
     }
+    let code = take_in(&state, &raw, limit);
+    if let Some(path) = state.settings.database.url.strip_prefix("sqlite://") {
+        // Closing the last connection to a SQLite file checkpoints the whole
+        // WAL into the database, syncs it and deletes the WAL: per message,
+        // when an MTA starts one process for each. Every commit is already
+        // synced to the WAL, so exit without closing and let the next
+        // process read the WAL back; only once it has grown past
+        // WAL_LIMIT, fold it into the database and empty it here.
+        const WAL_LIMIT: u64 = 2 << 20;
+        let wal = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+        if wal > WAL_LIMIT {
+            let _ = state.db.with_writer(|c| {
+                diesel::connection::SimpleConnection::batch_execute(
+                    c,
+                    "PRAGMA wal_checkpoint(TRUNCATE)",
+                )
+            });
+        }
+        std::mem::forget(state);
+    }
+    code
+}
+
+fn take_in(state: &crate::state::AppState, raw: &[u8], limit: usize) -> u8 {
+    use crate::mail::ingest::{IngestError, dead_letter, ingest};
     if raw.len() > limit {
         let why = format!("the message is larger than mail.max_message_bytes ({limit})");
-        return match dead_letter(&state, "mailgate", &why, &raw[..limit]) {
+        return match dead_letter(state, "mailgate", &why, &raw[..limit]) {
             Ok(()) => {
                 eprintln!("mailgate: {why}; its first {limit} bytes are kept as a dead letter");
                 exit::DATAERR
@@ -303,13 +346,13 @@ pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
             }
         };
     }
-    match ingest(&state, &raw, "mailgate", crate::ids::now()) {
+    match ingest(state, raw, "mailgate", crate::ids::now()) {
         Ok(outcome) => {
             println!("{}", serde_json::to_string(&outcome).unwrap_or_default());
             exit::OK
         }
         Err(IngestError::NotAMessage(e)) => {
-            match dead_letter(&state, "mailgate", &e.to_string(), &raw) {
+            match dead_letter(state, "mailgate", &e.to_string(), raw) {
                 Ok(()) => {
                     eprintln!("mailgate: {e}; kept as a dead letter");
                     exit::DATAERR

@@ -110,6 +110,7 @@ pub struct ImapSettings {
     pub processed_folder: String,
     pub poll_seconds: u64,
     pub batch: u32,
+    pub workers: u32,
 }
 
 /// A password given inline or in a file (the file wins when named).

@@ -57,6 +57,9 @@ enum Command {
     /// standard error. Uses the same configuration as `serve` (--config,
     /// ITDESK_DATABASE_URL, ITDESK__… variables).
     Mailgate,
+    /// Mail: poll the IMAP mailbox now.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Administration: users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -89,6 +92,18 @@ enum Command {
     Sla(SlaCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Poll the configured IMAP mailbox ([mail.imap]) once, take every
+    /// message in, move each to the processed folder, and exit.
+    ///
+    /// For cron instead of `serve`'s poller, or to try the settings. Prints
+    /// one JSON line: {"fetched", "taken_in", "dead_letters", "deferred",
+    /// "seconds"}. Works whether or not mail.imap.enabled is set (that only
+    /// turns `serve`'s periodic poll on).
+    Poll,
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +253,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }) => commands::sla_simulate(settings, &policy, from, to, format),
         Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
         Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
+        Command::Mail(MailCommand::Poll) => commands::mail_poll(settings),
         Command::Openapi | Command::Mailgate => Ok(()),
     }
 }

@@ -56,15 +56,25 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
 /// A lighter [`prepare`] for one-shot commands such as `itdesk mailgate`:
 /// connect, migrate if needed, and load the SLA policies without rewriting
 /// them (unless the database has never seen them).
-pub fn prepare_light(settings: Settings) -> anyhow::Result<AppState> {
-    let db = Db::connect(&settings.database)?;
+/// `one_task`: a process that takes in one message and exits (see
+/// [`Db::connect_for_one_task`]).
+pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppState> {
+    let db = if one_task {
+        Db::connect_for_one_task(&settings.database)?
+    } else {
+        Db::connect(&settings.database)?
+    };
     migrations::run(&db)?;
-    let stored =
-        db.read(|conn| Ok::<_, crate::error::AppError>(crate::sla::repo::version(conn)?))?;
+    // On the connection migrations just used: for SQLite, a reader would be
+    // a second file handle and a second parse of the schema.
+    let stored = db
+        .with_writer(crate::sla::repo::version)
+        .map_err(|e| anyhow::anyhow!("{e}"))??;
     let registry = if stored == 0 {
         crate::sla::service::sync_config(&db, &settings.calendars, &settings.sla_policies)
     } else {
-        db.read(crate::sla::service::load)
+        db.with_writer(crate::sla::service::load)
+            .map_err(|e| crate::error::AppError::Unavailable(e.to_string()))?
     }
     .map_err(|e| anyhow::anyhow!("loading the SLA configuration: {e}"))?;
     Ok(AppState {

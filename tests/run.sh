@@ -4,7 +4,8 @@
 #   tests/run.sh
 #
 # 1. installs what is missing (Debian packages: chromium and chromium-driver
-#    for the browser test, libpq-dev to link PostgreSQL, postgresql itself
+#    for the browser test, libssl-dev and pkg-config to build the bundled
+#    PostgreSQL client library (libpq is compiled in), postgresql itself
 #    when no server is reachable, dovecot-imapd and python3-aiosmtpd for the
 #    real IMAP and SMTP servers the mail tests start on loopback ports of
 #    their own — each test starts and stops its own);
@@ -37,7 +38,8 @@ trap cleanup EXIT
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
+dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)

@@ -231,6 +231,17 @@ impl Db {
     /// Connects (creating the SQLite folder if needed) and checks that the
     /// database answers. Does not migrate: see [`migrations::run`].
     pub fn connect(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        Db::open(settings, false)
+    }
+
+    /// Like [`Db::connect`], for a process that does one piece of work and
+    /// exits (`itdesk mailgate` runs once per message): no idle connections
+    /// are kept or opened ahead in the background, and at most two readers.
+    pub fn connect_for_one_task(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        Db::open(settings, true)
+    }
+
+    fn open(settings: &DatabaseSettings, one_task: bool) -> Result<Db, DbError> {
         let backend = Backend::from_url(&settings.url)?;
         if backend == Backend::Sqlite {
             let path = &settings.url["sqlite://".len()..];
@@ -244,10 +255,15 @@ impl Db {
             }
         }
         let timeout = Duration::from_millis(settings.connection_timeout_ms);
-        let build = |manager: ConnManager, size: u32, test_on_checkout: bool| {
+        let (min_idle, max_size) = if one_task {
+            (0, 2)
+        } else {
+            (1, settings.pool_size)
+        };
+        let build = |manager: ConnManager, test_on_checkout: bool| {
             r2d2::Pool::builder()
-                .max_size(size)
-                .min_idle(Some(1))
+                .max_size(max_size)
+                .min_idle(Some(min_idle))
                 .connection_timeout(timeout)
                 .test_on_check_out(test_on_checkout)
                 .build(manager)
@@ -259,11 +275,11 @@ impl Db {
                 let conn = ConnManager::new(settings, false)?.connect()?;
                 let writer = Writer::Group(Arc::new(GroupWriter::new(conn, timeout)));
                 // A SQLite file does not go away under a connection: no ping per checkout.
-                let readers = build(ConnManager::new(settings, true)?, settings.pool_size, false)?;
+                let readers = build(ConnManager::new(settings, true)?, false)?;
                 (readers, writer)
             }
             Backend::Postgres => {
-                let pool = build(ConnManager::new(settings, false)?, settings.pool_size, true)?;
+                let pool = build(ConnManager::new(settings, false)?, true)?;
                 (pool.clone(), Writer::Pool(pool))
             }
         };

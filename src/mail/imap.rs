@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub const POLL_JOB: &str = "mail.poll";
 
 /// What one poll did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PollStats {
     pub fetched: usize,
     pub taken_in: usize,
@@ -98,24 +98,10 @@ fn work<T: Read + Write>(
             .collect();
         messages.sort_by_key(|(uid, _)| *uid);
         stats.fetched += messages.len();
-        let mut done = Vec::new();
-        for (uid, raw) in messages {
-            match ingest(state, raw, "imap", ids::now()) {
-                Ok(_) => {
-                    stats.taken_in += 1;
-                    done.push(uid);
-                }
-                Err(IngestError::NotAMessage(e)) => {
-                    dead_letter(state, "imap", &e.to_string(), raw)?;
-                    stats.dead_letters += 1;
-                    done.push(uid);
-                }
-                Err(IngestError::Failed(e)) => {
-                    tracing::warn!(uid, error = %e, "IMAP message deferred to the next poll");
-                    stats.deferred += 1;
-                }
-            }
-        }
+        let (done, batch) = take_in_batch(state, &messages, s.workers)?;
+        stats.taken_in += batch.taken_in;
+        stats.dead_letters += batch.dead_letters;
+        stats.deferred += batch.deferred;
         if !done.is_empty() {
             let set = done
                 .iter()
@@ -144,6 +130,130 @@ fn work<T: Read + Write>(
     Ok(stats)
 }
 
+/// Takes in one fetched batch, `workers` conversations at a time: returns
+/// the UIDs that may leave the folder, and what happened.
+fn take_in_batch(
+    state: &AppState,
+    messages: &[(u32, &[u8])],
+    workers: u32,
+) -> Result<(Vec<u32>, PollStats), AppError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let prefix = &state.settings.tickets.reference_prefix;
+    let groups = conversations(messages.iter().map(|(_, raw)| *raw), prefix);
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::with_capacity(messages.len()));
+    let stats = Mutex::new(PollStats::default());
+    let first_error = Mutex::new(None);
+    let worker = || {
+        loop {
+            let g = next.fetch_add(1, Ordering::Relaxed);
+            let Some(group) = groups.get(g) else { break };
+            for &i in group {
+                let (uid, raw) = messages[i];
+                let outcome = match ingest(state, raw, "imap", ids::now()) {
+                    Ok(_) => Ok(true),
+                    Err(IngestError::NotAMessage(e)) => {
+                        dead_letter(state, "imap", &e.to_string(), raw).map(|()| false)
+                    }
+                    Err(IngestError::Failed(e)) => {
+                        tracing::warn!(uid, error = %e, "IMAP message deferred to the next poll");
+                        stats.lock().unwrap().deferred += 1;
+                        // The rest of its conversation waits too, to keep its order.
+                        break;
+                    }
+                };
+                match outcome {
+                    Ok(taken) => {
+                        let mut st = stats.lock().unwrap();
+                        if taken {
+                            st.taken_in += 1;
+                        } else {
+                            st.dead_letters += 1;
+                        }
+                        done.lock().unwrap().push(uid);
+                    }
+                    Err(e) => {
+                        first_error.lock().unwrap().get_or_insert(e);
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    let threads = (workers.max(1) as usize).min(groups.len());
+    if threads <= 1 {
+        worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(worker);
+            }
+        });
+    }
+    if let Some(e) = first_error.into_inner().unwrap() {
+        return Err(e);
+    }
+    let mut done = done.into_inner().unwrap();
+    done.sort_unstable();
+    Ok((done, stats.into_inner().unwrap()))
+}
+
+/// Splits a batch into conversations that must be taken in one after the
+/// other: messages from one sender, messages that refer to each other by
+/// Message-ID (In-Reply-To, References) and messages with the same ticket
+/// tag end up in one group. Each group lists indexes in arrival order.
+pub fn conversations<'a>(raws: impl Iterator<Item = &'a [u8]>, prefix: &str) -> Vec<Vec<usize>> {
+    use std::collections::HashMap;
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut parent = Vec::new();
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    for (i, raw) in raws.enumerate() {
+        parent.push(i);
+        let Ok(m) = super::parse::parse(raw) else {
+            continue;
+        };
+        let mut keys = vec![
+            format!("from:{}", m.from.address.to_ascii_lowercase()),
+            format!("id:{}", m.message_id),
+        ];
+        keys.extend(m.in_reply_to.iter().map(|id| format!("id:{id}")));
+        keys.extend(m.references.iter().map(|id| format!("id:{id}")));
+        if let Some(n) = super::thread::subject_tag(&m.subject, prefix) {
+            keys.push(format!("tag:{n}"));
+        }
+        for key in keys {
+            match owner.get(&key) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    // The earlier message stays the root.
+                    parent[a.max(b)] = a.min(b);
+                }
+                None => {
+                    owner.insert(key, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    for i in 0..parent.len() {
+        let r = root(&mut parent, i);
+        let g = *group_of.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups
+}
+
 /// Job handler of `mail.poll`.
 pub fn poll_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
     if !state.settings.mail.imap.enabled {
@@ -154,4 +264,45 @@ pub fn poll_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
         tracing::info!(?stats, "IMAP poll");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conversations;
+
+    fn mail(from: &str, id: &str, subject: &str, reply_to: &str) -> Vec<u8> {
+        let irt = if reply_to.is_empty() {
+            String::new()
+        } else {
+            format!("In-Reply-To: <{reply_to}>\r\n")
+        };
+        format!("From: {from}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n{irt}\r\nbody\r\n")
+            .into_bytes()
+    }
+
+    #[test]
+    fn one_conversation_stays_together_in_arrival_order() {
+        let batch = [
+            mail("a@example.com", "1@x", "Printer", ""),
+            mail("b@example.com", "2@x", "VPN", ""),
+            mail("c@example.com", "3@x", "Re: Printer", "1@x"),
+            mail("d@example.com", "4@x", "Re: [#7] Laptop", ""),
+            mail("e@example.com", "5@x", "[#7] Laptop too", ""),
+            mail("B@EXAMPLE.COM", "6@x", "Also", ""),
+            b"not a message at all".to_vec(),
+        ];
+        let groups = conversations(batch.iter().map(Vec::as_slice), "#");
+        assert_eq!(groups, vec![vec![0, 2], vec![1, 5], vec![3, 4], vec![6]]);
+    }
+
+    #[test]
+    fn a_later_message_can_join_two_groups() {
+        let batch = [
+            mail("a@example.com", "1@x", "one", ""),
+            mail("b@example.com", "2@x", "two", ""),
+            mail("a@example.com", "3@x", "three", "2@x"),
+        ];
+        let groups = conversations(batch.iter().map(Vec::as_slice), "#");
+        assert_eq!(groups, vec![vec![0, 1, 2]]);
+    }
 }

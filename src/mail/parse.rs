@@ -155,8 +155,11 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(NotAMessage("the input is empty".into()));
     }
-    let message = MessageParser::default()
-        .parse(raw)
+    // mail-parser 0.11 panics on some broken MIME structures (found by
+    // fuzzing, tests/fuzz): such input is not a message we can read, and it
+    // must not take the process (or an IMAP poll) down with it.
+    let message = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| NotAMessage("its MIME structure is broken beyond reading".into()))?
         .ok_or_else(|| NotAMessage("no RFC 5322 header could be read".into()))?;
     let from = mailboxes(message.from())
         .into_iter()
@@ -310,6 +313,14 @@ Der Dr=FCcker im 2. Stock druckt nur noch wei=DFe Seiten.\r\n";
         assert!(parse(b"").is_err());
         assert!(parse(b"hello, this is just text\n").is_err());
         assert!(parse(b"Subject: no sender\r\n\r\nbody").is_err());
+    }
+
+    #[test]
+    fn mime_the_parser_chokes_on_is_not_a_message_and_no_panic() {
+        // Found by the fuzzer: mail-parser 0.11 panics on this one.
+        let raw = include_bytes!("../../tests/fuzz/seeds/broken_nested_multipart.eml");
+        let err = parse(raw).unwrap_err();
+        assert!(err.0.contains("MIME structure"), "{}", err.0);
     }
 
     #[test]

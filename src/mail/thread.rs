@@ -22,7 +22,9 @@ pub fn clean_subject(subject: &str, prefix: &str) -> String {
     loop {
         let before = s.clone();
         for p in ["re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:"] {
-            if s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p) {
+            if s.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            {
                 s = s[p.len()..].trim_start().to_owned();
             }
         }
@@ -63,5 +65,11 @@ mod tests {
         );
         assert_eq!(clean_subject("   ", "#"), "(no subject)");
         assert_eq!(clean_subject("Réunion", "#"), "Réunion");
+        // A multi-byte character across the length of a prefix (found by fuzzing).
+        assert_eq!(clean_subject("a€ printer", "#"), "a€ printer");
+        assert_eq!(
+            clean_subject("€€ [#99999999999999999999]", "#"),
+            "€€ [#99999999999999999999]"
+        );
     }
 }

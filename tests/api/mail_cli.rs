@@ -26,6 +26,15 @@ fn mailgate(url: &str, env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String
         .expect("run itdesk mailgate");
     child.stdin.take().unwrap().write_all(raw).unwrap();
     let out = child.wait_with_output().unwrap();
+    if out.status.code().is_none() {
+        use std::os::unix::process::ExitStatusExt;
+        panic!(
+            "mailgate was ended by signal {:?}; stdout {:?}, stderr {:?}",
+            out.status.signal(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -91,13 +100,13 @@ fn mailgate_creates_appends_and_ignores_with_one_json_line_each() {
         "",
         "It works with another cable.\r\n\r\n> No power on the dock.",
     );
-    let (code, out, _) = mailgate(&db.url, &[], reply.as_bytes());
-    assert_eq!(code, 0);
+    let (code, out, err) = mailgate(&db.url, &[], reply.as_bytes());
+    assert_eq!(code, 0, "{err}");
     assert_eq!(line(&out)["action"], "appended");
 
     // The MTA delivering the same message again (after a lost exit status).
-    let (code, out, _) = mailgate(&db.url, &[], reply.as_bytes());
-    assert_eq!(code, 0);
+    let (code, out, err) = mailgate(&db.url, &[], reply.as_bytes());
+    assert_eq!(code, 0, "{err}");
     let v = line(&out);
     assert_eq!(v["action"], "ignored");
     assert_eq!(v["ticket"], 1);
@@ -111,12 +120,12 @@ fn mailgate_creates_appends_and_ignores_with_one_json_line_each() {
         "List-Id: <digest.example.com>\r\n",
         "x",
     );
-    let (code, out, _) = mailgate(
+    let (code, out, err) = mailgate(
         &db.url,
         &[("ITDESK__MAIL__ADDRESS", "support@example.com")],
         list.as_bytes(),
     );
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{err}");
     let v = line(&out);
     assert_eq!(
         (v["action"].as_str(), v["ticket"].as_i64()),
@@ -158,6 +167,12 @@ fn input_that_is_not_a_message_exits_65_and_is_kept_as_a_dead_letter() {
     assert_eq!(code, 65, "{err}");
     assert!(err.contains("larger than mail.max_message_bytes"), "{err}");
     assert_eq!(count(&db, "mail_dead_letters"), 2);
+    // MIME the parser library panics on (found by fuzzing): 65, not a crash.
+    let broken = include_bytes!("../fuzz/seeds/broken_nested_multipart.eml");
+    let (code, _, err) = mailgate(&db.url, &[], broken);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("MIME structure"), "{err}");
+    assert_eq!(count(&db, "mail_dead_letters"), 3);
     assert_eq!(count(&db, "tickets"), 0);
 }
 
@@ -182,4 +197,51 @@ fn an_unreachable_database_exits_75_so_the_mta_retries() {
         raw.as_bytes(),
     );
     assert_eq!(code, 75, "{err}");
+}
+
+/// mailgate exits without closing SQLite (closing would checkpoint the whole
+/// WAL per message); once a message has grown the WAL past its limit, it
+/// folds it into the database before it goes. Nothing is lost either way.
+#[test]
+fn mailgate_keeps_the_sqlite_wal_small_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let wal = || std::fs::metadata(dir.path().join("itdesk.db-wal")).map_or(0, |m| m.len());
+    let small = mail(
+        "ana@example.com",
+        "VPN drops",
+        "wal-1@example.com",
+        "",
+        "Every hour.",
+    );
+    let (code, out, err) = mailgate(&db.url, &[], small.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(line(&out)["action"], "created");
+    if !db.is_postgres() {
+        assert!(wal() > 0, "a small message stays in the WAL");
+    }
+    // A 3 MB message (the original is stored whole).
+    let big_body = "All the logs of the last week, pasted inline. ".repeat(65_000);
+    let big = mail(
+        "ana@example.com",
+        "VPN logs",
+        "wal-2@example.com",
+        "",
+        &big_body,
+    );
+    let (code, out, err) = mailgate(&db.url, &[], big.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(line(&out)["action"], "created");
+    if !db.is_postgres() {
+        assert_eq!(wal(), 0, "the WAL was folded into the database");
+    }
+    let (code, out, err) = mailgate(&db.url, &[], small.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        line(&out)["action"],
+        "ignored",
+        "the first message is still known"
+    );
+    assert_eq!(count(&db, "tickets"), 2);
+    assert_eq!(count(&db, "mail_messages WHERE direction = 'in'"), 2);
 }

@@ -235,3 +235,67 @@ fn killing_serve_in_the_middle_of_a_batch_loses_and_doubles_nothing() {
     assert_eq!(dovecot.folder("Processed"), N);
     eprintln!("killed with {after_kill} of {N} taken in; all {N} exactly once after the restart");
 }
+
+#[test]
+fn mail_poll_command_polls_once_and_prints_what_it_did() {
+    let dovecot = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    for i in 0..3 {
+        let raw = mail(
+            "omar@example.com",
+            &format!("Printer {i} jams"),
+            &format!("cli-poll-{i}@example.com"),
+            "",
+            "Paper jam on tray 2.",
+        );
+        dovecot.deliver(raw.as_bytes());
+    }
+    let run = |user: &str| {
+        Command::new(env!("CARGO_BIN_EXE_itdesk"))
+            .current_dir(dir.path())
+            .env_remove("ITDESK_DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .env("ITDESK__MAIL__IMAP__HOST", "127.0.0.1")
+            .env("ITDESK__MAIL__IMAP__PORT", dovecot.port.to_string())
+            .env("ITDESK__MAIL__IMAP__USER", user)
+            .env("ITDESK__MAIL__IMAP__PASSWORD", &dovecot.password)
+            .args(["--database-url", &db.url, "mail", "poll"])
+            .output()
+            .expect("run itdesk mail poll")
+    };
+    let out = run(&dovecot.user);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line: {stdout:?}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(
+        (
+            &v["fetched"],
+            &v["taken_in"],
+            &v["dead_letters"],
+            &v["deferred"]
+        ),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(3),
+            &serde_json::json!(0),
+            &serde_json::json!(0)
+        ),
+        "{v}"
+    );
+    assert!(v["seconds"].as_f64().is_some_and(|s| s >= 0.0), "{v}");
+    assert_eq!(dovecot.inbox(), 0);
+    assert_eq!(dovecot.folder("Processed"), 3);
+
+    // Nothing configured: a clear error, not a silent no-op.
+    let out = run("");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mail.imap.user is empty"), "{stderr}");
+}

@@ -276,8 +276,15 @@ service stats {{
 impl Drop for Dovecot {
     fn drop(&mut self) {
         let pid_file = self.base.path().join("run/master.pid");
-        if let Ok(pid) = std::fs::read_to_string(pid_file) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
+        let Ok(pid) = std::fs::read_to_string(pid_file) else {
+            return;
+        };
+        let pid = pid.trim();
+        // Only while that process is still this Dovecot: a stale pid file
+        // may name a process id that now belongs to someone else.
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() == "dovecot" {
+            let _ = Command::new("kill").arg(pid).status();
         }
     }
 }
