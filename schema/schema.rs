@@ -283,8 +283,68 @@ diesel::joinable!(comments -> users (author_id));
 diesel::joinable!(attachments -> tickets (ticket_id));
 diesel::joinable!(ticket_watchers -> tickets (ticket_id));
 diesel::joinable!(ticket_watchers -> users (user_id));
+diesel::table! {
+    manufacturers (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    asset_models (id) {
+        id -> Text,
+        manufacturer_id -> Text,
+        name -> Text,
+        category -> Text,
+        depreciation_months -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Text,
+        asset_tag -> Text,
+        serial -> Nullable<Text>,
+        model_id -> Nullable<Text>,
+        category -> Nullable<Text>,
+        hostname -> Nullable<Text>,
+        status -> Text,
+        substate -> Nullable<Text>,
+        needs_review -> Bool,
+        location_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        purchase_date -> Nullable<Date>,
+        cost_minor -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        supplier -> Nullable<Text>,
+        po_number -> Nullable<Text>,
+        warranty_end -> Nullable<Date>,
+        notes -> Text,
+        custom_fields -> Text,
+        disposal_method -> Nullable<Text>,
+        disposal_date -> Nullable<Date>,
+        disposal_evidence -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(tickets -> categories (category_id));
+diesel::joinable!(asset_models -> manufacturers (manufacturer_id));
+diesel::joinable!(assets -> asset_models (model_id));
+diesel::joinable!(assets -> locations (location_id));
+diesel::joinable!(assets -> users (assignee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -309,4 +369,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_messages,
     mail_outbox,
     mail_dead_letters,
+    manufacturers,
+    asset_models,
+    locations,
+    assets,
 );

@@ -4,6 +4,7 @@
 //! bounded context; `main.rs` only parses the command line and calls in here.
 #![deny(unsafe_code)]
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod commands;

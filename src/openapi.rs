@@ -45,6 +45,16 @@ use utoipa::{Modify, OpenApi};
         crate::mail::handlers::dead_letters,
         crate::mail::handlers::outbox,
         crate::mail::handlers::ticket_mail,
+        crate::assets::handlers::register,
+        crate::assets::handlers::list,
+        crate::assets::handlers::get,
+        crate::assets::handlers::transition,
+        crate::assets::handlers::manufacturers,
+        crate::assets::handlers::create_manufacturer,
+        crate::assets::handlers::models,
+        crate::assets::handlers::create_model,
+        crate::assets::handlers::locations,
+        crate::assets::handlers::create_location,
     ),
     modifiers(&BearerToken),
     tags(
@@ -52,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "catalog", description = "Queues and categories"),
         (name = "sla", description = "Service levels: calendars, policies, previews, notifications"),
         (name = "mail", description = "Mail in and out"),
+        (name = "assets", description = "The asset register: assets, their lifecycle, models, locations"),
         (name = "system", description = "Health"),
     )
 )]

@@ -95,6 +95,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(tickets::handlers::configure)
                 .configure(crate::sla::handlers::configure)
                 .configure(crate::mail::handlers::configure)
+                .configure(crate::assets::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

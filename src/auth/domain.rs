@@ -45,6 +45,16 @@ impl Role {
         self.works_tickets()
     }
 
+    /// Who may change the asset register.
+    pub fn manages_assets(self) -> bool {
+        matches!(self, Role::AssetManager | Role::Admin)
+    }
+
+    /// Who may read the asset register.
+    pub fn sees_assets(self) -> bool {
+        !matches!(self, Role::Requester)
+    }
+
     /// Who may manage users and tokens.
     pub fn administers(self) -> bool {
         matches!(self, Role::Admin)

@@ -78,7 +78,7 @@ pub struct UpdateTicket {
 }
 
 /// Distinguishes a field sent as `null` (`Some(None)`) from an absent one.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

@@ -1,0 +1,214 @@
+//! `/api/v1/assets` and the asset catalog (manufacturers, models,
+//! locations): thin handlers around one service call each.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+
+use super::dto::{
+    AssetDto, AssetListParams, AssetPage, CreateModel, CreateNamedThing, ModelDto, Named,
+    RegisterAsset, TransitionRequest,
+};
+use super::service;
+use crate::auth::extract::ApiUser;
+use crate::error::{AppError, Problem, blocking};
+use crate::http::{ApiJson, ApiQuery};
+use crate::ids;
+use crate::state::AppState;
+use crate::tickets::dto::HistoryEntryDto;
+
+/// Registers the asset routes under `/api/v1`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/assets")
+            .route(web::post().to(register))
+            .route(web::get().to(list)),
+    )
+    .service(web::resource("/assets/{id}").route(web::get().to(get)))
+    .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
+    .service(
+        web::resource("/manufacturers")
+            .route(web::get().to(manufacturers))
+            .route(web::post().to(create_manufacturer)),
+    )
+    .service(
+        web::resource("/models")
+            .route(web::get().to(models))
+            .route(web::post().to(create_model)),
+    )
+    .service(
+        web::resource("/locations")
+            .route(web::get().to(locations))
+            .route(web::post().to(create_location)),
+    );
+}
+
+fn today() -> chrono::NaiveDate {
+    ids::now().date()
+}
+
+fn dto(v: &service::AssetView) -> AssetDto {
+    let mut d = AssetDto::new(v, today());
+    d.history = v.history.as_ref().map(|h| {
+        h.iter()
+            .map(|(e, who)| HistoryEntryDto::new(e, who.as_ref()))
+            .collect()
+    });
+    d
+}
+
+/// Register an asset (asset managers and admins).
+#[utoipa::path(post, path = "/api/v1/assets", tag = "assets", request_body = RegisterAsset,
+    responses((status = 201, body = AssetDto), (status = 403, body = Problem),
+        (status = 409, description = "The asset tag is in use", body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn register(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<RegisterAsset>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let view = blocking(move || service::register(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/assets/{}", view.asset.id),
+        ))
+        .json(dto(&view)))
+}
+
+/// List assets, newest first, filtered; keyset-paginated.
+#[utoipa::path(get, path = "/api/v1/assets", tag = "assets", params(AssetListParams),
+    responses((status = 200, body = AssetPage), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<AssetListParams>,
+) -> Result<web::Json<AssetPage>, AppError> {
+    let params = query.0;
+    let (rows, next_cursor) = blocking(move || service::list(&state.db, &actor, &params)).await?;
+    Ok(web::Json(AssetPage {
+        items: rows.iter().map(dto).collect(),
+        next_cursor,
+    }))
+}
+
+/// One asset (by id or asset tag) with its history.
+#[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = String, Path, description = "Asset id or asset tag")),
+    responses((status = 200, body = AssetDto), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<AssetDto>, AppError> {
+    let id = path.into_inner();
+    let view = blocking(move || service::get(&state.db, &actor, &id, true)).await?;
+    Ok(web::Json(dto(&view)))
+}
+
+/// Move an asset through its lifecycle.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/transitions", tag = "assets",
+    params(("id" = String, Path, description = "Asset id or asset tag")),
+    request_body = TransitionRequest,
+    responses((status = 200, body = AssetDto), (status = 404, body = Problem),
+        (status = 409, description = "Not allowed from the current status; `allowed` lists where it may go", body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn transition(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<TransitionRequest>,
+) -> Result<web::Json<AssetDto>, AppError> {
+    let id = path.into_inner();
+    let input = body.value;
+    let view =
+        blocking(move || service::transition(&state.db, &actor, &id, &input, ids::now())).await?;
+    Ok(web::Json(dto(&view)))
+}
+
+/// The manufacturers.
+#[utoipa::path(get, path = "/api/v1/manufacturers", tag = "assets",
+    responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
+pub async fn manufacturers(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<web::Json<Vec<Named>>, AppError> {
+    let rows = blocking(move || service::manufacturers(&state.db, &actor)).await?;
+    Ok(web::Json(rows.iter().map(Named::from).collect()))
+}
+
+/// Add a manufacturer.
+#[utoipa::path(post, path = "/api/v1/manufacturers", tag = "assets", request_body = CreateNamedThing,
+    responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_manufacturer(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<CreateNamedThing>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let row = blocking(move || service::create_manufacturer(&state.db, &actor, &input, ids::now()))
+        .await?;
+    Ok(HttpResponse::Created().json(Named::from(&row)))
+}
+
+/// The models with their manufacturers.
+#[utoipa::path(get, path = "/api/v1/models", tag = "assets",
+    responses((status = 200, body = Vec<ModelDto>)), security(("token" = [])))]
+pub async fn models(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<web::Json<Vec<ModelDto>>, AppError> {
+    let rows = blocking(move || service::models(&state.db, &actor)).await?;
+    Ok(web::Json(
+        rows.iter()
+            .map(|(m, maker)| ModelDto::new(m, maker))
+            .collect(),
+    ))
+}
+
+/// Add a model (and its manufacturer if new).
+#[utoipa::path(post, path = "/api/v1/models", tag = "assets", request_body = CreateModel,
+    responses((status = 201, body = ModelDto), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_model(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<CreateModel>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let (m, maker) =
+        blocking(move || service::create_model(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(ModelDto::new(&m, &maker)))
+}
+
+/// The locations.
+#[utoipa::path(get, path = "/api/v1/locations", tag = "assets",
+    responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
+pub async fn locations(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<web::Json<Vec<Named>>, AppError> {
+    let rows = blocking(move || service::locations(&state.db, &actor)).await?;
+    Ok(web::Json(rows.iter().map(Named::from).collect()))
+}
+
+/// Add a location.
+#[utoipa::path(post, path = "/api/v1/locations", tag = "assets", request_body = CreateNamedThing,
+    responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_location(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<CreateNamedThing>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let row =
+        blocking(move || service::create_location(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(Named::from(&row)))
+}

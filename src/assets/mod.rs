@@ -1,0 +1,9 @@
+//! The hardware and software asset register: models, locations, assets and
+//! their enforced lifecycle, with every change in the asset's history.
+
+pub mod domain;
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod service;

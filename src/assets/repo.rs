@@ -1,0 +1,179 @@
+//! Queries of the asset register.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamp};
+
+use super::domain::{Category, Status};
+use super::model::{Asset, AssetModel, Location, Manufacturer};
+use crate::db::schema::{asset_models, assets, locations, manufacturers};
+use crate::db::{DbBackend, DbConn};
+
+pub fn insert_manufacturer(conn: &mut DbConn, row: &Manufacturer) -> QueryResult<()> {
+    diesel::insert_into(manufacturers::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn manufacturer_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Manufacturer>> {
+    manufacturers::table
+        .filter(manufacturers::name.eq(name))
+        .select(Manufacturer::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn manufacturers(conn: &mut DbConn) -> QueryResult<Vec<Manufacturer>> {
+    manufacturers::table
+        .order(manufacturers::name.asc())
+        .select(Manufacturer::as_select())
+        .load(conn)
+}
+
+pub fn insert_model(conn: &mut DbConn, row: &AssetModel) -> QueryResult<()> {
+    diesel::insert_into(asset_models::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn model(conn: &mut DbConn, id: &str) -> QueryResult<Option<AssetModel>> {
+    asset_models::table
+        .find(id)
+        .select(AssetModel::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn models(conn: &mut DbConn) -> QueryResult<Vec<(AssetModel, Manufacturer)>> {
+    asset_models::table
+        .inner_join(manufacturers::table)
+        .order((manufacturers::name.asc(), asset_models::name.asc()))
+        .select((AssetModel::as_select(), Manufacturer::as_select()))
+        .load(conn)
+}
+
+pub fn insert_location(conn: &mut DbConn, row: &Location) -> QueryResult<()> {
+    diesel::insert_into(locations::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn location(conn: &mut DbConn, id: &str) -> QueryResult<Option<Location>> {
+    locations::table
+        .find(id)
+        .select(Location::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn locations(conn: &mut DbConn) -> QueryResult<Vec<Location>> {
+    locations::table
+        .order(locations::name.asc())
+        .select(Location::as_select())
+        .load(conn)
+}
+
+pub fn insert_asset(conn: &mut DbConn, row: &Asset) -> QueryResult<()> {
+    diesel::insert_into(assets::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// By id or by asset tag.
+pub fn asset(conn: &mut DbConn, id_or_tag: &str) -> QueryResult<Option<Asset>> {
+    assets::table
+        .filter(assets::id.eq(id_or_tag).or(assets::asset_tag.eq(id_or_tag)))
+        .select(Asset::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the lifecycle fields of an asset back.
+pub fn save_lifecycle(conn: &mut DbConn, a: &Asset) -> QueryResult<()> {
+    diesel::update(assets::table.find(&a.id))
+        .set((
+            assets::status.eq(a.status),
+            assets::substate.eq(a.substate),
+            assets::assignee_id.eq(&a.assignee_id),
+            assets::location_id.eq(&a.location_id),
+            assets::needs_review.eq(a.needs_review),
+            assets::disposal_method.eq(&a.disposal_method),
+            assets::disposal_date.eq(a.disposal_date),
+            assets::disposal_evidence.eq(&a.disposal_evidence),
+            assets::updated_at.eq(a.updated_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// What a list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<Status>,
+    pub category: Option<Category>,
+    pub model_id: Option<String>,
+    pub location_id: Option<String>,
+    /// `Some(None)`: nobody.
+    pub assignee_id: Option<Option<String>>,
+    pub hostname: Option<String>,
+    pub serial: Option<String>,
+    pub warranty_before: Option<NaiveDate>,
+    pub needs_review: Option<bool>,
+}
+
+/// One page, newest first, after the `(created_at, id)` of `after`.
+pub fn list(
+    conn: &mut DbConn,
+    f: &ListFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<Asset>> {
+    let mut q = assets::table.into_boxed::<DbBackend>();
+    if !f.statuses.is_empty() {
+        q = q.filter(assets::status.eq_any(f.statuses.clone()));
+    }
+    if let Some(c) = f.category {
+        q = q.filter(assets::category.eq(c));
+    }
+    if let Some(id) = &f.model_id {
+        q = q.filter(assets::model_id.eq(id.clone()));
+    }
+    if let Some(id) = &f.location_id {
+        q = q.filter(assets::location_id.eq(id.clone()));
+    }
+    match &f.assignee_id {
+        None => {}
+        Some(Some(id)) => q = q.filter(assets::assignee_id.eq(id.clone())),
+        Some(None) => q = q.filter(assets::assignee_id.is_null()),
+    }
+    if let Some(h) = &f.hostname {
+        q = q.filter(assets::hostname.eq(h.to_lowercase()));
+    }
+    if let Some(s) = &f.serial {
+        q = q.filter(assets::serial.eq(s.clone()));
+    }
+    if let Some(d) = f.warranty_before {
+        q = q.filter(assets::warranty_end.lt(d));
+    }
+    if let Some(r) = f.needs_review {
+        q = q.filter(assets::needs_review.eq(r));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            sql::<Bool>("(assets.created_at, assets.id) < (")
+                .bind::<Timestamp, _>(at)
+                .sql(", ")
+                .bind::<Text, _>(id)
+                .sql(")"),
+        );
+    }
+    q.order((assets::created_at.desc(), assets::id.desc()))
+        .limit(limit)
+        .select(Asset::as_select())
+        .load(conn)
+}
