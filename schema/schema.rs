@@ -339,12 +339,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    asset_checkouts (id) {
+        id -> Text,
+        asset_id -> Text,
+        user_id -> Text,
+        checked_out_by -> Text,
+        checked_out_at -> Timestamp,
+        expected_return -> Nullable<Date>,
+        accept_token_digest -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_in_by -> Nullable<Text>,
+        note -> Text,
+    }
+}
+
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(tickets -> categories (category_id));
 diesel::joinable!(asset_models -> manufacturers (manufacturer_id));
 diesel::joinable!(assets -> asset_models (model_id));
 diesel::joinable!(assets -> locations (location_id));
 diesel::joinable!(assets -> users (assignee_id));
+diesel::joinable!(asset_checkouts -> assets (asset_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -373,4 +390,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     asset_models,
     locations,
     assets,
+    asset_checkouts,
 );

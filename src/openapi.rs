@@ -55,6 +55,11 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::create_model,
         crate::assets::handlers::locations,
         crate::assets::handlers::create_location,
+        crate::assets::handlers::checkout,
+        crate::assets::handlers::checkin,
+        crate::assets::handlers::checkouts,
+        crate::assets::handlers::accept_as,
+        crate::assets::handlers::accept_by_token,
     ),
     modifiers(&BearerToken),
     tags(

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::domain::{Category, Status, Substate};
-use crate::db::schema::{asset_models, assets, locations, manufacturers};
+use crate::db::schema::{asset_checkouts, asset_models, assets, locations, manufacturers};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = manufacturers)]
@@ -64,4 +64,22 @@ pub struct Asset {
     pub disposal_evidence: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// One hand-over of an asset to a person.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = asset_checkouts)]
+pub struct Checkout {
+    pub id: String,
+    pub asset_id: String,
+    pub user_id: String,
+    pub checked_out_by: String,
+    pub checked_out_at: NaiveDateTime,
+    pub expected_return: Option<NaiveDate>,
+    /// SHA-256 of the acceptance link's token, hex.
+    pub accept_token_digest: Option<String>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub checked_in_by: Option<String>,
+    pub note: String,
 }

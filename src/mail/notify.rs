@@ -324,3 +324,52 @@ pub fn escalation(
         now,
     )
 }
+
+/// Mail about something other than a ticket (an asset hand-over, a
+/// digest): to the outbox in the caller's transaction, like the rest.
+pub fn standalone(
+    conn: &mut DbConn,
+    settings: &crate::config::MailSettings,
+    kind: &'static str,
+    to: &str,
+    rendered: Rendered,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let message_id = new_message_id(&settings.address);
+    let outgoing = Outgoing {
+        from_name: settings.display_name.clone(),
+        from: settings.address.clone(),
+        to: vec![to.to_lowercase()],
+        subject: rendered.subject.clone(),
+        text: rendered.text,
+        html: rendered.html,
+        message_id: message_id.clone(),
+        thread: Vec::new(),
+        automatic: true,
+        ticket_number: None,
+    };
+    let Ok((raw, to)) = build(&outgoing) else {
+        return Ok(());
+    };
+    let row = OutboxRow {
+        id: ids::new_id(),
+        ticket_id: None,
+        kind: kind.into(),
+        message_id,
+        sender: settings.address.clone(),
+        recipients: serde_json::to_string(&to).unwrap_or_default(),
+        auto_to: None,
+        subject: outgoing.subject,
+        raw,
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    };
+    repo::insert_outbox(conn, &row)?;
+    let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
+    job.max_attempts = 20;
+    jobs::enqueue(conn, job, now)?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //! the ticket page. Sessions are signed cookies; every form carries the
 //! session's CSRF token.
 
+mod asset_accept;
 mod format;
 mod login;
 mod mail_view;
@@ -35,6 +36,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
+        .route("/assets/accept/{token}", web::get().to(asset_accept::show))
+        .route(
+            "/assets/accept/{token}",
+            web::post().to(asset_accept::confirm),
+        )
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",

@@ -3,6 +3,7 @@
 //! ITDESK_TEST_DATABASE_URL is set, as tests/run.sh does for the second run).
 
 mod access;
+mod asset_checkouts;
 mod assets;
 mod attachments;
 mod browser;
