@@ -355,6 +355,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_assets (ticket_id, asset_id) {
+        ticket_id -> Text,
+        asset_id -> Text,
+        linked_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(tickets -> categories (category_id));
 diesel::joinable!(asset_models -> manufacturers (manufacturer_id));
@@ -362,6 +371,8 @@ diesel::joinable!(assets -> asset_models (model_id));
 diesel::joinable!(assets -> locations (location_id));
 diesel::joinable!(assets -> users (assignee_id));
 diesel::joinable!(asset_checkouts -> assets (asset_id));
+diesel::joinable!(ticket_assets -> assets (asset_id));
+diesel::joinable!(ticket_assets -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -391,4 +402,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     locations,
     assets,
     asset_checkouts,
+    ticket_assets,
 );

@@ -60,6 +60,10 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::checkouts,
         crate::assets::handlers::accept_as,
         crate::assets::handlers::accept_by_token,
+        crate::assets::handlers::ticket_assets,
+        crate::assets::handlers::link_ticket,
+        crate::assets::handlers::unlink_ticket,
+        crate::assets::handlers::asset_tickets,
     ),
     modifiers(&BearerToken),
     tags(

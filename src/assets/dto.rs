@@ -393,3 +393,21 @@ pub struct CheckoutListParams {
     /// At most this many (default 100, at most 500).
     pub limit: Option<i64>,
 }
+
+/// `POST /api/v1/tickets/{id}/assets`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkAsset {
+    /// Asset id or asset tag.
+    pub asset: String,
+}
+
+/// A ticket about an asset, briefly.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssetTicketDto {
+    pub id: String,
+    pub number: i64,
+    pub subject: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}

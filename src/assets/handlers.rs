@@ -5,9 +5,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::dto::{
-    AcceptRequest, AssetDto, AssetListParams, AssetPage, CheckinRequest, CheckoutDto,
-    CheckoutListParams, CheckoutRequest, CheckoutResult, CreateModel, CreateNamedThing, ModelDto,
-    Named, RegisterAsset, TransitionRequest,
+    AcceptRequest, AssetDto, AssetListParams, AssetPage, AssetTicketDto, CheckinRequest,
+    CheckoutDto, CheckoutListParams, CheckoutRequest, CheckoutResult, CreateModel,
+    CreateNamedThing, LinkAsset, ModelDto, Named, RegisterAsset, TransitionRequest,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -28,6 +28,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
     .service(web::resource("/assets/{id}/checkout").route(web::post().to(checkout)))
     .service(web::resource("/assets/{id}/checkin").route(web::post().to(checkin)))
+    .service(web::resource("/assets/{id}/tickets").route(web::get().to(asset_tickets)))
+    .service(
+        web::resource("/tickets/{id}/assets")
+            .route(web::get().to(ticket_assets))
+            .route(web::post().to(link_ticket)),
+    )
+    .service(web::resource("/tickets/{id}/assets/{asset}").route(web::delete().to(unlink_ticket)))
     .service(web::resource("/checkouts").route(web::get().to(checkouts)))
     .service(web::resource("/checkouts/accept").route(web::post().to(accept_by_token)))
     .service(web::resource("/checkouts/{id}/accept").route(web::post().to(accept_as)))
@@ -320,4 +327,84 @@ pub async fn accept_by_token(
     let token = body.value.token;
     let v = blocking(move || service::accept_by_token(&state.db, &token, ids::now())).await?;
     Ok(web::Json(checkout_dto(&v)))
+}
+
+/// The assets a ticket is about.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/assets", tag = "assets",
+    params(("id" = String, Path, description = "Ticket id or number")),
+    responses((status = 200, body = Vec<AssetDto>), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn ticket_assets(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<AssetDto>>, AppError> {
+    let ticket = path.into_inner();
+    let rows = blocking(move || service::assets_of_ticket(&state.db, &actor, &ticket)).await?;
+    Ok(web::Json(rows.iter().map(dto).collect()))
+}
+
+/// Link a ticket to an asset (staff); answers the ticket's assets.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assets", tag = "assets",
+    params(("id" = String, Path, description = "Ticket id or number")),
+    request_body = LinkAsset,
+    responses((status = 200, body = Vec<AssetDto>), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn link_ticket(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<LinkAsset>,
+) -> Result<web::Json<Vec<AssetDto>>, AppError> {
+    let ticket = path.into_inner();
+    let asset = body.value.asset;
+    let db = state.db.clone();
+    let actor2 = actor.clone();
+    let ticket2 = ticket.clone();
+    blocking(move || service::link_ticket(&db, &actor2, &ticket2, &asset, ids::now())).await?;
+    let rows = blocking(move || service::assets_of_ticket(&state.db, &actor, &ticket)).await?;
+    Ok(web::Json(rows.iter().map(dto).collect()))
+}
+
+/// Remove a ticket's link to an asset (staff).
+#[utoipa::path(delete, path = "/api/v1/tickets/{id}/assets/{asset}", tag = "assets",
+    params(("id" = String, Path, description = "Ticket id or number"),
+        ("asset" = String, Path, description = "Asset id or tag")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn unlink_ticket(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (ticket, asset) = path.into_inner();
+    blocking(move || service::unlink_ticket(&state.db, &actor, &ticket, &asset, ids::now()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The tickets about an asset, newest first.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/tickets", tag = "assets",
+    params(("id" = String, Path, description = "Asset id or asset tag")),
+    responses((status = 200, body = Vec<AssetTicketDto>), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn asset_tickets(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<AssetTicketDto>>, AppError> {
+    let asset = path.into_inner();
+    let rows = blocking(move || service::tickets_of_asset(&state.db, &actor, &asset)).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(id, number, subject, status, created_at)| AssetTicketDto {
+                id,
+                number,
+                subject,
+                status,
+                created_at: ids::utc(created_at),
+            })
+            .collect(),
+    ))
 }

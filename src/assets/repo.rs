@@ -7,7 +7,9 @@ use diesel::sql_types::{Bool, Text, Timestamp};
 
 use super::domain::{Category, Status};
 use super::model::{Asset, AssetModel, Checkout, Location, Manufacturer};
-use crate::db::schema::{asset_checkouts, asset_models, assets, locations, manufacturers};
+use crate::db::schema::{
+    asset_checkouts, asset_models, assets, locations, manufacturers, ticket_assets, tickets,
+};
 use crate::db::{DbBackend, DbConn};
 
 pub fn insert_manufacturer(conn: &mut DbConn, row: &Manufacturer) -> QueryResult<()> {
@@ -254,4 +256,67 @@ pub fn open_checkouts(
     .limit(limit)
     .select((Checkout::as_select(), Asset::as_select()))
     .load(conn)
+}
+
+/// Links a ticket to an asset; `false` when they were linked already.
+pub fn link_ticket(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    asset_id: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let exists = ticket_assets::table
+        .find((ticket_id, asset_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(ticket_assets::table)
+        .values((
+            ticket_assets::ticket_id.eq(ticket_id),
+            ticket_assets::asset_id.eq(asset_id),
+            ticket_assets::linked_by.eq(Some(by)),
+            ticket_assets::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| true)
+}
+
+/// Removes a link; `false` when there was none.
+pub fn unlink_ticket(conn: &mut DbConn, ticket_id: &str, asset_id: &str) -> QueryResult<bool> {
+    diesel::delete(ticket_assets::table.find((ticket_id, asset_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// The assets a ticket is about.
+pub fn assets_of_ticket(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<Asset>> {
+    ticket_assets::table
+        .inner_join(assets::table)
+        .filter(ticket_assets::ticket_id.eq(ticket_id))
+        .order(ticket_assets::created_at.asc())
+        .select(Asset::as_select())
+        .load(conn)
+}
+
+/// A ticket about an asset: id, number, subject, status, created at.
+pub type TicketBrief = (String, i64, String, String, NaiveDateTime);
+
+/// The tickets about an asset, newest first.
+pub fn tickets_of_asset(conn: &mut DbConn, asset_id: &str) -> QueryResult<Vec<TicketBrief>> {
+    ticket_assets::table
+        .inner_join(tickets::table)
+        .filter(ticket_assets::asset_id.eq(asset_id))
+        .order(tickets::created_at.desc())
+        .select((
+            tickets::id,
+            tickets::number,
+            tickets::subject,
+            tickets::status,
+            tickets::created_at,
+        ))
+        .load(conn)
 }

@@ -440,3 +440,96 @@ async fn the_list_filters_and_pages_through_every_asset_once() {
     let p = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
 }
+
+#[tokio::test]
+async fn tickets_link_to_assets_and_each_side_shows_the_other() {
+    let app = spawn_app().await;
+    let (manager, model, _) = setup(&app).await;
+    register(
+        &app,
+        &manager,
+        json!({"asset_tag": "IT-500", "model_id": model}),
+    )
+    .await;
+    let agent = app.token("agent@example.org", Role::Agent).await;
+    let requester = app.token("kim@example.org", Role::Requester).await;
+    let ticket = app
+        .create_ticket(
+            &requester,
+            json!({"subject": "Laptop fan loud", "description": "Since the update."}),
+        )
+        .await;
+    let number = ticket["number"].as_i64().unwrap();
+
+    for _ in 0..2 {
+        let resp = app
+            .post_json(
+                &agent,
+                &format!("/api/v1/tickets/{number}/assets"),
+                &json!({"asset": "IT-500"}),
+            )
+            .await;
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body.as_array().unwrap().len(), 1, "{body}");
+        assert_eq!(body[0]["asset_tag"], "IT-500");
+    }
+    assert_eq!(
+        app.count("audit_events WHERE action IN ('asset_linked', 'ticket_linked')")
+            .await,
+        2,
+        "linking twice is recorded once per side"
+    );
+    let tickets: Value = app
+        .get(&manager, "/api/v1/assets/IT-500/tickets")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tickets[0]["number"], number);
+    assert_eq!(tickets[0]["subject"], "Laptop fan loud");
+    let history: Value = app
+        .get(&manager, "/api/v1/assets/IT-500")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["history"][1]["action"], "ticket_linked");
+
+    let resp = app
+        .post_json(
+            &agent,
+            &format!("/api/v1/tickets/{number}/assets"),
+            &json!({"asset": "IT-404"}),
+        )
+        .await;
+    assert_problem(resp, 422, "validation_failed").await;
+    let resp = app
+        .post_json(
+            &requester,
+            &format!("/api/v1/tickets/{number}/assets"),
+            &json!({"asset": "IT-500"}),
+        )
+        .await;
+    assert_problem(resp, 403, "forbidden").await;
+
+    let unlink = |who: String| {
+        let app = &app;
+        async move {
+            app.client
+                .delete(app.url(&format!("/api/v1/tickets/{number}/assets/IT-500")))
+                .bearer_auth(who)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(unlink(agent.clone()).await.status(), 204);
+    assert_problem(unlink(agent.clone()).await, 404, "not_found").await;
+    let none: Value = app
+        .get(&agent, &format!("/api/v1/tickets/{number}/assets"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none, json!([]));
+}
