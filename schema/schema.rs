@@ -336,6 +336,27 @@ diesel::table! {
         disposal_evidence -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        os_name -> Nullable<Text>,
+        os_version -> Nullable<Text>,
+        cpu_name -> Nullable<Text>,
+        cpu_cores -> Nullable<Integer>,
+        cpu_threads -> Nullable<Integer>,
+        memory_mb -> Nullable<BigInt>,
+        device_id -> Nullable<Text>,
+        last_inventory_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    software_installations (id) {
+        id -> Text,
+        asset_id -> Text,
+        name -> Text,
+        version -> Text,
+        publisher -> Nullable<Text>,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 
@@ -372,6 +393,7 @@ diesel::joinable!(assets -> locations (location_id));
 diesel::joinable!(assets -> users (assignee_id));
 diesel::joinable!(asset_checkouts -> assets (asset_id));
 diesel::joinable!(ticket_assets -> assets (asset_id));
+diesel::joinable!(software_installations -> assets (asset_id));
 diesel::joinable!(ticket_assets -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -403,4 +425,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assets,
     asset_checkouts,
     ticket_assets,
+    software_installations,
 );

@@ -32,10 +32,26 @@ pub struct Settings {
     pub mail: MailSettings,
     pub sla: SlaSettings,
     pub jobs: JobSettings,
+    pub inventory: InventorySettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
     pub sla_policies: Vec<PolicySpec>,
+}
+
+/// Inventory agents (FusionInventory / OCS protocol).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySettings {
+    /// HTTP basic credentials agents must send; an empty username turns
+    /// the endpoint off.
+    pub username: String,
+    pub password: String,
+    pub password_file: String,
+    /// Largest request body as sent (compressed), in bytes.
+    pub max_body_bytes: usize,
+    /// Largest inventory once decompressed, in bytes (zlib bombs stop here).
+    pub max_xml_bytes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -64,6 +64,8 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::link_ticket,
         crate::assets::handlers::unlink_ticket,
         crate::assets::handlers::asset_tickets,
+        crate::assets::handlers::installations,
+        crate::assets::handlers::ocs,
     ),
     modifiers(&BearerToken),
     tags(

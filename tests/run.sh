@@ -8,7 +8,8 @@
 #    PostgreSQL client library (libpq is compiled in), postgresql itself
 #    when no server is reachable, dovecot-imapd and python3-aiosmtpd for the
 #    real IMAP and SMTP servers the mail tests start on loopback ports of
-#    their own — each test starts and stops its own);
+#    their own — each test starts and stops its own — and
+#    fusioninventory-agent, which a test runs against the service);
 # 2. makes sure PostgreSQL answers on 127.0.0.1:5432 (starting the local
 #    cluster if it is installed but stopped) and creates a fresh database;
 # 3. checks formatting and lints;
@@ -43,6 +44,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+[ -x /usr/bin/fusioninventory-agent ] || missing+=(fusioninventory-agent)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   ls /var/lib/apt/lists/*InRelease >/dev/null 2>&1 || as_root apt-get update

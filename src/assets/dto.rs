@@ -411,3 +411,22 @@ pub struct AssetTicketDto {
     pub status: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// One package on a device.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InstallationDto {
+    pub name: String,
+    pub version: String,
+    pub publisher: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// When an inventory no longer listed it.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// Query of `GET /api/v1/assets/{id}/installations`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InstallationParams {
+    pub ended: Option<bool>,
+}

@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod dto;
 pub mod handlers;
+pub mod inventory;
 pub mod model;
 pub mod repo;
 pub mod service;

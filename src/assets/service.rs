@@ -1079,3 +1079,18 @@ pub fn tickets_of_asset(
         Ok(repo::tickets_of_asset(conn, &a.id)?)
     })
 }
+
+/// The software on a device.
+pub fn installations(
+    db: &Db,
+    actor: &User,
+    asset: &str,
+    include_ended: bool,
+) -> Result<Vec<super::inventory::Installation>, AppError> {
+    may_read(actor)?;
+    db.read(|conn| {
+        let a = repo::asset(conn, asset)?
+            .ok_or_else(|| AppError::NotFound(format!("asset {asset}")))?;
+        Ok(super::inventory::installations(conn, &a.id, include_ended)?)
+    })
+}

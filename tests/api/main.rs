@@ -14,6 +14,7 @@ mod contracts;
 mod health;
 mod helpers;
 mod housekeeping;
+mod inventory;
 mod jobs;
 mod lifecycle;
 mod listing;

@@ -1,0 +1,10 @@
+DROP TABLE software_installations;
+DROP INDEX assets_device_id;
+ALTER TABLE assets DROP COLUMN last_inventory_at;
+ALTER TABLE assets DROP COLUMN device_id;
+ALTER TABLE assets DROP COLUMN memory_mb;
+ALTER TABLE assets DROP COLUMN cpu_threads;
+ALTER TABLE assets DROP COLUMN cpu_cores;
+ALTER TABLE assets DROP COLUMN cpu_name;
+ALTER TABLE assets DROP COLUMN os_version;
+ALTER TABLE assets DROP COLUMN os_name;

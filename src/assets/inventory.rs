@@ -1,0 +1,527 @@
+//! Inventory agents (FusionInventory / OCS Inventory XML protocol): reading
+//! what they send — zlib, gzip or plain XML, PROLOG then INVENTORY — and
+//! reconciling a device's report with the register.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::domain::{Status, Substate};
+use super::model::Asset;
+use super::repo;
+use crate::audit::{self, Entry};
+use crate::db::schema::{assets, software_installations};
+use crate::db::{Db, DbConn};
+use crate::error::AppError;
+use crate::ids;
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the inventory is larger than {0} bytes once decompressed")]
+    TooLarge(usize),
+    #[error("the body could not be decompressed: {0}")]
+    Corrupt(String),
+}
+
+/// The XML of a body: zlib (`78 ..`) or gzip (`1f 8b`) compressed, or plain;
+/// at most `max` bytes of it, however well it compresses.
+pub fn decode_body(body: &[u8], max: usize) -> Result<Vec<u8>, DecodeError> {
+    fn read_capped(r: impl Read, max: usize) -> Result<Vec<u8>, DecodeError> {
+        let mut out = Vec::new();
+        r.take(max as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+        if out.len() > max {
+            return Err(DecodeError::TooLarge(max));
+        }
+        Ok(out)
+    }
+    match body {
+        [0x78, ..] => read_capped(flate2::read::ZlibDecoder::new(body), max),
+        [0x1f, 0x8b, ..] => read_capped(flate2::read::GzDecoder::new(body), max),
+        _ if body.len() > max => Err(DecodeError::TooLarge(max)),
+        _ => Ok(body.to_vec()),
+    }
+}
+
+/// One installed package.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Software {
+    pub name: String,
+    pub version: String,
+    pub publisher: Option<String>,
+}
+
+/// What an agent says about a device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub device_id: String,
+    pub hostname: Option<String>,
+    pub serial: Option<String>,
+    pub asset_tag: Option<String>,
+    pub os_name: Option<String>,
+    pub os_version: Option<String>,
+    pub cpu_name: Option<String>,
+    pub cpu_cores: Option<i32>,
+    pub cpu_threads: Option<i32>,
+    pub memory_mb: Option<i64>,
+    pub software: Vec<Software>,
+}
+
+/// A request from an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Prolog {
+        device_id: String,
+    },
+    Inventory(Box<Report>),
+    /// A query this server does not handle (answered politely).
+    Other(String),
+}
+
+fn text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    node.children()
+        .find(|c| c.has_tag_name(name))
+        .and_then(|c| c.text())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// Serials that vendors ship as placeholders, not identities.
+fn real_serial(s: Option<String>) -> Option<String> {
+    s.filter(|s| {
+        let l = s.to_ascii_lowercase();
+        !(l.contains("to be filled")
+            || l.contains("default string")
+            || l == "none"
+            || l == "0"
+            || l.chars().all(|c| c == '0' || c == ' '))
+    })
+}
+
+/// Reads an agent's XML.
+pub fn parse(xml: &[u8]) -> Result<Request, String> {
+    let text_of_body = std::str::from_utf8(xml)
+        .map_err(|e| format!("the inventory is not UTF-8 (byte {})", e.valid_up_to()))?;
+    let doc = roxmltree::Document::parse(text_of_body)
+        .map_err(|e| format!("the inventory is not well-formed XML: {e}"))?;
+    let root = doc.root_element();
+    if !root.has_tag_name("REQUEST") {
+        return Err(format!(
+            "expected a <REQUEST> document, found <{}>",
+            root.tag_name().name()
+        ));
+    }
+    let query = text(root, "QUERY").ok_or("the request has no <QUERY>")?;
+    let device_id = text(root, "DEVICEID").unwrap_or_default();
+    match query.to_ascii_uppercase().as_str() {
+        "PROLOG" => Ok(Request::Prolog { device_id }),
+        "INVENTORY" => {
+            if device_id.is_empty() {
+                return Err("the inventory has no <DEVICEID>".into());
+            }
+            let content = root
+                .children()
+                .find(|c| c.has_tag_name("CONTENT"))
+                .ok_or("the inventory has no <CONTENT>")?;
+            let section = |name: &str| content.children().find(|c| c.has_tag_name(name));
+            let hardware = section("HARDWARE");
+            let bios = section("BIOS");
+            let os = section("OPERATINGSYSTEM");
+            let mut r = Report {
+                device_id,
+                hostname: hardware
+                    .and_then(|h| text(h, "NAME"))
+                    .map(|h| h.to_lowercase()),
+                serial: real_serial(bios.and_then(|b| text(b, "SSN"))),
+                asset_tag: bios.and_then(|b| text(b, "ASSETTAG")),
+                os_name: os
+                    .and_then(|o| text(o, "FULL_NAME"))
+                    .or_else(|| hardware.and_then(|h| text(h, "OSNAME"))),
+                os_version: os
+                    .and_then(|o| text(o, "VERSION"))
+                    .or_else(|| hardware.and_then(|h| text(h, "OSVERSION"))),
+                ..Report::default()
+            };
+            let mut cores = 0;
+            let mut threads = 0;
+            let mut memories = 0i64;
+            let mut seen = HashSet::new();
+            for node in content.children().filter(|c| c.is_element()) {
+                match node.tag_name().name() {
+                    "CPUS" => {
+                        if r.cpu_name.is_none() {
+                            r.cpu_name = text(node, "NAME");
+                        }
+                        cores += text(node, "CORE")
+                            .and_then(|c| c.parse::<i32>().ok())
+                            .unwrap_or(0);
+                        threads += text(node, "THREAD")
+                            .and_then(|c| c.parse::<i32>().ok())
+                            .unwrap_or(0);
+                    }
+                    "MEMORIES" => {
+                        memories += text(node, "CAPACITY")
+                            .and_then(|c| c.parse::<i64>().ok())
+                            .unwrap_or(0);
+                    }
+                    "SOFTWARES" => {
+                        let Some(name) = text(node, "NAME") else {
+                            continue;
+                        };
+                        let s = Software {
+                            name,
+                            version: text(node, "VERSION").unwrap_or_default(),
+                            publisher: text(node, "PUBLISHER"),
+                        };
+                        if seen.insert((s.name.clone(), s.version.clone())) {
+                            r.software.push(s);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            r.cpu_cores = (cores > 0).then_some(cores);
+            r.cpu_threads = (threads > 0).then_some(threads);
+            r.memory_mb = if memories > 0 {
+                Some(memories)
+            } else {
+                hardware
+                    .and_then(|h| text(h, "MEMORY"))
+                    .and_then(|m| m.parse().ok())
+            };
+            Ok(Request::Inventory(Box::new(r)))
+        }
+        other => Ok(Request::Other(other.to_owned())),
+    }
+}
+
+/// What an inventory did to the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub asset_id: String,
+    pub asset_tag: String,
+    pub created: bool,
+    pub installed: usize,
+    pub still_installed: usize,
+    pub removed: usize,
+}
+
+/// Finds the device (serial, then asset tag, then host name) or registers
+/// it as discovered, records its hardware, and replaces its software list:
+/// new packages start, packages no longer reported end (kept, with a date).
+pub fn apply(db: &Db, r: &Report, now: NaiveDateTime) -> Result<Applied, AppError> {
+    db.write(|conn| apply_in(conn, r, now))
+}
+
+fn find(conn: &mut DbConn, r: &Report) -> QueryResult<Option<Asset>> {
+    if let Some(serial) = &r.serial {
+        let hit = assets::table
+            .filter(assets::serial.eq(serial))
+            .filter(assets::status.ne(Status::Disposed))
+            .select(Asset::as_select())
+            .first(conn)
+            .optional()?;
+        if hit.is_some() {
+            return Ok(hit);
+        }
+    }
+    if let Some(tag) = &r.asset_tag
+        && let Some(a) = repo::asset(conn, tag)?
+    {
+        return Ok(Some(a));
+    }
+    if let Some(host) = &r.hostname {
+        return assets::table
+            .filter(assets::hostname.eq(host))
+            .filter(assets::status.ne(Status::Disposed))
+            .order(assets::created_at.asc())
+            .select(Asset::as_select())
+            .first(conn)
+            .optional();
+    }
+    Ok(None)
+}
+
+fn apply_in(conn: &mut DbConn, r: &Report, now: NaiveDateTime) -> Result<Applied, AppError> {
+    let (asset, created) = match find(conn, r)? {
+        Some(a) => (a, false),
+        None => {
+            let id = ids::new_id();
+            let tag = match &r.asset_tag {
+                Some(t) => t.clone(),
+                None => format!("INV-{}", &id.replace('-', "")[20..32]),
+            };
+            let a = Asset {
+                id,
+                asset_tag: tag,
+                serial: r.serial.clone(),
+                model_id: None,
+                category: None,
+                hostname: r.hostname.clone(),
+                status: Status::Deployed,
+                substate: Some(Substate::Discovered),
+                needs_review: true,
+                location_id: None,
+                assignee_id: None,
+                purchase_date: None,
+                cost_minor: None,
+                currency: None,
+                supplier: None,
+                po_number: None,
+                warranty_end: None,
+                notes: String::new(),
+                custom_fields: "{}".into(),
+                disposal_method: None,
+                disposal_date: None,
+                disposal_evidence: None,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::insert_asset(conn, &a)?;
+            audit::record(
+                conn,
+                Entry {
+                    entity_type: "asset",
+                    entity_id: &a.id,
+                    actor_id: None,
+                    action: "asset_discovered",
+                    changes: json!({"device_id": r.device_id, "hostname": r.hostname, "serial": r.serial}),
+                    at: now,
+                },
+            )?;
+            (a, true)
+        }
+    };
+    diesel::update(assets::table.find(&asset.id))
+        .set((
+            assets::os_name.eq(&r.os_name),
+            assets::os_version.eq(&r.os_version),
+            assets::cpu_name.eq(&r.cpu_name),
+            assets::cpu_cores.eq(r.cpu_cores),
+            assets::cpu_threads.eq(r.cpu_threads),
+            assets::memory_mb.eq(r.memory_mb),
+            assets::device_id.eq(Some(&r.device_id)),
+            assets::last_inventory_at.eq(Some(now)),
+            assets::hostname.eq(r.hostname.clone().or(asset.hostname.clone())),
+            assets::serial.eq(asset.serial.clone().or(r.serial.clone())),
+            assets::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+
+    // The software list: what is installed now, against what was.
+    let open: Vec<(String, String, String)> = software_installations::table
+        .filter(software_installations::asset_id.eq(&asset.id))
+        .filter(software_installations::ended_at.is_null())
+        .select((
+            software_installations::id,
+            software_installations::name,
+            software_installations::version,
+        ))
+        .load(conn)?;
+    let mut open_by_key: HashMap<(String, String), String> = open
+        .into_iter()
+        .map(|(id, name, version)| ((name, version), id))
+        .collect();
+    let mut still = Vec::new();
+    let mut new_rows = Vec::new();
+    for s in &r.software {
+        match open_by_key.remove(&(s.name.clone(), s.version.clone())) {
+            Some(id) => still.push(id),
+            None => new_rows.push((
+                software_installations::id.eq(ids::new_id()),
+                software_installations::asset_id.eq(asset.id.clone()),
+                software_installations::name.eq(s.name.clone()),
+                software_installations::version.eq(s.version.clone()),
+                software_installations::publisher.eq(s.publisher.clone()),
+                software_installations::first_seen.eq(now),
+                software_installations::last_seen.eq(now),
+            )),
+        }
+    }
+    for chunk in new_rows.chunks(500) {
+        crate::insert_all!(conn, software_installations::table, chunk)?;
+    }
+    for chunk in still.chunks(500) {
+        diesel::update(
+            software_installations::table.filter(software_installations::id.eq_any(chunk)),
+        )
+        .set(software_installations::last_seen.eq(now))
+        .execute(conn)?;
+    }
+    let gone: Vec<String> = open_by_key.into_values().collect();
+    for chunk in gone.chunks(500) {
+        diesel::update(
+            software_installations::table.filter(software_installations::id.eq_any(chunk)),
+        )
+        .set(software_installations::ended_at.eq(Some(now)))
+        .execute(conn)?;
+    }
+    let applied = Applied {
+        asset_id: asset.id.clone(),
+        asset_tag: asset.asset_tag.clone(),
+        created,
+        installed: new_rows.len(),
+        still_installed: still.len(),
+        removed: gone.len(),
+    };
+    audit::record(
+        conn,
+        Entry {
+            entity_type: "asset",
+            entity_id: &asset.id,
+            actor_id: None,
+            action: "inventory_received",
+            changes: json!({
+                "device_id": r.device_id,
+                "software_installed": applied.installed,
+                "software_still_installed": applied.still_installed,
+                "software_removed": applied.removed,
+            }),
+            at: now,
+        },
+    )?;
+    Ok(applied)
+}
+
+/// One installed (or formerly installed) package on a device.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct Installation {
+    pub name: String,
+    pub version: String,
+    pub publisher: Option<String>,
+    pub first_seen: NaiveDateTime,
+    pub last_seen: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+}
+
+/// The software on a device, by name; ended ones only when asked.
+pub fn installations(
+    conn: &mut DbConn,
+    asset_id: &str,
+    include_ended: bool,
+) -> QueryResult<Vec<Installation>> {
+    let mut q = software_installations::table
+        .filter(software_installations::asset_id.eq(asset_id))
+        .into_boxed::<crate::db::DbBackend>();
+    if !include_ended {
+        q = q.filter(software_installations::ended_at.is_null());
+    }
+    q.order((
+        software_installations::name.asc(),
+        software_installations::first_seen.asc(),
+    ))
+    .select((
+        software_installations::name,
+        software_installations::version,
+        software_installations::publisher,
+        software_installations::first_seen,
+        software_installations::last_seen,
+        software_installations::ended_at,
+    ))
+    .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const PROLOG: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<REQUEST><DEVICEID>pc-2026-11-25-16-23-20</DEVICEID><QUERY>PROLOG</QUERY><TOKEN>12345678</TOKEN></REQUEST>"#;
+
+    const INVENTORY: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<REQUEST><CONTENT>
+<BIOS><SSN>PF4ABC12</SSN><SMANUFACTURER>LENOVO</SMANUFACTURER></BIOS>
+<CPUS><CORE>4</CORE><NAME>Intel(R) Core(TM) i7</NAME><THREAD>8</THREAD></CPUS>
+<CPUS><CORE>4</CORE><NAME>Intel(R) Core(TM) i7</NAME><THREAD>8</THREAD></CPUS>
+<HARDWARE><MEMORY>16000</MEMORY><NAME>NB-Kim</NAME><OSNAME>Debian GNU/Linux 12</OSNAME><OSVERSION>6.1.0</OSVERSION></HARDWARE>
+<MEMORIES><CAPACITY>8192</CAPACITY></MEMORIES><MEMORIES><CAPACITY>8192</CAPACITY></MEMORIES>
+<OPERATINGSYSTEM><FULL_NAME>Debian GNU/Linux 12 (bookworm)</FULL_NAME><VERSION>12.11</VERSION></OPERATINGSYSTEM>
+<SOFTWARES><NAME>adduser</NAME><PUBLISHER>Debian</PUBLISHER><VERSION>3.134</VERSION></SOFTWARES>
+<SOFTWARES><NAME>curl</NAME><VERSION>7.88.1</VERSION></SOFTWARES>
+<SOFTWARES><NAME>curl</NAME><VERSION>7.88.1</VERSION></SOFTWARES>
+<SOFTWARES><VERSION>no name</VERSION></SOFTWARES>
+</CONTENT><DEVICEID>pc-2026-11-25-16-23-20</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>"#;
+
+    #[test]
+    fn prolog_and_inventory_are_read() {
+        assert_eq!(
+            parse(PROLOG.as_bytes()).unwrap(),
+            Request::Prolog {
+                device_id: "pc-2026-11-25-16-23-20".into()
+            }
+        );
+        let Request::Inventory(r) = parse(INVENTORY.as_bytes()).unwrap() else {
+            panic!("an inventory")
+        };
+        assert_eq!(r.hostname.as_deref(), Some("nb-kim"));
+        assert_eq!(r.serial.as_deref(), Some("PF4ABC12"));
+        assert_eq!(r.os_name.as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(r.os_version.as_deref(), Some("12.11"));
+        assert_eq!((r.cpu_cores, r.cpu_threads), (Some(8), Some(16)));
+        assert_eq!(r.memory_mb, Some(16384), "modules win over the total");
+        assert_eq!(
+            r.software.len(),
+            2,
+            "duplicates and nameless entries dropped"
+        );
+        assert_eq!(r.software[0].publisher.as_deref(), Some("Debian"));
+    }
+
+    #[test]
+    fn broken_xml_says_where() {
+        let err = parse(b"<REQUEST><QUERY>INVENTORY</QUERY><CONTENT></REQUEST>").unwrap_err();
+        assert!(
+            err.contains("not well-formed") && err.contains("1:"),
+            "{err}"
+        );
+        assert!(parse(b"<OTHER/>").unwrap_err().contains("<REQUEST>"));
+        assert!(parse(b"<REQUEST><QUERY>INVENTORY</QUERY></REQUEST>").is_err());
+    }
+
+    #[test]
+    fn placeholder_serials_are_not_identities() {
+        assert_eq!(real_serial(Some("To be filled by O.E.M.".into())), None);
+        assert_eq!(real_serial(Some("0000000".into())), None);
+        assert_eq!(
+            real_serial(Some("PF4ABC12".into())),
+            Some("PF4ABC12".into())
+        );
+    }
+
+    #[test]
+    fn bodies_are_zlib_gzip_or_plain_and_bombs_stop_at_the_cap() {
+        let xml = INVENTORY.as_bytes();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(xml).unwrap();
+        let z = z.finish().unwrap();
+        let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        g.write_all(xml).unwrap();
+        let g = g.finish().unwrap();
+        for body in [&z[..], &g[..], xml] {
+            assert_eq!(decode_body(body, 1 << 20).unwrap(), xml);
+        }
+        // 100 MB of zeros compress to about 100 KB.
+        let mut bomb = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..100 {
+            bomb.write_all(&zeros).unwrap();
+        }
+        let bomb = bomb.finish().unwrap();
+        assert!(bomb.len() < 200_000);
+        assert_eq!(
+            decode_body(&bomb, 50 << 20),
+            Err(DecodeError::TooLarge(50 << 20))
+        );
+        assert!(matches!(
+            decode_body(&[0x78, 0x9c, 1, 2, 3], 100),
+            Err(DecodeError::Corrupt(_))
+        ));
+    }
+}
