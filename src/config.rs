@@ -33,10 +33,20 @@ pub struct Settings {
     pub sla: SlaSettings,
     pub jobs: JobSettings,
     pub inventory: InventorySettings,
+    pub assets: AssetSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
     pub sla_policies: Vec<PolicySpec>,
+}
+
+/// The asset register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetSettings {
+    /// The daily digest to asset managers lists warranties ending within
+    /// this many days (and overdue returns).
+    pub warranty_notice_days: i64,
 }
 
 /// Inventory agents (FusionInventory / OCS protocol).

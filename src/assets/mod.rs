@@ -1,6 +1,7 @@
 //! The hardware and software asset register: models, locations, assets and
 //! their enforced lifecycle, with every change in the asset's history.
 
+pub mod digest;
 pub mod domain;
 pub mod dto;
 pub mod handlers;

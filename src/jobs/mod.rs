@@ -33,6 +33,10 @@ pub fn handlers() -> Vec<(&'static str, Handler)> {
             crate::mail::imap::POLL_JOB,
             crate::mail::imap::poll_job as Handler,
         ),
+        (
+            crate::assets::digest::JOB,
+            crate::assets::digest::run_job as Handler,
+        ),
     ]
 }
 
@@ -46,6 +50,10 @@ pub fn periodic(sla_scan_every: Duration, imap_every: Option<Duration>) -> Vec<P
         Periodic {
             kind: crate::sla::worker::SCAN_JOB,
             every: sla_scan_every,
+        },
+        Periodic {
+            kind: crate::assets::digest::JOB,
+            every: Duration::days(1),
         },
     ];
     if let Some(every) = imap_every {

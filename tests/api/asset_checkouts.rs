@@ -314,3 +314,81 @@ async fn overdue_returns_are_listed_and_people_confirm_in_the_portal() {
     assert_problem(resp, 409, "not_in_stock").await;
     assert_problem(app.get(&kim, "/api/v1/checkouts").await, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn the_daily_digest_lists_ending_warranties_and_overdue_returns_for_managers() {
+    let app = spawn_app().await;
+    let today = chrono::Utc::now().date_naive();
+    let state = app.state.clone();
+    let quiet = tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state, today))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(quiet, 0, "nothing to say, nothing sent");
+
+    let token = manager_and_asset(&app, &[]).await;
+    app.token("admin@example.org", Role::Admin).await;
+    app.token("kim@example.org", Role::Requester).await;
+    for (tag, days) in [("IT-SOON", 10), ("IT-LATER", 100), ("IT-GONE", 5)] {
+        let resp = app
+            .post_json(
+                &token,
+                "/api/v1/assets",
+                &json!({"asset_tag": tag, "warranty_end": today + Duration::days(days)}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+    app.post_json(
+        &token,
+        "/api/v1/assets/IT-GONE/transitions",
+        &json!({"to": "stolen", "reason": "car break-in"}),
+    )
+    .await;
+    let out: Value = app
+        .post_json(
+            &token,
+            "/api/v1/assets/IT-LATER/checkout",
+            &json!({"assignee": "kim@example.org", "require_acceptance": false, "expected_return": today + Duration::days(3)}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = out["checkout"]["id"].as_str().unwrap().to_owned();
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        db.with_writer(|c| {
+            diesel::sql_query(format!(
+                "UPDATE asset_checkouts SET expected_return = '2026-01-02' WHERE id = '{id}'"
+            ))
+            .execute(c)
+            .unwrap()
+        })
+        .unwrap();
+    })
+    .await
+    .unwrap();
+
+    let state = app.state.clone();
+    let sent = tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state, today))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sent, 2, "the asset manager and the admin");
+    let mails = outbox(&app, "asset_digest").await;
+    assert_eq!(mails.len(), 2);
+    let m = &mails[0];
+    assert!(m.contains("IT-SOON"), "{m}");
+    assert!(
+        !m.contains("IT-GONE"),
+        "stolen assets are not reminded: {m}"
+    );
+    assert!(
+        m.contains("Overdue returns (1)")
+            && m.contains("kim@example.org")
+            && m.contains("2026-01-02"),
+        "{m}"
+    );
+    assert!(m.contains("Warranties ending soon (1)"), "{m}");
+}
