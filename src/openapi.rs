@@ -66,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::asset_tickets,
         crate::assets::handlers::installations,
         crate::assets::handlers::ocs,
+        crate::assets::handlers::depreciation,
     ),
     modifiers(&BearerToken),
     tags(

@@ -430,3 +430,31 @@ pub struct InstallationDto {
 pub struct InstallationParams {
     pub ended: Option<bool>,
 }
+
+/// Query of `GET /api/v1/assets/depreciation`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DepreciationParams {
+    /// The day to value on (YYYY-MM-DD; default today).
+    pub on: Option<NaiveDate>,
+}
+
+/// Book value of one category in one currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepreciationTotal {
+    pub category: Option<Category>,
+    pub currency: String,
+    pub assets: i64,
+    pub cost_minor: i64,
+    pub value_minor: i64,
+}
+
+/// `GET /api/v1/assets/depreciation`
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DepreciationReport {
+    pub on: NaiveDate,
+    /// By category and currency (disposed assets left out).
+    pub totals: Vec<DepreciationTotal>,
+    /// Assets left out for want of a cost or a purchase date.
+    pub unvalued: i64,
+}

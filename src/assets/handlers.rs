@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, web};
 use super::dto::{
     AcceptRequest, AssetDto, AssetListParams, AssetPage, AssetTicketDto, CheckinRequest,
     CheckoutDto, CheckoutListParams, CheckoutRequest, CheckoutResult, CreateModel,
-    CreateNamedThing, InstallationDto, InstallationParams, LinkAsset, ModelDto, Named,
-    RegisterAsset, TransitionRequest,
+    CreateNamedThing, DepreciationParams, DepreciationReport, InstallationDto, InstallationParams,
+    LinkAsset, ModelDto, Named, RegisterAsset, TransitionRequest,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(register))
             .route(web::get().to(list)),
     )
+    // Before `/assets/{id}`, which would take "depreciation" for an id.
+    .service(web::resource("/assets/depreciation").route(web::get().to(depreciation)))
     .service(web::resource("/assets/{id}").route(web::get().to(get)))
     .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
     .service(web::resource("/assets/{id}/checkout").route(web::post().to(checkout)))
@@ -542,4 +544,20 @@ pub async fn installations(
             })
             .collect(),
     ))
+}
+
+/// Book value of the register by category on a day (straight line over
+/// each model's depreciation months).
+#[utoipa::path(get, path = "/api/v1/assets/depreciation", tag = "assets",
+    params(DepreciationParams),
+    responses((status = 200, body = DepreciationReport), (status = 403, body = Problem)),
+    security(("token" = [])))]
+pub async fn depreciation(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<DepreciationParams>,
+) -> Result<web::Json<DepreciationReport>, AppError> {
+    let on = query.on.unwrap_or_else(today);
+    let report = blocking(move || service::depreciation(&state.db, &actor, on)).await?;
+    Ok(web::Json(report))
 }

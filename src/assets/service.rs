@@ -1094,3 +1094,79 @@ pub fn installations(
         Ok(super::inventory::installations(conn, &a.id, include_ended)?)
     })
 }
+
+/// Model, category, purchase date, cost and currency of an asset.
+type CostRow = (
+    Option<String>,
+    Option<Category>,
+    Option<NaiveDate>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// Straight-line book value on `on` of every asset not disposed, by
+/// category and currency (an asset without a model depreciates over its
+/// category's default period, or not at all without a category).
+pub fn depreciation(
+    db: &Db,
+    actor: &User,
+    on: NaiveDate,
+) -> Result<super::dto::DepreciationReport, AppError> {
+    use crate::db::schema::assets;
+    use diesel::prelude::*;
+    may_read(actor)?;
+    db.read(|conn| {
+        let months: HashMap<String, i32> = repo::models(conn)?
+            .into_iter()
+            .map(|(m, _)| (m.id, m.depreciation_months))
+            .collect();
+        let rows: Vec<CostRow> = assets::table
+            .filter(assets::status.ne(Status::Disposed))
+            .select((
+                assets::model_id,
+                assets::category,
+                assets::purchase_date,
+                assets::cost_minor,
+                assets::currency,
+            ))
+            .load(conn)?;
+        let mut totals: std::collections::BTreeMap<(Option<Category>, String), (i64, i64, i64)> =
+            std::collections::BTreeMap::new();
+        let mut unvalued = 0;
+        for (model, category, bought, cost, currency) in rows {
+            let (Some(bought), Some(cost), Some(currency)) = (bought, cost, currency) else {
+                unvalued += 1;
+                continue;
+            };
+            let period = model
+                .and_then(|m| months.get(&m).copied())
+                .or_else(|| category.map(default_months))
+                .unwrap_or(0);
+            let value = if period == 0 && category.is_none() {
+                cost
+            } else {
+                domain::value_on(cost, bought, period.max(0) as u32, on)
+            };
+            let t = totals.entry((category, currency)).or_default();
+            t.0 += 1;
+            t.1 += cost;
+            t.2 += value;
+        }
+        Ok(super::dto::DepreciationReport {
+            on,
+            totals: totals
+                .into_iter()
+                .map(
+                    |((category, currency), (n, cost, value))| super::dto::DepreciationTotal {
+                        category,
+                        currency,
+                        assets: n,
+                        cost_minor: cost,
+                        value_minor: value,
+                    },
+                )
+                .collect(),
+            unvalued,
+        })
+    })
+}

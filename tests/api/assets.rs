@@ -533,3 +533,50 @@ async fn tickets_link_to_assets_and_each_side_shows_the_other() {
         .unwrap();
     assert_eq!(none, json!([]));
 }
+
+#[tokio::test]
+async fn book_values_add_up_by_category_on_any_day() {
+    let app = spawn_app().await;
+    let (token, laptop, _) = setup(&app).await;
+    let phone: Value = app
+        .post_json(
+            &token,
+            "/api/v1/models",
+            &json!({"manufacturer": "Apple", "name": "iPhone 16", "category": "phone"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let eur = |n| json!({"amount_minor": n, "currency": "EUR"});
+    for body in [
+        json!({"asset_tag": "A", "model_id": laptop, "cost": eur(360000), "purchase_date": "2025-01-01"}),
+        json!({"asset_tag": "B", "model_id": laptop, "cost": eur(120000), "purchase_date": "2025-07-01"}),
+        json!({"asset_tag": "C", "model_id": laptop}),
+        json!({"asset_tag": "D", "model_id": phone["id"], "cost": {"amount_minor": 48000, "currency": "USD"}, "purchase_date": "2025-01-01"}),
+    ] {
+        register(&app, &token, body).await;
+    }
+    let report: Value = app
+        .get(&token, "/api/v1/assets/depreciation?on=2026-01-01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["on"], "2026-01-01");
+    assert_eq!(report["unvalued"], 1);
+    assert_eq!(
+        report["totals"],
+        json!([
+            {"category": "laptop", "currency": "EUR", "assets": 2, "cost_minor": 480000, "value_minor": 340000},
+            {"category": "phone", "currency": "USD", "assets": 1, "cost_minor": 48000, "value_minor": 24000},
+        ])
+    );
+    let later: Value = app
+        .get(&token, "/api/v1/assets/depreciation?on=2030-01-01")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later["totals"][0]["value_minor"], 0, "fully written off");
+}
