@@ -60,6 +60,9 @@ enum Command {
     /// Mail: poll the IMAP mailbox now.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Export data as files.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Administration: users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -92,6 +95,25 @@ enum Command {
     Sla(SlaCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Every asset, one row each, oldest first: tag, serial, model,
+    /// category, host name, status, location, assignee, purchase, cost,
+    /// warranty, OS and last inventory.
+    ///
+    /// CSV is RFC 4180 with a header line; cells that a spreadsheet would
+    /// run as formulas are prefixed with an apostrophe. A progress line is
+    /// shown on standard error when writing to a file.
+    Assets {
+        /// csv or json.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +276,9 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
         Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
         Command::Mail(MailCommand::Poll) => commands::mail_poll(settings),
+        Command::Export(ExportCommand::Assets { format, output }) => {
+            commands::export_assets(settings, &format, output.as_deref())
+        }
         Command::Openapi | Command::Mailgate => Ok(()),
     }
 }

@@ -67,6 +67,7 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::installations,
         crate::assets::handlers::ocs,
         crate::assets::handlers::depreciation,
+        crate::assets::handlers::export,
     ),
     modifiers(&BearerToken),
     tags(

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     // Before `/assets/{id}`, which would take "depreciation" for an id.
     .service(web::resource("/assets/depreciation").route(web::get().to(depreciation)))
+    .service(web::resource("/assets/export").route(web::get().to(export)))
     .service(web::resource("/assets/{id}").route(web::get().to(get)))
     .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
     .service(web::resource("/assets/{id}/checkout").route(web::post().to(checkout)))
@@ -560,4 +561,46 @@ pub async fn depreciation(
     let on = query.on.unwrap_or_else(today);
     let report = blocking(move || service::depreciation(&state.db, &actor, on)).await?;
     Ok(web::Json(report))
+}
+
+/// Every asset as a file (`format=csv` or `json`).
+#[utoipa::path(get, path = "/api/v1/assets/export", tag = "assets",
+    params(("format" = Option<String>, Query, description = "csv (default) or json")),
+    responses((status = 200, description = "The file", content_type = "text/csv"),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn export(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    query: web::Query<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    use super::export::Format;
+    if !actor.role.sees_assets() {
+        return Err(AppError::Forbidden(
+            "the asset register is for staff".into(),
+        ));
+    }
+    let format: Format = query
+        .get("format")
+        .map(String::as_str)
+        .unwrap_or("csv")
+        .parse()
+        .map_err(|_| AppError::invalid("format", "csv or json"))?;
+    let body = blocking(move || {
+        let mut out = Vec::new();
+        super::export::export(&state.db, format, &mut out, &mut |_| {})?;
+        Ok(out)
+    })
+    .await?;
+    let (ct, ext) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        Format::Json => ("application/json", "json"),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(ct)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"assets.{ext}\""),
+        ))
+        .body(body))
 }

@@ -4,6 +4,7 @@
 pub mod digest;
 pub mod domain;
 pub mod dto;
+pub mod export;
 pub mod handlers;
 pub mod inventory;
 pub mod model;

@@ -580,3 +580,115 @@ async fn book_values_add_up_by_category_on_any_day() {
         .unwrap();
     assert_eq!(later["totals"][0]["value_minor"], 0, "fully written off");
 }
+
+#[tokio::test]
+async fn the_register_exports_as_csv_and_json_over_the_api_and_the_cli() {
+    let app = spawn_app().await;
+    let (token, model, location) = setup(&app).await;
+    app.token("kim@example.org", Role::Requester).await;
+    register(
+        &app,
+        &token,
+        json!({"asset_tag": "IT-1,A", "model_id": model, "supplier": "=HYPERLINK(\"http://x\")",
+               "cost": {"amount_minor": 129900, "currency": "EUR"}, "purchase_date": "2026-01-15"}),
+    )
+    .await;
+    register(
+        &app,
+        &token,
+        json!({"asset_tag": "IT-2", "status": "deployed", "assignee": "kim@example.org", "location_id": location}),
+    )
+    .await;
+
+    let resp = app.get(&token, "/api/v1/assets/export").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("assets.csv")
+    );
+    let csv = resp.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("asset_tag,serial,manufacturer,model,category,"));
+    assert!(
+        lines[1].starts_with("\"IT-1,A\",,Lenovo,ThinkPad T14 Gen 5,laptop,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(",1299.00,EUR,\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",Berlin HQ,kim@example.org,"),
+        "{}",
+        lines[2]
+    );
+
+    let json: Value = app
+        .get(&token, "/api/v1/assets/export?format=json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[1]["assignee"], "kim@example.org");
+    assert_eq!(json[1]["serial"], Value::Null);
+    let resp = app.get(&token, "/api/v1/assets/export?format=xml").await;
+    assert_problem(resp, 422, "validation_failed").await;
+    let requester = app.token("req@example.org", Role::Requester).await;
+    assert_problem(
+        app.get(&requester, "/api/v1/assets/export").await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // The CLI writes the same rows to a file.
+    let out = app.dir.path().join("assets.json");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_itdesk"))
+        .env_remove("ITDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .args([
+            "--database-url",
+            &app.db.url,
+            "export",
+            "assets",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("2 assets written"));
+    let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(file, json);
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_itdesk"))
+        .args([
+            "--database-url",
+            &app.db.url,
+            "export",
+            "assets",
+            "--format",
+            "xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use csv or json"));
+}
