@@ -4,6 +4,7 @@
 //! session's CSRF token.
 
 mod asset_accept;
+mod assets;
 mod format;
 mod login;
 mod mail_view;
@@ -36,11 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
+        .route("/assets", web::get().to(assets::list))
         .route("/assets/accept/{token}", web::get().to(asset_accept::show))
         .route(
             "/assets/accept/{token}",
             web::post().to(asset_accept::confirm),
         )
+        .route("/assets/{tag}", web::get().to(assets::show))
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",

@@ -27,5 +27,6 @@ mod sla;
 mod sla_config;
 mod storage;
 mod tickets;
+mod web_assets;
 mod web_pages;
 mod web_sla;

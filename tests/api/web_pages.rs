@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::helpers::{TestApp, spawn_app};
 
 /// A browser-like client with its own cookie jar.
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -21,7 +21,7 @@ fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn login(
+pub async fn login(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,

@@ -1,0 +1,308 @@
+//! Asset pages for staff: the register with filters, and one asset with
+//! its facts, tickets, software and the timeline of its life.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::format::when;
+use super::session::Nav;
+use super::{PageError, WebUser, render};
+use crate::assets::domain::{Category, Status};
+use crate::assets::dto::AssetListParams;
+use crate::assets::service;
+use crate::error::{AppError, blocking};
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    hostname: String,
+    #[serde(default)]
+    needs_review: String,
+    cursor: Option<String>,
+}
+
+struct Row {
+    tag: String,
+    model: String,
+    hostname: String,
+    status: String,
+    assignee: String,
+    location: String,
+    warranty: String,
+    review: bool,
+}
+
+#[derive(Template)]
+#[template(path = "asset_list.html", config = "src/web/askama.toml")]
+struct ListPage {
+    nav: Nav,
+    statuses: Vec<Status>,
+    categories: Vec<Category>,
+    status: String,
+    category: String,
+    hostname: String,
+    needs_review: String,
+    rows: Vec<Row>,
+    next: Option<String>,
+}
+
+fn staff(user: &WebUser) -> Result<(), PageError> {
+    if user.user.role.sees_assets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("the asset register is for staff".into()).into())
+    }
+}
+
+fn some(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_owned())
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: WebUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    staff(&user)?;
+    let q = query.into_inner();
+    let params = AssetListParams {
+        status: some(&q.status),
+        category: some(&q.category),
+        hostname: some(&q.hostname),
+        needs_review: (q.needs_review == "true").then_some(true),
+        cursor: q.cursor.clone(),
+        limit: Some(50),
+        ..AssetListParams::default()
+    };
+    let actor = user.user.clone();
+    let (views, next_cursor) = blocking(move || service::list(&state.db, &actor, &params)).await?;
+    let rows = views
+        .iter()
+        .map(|v| Row {
+            tag: v.asset.asset_tag.clone(),
+            model: v
+                .model
+                .as_ref()
+                .map(|(m, maker)| format!("{} {}", maker.name, m.name))
+                .unwrap_or_default(),
+            hostname: v.asset.hostname.clone().unwrap_or_default(),
+            status: match v.asset.substate {
+                Some(s) => format!("{} ({s})", v.asset.status),
+                None => v.asset.status.to_string(),
+            },
+            assignee: v
+                .assignee
+                .as_ref()
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default(),
+            location: v
+                .location
+                .as_ref()
+                .map(|l| l.name.clone())
+                .unwrap_or_default(),
+            warranty: v
+                .asset
+                .warranty_end
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            review: v.asset.needs_review,
+        })
+        .collect();
+    let next = next_cursor.map(|c| {
+        let enc = super::session::url_encode;
+        format!(
+            "/assets?status={}&category={}&hostname={}&needs_review={}&cursor={}",
+            enc(&q.status),
+            enc(&q.category),
+            enc(&q.hostname),
+            enc(&q.needs_review),
+            enc(&c)
+        )
+    });
+    render(&ListPage {
+        nav: user.nav("assets"),
+        statuses: [
+            Status::Ordered,
+            Status::InStock,
+            Status::Deployed,
+            Status::InRepair,
+            Status::Retired,
+            Status::Disposed,
+            Status::Missing,
+            Status::Stolen,
+        ]
+        .to_vec(),
+        categories: [
+            Category::Laptop,
+            Category::Desktop,
+            Category::Monitor,
+            Category::Phone,
+            Category::Tablet,
+            Category::Server,
+            Category::Network,
+            Category::Peripheral,
+        ]
+        .to_vec(),
+        status: q.status,
+        category: q.category,
+        hostname: q.hostname,
+        needs_review: q.needs_review,
+        rows,
+        next,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "asset.html", config = "src/web/askama.toml")]
+struct AssetPage {
+    nav: Nav,
+    tag: String,
+    status: String,
+    facts: Vec<(&'static str, String)>,
+    tickets: Vec<(i64, String, String)>,
+    software: Vec<String>,
+    software_total: usize,
+    timeline: Vec<(String, String, String)>,
+}
+
+fn describe(action: &str, changes: &serde_json::Value) -> String {
+    let reason = changes["reason"]
+        .as_str()
+        .map(|r| format!(" — {r}"))
+        .unwrap_or_default();
+    match action {
+        "asset_registered" => format!("registered as {}", changes["status"].as_str().unwrap_or("")),
+        "asset_discovered" => "found by an inventory agent".into(),
+        "inventory_received" => format!(
+            "inventory: {} packages new, {} removed",
+            changes["software_installed"], changes["software_removed"]
+        ),
+        "asset_checked_out" => "checked out".into(),
+        "asset_checked_in" => format!("checked in{reason}"),
+        "asset_checkout_accepted" => "receipt confirmed".into(),
+        "ticket_linked" => format!("linked to ticket #{}", changes["ticket_number"]),
+        "ticket_unlinked" => format!("unlinked from ticket #{}", changes["ticket_number"]),
+        _ => match changes["status"].as_object() {
+            Some(s) => format!(
+                "{} → {}{reason}",
+                s.get("from").and_then(|v| v.as_str()).unwrap_or(""),
+                s.get("to").and_then(|v| v.as_str()).unwrap_or("")
+            ),
+            None => format!("{}{reason}", action.replace('_', " ")),
+        },
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    staff(&user)?;
+    let tag = path.into_inner();
+    let actor = user.user.clone();
+    let (v, tickets, software) = blocking(move || {
+        let v = service::get(&state.db, &actor, &tag, true)?;
+        let tickets = service::tickets_of_asset(&state.db, &actor, &v.asset.id)?;
+        let software = service::installations(&state.db, &actor, &v.asset.id, false)?;
+        Ok((v, tickets, software))
+    })
+    .await?;
+    let a = &v.asset;
+    let o = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
+    let facts = vec![
+        ("Serial", o(&a.serial)),
+        (
+            "Model",
+            v.model
+                .as_ref()
+                .map(|(m, maker)| format!("{} {} ({})", maker.name, m.name, m.category))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        ("Host name", o(&a.hostname)),
+        (
+            "Substate",
+            a.substate
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "With",
+            v.assignee
+                .as_ref()
+                .map(|u| u.email.clone())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Location",
+            v.location
+                .as_ref()
+                .map(|l| l.name.clone())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Purchased",
+            a.purchase_date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Cost",
+            match (a.cost_minor, &a.currency) {
+                (Some(c), Some(cur)) => format!("{}.{:02} {cur}", c / 100, c % 100),
+                _ => "—".into(),
+            },
+        ),
+        (
+            "Warranty ends",
+            a.warranty_end
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Supplier / PO",
+            format!("{} / {}", o(&a.supplier), o(&a.po_number)),
+        ),
+    ];
+    let timeline = v
+        .history
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|(e, who)| {
+            let changes: serde_json::Value =
+                serde_json::from_str(&e.changes).unwrap_or(serde_json::Value::Null);
+            (
+                when(e.occurred_at),
+                who.as_ref()
+                    .map(|u| u.display_name.clone())
+                    .unwrap_or_else(|| "itdesk".into()),
+                describe(&e.action, &changes),
+            )
+        })
+        .collect();
+    let software_total = software.len();
+    render(&AssetPage {
+        nav: user.nav("assets"),
+        tag: a.asset_tag.clone(),
+        status: a.status.to_string(),
+        facts,
+        tickets: tickets
+            .into_iter()
+            .map(|(_, number, subject, status, _)| (number, subject, status))
+            .collect(),
+        software: software
+            .iter()
+            .take(50)
+            .map(|s| format!("{} {}", s.name, s.version))
+            .collect(),
+        software_total,
+        timeline,
+    })
+}
