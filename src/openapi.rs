@@ -68,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::ocs,
         crate::assets::handlers::depreciation,
         crate::assets::handlers::export,
+        crate::assets::handlers::stock,
     ),
     modifiers(&BearerToken),
     tags(

@@ -458,3 +458,20 @@ pub struct DepreciationReport {
     /// Assets left out for want of a cost or a purchase date.
     pub unvalued: i64,
 }
+
+/// Stock of one model (assets not disposed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StockLine {
+    pub model_id: Option<String>,
+    /// "Manufacturer Model", or "(no model)".
+    pub model: String,
+    pub category: Option<Category>,
+    pub available: i64,
+    pub reserved: i64,
+    pub pending_repair: i64,
+    pub deployed: i64,
+    pub in_repair: i64,
+    pub ordered: i64,
+    /// Retired, missing or stolen.
+    pub other: i64,
+}

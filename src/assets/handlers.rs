@@ -8,7 +8,7 @@ use super::dto::{
     AcceptRequest, AssetDto, AssetListParams, AssetPage, AssetTicketDto, CheckinRequest,
     CheckoutDto, CheckoutListParams, CheckoutRequest, CheckoutResult, CreateModel,
     CreateNamedThing, DepreciationParams, DepreciationReport, InstallationDto, InstallationParams,
-    LinkAsset, ModelDto, Named, RegisterAsset, TransitionRequest,
+    LinkAsset, ModelDto, Named, RegisterAsset, StockLine, TransitionRequest,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Before `/assets/{id}`, which would take "depreciation" for an id.
     .service(web::resource("/assets/depreciation").route(web::get().to(depreciation)))
     .service(web::resource("/assets/export").route(web::get().to(export)))
+    .service(web::resource("/assets/stock").route(web::get().to(stock)))
     .service(web::resource("/assets/{id}").route(web::get().to(get)))
     .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
     .service(web::resource("/assets/{id}/checkout").route(web::post().to(checkout)))
@@ -603,4 +604,16 @@ pub async fn export(
             format!("attachment; filename=\"assets.{ext}\""),
         ))
         .body(body))
+}
+
+/// Stock by model: how many are available, reserved, out, in repair.
+#[utoipa::path(get, path = "/api/v1/assets/stock", tag = "assets",
+    responses((status = 200, body = Vec<StockLine>), (status = 403, body = Problem)),
+    security(("token" = [])))]
+pub async fn stock(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<web::Json<Vec<StockLine>>, AppError> {
+    let lines = blocking(move || service::stock(&state.db, &actor)).await?;
+    Ok(web::Json(lines))
 }

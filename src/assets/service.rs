@@ -1170,3 +1170,59 @@ pub fn depreciation(
         })
     })
 }
+
+/// How many assets of each model are where in their life (disposed ones
+/// left out), models by name.
+pub fn stock(db: &Db, actor: &User) -> Result<Vec<super::dto::StockLine>, AppError> {
+    use crate::db::schema::assets;
+    use diesel::prelude::*;
+    may_read(actor)?;
+    db.read(|conn| {
+        let models: HashMap<String, (AssetModel, Manufacturer)> = repo::models(conn)?
+            .into_iter()
+            .map(|(m, maker)| (m.id.clone(), (m, maker)))
+            .collect();
+        let counts: Vec<(Option<String>, Status, Option<Substate>, i64)> = assets::table
+            .filter(assets::status.ne(Status::Disposed))
+            .group_by((assets::model_id, assets::status, assets::substate))
+            .select((
+                assets::model_id,
+                assets::status,
+                assets::substate,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?;
+        let mut lines: std::collections::BTreeMap<String, super::dto::StockLine> =
+            std::collections::BTreeMap::new();
+        for (model_id, status, substate, n) in counts {
+            let (name, category) = match model_id.as_ref().and_then(|m| models.get(m)) {
+                Some((m, maker)) => (format!("{} {}", maker.name, m.name), Some(m.category)),
+                None => ("(no model)".to_owned(), None),
+            };
+            let line = lines
+                .entry(name.clone())
+                .or_insert_with(|| super::dto::StockLine {
+                    model_id: model_id.clone(),
+                    model: name,
+                    category,
+                    available: 0,
+                    reserved: 0,
+                    pending_repair: 0,
+                    deployed: 0,
+                    in_repair: 0,
+                    ordered: 0,
+                    other: 0,
+                });
+            match (status, substate) {
+                (Status::InStock, Some(Substate::Reserved)) => line.reserved += n,
+                (Status::InStock, Some(Substate::PendingRepair)) => line.pending_repair += n,
+                (Status::InStock, _) => line.available += n,
+                (Status::Deployed, _) => line.deployed += n,
+                (Status::InRepair, _) => line.in_repair += n,
+                (Status::Ordered, _) => line.ordered += n,
+                _ => line.other += n,
+            }
+        }
+        Ok(lines.into_values().collect())
+    })
+}

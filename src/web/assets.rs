@@ -50,6 +50,7 @@ struct ListPage {
     needs_review: String,
     rows: Vec<Row>,
     next: Option<String>,
+    stock: Vec<crate::assets::dto::StockLine>,
 }
 
 fn staff(user: &WebUser) -> Result<(), PageError> {
@@ -81,7 +82,12 @@ pub async fn list(
         ..AssetListParams::default()
     };
     let actor = user.user.clone();
-    let (views, next_cursor) = blocking(move || service::list(&state.db, &actor, &params)).await?;
+    let (views, next_cursor, stock) = blocking(move || {
+        let (views, next) = service::list(&state.db, &actor, &params)?;
+        let stock = service::stock(&state.db, &actor)?;
+        Ok((views, next, stock))
+    })
+    .await?;
     let rows = views
         .iter()
         .map(|v| Row {
@@ -155,6 +161,7 @@ pub async fn list(
         needs_review: q.needs_review,
         rows,
         next,
+        stock,
     })
 }
 

@@ -692,3 +692,50 @@ async fn the_register_exports_as_csv_and_json_over_the_api_and_the_cli() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("use csv or json"));
 }
+
+#[tokio::test]
+async fn stock_by_model_counts_what_is_available_out_and_in_repair() {
+    let app = spawn_app().await;
+    let (token, model, location) = setup(&app).await;
+    for (tag, extra) in [
+        ("S1", json!({})),
+        ("S2", json!({"substate": "reserved"})),
+        ("S3", json!({"status": "deployed", "location_id": location})),
+        ("S4", json!({"status": "ordered"})),
+    ] {
+        let mut body = json!({"asset_tag": tag, "model_id": model});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        register(&app, &token, body).await;
+    }
+    register(&app, &token, json!({"asset_tag": "S5"})).await;
+    transition(
+        &app,
+        &token,
+        "S3",
+        json!({"to": "in_repair", "reason": "fan"}),
+    )
+    .await;
+    let stock: Value = app
+        .get(&token, "/api/v1/assets/stock")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stock.as_array().unwrap().len(), 2, "{stock}");
+    assert_eq!(stock[0]["model"], "(no model)");
+    assert_eq!(stock[0]["available"], 1);
+    let t14 = &stock[1];
+    assert_eq!(t14["model"], "Lenovo ThinkPad T14 Gen 5");
+    assert_eq!(
+        (
+            &t14["available"],
+            &t14["reserved"],
+            &t14["deployed"],
+            &t14["in_repair"],
+            &t14["ordered"]
+        ),
+        (&json!(1), &json!(1), &json!(0), &json!(1), &json!(1))
+    );
+}

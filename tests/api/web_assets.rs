@@ -42,6 +42,10 @@ async fn staff_browse_the_register_and_read_an_assets_timeline() {
         html.contains("href=\"/assets/IT-1\"") && html.contains("IT-2"),
         "{html}"
     );
+    assert!(
+        html.contains("Stock by model") && html.contains("(no model)"),
+        "{html}"
+    );
     let filtered = staff
         .get(app.url("/assets?status=deployed"))
         .send()
