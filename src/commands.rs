@@ -379,7 +379,7 @@ pub fn export_assets(
     use crate::assets::export::{Format, export};
     let format: Format = format
         .parse()
-        .map_err(|_| anyhow::anyhow!("unknown format {format:?}: use csv or json"))?;
+        .map_err(|_| anyhow::anyhow!("unknown format {format:?}: use csv, json or xlsx"))?;
     let state = prepare_light(settings, false)?;
     let bar = if output.is_some() {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -107,7 +107,8 @@ enum ExportCommand {
     /// run as formulas are prefixed with an apostrophe. A progress line is
     /// shown on standard error when writing to a file.
     Assets {
-        /// csv or json.
+        /// csv, json or xlsx (one sheet with a header row, filters and a
+        /// frozen first row).
         #[arg(long, default_value = "csv")]
         format: String,
         /// Write here instead of standard output.

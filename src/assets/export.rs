@@ -17,7 +17,7 @@ use crate::text_enum;
 
 text_enum! {
     /// What `export` writes.
-    pub enum Format { Csv = "csv", Json = "json" }
+    pub enum Format { Csv = "csv", Json = "json", Xlsx = "xlsx" }
 }
 
 /// The columns, in order (also the CSV header).
@@ -139,9 +139,20 @@ pub fn export(
                 .collect(),
         })
     })?;
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| {
+        AppError::Internal(anyhow::anyhow!("writing the spreadsheet: {e}"))
+    };
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
     match format {
         Format::Csv => writeln!(out, "{}", COLUMNS.join(",")).map_err(io)?,
         Format::Json => write!(out, "[").map_err(io)?,
+        Format::Xlsx => {
+            sheet.set_name("Assets").map_err(xlsx_err)?;
+            for (c, name) in COLUMNS.iter().enumerate() {
+                sheet.write_string(0, c as u16, *name).map_err(xlsx_err)?;
+            }
+        }
     }
     let mut written = 0u64;
     let mut after: Option<(chrono::NaiveDateTime, String)> = None;
@@ -199,6 +210,16 @@ pub fn export(
                     }
                     write!(out, "\n{}", serde_json::Value::Object(obj)).map_err(io)?;
                 }
+                // Cells are written as text: nothing in them runs as a formula.
+                Format::Xlsx => {
+                    for (c, v) in fields.iter().enumerate() {
+                        if !v.is_empty() {
+                            sheet
+                                .write_string(written as u32 + 1, c as u16, v)
+                                .map_err(xlsx_err)?;
+                        }
+                    }
+                }
             }
             written += 1;
         }
@@ -208,8 +229,17 @@ pub fn export(
             _ => break,
         }
     }
-    if format == Format::Json {
-        writeln!(out, "\n]").map_err(io)?;
+    match format {
+        Format::Json => writeln!(out, "\n]").map_err(io)?,
+        Format::Xlsx => {
+            sheet
+                .autofilter(0, 0, written as u32, COLUMNS.len() as u16 - 1)
+                .map_err(xlsx_err)?;
+            sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+            out.write_all(&workbook.save_to_buffer().map_err(xlsx_err)?)
+                .map_err(io)?;
+        }
+        Format::Csv => {}
     }
     Ok(written)
 }

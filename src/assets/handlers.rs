@@ -564,9 +564,9 @@ pub async fn depreciation(
     Ok(web::Json(report))
 }
 
-/// Every asset as a file (`format=csv` or `json`).
+/// Every asset as a file (`format=csv`, `json` or `xlsx`).
 #[utoipa::path(get, path = "/api/v1/assets/export", tag = "assets",
-    params(("format" = Option<String>, Query, description = "csv (default) or json")),
+    params(("format" = Option<String>, Query, description = "csv (default), json or xlsx")),
     responses((status = 200, description = "The file", content_type = "text/csv"),
         (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
@@ -586,7 +586,7 @@ pub async fn export(
         .map(String::as_str)
         .unwrap_or("csv")
         .parse()
-        .map_err(|_| AppError::invalid("format", "csv or json"))?;
+        .map_err(|_| AppError::invalid("format", "csv, json or xlsx"))?;
     let body = blocking(move || {
         let mut out = Vec::new();
         super::export::export(&state.db, format, &mut out, &mut |_| {})?;
@@ -596,6 +596,10 @@ pub async fn export(
     let (ct, ext) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Json => ("application/json", "json"),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
     };
     Ok(HttpResponse::Ok()
         .content_type(ct)

@@ -255,11 +255,13 @@ impl Db {
             }
         }
         let timeout = Duration::from_millis(settings.connection_timeout_ms);
-        let (min_idle, max_size) = if one_task {
-            (0, 2)
-        } else {
-            (1, settings.pool_size)
-        };
+        // No idle minimum: with one, r2d2 opens a replacement connection on
+        // a background thread after every checkout, and a command that exits
+        // while such a thread is inside libpq/OpenSSL can be killed by a
+        // signal in the exit handlers. Connections are opened on demand and
+        // kept once opened.
+        let min_idle = 0;
+        let max_size = if one_task { 2 } else { settings.pool_size };
         let build = |manager: ConnManager, test_on_checkout: bool| {
             r2d2::Pool::builder()
                 .max_size(max_size)

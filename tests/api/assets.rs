@@ -582,7 +582,7 @@ async fn book_values_add_up_by_category_on_any_day() {
 }
 
 #[tokio::test]
-async fn the_register_exports_as_csv_and_json_over_the_api_and_the_cli() {
+async fn the_register_exports_as_csv_json_and_xlsx_over_the_api_and_the_cli() {
     let app = spawn_app().await;
     let (token, model, location) = setup(&app).await;
     app.token("kim@example.org", Role::Requester).await;
@@ -643,6 +643,17 @@ async fn the_register_exports_as_csv_and_json_over_the_api_and_the_cli() {
     assert_eq!(json.as_array().unwrap().len(), 2);
     assert_eq!(json[1]["assignee"], "kim@example.org");
     assert_eq!(json[1]["serial"], Value::Null);
+    let resp = app.get(&token, "/api/v1/assets/export?format=xlsx").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("assets.xlsx")
+    );
+    let xlsx = resp.bytes().await.unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an xlsx file is a zip archive");
+    assert!(xlsx.len() > 4000, "{} bytes", xlsx.len());
     let resp = app.get(&token, "/api/v1/assets/export?format=xml").await;
     assert_problem(resp, 422, "validation_failed").await;
     let requester = app.token("req@example.org", Role::Requester).await;
@@ -685,12 +696,12 @@ async fn the_register_exports_as_csv_and_json_over_the_api_and_the_cli() {
             "export",
             "assets",
             "--format",
-            "xlsx",
+            "ods",
         ])
         .output()
         .unwrap();
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("use csv or json"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use csv, json or xlsx"));
 }
 
 #[tokio::test]

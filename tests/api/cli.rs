@@ -19,6 +19,14 @@ fn itdesk() -> Command {
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("run itdesk");
+    if out.status.code().is_none() {
+        use std::os::unix::process::ExitStatusExt;
+        panic!(
+            "itdesk was ended by signal {:?}; stderr {:?}",
+            out.status.signal(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
