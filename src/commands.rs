@@ -9,7 +9,7 @@ use crate::auth::{Role, service as people};
 use crate::config::Settings;
 use crate::db::{Db, migrations};
 use crate::demo;
-use crate::startup::{Application, prepare, prepare_light};
+use crate::startup::{Application, prepare_for_command, prepare_light};
 
 /// `itdesk serve`: migrate, optionally load demo data into an empty
 /// database, then serve until stopped.
@@ -69,7 +69,7 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
 
 /// `itdesk migrate`: applies pending migrations and names them.
 pub fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
-    let db = Db::connect(&settings.database)?;
+    let db = Db::connect_for_command(&settings.database)?;
     Ok(migrations::run(&db)?)
 }
 
@@ -80,7 +80,7 @@ pub fn create_token(
     role: Role,
     label: &str,
 ) -> anyhow::Result<()> {
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let issued = people::create_token(&state.db, email, role, label)?;
     if issued.user_created {
         eprintln!(
@@ -115,7 +115,7 @@ pub fn create_user(
         .read_to_string(&mut input)
         .context("reading the password from stdin")?;
     let password = input.lines().next().unwrap_or("").to_owned();
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let user = people::create_user(&state.db, email, name, role, &password)?;
     println!(
         "created user {} ({}) with role {}",
@@ -126,7 +126,7 @@ pub fn create_user(
 
 /// `itdesk demo`.
 pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()> {
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let started = std::time::Instant::now();
     let summary = demo::load(
         &state.db,
@@ -177,7 +177,7 @@ pub fn sla_simulate(
     let proposal: simulate::Proposal = figment::Figment::from(figment::providers::Toml::file(file))
         .extract()
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let (stored, _) = crate::sla::service::stored(&state.db)?;
     let calendars = stored
         .iter()
@@ -235,7 +235,7 @@ pub fn sla_scan(
     settings: Settings,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> anyhow::Result<()> {
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let now = at.map(|t| t.naive_utc()).unwrap_or_else(crate::ids::now);
     let open = crate::sla::repo::open_count(&state.db)?;
     let stats = crate::sla::worker::scan(&state, now)?;
@@ -248,7 +248,7 @@ pub fn sla_scan(
 
 /// `itdesk sla recompute`: every open ticket under the policies in force.
 pub fn sla_recompute(settings: Settings) -> anyhow::Result<()> {
-    let state = prepare(settings)?;
+    let state = prepare_for_command(settings)?;
     let started = std::time::Instant::now();
     let n = crate::sla::worker::recompute_all(&state, crate::ids::now())?;
     println!(

@@ -20,6 +20,17 @@ use crate::{auth, health, http, openapi, tickets};
 /// session key: everything a command needs before it can work.
 pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings.database)?;
+    prepare_with(settings, db)
+}
+
+/// [`prepare`] for a command that does its work and exits: connections
+/// only on demand (see [`Db::connect_for_command`]).
+pub fn prepare_for_command(settings: Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect_for_command(&settings.database)?;
+    prepare_with(settings, db)
+}
+
+fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     let applied = migrations::run(&db)?;
     for name in &applied {
         tracing::info!(migration = %name, "applied migration");
@@ -62,7 +73,7 @@ pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppSt
     let db = if one_task {
         Db::connect_for_one_task(&settings.database)?
     } else {
-        Db::connect(&settings.database)?
+        Db::connect_for_command(&settings.database)?
     };
     migrations::run(&db)?;
     // On the connection migrations just used: for SQLite, a reader would be

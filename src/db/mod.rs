@@ -212,6 +212,14 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How a process uses its pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Service,
+    Command,
+    OneTask,
+}
+
 /// No connection could be had in time.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
@@ -231,17 +239,23 @@ impl Db {
     /// Connects (creating the SQLite folder if needed) and checks that the
     /// database answers. Does not migrate: see [`migrations::run`].
     pub fn connect(settings: &DatabaseSettings) -> Result<Db, DbError> {
-        Db::open(settings, false)
+        Db::open(settings, Profile::Service)
+    }
+
+    /// For a command that does its work and exits (`itdesk admin …`,
+    /// `itdesk mail poll`, `itdesk export …`): connections only on demand.
+    pub fn connect_for_command(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        Db::open(settings, Profile::Command)
     }
 
     /// Like [`Db::connect`], for a process that does one piece of work and
     /// exits (`itdesk mailgate` runs once per message): no idle connections
     /// are kept or opened ahead in the background, and at most two readers.
     pub fn connect_for_one_task(settings: &DatabaseSettings) -> Result<Db, DbError> {
-        Db::open(settings, true)
+        Db::open(settings, Profile::OneTask)
     }
 
-    fn open(settings: &DatabaseSettings, one_task: bool) -> Result<Db, DbError> {
+    fn open(settings: &DatabaseSettings, profile: Profile) -> Result<Db, DbError> {
         let backend = Backend::from_url(&settings.url)?;
         if backend == Backend::Sqlite {
             let path = &settings.url["sqlite://".len()..];
@@ -255,13 +269,18 @@ impl Db {
             }
         }
         let timeout = Duration::from_millis(settings.connection_timeout_ms);
-        // No idle minimum: with one, r2d2 opens a replacement connection on
-        // a background thread after every checkout, and a command that exits
-        // while such a thread is inside libpq/OpenSSL can be killed by a
-        // signal in the exit handlers. Connections are opened on demand and
-        // kept once opened.
-        let min_idle = 0;
-        let max_size = if one_task { 2 } else { settings.pool_size };
+        let (min_idle, max_size) = match profile {
+            // The service keeps one idle connection: r2d2 also uses the
+            // minimum to replace connections it discards (a panic in a
+            // transaction), and wakes waiting requests when it does.
+            Profile::Service => (1, settings.pool_size),
+            // A command that exits soon keeps none: with a minimum, r2d2
+            // opens a replacement on a background thread after every
+            // checkout, and exiting while such a thread is inside
+            // libpq/OpenSSL can end the process with a signal.
+            Profile::Command => (0, settings.pool_size),
+            Profile::OneTask => (0, 2),
+        };
         let build = |manager: ConnManager, test_on_checkout: bool| {
             r2d2::Pool::builder()
                 .max_size(max_size)
