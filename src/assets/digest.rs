@@ -82,12 +82,7 @@ fn render(d: &Digest, today: NaiveDate, helpdesk: &str) -> Rendered {
         "Asset digest for {today}\n\n{}\n{helpdesk}\n",
         lines.join("\n")
     );
-    let html = format!(
-        "<pre>{}</pre>",
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    );
+    let html = format!("<pre>{}</pre>", crate::mail::templates::escape(&text));
     Rendered {
         subject: format!(
             "Assets: {} warranties ending, {} returns overdue",

@@ -1,12 +1,14 @@
 //! The hardware and software asset register: models, locations, assets and
 //! their enforced lifecycle, with every change in the asset's history.
 
+pub mod checkout_handlers;
 pub mod digest;
 pub mod domain;
 pub mod dto;
 pub mod export;
 pub mod handlers;
 pub mod inventory;
+pub mod inventory_handlers;
 pub mod model;
 pub mod repo;
 pub mod service;

@@ -57,6 +57,30 @@ pub fn models(conn: &mut DbConn) -> QueryResult<Vec<(AssetModel, Manufacturer)>>
         .load(conn)
 }
 
+pub fn models_by_ids(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<Vec<(AssetModel, Manufacturer)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    asset_models::table
+        .inner_join(manufacturers::table)
+        .filter(asset_models::id.eq_any(ids))
+        .select((AssetModel::as_select(), Manufacturer::as_select()))
+        .load(conn)
+}
+
+pub fn locations_by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Location>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    locations::table
+        .filter(locations::id.eq_any(ids))
+        .select(Location::as_select())
+        .load(conn)
+}
+
 pub fn insert_location(conn: &mut DbConn, row: &Location) -> QueryResult<()> {
     diesel::insert_into(locations::table)
         .values(row)

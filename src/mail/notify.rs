@@ -76,26 +76,9 @@ fn enqueue(
         automatic: mail.automatic,
         ticket_number: Some(t.number),
     };
-    let Ok((raw, to)) = build(&outgoing) else {
+    if !to_outbox(conn, Some(&t.id), mail.kind, mail.auto_to, &outgoing, now)? {
         return Ok(()); // nobody with a usable address: nothing to send
-    };
-    let row = OutboxRow {
-        id: ids::new_id(),
-        ticket_id: Some(t.id.clone()),
-        kind: mail.kind.into(),
-        message_id: message_id.clone(),
-        sender: rules.mail.address.clone(),
-        recipients: serde_json::to_string(&to).unwrap_or_default(),
-        auto_to: mail.auto_to.map(str::to_lowercase),
-        subject: outgoing.subject.clone(),
-        raw,
-        status: "queued".into(),
-        attempts: 0,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-    };
-    repo::insert_outbox(conn, &row)?;
+    }
     repo::insert_message(
         conn,
         &MailMessage {
@@ -115,10 +98,43 @@ fn enqueue(
             created_at: now,
         },
     )?;
+    Ok(())
+}
+
+/// Builds `outgoing`, writes it to the outbox and schedules its sending;
+/// `false` when nobody in it has a usable address.
+fn to_outbox(
+    conn: &mut DbConn,
+    ticket_id: Option<&str>,
+    kind: &str,
+    auto_to: Option<&str>,
+    outgoing: &Outgoing,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let Ok((raw, to)) = build(outgoing) else {
+        return Ok(false);
+    };
+    let row = OutboxRow {
+        id: ids::new_id(),
+        ticket_id: ticket_id.map(str::to_owned),
+        kind: kind.into(),
+        message_id: outgoing.message_id.clone(),
+        sender: outgoing.from.clone(),
+        recipients: serde_json::to_string(&to).unwrap_or_default(),
+        auto_to: auto_to.map(str::to_lowercase),
+        subject: outgoing.subject.clone(),
+        raw,
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    };
+    repo::insert_outbox(conn, &row)?;
     let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
     job.max_attempts = 20;
     jobs::enqueue(conn, job, now)?;
-    Ok(())
+    Ok(true)
 }
 
 /// A new ticket: acknowledge mail, and tell a requester someone filed for them.
@@ -335,41 +351,18 @@ pub fn standalone(
     rendered: Rendered,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let message_id = new_message_id(&settings.address);
     let outgoing = Outgoing {
         from_name: settings.display_name.clone(),
         from: settings.address.clone(),
         to: vec![to.to_lowercase()],
-        subject: rendered.subject.clone(),
+        subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
-        message_id: message_id.clone(),
+        message_id: new_message_id(&settings.address),
         thread: Vec::new(),
         automatic: true,
         ticket_number: None,
     };
-    let Ok((raw, to)) = build(&outgoing) else {
-        return Ok(());
-    };
-    let row = OutboxRow {
-        id: ids::new_id(),
-        ticket_id: None,
-        kind: kind.into(),
-        message_id,
-        sender: settings.address.clone(),
-        recipients: serde_json::to_string(&to).unwrap_or_default(),
-        auto_to: None,
-        subject: outgoing.subject,
-        raw,
-        status: "queued".into(),
-        attempts: 0,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-    };
-    repo::insert_outbox(conn, &row)?;
-    let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
-    job.max_attempts = 20;
-    jobs::enqueue(conn, job, now)?;
+    to_outbox(conn, None, kind, None, &outgoing, now)?;
     Ok(())
 }

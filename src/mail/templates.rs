@@ -18,7 +18,7 @@ pub struct TicketRef<'a> {
     pub helpdesk: &'a str,
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
