@@ -348,6 +348,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    asset_imports (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        profile -> Text,
+        file_name -> Text,
+        file_sha256 -> Text,
+        dry_run -> Bool,
+        applied -> Bool,
+        row_count -> Integer,
+        created -> Integer,
+        updated -> Integer,
+        rejected -> Integer,
+        report -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     software_installations (id) {
         id -> Text,
         asset_id -> Text,
@@ -397,6 +415,7 @@ diesel::joinable!(software_installations -> assets (asset_id));
 diesel::joinable!(ticket_assets -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    asset_imports,
     users,
     api_tokens,
     login_attempts,

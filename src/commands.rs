@@ -418,3 +418,131 @@ pub fn export_assets(
     }
     Ok(())
 }
+
+/// What `itdesk import assets` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportArgs {
+    pub file: std::path::PathBuf,
+    pub profile: String,
+    pub mapping: Option<std::path::PathBuf>,
+    pub dry_run: bool,
+    pub partial: bool,
+    pub currency: Option<String>,
+    pub date_order: Option<String>,
+    pub json: bool,
+}
+
+/// `itdesk import assets`: returns the exit status (0, or 65 when rows were
+/// rejected); whole-file problems are errors (exit 1).
+pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i32> {
+    use crate::assets::import::{self, Options, Stage, values::DateOrder};
+    let currency = args
+        .currency
+        .clone()
+        .unwrap_or_else(|| settings.assets.default_currency.clone());
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        anyhow::bail!("--currency must be an ISO 4217 code such as EUR, not {currency:?}");
+    }
+    let mapping = match &args.mapping {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("cannot read the mapping {}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let mut profile = import::profile(&args.profile, mapping.as_deref(), &currency)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(order) = &args.date_order {
+        profile.date_order = match order.as_str() {
+            "mdy" => DateOrder::Mdy,
+            "dmy" => DateOrder::Dmy,
+            "ymd" => DateOrder::Ymd,
+            other => anyhow::bail!("--date-order is mdy, dmy or ymd, not {other:?}"),
+        };
+    }
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let state = prepare_light(settings, false)?;
+    let opts = Options {
+        profile,
+        file_name: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        dry_run: args.dry_run,
+        partial: args.partial,
+    };
+    let big = bytes.len() > 256 * 1024;
+    let bar = if big {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reading =
+        indicatif::ProgressStyle::with_template("{spinner} reading: {pos} rows ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let applying = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} rows checked and planned ({eta} left)",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(reading);
+    let mut in_apply = false;
+    let report = import::run(
+        &state.db,
+        None,
+        &bytes,
+        &opts,
+        chrono::Utc::now().naive_utc(),
+        &mut |stage, n| match stage {
+            Stage::Reading => bar.set_position(n),
+            Stage::Applying { total } => {
+                if !in_apply {
+                    in_apply = true;
+                    bar.set_style(applying.clone());
+                    bar.set_length(total);
+                }
+                bar.set_position(n);
+            }
+        },
+    );
+    bar.finish_and_clear();
+    let report = match report {
+        Ok(r) => r,
+        Err(import::ImportError::File(msg)) => {
+            anyhow::bail!("{}: {msg}; nothing was imported", args.file.display())
+        }
+        Err(import::ImportError::App(e)) => return Err(anyhow::anyhow!("{e}")),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{}", report.summary());
+        for m in &report.new_models {
+            println!("new model: {m}");
+        }
+        for l in &report.new_locations {
+            println!("new location: {l}");
+        }
+        for e in &report.errors {
+            println!("rejected: {e}");
+        }
+        for w in &report.warnings {
+            println!("warning: {w}");
+        }
+        for c in report.changes.iter().filter(|c| c.action != "unchanged") {
+            if c.fields.is_empty() {
+                println!("line {}: {} {}", c.line, c.action, c.asset_tag);
+            } else {
+                println!(
+                    "line {}: {} {} ({})",
+                    c.line,
+                    c.action,
+                    c.asset_tag,
+                    c.fields.join(", ")
+                );
+            }
+        }
+    }
+    Ok(if report.rejected > 0 { 65 } else { 0 })
+}

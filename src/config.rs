@@ -47,6 +47,8 @@ pub struct AssetSettings {
     /// The daily digest to asset managers lists warranties ending within
     /// this many days (and overdue returns).
     pub warranty_notice_days: i64,
+    /// The currency of imported costs written without a symbol or code.
+    pub default_currency: String,
 }
 
 /// Inventory agents (FusionInventory / OCS protocol).

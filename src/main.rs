@@ -63,6 +63,9 @@ enum Command {
     /// Export data as files.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Import data from the files other tools export.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Administration: users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -95,6 +98,56 @@ enum Command {
     Sla(SlaCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Create and update assets from a CSV export.
+    ///
+    /// Profiles: `intune` (Intune admin center, Devices > All devices >
+    /// Export), `intune-apps` (Apps > Discovered apps > Export, raw data per
+    /// device: replaces each listed device's software), `snipeit` (Snipe-IT's
+    /// asset CSV columns, any case), `generic` (your own columns, named in a
+    /// TOML file given with --mapping; see README "Importing assets").
+    ///
+    /// A row matches an asset by serial, then asset tag, then host name;
+    /// otherwise it creates one. Comma, semicolon or tab separated, UTF-8 or
+    /// UTF-16. All or nothing: one rejected row and nothing is written,
+    /// unless --partial. Every rejected row is listed with its line, column
+    /// and reason. A progress bar is shown on standard error for large
+    /// files.
+    ///
+    /// Exit status: 0 imported (or a dry run found nothing wrong); 65
+    /// (EX_DATAERR) rows were rejected (nothing written, unless --partial);
+    /// 1 the file could not be read at all (encoding, header, mapping).
+    Assets {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// intune, intune-apps, snipeit or generic.
+        #[arg(long)]
+        profile: String,
+        /// The TOML header mapping of the generic profile.
+        #[arg(long, value_name = "FILE.toml")]
+        mapping: Option<std::path::PathBuf>,
+        /// Show what would be created and changed; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows even when others are rejected.
+        #[arg(long)]
+        partial: bool,
+        /// Currency of costs written without one (default: [assets]
+        /// default_currency).
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+        /// How slashed dates read: mdy (3/31/2024), dmy (31/03/2024) or ymd;
+        /// ISO dates are always read.
+        #[arg(long, value_name = "ORDER")]
+        date_order: Option<String>,
+        /// text (a summary, then every rejected row and every change) or
+        /// json (the whole report).
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,6 +332,38 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Mail(MailCommand::Poll) => commands::mail_poll(settings),
         Command::Export(ExportCommand::Assets { format, output }) => {
             commands::export_assets(settings, &format, output.as_deref())
+        }
+        Command::Import(ImportCommand::Assets {
+            file,
+            profile,
+            mapping,
+            dry_run,
+            partial,
+            currency,
+            date_order,
+            format,
+        }) => {
+            let code = commands::import_assets(
+                settings,
+                &commands::ImportArgs {
+                    file,
+                    profile,
+                    mapping,
+                    dry_run,
+                    partial,
+                    currency,
+                    date_order,
+                    json: match format.as_str() {
+                        "text" => false,
+                        "json" => true,
+                        other => anyhow::bail!("unknown format {other:?}: use text or json"),
+                    },
+                },
+            )?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
         }
         Command::Openapi | Command::Mailgate => Ok(()),
     }

@@ -314,9 +314,46 @@ fn apply_in(conn: &mut DbConn, r: &Report, now: NaiveDateTime) -> Result<Applied
         ))
         .execute(conn)?;
 
-    // The software list: what is installed now, against what was.
+    let (installed, still_installed, removed) =
+        replace_software(conn, &asset.id, &r.software, now)?;
+    let applied = Applied {
+        asset_id: asset.id.clone(),
+        asset_tag: asset.asset_tag.clone(),
+        created,
+        installed,
+        still_installed,
+        removed,
+    };
+    audit::record(
+        conn,
+        Entry {
+            entity_type: "asset",
+            entity_id: &asset.id,
+            actor_id: None,
+            action: "inventory_received",
+            changes: json!({
+                "device_id": r.device_id,
+                "software_installed": applied.installed,
+                "software_still_installed": applied.still_installed,
+                "software_removed": applied.removed,
+            }),
+            at: now,
+        },
+    )?;
+    Ok(applied)
+}
+
+/// Replaces a device's software list: packages new to it start now,
+/// packages still there are seen again, packages no longer reported end
+/// (kept, with a date). Returns (installed, still installed, removed).
+pub fn replace_software(
+    conn: &mut DbConn,
+    asset_id: &str,
+    software: &[Software],
+    now: NaiveDateTime,
+) -> QueryResult<(usize, usize, usize)> {
     let open: Vec<(String, String, String)> = software_installations::table
-        .filter(software_installations::asset_id.eq(&asset.id))
+        .filter(software_installations::asset_id.eq(asset_id))
         .filter(software_installations::ended_at.is_null())
         .select((
             software_installations::id,
@@ -330,12 +367,12 @@ fn apply_in(conn: &mut DbConn, r: &Report, now: NaiveDateTime) -> Result<Applied
         .collect();
     let mut still = Vec::new();
     let mut new_rows = Vec::new();
-    for s in &r.software {
+    for s in software {
         match open_by_key.remove(&(s.name.clone(), s.version.clone())) {
             Some(id) => still.push(id),
             None => new_rows.push((
                 software_installations::id.eq(ids::new_id()),
-                software_installations::asset_id.eq(asset.id.clone()),
+                software_installations::asset_id.eq(asset_id.to_owned()),
                 software_installations::name.eq(s.name.clone()),
                 software_installations::version.eq(s.version.clone()),
                 software_installations::publisher.eq(s.publisher.clone()),
@@ -362,31 +399,7 @@ fn apply_in(conn: &mut DbConn, r: &Report, now: NaiveDateTime) -> Result<Applied
         .set(software_installations::ended_at.eq(Some(now)))
         .execute(conn)?;
     }
-    let applied = Applied {
-        asset_id: asset.id.clone(),
-        asset_tag: asset.asset_tag.clone(),
-        created,
-        installed: new_rows.len(),
-        still_installed: still.len(),
-        removed: gone.len(),
-    };
-    audit::record(
-        conn,
-        Entry {
-            entity_type: "asset",
-            entity_id: &asset.id,
-            actor_id: None,
-            action: "inventory_received",
-            changes: json!({
-                "device_id": r.device_id,
-                "software_installed": applied.installed,
-                "software_still_installed": applied.still_installed,
-                "software_removed": applied.removed,
-            }),
-            at: now,
-        },
-    )?;
-    Ok(applied)
+    Ok((new_rows.len(), still.len(), gone.len()))
 }
 
 /// One installed (or formerly installed) package on a device.

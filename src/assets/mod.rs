@@ -7,6 +7,7 @@ pub mod domain;
 pub mod dto;
 pub mod export;
 pub mod handlers;
+pub mod import;
 pub mod inventory;
 pub mod inventory_handlers;
 pub mod model;

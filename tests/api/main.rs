@@ -4,6 +4,7 @@
 
 mod access;
 mod asset_checkouts;
+mod asset_import;
 mod asset_reports;
 mod assets;
 mod attachments;

@@ -1,0 +1,18 @@
+-- Every asset import, dry runs included: who ran which file with which
+-- profile, what it did, and the full report (JSON) for the report page.
+CREATE TABLE asset_imports (
+    id TEXT PRIMARY KEY NOT NULL,
+    actor_id TEXT REFERENCES users(id),
+    profile TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    dry_run BOOLEAN NOT NULL,
+    applied BOOLEAN NOT NULL,
+    row_count INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    report TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX asset_imports_created ON asset_imports(created_at, id);

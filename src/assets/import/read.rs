@@ -1,0 +1,512 @@
+//! From the bytes of an export to typed rows: encoding, delimiter, header,
+//! then each cell read by its field, every problem kept with its line and
+//! column.
+
+use chrono::NaiveDate;
+
+use super::profiles::{Field, Kind, Profile, resolve};
+use super::values::{
+    Amount, parse_category, parse_date, parse_datetime, parse_money, parse_months, parse_status,
+};
+use super::{ImportError, RowError};
+use crate::assets::domain::{Category, Status, Substate};
+
+/// One device row, every cell read.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceRow {
+    pub line: u64,
+    pub asset_tag: Option<String>,
+    pub serial: Option<String>,
+    pub hostname: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub category: Option<Category>,
+    pub status: Option<(Status, Option<Substate>)>,
+    pub location: Option<String>,
+    pub assignee: Option<String>,
+    pub purchase_date: Option<NaiveDate>,
+    pub cost: Option<Amount>,
+    pub supplier: Option<String>,
+    pub po_number: Option<String>,
+    pub warranty_end: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub os_name: Option<String>,
+    pub os_version: Option<String>,
+    pub custom: Vec<(String, String)>,
+}
+
+/// One row of a discovered-apps export.
+#[derive(Debug, Clone)]
+pub struct AppRow {
+    pub line: u64,
+    pub device: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: Option<String>,
+}
+
+/// A file read: its header, how columns map, and its rows.
+#[derive(Debug)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub columns: Vec<(Field, usize)>,
+    pub devices: Vec<DeviceRow>,
+    pub apps: Vec<AppRow>,
+    /// Data rows seen (blank lines not counted).
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl Table {
+    /// The column (1-based) and header that feed `field`, for reports.
+    pub fn column_of(&self, field: &Field) -> (Option<usize>, Option<String>) {
+        match self.columns.iter().find(|(f, _)| f == field) {
+            Some((_, i)) => (Some(i + 1), self.headers.get(*i).cloned()),
+            None => (None, None),
+        }
+    }
+}
+
+/// Text from the file's bytes: UTF-8 (a byte-order mark is dropped) or
+/// UTF-16 with its mark, as Excel's "Unicode text" writes.
+fn decode(bytes: &[u8]) -> Result<String, ImportError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    let utf16 = |le: bool, rest: &[u8]| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units)
+            .map_err(|_| ImportError::File("the file says UTF-16 but is not valid UTF-16".into()))
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(true, rest);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(false, rest);
+    }
+    utf8(bytes)
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, ImportError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let column = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            Err(ImportError::File(format!(
+                "line {line}, column {column}: the file is not UTF-8 text (byte 0x{:02X}); save it as \"CSV UTF-8\"",
+                bytes[at]
+            )))
+        }
+    }
+}
+
+/// The separator the header line uses most: comma, semicolon or tab.
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let mut in_quotes = false;
+    let mut counts = [0usize; 3];
+    for c in first.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => counts[0] += 1,
+            ';' if !in_quotes => counts[1] += 1,
+            '\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|i| (counts[*i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// The line of a quote left open to the end of the file (doubled quotes
+/// inside a quoted cell are one quote).
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut opened_at = None;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                opened_at = if opened_at.is_some() {
+                    None
+                } else {
+                    Some(line)
+                }
+            }
+            '\n' => line += 1,
+            _ => {}
+        }
+    }
+    opened_at
+}
+
+/// Reads the whole file. A file-level problem (encoding, header, a broken
+/// quote) is an `Err`; row problems are kept in `Table::errors`.
+pub fn read(
+    bytes: &[u8],
+    profile: &Profile,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Table, ImportError> {
+    let text = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(ImportError::File("the file is empty".into()));
+    }
+    if let Some(line) = unclosed_quote(&text) {
+        return Err(ImportError::File(format!(
+            "line {line}: a quote opened here is never closed, so the rest of the file would be one cell"
+        )));
+    }
+    let delimiter = profile.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::File(format!("line 1: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    let columns = resolve(profile, &headers).map_err(ImportError::File)?;
+    let mut table = Table {
+        headers,
+        columns,
+        devices: Vec::new(),
+        apps: Vec::new(),
+        rows: 0,
+        errors: Vec::new(),
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = match reader.read_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(ImportError::File(format!("line {line}: {e}")));
+            }
+        };
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        table.rows += 1;
+        if record.len() != table.headers.len() {
+            table.errors.push(RowError {
+                line,
+                column: None,
+                header: None,
+                value: None,
+                reason: format!(
+                    "the row has {} cells and the header {}: a missing or extra {:?}, or a quote left open?",
+                    record.len(),
+                    table.headers.len(),
+                    delimiter as char
+                ),
+            });
+            continue;
+        }
+        match profile.kind {
+            Kind::Devices => match device_row(&table, profile, &record, line) {
+                Ok(row) => table.devices.push(row),
+                Err(errs) => table.errors.extend(errs),
+            },
+            Kind::Apps => match app_row(&table, &record, line) {
+                Ok(row) => table.apps.push(row),
+                Err(errs) => table.errors.extend(errs),
+            },
+        }
+        if table.rows.is_multiple_of(1000) {
+            progress(table.rows as u64);
+        }
+    }
+    progress(table.rows as u64);
+    Ok(table)
+}
+
+fn cell(record: &csv::StringRecord, i: usize) -> Option<&str> {
+    record.get(i).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn is_hostname(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+}
+
+fn device_row(
+    table: &Table,
+    profile: &Profile,
+    record: &csv::StringRecord,
+    line: u64,
+) -> Result<DeviceRow, Vec<RowError>> {
+    let mut row = DeviceRow {
+        line,
+        ..DeviceRow::default()
+    };
+    let mut errors = Vec::new();
+    let mut warranty_months = None;
+    let mut bad_purchase_date = false;
+    for (field, i) in &table.columns {
+        let Some(value) = cell(record, *i) else {
+            continue;
+        };
+        let fail = |reason: String| RowError {
+            line,
+            column: Some(i + 1),
+            header: Some(table.headers[*i].clone()),
+            value: Some(value.to_owned()),
+            reason,
+        };
+        let text = || Some(value.to_owned());
+        match field {
+            Field::AssetTag => {
+                if value.chars().count() > 64 {
+                    errors.push(fail("an asset tag has at most 64 characters".into()));
+                }
+                row.asset_tag = text();
+            }
+            Field::Serial => row.serial = text(),
+            Field::Hostname => {
+                if is_hostname(value) {
+                    row.hostname = Some(value.to_lowercase());
+                } else {
+                    errors.push(fail(
+                        "a host name has only letters, digits, '-', '_' and '.'".into(),
+                    ));
+                }
+            }
+            Field::Name => {
+                if is_hostname(value) {
+                    row.hostname.get_or_insert_with(|| value.to_lowercase());
+                } else {
+                    row.custom.push(("name".into(), value.to_owned()));
+                }
+            }
+            Field::Manufacturer => row.manufacturer = text(),
+            Field::Model => row.model = text(),
+            Field::Category => {
+                match profile
+                    .categories
+                    .get(&value.to_lowercase())
+                    .copied()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse_category(value))
+                {
+                    Ok(c) => row.category = Some(c),
+                    Err(e) => errors.push(fail(e)),
+                }
+            }
+            Field::Status => match parse_status(value) {
+                Ok(s) if s.0 == Status::Disposed => errors.push(fail(
+                    "an import cannot dispose of an asset: disposal needs a method, a date and evidence; use a transition".into(),
+                )),
+                Ok(s) => row.status = Some(s),
+                Err(e) => errors.push(fail(e)),
+            },
+            Field::Location => row.location = text(),
+            Field::Assignee => row.assignee = Some(value.to_lowercase()),
+            Field::PurchaseDate => match parse_date(value, profile.date_order) {
+                Ok(d) => row.purchase_date = Some(d),
+                Err(e) => {
+                    bad_purchase_date = true;
+                    errors.push(fail(e));
+                }
+            },
+            Field::Cost => match parse_money(value, profile.decimal, &profile.currency) {
+                Ok(a) => row.cost = Some(a),
+                Err(e) => errors.push(fail(e)),
+            },
+            Field::Supplier => row.supplier = text(),
+            Field::PoNumber => row.po_number = text(),
+            Field::WarrantyEnd => match parse_date(value, profile.date_order) {
+                Ok(d) => row.warranty_end = Some(d),
+                Err(e) => errors.push(fail(e)),
+            },
+            Field::WarrantyMonths => match parse_months(value) {
+                Ok(m) => warranty_months = Some((m, fail(String::new()))),
+                Err(e) => errors.push(fail(e)),
+            },
+            Field::Notes => row.notes = text(),
+            Field::OsName => row.os_name = text(),
+            Field::OsVersion => row.os_version = text(),
+            Field::Custom(key) => row.custom.push((key.clone(), value.to_owned())),
+            Field::CustomDate(key) => match parse_datetime(value, profile.date_order) {
+                Ok(t) => row.custom.push((key.clone(), t.date().to_string())),
+                Err(e) => errors.push(fail(e)),
+            },
+            Field::DeviceName
+            | Field::AppName
+            | Field::AppVersion
+            | Field::AppShortVersion
+            | Field::AppPublisher => {}
+        }
+    }
+    if let Some((months, mut at)) = warranty_months
+        && row.warranty_end.is_none()
+    {
+        match row.purchase_date {
+            Some(bought) => row.warranty_end = Some(super::values::add_months(bought, months)),
+            None if months > 0 && !bad_purchase_date => {
+                at.reason =
+                    "warranty months count from the purchase date, and this row has none".into();
+                errors.push(at);
+            }
+            None => {}
+        }
+    }
+    if row.asset_tag.is_none() && row.serial.is_none() && row.hostname.is_none() {
+        errors.push(RowError {
+            line,
+            column: None,
+            header: None,
+            value: None,
+            reason:
+                "the row names no device: it needs an asset tag, a serial number or a host name"
+                    .into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(row)
+    } else {
+        Err(errors)
+    }
+}
+
+fn app_row(table: &Table, record: &csv::StringRecord, line: u64) -> Result<AppRow, Vec<RowError>> {
+    let get = |f: &Field| {
+        table
+            .columns
+            .iter()
+            .find(|(g, _)| g == f)
+            .and_then(|(_, i)| cell(record, *i))
+    };
+    let mut errors = Vec::new();
+    let mut missing = |f: &Field, what: &str| {
+        let (column, header) = table.column_of(f);
+        errors.push(RowError {
+            line,
+            column,
+            header,
+            value: None,
+            reason: format!("{what} is empty"),
+        });
+    };
+    let device = get(&Field::DeviceName);
+    let name = get(&Field::AppName);
+    if device.is_none() {
+        missing(&Field::DeviceName, "the device name");
+    }
+    if name.is_none() {
+        missing(&Field::AppName, "the application name");
+    }
+    match (device, name) {
+        (Some(device), Some(name)) => Ok(AppRow {
+            line,
+            device: device.to_lowercase(),
+            name: name.to_owned(),
+            version: get(&Field::AppVersion)
+                .or_else(|| get(&Field::AppShortVersion))
+                .unwrap_or("")
+                .to_owned(),
+            publisher: get(&Field::AppPublisher).map(str::to_owned),
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::import::profiles::profile;
+
+    fn read_str(p: &str, text: &[u8]) -> Result<Table, ImportError> {
+        read(text, &profile(p, None, "USD").unwrap(), &mut |_| {})
+    }
+
+    #[test]
+    fn semicolons_bom_and_quoted_cells_are_read() {
+        let t = read_str(
+            "snipeit",
+            "\u{feff}Asset Tag;Serial Number;Notes;Purchase Cost\nIT-1;SN1;\"a; b\";\"$1,299.00\"\n\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.rows, 1);
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        let r = &t.devices[0];
+        assert_eq!(r.asset_tag.as_deref(), Some("IT-1"));
+        assert_eq!(r.notes.as_deref(), Some("a; b"));
+        assert_eq!(r.cost.as_ref().unwrap().minor, 129_900);
+    }
+
+    #[test]
+    fn each_bad_cell_is_reported_with_line_column_and_header() {
+        let t = read_str(
+            "snipeit",
+            b"Asset Tag,Purchase Date,Purchase Cost\nIT-1,2024-02-30,12\nIT-2,2024-01-01,abc\n,,\n,2024-01-01,\n",
+        )
+        .unwrap();
+        let found: Vec<(u64, Option<usize>)> =
+            t.errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(found, vec![(2, Some(2)), (3, Some(3)), (5, None)]);
+        assert_eq!(t.errors[0].header.as_deref(), Some("Purchase Date"));
+        assert_eq!(t.rows, 3);
+    }
+
+    #[test]
+    fn files_that_are_not_utf8_or_lack_the_columns_are_refused_whole() {
+        let e = read_str("snipeit", b"Asset Tag\nIT-\xE91\n").unwrap_err();
+        assert!(e.to_string().contains("line 2, column 4"), "{e}");
+        let e = read_str("intune-apps", b"Asset Tag\nIT-1\n").unwrap_err();
+        assert!(e.to_string().contains("DeviceName"), "{e}");
+        let e = read_str("snipeit", b"").unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn utf16_exports_are_read() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Asset Tag\tSerial Number\nIT-9\tS9\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let t = read_str("snipeit", &bytes).unwrap();
+        assert_eq!(t.devices[0].serial.as_deref(), Some("S9"));
+    }
+
+    #[test]
+    fn a_row_with_too_many_cells_is_rejected_not_guessed() {
+        let t = read_str(
+            "snipeit",
+            b"Asset Tag,Serial Number\nIT-1,S1,extra\nIT-2,S2\n",
+        )
+        .unwrap();
+        assert_eq!(t.errors.len(), 1);
+        assert_eq!(t.errors[0].line, 2);
+        assert!(
+            t.errors[0].reason.contains("3 cells"),
+            "{}",
+            t.errors[0].reason
+        );
+        assert_eq!(t.devices.len(), 1);
+    }
+}
