@@ -514,35 +514,62 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
         }
         Err(import::ImportError::App(e)) => return Err(anyhow::anyhow!("{e}")),
     };
+    // Write errors (a closed pipe) end the listing, not the import.
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("{}", report.summary());
-        for m in &report.new_models {
-            println!("new model: {m}");
-        }
-        for l in &report.new_locations {
-            println!("new location: {l}");
-        }
-        for e in &report.errors {
-            println!("rejected: {e}");
-        }
-        for w in &report.warnings {
-            println!("warning: {w}");
-        }
-        for c in report.changes.iter().filter(|c| c.action != "unchanged") {
-            if c.fields.is_empty() {
-                println!("line {}: {} {}", c.line, c.action, c.asset_tag);
-            } else {
-                println!(
-                    "line {}: {} {} ({})",
-                    c.line,
-                    c.action,
-                    c.asset_tag,
-                    c.fields.join(", ")
-                );
-            }
-        }
+        let _ = print_import_report(&mut out, &report);
     }
     Ok(if report.rejected > 0 { 65 } else { 0 })
+}
+
+/// The text report: the summary, new models and locations, every rejected
+/// row, warnings, and the changes (the first 200 of them).
+fn print_import_report(
+    out: &mut impl std::io::Write,
+    report: &crate::assets::import::Report,
+) -> std::io::Result<()> {
+    const SHOWN: usize = 200;
+    writeln!(out, "{}", report.summary())?;
+    for m in &report.new_models {
+        writeln!(out, "new model: {m}")?;
+    }
+    for l in &report.new_locations {
+        writeln!(out, "new location: {l}")?;
+    }
+    for e in &report.errors {
+        writeln!(out, "rejected: {e}")?;
+    }
+    for w in &report.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let changes: Vec<_> = report
+        .changes
+        .iter()
+        .filter(|c| c.action != "unchanged")
+        .collect();
+    for c in changes.iter().take(SHOWN) {
+        if c.fields.is_empty() {
+            writeln!(out, "line {}: {} {}", c.line, c.action, c.asset_tag)?;
+        } else {
+            writeln!(
+                out,
+                "line {}: {} {} ({})",
+                c.line,
+                c.action,
+                c.asset_tag,
+                c.fields.join(", ")
+            )?;
+        }
+    }
+    if changes.len() > SHOWN {
+        writeln!(
+            out,
+            "… and {} more changes (--format json lists every one)",
+            changes.len() - SHOWN
+        )?;
+    }
+    Ok(())
 }

@@ -49,6 +49,8 @@ pub struct AssetSettings {
     pub warranty_notice_days: i64,
     /// The currency of imported costs written without a symbol or code.
     pub default_currency: String,
+    /// The largest file the import page takes, in bytes.
+    pub import_max_bytes: u64,
 }
 
 /// Inventory agents (FusionInventory / OCS protocol).

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::format::when;
 use super::session::Nav;
-use super::{PageError, WebUser, render};
+use super::{PageError, WebUser, render, render_with};
 use crate::assets::domain::{Category, Status};
 use crate::assets::dto::AssetListParams;
 use crate::assets::service;
@@ -51,6 +51,7 @@ struct ListPage {
     rows: Vec<Row>,
     next: Option<String>,
     stock: Vec<crate::assets::dto::StockLine>,
+    can_import: bool,
 }
 
 fn staff(user: &WebUser) -> Result<(), PageError> {
@@ -162,6 +163,7 @@ pub async fn list(
         rows,
         next,
         stock,
+        can_import: user.user.role.manages_assets(),
     })
 }
 
@@ -170,6 +172,14 @@ pub async fn list(
 struct AssetPage {
     nav: Nav,
     tag: String,
+    /// May hand it out and take it back.
+    can_manage: bool,
+    in_stock: bool,
+    /// The open hand-over: (person, since, expected back, confirmed).
+    checkout: Option<(String, String, String, String)>,
+    form: HandOverForm,
+    status_code: u16,
+    error: Option<String>,
     status: String,
     facts: Vec<(&'static str, String)>,
     tickets: Vec<(i64, String, String)>,
@@ -206,19 +216,44 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
     }
 }
 
+/// What the check-out form last held (kept when it is refused).
+#[derive(Debug, Clone, Default)]
+pub struct HandOverForm {
+    pub assignee: String,
+    pub expected_return: String,
+    pub note: String,
+    pub require_acceptance: bool,
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     user: WebUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let form = HandOverForm {
+        require_acceptance: true,
+        ..HandOverForm::default()
+    };
+    page(state, user, path.into_inner(), form, None).await
+}
+
+/// The asset page, with a refused form's input and the reason when there
+/// is one.
+pub async fn page(
+    state: web::Data<AppState>,
+    user: WebUser,
+    tag: String,
+    form: HandOverForm,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
     staff(&user)?;
-    let tag = path.into_inner();
     let actor = user.user.clone();
-    let (v, tickets, software) = blocking(move || {
+    let (v, tickets, software, out) = blocking(move || {
         let v = service::get(&state.db, &actor, &tag, true)?;
         let tickets = service::tickets_of_asset(&state.db, &actor, &v.asset.id)?;
         let software = service::installations(&state.db, &actor, &v.asset.id, false)?;
-        Ok((v, tickets, software))
+        let out = service::open_checkout_of(&state.db, &actor, &v.asset.id)?;
+        Ok((v, tickets, software, out))
     })
     .await?;
     let a = &v.asset;
@@ -295,9 +330,25 @@ pub async fn show(
         })
         .collect();
     let software_total = software.len();
-    render(&AssetPage {
+    let checkout = out.map(|(c, person)| {
+        (
+            person.map(|p| p.email).unwrap_or_else(|| c.user_id.clone()),
+            when(c.checked_out_at),
+            c.expected_return
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            c.accepted_at.map(when).unwrap_or_else(|| "not yet".into()),
+        )
+    });
+    let page = AssetPage {
         nav: user.nav("assets"),
         tag: a.asset_tag.clone(),
+        can_manage: user.user.role.manages_assets(),
+        in_stock: a.status == Status::InStock,
+        checkout,
+        form,
+        status_code: if error.is_some() { 422 } else { 200 },
+        error,
         status: a.status.to_string(),
         facts,
         tickets: tickets
@@ -311,5 +362,9 @@ pub async fn show(
             .collect(),
         software_total,
         timeline,
-    })
+    };
+    render_with(
+        actix_web::http::StatusCode::from_u16(page.status_code).unwrap_or_default(),
+        &page,
+    )
 }

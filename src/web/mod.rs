@@ -4,6 +4,8 @@
 //! session's CSRF token.
 
 mod asset_accept;
+mod asset_forms;
+mod asset_import;
 mod assets;
 mod format;
 mod login;
@@ -43,7 +45,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/assets/accept/{token}",
             web::post().to(asset_accept::confirm),
         )
+        .route("/assets/import", web::get().to(asset_import::show))
+        .route("/assets/import", web::post().to(asset_import::submit))
+        .route("/assets/imports/{id}", web::get().to(asset_import::report))
         .route("/assets/{tag}", web::get().to(assets::show))
+        .route(
+            "/assets/{tag}/checkout",
+            web::post().to(asset_forms::checkout),
+        )
+        .route(
+            "/assets/{tag}/checkin",
+            web::post().to(asset_forms::checkin),
+        )
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",

@@ -31,6 +31,7 @@ mod sla;
 mod sla_config;
 mod storage;
 mod tickets;
+mod web_asset_forms;
 mod web_assets;
 mod web_pages;
 mod web_sla;

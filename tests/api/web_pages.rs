@@ -15,7 +15,7 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("page has a csrf field") + marker.len();
     html[start..].split('"').next().unwrap().to_owned()

@@ -198,6 +198,9 @@ pub fn run(
         now,
         progress,
     )?;
+    if report.applied && report.created + report.updated >= ANALYZE_AFTER {
+        refresh_statistics(db);
+    }
     report.id = ids::new_id();
     let digest = hex(&Sha256::digest(bytes));
     let stored =
@@ -223,6 +226,28 @@ pub fn run(
         Ok::<_, AppError>(())
     })?;
     Ok(report)
+}
+
+/// Rows written after which PostgreSQL's planner statistics are refreshed.
+const ANALYZE_AFTER: usize = 1000;
+
+/// A large import changes what the planner should expect of `assets` (an
+/// empty table filled with 200,000 rows has no statistics until autovacuum
+/// comes by, and list queries pick a bitmap scan and sort instead of walking
+/// an index). SQLite's plans here do not depend on statistics.
+fn refresh_statistics(db: &Db) {
+    let done = db.with_writer(|conn| match conn {
+        crate::db::DbConn::Postgres(c) => {
+            diesel::sql_query("ANALYZE assets, software_installations").execute(c)
+        }
+        crate::db::DbConn::Sqlite(_) => Ok(0),
+    });
+    if let Err(e) = done
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
+        tracing::warn!(error = %e, "could not refresh planner statistics after an import");
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -313,3 +313,21 @@ pub fn checkout_by_token(db: &Db, token: &str) -> Result<CheckoutView, AppError>
         .id;
     checkout_view(db, &id)
 }
+
+/// The open hand-over of an asset, with its person, if it is out.
+pub fn open_checkout_of(
+    db: &Db,
+    actor: &User,
+    asset_id: &str,
+) -> Result<Option<(Checkout, Option<User>)>, AppError> {
+    may_read(actor)?;
+    db.read(|conn| {
+        let Some(c) = repo::open_checkout(conn, asset_id)? else {
+            return Ok(None);
+        };
+        let person = users::find_users(conn, std::slice::from_ref(&c.user_id))?
+            .into_iter()
+            .next();
+        Ok(Some((c, person)))
+    })
+}

@@ -1,0 +1,240 @@
+//! The import page: upload an export, pick its profile, try it as a dry
+//! run, and read the report (every rejected row with its line and column).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::format::when;
+use super::session::Nav;
+use super::{PageError, WebUser, render, render_with, see_other};
+use crate::assets::import::{self, Options, Report, values::DateOrder};
+use crate::error::{AppError, blocking};
+use crate::ids;
+use crate::state::AppState;
+use crate::tickets::attachment_handlers::read_uploads;
+
+/// Rows of a report shown on the page; the rest are counted.
+const SHOWN: usize = 1000;
+
+#[derive(Debug, Clone, Default)]
+struct FormState {
+    profile: String,
+    mapping: String,
+    date_order: String,
+    currency: String,
+    dry_run: bool,
+    partial: bool,
+}
+
+#[derive(Template)]
+#[template(path = "asset_import.html", config = "src/web/askama.toml")]
+struct ImportPage {
+    nav: Nav,
+    profiles: Vec<(&'static str, &'static str)>,
+    form: FormState,
+    error: Option<String>,
+    /// (id, when, file, profile, outcome)
+    runs: Vec<(String, String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "asset_import_report.html", config = "src/web/askama.toml")]
+struct ReportPage {
+    nav: Nav,
+    at: String,
+    report: Report,
+    summary: String,
+    errors_hidden: usize,
+    changes: Vec<import::Change>,
+    changes_hidden: usize,
+}
+
+const PROFILES: &[(&str, &str)] = &[
+    ("snipeit", "Snipe-IT asset CSV"),
+    ("intune", "Intune: Devices › All devices › Export"),
+    (
+        "intune-apps",
+        "Intune: Discovered apps › Export (raw data per device)",
+    ),
+    ("generic", "Generic: your columns, mapped in TOML below"),
+];
+
+fn managers(user: &WebUser) -> Result<(), PageError> {
+    if user.user.role.manages_assets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only asset managers and admins import assets".into()).into())
+    }
+}
+
+async fn form_page(
+    state: web::Data<AppState>,
+    user: WebUser,
+    form: FormState,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    managers(&user)?;
+    let actor = user.user.clone();
+    let runs = blocking(move || import::recent(&state.db, &actor, 20)).await?;
+    let page = ImportPage {
+        nav: user.nav("assets"),
+        profiles: PROFILES.to_vec(),
+        form,
+        runs: runs
+            .into_iter()
+            .map(|r| {
+                let outcome = if r.applied {
+                    format!(
+                        "{} created, {} updated, {} rejected",
+                        r.created, r.updated, r.rejected
+                    )
+                } else if r.dry_run {
+                    format!(
+                        "dry run: {} would be created, {} updated, {} rejected",
+                        r.created, r.updated, r.rejected
+                    )
+                } else {
+                    format!("refused: {} rows rejected, nothing written", r.rejected)
+                };
+                (r.id, when(r.created_at), r.file_name, r.profile, outcome)
+            })
+            .collect(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    render_with(status, &page)
+}
+
+pub async fn show(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+    let form = FormState {
+        profile: "snipeit".into(),
+        dry_run: true,
+        ..FormState::default()
+    };
+    form_page(state, user, form, None).await
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, PageError> {
+    managers(&user)?;
+    let max = state.settings.assets.import_max_bytes;
+    let (mut files, fields) = read_uploads(&req, payload, max, 1).await?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    user.check_csrf(&field("csrf"))?;
+    let form = FormState {
+        profile: field("profile"),
+        mapping: field("mapping"),
+        date_order: field("date_order"),
+        currency: field("currency").trim().to_uppercase(),
+        dry_run: !field("dry_run").is_empty(),
+        partial: !field("partial").is_empty(),
+    };
+    let Some(file) = files.pop().filter(|f| !f.bytes.is_empty()) else {
+        return form_page(
+            state,
+            user,
+            form,
+            Some("choose the CSV file to import".into()),
+        )
+        .await;
+    };
+    let currency = if form.currency.is_empty() {
+        state.settings.assets.default_currency.clone()
+    } else {
+        form.currency.clone()
+    };
+    let mapping = Some(form.mapping.as_str()).filter(|m| !m.trim().is_empty());
+    let mut profile = match import::profile(&form.profile, mapping, &currency) {
+        Ok(p) => p,
+        Err(e) => return form_page(state, user, form, Some(e)).await,
+    };
+    profile.date_order = match form.date_order.as_str() {
+        "mdy" => DateOrder::Mdy,
+        "dmy" => DateOrder::Dmy,
+        "ymd" => DateOrder::Ymd,
+        _ => profile.date_order,
+    };
+    let opts = Options {
+        profile,
+        file_name: file.filename.clone(),
+        dry_run: form.dry_run,
+        partial: form.partial,
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let result = blocking(move || {
+        import::run(
+            &st.db,
+            Some(&actor),
+            &file.bytes,
+            &opts,
+            ids::now(),
+            &mut |_, _| {},
+        )
+        .map_err(|e| match e {
+            import::ImportError::File(msg) => AppError::invalid("file", msg),
+            import::ImportError::App(e) => e,
+        })
+    })
+    .await;
+    match result {
+        Ok(report) => Ok(see_other(&format!("/assets/imports/{}", report.id))),
+        Err(AppError::Validation(errs)) => {
+            let msg = errs
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; ");
+            form_page(
+                state,
+                user,
+                form,
+                Some(format!("nothing was imported: {msg}")),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn report(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let actor = user.user.clone();
+    let (mut report, at) = blocking(move || import::stored_report(&state.db, &actor, &id)).await?;
+    let errors_hidden = report.errors.len().saturating_sub(SHOWN);
+    report.errors.truncate(SHOWN);
+    let changes: Vec<import::Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.action != "unchanged")
+        .cloned()
+        .collect();
+    let changes_hidden = changes.len().saturating_sub(SHOWN);
+    render(&ReportPage {
+        nav: user.nav("assets"),
+        at: when(at),
+        summary: report.summary(),
+        changes: changes.into_iter().take(SHOWN).collect(),
+        changes_hidden,
+        errors_hidden,
+        report,
+    })
+}
