@@ -472,6 +472,7 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
             .unwrap_or_default(),
         dry_run: args.dry_run,
         partial: args.partial,
+        fields: state.settings.asset_fields.clone(),
     };
     let big = bytes.len() > 256 * 1024;
     let bar = if big {

@@ -38,6 +38,9 @@ pub struct Settings {
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
     pub sla_policies: Vec<PolicySpec>,
+    /// Custom fields per asset category.
+    #[serde(default)]
+    pub asset_fields: Vec<crate::assets::fields::FieldSpec>,
 }
 
 /// The asset register.
@@ -359,6 +362,9 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: String| Err(ConfigError::Invalid(m));
+        if let Err(m) = crate::assets::fields::check_specs(&self.asset_fields) {
+            return bad(m);
+        }
         if crate::db::Backend::from_url(&self.database.url).is_err() {
             return bad(format!(
                 "database.url `{}` must start with sqlite:// or postgres://",

@@ -102,7 +102,16 @@ pub async fn register(
     body: ApiJson<RegisterAsset>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.value;
-    let view = blocking(move || service::register(&state.db, &actor, &input, ids::now())).await?;
+    let view = blocking(move || {
+        service::register(
+            &state.db,
+            &state.settings.asset_fields,
+            &actor,
+            &input,
+            ids::now(),
+        )
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

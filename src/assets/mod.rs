@@ -6,6 +6,7 @@ pub mod digest;
 pub mod domain;
 pub mod dto;
 pub mod export;
+pub mod fields;
 pub mod handlers;
 pub mod import;
 pub mod inventory;

@@ -160,8 +160,12 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<Asset>> {
     let mut q = assets::table.into_boxed::<DbBackend>();
-    if !f.statuses.is_empty() {
-        q = q.filter(assets::status.eq_any(f.statuses.clone()));
+    // One status as `=`: PostgreSQL (before 17) orders by an index whose
+    // first column is compared with `= ANY(…)` only by sorting.
+    match f.statuses.as_slice() {
+        [] => {}
+        [one] => q = q.filter(assets::status.eq(*one)),
+        many => q = q.filter(assets::status.eq_any(many.to_vec())),
     }
     if let Some(c) = f.category {
         q = q.filter(assets::category.eq(c));

@@ -173,6 +173,7 @@ pub async fn submit(
         file_name: file.filename.clone(),
         dry_run: form.dry_run,
         partial: form.partial,
+        fields: state.settings.asset_fields.clone(),
     };
     let st = state.clone();
     let actor = user.user.clone();

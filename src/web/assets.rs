@@ -177,6 +177,8 @@ struct AssetPage {
     in_stock: bool,
     /// The open hand-over: (person, since, expected back, confirmed).
     checkout: Option<(String, String, String, String)>,
+    /// Custom fields: (label or key, value).
+    custom: Vec<(String, String)>,
     form: HandOverForm,
     status_code: u16,
     error: Option<String>,
@@ -248,6 +250,7 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     staff(&user)?;
     let actor = user.user.clone();
+    let specs = state.settings.asset_fields.clone();
     let (v, tickets, software, out) = blocking(move || {
         let v = service::get(&state.db, &actor, &tag, true)?;
         let tickets = service::tickets_of_asset(&state.db, &actor, &v.asset.id)?;
@@ -330,6 +333,38 @@ pub async fn page(
         })
         .collect();
     let software_total = software.len();
+    // Defined fields of the category first, under their labels, then the
+    // free ones.
+    let fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&a.custom_fields).unwrap_or_default();
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(true) => "yes".into(),
+        serde_json::Value::Bool(false) => "no".into(),
+        other => other.to_string(),
+    };
+    let mut custom: Vec<(String, String)> = specs
+        .iter()
+        .filter(|s| Some(s.category) == a.category)
+        .map(|s| {
+            (
+                s.label.clone(),
+                fields
+                    .get(&s.name)
+                    .filter(|v| !v.is_null())
+                    .map(shown)
+                    .unwrap_or_else(|| "—".into()),
+            )
+        })
+        .collect();
+    for (k, v) in &fields {
+        if !specs
+            .iter()
+            .any(|s| Some(s.category) == a.category && &s.name == k)
+        {
+            custom.push((k.clone(), shown(v)));
+        }
+    }
     let checkout = out.map(|(c, person)| {
         (
             person.map(|p| p.email).unwrap_or_else(|| c.user_id.clone()),
@@ -346,6 +381,7 @@ pub async fn page(
         can_manage: user.user.role.manages_assets(),
         in_stock: a.status == Status::InStock,
         checkout,
+        custom,
         form,
         status_code: if error.is_some() { 422 } else { 200 },
         error,

@@ -501,3 +501,52 @@ async fn imports_follow_the_lifecycle_and_refuse_a_second_row_for_one_device() {
     let a = get_asset(&app, &manager, "IT-9").await;
     assert_eq!(a["status"], "in_repair");
 }
+
+#[tokio::test]
+async fn imported_cells_for_a_categorys_custom_fields_take_their_type() {
+    // Defaults: laptops record ram_gb (number) and encrypted (bool).
+    let app = spawn_app().await;
+    let manager = app.token("assets@example.org", Role::AssetManager).await;
+    let mapping = app.dir.path().join("m.toml");
+    std::fs::write(
+        &mapping,
+        "[columns]\nserial = \"Serial\"\nmodel = \"Model\"\nmanufacturer = \"Maker\"\ncategory = \"Kind\"\n[custom]\nram_gb = \"RAM\"\nencrypted = \"BitLocker\"\nbarcode = \"Barcode\"\n",
+    )
+    .unwrap();
+    let args = [
+        "--profile",
+        "generic",
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ];
+    let bad = "Serial,Model,Maker,Kind,RAM,BitLocker,Barcode\nS1,T14,Lenovo,laptop,16,yes,0042\nS2,T14,Lenovo,laptop,lots,maybe,0043\n";
+    let (code, out, _) = import(&app, "typed.csv", bad.as_bytes(), &args);
+    assert_eq!(code, 65, "{out}");
+    assert!(
+        out.contains("rejected: line 3, column 5 (RAM): \"lots\" is not a number (Memory (GB))"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "rejected: line 3, column 6 (BitLocker): \"maybe\" is not yes or no (Disk encrypted)"
+        ),
+        "{out}"
+    );
+    let good = bad
+        .lines()
+        .take(2)
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    let (code, out, _) = import(&app, "typed.csv", good.as_bytes(), &args);
+    assert_eq!(code, 0, "{out}");
+    let list: Value = app
+        .get(&manager, "/api/v1/assets?serial=S1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fields = &list["items"][0]["custom_fields"];
+    assert_eq!(fields["ram_gb"], 16);
+    assert_eq!(fields["encrypted"], true);
+    assert_eq!(fields["barcode"], "0042", "free fields stay text: {fields}");
+}

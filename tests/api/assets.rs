@@ -440,3 +440,90 @@ async fn the_list_filters_and_pages_through_every_asset_once() {
     let p = assert_problem(resp, 422, "validation_failed").await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
 }
+
+#[tokio::test]
+async fn custom_fields_defined_for_a_category_are_typed_and_required_ones_asked_for() {
+    // The defaults define ram_gb (number) and encrypted (bool) for laptops;
+    // this configuration makes a phone's IMEI required.
+    let app = crate::helpers::spawn_app_with(vec![(
+        "asset_fields".into(),
+        json!([
+            {"category": "phone", "name": "imei", "label": "IMEI", "type": "text", "required": true},
+            {"category": "laptop", "name": "ram_gb", "label": "Memory (GB)", "type": "number"}
+        ]),
+    )])
+    .await;
+    let (token, laptop, _) = setup(&app).await;
+    let phone: Value = app
+        .post_json(
+            &token,
+            "/api/v1/models",
+            &json!({"manufacturer": "Google", "name": "Pixel 8", "category": "phone"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = app
+        .post_json(
+            &token,
+            "/api/v1/assets",
+            &json!({"asset_tag": "PH-1", "model_id": phone["id"]}),
+        )
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"][0]["field"], "custom_fields.imei",
+        "{problem}"
+    );
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("IMEI is required for a phone")
+    );
+    let resp = app
+        .post_json(
+            &token,
+            "/api/v1/assets",
+            &json!({"asset_tag": "LT-1", "model_id": laptop, "custom_fields": {"ram_gb": "sixteen"}}),
+        )
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"][0]["field"], "custom_fields.ram_gb",
+        "{problem}"
+    );
+    register(
+        &app,
+        &token,
+        json!({"asset_tag": "PH-1", "model_id": phone["id"], "custom_fields": {"imei": "350000000000001", "colour": "black"}}),
+    )
+    .await;
+    let lt = register(
+        &app,
+        &token,
+        json!({"asset_tag": "LT-1", "model_id": laptop, "custom_fields": {"ram_gb": 32}}),
+    )
+    .await;
+    assert_eq!(lt["custom_fields"]["ram_gb"], 32);
+
+    // The asset page shows defined fields under their labels, then free ones.
+    app.user_with_password("pages@example.org", Role::AssetManager, "pw-pages-123")
+        .await;
+    let client = crate::web_pages::browser();
+    crate::web_pages::login(&app, &client, "pages@example.org", "pw-pages-123").await;
+    let html = client
+        .get(app.url("/assets/PH-1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<dt>IMEI</dt><dd>350000000000001</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("<dt>colour</dt><dd>black</dd>"), "{html}");
+}

@@ -16,3 +16,8 @@ CREATE TABLE asset_imports (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX asset_imports_created ON asset_imports(created_at, id);
+
+-- Lists filtered by status and category together (the register's commonest
+-- question, "deployed laptops", and its rare corners, "servers in repair")
+-- read one index range in keyset order instead of filtering a long walk.
+CREATE INDEX assets_status_category_created ON assets(status, category, created_at, id);

@@ -13,6 +13,7 @@ use super::profiles::{Field, Kind, UnknownPerson, infer_category};
 use super::read::{AppRow, DeviceRow, Table};
 use super::{Change, ImportError, Options, Report, RowError, SoftwareSummary, Stage};
 use crate::assets::domain::{self, Current, Move, MoveError, MoveField, Status, Substate};
+use crate::assets::fields;
 use crate::assets::inventory::{Software, replace_software};
 use crate::assets::model::{Asset, AssetModel, Location, Manufacturer};
 use crate::assets::repo;
@@ -514,6 +515,26 @@ fn devices(
             }
         };
 
+        // Custom fields: those defined for the category take its type.
+        let category = match (&model, hit) {
+            (Some(ModelPlan::Known(m)), _) => Some(m.category),
+            (Some(ModelPlan::New { category, .. }), _) => Some(*category),
+            (None, Some((i, _))) => known.slots[i].asset.category,
+            (None, None) => None,
+        };
+        let mut typed: Vec<(String, Value)> = Vec::new();
+        for (key, raw) in &custom {
+            match fields::spec_for(&opts.fields, category, key) {
+                Some(spec) => match fields::coerce(spec, raw, profile.date_order) {
+                    Ok(v) => typed.push((key.clone(), v)),
+                    Err(e) => {
+                        errors.push(at(table, line, &Field::Custom(key.clone()), Some(raw), e))
+                    }
+                },
+                None => typed.push((key.clone(), Value::from(raw.clone()))),
+            }
+        }
+
         // The lifecycle.
         let location_id = location.as_ref().map(|(id, _)| id.clone());
         let mut lifecycle: Option<domain::Outcome>;
@@ -652,8 +673,8 @@ fn devices(
                     .clone()
                     .unwrap_or_else(|| format!("IMP-{}", &id.replace('-', "")[20..32]));
                 let mut fields = Map::new();
-                for (k, v) in &custom {
-                    fields.insert(k.clone(), Value::from(v.clone()));
+                for (k, v) in &typed {
+                    fields.insert(k.clone(), v.clone());
                 }
                 let asset = Asset {
                     id,
@@ -759,11 +780,11 @@ fn devices(
                 if row.os_version.is_some() {
                     set(ch, "os_version", &mut slot.os.1, row.os_version.clone());
                 }
-                if !custom.is_empty() {
+                if !typed.is_empty() {
                     let mut fields: Map<String, Value> =
                         serde_json::from_str(&a.custom_fields).unwrap_or_default();
-                    for (k, v) in &custom {
-                        fields.insert(k.clone(), Value::from(v.clone()));
+                    for (k, v) in &typed {
+                        fields.insert(k.clone(), v.clone());
                     }
                     let mut text = a.custom_fields.clone();
                     set(

@@ -161,6 +161,9 @@ pub struct Options {
     pub file_name: String,
     pub dry_run: bool,
     pub partial: bool,
+    /// Custom fields per category (`[[asset_fields]]`), to type the cells
+    /// that feed them.
+    pub fields: Vec<crate::assets::fields::FieldSpec>,
 }
 
 /// Where a long import is.

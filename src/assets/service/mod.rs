@@ -84,6 +84,7 @@ fn trimmed(s: &Option<String>) -> Option<String> {
 /// Registers an asset.
 pub fn register(
     db: &Db,
+    specs: &[crate::assets::fields::FieldSpec],
     actor: &User,
     input: &RegisterAsset,
     now: NaiveDateTime,
@@ -167,6 +168,12 @@ pub fn register(
             },
             None => None,
         };
+        errors.extend(crate::assets::fields::check(
+            model.as_ref().map(|m| m.category),
+            specs,
+            &input.custom_fields.clone().unwrap_or_default(),
+            true,
+        ));
         if status == Status::Deployed && assignee_id.is_none() && location_id.is_none() {
             errors.push(FieldError::new(
                 "assignee",
