@@ -420,22 +420,45 @@ pub fn export_assets(
 }
 
 /// What `itdesk import assets` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
+    /// The CSV file.
     pub file: std::path::PathBuf,
+    /// intune, intune-apps, snipeit or generic.
+    #[arg(long)]
     pub profile: String,
+    /// The TOML header mapping of the generic profile.
+    #[arg(long, value_name = "FILE.toml")]
     pub mapping: Option<std::path::PathBuf>,
+    /// Show what would be created and changed; write nothing.
+    #[arg(long)]
     pub dry_run: bool,
+    /// Import the good rows even when others are rejected.
+    #[arg(long)]
     pub partial: bool,
+    /// Currency of costs written without one (default: [assets]
+    /// default_currency).
+    #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
+    /// How slashed dates read: mdy (3/31/2024), dmy (31/03/2024) or ymd;
+    /// ISO dates are always read.
+    #[arg(long, value_name = "ORDER")]
     pub date_order: Option<String>,
-    pub json: bool,
+    /// text (a summary, then every rejected row and the changes) or json
+    /// (the whole report).
+    #[arg(long, default_value = "text")]
+    pub format: String,
 }
 
 /// `itdesk import assets`: returns the exit status (0, or 65 when rows were
 /// rejected); whole-file problems are errors (exit 1).
 pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i32> {
     use crate::assets::import::{self, Options, Stage, values::DateOrder};
+    let json = match args.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => anyhow::bail!("unknown format {other:?}: use text or json"),
+    };
     let currency = args
         .currency
         .clone()
@@ -518,7 +541,7 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
     // Write errors (a closed pipe) end the listing, not the import.
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if args.json {
+    if json {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
     } else {
         let _ = print_import_report(&mut out, &report);

@@ -120,34 +120,7 @@ enum ImportCommand {
     /// Exit status: 0 imported (or a dry run found nothing wrong); 65
     /// (EX_DATAERR) rows were rejected (nothing written, unless --partial);
     /// 1 the file could not be read at all (encoding, header, mapping).
-    Assets {
-        /// The CSV file.
-        file: std::path::PathBuf,
-        /// intune, intune-apps, snipeit or generic.
-        #[arg(long)]
-        profile: String,
-        /// The TOML header mapping of the generic profile.
-        #[arg(long, value_name = "FILE.toml")]
-        mapping: Option<std::path::PathBuf>,
-        /// Show what would be created and changed; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Import the good rows even when others are rejected.
-        #[arg(long)]
-        partial: bool,
-        /// Currency of costs written without one (default: [assets]
-        /// default_currency).
-        #[arg(long, value_name = "CODE")]
-        currency: Option<String>,
-        /// How slashed dates read: mdy (3/31/2024), dmy (31/03/2024) or ymd;
-        /// ISO dates are always read.
-        #[arg(long, value_name = "ORDER")]
-        date_order: Option<String>,
-        /// text (a summary, then every rejected row and every change) or
-        /// json (the whole report).
-        #[arg(long, default_value = "text")]
-        format: String,
-    },
+    Assets(commands::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -333,33 +306,8 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Assets { format, output }) => {
             commands::export_assets(settings, &format, output.as_deref())
         }
-        Command::Import(ImportCommand::Assets {
-            file,
-            profile,
-            mapping,
-            dry_run,
-            partial,
-            currency,
-            date_order,
-            format,
-        }) => {
-            let code = commands::import_assets(
-                settings,
-                &commands::ImportArgs {
-                    file,
-                    profile,
-                    mapping,
-                    dry_run,
-                    partial,
-                    currency,
-                    date_order,
-                    json: match format.as_str() {
-                        "text" => false,
-                        "json" => true,
-                        other => anyhow::bail!("unknown format {other:?}: use text or json"),
-                    },
-                },
-            )?;
+        Command::Import(ImportCommand::Assets(args)) => {
+            let code = commands::import_assets(settings, &args)?;
             if code != 0 {
                 std::process::exit(code);
             }

@@ -14,6 +14,16 @@ use crate::ids;
 use crate::state::AppState;
 
 /// Reads the files of a multipart body, each within the size limit.
+/// A text field of a multipart form read by [`read_uploads`] (empty when
+/// absent).
+pub fn form_field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 pub async fn read_uploads(
     req: &HttpRequest,
     payload: web::Payload,

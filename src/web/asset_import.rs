@@ -11,7 +11,7 @@ use crate::assets::import::{self, Options, Report, values::DateOrder};
 use crate::error::{AppError, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::read_uploads;
+use crate::tickets::attachment_handlers::{form_field, read_uploads};
 
 /// Rows of a report shown on the page; the rest are counted.
 const SHOWN: usize = 1000;
@@ -127,13 +127,7 @@ pub async fn submit(
     managers(&user)?;
     let max = state.settings.assets.import_max_bytes;
     let (mut files, fields) = read_uploads(&req, payload, max, 1).await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
     let form = FormState {
         profile: field("profile"),

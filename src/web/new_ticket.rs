@@ -11,7 +11,7 @@ use super::{PageError, WebUser, render, render_with, see_other};
 use crate::error::{AppError, FieldError, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::read_uploads;
+use crate::tickets::attachment_handlers::{form_field, read_uploads};
 use crate::tickets::domain::{Channel, Level, Priority, TicketType};
 use crate::tickets::dto::CreateTicket;
 use crate::tickets::model::{Category, Queue};
@@ -181,13 +181,7 @@ pub async fn submit(
         limits.max_per_ticket.max(0) as usize,
     )
     .await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
     let form = TicketForm {
         ticket_type: field("type"),

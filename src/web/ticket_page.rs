@@ -15,7 +15,7 @@ use crate::auth::domain::{TicketRelation, may_comment};
 use crate::error::{AppError, FieldError, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::{read_uploads, serve_attachment};
+use crate::tickets::attachment_handlers::{form_field, read_uploads, serve_attachment};
 use crate::tickets::domain::{HoldReason, Level, Priority, Status};
 use crate::tickets::dto::CreateComment;
 use crate::tickets::model::{Category, Queue};
@@ -349,13 +349,7 @@ pub async fn comment(
         limits.max_per_ticket.max(0) as usize,
     )
     .await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
     let body = field("body");
     let input = CreateComment {

@@ -205,6 +205,21 @@ async fn one_bad_row_rejects_the_file_and_the_report_names_line_and_column() {
 #[tokio::test]
 async fn files_that_cannot_be_read_are_refused_whole_with_the_reason() {
     let app = spawn_app().await;
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_itdesk"))
+        .args(["import", "assets", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for word in [
+        "intune-apps",
+        "snipeit",
+        "--mapping",
+        "--dry-run",
+        "--partial",
+        "65 (EX_DATAERR)",
+    ] {
+        assert!(help.contains(word), "--help lacks {word}:\n{help}");
+    }
     let (code, _, err) = import(
         &app,
         "latin1.csv",
