@@ -463,9 +463,7 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
         .currency
         .clone()
         .unwrap_or_else(|| settings.assets.default_currency.clone());
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        anyhow::bail!("--currency must be an ISO 4217 code such as EUR, not {currency:?}");
-    }
+    import::check_currency(&currency).map_err(|e| anyhow::anyhow!("--currency: {e}"))?;
     let mapping = match &args.mapping {
         Some(p) => Some(
             std::fs::read_to_string(p)
@@ -517,7 +515,7 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
         None,
         &bytes,
         &opts,
-        chrono::Utc::now().naive_utc(),
+        crate::ids::now(),
         &mut |stage, n| match stage {
             Stage::Reading => bar.set_position(n),
             Stage::Applying { total } => {

@@ -48,6 +48,7 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::register,
         crate::assets::handlers::list,
         crate::assets::handlers::get,
+        crate::assets::handlers::update,
         crate::assets::handlers::transition,
         crate::assets::handlers::manufacturers,
         crate::assets::handlers::create_manufacturer,

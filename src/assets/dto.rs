@@ -59,6 +59,51 @@ pub struct RegisterAsset {
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// `PATCH /api/v1/assets/{id}`: the facts of an asset (its status,
+/// person and place change through transitions and check-outs). Absent
+/// fields stay; `null` clears.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAsset {
+    #[serde(default)]
+    pub asset_tag: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub serial: Option<Option<String>>,
+    /// A model id; `null` clears.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub model_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub hostname: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub purchase_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Money>)]
+    pub cost: Option<Option<Money>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub supplier: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub po_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub warranty_end: Option<Option<NaiveDate>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Merged into the asset's custom fields; a `null` value removes that
+    /// field.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Why (kept in the history).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
 /// How an asset left for good.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::domain::Category;
-use super::import::values::{DateOrder, parse_date};
+use super::import::values::{DateOrder, Decimal, parse_date};
 use crate::error::FieldError;
 
 /// The type of a custom field.
@@ -116,14 +116,17 @@ pub fn check(
 }
 
 /// Reads an imported cell as the field's type.
-pub fn coerce(spec: &FieldSpec, raw: &str, order: DateOrder) -> Result<Value, String> {
+pub fn coerce(
+    spec: &FieldSpec,
+    raw: &str,
+    order: DateOrder,
+    decimal: Decimal,
+) -> Result<Value, String> {
     let s = raw.trim();
     match spec.kind {
         FieldKind::Text => Ok(Value::from(s)),
-        FieldKind::Number => s
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
+        FieldKind::Number => plain_number(s, decimal)
+            .and_then(|n| n.parse::<f64>().ok())
             .filter(|n| n.is_finite())
             .map(|n| {
                 if n.fract() == 0.0 && n.abs() < 9.0e15 {
@@ -140,6 +143,35 @@ pub fn coerce(spec: &FieldSpec, raw: &str, order: DateOrder) -> Result<Value, St
             _ => Err(format!("{s:?} is not yes or no ({})", spec.label)),
         },
     }
+}
+
+/// A number as Rust reads it: the file's decimal separator made a point,
+/// thousands groups (of three) dropped; `None` if it is not one.
+fn plain_number(s: &str, decimal: Decimal) -> Option<String> {
+    let (dec, group) = match decimal {
+        Decimal::Point => ('.', ','),
+        Decimal::Comma => (',', '.'),
+    };
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let (whole, frac) = body.split_once(dec).unwrap_or((body, ""));
+    let groups: Vec<&str> = whole.split(group).collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !grouped_ok || !groups.iter().all(|g| digits(g)) || !digits(frac) {
+        return None;
+    }
+    let whole = groups.concat();
+    Some(if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    })
 }
 
 /// The spec of `name` for `category`, if one is defined.
@@ -212,10 +244,17 @@ mod tests {
     #[test]
     fn imported_cells_become_the_fields_type() {
         let s = specs();
-        assert_eq!(coerce(&s[1], "16", DateOrder::Mdy), Ok(json!(16)));
-        assert_eq!(coerce(&s[1], "15,6", DateOrder::Mdy), Ok(json!(15.6)));
+        let (mdy, point, comma) = (DateOrder::Mdy, Decimal::Point, Decimal::Comma);
+        assert_eq!(coerce(&s[1], "16", mdy, point), Ok(json!(16)));
+        assert_eq!(coerce(&s[1], "15,6", mdy, comma), Ok(json!(15.6)));
+        assert_eq!(coerce(&s[1], "1,024", mdy, point), Ok(json!(1024)));
+        assert_eq!(coerce(&s[1], "1.024", mdy, comma), Ok(json!(1024)));
         assert!(
-            coerce(&s[1], "lots", DateOrder::Mdy)
+            coerce(&s[1], "15,6", mdy, point).is_err(),
+            "a comma groups thousands here"
+        );
+        assert!(
+            coerce(&s[1], "lots", mdy, point)
                 .unwrap_err()
                 .contains("Memory (GB)")
         );

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use super::dto::{
     AssetDto, AssetListParams, AssetPage, AssetTicketDto, CreateModel, CreateNamedThing,
     DepreciationParams, DepreciationReport, LinkAsset, ModelDto, Named, RegisterAsset, StockLine,
-    TransitionRequest,
+    TransitionRequest, UpdateAsset,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -28,7 +28,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/assets/depreciation").route(web::get().to(depreciation)))
     .service(web::resource("/assets/export").route(web::get().to(export)))
     .service(web::resource("/assets/stock").route(web::get().to(stock)))
-    .service(web::resource("/assets/{id}").route(web::get().to(get)))
+    .service(
+        web::resource("/assets/{id}")
+            .route(web::get().to(get))
+            .route(web::patch().to(update)),
+    )
     .service(web::resource("/assets/{id}/transitions").route(web::post().to(transition)))
     .service(
         web::resource("/assets/{id}/checkout")
@@ -150,6 +154,37 @@ pub async fn get(
 ) -> Result<web::Json<AssetDto>, AppError> {
     let id = path.into_inner();
     let view = blocking(move || service::get(&state.db, &actor, &id, true)).await?;
+    Ok(web::Json(dto(&view)))
+}
+
+/// Correct the facts of an asset (tag, serial, model, host name, purchase,
+/// warranty, notes, custom fields); every change is in its history.
+#[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = String, Path, description = "Asset id or asset tag")),
+    request_body = UpdateAsset,
+    responses((status = 200, body = AssetDto), (status = 404, body = Problem),
+        (status = 409, description = "The new asset tag is in use", body = Problem),
+        (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<UpdateAsset>,
+) -> Result<web::Json<AssetDto>, AppError> {
+    let id = path.into_inner();
+    let input = body.value;
+    let view = blocking(move || {
+        service::update(
+            &state.db,
+            &state.settings.asset_fields,
+            &actor,
+            &id,
+            &input,
+            ids::now(),
+        )
+    })
+    .await?;
     Ok(web::Json(dto(&view)))
 }
 

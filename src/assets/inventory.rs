@@ -93,7 +93,7 @@ fn text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
 }
 
 /// Serials that vendors ship as placeholders, not identities.
-fn real_serial(s: Option<String>) -> Option<String> {
+pub(crate) fn real_serial(s: Option<String>) -> Option<String> {
     s.filter(|s| {
         let l = s.to_ascii_lowercase();
         !(l.contains("to be filled")

@@ -1,14 +1,14 @@
-//! The asset page's forms: check an asset out to a person, check it back
-//! in. A refused form shows the page again with the reason and the input.
+//! The asset page's forms: correct its details, check it out to a person,
+//! check it back in. A refused form shows the page again with the reason and the input.
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::assets::{HandOverForm, page};
+use super::assets::{EditForm, HandOverForm, page};
 use super::{PageError, WebUser, see_other};
 use crate::assets::domain::Substate;
-use crate::assets::dto::{CheckinRequest, CheckoutRequest};
+use crate::assets::dto::{CheckinRequest, CheckoutRequest, UpdateAsset};
 use crate::assets::service;
 use crate::error::{AppError, blocking};
 use crate::ids;
@@ -75,7 +75,7 @@ pub async fn checkout(
             Ok(d) => Some(d),
             Err(_) => {
                 let msg = format!("expected back: {d:?} is not a date (YYYY-MM-DD)");
-                return page(state, user, tag, kept, Some(msg)).await;
+                return page(state, user, tag, kept, None, Some(msg)).await;
             }
         },
     };
@@ -94,7 +94,7 @@ pub async fn checkout(
     match result {
         Ok((view, _)) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
         Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, kept, Some(msg)).await,
+            Some(msg) => page(state, user, tag, kept, None, Some(msg)).await,
             None => Err(e.into()),
         },
     }
@@ -115,7 +115,7 @@ pub async fn checkin(
             Ok(s) => Some(s),
             Err(e) => {
                 let msg = format!("back to stock as: {e}");
-                return page(state, user, tag, HandOverForm::default(), Some(msg)).await;
+                return page(state, user, tag, HandOverForm::default(), None, Some(msg)).await;
             }
         },
     };
@@ -130,7 +130,118 @@ pub async fn checkin(
     match result {
         Ok((view, _)) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
         Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, HandOverForm::default(), Some(msg)).await,
+            Some(msg) => page(state, user, tag, HandOverForm::default(), None, Some(msg)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DetailsForm {
+    csrf: String,
+    #[serde(default)]
+    serial: String,
+    #[serde(default)]
+    hostname: String,
+    #[serde(default)]
+    purchase_date: String,
+    #[serde(default)]
+    warranty_end: String,
+    #[serde(default)]
+    supplier: String,
+    #[serde(default)]
+    po_number: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// An emptied box clears the field.
+fn text(v: &str) -> Option<Option<String>> {
+    Some(Some(v.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+fn date(label: &str, v: &str) -> Result<Option<Option<NaiveDate>>, String> {
+    match v.trim() {
+        "" => Ok(Some(None)),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| Some(Some(d)))
+            .map_err(|_| format!("{label}: {d:?} is not a date (YYYY-MM-DD)")),
+    }
+}
+
+pub async fn details(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: web::Form<DetailsForm>,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(&form.csrf)?;
+    let tag = path.into_inner();
+    let f = form.into_inner();
+    let kept = EditForm {
+        serial: f.serial.clone(),
+        hostname: f.hostname.clone(),
+        purchase_date: f.purchase_date.clone(),
+        warranty_end: f.warranty_end.clone(),
+        supplier: f.supplier.clone(),
+        po_number: f.po_number.clone(),
+        notes: f.notes.clone(),
+    };
+    let dates = date("purchased", &f.purchase_date)
+        .and_then(|p| date("warranty ends", &f.warranty_end).map(|w| (p, w)));
+    let (purchase_date, warranty_end) = match dates {
+        Ok(d) => d,
+        Err(msg) => {
+            return page(
+                state,
+                user,
+                tag,
+                HandOverForm::default(),
+                Some(kept),
+                Some(msg),
+            )
+            .await;
+        }
+    };
+    let input = UpdateAsset {
+        serial: text(&f.serial),
+        hostname: text(&f.hostname),
+        purchase_date,
+        warranty_end,
+        supplier: text(&f.supplier),
+        po_number: text(&f.po_number),
+        notes: Some(f.notes.trim().to_owned()),
+        reason: Some("edited on the asset page".into()),
+        ..UpdateAsset::default()
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let id = tag.clone();
+    let result = blocking(move || {
+        service::update(
+            &st.db,
+            &st.settings.asset_fields,
+            &actor,
+            &id,
+            &input,
+            ids::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(view) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
+        Err(e) => match explain(&e) {
+            Some(msg) => {
+                page(
+                    state,
+                    user,
+                    tag,
+                    HandOverForm::default(),
+                    Some(kept),
+                    Some(msg),
+                )
+                .await
+            }
             None => Err(e.into()),
         },
     }

@@ -151,6 +151,9 @@ pub async fn submit(
     } else {
         form.currency.clone()
     };
+    if let Err(e) = import::check_currency(&currency) {
+        return form_page(state, user, form, Some(format!("currency: {e}"))).await;
+    }
     let mapping = Some(form.mapping.as_str()).filter(|m| !m.trim().is_empty());
     let mut profile = match import::profile(&form.profile, mapping, &currency) {
         Ok(p) => p,

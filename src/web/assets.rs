@@ -179,6 +179,7 @@ struct AssetPage {
     checkout: Option<(String, String, String, String)>,
     /// Custom fields: (label or key, value).
     custom: Vec<(String, String)>,
+    edit: EditForm,
     form: HandOverForm,
     status_code: u16,
     error: Option<String>,
@@ -204,6 +205,27 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
         ),
         "asset_checked_out" => "checked out".into(),
         "asset_checked_in" => format!("checked in{reason}"),
+        "asset_imported" if changes["status"].is_string() => format!(
+            "imported as {}{reason}",
+            changes["status"].as_str().unwrap_or("")
+        ),
+        "asset_updated" | "asset_imported" => {
+            let fields: Vec<&str> = changes
+                .as_object()
+                .map(|m| {
+                    m.keys()
+                        .map(String::as_str)
+                        .filter(|k| *k != "reason")
+                        .collect()
+                })
+                .unwrap_or_default();
+            let what = if action == "asset_updated" {
+                "details changed"
+            } else {
+                "updated by import"
+            };
+            format!("{what}: {}{reason}", fields.join(", "))
+        }
         "asset_checkout_accepted" => "receipt confirmed".into(),
         "ticket_linked" => format!("linked to ticket #{}", changes["ticket_number"]),
         "ticket_unlinked" => format!("unlinked from ticket #{}", changes["ticket_number"]),
@@ -216,6 +238,18 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
             None => format!("{}{reason}", action.replace('_', " ")),
         },
     }
+}
+
+/// The edit form's values: the asset's, or what a refused edit held.
+#[derive(Debug, Clone, Default)]
+pub struct EditForm {
+    pub serial: String,
+    pub hostname: String,
+    pub purchase_date: String,
+    pub warranty_end: String,
+    pub supplier: String,
+    pub po_number: String,
+    pub notes: String,
 }
 
 /// What the check-out form last held (kept when it is refused).
@@ -236,7 +270,7 @@ pub async fn show(
         require_acceptance: true,
         ..HandOverForm::default()
     };
-    page(state, user, path.into_inner(), form, None).await
+    page(state, user, path.into_inner(), form, None, None).await
 }
 
 /// The asset page, with a refused form's input and the reason when there
@@ -246,6 +280,7 @@ pub async fn page(
     user: WebUser,
     tag: String,
     form: HandOverForm,
+    edited: Option<EditForm>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     staff(&user)?;
@@ -375,6 +410,17 @@ pub async fn page(
             c.accepted_at.map(when).unwrap_or_else(|| "not yet".into()),
         )
     });
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let date = |v: Option<chrono::NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+    let edit = edited.unwrap_or_else(|| EditForm {
+        serial: opt(&a.serial),
+        hostname: opt(&a.hostname),
+        purchase_date: date(a.purchase_date),
+        warranty_end: date(a.warranty_end),
+        supplier: opt(&a.supplier),
+        po_number: opt(&a.po_number),
+        notes: a.notes.clone(),
+    });
     let page = AssetPage {
         nav: user.nav("assets"),
         tag: a.asset_tag.clone(),
@@ -382,6 +428,7 @@ pub async fn page(
         in_stock: a.status == Status::InStock,
         checkout,
         custom,
+        edit,
         form,
         status_code: if error.is_some() { 422 } else { 200 },
         error,

@@ -50,6 +50,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/assets/imports/{id}", web::get().to(asset_import::report))
         .route("/assets/{tag}", web::get().to(assets::show))
         .route(
+            "/assets/{tag}/details",
+            web::post().to(asset_forms::details),
+        )
+        .route(
             "/assets/{tag}/checkout",
             web::post().to(asset_forms::checkout),
         )

@@ -62,7 +62,11 @@ async fn a_snipeit_export_creates_assets_and_running_it_again_changes_nothing() 
 
     let a = get_asset(&app, &manager, "IT-0001").await;
     assert_eq!(a["serial"], "5CD1234XYZ");
-    assert_eq!(a["hostname"], "lt-kim");
+    assert!(
+        a["hostname"].is_null(),
+        "a Snipe-IT name is not a host name: {a}"
+    );
+    assert_eq!(a["custom_fields"]["name"], "LT-KIM");
     assert_eq!(a["status"], "deployed");
     assert_eq!(a["assignee"]["email"], "kim@example.org");
     assert_eq!(a["location"]["name"], "Berlin HQ");
@@ -390,7 +394,6 @@ async fn intune_devices_then_discovered_apps_fill_the_register_and_the_software_
     assert_eq!(a["hostname"], "lt-kim");
     assert_eq!(a["assignee"]["email"], "kim@example.org");
     assert_eq!(a["model"]["manufacturer"], "Dell Inc.");
-    assert_eq!(a["custom_fields"]["intune_device_id"], "d-1");
     assert_eq!(a["custom_fields"]["intune_enrolled_on"], "2024-03-20");
     let phones: Value = app
         .get(&manager, "/api/v1/assets?hostname=pixel-8")
@@ -408,6 +411,18 @@ async fn intune_devices_then_discovered_apps_fill_the_register_and_the_software_
         "zed@elsewhere.example"
     );
     assert_eq!(phone["custom_fields"]["intune_last_check_in"], "2026-11-24");
+    // Again: the phone (no serial) is found by its Intune device id.
+    let renamed = devices.replace("Pixel-8", "Zed's Pixel");
+    let (code, out, _) = import(
+        &app,
+        "devices.csv",
+        renamed.as_bytes(),
+        &["--profile", "intune"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 created, 1 updated, 1 unchanged"), "{out}");
+    let again = get_asset(&app, &manager, phone["asset_tag"].as_str().unwrap()).await;
+    assert_eq!(again["custom_fields"]["name"], "Zed's Pixel");
 
     let apps = "ApplicationKey,ApplicationName,ApplicationPublisher,ApplicationShortVersion,ApplicationSize,ApplicationVersion,DeviceId,DeviceName,ImeiNumber,OSDescription,OSVersion,Platform,UserId,EmailAddress,UserName\n\
         k1,Microsoft Edge,Microsoft Corporation,131.0,0,131.0.2903.51,d-1,LT-KIM,,Windows,10,Windows,u1,kim@example.org,Kim\n\
@@ -505,7 +520,7 @@ async fn imports_follow_the_lifecycle_and_refuse_a_second_row_for_one_device() {
     );
     assert!(
         out.contains(
-            "rejected: line 4, column 1 (Asset Tag): the same device as line 3 (same serial"
+            "rejected: line 4, column 2 (Serial Number): the same device as line 3 (same serial"
         ),
         "{out}"
     );
@@ -515,6 +530,84 @@ async fn imports_follow_the_lifecycle_and_refuse_a_second_row_for_one_device() {
     assert_eq!(code, 0, "{out}");
     let a = get_asset(&app, &manager, "IT-9").await;
     assert_eq!(a["status"], "in_repair");
+
+    // A row renaming an asset's tag, then a row with that tag: the same
+    // device twice, not a new asset with a clashing tag.
+    let renames = "Asset Tag,Serial Number\nIT-900,S9\nIT-900,S-OTHER\n";
+    let (code, out, _) = import(&app, "r.csv", renames.as_bytes(), &["--profile", "snipeit"]);
+    assert_eq!(code, 65, "{out}");
+    assert!(out.contains("rejected: line 3, column 1 (Asset Tag): the same device as line 2 (same asset tag, asset IT-900)"), "{out}");
+    let (code, out, _) = import(
+        &app,
+        "r.csv",
+        renames.as_bytes(),
+        &["--profile", "snipeit", "--partial"],
+    );
+    assert_eq!(code, 65, "{out}");
+    assert!(
+        out.contains("1 updated") && out.contains("line 2: updated IT-900 (asset_tag)"),
+        "{out}"
+    );
+    assert_eq!(app.count("assets").await, 1);
+}
+
+#[tokio::test]
+async fn a_reused_host_name_with_another_serial_is_a_new_device() {
+    let app = spawn_app().await;
+    let (manager, _, _) = setup(&app).await;
+    register(
+        &app,
+        &manager,
+        json!({"asset_tag": "IT-1", "serial": "OLD-1", "hostname": "nb-kim"}),
+    )
+    .await;
+    let csv = "Device ID,Device name,Serial number,OS\nd-1,NB-KIM,NEW-2,Windows\nd-2,Kim’s iPhone,,iOS\nd-3,Desk-PC,To be filled by O.E.M.,Windows\n,Nameless phone,,Android\n";
+    let (code, out, _) = import(&app, "intune.csv", csv.as_bytes(), &["--profile", "intune"]);
+    assert_eq!(code, 65, "{out}");
+    assert!(out.contains("rejected: line 5: the row names no device: it needs an asset tag, a serial number, a host name or a device id"), "{out}");
+    let (code, out, err) = import(
+        &app,
+        "intune.csv",
+        csv.as_bytes(),
+        &["--profile", "intune", "--partial"],
+    );
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(
+        out.contains("4 rows: 3 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{out}"
+    );
+    let old = get_asset(&app, &manager, "IT-1").await;
+    assert_eq!(old["serial"], "OLD-1", "the old laptop keeps its serial");
+    let list: Value = app
+        .get(&manager, "/api/v1/assets?serial=NEW-2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["hostname"], "nb-kim");
+    // A phone's display name is kept as its name; a placeholder serial is
+    // no serial.
+    let list: Value = app
+        .get(&manager, "/api/v1/assets?hostname=desk-pc")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list["items"][0]["serial"].is_null(), "{list}");
+    let all: Value = app
+        .get(&manager, "/api/v1/assets?limit=10")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["custom_fields"]["name"] == "Kim’s iPhone"),
+        "{all}"
+    );
 }
 
 #[tokio::test]

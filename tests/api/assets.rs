@@ -527,3 +527,87 @@ async fn custom_fields_defined_for_a_category_are_typed_and_required_ones_asked_
     );
     assert!(html.contains("<dt>colour</dt><dd>black</dd>"), "{html}");
 }
+
+#[tokio::test]
+async fn an_assets_facts_are_corrected_with_each_change_in_its_history() {
+    let app = spawn_app().await;
+    let (token, model, _) = setup(&app).await;
+    register(
+        &app,
+        &token,
+        json!({"asset_tag": "IT-1", "serial": "OLD", "model_id": model, "warranty_end": "2027-01-01",
+               "custom_fields": {"ram_gb": 16, "sticker": "blue"}}),
+    )
+    .await;
+    register(&app, &token, json!({"asset_tag": "IT-2"})).await;
+    let patch = |body: Value| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .patch(app.url("/api/v1/assets/IT-1"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let resp = patch(json!({
+        "serial": "NEW", "notes": "keyboard replaced", "warranty_end": null,
+        "custom_fields": {"ram_gb": 32, "sticker": null}, "reason": "audit 2026"
+    }))
+    .await;
+    assert_eq!(resp.status(), 200);
+    let a: Value = resp.json().await.unwrap();
+    assert_eq!(a["serial"], "NEW");
+    assert_eq!(a["notes"], "keyboard replaced");
+    assert!(a["warranty_end"].is_null());
+    assert_eq!(a["custom_fields"], json!({"ram_gb": 32}));
+    let last = a["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "asset_updated");
+    assert_eq!(
+        last["changes"]["serial"],
+        json!({"from": "OLD", "to": "NEW"})
+    );
+    assert_eq!(
+        last["changes"]["warranty_end"],
+        json!({"from": "2027-01-01", "to": null})
+    );
+    assert_eq!(last["changes"]["reason"], "audit 2026");
+    let events = a["history"].as_array().unwrap().len();
+
+    // The same values again: nothing recorded.
+    let a: Value = patch(json!({"serial": "NEW"})).await.json().await.unwrap();
+    assert_eq!(a["history"].as_array().unwrap().len(), events);
+
+    // A tag in use, a wrong type, an unknown field, a status change.
+    let resp = patch(json!({"asset_tag": "IT-2"})).await;
+    assert_problem(resp, 409, "already_exists").await;
+    let resp = patch(json!({"custom_fields": {"ram_gb": "lots"}})).await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "custom_fields.ram_gb");
+    let resp = patch(json!({"status": "retired"})).await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "status", "{problem}");
+
+    // Renaming the tag keeps the asset.
+    let a: Value = patch(json!({"asset_tag": "IT-100"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["asset_tag"], "IT-100");
+    assert_eq!(app.get(&token, "/api/v1/assets/IT-100").await.status(), 200);
+
+    let agent = app.token("agent@example.org", Role::Agent).await;
+    let resp = app
+        .client
+        .patch(app.url("/api/v1/assets/IT-100"))
+        .bearer_auth(&agent)
+        .json(&json!({"notes": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 403, "forbidden").await;
+}

@@ -286,3 +286,90 @@ async fn the_import_page_runs_a_dry_run_then_the_import_and_shows_each_report() 
     let (status, _) = page(&app, &requester, "/assets/import").await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn an_asset_manager_corrects_details_on_the_asset_page() {
+    let app = spawn_app().await;
+    app.user_with_password("assets@example.org", Role::AssetManager, "pw-assets-123")
+        .await;
+    let token = app.token("assets@example.org", Role::AssetManager).await;
+    let resp = app
+        .post_json(
+            &token,
+            "/api/v1/assets",
+            &json!({"asset_tag": "IT-5", "serial": "SN-OLD", "supplier": "CDW"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let staff = browser();
+    login(&app, &staff, "assets@example.org", "pw-assets-123").await;
+    let (_, html) = page(&app, &staff, "/assets/IT-5").await;
+    assert!(
+        html.contains("id=\"details-form\"") && html.contains("value=\"SN-OLD\""),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let form = |warranty: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("serial", "SN-NEW".to_owned()),
+            ("hostname", "NB-005".to_owned()),
+            ("purchase_date", "2024-02-01".to_owned()),
+            ("warranty_end", warranty.to_owned()),
+            ("supplier", "".to_owned()),
+            ("po_number", "PO-9".to_owned()),
+            ("notes", "new battery".to_owned()),
+        ]
+    };
+    // A bad date: refused, the input kept, nothing changed.
+    let resp = staff
+        .post(app.url("/assets/IT-5/details"))
+        .form(&form("2027-02-30"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("warranty ends: &#34;2027-02-30&#34; is not a date"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"SN-NEW\"")
+            && html.contains("<details class=\"card\" id=\"edit-details\" open>"),
+        "{html}"
+    );
+    let a: serde_json::Value = app
+        .get(&token, "/api/v1/assets/IT-5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["serial"], "SN-OLD");
+
+    let resp = staff
+        .post(app.url("/assets/IT-5/details"))
+        .form(&form("2027-02-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let a: serde_json::Value = app
+        .get(&token, "/api/v1/assets/IT-5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["serial"], "SN-NEW");
+    assert_eq!(a["hostname"], "nb-005");
+    assert_eq!(a["warranty_end"], "2027-02-01");
+    assert!(a["supplier"].is_null(), "an emptied box clears: {a}");
+    assert_eq!(a["notes"], "new battery");
+    let (_, html) = page(&app, &staff, "/assets/IT-5").await;
+    assert!(
+        html.contains("details changed:")
+            && html.contains("serial")
+            && html.contains("edited on the asset page"),
+        "{html}"
+    );
+}

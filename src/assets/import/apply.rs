@@ -105,6 +105,8 @@ fn will_write(report: &Report, opts: &Options) -> bool {
 struct Slot {
     asset: Asset,
     os: (Option<String>, Option<String>),
+    /// A management system's id of the device (`assets.device_id`).
+    device_id: Option<String>,
     /// The line that first named it in this file.
     claimed_by: Option<u64>,
     is_new: bool,
@@ -119,6 +121,7 @@ struct Known {
     by_tag: HashMap<String, usize>,
     by_serial: HashMap<String, usize>,
     by_host: HashMap<String, usize>,
+    by_device: HashMap<String, usize>,
 }
 
 impl Known {
@@ -133,6 +136,9 @@ impl Known {
             if let Some(h) = &a.hostname {
                 self.by_host.entry(h.clone()).or_insert(i);
             }
+            if let Some(d) = &slot.device_id {
+                self.by_device.entry(d.clone()).or_insert(i);
+            }
         }
         self.slots.push(slot);
         i
@@ -140,77 +146,103 @@ impl Known {
 
     /// Serial first, then asset tag, then host name: the order inventory
     /// agents are matched in too.
-    fn find(&self, row: &DeviceRow) -> Option<(usize, &'static str)> {
-        row.serial
-            .as_ref()
-            .and_then(|s| self.by_serial.get(s).map(|i| (*i, "serial")))
-            .or_else(|| {
-                row.asset_tag
-                    .as_ref()
-                    .and_then(|t| self.by_tag.get(t).map(|i| (*i, "asset tag")))
-            })
-            .or_else(|| {
-                row.hostname
-                    .as_ref()
-                    .and_then(|h| self.by_host.get(h).map(|i| (*i, "host name")))
-            })
+    fn find(&self, row: &DeviceRow) -> Option<(usize, Field)> {
+        if let Some(i) = row.serial.as_ref().and_then(|s| self.by_serial.get(s)) {
+            return Some((*i, Field::Serial));
+        }
+        if let Some(i) = row.asset_tag.as_ref().and_then(|t| self.by_tag.get(t)) {
+            return Some((*i, Field::AssetTag));
+        }
+        if let Some(i) = row.device_id.as_ref().and_then(|d| self.by_device.get(d)) {
+            return Some((*i, Field::DeviceId));
+        }
+        // A host name is reused when a device is replaced: it names the
+        // same asset only if the serials do not say otherwise.
+        let i = *row.hostname.as_ref().and_then(|h| self.by_host.get(h))?;
+        match (&row.serial, &self.slots[i].asset.serial) {
+            (Some(new), Some(old)) if new != old => None,
+            _ => Some((i, Field::Hostname)),
+        }
+    }
+
+    /// Keeps the indexes in step when a row renames an asset's keys.
+    fn rekey(&mut self, i: usize, tag: &str, serial: &Option<String>, host: &Option<String>) {
+        let a = &self.slots[i].asset;
+        if a.asset_tag != tag {
+            self.by_tag.remove(&a.asset_tag);
+            self.by_tag.insert(tag.to_owned(), i);
+        }
+        if a.serial != *serial {
+            if let Some(old) = &a.serial
+                && self.by_serial.get(old) == Some(&i)
+            {
+                self.by_serial.remove(old);
+            }
+            if let Some(new) = serial {
+                self.by_serial.entry(new.clone()).or_insert(i);
+            }
+        }
+        if a.hostname != *host {
+            if let Some(old) = &a.hostname
+                && self.by_host.get(old) == Some(&i)
+            {
+                self.by_host.remove(old);
+            }
+            if let Some(new) = host {
+                self.by_host.entry(new.clone()).or_insert(i);
+            }
+        }
     }
 }
 
+/// An asset with the inventory columns the import reads and writes.
+type Loaded = (Asset, Option<String>, Option<String>, Option<String>);
+
 fn load_known(conn: &mut DbConn, rows: &[DeviceRow]) -> QueryResult<Known> {
-    let mut tags = HashSet::new();
-    let mut serials = HashSet::new();
-    let mut hosts = HashSet::new();
+    let mut keys: [HashSet<String>; 4] = Default::default();
     for r in rows {
-        tags.extend(r.asset_tag.clone());
-        serials.extend(r.serial.clone());
-        hosts.extend(r.hostname.clone());
+        keys[0].extend(r.asset_tag.clone());
+        keys[1].extend(r.serial.clone());
+        keys[2].extend(r.hostname.clone());
+        keys[3].extend(r.device_id.clone());
     }
-    let mut found: Vec<(Asset, Option<String>, Option<String>)> = Vec::new();
+    let [tags, serials, hosts, devices] = keys.map(|k| k.into_iter().collect::<Vec<String>>());
+    let mut found: Vec<Loaded> = Vec::new();
     let mut seen = HashSet::new();
-    let mut take = |batch: Vec<(Asset, Option<String>, Option<String>)>| {
-        for row in batch {
-            if seen.insert(row.0.id.clone()) {
-                found.push(row);
+    let select = (
+        Asset::as_select(),
+        assets::os_name,
+        assets::os_version,
+        assets::device_id,
+    );
+    macro_rules! load_by {
+        ($column:expr, $keys:expr) => {
+            for chunk in $keys.chunks(CHUNK) {
+                let batch: Vec<Loaded> = assets::table
+                    .filter($column.eq_any(chunk))
+                    .select(select)
+                    .load(conn)?;
+                for row in batch {
+                    if seen.insert(row.0.id.clone()) {
+                        found.push(row);
+                    }
+                }
             }
-        }
-    };
-    let select = (Asset::as_select(), assets::os_name, assets::os_version);
-    let tags: Vec<String> = tags.into_iter().collect();
-    for chunk in tags.chunks(CHUNK) {
-        take(
-            assets::table
-                .filter(assets::asset_tag.eq_any(chunk))
-                .select(select)
-                .load(conn)?,
-        );
+        };
     }
-    let serials: Vec<String> = serials.into_iter().collect();
-    for chunk in serials.chunks(CHUNK) {
-        take(
-            assets::table
-                .filter(assets::serial.eq_any(chunk))
-                .select(select)
-                .load(conn)?,
-        );
-    }
-    let hosts: Vec<String> = hosts.into_iter().collect();
-    for chunk in hosts.chunks(CHUNK) {
-        take(
-            assets::table
-                .filter(assets::hostname.eq_any(chunk))
-                .select(select)
-                .load(conn)?,
-        );
-    }
+    load_by!(assets::asset_tag, tags);
+    load_by!(assets::serial, serials);
+    load_by!(assets::hostname, hosts);
+    load_by!(assets::device_id, devices);
     // Oldest first, so that a serial or host name shared by two assets
     // finds the older one, as the inventory feed does.
     found.sort_by(|a, b| (a.0.created_at, &a.0.id).cmp(&(b.0.created_at, &b.0.id)));
     let mut known = Known::default();
-    for (asset, os_name, os_version) in found {
+    for (asset, os_name, os_version, device_id) in found {
         known.add(Slot {
             asset,
             os: (os_name, os_version),
+            device_id,
             claimed_by: None,
             is_new: false,
             changes: Map::new(),
@@ -398,18 +430,32 @@ fn devices(
         };
 
         // The asset.
-        let hit = known.find(row);
-        if let Some((i, by)) = hit
-            && let Some(first) = known.slots[i].claimed_by
+        let found = known.find(row);
+        let hit = found.as_ref().map(|(i, _)| (*i, ()));
+        if let Some((i, by)) = &found
+            && let Some(first) = known.slots[*i].claimed_by
         {
+            let by_name = match by {
+                Field::Serial => "serial",
+                Field::AssetTag => "asset tag",
+                Field::DeviceId => "device id",
+                _ => "host name",
+            };
+            // The column the match came from (a host name may come from a
+            // name column).
+            let field = if *by == Field::Hostname && table.column_of(by).0.is_none() {
+                Field::Name
+            } else {
+                by.clone()
+            };
             errors.push(at(
                 table,
                 line,
-                &Field::AssetTag,
+                &field,
                 None,
                 format!(
-                    "the same device as line {first} (same {by}, asset {})",
-                    known.slots[i].asset.asset_tag
+                    "the same device as line {first} (same {by_name}, asset {})",
+                    known.slots[*i].asset.asset_tag
                 ),
             ));
         }
@@ -525,12 +571,14 @@ fn devices(
         let mut typed: Vec<(String, Value)> = Vec::new();
         for (key, raw) in &custom {
             match fields::spec_for(&opts.fields, category, key) {
-                Some(spec) => match fields::coerce(spec, raw, profile.date_order) {
-                    Ok(v) => typed.push((key.clone(), v)),
-                    Err(e) => {
-                        errors.push(at(table, line, &Field::Custom(key.clone()), Some(raw), e))
+                Some(spec) => {
+                    match fields::coerce(spec, raw, profile.date_order, profile.decimal) {
+                        Ok(v) => typed.push((key.clone(), v)),
+                        Err(e) => {
+                            errors.push(at(table, line, &custom_source(table, key), Some(raw), e))
+                        }
                     }
-                },
+                }
                 None => typed.push((key.clone(), Value::from(raw.clone()))),
             }
         }
@@ -557,10 +605,9 @@ fn devices(
                     };
                     let m = Move {
                         to: row.status.map(|s| s.0),
-                        substate: row
-                            .status
-                            .and_then(|s| s.1)
-                            .filter(|_| row.status.map(|s| s.0) != Some(a.status)),
+                        // Only a substate the cell names (Reserved, Ready to
+                        // Deploy); a bare status keeps the current one.
+                        substate: row.status.and_then(|s| s.1),
                         reason: reason.clone(),
                         assignee: assignee_id.clone().map(Some),
                         location: location_id.clone().map(Some),
@@ -579,8 +626,9 @@ fn devices(
                 let (status, substate) = row.status.unwrap_or(if assignee_id.is_some() {
                     (Status::Deployed, None)
                 } else {
-                    (profile.new_status, profile.new_status.default_substate())
+                    (profile.new_status, None)
                 });
+                let substate = substate.or(status.default_substate());
                 let substate =
                     if status == Status::Deployed && assignee_id.is_none() && location_id.is_none()
                     {
@@ -705,6 +753,7 @@ fn devices(
                 known.add(Slot {
                     asset,
                     os: (row.os_name.clone(), row.os_version.clone()),
+                    device_id: row.device_id.clone(),
                     claimed_by: Some(line),
                     is_new: true,
                     changes: Map::new(),
@@ -718,6 +767,11 @@ fn devices(
                 });
             }
             Some((i, _)) => {
+                let a = &known.slots[i].asset;
+                let tag = row.asset_tag.clone().unwrap_or_else(|| a.asset_tag.clone());
+                let serial = row.serial.clone().or_else(|| a.serial.clone());
+                let host = row.hostname.clone().or_else(|| a.hostname.clone());
+                known.rekey(i, &tag, &serial, &host);
                 let slot = &mut known.slots[i];
                 slot.claimed_by = Some(line);
                 let ch = &mut slot.changes;
@@ -774,6 +828,9 @@ fn devices(
                 if let Some(n) = &row.notes {
                     set(ch, "notes", &mut a.notes, n.clone());
                 }
+                if row.device_id.is_some() {
+                    set(ch, "device_id", &mut slot.device_id, row.device_id.clone());
+                }
                 if row.os_name.is_some() {
                     set(ch, "os_name", &mut slot.os.0, row.os_name.clone());
                 }
@@ -826,6 +883,28 @@ fn devices(
     write_devices(conn, actor_id, &known, &catalog, &reason, now)?;
     report.applied = true;
     Ok(Outcome::Keep(report))
+}
+
+/// The column a custom field's value came from.
+fn custom_source(table: &Table, key: &str) -> Field {
+    [
+        Field::Custom(key.to_owned()),
+        Field::CustomDate(key.to_owned()),
+        Field::Name,
+        Field::Manufacturer,
+        Field::Assignee,
+    ]
+    .into_iter()
+    .find(|f| {
+        table.column_of(f).0.is_some()
+            && match f {
+                Field::Name => key == "name",
+                Field::Manufacturer => key == "manufacturer",
+                Field::Assignee => key == "primary_user",
+                _ => true,
+            }
+    })
+    .unwrap_or(Field::Custom(key.to_owned()))
 }
 
 fn move_error(table: &Table, line: u64, row: &DeviceRow, e: MoveError) -> RowError {
@@ -910,10 +989,14 @@ fn write_devices(
     for s in known
         .slots
         .iter()
-        .filter(|s| s.is_new && (s.os.0.is_some() || s.os.1.is_some()))
+        .filter(|s| s.is_new && (s.os.0.is_some() || s.os.1.is_some() || s.device_id.is_some()))
     {
         diesel::update(assets::table.find(&s.asset.id))
-            .set((assets::os_name.eq(&s.os.0), assets::os_version.eq(&s.os.1)))
+            .set((
+                assets::os_name.eq(&s.os.0),
+                assets::os_version.eq(&s.os.1),
+                assets::device_id.eq(&s.device_id),
+            ))
             .execute(conn)?;
     }
     let changed: Vec<&Slot> = known
@@ -945,6 +1028,7 @@ fn write_devices(
                     assets::custom_fields.eq(&a.custom_fields),
                     assets::os_name.eq(&s.os.0),
                     assets::os_version.eq(&s.os.1),
+                    assets::device_id.eq(&s.device_id),
                     assets::updated_at.eq(now),
                 ))
                 .execute(conn)?;

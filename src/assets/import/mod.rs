@@ -154,6 +154,17 @@ impl From<crate::db::Unavailable> for ImportError {
     }
 }
 
+/// A currency code as imports take it: three capital letters (ISO 4217).
+pub fn check_currency(code: &str) -> Result<(), String> {
+    if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{code:?} is not an ISO 4217 currency code such as EUR or USD"
+        ))
+    }
+}
+
 /// How to run an import.
 #[derive(Debug, Clone)]
 pub struct Options {

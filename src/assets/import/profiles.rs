@@ -16,6 +16,9 @@ pub enum Field {
     AssetTag,
     Serial,
     Hostname,
+    /// A management system's id of the device (Intune's "Device ID"),
+    /// kept in `assets.device_id` and matched on.
+    DeviceId,
     /// A device name that becomes the host name when it is one, or the
     /// custom field `name` otherwise (Snipe-IT's "Asset Name").
     Name,
@@ -53,6 +56,7 @@ impl Field {
             Field::AssetTag => "asset_tag".into(),
             Field::Serial => "serial".into(),
             Field::Hostname => "hostname".into(),
+            Field::DeviceId => "device_id".into(),
             Field::Name => "name".into(),
             Field::Manufacturer => "manufacturer".into(),
             Field::Model => "model".into(),
@@ -146,7 +150,9 @@ fn intune(currency: &str) -> Profile {
         name: "intune".into(),
         kind: Kind::Devices,
         columns: cols(&[
-            (Field::Hostname, &["Device name"]),
+            // Computers' names are host names; phones' ("Kim's iPhone")
+            // are kept as the custom field `name`.
+            (Field::Name, &["Device name"]),
             (Field::Serial, &["Serial number"]),
             (Field::Manufacturer, &["Manufacturer"]),
             (Field::Model, &["Model"]),
@@ -156,7 +162,7 @@ fn intune(currency: &str) -> Profile {
             ),
             (Field::OsName, &["OS"]),
             (Field::OsVersion, &["OS version"]),
-            (custom("intune_device_id"), &["Device ID"]),
+            (Field::DeviceId, &["Device ID"]),
             (custom("intune_category"), &["Category"]),
             (custom("ownership"), &["Ownership"]),
             (custom("compliance"), &["Compliance"]),
@@ -213,7 +219,9 @@ fn snipeit(currency: &str) -> Profile {
         kind: Kind::Devices,
         columns: cols(&[
             (Field::AssetTag, &["Asset Tag", "Tag", "Asset Tag Number"]),
-            (Field::Name, &["Asset Name", "Item Name", "Name"]),
+            // Snipe-IT's asset name is free text ("Laptop", "Kim's
+            // MacBook"): kept as the custom field `name`, not a host name.
+            (custom("name"), &["Asset Name", "Item Name", "Name"]),
             (
                 Field::Serial,
                 &["Serial Number", "Serial", "Serial No", "Serial No."],
@@ -463,9 +471,15 @@ pub fn resolve(profile: &Profile, headers: &[String]) -> Result<Vec<(Field, usiz
     let has = |f: &Field| out.iter().any(|(g, _)| g == f);
     match profile.kind {
         Kind::Devices => {
-            if ![Field::AssetTag, Field::Serial, Field::Hostname, Field::Name]
-                .iter()
-                .any(has)
+            if ![
+                Field::AssetTag,
+                Field::Serial,
+                Field::Hostname,
+                Field::Name,
+                Field::DeviceId,
+            ]
+            .iter()
+            .any(has)
             {
                 return Err(format!(
                     "line 1: this is not a {} file: no column names the device ({})",

@@ -18,6 +18,7 @@ pub struct DeviceRow {
     pub asset_tag: Option<String>,
     pub serial: Option<String>,
     pub hostname: Option<String>,
+    pub device_id: Option<String>,
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub category: Option<Category>,
@@ -134,22 +135,38 @@ fn sniff_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t'][best]
 }
 
-/// The line of a quote left open to the end of the file (doubled quotes
-/// inside a quoted cell are one quote).
-fn unclosed_quote(text: &str) -> Option<usize> {
+/// The line of a quoted cell left open to the end of the file. Quotes
+/// count only where the csv reader honours them: at the start of a cell,
+/// and inside a quoted cell (where `""` is one quote); a stray `"` inside
+/// an unquoted cell (`Dell 24" Monitor`) is just a character.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let delimiter = delimiter as char;
     let mut line = 1;
     let mut opened_at = None;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                opened_at = if opened_at.is_some() {
-                    None
-                } else {
-                    Some(line)
-                }
+    let mut cell_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (opened_at, c) {
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
             }
-            '\n' => line += 1,
-            _ => {}
+            (Some(_), '"') => {
+                opened_at = None;
+                cell_start = false;
+            }
+            (Some(_), '\n') => line += 1,
+            (Some(_), _) => {}
+            (None, '"') if cell_start => {
+                opened_at = Some(line);
+                cell_start = false;
+            }
+            (None, '\n') => {
+                line += 1;
+                cell_start = true;
+            }
+            (None, c) if c == delimiter => cell_start = true,
+            (None, '\r') => {}
+            (None, _) => cell_start = false,
         }
     }
     opened_at
@@ -166,12 +183,12 @@ pub fn read(
     if text.trim().is_empty() {
         return Err(ImportError::File("the file is empty".into()));
     }
-    if let Some(line) = unclosed_quote(&text) {
+    let delimiter = profile.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+    if let Some(line) = unclosed_quote(&text, delimiter) {
         return Err(ImportError::File(format!(
             "line {line}: a quote opened here is never closed, so the rest of the file would be one cell"
         )));
     }
-    let delimiter = profile.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -285,7 +302,9 @@ fn device_row(
                 }
                 row.asset_tag = text();
             }
-            Field::Serial => row.serial = text(),
+            // Vendors' placeholders ("To be filled by O.E.M.") are not
+            // identities.
+            Field::Serial => row.serial = crate::assets::inventory::real_serial(text()),
             Field::Hostname => {
                 if is_hostname(value) {
                     row.hostname = Some(value.to_lowercase());
@@ -302,6 +321,7 @@ fn device_row(
                     row.custom.push(("name".into(), value.to_owned()));
                 }
             }
+            Field::DeviceId => row.device_id = text(),
             Field::Manufacturer => row.manufacturer = text(),
             Field::Model => row.model = text(),
             Field::Category => {
@@ -374,14 +394,18 @@ fn device_row(
             None => {}
         }
     }
-    if row.asset_tag.is_none() && row.serial.is_none() && row.hostname.is_none() {
+    if row.asset_tag.is_none()
+        && row.serial.is_none()
+        && row.hostname.is_none()
+        && row.device_id.is_none()
+    {
         errors.push(RowError {
             line,
             column: None,
             header: None,
             value: None,
             reason:
-                "the row names no device: it needs an asset tag, a serial number or a host name"
+                "the row names no device: it needs an asset tag, a serial number, a host name or a device id"
                     .into(),
         });
     }
@@ -481,6 +505,19 @@ mod tests {
         assert!(e.to_string().contains("DeviceName"), "{e}");
         let e = read_str("snipeit", b"").unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn a_stray_inch_mark_is_a_character_and_placeholder_serials_no_identity() {
+        let t = read_str(
+            "snipeit",
+            b"Asset Tag,Serial Number,Notes\nIT-1,To be filled by O.E.M.,Dell 24\" Monitor\nIT-2,S2,\"quoted \"\"x\"\"\"\n",
+        )
+        .unwrap();
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.devices[0].notes.as_deref(), Some("Dell 24\" Monitor"));
+        assert_eq!(t.devices[0].serial, None);
+        assert_eq!(t.devices[1].notes.as_deref(), Some("quoted \"x\""));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! management consoles write, money such as `$1,299.00` or `1.299,00 €`,
 //! categories and statuses under the names other tools give them.
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 
 use crate::assets::domain::{Category, Status, Substate};
 
@@ -49,7 +49,13 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
             _ => s,
         },
     };
-    if let Ok(d) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+    // chrono's %Y takes a year of any length: "12-01-24" would be the
+    // year 12. Only four-digit years go through these formats.
+    let plausible = |d: NaiveDate| d.year() >= 1900;
+    if date_part.len() >= 10
+        && let Ok(d) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
+        && plausible(d)
+    {
         return Ok(d);
     }
     for fmt in [
@@ -60,6 +66,14 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
         "%B %d, %Y",
         "%b %d %Y",
     ] {
+        if let Ok(d) = NaiveDate::parse_from_str(date_part, fmt)
+            && plausible(d)
+        {
+            return Ok(d);
+        }
+    }
+    // Two-digit years (Excel's 31-Mar-24).
+    for fmt in ["%d-%b-%y", "%d %b %y"] {
         if let Ok(d) = NaiveDate::parse_from_str(date_part, fmt) {
             return Ok(d);
         }
@@ -71,26 +85,36 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
         let n = |p: &str| p.parse::<u32>().unwrap_or(0);
-        let (y, m, d) = if parts[0].len() == 4 {
-            (n(parts[0]), n(parts[1]), n(parts[2]))
+        // Which part is the year: a four-digit first part always is;
+        // otherwise the order says.
+        let (yi, mi, di) = if parts[0].len() == 4 {
+            (0, 1, 2)
         } else {
             match order {
-                DateOrder::Mdy => (n(parts[2]), n(parts[0]), n(parts[1])),
-                DateOrder::Dmy | DateOrder::Ymd => (n(parts[2]), n(parts[1]), n(parts[0])),
+                DateOrder::Mdy => (2, 0, 1),
+                DateOrder::Dmy => (2, 1, 0),
+                DateOrder::Ymd => (0, 1, 2),
             }
         };
-        let y = match parts[if parts[0].len() == 4 { 0 } else { 2 }].len() {
-            4 => y as i32,
-            2 => 2000 + y as i32,
-            _ => return Err(format!("{s:?} is not a date: the year needs four digits")),
-        };
-        return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-            if parts[0].len() == 4 {
-                format!("{s:?} is not a date")
-            } else {
-                format!("{s:?} is not a date in {}", order.example())
+        let y = match parts[yi].len() {
+            4 => n(parts[yi]) as i32,
+            2 => 2000 + n(parts[yi]) as i32,
+            _ => {
+                return Err(format!(
+                    "{s:?} is not a date in {}: the year needs four (or two) digits",
+                    order.example()
+                ));
             }
-        });
+        };
+        return NaiveDate::from_ymd_opt(y, n(parts[mi]), n(parts[di]))
+            .filter(|d| plausible(*d))
+            .ok_or_else(|| {
+                if parts[0].len() == 4 {
+                    format!("{s:?} is not a date")
+                } else {
+                    format!("{s:?} is not a date in {}", order.example())
+                }
+            });
     }
     Err(format!(
         "{s:?} is not a date: use 2024-03-31, {} or 31-Mar-2024",
@@ -156,6 +180,17 @@ fn minor_digits(currency: &str) -> u32 {
     }
 }
 
+/// The currency `$` means: the default when that is a dollar, else USD.
+fn dollar(default_currency: &str) -> &str {
+    match default_currency {
+        "AUD" | "CAD" | "NZD" | "SGD" | "HKD" | "MXN" | "TWD" | "BSD" | "BBD" | "BZD" | "FJD"
+        | "JMD" | "LRD" | "NAD" | "SBD" | "SRD" | "TTD" | "XCD" | "BMD" | "KYD" | "GYD" => {
+            default_currency
+        }
+        _ => "USD",
+    }
+}
+
 /// Reads an amount: `$1,299.00`, `1299`, `USD 1,299.00`, `1.299,00 €`
 /// (with [`Decimal::Comma`]), `£899`. Without a symbol or code the
 /// currency is `default_currency`.
@@ -166,7 +201,7 @@ pub fn parse_money(raw: &str, decimal: Decimal, default_currency: &str) -> Resul
     let mut letters = String::new();
     for c in s.chars() {
         match c {
-            '$' => symbol = Some("USD"),
+            '$' => symbol = Some(dollar(default_currency)),
             '€' => symbol = Some("EUR"),
             '£' => symbol = Some("GBP"),
             '¥' => symbol = Some("JPY"),
@@ -179,7 +214,7 @@ pub fn parse_money(raw: &str, decimal: Decimal, default_currency: &str) -> Resul
     let currency: String = match (symbol, letters.as_str()) {
         (None, "") => default_currency.to_owned(),
         (Some(sym), "") => sym.to_owned(),
-        (Some("USD"), "US") => "USD".to_owned(),
+        (Some(_), "US") => "USD".to_owned(),
         (None, code) if code.len() == 3 => code.to_owned(),
         (Some(sym), code) if code == sym => code.to_owned(),
         _ => {
@@ -254,16 +289,25 @@ pub fn parse_money(raw: &str, decimal: Decimal, default_currency: &str) -> Resul
     })
 }
 
-/// A whole number of months, as in "36" or "36 months".
+/// A number of months, as in "36", "36 months" or "3 years".
 pub fn parse_months(raw: &str) -> Result<u32, String> {
     let s = raw.trim();
-    let n = s
-        .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ')
-        .trim();
+    let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(digits_end);
+    let unit = unit.trim().to_lowercase();
+    let factor = match unit.as_str() {
+        "" | "m" | "mo" | "mos" | "month" | "months" => 1,
+        "y" | "yr" | "yrs" | "year" | "years" => 12,
+        _ => 0,
+    };
     n.parse::<u32>()
         .ok()
+        .filter(|_| factor > 0)
+        .map(|n| n * factor)
         .filter(|m| *m <= 600)
-        .ok_or_else(|| format!("{s:?} is not a number of months (0–600)"))
+        .ok_or_else(|| {
+            format!("{s:?} is not a number of months (0–600, or years such as \"3 years\")")
+        })
 }
 
 /// The end of a warranty of `months` from `start`.
@@ -311,19 +355,16 @@ pub fn parse_category(raw: &str) -> Result<Category, String> {
 pub fn parse_status(raw: &str) -> Result<(Status, Option<Substate>), String> {
     let s = raw.trim().to_lowercase().replace(['-', ' '], "_");
     if let Ok(st) = s.parse::<Status>() {
-        return Ok((st, st.default_substate()));
+        return Ok((st, None));
     }
     Ok(match s.as_str() {
-        "ready_to_deploy" | "available" | "in_stock" | "stock" | "spare" => {
-            (Status::InStock, Some(Substate::Available))
-        }
+        "ready_to_deploy" | "available" => (Status::InStock, Some(Substate::Available)),
+        "stock" | "spare" => (Status::InStock, None),
         "reserved" => (Status::InStock, Some(Substate::Reserved)),
         "pending" | "on_order" => (Status::Ordered, None),
         "deployed" | "in_use" | "assigned" | "active" | "checked_out" => (Status::Deployed, None),
         "out_for_repair" | "repair" | "broken" | "out_for_diagnostics" => (Status::InRepair, None),
-        "archived" | "retired" | "end_of_life" => {
-            (Status::Retired, Some(Substate::PendingDisposal))
-        }
+        "archived" | "end_of_life" => (Status::Retired, None),
         "lost" | "lost/stolen" | "lost_stolen" | "lost/_stolen" => (Status::Missing, None),
         _ => {
             return Err(format!(
@@ -361,6 +402,14 @@ mod tests {
         assert_eq!(parse_date("31 March 2024", us), Ok(d(2024, 3, 31)));
         assert_eq!(parse_date("2024/03/31", us), Ok(d(2024, 3, 31)));
         assert_eq!(parse_date("3/31/24", us), Ok(d(2024, 3, 31)));
+        assert_eq!(parse_date("31-Mar-24", us), Ok(d(2024, 3, 31)));
+        assert_eq!(parse_date("12-01-24", us), Ok(d(2024, 12, 1)));
+        assert_eq!(parse_date("24/03/31", DateOrder::Ymd), Ok(d(2024, 3, 31)));
+        assert!(
+            parse_date("03/04/2024", DateOrder::Ymd).is_err(),
+            "not silently day/month"
+        );
+        assert!(parse_date("0012-01-24", us).is_err());
     }
 
     #[test]
@@ -407,6 +456,11 @@ mod tests {
             parse_money("US$ 12,000,000.99", p, "EUR"),
             usd(1_200_000_099)
         );
+        let aud = Amount {
+            minor: 129_900,
+            currency: "AUD".into(),
+        };
+        assert_eq!(parse_money("$1,299.00", p, "AUD"), Ok(aud));
         assert_eq!(
             parse_money("¥120000", p, "EUR"),
             Ok(Amount {
@@ -461,5 +515,7 @@ mod tests {
         assert_eq!(parse_status("deployed"), Ok((Status::Deployed, None)));
         assert!(parse_status("Exploded").is_err());
         assert_eq!(parse_months("36 months"), Ok(36));
+        assert_eq!(parse_months("3 years"), Ok(36));
+        assert!(parse_months("3 decades").is_err());
     }
 }

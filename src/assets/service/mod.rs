@@ -4,12 +4,14 @@
 
 mod catalog;
 mod checkout;
+mod edit;
 mod lifecycle;
 mod links;
 mod reports;
 
 pub use catalog::*;
 pub use checkout::*;
+pub use edit::update;
 pub use lifecycle::transition;
 pub use links::*;
 pub use reports::*;
