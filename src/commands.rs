@@ -453,17 +453,12 @@ pub struct ImportArgs {
 /// `itdesk import assets`: returns the exit status (0, or 65 when rows were
 /// rejected); whole-file problems are errors (exit 1).
 pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i32> {
-    use crate::assets::import::{self, Options, Stage, values::DateOrder};
+    use crate::assets::import::{self, Stage};
     let json = match args.format.as_str() {
         "text" => false,
         "json" => true,
         other => anyhow::bail!("unknown format {other:?}: use text or json"),
     };
-    let currency = args
-        .currency
-        .clone()
-        .unwrap_or_else(|| settings.assets.default_currency.clone());
-    import::check_currency(&currency).map_err(|e| anyhow::anyhow!("--currency: {e}"))?;
     let mapping = match &args.mapping {
         Some(p) => Some(
             std::fs::read_to_string(p)
@@ -471,30 +466,25 @@ pub fn import_assets(settings: Settings, args: &ImportArgs) -> anyhow::Result<i3
         ),
         None => None,
     };
-    let mut profile = import::profile(&args.profile, mapping.as_deref(), &currency)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(order) = &args.date_order {
-        profile.date_order = match order.as_str() {
-            "mdy" => DateOrder::Mdy,
-            "dmy" => DateOrder::Dmy,
-            "ymd" => DateOrder::Ymd,
-            other => anyhow::bail!("--date-order is mdy, dmy or ymd, not {other:?}"),
-        };
-    }
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
-    let state = prepare_light(settings, false)?;
-    let opts = Options {
-        profile,
+    let request = import::Request {
+        profile: args.profile.clone(),
+        mapping,
+        currency: args.currency.clone(),
+        date_order: args.date_order.clone(),
+        dry_run: args.dry_run,
+        partial: args.partial,
         file_name: args
             .file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        dry_run: args.dry_run,
-        partial: args.partial,
-        fields: state.settings.asset_fields.clone(),
     };
+    let opts = request
+        .options(&settings)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let state = prepare_light(settings, false)?;
     let big = bytes.len() > 256 * 1024;
     let bar = if big {
         indicatif::ProgressBar::new_spinner()

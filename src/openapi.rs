@@ -70,6 +70,9 @@ use utoipa::{Modify, OpenApi};
         crate::assets::handlers::depreciation,
         crate::assets::handlers::export,
         crate::assets::handlers::stock,
+        crate::assets::import_handlers::create,
+        crate::assets::import_handlers::list,
+        crate::assets::import_handlers::show,
     ),
     modifiers(&BearerToken),
     tags(

@@ -29,6 +29,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/assets/export").route(web::get().to(export)))
     .service(web::resource("/assets/stock").route(web::get().to(stock)))
     .service(
+        web::resource("/assets/imports")
+            .route(web::post().to(super::import_handlers::create))
+            .route(web::get().to(super::import_handlers::list)),
+    )
+    .service(
+        web::resource("/assets/imports/{id}").route(web::get().to(super::import_handlers::show)),
+    )
+    .service(
         web::resource("/assets/{id}")
             .route(web::get().to(get))
             .route(web::patch().to(update)),

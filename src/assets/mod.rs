@@ -9,6 +9,7 @@ pub mod export;
 pub mod fields;
 pub mod handlers;
 pub mod import;
+pub mod import_handlers;
 pub mod inventory;
 pub mod inventory_handlers;
 pub mod model;

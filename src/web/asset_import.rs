@@ -7,7 +7,7 @@ use askama::Template;
 use super::format::when;
 use super::session::Nav;
 use super::{PageError, WebUser, render, render_with, see_other};
-use crate::assets::import::{self, Options, Report, values::DateOrder};
+use crate::assets::import::{self, Report};
 use crate::error::{AppError, blocking};
 use crate::ids;
 use crate::state::AppState;
@@ -146,31 +146,18 @@ pub async fn submit(
         )
         .await;
     };
-    let currency = if form.currency.is_empty() {
-        state.settings.assets.default_currency.clone()
-    } else {
-        form.currency.clone()
-    };
-    if let Err(e) = import::check_currency(&currency) {
-        return form_page(state, user, form, Some(format!("currency: {e}"))).await;
-    }
-    let mapping = Some(form.mapping.as_str()).filter(|m| !m.trim().is_empty());
-    let mut profile = match import::profile(&form.profile, mapping, &currency) {
-        Ok(p) => p,
-        Err(e) => return form_page(state, user, form, Some(e)).await,
-    };
-    profile.date_order = match form.date_order.as_str() {
-        "mdy" => DateOrder::Mdy,
-        "dmy" => DateOrder::Dmy,
-        "ymd" => DateOrder::Ymd,
-        _ => profile.date_order,
-    };
-    let opts = Options {
-        profile,
-        file_name: file.filename.clone(),
+    let request = import::Request {
+        profile: form.profile.clone(),
+        mapping: Some(form.mapping.clone()),
+        currency: Some(form.currency.clone()),
+        date_order: Some(form.date_order.clone()),
         dry_run: form.dry_run,
         partial: form.partial,
-        fields: state.settings.asset_fields.clone(),
+        file_name: file.filename.clone(),
+    };
+    let opts = match request.options(&state.settings) {
+        Ok(o) => o,
+        Err(e) => return form_page(state, user, form, Some(e)).await,
     };
     let st = state.clone();
     let actor = user.user.clone();

@@ -30,7 +30,8 @@ use crate::error::AppError;
 use crate::ids;
 
 /// A rejected row (or a warning about one): where and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportRowError)]
 pub struct RowError {
     /// The file's line (1 is the header).
     pub line: u64,
@@ -55,7 +56,8 @@ impl std::fmt::Display for RowError {
 }
 
 /// What an import did (or would do) to one asset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportChange)]
 pub struct Change {
     pub line: u64,
     pub asset_tag: String,
@@ -66,7 +68,8 @@ pub struct Change {
 }
 
 /// Software lists replaced by a discovered-apps import.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportSoftwareSummary)]
 pub struct SoftwareSummary {
     pub devices: usize,
     pub installed: usize,
@@ -75,7 +78,8 @@ pub struct SoftwareSummary {
 }
 
 /// The outcome of an import.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportReport)]
 pub struct Report {
     /// The stored run (`/assets/imports/{id}`).
     pub id: String,
@@ -175,6 +179,49 @@ pub struct Options {
     /// Custom fields per category (`[[asset_fields]]`), to type the cells
     /// that feed them.
     pub fields: Vec<crate::assets::fields::FieldSpec>,
+}
+
+/// What a person asked for, as the command line, the web form and the API
+/// take it; [`Request::options`] checks it against the settings.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub profile: String,
+    /// The TOML mapping of the generic profile.
+    pub mapping: Option<String>,
+    /// Empty: `[assets] default_currency`.
+    pub currency: Option<String>,
+    /// `mdy`, `dmy` or `ymd`; empty: the profile's.
+    pub date_order: Option<String>,
+    pub dry_run: bool,
+    pub partial: bool,
+    pub file_name: String,
+}
+
+impl Request {
+    /// The options to run with, or what is wrong with the request.
+    pub fn options(&self, settings: &crate::config::Settings) -> Result<Options, String> {
+        let currency = match self.currency.as_deref().map(str::trim) {
+            None | Some("") => settings.assets.default_currency.clone(),
+            Some(c) => c.to_uppercase(),
+        };
+        check_currency(&currency).map_err(|e| format!("currency: {e}"))?;
+        let mapping = self.mapping.as_deref().filter(|m| !m.trim().is_empty());
+        let mut profile = profile(&self.profile, mapping, &currency)?;
+        match self.date_order.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("mdy") => profile.date_order = values::DateOrder::Mdy,
+            Some("dmy") => profile.date_order = values::DateOrder::Dmy,
+            Some("ymd") => profile.date_order = values::DateOrder::Ymd,
+            Some(other) => return Err(format!("date order is mdy, dmy or ymd, not {other:?}")),
+        }
+        Ok(Options {
+            profile,
+            file_name: self.file_name.clone(),
+            dry_run: self.dry_run,
+            partial: self.partial,
+            fields: settings.asset_fields.clone(),
+        })
+    }
 }
 
 /// Where a long import is.
