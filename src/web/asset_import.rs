@@ -223,3 +223,42 @@ pub async fn report(
         report,
     })
 }
+
+/// The rejected rows of a run as CSV (line, column, header, value,
+/// reason), to fix the file beside it.
+pub async fn rejected_csv(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let actor = user.user.clone();
+    let (report, _) = blocking(move || import::stored_report(&state.db, &actor, &id)).await?;
+    let cell = crate::assets::export::csv_field;
+    let mut out = String::from("line,column,header,value,reason\r\n");
+    for e in &report.errors {
+        out.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            e.line,
+            e.column.map(|c| c.to_string()).unwrap_or_default(),
+            cell(e.header.as_deref().unwrap_or("")),
+            cell(e.value.as_deref().unwrap_or("")),
+            cell(&e.reason)
+        ));
+    }
+    let stem = report
+        .file_name
+        .rsplit_once('.')
+        .map_or(report.file_name.as_str(), |(stem, _)| stem)
+        .replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+            "_",
+        );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}-rejected.csv\""),
+        ))
+        .body(out))
+}

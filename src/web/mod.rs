@@ -48,6 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/assets/import", web::get().to(asset_import::show))
         .route("/assets/import", web::post().to(asset_import::submit))
         .route("/assets/imports/{id}", web::get().to(asset_import::report))
+        .route(
+            "/assets/imports/{id}/rejected.csv",
+            web::get().to(asset_import::rejected_csv),
+        )
         .route("/assets/{tag}", web::get().to(assets::show))
         .route(
             "/assets/{tag}/details",

@@ -236,6 +236,25 @@ async fn the_import_page_runs_a_dry_run_then_the_import_and_shows_each_report() 
     );
     assert!(html.contains("nothing was written"), "{html}");
     assert_eq!(app.count("assets").await, 0);
+    let csv_link = html
+        .split("href=\"")
+        .find(|p| p.contains("/rejected.csv"))
+        .and_then(|p| p.split('"').next())
+        .expect("a link to the rejected rows")
+        .to_owned();
+    let resp = staff.get(app.url(&csv_link)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("fleet-rejected.csv")
+    );
+    let csv = resp.text().await.unwrap();
+    assert!(
+        csv.starts_with("line,column,header,value,reason\r\n4,6,Purchase Date,15.03.2024x,"),
+        "{csv}"
+    );
 
     // The real run.
     let resp = staff
