@@ -1,0 +1,253 @@
+//! Firing crossed thresholds: history events, escalations and who hears
+//! of them.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use crate::audit;
+use crate::auth::{Role, User, repo as users};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::ids;
+use crate::sla::clock::SlaReport;
+use crate::sla::policy::{ClockKind, Threshold};
+use crate::sla::repo::{self, Notification};
+use crate::sla::snapshot::Crossed;
+use crate::tickets::domain::Priority;
+use crate::tickets::model::{Ticket, TicketChanges};
+use crate::tickets::repo as tickets;
+use crate::tickets::service::Rules;
+
+use super::naive;
+
+/// Fires the thresholds not fired yet; returns whether the ticket changed
+/// in a way that affects its clocks.
+pub(super) fn fire(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    t: &mut Ticket,
+    report: &SlaReport,
+    crossed: &[Crossed],
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let existing = repo::markers(conn, &t.id)?;
+    let mut changed = false;
+    let mut recipients = Recipients::default();
+    for c in crossed {
+        let key = c.threshold.key();
+        if existing
+            .iter()
+            .any(|(clock, th, cycle)| clock == c.clock.as_str() && *th == key && *cycle == c.cycle)
+        {
+            continue;
+        }
+        if !repo::insert_marker(conn, &t.id, c.clock.as_str(), &key, c.cycle, now)? {
+            continue; // another worker fired it
+        }
+        let (action, what) = describe(c.clock, c.threshold);
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "ticket",
+                entity_id: &t.id,
+                actor_id: None,
+                action,
+                changes: json!({
+                    "policy": report.policy,
+                    "clock": c.clock.as_str(),
+                    "threshold": key,
+                    "at": c.at.map(naive),
+                }),
+                at: now,
+            },
+        )?;
+        let clock_open = report
+            .clocks()
+            .find(|r| r.kind == c.clock)
+            .is_some_and(|r| r.met_at.is_none());
+        if !clock_open {
+            continue; // a fact worth recording, but too late to act on
+        }
+        let Some(policy) = rules.sla.policies.iter().find(|p| p.name == report.policy) else {
+            continue;
+        };
+        for rule in policy
+            .escalations
+            .iter()
+            .filter(|r| r.on == c.threshold && r.clock.is_none_or(|k| k == c.clock))
+        {
+            let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
+            repo::insert_notifications(conn, &rows)?;
+            crate::mail::notify::escalation(conn, rules, t, &rows, &what, now)?;
+            changed |= act(
+                conn,
+                t,
+                rule.raise_priority,
+                rule.move_to_queue.as_deref(),
+                c.clock,
+                &key,
+                now,
+            )?;
+        }
+    }
+    Ok(changed)
+}
+
+/// Who escalations notify, resolved once per scan and cached.
+#[derive(Default)]
+pub struct Recipients {
+    coordinators: Option<Vec<User>>,
+    by_queue: std::collections::HashMap<String, Vec<String>>,
+    by_email: std::collections::HashMap<String, Option<String>>,
+}
+
+impl Recipients {
+    /// The notifications `who` (assignee, coordinators, addresses) get about
+    /// a ticket; each person once.
+    pub fn notifications(
+        &mut self,
+        conn: &mut DbConn,
+        t: &Ticket,
+        who: &[String],
+        what: &str,
+        now: NaiveDateTime,
+    ) -> Result<Vec<Notification>, AppError> {
+        let message = format!("#{} {}: {what}", t.number, t.subject);
+        let mut targets: Vec<(Option<String>, Option<String>)> = Vec::new();
+        for target in who {
+            match target.as_str() {
+                "assignee" => {
+                    if let Some(id) = &t.assignee_id {
+                        targets.push((Some(id.clone()), None));
+                    }
+                }
+                "coordinators" => {
+                    if self.coordinators.is_none() {
+                        self.coordinators = Some(users::list_users(conn, &[Role::Coordinator])?);
+                    }
+                    // The queue's own coordinators; every coordinator when
+                    // the ticket has no queue or its queue names none.
+                    let named = match &t.queue_id {
+                        Some(q) => {
+                            if !self.by_queue.contains_key(q) {
+                                let ids = tickets::queue_coordinator_ids(conn, q)?;
+                                self.by_queue.insert(q.clone(), ids);
+                            }
+                            self.by_queue[q].clone()
+                        }
+                        None => Vec::new(),
+                    };
+                    for u in self.coordinators.iter().flatten() {
+                        if named.is_empty() || named.contains(&u.id) {
+                            targets.push((Some(u.id.clone()), Some(u.email.clone())));
+                        }
+                    }
+                }
+                email => {
+                    let key = email.to_lowercase();
+                    if !self.by_email.contains_key(&key) {
+                        let id = users::find_user_by_email(conn, &key)?.map(|u| u.id);
+                        self.by_email.insert(key.clone(), id);
+                    }
+                    targets.push((self.by_email[&key].clone(), Some(email.to_owned())));
+                }
+            }
+        }
+        let mut rows: Vec<Notification> = Vec::new();
+        for (user_id, email) in targets {
+            let duplicate = rows.iter().any(|r| {
+                (user_id.is_some() && r.user_id == user_id)
+                    || (user_id.is_none() && r.user_id.is_none() && r.email == email)
+            });
+            if !duplicate {
+                rows.push(Notification {
+                    id: ids::new_id(),
+                    user_id,
+                    email,
+                    ticket_id: Some(t.id.clone()),
+                    kind: "sla".into(),
+                    message: message.clone(),
+                    created_at: now,
+                    read_at: None,
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
+
+/// What a threshold means, for history and notifications.
+pub fn describe(clock: ClockKind, threshold: Threshold) -> (&'static str, String) {
+    let name = clock.as_str().replace('_', " ");
+    match threshold {
+        Threshold::Warning(p) => ("sla_warning", format!("{p}% of the {name} target used")),
+        Threshold::Breach => ("sla_breached", format!("{name} target missed")),
+    }
+}
+
+fn raised(p: Priority) -> Priority {
+    match p {
+        Priority::P4 => Priority::P3,
+        Priority::P3 => Priority::P2,
+        _ => Priority::P1,
+    }
+}
+
+fn act(
+    conn: &mut DbConn,
+    t: &mut Ticket,
+    raise: bool,
+    queue: Option<&str>,
+    clock: ClockKind,
+    threshold: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let mut changes = serde_json::Map::new();
+    if raise && t.priority != Priority::P1 {
+        let to = raised(t.priority);
+        changes.insert(
+            "priority".into(),
+            audit::change(t.priority.as_str(), to.as_str()),
+        );
+        changes.insert(
+            "priority_overridden".into(),
+            audit::change(t.priority_overridden, true),
+        );
+        t.priority = to;
+        t.priority_overridden = true;
+    }
+    if let Some(slug) = queue
+        && let Some(q) = tickets::find_queue_by_slug(conn, slug)?
+        && t.queue_id.as_deref() != Some(q.id.as_str())
+    {
+        let from = match &t.queue_id {
+            Some(id) => tickets::find_queues(conn, std::slice::from_ref(id))?
+                .pop()
+                .map(|q| q.slug),
+            None => None,
+        };
+        changes.insert("queue".into(), audit::change(from, slug));
+        t.queue_id = Some(q.id);
+    }
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    changes.insert(
+        "reason".into(),
+        json!(format!("SLA escalation: {} {threshold}", clock.as_str())),
+    );
+    t.updated_at = now;
+    tickets::update(conn, &t.id, &TicketChanges::from(&*t))?;
+    audit::record(
+        conn,
+        audit::Entry {
+            entity_type: "ticket",
+            entity_id: &t.id,
+            actor_id: None,
+            action: "updated",
+            changes: serde_json::Value::Object(changes),
+            at: now,
+        },
+    )?;
+    Ok(true)
+}
