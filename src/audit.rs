@@ -76,6 +76,20 @@ pub fn history(
         .load(conn)
 }
 
+/// Sets `slot` to `new` and, when that changes it, notes `name`'s
+/// from/to in `changes` (for an `updated`-style history event).
+pub fn note_change<T: PartialEq + Clone + Into<Value>>(
+    changes: &mut serde_json::Map<String, Value>,
+    name: &str,
+    slot: &mut T,
+    new: T,
+) {
+    if *slot != new {
+        changes.insert(name.into(), change(slot.clone(), new.clone()));
+        *slot = new;
+    }
+}
+
 /// `{"from": old, "to": new}` for one changed field.
 pub fn change(from: impl Into<Value>, to: impl Into<Value>) -> Value {
     serde_json::json!({ "from": from.into(), "to": to.into() })

@@ -10,7 +10,7 @@ use super::{AssetView, ENTITY, get, may_manage};
 use crate::assets::dto::UpdateAsset;
 use crate::assets::fields::{self, FieldSpec};
 use crate::assets::repo;
-use crate::audit::{self, Entry};
+use crate::audit::{self, Entry, note_change as note};
 use crate::auth::User;
 use crate::db::Db;
 use crate::db::schema::assets;
@@ -21,18 +21,6 @@ fn clean(v: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-}
-
-fn note<T: PartialEq + Clone + Into<Value>>(
-    changes: &mut Map<String, Value>,
-    name: &str,
-    slot: &mut T,
-    new: T,
-) {
-    if *slot != new {
-        changes.insert(name.into(), audit::change(slot.clone(), new.clone()));
-        *slot = new;
-    }
 }
 
 /// Applies the given facts; an edit that changes nothing records nothing.

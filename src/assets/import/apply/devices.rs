@@ -17,7 +17,8 @@ use crate::ids;
 
 use super::known::{Catalog, Known, ModelPlan, Slot, load_known, maker_key, persons};
 use super::write::write_devices;
-use super::{Outcome, RollBackOr, at, opt_date, set, will_write};
+use super::{Outcome, RollBackOr, at, opt_date, will_write};
+use crate::audit::note_change as set;
 
 pub(super) fn devices(
     conn: &mut DbConn,

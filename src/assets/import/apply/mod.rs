@@ -11,12 +11,10 @@ mod write;
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
-use serde_json::{Map, Value};
 
 use super::profiles::{Field, Kind};
 use super::read::Table;
 use super::{ImportError, Options, Report, RowError, Stage};
-use crate::audit::{self};
 use crate::db::Db;
 
 use apps::apps;
@@ -115,18 +113,6 @@ pub(super) fn at(
         header,
         value: value.map(str::to_owned),
         reason,
-    }
-}
-
-pub(super) fn set<T: PartialEq + Clone + Into<Value>>(
-    changes: &mut Map<String, Value>,
-    name: &str,
-    slot: &mut T,
-    new: T,
-) {
-    if *slot != new {
-        changes.insert(name.into(), audit::change(slot.clone(), new.clone()));
-        *slot = new;
     }
 }
 

@@ -11,8 +11,8 @@ use crate::audit::{self, Entry};
 use crate::db::DbConn;
 use crate::db::schema::assets;
 
-use super::known::{Catalog, Known, Slot};
 use super::CHUNK;
+use super::known::{Catalog, Known, Slot};
 
 pub(super) fn write_devices(
     conn: &mut DbConn,
@@ -46,19 +46,7 @@ pub(super) fn write_devices(
                 })
             })
             .collect();
-        let entries: Vec<Entry<'_>> = chunk
-            .iter()
-            .zip(&changes)
-            .map(|(s, changes)| Entry {
-                entity_type: "asset",
-                entity_id: &s.asset.id,
-                actor_id,
-                action: "asset_imported",
-                changes: changes.clone(),
-                at: now,
-            })
-            .collect();
-        audit::record_many(conn, &entries)?;
+        record(conn, chunk, changes, actor_id, now)?;
     }
     for s in known
         .slots
@@ -115,19 +103,30 @@ pub(super) fn write_devices(
                 Value::Object(c)
             })
             .collect();
-        let entries: Vec<Entry<'_>> = chunk
-            .iter()
-            .zip(&changes)
-            .map(|(s, changes)| Entry {
-                entity_type: "asset",
-                entity_id: &s.asset.id,
-                actor_id,
-                action: "asset_imported",
-                changes: changes.clone(),
-                at: now,
-            })
-            .collect();
-        audit::record_many(conn, &entries)?;
+        record(conn, chunk, changes, actor_id, now)?;
     }
     Ok(())
+}
+
+/// One `asset_imported` history event per asset of a chunk.
+fn record(
+    conn: &mut DbConn,
+    chunk: &[&Slot],
+    changes: Vec<Value>,
+    actor_id: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let entries: Vec<Entry<'_>> = chunk
+        .iter()
+        .zip(changes)
+        .map(|(s, changes)| Entry {
+            entity_type: "asset",
+            entity_id: &s.asset.id,
+            actor_id,
+            action: "asset_imported",
+            changes,
+            at: now,
+        })
+        .collect();
+    audit::record_many(conn, &entries)
 }
