@@ -313,6 +313,9 @@ pub struct AssetListParams {
     pub assignee: Option<String>,
     pub hostname: Option<String>,
     pub serial: Option<String>,
+    /// Search: asset tag, serial or host name starting with this (any
+    /// case).
+    pub q: Option<String>,
     /// Warranty ends before this date (YYYY-MM-DD).
     pub warranty_before: Option<String>,
     /// `true`: only assets found by inventory and not yet reviewed.

@@ -150,6 +150,8 @@ pub struct ListFilter {
     pub serial: Option<String>,
     pub warranty_before: Option<NaiveDate>,
     pub needs_review: Option<bool>,
+    /// Lower case, LIKE-escaped, with the trailing `%`.
+    pub prefix: Option<String>,
 }
 
 /// One page, newest first, after the `(created_at, id)` of `after`.
@@ -192,6 +194,17 @@ pub fn list(
     }
     if let Some(r) = f.needs_review {
         q = q.filter(assets::needs_review.eq(r));
+    }
+    if let Some(p) = &f.prefix {
+        q = q.filter(
+            sql::<Bool>("(lower(assets.asset_tag) LIKE ")
+                .bind::<Text, _>(p.clone())
+                .sql(" ESCAPE '\\' OR lower(assets.serial) LIKE ")
+                .bind::<Text, _>(p.clone())
+                .sql(" ESCAPE '\\' OR assets.hostname LIKE ")
+                .bind::<Text, _>(p.clone())
+                .sql(" ESCAPE '\\')"),
+        );
     }
     if let Some((at, id)) = after {
         q = q.filter(

@@ -20,8 +20,13 @@ pub struct ListQuery {
     status: String,
     #[serde(default)]
     category: String,
+    /// Tag, serial or host name starting with this.
     #[serde(default)]
-    hostname: String,
+    q: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    warranty_before: String,
     #[serde(default)]
     needs_review: String,
     cursor: Option<String>,
@@ -46,8 +51,12 @@ struct ListPage {
     categories: Vec<Category>,
     status: String,
     category: String,
-    hostname: String,
+    q: String,
+    locations: Vec<(String, String)>,
+    location: String,
+    warranty_before: String,
     needs_review: String,
+    error: Option<String>,
     rows: Vec<Row>,
     next: Option<String>,
     stock: Vec<crate::assets::dto::StockLine>,
@@ -76,19 +85,35 @@ pub async fn list(
     let params = AssetListParams {
         status: some(&q.status),
         category: some(&q.category),
-        hostname: some(&q.hostname),
+        q: some(&q.q),
+        location: some(&q.location),
+        warranty_before: some(&q.warranty_before),
         needs_review: (q.needs_review == "true").then_some(true),
         cursor: q.cursor.clone(),
         limit: Some(50),
         ..AssetListParams::default()
     };
     let actor = user.user.clone();
-    let (views, next_cursor, stock) = blocking(move || {
-        let (views, next) = service::list(&state.db, &actor, &params)?;
+    let (listed, stock, locations) = blocking(move || {
+        // A filter the list refuses (a malformed date) is shown, not a 500.
+        let listed = match service::list(&state.db, &actor, &params) {
+            Ok(found) => Ok(found),
+            Err(AppError::Validation(errors)) => Err(errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")),
+            Err(e) => return Err(e),
+        };
         let stock = service::stock(&state.db, &actor)?;
-        Ok((views, next, stock))
+        let locations = service::locations(&state.db, &actor)?;
+        Ok((listed, stock, locations))
     })
     .await?;
+    let (views, next_cursor, error) = match listed {
+        Ok((views, next)) => (views, next, None),
+        Err(message) => (Vec::new(), None, Some(message)),
+    };
     let rows = views
         .iter()
         .map(|v| Row {
@@ -124,10 +149,12 @@ pub async fn list(
     let next = next_cursor.map(|c| {
         let enc = super::session::url_encode;
         format!(
-            "/assets?status={}&category={}&hostname={}&needs_review={}&cursor={}",
+            "/assets?status={}&category={}&q={}&location={}&warranty_before={}&needs_review={}&cursor={}",
             enc(&q.status),
             enc(&q.category),
-            enc(&q.hostname),
+            enc(&q.q),
+            enc(&q.location),
+            enc(&q.warranty_before),
             enc(&q.needs_review),
             enc(&c)
         )
@@ -158,8 +185,12 @@ pub async fn list(
         .to_vec(),
         status: q.status,
         category: q.category,
-        hostname: q.hostname,
+        q: q.q,
+        locations: locations.into_iter().map(|l| (l.id, l.name)).collect(),
+        location: q.location,
+        warranty_before: q.warranty_before,
         needs_review: q.needs_review,
+        error,
         rows,
         next,
         stock,

@@ -611,3 +611,51 @@ async fn an_assets_facts_are_corrected_with_each_change_in_its_history() {
         .unwrap();
     assert_problem(resp, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn the_register_is_searched_by_the_start_of_a_tag_serial_or_host_name() {
+    let app = spawn_app().await;
+    let (token, _, _) = setup(&app).await;
+    for (tag, serial, host) in [
+        ("IT-100", "5CD4411XYZ", "nb-kim"),
+        ("IT-101", "CN0ABC", "ws-lee"),
+        ("LAB-7", "PF3X_9", "nb-lab7"),
+    ] {
+        register(
+            &app,
+            &token,
+            json!({"asset_tag": tag, "serial": serial, "hostname": host}),
+        )
+        .await;
+    }
+    let tags = |body: Value| -> Vec<String> {
+        let mut t: Vec<String> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["asset_tag"].as_str().unwrap().to_owned())
+            .collect();
+        t.sort();
+        t
+    };
+    for (q, expected) in [
+        ("it-10", vec!["IT-100", "IT-101"]),
+        ("5cd", vec!["IT-100"]),
+        ("NB-", vec!["IT-100", "LAB-7"]),
+        ("pf3x_", vec!["LAB-7"]),
+        // `_` and `%` are characters, not wildcards.
+        ("pf3x%", vec![]),
+        ("i_-", vec![]),
+    ] {
+        let body: Value = app
+            .get(
+                &token,
+                &format!("/api/v1/assets?q={}", q.replace('%', "%25")),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(tags(body), expected, "q={q}");
+    }
+}

@@ -71,3 +71,69 @@ async fn staff_browse_the_register_and_read_an_assets_timeline() {
     let denied = requester.get(app.url("/assets")).send().await.unwrap();
     assert_eq!(denied.status(), 403);
 }
+
+#[tokio::test]
+async fn the_register_page_searches_and_filters_by_location_and_warranty() {
+    let app = spawn_app().await;
+    app.user_with_password("assets@example.org", Role::AssetManager, "pw-assets-123")
+        .await;
+    let token = app.token("assets@example.org", Role::AssetManager).await;
+    let hq: serde_json::Value = app
+        .post_json(&token, "/api/v1/locations", &json!({"name": "Berlin HQ"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for (tag, extra) in [
+        (
+            "IT-1",
+            json!({"location_id": hq["id"], "warranty_end": "2026-01-31"}),
+        ),
+        ("IT-2", json!({"warranty_end": "2029-01-31"})),
+        ("LAB-3", json!({"location_id": hq["id"]})),
+    ] {
+        let mut body = json!({"asset_tag": tag});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        assert_eq!(
+            app.post_json(&token, "/api/v1/assets", &body)
+                .await
+                .status(),
+            201
+        );
+    }
+    let staff = browser();
+    login(&app, &staff, "assets@example.org", "pw-assets-123").await;
+    let page = |path: String| {
+        let staff = &staff;
+        let url = app.url(&path);
+        async move { staff.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page("/assets".into()).await;
+    assert!(
+        html.contains("<option value=\"") && html.contains(">Berlin HQ</option>"),
+        "{html}"
+    );
+    let html = page("/assets?q=it-".into()).await;
+    assert!(
+        html.contains("IT-1") && html.contains("IT-2") && !html.contains("LAB-3"),
+        "{html}"
+    );
+    let html = page(format!("/assets?location={}", hq["id"].as_str().unwrap())).await;
+    assert!(
+        html.contains("IT-1") && html.contains("LAB-3") && !html.contains(">IT-2<"),
+        "{html}"
+    );
+    let html = page("/assets?warranty_before=2027-01-01".into()).await;
+    assert!(
+        html.contains(">IT-1<") && !html.contains(">IT-2<"),
+        "{html}"
+    );
+    let html = page("/assets?warranty_before=soon".into()).await;
+    assert!(
+        html.contains("id=\"filter-error\"")
+            && html.contains("warranty_before: must be YYYY-MM-DD"),
+        "{html}"
+    );
+}

@@ -394,6 +394,21 @@ pub fn list(
     f.hostname = p.hostname.clone();
     f.serial = p.serial.clone();
     f.needs_review = p.needs_review;
+    f.prefix =
+        p.q.as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| {
+                let escaped: String = q
+                    .to_lowercase()
+                    .chars()
+                    .flat_map(|c| match c {
+                        '%' | '_' | '\\' => vec!['\\', c],
+                        c => vec![c],
+                    })
+                    .collect();
+                format!("{escaped}%")
+            });
     db.read(|conn| {
         if let Some(who) = &p.assignee {
             f.assignee_id = if who == "none" {
