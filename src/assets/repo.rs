@@ -137,6 +137,18 @@ pub fn save_lifecycle(conn: &mut DbConn, a: &Asset) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// `%`, `_` and `\` taken literally in a LIKE pattern with `ESCAPE '\'`.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// What a list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -150,7 +162,7 @@ pub struct ListFilter {
     pub serial: Option<String>,
     pub warranty_before: Option<NaiveDate>,
     pub needs_review: Option<bool>,
-    /// Lower case, LIKE-escaped, with the trailing `%`.
+    /// The start of a tag, serial or host name, lower case.
     pub prefix: Option<String>,
 }
 
@@ -196,15 +208,41 @@ pub fn list(
         q = q.filter(assets::needs_review.eq(r));
     }
     if let Some(p) = &f.prefix {
-        q = q.filter(
-            sql::<Bool>("(lower(assets.asset_tag) LIKE ")
-                .bind::<Text, _>(p.clone())
-                .sql(" ESCAPE '\\' OR lower(assets.serial) LIKE ")
-                .bind::<Text, _>(p.clone())
-                .sql(" ESCAPE '\\' OR assets.hostname LIKE ")
-                .bind::<Text, _>(p.clone())
-                .sql(" ESCAPE '\\')"),
-        );
+        // Each backend in the form its indexes serve: PostgreSQL's
+        // text_pattern_ops indexes answer LIKE 'x%' (escaped); SQLite's
+        // indexes on lower(…) answer a range [x, x + U+10FFFF).
+        match conn {
+            DbConn::Postgres(_) => {
+                let like = format!("{}%", escape_like(p));
+                q = q.filter(
+                    sql::<Bool>("(lower(assets.asset_tag) LIKE ")
+                        .bind::<Text, _>(like.clone())
+                        .sql(" ESCAPE '\\' OR lower(assets.serial) LIKE ")
+                        .bind::<Text, _>(like.clone())
+                        .sql(" ESCAPE '\\' OR assets.hostname LIKE ")
+                        .bind::<Text, _>(like)
+                        .sql(" ESCAPE '\\')"),
+                );
+            }
+            DbConn::Sqlite(_) => {
+                let end = format!("{p}\u{10FFFF}");
+                q = q.filter(
+                    sql::<Bool>("((lower(assets.asset_tag) >= ")
+                        .bind::<Text, _>(p.clone())
+                        .sql(" AND lower(assets.asset_tag) < ")
+                        .bind::<Text, _>(end.clone())
+                        .sql(") OR (lower(assets.serial) >= ")
+                        .bind::<Text, _>(p.clone())
+                        .sql(" AND lower(assets.serial) < ")
+                        .bind::<Text, _>(end.clone())
+                        .sql(") OR (assets.hostname >= ")
+                        .bind::<Text, _>(p.clone())
+                        .sql(" AND assets.hostname < ")
+                        .bind::<Text, _>(end)
+                        .sql("))"),
+                );
+            }
+        }
     }
     if let Some((at, id)) = after {
         q = q.filter(

@@ -21,3 +21,9 @@ CREATE INDEX asset_imports_created ON asset_imports(created_at, id);
 -- question, "deployed laptops", and its rare corners, "servers in repair")
 -- read one index range in keyset order instead of filtering a long walk.
 CREATE INDEX assets_status_category_created ON assets(status, category, created_at, id);
+
+-- The register's search (`q`): LIKE 'start%' on these, whatever the
+-- database's collation.
+CREATE INDEX assets_tag_lower ON assets((lower(asset_tag)) text_pattern_ops);
+CREATE INDEX assets_serial_lower ON assets((lower(serial)) text_pattern_ops);
+CREATE INDEX assets_hostname_pattern ON assets(hostname text_pattern_ops);

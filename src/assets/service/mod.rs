@@ -398,17 +398,7 @@ pub fn list(
         p.q.as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .map(|q| {
-                let escaped: String = q
-                    .to_lowercase()
-                    .chars()
-                    .flat_map(|c| match c {
-                        '%' | '_' | '\\' => vec!['\\', c],
-                        c => vec![c],
-                    })
-                    .collect();
-                format!("{escaped}%")
-            });
+            .map(str::to_lowercase);
     db.read(|conn| {
         if let Some(who) = &p.assignee {
             f.assignee_id = if who == "none" {
