@@ -65,8 +65,10 @@ pub struct RegisterAsset {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAsset {
-    #[serde(default)]
-    pub asset_tag: Option<String>,
+    /// Cannot be `null`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub asset_tag: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub serial: Option<Option<String>>,
@@ -92,8 +94,10 @@ pub struct UpdateAsset {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub warranty_end: Option<Option<NaiveDate>>,
-    #[serde(default)]
-    pub notes: Option<String>,
+    /// `null` empties them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
     /// Merged into the asset's custom fields; a `null` value removes that
     /// field.
     #[serde(default)]

@@ -30,8 +30,17 @@ pub struct ImportRunDto {
     pub rejected: i32,
 }
 
-fn truthy(v: &str) -> bool {
-    matches!(v.trim(), "1" | "true" | "yes" | "on")
+/// A yes/no part: absent or empty is no; anything unclear is refused
+/// rather than read as no (a dry run must not become a real import).
+fn flag(name: &str, v: &str) -> Result<bool, AppError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        other => Err(AppError::invalid(
+            name,
+            format!("{other:?} is not true or false"),
+        )),
+    }
 }
 
 /// Which request field a refusal of [`Request::options`] is about.
@@ -71,10 +80,27 @@ pub async fn create(
         ));
     }
     let max = state.settings.assets.import_max_bytes;
-    let (mut files, fields) = read_uploads(&req, payload, max, 1).await?;
+    let (files, fields) = read_uploads(&req, payload, max, 2).await?;
     let field = |name: &str| form_field(&fields, name);
-    let file = files
-        .pop()
+    // The mapping may come as text or as an uploaded file.
+    let mut mapping = field("mapping");
+    let mut file = None;
+    for f in files {
+        match f.part.as_str() {
+            "file" => file = Some(f),
+            "mapping" => {
+                mapping = String::from_utf8(f.bytes)
+                    .map_err(|_| AppError::invalid("mapping", "the mapping is not UTF-8 text"))?
+            }
+            other => {
+                return Err(AppError::invalid(
+                    other,
+                    "unexpected file part: send the CSV as `file` (and a mapping as `mapping`)",
+                ));
+            }
+        }
+    }
+    let file = file
         .filter(|f| !f.bytes.is_empty())
         .ok_or_else(|| AppError::invalid("file", "attach the CSV file as the part `file`"))?;
     if field("profile").trim().is_empty() {
@@ -85,11 +111,11 @@ pub async fn create(
     }
     let request = Request {
         profile: field("profile").trim().to_owned(),
-        mapping: Some(field("mapping")),
+        mapping: Some(mapping),
         currency: Some(field("currency")),
         date_order: Some(field("date_order")),
-        dry_run: truthy(&field("dry_run")),
-        partial: truthy(&field("partial")),
+        dry_run: flag("dry_run", &field("dry_run"))?,
+        partial: flag("partial", &field("partial"))?,
         file_name: file.filename.clone(),
     };
     let opts = request

@@ -162,7 +162,7 @@ pub struct ListFilter {
     pub serial: Option<String>,
     pub warranty_before: Option<NaiveDate>,
     pub needs_review: Option<bool>,
-    /// The start of a tag, serial or host name, lower case.
+    /// The start of a tag, serial or host name, in any case.
     pub prefix: Option<String>,
 }
 
@@ -208,38 +208,44 @@ pub fn list(
         q = q.filter(assets::needs_review.eq(r));
     }
     if let Some(p) = &f.prefix {
-        // Each backend in the form its indexes serve: PostgreSQL's
-        // text_pattern_ops indexes answer LIKE 'x%' (escaped); SQLite's
-        // indexes on lower(…) answer a range [x, x + U+10FFFF).
+        // Each backend lower-cases both sides itself (SQLite's lower() folds
+        // ASCII only; PostgreSQL's follows its locale), in the form its
+        // indexes serve: PostgreSQL's text_pattern_ops indexes answer
+        // LIKE 'x%' (escaped); SQLite's indexes on lower(…) answer a range
+        // [x, x + U+10FFFF).
         match conn {
             DbConn::Postgres(_) => {
                 let like = format!("{}%", escape_like(p));
                 q = q.filter(
-                    sql::<Bool>("(lower(assets.asset_tag) LIKE ")
+                    sql::<Bool>("(lower(assets.asset_tag) LIKE lower(")
                         .bind::<Text, _>(like.clone())
-                        .sql(" ESCAPE '\\' OR lower(assets.serial) LIKE ")
+                        .sql(") ESCAPE '\\' OR lower(assets.serial) LIKE lower(")
                         .bind::<Text, _>(like.clone())
-                        .sql(" ESCAPE '\\' OR assets.hostname LIKE ")
+                        .sql(") ESCAPE '\\' OR assets.hostname LIKE lower(")
                         .bind::<Text, _>(like)
-                        .sql(" ESCAPE '\\')"),
+                        .sql(") ESCAPE '\\')"),
                 );
             }
             DbConn::Sqlite(_) => {
-                let end = format!("{p}\u{10FFFF}");
+                let lo = |c: &str| format!("{c} >= lower(");
+                let hi = |c: &str| format!(") AND {c} < lower(");
+                let tag = "lower(assets.asset_tag)";
+                let serial = "lower(assets.serial)";
+                let host = "assets.hostname";
                 q = q.filter(
-                    sql::<Bool>("((lower(assets.asset_tag) >= ")
+                    sql::<Bool>(&format!("(({}", lo(tag)))
                         .bind::<Text, _>(p.clone())
-                        .sql(" AND lower(assets.asset_tag) < ")
-                        .bind::<Text, _>(end.clone())
-                        .sql(") OR (lower(assets.serial) >= ")
+                        .sql(&hi(tag))
                         .bind::<Text, _>(p.clone())
-                        .sql(" AND lower(assets.serial) < ")
-                        .bind::<Text, _>(end.clone())
-                        .sql(") OR (assets.hostname >= ")
+                        .sql(&format!(") || char(1114111)) OR ({}", lo(serial)))
                         .bind::<Text, _>(p.clone())
-                        .sql(" AND assets.hostname < ")
-                        .bind::<Text, _>(end)
-                        .sql("))"),
+                        .sql(&hi(serial))
+                        .bind::<Text, _>(p.clone())
+                        .sql(&format!(") || char(1114111)) OR ({}", lo(host)))
+                        .bind::<Text, _>(p.clone())
+                        .sql(&hi(host))
+                        .bind::<Text, _>(p.clone())
+                        .sql(") || char(1114111)))"),
                 );
             }
         }

@@ -92,6 +92,7 @@ pub fn ingest_parsed(
     let mut dropped = Vec::new();
     for part in &m.parts {
         let upload = Upload {
+            part: String::new(),
             filename: part.filename.clone(),
             declared_type: part.content_type.clone(),
             bytes: part.bytes.clone(),

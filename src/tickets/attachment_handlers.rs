@@ -69,6 +69,7 @@ pub async fn read_uploads(
                     ));
                 }
                 files.push(Upload {
+                    part: name.clone(),
                     filename,
                     declared_type,
                     bytes,

@@ -115,7 +115,7 @@ pub async fn checkin(
             Ok(s) => Some(s),
             Err(e) => {
                 let msg = format!("back to stock as: {e}");
-                return page(state, user, tag, HandOverForm::default(), None, Some(msg)).await;
+                return page(state, user, tag, HandOverForm::fresh(), None, Some(msg)).await;
             }
         },
     };
@@ -130,7 +130,7 @@ pub async fn checkin(
     match result {
         Ok((view, _)) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
         Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, HandOverForm::default(), None, Some(msg)).await,
+            Some(msg) => page(state, user, tag, HandOverForm::fresh(), None, Some(msg)).await,
             None => Err(e.into()),
         },
     }
@@ -196,7 +196,7 @@ pub async fn details(
                 state,
                 user,
                 tag,
-                HandOverForm::default(),
+                HandOverForm::fresh(),
                 Some(kept),
                 Some(msg),
             )
@@ -210,7 +210,8 @@ pub async fn details(
         warranty_end,
         supplier: text(&f.supplier),
         po_number: text(&f.po_number),
-        notes: Some(f.notes.trim().to_owned()),
+        // Browsers send CRLF; the text is kept as typed otherwise.
+        notes: Some(Some(f.notes.replace("\r\n", "\n"))),
         reason: Some("edited on the asset page".into()),
         ..UpdateAsset::default()
     };
@@ -236,7 +237,7 @@ pub async fn details(
                     state,
                     user,
                     tag,
-                    HandOverForm::default(),
+                    HandOverForm::fresh(),
                     Some(kept),
                     Some(msg),
                 )

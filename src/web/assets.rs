@@ -292,16 +292,30 @@ pub struct HandOverForm {
     pub require_acceptance: bool,
 }
 
+impl HandOverForm {
+    /// An empty form: receipt confirmation asked for by default.
+    pub fn fresh() -> HandOverForm {
+        HandOverForm {
+            require_acceptance: true,
+            ..HandOverForm::default()
+        }
+    }
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     user: WebUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let form = HandOverForm {
-        require_acceptance: true,
-        ..HandOverForm::default()
-    };
-    page(state, user, path.into_inner(), form, None, None).await
+    page(
+        state,
+        user,
+        path.into_inner(),
+        HandOverForm::fresh(),
+        None,
+        None,
+    )
+    .await
 }
 
 /// The asset page, with a refused form's input and the reason when there

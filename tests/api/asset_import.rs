@@ -685,7 +685,7 @@ async fn scripts_import_over_the_api_and_read_the_reports() {
             .part("file", file(SNIPEIT))
             .text("profile", "snipeit")
             .text("date_order", "mdy")
-            .text("dry_run", "true"),
+            .text("dry_run", "True"),
     )
     .await
     .unwrap();
@@ -718,6 +718,20 @@ async fn scripts_import_over_the_api_and_read_the_reports() {
     assert_eq!(app.count("assets").await, 2);
 
     // Refusals name the part.
+    let resp = post(
+        &manager,
+        Form::new()
+            .part("file", file(SNIPEIT))
+            .text("profile", "snipeit")
+            .text("dry_run", "Yes please"),
+    )
+    .await
+    .unwrap();
+    let p = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(
+        p["errors"][0]["field"], "dry_run",
+        "an unclear flag is refused, not read as no"
+    );
     let resp = post(&manager, Form::new().part("file", file(SNIPEIT)))
         .await
         .unwrap();

@@ -659,3 +659,90 @@ async fn the_register_is_searched_by_the_start_of_a_tag_serial_or_host_name() {
         assert_eq!(tags(body), expected, "q={q}");
     }
 }
+
+#[tokio::test]
+async fn concurrent_edits_keep_each_others_changes_and_required_fields_stay() {
+    let app = crate::helpers::spawn_app_with(vec![(
+        "asset_fields".into(),
+        json!([{"category": "laptop", "name": "ram_gb", "label": "Memory (GB)", "type": "number", "required": true}]),
+    )])
+    .await;
+    let (token, model, _) = setup(&app).await;
+    register(
+        &app,
+        &token,
+        json!({"asset_tag": "IT-1", "model_id": model, "custom_fields": {"ram_gb": 16}}),
+    )
+    .await;
+    let patch = |body: Value| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .patch(app.url("/api/v1/assets/IT-1"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(patch(json!({"notes": "x\ny"})).await.status(), 200);
+    // A required field cannot be removed; a tag cannot be cleared.
+    let p = assert_problem(
+        patch(json!({"custom_fields": {"ram_gb": null}})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "custom_fields.ram_gb", "{p}");
+    let p = assert_problem(
+        patch(json!({"asset_tag": null})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "asset_tag", "{p}");
+    // null empties the notes.
+    let a: Value = patch(json!({"notes": null})).await.json().await.unwrap();
+    assert_eq!(a["notes"], "");
+
+    // Twenty edits of different fields at once: every one lands.
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let body = if i % 2 == 0 {
+            json!({"custom_fields": {format!("k{i}"): i}})
+        } else {
+            json!({"custom_fields": {format!("k{i}"): i}, "supplier": format!("S{i}")})
+        };
+        tasks.push(patch(body));
+    }
+    for resp in futures_util::future::join_all(tasks).await {
+        assert_eq!(resp.status(), 200);
+    }
+    let a: Value = app
+        .get(&token, "/api/v1/assets/IT-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for i in 0..20 {
+        assert_eq!(a["custom_fields"][format!("k{i}")], i, "k{i} lost: {a}");
+    }
+}
+
+#[tokio::test]
+async fn search_folds_case_as_the_database_does_for_letters_beyond_ascii() {
+    let app = spawn_app().await;
+    let (token, _, _) = setup(&app).await;
+    register(&app, &token, json!({"asset_tag": "ÆR-1", "serial": "ÅS-9"})).await;
+    for q in ["ÆR", "ÅS-"] {
+        let body: Value = app
+            .get(&token, &format!("/api/v1/assets?q={q}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["items"].as_array().unwrap().len(), 1, "q={q}: {body}");
+    }
+}

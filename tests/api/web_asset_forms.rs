@@ -391,4 +391,42 @@ async fn an_asset_manager_corrects_details_on_the_asset_page() {
             && html.contains("edited on the asset page"),
         "{html}"
     );
+
+    // Saving again with multi-line notes (sent as CRLF) and then without
+    // any edit: the second save records nothing.
+    let events = |a: &serde_json::Value| a["history"].as_array().unwrap().len();
+    let mut again = form("2027-02-01");
+    again.retain(|(k, _)| *k != "notes");
+    again.push(("notes", "line one\r\nline two ".to_owned()));
+    for _ in 0..2 {
+        let resp = staff
+            .post(app.url("/assets/IT-5/details"))
+            .form(&again)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 303);
+    }
+    let a: serde_json::Value = app
+        .get(&token, "/api/v1/assets/IT-5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["notes"], "line one\nline two ");
+    let after_one = events(&a);
+    let resp = staff
+        .post(app.url("/assets/IT-5/details"))
+        .form(&again)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let a: serde_json::Value = app
+        .get(&token, "/api/v1/assets/IT-5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events(&a), after_one, "an unchanged save records nothing");
 }

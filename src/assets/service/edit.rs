@@ -12,8 +12,8 @@ use crate::assets::fields::{self, FieldSpec};
 use crate::assets::repo;
 use crate::audit::{self, Entry, note_change as note};
 use crate::auth::User;
-use crate::db::Db;
 use crate::db::schema::assets;
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 
 fn clean(v: &Option<String>) -> Option<String> {
@@ -34,7 +34,10 @@ pub fn update(
 ) -> Result<AssetView, AppError> {
     may_manage(actor)?;
     let mut errors = Vec::new();
-    if let Some(tag) = &input.asset_tag
+    if let Some(None) = &input.asset_tag {
+        errors.push(FieldError::new("asset_tag", "an asset always has a tag"));
+    }
+    if let Some(Some(tag)) = &input.asset_tag
         && (tag.trim().is_empty() || tag.trim().chars().count() > 64)
     {
         errors.push(FieldError::new("asset_tag", "must be 1–64 characters"));
@@ -54,10 +57,18 @@ pub fn update(
         return Err(AppError::Validation(errors));
     }
     let id = db.write(|conn| {
+        // PostgreSQL: hold the row, so that two edits (or an edit and an
+        // import) cannot each write back what the other changed.
+        // SQLite's single writer already serialises them.
+        if let DbConn::Postgres(c) = conn {
+            diesel::sql_query("SELECT id FROM assets WHERE id = $1 OR asset_tag = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::Text, _>(id_or_tag)
+                .execute(c)?;
+        }
         let mut a =
             repo::asset(conn, id_or_tag)?.ok_or_else(|| AppError::NotFound("asset".into()))?;
         let mut ch = Map::new();
-        if let Some(tag) = &input.asset_tag {
+        if let Some(Some(tag)) = &input.asset_tag {
             let tag = tag.trim().to_owned();
             if tag != a.asset_tag
                 && let Some(other) = repo::asset(conn, &tag)?
@@ -130,7 +141,12 @@ pub fn update(
             a.warranty_end = v;
         }
         if let Some(n) = &input.notes {
-            note(&mut ch, "notes", &mut a.notes, n.clone());
+            note(
+                &mut ch,
+                "notes",
+                &mut a.notes,
+                n.clone().unwrap_or_default(),
+            );
         }
         let mut custom: Map<String, Value> =
             serde_json::from_str(&a.custom_fields).unwrap_or_default();
@@ -157,14 +173,35 @@ pub fn update(
             );
             a.custom_fields = text;
         }
-        // Only the fields this edit touches (or all, when the category
-        // changed) are held to their definitions.
-        let touched = input.custom_fields.is_some() || input.model_id.is_some();
-        if touched {
-            let errors = fields::check(a.category, specs, &custom, input.model_id.is_some());
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
+        // A new model holds every field to its category's definitions;
+        // otherwise only the fields this edit sends (so an old value does
+        // not block an unrelated edit), and a required one cannot be
+        // removed.
+        let errors = if input.model_id.is_some() {
+            fields::check(a.category, specs, &custom, true)
+        } else {
+            let given = input.custom_fields.clone().unwrap_or_default();
+            let sent: Map<String, Value> =
+                given.into_iter().filter(|(_, v)| !v.is_null()).collect();
+            let mut errors = fields::check(a.category, specs, &sent, false);
+            for (k, v) in input.custom_fields.iter().flatten() {
+                if let Some(spec) = fields::spec_for(specs, a.category, k)
+                    && spec.required
+                    && v.is_null()
+                {
+                    errors.push(FieldError::new(
+                        format!("custom_fields.{k}"),
+                        format!(
+                            "{} is required for this category and cannot be removed",
+                            spec.label
+                        ),
+                    ));
+                }
             }
+            errors
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
         }
         if ch.is_empty() {
             return Ok(a.id);

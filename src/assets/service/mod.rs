@@ -398,7 +398,7 @@ pub fn list(
         p.q.as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .map(str::to_lowercase);
+            .map(str::to_owned);
     db.read(|conn| {
         if let Some(who) = &p.assignee {
             f.assignee_id = if who == "none" {

@@ -24,6 +24,8 @@ use crate::ids;
 /// A file as received.
 #[derive(Debug, Clone)]
 pub struct Upload {
+    /// The multipart part it came in (empty for mail attachments).
+    pub part: String,
     pub filename: String,
     pub declared_type: String,
     pub bytes: Vec<u8>,
