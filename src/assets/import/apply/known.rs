@@ -135,6 +135,25 @@ pub(super) fn load_known(conn: &mut DbConn, rows: &[DeviceRow]) -> QueryResult<K
         assets::os_version,
         assets::device_id,
     );
+    // PostgreSQL: hold the rows the import may update until it commits, so
+    // that an edit made meanwhile is not written over by this plan.
+    // SQLite's single writer already serialises them.
+    if let DbConn::Postgres(c) = conn {
+        for (column, keys) in [
+            ("asset_tag", &tags),
+            ("serial", &serials),
+            ("hostname", &hosts),
+            ("device_id", &devices),
+        ] {
+            for chunk in keys.chunks(CHUNK) {
+                diesel::sql_query(format!(
+                    "SELECT id FROM assets WHERE {column} = ANY($1) ORDER BY id FOR UPDATE"
+                ))
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(chunk)
+                .execute(c)?;
+            }
+        }
+    }
     macro_rules! load_by {
         ($column:expr, $keys:expr) => {
             for chunk in $keys.chunks(CHUNK) {
