@@ -35,6 +35,16 @@ impl TestDb {
                 schema: None,
             },
             Some(base) => {
+                // Loopback needs no TLS, and libpq's OpenSSL tears down its
+                // global state at process exit while pool threads may still
+                // hold connections: the test binary once died with SIGSEGV
+                // after every test had passed. Plain connections avoid it.
+                let base = if base.contains("sslmode=") {
+                    base
+                } else {
+                    let sep = if base.contains('?') { '&' } else { '?' };
+                    format!("{base}{sep}sslmode=disable")
+                };
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = PgConnection::establish(&base).unwrap_or_else(|e| {
                     panic!(
