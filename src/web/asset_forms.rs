@@ -54,6 +54,25 @@ fn explain(e: &AppError) -> Option<String> {
     }
 }
 
+/// Back to the asset page after a change, or the page again with the
+/// reason when the change was refused.
+async fn finish(
+    state: web::Data<AppState>,
+    user: WebUser,
+    tag: String,
+    result: Result<service::AssetView, AppError>,
+    form: HandOverForm,
+    edited: Option<EditForm>,
+) -> Result<HttpResponse, PageError> {
+    match result {
+        Ok(view) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
+        Err(e) => match explain(&e) {
+            Some(msg) => page(state, user, tag, form, edited, Some(msg)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
 pub async fn checkout(
     state: web::Data<AppState>,
     user: WebUser,
@@ -69,15 +88,9 @@ pub async fn checkout(
         note: f.note.clone(),
         require_acceptance: f.require_acceptance.is_some(),
     };
-    let expected_return = match f.expected_return.trim() {
-        "" => None,
-        d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let msg = format!("expected back: {d:?} is not a date (YYYY-MM-DD)");
-                return page(state, user, tag, kept, None, Some(msg)).await;
-            }
-        },
+    let expected_return = match date("expected back", &f.expected_return) {
+        Ok(d) => d.flatten(),
+        Err(msg) => return page(state, user, tag, kept, None, Some(msg)).await,
     };
     let input = CheckoutRequest {
         assignee: f.assignee.trim().to_owned(),
@@ -91,13 +104,7 @@ pub async fn checkout(
     let result =
         blocking(move || service::checkout(&st.db, &st.settings, &actor, &id, &input, ids::now()))
             .await;
-    match result {
-        Ok((view, _)) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
-        Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, kept, None, Some(msg)).await,
-            None => Err(e.into()),
-        },
-    }
+    finish(state, user, tag, result.map(|v| v.0), kept, None).await
 }
 
 pub async fn checkin(
@@ -127,13 +134,15 @@ pub async fn checkin(
     let actor = user.user.clone();
     let id = tag.clone();
     let result = blocking(move || service::checkin(&st.db, &actor, &id, &input, ids::now())).await;
-    match result {
-        Ok((view, _)) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
-        Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, HandOverForm::fresh(), None, Some(msg)).await,
-            None => Err(e.into()),
-        },
-    }
+    finish(
+        state,
+        user,
+        tag,
+        result.map(|v| v.0),
+        HandOverForm::fresh(),
+        None,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,21 +238,5 @@ pub async fn details(
         )
     })
     .await;
-    match result {
-        Ok(view) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
-        Err(e) => match explain(&e) {
-            Some(msg) => {
-                page(
-                    state,
-                    user,
-                    tag,
-                    HandOverForm::fresh(),
-                    Some(kept),
-                    Some(msg),
-                )
-                .await
-            }
-            None => Err(e.into()),
-        },
-    }
+    finish(state, user, tag, result, HandOverForm::fresh(), Some(kept)).await
 }

@@ -4,7 +4,9 @@
 
 mod access;
 mod asset_checkouts;
+mod asset_edits;
 mod asset_import;
+mod asset_import_api;
 mod asset_reports;
 mod assets;
 mod attachments;
