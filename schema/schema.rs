@@ -129,6 +129,7 @@ diesel::table! {
         sha256 -> Text,
         uploaded_by_id -> Text,
         created_at -> Timestamp,
+        is_public -> Bool,
     }
 }
 

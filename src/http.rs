@@ -78,30 +78,169 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// Deserialises JSON, turning serde's errors into precise problems.
+/// Deserialises JSON, turning serde's errors into precise problems. The
+/// whole body must be one JSON value (trailing data is a 400), and strings
+/// lose the control characters [`crate::text`] removes.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
-    result.map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = inner.to_string();
-                let field = field_of(&path, &message);
-                AppError::Validation(vec![FieldError::new(field, strip_position(&message))])
-            }
-            _ => AppError::bad_request(
-                "invalid_json",
-                format!(
-                    "the body is not valid JSON: {} (line {}, column {})",
-                    strip_position(&inner.to_string()),
-                    inner.line(),
-                    inner.column()
-                ),
-            ),
+    if !may_escape_a_control(bytes) {
+        return parse_whole(bytes);
+    }
+    let value: serde_json::Value = parse_whole(bytes)?;
+    serde_path_to_error::deserialize(strip_value(value)).map_err(path_problem)
+}
+
+fn parse_whole<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(path_problem)?;
+    de.end().map_err(|e| json_problem(".", e))?;
+    Ok(value)
+}
+
+fn path_problem(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = err.path().to_string();
+    json_problem(&path, err.into_inner())
+}
+
+fn json_problem(path: &str, inner: serde_json::Error) -> AppError {
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let message = inner.to_string();
+            let field = field_of(path, &message);
+            AppError::Validation(vec![FieldError::new(field, strip_position(&message))])
         }
-    })
+        _ => AppError::bad_request(
+            "invalid_json",
+            format!(
+                "the body is not valid JSON: {} (line {}, column {})",
+                strip_position(&inner.to_string()),
+                inner.line(),
+                inner.column()
+            ),
+        ),
+    }
+}
+
+/// Whether a JSON text may hold an escaped control character (`\u0000`–
+/// `\u001f`, `\b`, `\f`); raw ones are a syntax error anyway. Cheap, and
+/// true for far more than it must be: the slow path is exact.
+fn may_escape_a_control(bytes: &[u8]) -> bool {
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f'))
+}
+
+fn strip_value(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(crate::text::strip_controls_owned(s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(strip_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (crate::text::strip_controls_owned(k), strip_value(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A digest of what a JSON body says rather than how it is written: keys
+/// sorted, no whitespace (an idempotent retry may re-indent its body).
+pub fn json_fingerprint(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    fn canonical(v: &serde_json::Value, out: &mut String) {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    canonical(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut text = String::new();
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(v) => canonical(&strip_value(v), &mut text),
+        Err(_) => text = String::from_utf8_lossy(bytes).into_owned(),
+    }
+    crate::auth::token::hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Removes encoded control characters ([`crate::text`]) from every
+/// request's path and query string, and from URL-encoded form bodies,
+/// before routing: every handler and page sees clean text, and a `%00` in
+/// `?assignee=` never reaches a database.
+pub async fn strip_controls(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use crate::text::strip_encoded_controls;
+    use std::borrow::Cow;
+    let uri = req.uri().clone();
+    if let Some(pq) = uri.path_and_query()
+        && let Cow::Owned(clean) = strip_encoded_controls(pq.as_str().as_bytes())
+    {
+        let mut parts = uri.into_parts();
+        let clean = if clean.is_empty() {
+            b"/".to_vec()
+        } else {
+            clean
+        };
+        parts.path_and_query = actix_web::http::uri::PathAndQuery::from_maybe_shared(clean).ok();
+        if let Ok(new_uri) = actix_web::http::Uri::from_parts(parts) {
+            req.match_info_mut().get_mut().update(&new_uri);
+            req.head_mut().uri = new_uri;
+        }
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if is_form {
+        const FORM_LIMIT: usize = 1 << 20;
+        let mut payload = actix_web::HttpMessage::take_payload(&mut req);
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > FORM_LIMIT {
+                let err = AppError::PayloadTooLarge(format!(
+                    "a form may carry at most {FORM_LIMIT} bytes"
+                ));
+                return Ok(req.error_response(err));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let clean = match strip_encoded_controls(&body) {
+            Cow::Borrowed(_) => body.freeze(),
+            Cow::Owned(v) => web::Bytes::from(v),
+        };
+        req.set_payload(actix_web::dev::Payload::from(clean));
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
 }
 
 /// The field a serde message is about: the path, or for missing and unknown

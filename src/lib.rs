@@ -23,5 +23,6 @@ pub mod sla;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 pub mod tickets;
 pub mod web;

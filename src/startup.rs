@@ -143,12 +143,15 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .app_data(http::path_config())
+                .app_data(crate::web::form_config())
+                .app_data(crate::web::query_config())
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("X-Frame-Options", "DENY"))
                         .add(("Referrer-Policy", "same-origin")),
                 )
+                .wrap(actix_web::middleware::from_fn(http::strip_controls))
                 .wrap(TracingLogger::default())
                 .configure(routes)
         })

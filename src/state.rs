@@ -7,7 +7,7 @@ use actix_web::cookie::Key;
 use crate::auth::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::sla::registry::Sla;
+use crate::sla::registry::{Registry, Sla};
 use crate::tickets::service::Rules;
 
 /// Shared application state, cloned cheaply into handlers.
@@ -27,11 +27,18 @@ impl AppState {
     /// Runs `f` with the ticket rules in force now.
     pub fn with_rules<T>(&self, f: impl FnOnce(&Rules<'_>) -> T) -> T {
         let sla = self.sla.get();
-        f(&Rules {
+        f(&self.rules(&sla))
+    }
+
+    /// The ticket rules under these SLA definitions (for work that holds
+    /// one set of definitions across many transactions).
+    pub fn rules<'a>(&'a self, sla: &'a Registry) -> Rules<'a> {
+        Rules {
             tickets: &self.settings.tickets,
-            sla: &sla,
+            sla,
             mail: &self.settings.mail,
+            attachments: &self.settings.attachments,
             public_url: &self.settings.server.public_url,
-        })
+        }
     }
 }

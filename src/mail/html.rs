@@ -2,13 +2,56 @@
 //! plain-text version for the conversation.
 
 /// Safe HTML: scripts, event handlers, forms, frames and `javascript:` links
-/// are gone; remote images are kept only as links the reader must follow.
+/// are gone, and remote images (which tell the sender who read the mail,
+/// and when) become a "remote image blocked" placeholder.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto", "cid"].into_iter().collect())
         .clean(html)
-        .to_string()
+        .to_string();
+    block_remote_images(&clean)
+}
+
+/// Replaces `<img>` tags whose source is on the network. Works on ammonia's
+/// output, which is serialised HTML: every attribute in double quotes, no
+/// `>` inside a tag.
+fn block_remote_images(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len());
+    let mut rest = clean;
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else {
+            rest = &rest[start..];
+            break;
+        };
+        let tag = &rest[start..start + len + 1];
+        let attr = |name: &str| {
+            let key = format!(" {name}=\"");
+            tag.find(&key).map(|i| {
+                let v = &tag[i + key.len()..];
+                &v[..v.find('"').unwrap_or(v.len())]
+            })
+        };
+        let remote = attr("src").is_some_and(|src| {
+            let src = src.trim_start().to_ascii_lowercase();
+            src.starts_with("http:") || src.starts_with("https:") || src.starts_with("//")
+        });
+        if remote {
+            let alt = attr("alt").filter(|a| !a.trim().is_empty());
+            out.push_str("<span class=\"remote-image\">[remote image blocked");
+            if let Some(alt) = alt {
+                out.push_str(": ");
+                out.push_str(alt);
+            }
+            out.push_str("]</span>");
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where the quoted history of an HTML reply begins: Gmail, Outlook on the
@@ -110,6 +153,18 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} survived: {clean}");
         }
         assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn remote_images_become_placeholders_and_embedded_ones_stay() {
+        let html = sanitize(
+            "<p>Hi<img src=\"https://track.example/p.gif?u=1\" alt=\"logo\" width=\"1\">\
+             <img src=\"cid:part1@x\"><IMG SRC=//cdn.example/x.png></p>",
+        );
+        assert!(!html.contains("track.example"), "{html}");
+        assert!(!html.contains("cdn.example"), "{html}");
+        assert!(html.contains("[remote image blocked: logo]"), "{html}");
+        assert!(html.contains("<img src=\"cid:part1@x\">"), "{html}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::tickets::dto::CreateTicket;
 use crate::tickets::model::Ticket;
 use crate::tickets::repo as tickets;
 use crate::tickets::service::{
-    NewUpload, Rules, Upload, attach_in, comment_in, insert_ticket, store_files,
+    Attach, NewUpload, Rules, Upload, attach_in, comment_in, insert_ticket, store_files,
 };
 
 /// What happened to a message (the line `itdesk mailgate` prints).
@@ -110,12 +110,7 @@ pub fn ingest_parsed(
     }
     store_files(limits, &files)?;
     let registry = state.sla.get();
-    let rules = Rules {
-        tickets: &state.settings.tickets,
-        sla: &registry,
-        mail: &state.settings.mail,
-        public_url: &state.settings.server.public_url,
-    };
+    let rules = state.rules(&registry);
     let job = Job {
         state,
         rules: &rules,
@@ -393,12 +388,17 @@ impl Job<'_> {
                 - tickets::count_attachments(conn, &t.id)?)
             .max(0) as usize;
             let (kept, over) = self.files.split_at(self.files.len().min(room));
+            // A mailed comment is public, and so are its files.
+            let with = Attach {
+                comment_id: comment,
+                public: true,
+            };
             attach_in(
                 conn,
                 &self.state.settings.attachments,
                 author,
                 &t.id,
-                comment,
+                with,
                 kept,
                 self.now,
             )?;

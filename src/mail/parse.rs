@@ -67,11 +67,13 @@ pub struct Inbound {
 pub struct NotAMessage(pub String);
 
 fn bare_id(id: &str) -> String {
-    id.trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim()
-        .to_owned()
+    strip(
+        id.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim()
+            .to_owned(),
+    )
 }
 
 fn id_list(v: &HeaderValue<'_>) -> Vec<String> {
@@ -95,8 +97,11 @@ fn mailboxes(a: Option<&mail_parser::Address<'_>>) -> Vec<Mailbox> {
         a.iter()
             .filter_map(|m| {
                 Some(Mailbox {
-                    address: m.address()?.trim().to_lowercase(),
-                    name: m.name().map(str::to_owned).filter(|n| !n.trim().is_empty()),
+                    address: strip(m.address()?.trim().to_lowercase()),
+                    name: m
+                        .name()
+                        .map(|n| strip(n.to_owned()))
+                        .filter(|n| !n.trim().is_empty()),
                 })
             })
             .collect()
@@ -105,7 +110,7 @@ fn mailboxes(a: Option<&mail_parser::Address<'_>>) -> Vec<Mailbox> {
 }
 
 fn header_text(m: &mail_parser::Message<'_>, name: &str) -> Option<String> {
-    m.header_raw(name).map(|v| v.trim().to_owned())
+    m.header_raw(name).map(|v| strip(v.trim().to_owned()))
 }
 
 /// Message-IDs named in the headers of a message embedded in a report.
@@ -236,7 +241,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
                 .is_none_or(|d| d.ctype().eq_ignore_ascii_case("inline"));
         let filename = part
             .attachment_name()
-            .map(str::to_owned)
+            .map(|n| strip(n.to_owned()))
             .unwrap_or_else(|| format!("part-{}", parts.len() + 1));
         parts.push(Part {
             filename,
@@ -269,21 +274,27 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
             .unwrap_or_default()
     };
     Ok(Inbound {
-        message_id,
+        message_id: strip(message_id),
         content_hash,
         from,
         to: mailboxes(message.to()),
         cc: mailboxes(message.cc()),
-        subject: message.subject().unwrap_or("").trim().to_owned(),
+        subject: strip(message.subject().unwrap_or("").trim().to_owned()),
         in_reply_to: id_list(message.in_reply_to()),
         references: id_list(message.references()),
         thread_index,
         markers,
-        bounced_ids,
-        text,
-        html,
+        bounced_ids: bounced_ids.into_iter().map(strip).collect(),
+        text: strip(text),
+        html: html.map(strip),
         parts,
     })
+}
+
+/// Text from a message loses the control characters [`crate::text`]
+/// removes (the raw original is kept as received).
+fn strip(s: String) -> String {
+    crate::text::strip_controls_owned(s)
 }
 
 #[cfg(test)]

@@ -65,12 +65,7 @@ pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, A
     ensure_current(state)?;
     let started = Instant::now();
     let registry = state.sla.get();
-    let rules = Rules {
-        tickets: &state.settings.tickets,
-        sla: &registry,
-        mail: &state.settings.mail,
-        public_url: &state.settings.server.public_url,
-    };
+    let rules = state.rules(&registry);
     let mut stats = ScanStats::default();
     let mut recipients = Recipients::default();
     loop {
@@ -273,12 +268,7 @@ pub fn scan_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
 pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
     ensure_current(state)?;
     let registry = state.sla.get();
-    let rules = Rules {
-        tickets: &state.settings.tickets,
-        sla: &registry,
-        mail: &state.settings.mail,
-        public_url: &state.settings.server.public_url,
-    };
+    let rules = state.rules(&registry);
     let mut after = String::new();
     let mut total = 0;
     loop {

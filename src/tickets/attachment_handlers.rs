@@ -6,14 +6,13 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
-use super::dto::AttachmentDto;
+use super::dto::{AttachmentDto, UploadFiles};
 use super::service::{self, NewUpload, TicketRef, Upload};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::ids;
 use crate::state::AppState;
 
-/// Reads the files of a multipart body, each within the size limit.
 /// A text field of a multipart form read by [`read_uploads`] (empty when
 /// absent).
 pub fn form_field(fields: &[(String, String)], name: &str) -> String {
@@ -24,15 +23,53 @@ pub fn form_field(fields: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Reads the files and text fields of a multipart body, each file within
+/// the size limit and at most `max_files` of them; the first file refused
+/// fails the request.
 pub async fn read_uploads(
     req: &HttpRequest,
     payload: web::Payload,
     max_bytes: u64,
     max_files: usize,
 ) -> Result<(Vec<Upload>, Vec<(String, String)>), AppError> {
+    let form = read_form(req, payload, max_bytes, max_files).await?;
+    match form.refused {
+        Some(e) => Err(e),
+        None => Ok((form.files, form.fields)),
+    }
+}
+
+/// A multipart form as a page reads it: the text fields whole even when a
+/// file was refused, so that the page can show the form again with what
+/// the person typed.
+pub struct FormParts {
+    pub files: Vec<Upload>,
+    pub fields: Vec<(String, String)>,
+    /// Why a file was left out (too large, too many).
+    pub refused: Option<AppError>,
+}
+
+/// Reads a multipart form; a refused file is skipped (and reported in
+/// [`FormParts::refused`]) while the other fields are still read, up to a
+/// bound on the whole body.
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    max_bytes: u64,
+    max_files: usize,
+) -> Result<FormParts, AppError> {
+    // A refused file is read to its end to reach the fields after it, but
+    // a body beyond this is cut off.
+    let body_cap = max_bytes
+        .saturating_mul(max_files as u64 + 2)
+        .saturating_add(1 << 20);
     let mut multipart = Multipart::new(req.headers(), payload);
-    let mut files = Vec::new();
-    let mut fields = Vec::new();
+    let mut form = FormParts {
+        files: Vec::new(),
+        fields: Vec::new(),
+        refused: None,
+    };
+    let mut total = 0u64;
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(multipart_error)?;
         let name = field.name().unwrap_or("").to_owned();
@@ -44,31 +81,52 @@ pub async fn read_uploads(
             .content_type()
             .map(|m| m.to_string())
             .unwrap_or_default();
+        let cap = if filename.is_some() {
+            max_bytes
+        } else {
+            65_536
+        };
         let mut bytes = Vec::new();
+        let mut too_large = false;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(multipart_error)?;
-            let cap = if filename.is_some() {
-                max_bytes
-            } else {
-                65_536
-            };
-            if (bytes.len() + chunk.len()) as u64 > cap {
+            total += chunk.len() as u64;
+            if total > body_cap {
                 return Err(AppError::PayloadTooLarge(format!(
-                    "`{}` is larger than the limit of {cap} bytes",
-                    filename.as_deref().unwrap_or(&name)
+                    "the form is larger than {body_cap} bytes"
                 )));
             }
-            bytes.extend_from_slice(&chunk);
+            if (bytes.len() + chunk.len()) as u64 > cap {
+                too_large = true;
+                bytes.clear();
+            }
+            if !too_large {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        let label = filename.clone().unwrap_or_else(|| name.clone());
+        if too_large {
+            if filename.is_none() {
+                return Err(AppError::PayloadTooLarge(format!(
+                    "the field `{name}` is larger than {cap} bytes"
+                )));
+            }
+            form.refused
+                .get_or_insert(AppError::PayloadTooLarge(format!(
+                    "`{label}` is larger than the limit of {cap} bytes"
+                )));
+            continue;
         }
         match filename {
             Some(filename) if !filename.is_empty() || !bytes.is_empty() => {
-                if files.len() >= max_files {
-                    return Err(AppError::conflict(
+                if form.files.len() >= max_files {
+                    form.refused.get_or_insert(AppError::conflict(
                         "attachment_limit",
                         format!("at most {max_files} files per ticket"),
                     ));
+                    continue;
                 }
-                files.push(Upload {
+                form.files.push(Upload {
                     part: name.clone(),
                     filename,
                     declared_type,
@@ -76,10 +134,37 @@ pub async fn read_uploads(
                 });
             }
             Some(_) => {}
-            None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            None => form.fields.push((
+                name,
+                crate::text::strip_controls_owned(String::from_utf8_lossy(&bytes).into_owned()),
+            )),
         }
     }
-    Ok((files, fields))
+    Ok(form)
+}
+
+/// `filename` in ASCII for old clients and, for any other name, RFC 6266's
+/// `filename*` in UTF-8 that current browsers prefer.
+pub fn disposition_names(name: &str) -> Vec<DispositionParam> {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut params = vec![DispositionParam::Filename(ascii)];
+    if !name.is_ascii() {
+        params.push(DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: name.as_bytes().to_vec(),
+        }));
+    }
+    params
 }
 
 fn multipart_error(e: actix_multipart::MultipartError) -> AppError {
@@ -95,10 +180,25 @@ fn multipart_error(e: actix_multipart::MultipartError) -> AppError {
     }
 }
 
-/// Attach files (multipart/form-data, one or more `file` parts).
+/// A yes/no form field: `true`/`false` (any case), `1`/`0`, `yes`/`no`,
+/// `on`/`off`; anything else is named as the fault.
+pub fn parse_flag(field: &str, value: &str) -> Result<bool, AppError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(AppError::invalid(
+            field,
+            format!("`{other}` is not true or false"),
+        )),
+    }
+}
+
+/// Attach files (multipart/form-data, one or more `file` parts, and
+/// `public=false` to make them internal, for staff only).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/attachments", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id or number")),
-    request_body(content_type = "multipart/form-data", description = "One or more `file` parts"),
+    request_body(content = UploadFiles, content_type = "multipart/form-data",
+        description = "One or more `file` parts; `public` (default true) false keeps them for staff"),
     responses((status = 201, body = Vec<AttachmentDto>), (status = 404, body = Problem),
         (status = 409, description = "Per-ticket limit reached", body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem)),
@@ -112,19 +212,23 @@ pub async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let r = TicketRef::parse(&path);
     let limits = state.settings.attachments.clone();
-    let (uploads, _) = read_uploads(
+    let (uploads, fields) = read_uploads(
         &req,
         payload,
         limits.max_bytes,
         limits.max_per_ticket.max(0) as usize,
     )
     .await?;
+    let public = match form_field(&fields, "public").as_str() {
+        "" => true,
+        v => parse_flag("public", v)?,
+    };
     let rows = blocking(move || {
         let checked = uploads
             .into_iter()
             .map(|u| NewUpload::check(u, &limits))
             .collect::<Result<Vec<_>, _>>()?;
-        service::add_attachment(&state.db, &limits, &actor, &r, checked, ids::now())
+        service::add_attachment(&state.db, &limits, &actor, &r, checked, public, ids::now())
     })
     .await?;
     Ok(HttpResponse::Created().json(rows.iter().map(AttachmentDto::from).collect::<Vec<_>>()))
@@ -186,7 +290,7 @@ pub async fn serve_attachment(
     .await?;
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(row.filename.clone())],
+        parameters: disposition_names(&row.filename),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, row.content_type.clone()))

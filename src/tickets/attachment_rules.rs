@@ -75,7 +75,11 @@ pub fn sanitize_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !crate::text::is_bidi_control(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .take(200)
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
@@ -149,5 +153,11 @@ mod tests {
         );
         assert_eq!(sanitize_filename(".htaccess"), "htaccess");
         assert_eq!(sanitize_filename("\u{0}"), "file");
+        assert_eq!(
+            sanitize_filename("invoice\u{202e}fdp.js"),
+            "invoicefdp.js",
+            "a right-to-left override would show it as invoicesj.pdf"
+        );
+        assert_eq!(sanitize_filename("a\u{2066}b\u{200f}c.txt"), "abc.txt");
     }
 }

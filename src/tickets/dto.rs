@@ -101,6 +101,30 @@ fn default_true() -> bool {
     true
 }
 
+/// A comment sent as multipart/form-data, with files that take its
+/// visibility.
+#[allow(dead_code)] // describes the multipart body in the OpenAPI document
+#[derive(Debug, ToSchema)]
+pub struct CommentWithFiles {
+    pub body: String,
+    /// `true` (default) or `false` for an internal note.
+    pub public: Option<bool>,
+    /// One part per file.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
+/// Files sent as multipart/form-data.
+#[allow(dead_code)] // describes the multipart body in the OpenAPI document
+#[derive(Debug, ToSchema)]
+pub struct UploadFiles {
+    /// `true` (default): whoever sees the ticket sees them; `false`: staff only.
+    pub public: Option<bool>,
+    /// One part per file.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
 /// Query of `GET /api/v1/tickets`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -369,6 +393,10 @@ pub struct AttachmentDto {
     pub sha256: String,
     pub uploaded_by_id: String,
     pub created_at: DateTime<Utc>,
+    /// The comment it came with, if any.
+    pub comment_id: Option<String>,
+    /// `false`: an internal file, for staff only.
+    pub public: bool,
     /// Where to download it (same authentication as the API).
     pub download_url: String,
 }
@@ -383,6 +411,8 @@ impl From<&Attachment> for AttachmentDto {
             sha256: a.sha256.clone(),
             uploaded_by_id: a.uploaded_by_id.clone(),
             created_at: utc(a.created_at),
+            comment_id: a.comment_id.clone(),
+            public: a.is_public,
             download_url: format!("/api/v1/tickets/{}/attachments/{}", a.ticket_id, a.id),
         }
     }

@@ -3,19 +3,19 @@
 //! the catalog have files of their own; `configure` registers them all.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
-use sha2::{Digest, Sha256};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
-use super::attachment_handlers::{attachments, download, upload};
+use super::attachment_handlers::{
+    attachments, download, form_field, parse_flag, read_uploads, upload,
+};
 use super::catalog_handlers::{create_category, create_queue, list_categories, list_queues};
 use super::domain::Channel;
 use super::dto::{
-    CommentDto, CreateComment, CreateTicket, HistoryEntryDto, ListParams, TicketDto, TicketPage,
-    TicketSummaryDto, UpdateTicket,
+    CommentDto, CommentWithFiles, CreateComment, CreateTicket, HistoryEntryDto, ListParams,
+    TicketDto, TicketPage, TicketSummaryDto, UpdateTicket,
 };
-use super::service::{self, IdempotencyRequest, TicketRef};
+use super::service::{self, IdempotencyRequest, NewUpload, TicketRef};
 use crate::auth::extract::ApiUser;
-use crate::auth::token::hex;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
@@ -78,7 +78,7 @@ fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<IdempotencyReque
         })?;
     Ok(Some(IdempotencyRequest {
         key: key.to_owned(),
-        request_hash: hex(&Sha256::digest(body)),
+        request_hash: crate::http::json_fingerprint(body),
     }))
 }
 
@@ -102,15 +102,12 @@ pub async fn create(
     let st = state.clone();
     let created = blocking(move || {
         st.with_rules(|rules| {
-            service::create_ticket(
-                &st.db,
-                rules,
-                &actor,
-                &input,
-                Channel::Api,
-                idem.as_ref(),
-                ids::now(),
-            )
+            let filing = service::Filing {
+                channel: Channel::Api,
+                idempotency: idem.as_ref(),
+                files: &[],
+            };
+            service::create_ticket(&st.db, rules, &actor, &input, filing, ids::now())
         })
     })
     .await?;
@@ -195,27 +192,71 @@ pub async fn update(
     )))
 }
 
-/// Add a public reply or an internal note.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", request_body = CreateComment,
+/// Add a public reply or an internal note: JSON, or multipart/form-data
+/// with `body`, `public` and `file` parts when files go with it (the comment
+/// and its files are saved together or not at all; the files take the
+/// comment's visibility).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets",
+    request_body(content(
+        (CreateComment = "application/json"),
+        (CommentWithFiles = "multipart/form-data"))),
     params(("id" = String, Path, description = "Ticket id or number")),
     responses((status = 201, body = CommentDto), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+        (status = 409, description = "The files would pass the per-ticket limit", body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn add_comment(
     state: web::Data<AppState>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
-    body: ApiJson<CreateComment>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let r = TicketRef::parse(&path);
-    let input = body.value;
+    let (input, uploads) = if is_multipart(&req) {
+        let limits = &state.settings.attachments;
+        let (uploads, fields) = read_uploads(
+            &req,
+            payload,
+            limits.max_bytes,
+            limits.max_per_ticket.max(0) as usize,
+        )
+        .await?;
+        let public = match form_field(&fields, "public").as_str() {
+            "" => true,
+            v => parse_flag("public", v)?,
+        };
+        let input = CreateComment {
+            body: form_field(&fields, "body"),
+            public,
+        };
+        (input, uploads)
+    } else {
+        let body = ApiJson::<CreateComment>::from_request(&req, &mut payload.into_inner()).await?;
+        (body.value, Vec::new())
+    };
     let view = blocking(move || {
+        let files = uploads
+            .into_iter()
+            .map(|u| NewUpload::check(u, &state.settings.attachments))
+            .collect::<Result<Vec<_>, _>>()?;
         state.with_rules(|rules| {
-            service::add_comment(&state.db, rules, &actor, &r, &input, ids::now())
+            service::add_comment(&state.db, rules, &actor, &r, &input, &files, ids::now())
         })
     })
     .await?;
     Ok(HttpResponse::Created().json(CommentDto::from(&view)))
+}
+
+fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 /// The conversation (internal notes only for staff).

@@ -137,6 +137,9 @@ pub struct Attachment {
     pub sha256: String,
     pub uploaded_by_id: String,
     pub created_at: NaiveDateTime,
+    /// Whether the requester and watchers see it: the visibility of the
+    /// comment it came with (an internal note's files are internal).
+    pub is_public: bool,
 }
 
 /// The first outcome of a POST made with an `Idempotency-Key`.

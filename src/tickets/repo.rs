@@ -50,6 +50,18 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
         .optional()
 }
 
+/// Holds a ticket's row until the transaction ends (PostgreSQL), so that
+/// counts and checks made under it cannot be raced by another process;
+/// SQLite's single writer already serialises them.
+pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Ticket>> {
     tickets::table
         .filter(tickets::number.eq(number))
@@ -124,12 +136,21 @@ pub fn comments(
     q.load(conn)
 }
 
-pub fn attachments(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<Attachment>> {
-    attachments::table
+/// A ticket's files, oldest first; internal ones only when asked for.
+pub fn attachments(
+    conn: &mut DbConn,
+    ticket_id: &str,
+    include_internal: bool,
+) -> QueryResult<Vec<Attachment>> {
+    let mut q = attachments::table
         .filter(attachments::ticket_id.eq(ticket_id))
-        .order(attachments::created_at.asc())
+        .order((attachments::created_at.asc(), attachments::id.asc()))
         .select(Attachment::as_select())
-        .load(conn)
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(attachments::is_public.eq(true));
+    }
+    q.load(conn)
 }
 
 pub fn count_attachments(conn: &mut DbConn, ticket_id: &str) -> QueryResult<i64> {
@@ -139,17 +160,22 @@ pub fn count_attachments(conn: &mut DbConn, ticket_id: &str) -> QueryResult<i64>
         .get_result(conn)
 }
 
+/// One file of a ticket; an internal one only when asked for.
 pub fn find_attachment(
     conn: &mut DbConn,
     ticket_id: &str,
     id: &str,
+    include_internal: bool,
 ) -> QueryResult<Option<Attachment>> {
-    attachments::table
+    let mut q = attachments::table
         .filter(attachments::ticket_id.eq(ticket_id))
         .filter(attachments::id.eq(id))
         .select(Attachment::as_select())
-        .first(conn)
-        .optional()
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(attachments::is_public.eq(true));
+    }
+    q.first(conn).optional()
 }
 
 pub fn insert_attachment(conn: &mut DbConn, row: &Attachment) -> QueryResult<()> {

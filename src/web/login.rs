@@ -27,10 +27,22 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after login.
+/// Only a local path is followed after login: one leading `/`, then no
+/// `/` or `\\` (which browsers read as another host), no backslash or
+/// control character anywhere (browsers drop tabs and newlines, so
+/// `/\t/evil.example` is `//evil.example` to them) and no whitespace.
+/// Anything else goes home.
 fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        let mut chars = n.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if local(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -153,5 +165,21 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r\n/x",
+            "/ /evil.example",
+            "/x\\y",
+            "/\u{7f}/x",
+            "https:/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/tickets/42#comment-1")),
+            "/tickets/42#comment-1"
+        );
     }
 }

@@ -94,6 +94,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(pages::not_found));
 }
 
+/// Form bodies that do not parse are shown as a page, as every other error
+/// of a page is (not actix's plain text).
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(1 << 20)
+        .error_handler(|err, _req| {
+            PageError::App(AppError::bad_request("invalid_form", err.to_string())).into()
+        })
+}
+
+/// Query strings of pages that do not parse, as a page.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        PageError::App(AppError::bad_request("invalid_query", err.to_string())).into()
+    })
+}
+
 const CSS: &str = include_str!("static/app.css");
 
 async fn stylesheet() -> HttpResponse {

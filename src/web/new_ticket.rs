@@ -11,11 +11,11 @@ use super::{PageError, WebUser, render, render_with, see_other};
 use crate::error::{AppError, FieldError, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::{form_field, read_uploads};
+use crate::tickets::attachment_handlers::{form_field, read_form};
 use crate::tickets::domain::{Channel, Level, Priority, TicketType};
 use crate::tickets::dto::CreateTicket;
 use crate::tickets::model::{Category, Queue};
-use crate::tickets::service::{self, NewUpload, TicketRef, catalog};
+use crate::tickets::service::{self, Filing, NewUpload, catalog};
 
 /// The values of the new-ticket form, kept when it has to be shown again.
 #[derive(Debug, Clone)]
@@ -174,13 +174,14 @@ pub async fn submit(
     payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
     let limits = state.settings.attachments.clone();
-    let (uploads, fields) = read_uploads(
+    let parts = read_form(
         &req,
         payload,
         limits.max_bytes,
         limits.max_per_ticket.max(0) as usize,
     )
     .await?;
+    let (uploads, fields) = (parts.files, parts.fields);
     let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
     let form = TicketForm {
@@ -196,7 +197,11 @@ pub async fn submit(
         watchers: field("watchers"),
     };
     let staff = user.user.role.works_tickets();
-    let input = match to_create(&form, staff) {
+    let checked = to_create(&form, staff).and_then(|input| match parts.refused {
+        Some(e) => Err(vec![FieldError::new("attachments", e.public_detail())]),
+        None => Ok(input),
+    });
+    let input = match checked {
         Ok(input) => input,
         Err(errors) => {
             let lists = catalog_lists(&state).await?;
@@ -213,28 +218,14 @@ pub async fn submit(
             .into_iter()
             .map(|u| NewUpload::check(u, &st.settings.attachments))
             .collect::<Result<Vec<_>, _>>()?;
+        let filing = Filing {
+            channel: Channel::Web,
+            idempotency: None,
+            files: &files,
+        };
         let created = st.with_rules(|rules| {
-            service::create_ticket(
-                &st.db,
-                rules,
-                &actor,
-                &input,
-                Channel::Web,
-                None,
-                ids::now(),
-            )
+            service::create_ticket(&st.db, rules, &actor, &input, filing, ids::now())
         })?;
-        if !files.is_empty() {
-            let r = TicketRef::Id(created.view.ticket.id.clone());
-            service::add_attachment(
-                &st.db,
-                &st.settings.attachments,
-                &actor,
-                &r,
-                files,
-                ids::now(),
-            )?;
-        }
         Ok(created.view.ticket.number)
     })
     .await;
@@ -246,6 +237,10 @@ pub async fn submit(
                 AppError::PayloadTooLarge(m) | AppError::UnsupportedMediaType(m) => {
                     vec![FieldError::new("attachments", m)]
                 }
+                e @ AppError::Conflict {
+                    code: "attachment_limit",
+                    ..
+                } => vec![FieldError::new("attachments", e.public_detail())],
                 other => return Err(other.into()),
             };
             let lists = catalog_lists(&state).await?;

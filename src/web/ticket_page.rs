@@ -15,7 +15,7 @@ use crate::auth::domain::{TicketRelation, may_comment};
 use crate::error::{AppError, FieldError, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::{form_field, read_uploads, serve_attachment};
+use crate::tickets::attachment_handlers::{form_field, read_form, serve_attachment};
 use crate::tickets::domain::{HoldReason, Level, Priority, Status};
 use crate::tickets::dto::CreateComment;
 use crate::tickets::model::{Category, Queue};
@@ -125,6 +125,8 @@ struct FileRow {
     filename: String,
     size: String,
     content_type: String,
+    /// An internal note's file (only staff see it).
+    public: bool,
 }
 
 struct HistoryRow {
@@ -255,6 +257,7 @@ async fn page(
                 filename: a.filename.clone(),
                 size: size(a.size_bytes),
                 content_type: a.content_type.clone(),
+                public: a.is_public,
             })
             .collect(),
         history: history
@@ -342,16 +345,20 @@ pub async fn comment(
 ) -> Result<HttpResponse, PageError> {
     let r = ticket_ref(&path)?;
     let limits = state.settings.attachments.clone();
-    let (uploads, fields) = read_uploads(
+    let parts = read_form(
         &req,
         payload,
         limits.max_bytes,
         limits.max_per_ticket.max(0) as usize,
     )
     .await?;
+    let (uploads, fields) = (parts.files, parts.fields);
     let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
     let body = field("body");
+    if let Some(refused) = parts.refused {
+        return with_errors(&state, &user, r, refused, body).await;
+    }
     let input = CreateComment {
         body: body.clone(),
         public: field("visibility") != "internal",
@@ -365,18 +372,8 @@ pub async fn comment(
             .map(|u| NewUpload::check(u, &st.settings.attachments))
             .collect::<Result<Vec<_>, _>>()?;
         let view = st.with_rules(|rules| {
-            service::add_comment(&st.db, rules, &actor, &target, &input, ids::now())
+            service::add_comment(&st.db, rules, &actor, &target, &input, &files, ids::now())
         })?;
-        if !files.is_empty() {
-            service::add_attachment(
-                &st.db,
-                &st.settings.attachments,
-                &actor,
-                &target,
-                files,
-                ids::now(),
-            )?;
-        }
         Ok(view.comment.id)
     })
     .await;

@@ -13,7 +13,7 @@ use crate::helpers::TestDb;
 use crate::mail::mail;
 
 /// Runs `itdesk mailgate` with `raw` on stdin: (exit code, stdout, stderr).
-fn mailgate(url: &str, env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String) {
+pub fn mailgate(url: &str, env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_itdesk"))
         .env_remove("ITDESK_DATABASE_URL")
         .env("RUST_LOG", "warn")
@@ -42,7 +42,7 @@ fn mailgate(url: &str, env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String
     )
 }
 
-fn line(stdout: &str) -> Value {
+pub fn line(stdout: &str) -> Value {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "exactly one line: {stdout:?}");
     let v: Value = serde_json::from_str(lines[0]).expect("a JSON line");

@@ -15,6 +15,8 @@ mod cli;
 mod cli_sla;
 mod comments;
 mod contracts;
+mod hardening_files;
+mod hardening_input;
 mod health;
 mod helpers;
 mod housekeeping;

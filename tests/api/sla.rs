@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
 /// A 24x7 policy with short targets and every escalation action.
-fn quick_policy() -> Vec<(String, Value)> {
+pub fn quick_policy() -> Vec<(String, Value)> {
     vec![(
         "sla_policies".into(),
         json!([{

@@ -14,7 +14,7 @@ use super::super::repo;
 use super::{TicketRef, visible_ticket};
 use crate::audit;
 use crate::auth::User;
-use crate::auth::domain::may_comment;
+use crate::auth::domain::{may_comment, may_see_internal};
 use crate::auth::token::hex;
 use crate::config::AttachmentSettings;
 use crate::db::Db;
@@ -100,13 +100,15 @@ fn store(dir: &Path, file: &NewUpload) -> Result<(), AppError> {
 }
 
 /// Attaches checked files to a ticket the actor may comment on, within the
-/// per-ticket limit; all or none.
+/// per-ticket limit; all or none. `public: false` makes them internal (staff
+/// only), as an internal note's files are.
 pub fn add_attachment(
     db: &Db,
     settings: &AttachmentSettings,
     actor: &User,
     r: &TicketRef,
     files: Vec<NewUpload>,
+    public: bool,
     now: NaiveDateTime,
 ) -> Result<Vec<Attachment>, AppError> {
     if files.is_empty() {
@@ -120,18 +122,36 @@ pub fn add_attachment(
                 actor.role
             )));
         }
+        if !public && !may_see_internal(actor.role) {
+            return Err(AppError::invalid(
+                "public",
+                "only staff may add internal files",
+            ));
+        }
         Ok(ticket)
     };
     db.read(check_access)?;
     store_files(settings, &files)?;
     db.write(|conn| {
         let ticket = check_access(conn)?;
-        attach_in(conn, settings, actor, &ticket.id, None, &files, now)
+        attach_in(
+            conn,
+            settings,
+            actor,
+            &ticket.id,
+            Attach {
+                comment_id: None,
+                public,
+            },
+            &files,
+            now,
+        )
     })
 }
 
 /// Writes checked files to the attachments folder (before the transaction
-/// that records them).
+/// that records them). A transaction that then fails leaves the bytes
+/// unreferenced; [`collect_orphans`] removes them later.
 pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result<(), AppError> {
     for f in files {
         store(&settings.dir, f)?;
@@ -139,17 +159,27 @@ pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result
     Ok(())
 }
 
+/// What files are recorded with: the comment they came with, and whether
+/// the requester may see them (the comment's visibility).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attach<'a> {
+    pub comment_id: Option<&'a str>,
+    pub public: bool,
+}
+
 /// Records stored files on a ticket inside the caller's transaction, within
-/// the per-ticket limit; all or none.
+/// the per-ticket limit; all or none. The ticket's row is held while
+/// counting, so parallel uploads cannot pass the limit together.
 pub(crate) fn attach_in(
     conn: &mut crate::db::DbConn,
     settings: &AttachmentSettings,
     actor: &User,
     ticket_id: &str,
-    comment_id: Option<&str>,
+    with: Attach<'_>,
     files: &[NewUpload],
     now: NaiveDateTime,
 ) -> Result<Vec<Attachment>, AppError> {
+    repo::lock(conn, ticket_id)?;
     let existing = repo::count_attachments(conn, ticket_id)?;
     if existing + files.len() as i64 > settings.max_per_ticket {
         return Err(AppError::conflict(
@@ -165,13 +195,14 @@ pub(crate) fn attach_in(
         let row = Attachment {
             id: ids::new_id(),
             ticket_id: ticket_id.to_owned(),
-            comment_id: comment_id.map(str::to_owned),
+            comment_id: with.comment_id.map(str::to_owned),
             filename: f.filename.clone(),
             content_type: f.content_type.clone(),
             size_bytes: f.bytes.len() as i64,
             sha256: f.sha256.clone(),
             uploaded_by_id: actor.id.clone(),
             created_at: now,
+            is_public: with.public,
         };
         repo::insert_attachment(conn, &row)?;
         audit::record(
@@ -183,9 +214,11 @@ pub(crate) fn attach_in(
                 action: "attachment_added",
                 changes: serde_json::json!({
                     "attachment_id": row.id,
+                    "comment_id": row.comment_id,
                     "filename": row.filename,
                     "content_type": row.content_type,
                     "size_bytes": row.size_bytes,
+                    "public": row.is_public,
                 }),
                 at: now,
             },
@@ -196,15 +229,20 @@ pub(crate) fn attach_in(
     Ok(rows)
 }
 
-/// The files of a ticket the actor may see.
+/// The files of a ticket the actor may see (internal ones only for staff).
 pub fn list_attachments(db: &Db, actor: &User, r: &TicketRef) -> Result<Vec<Attachment>, AppError> {
     db.read(|conn| {
         let (ticket, _) = visible_ticket(conn, actor, r)?;
-        Ok(repo::attachments(conn, &ticket.id)?)
+        Ok(repo::attachments(
+            conn,
+            &ticket.id,
+            may_see_internal(actor.role),
+        )?)
     })
 }
 
-/// An attachment and the path of its bytes, if the actor may see the ticket.
+/// An attachment and the path of its bytes, if the actor may see the ticket
+/// and, for an internal file, its internal notes.
 pub fn attachment_for_download(
     db: &Db,
     settings: &AttachmentSettings,
@@ -214,8 +252,13 @@ pub fn attachment_for_download(
 ) -> Result<(Attachment, PathBuf), AppError> {
     db.read(|conn| {
         let (ticket, _) = visible_ticket(conn, actor, r)?;
-        let row = repo::find_attachment(conn, &ticket.id, attachment_id)?
-            .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id}")))?;
+        let row = repo::find_attachment(
+            conn,
+            &ticket.id,
+            attachment_id,
+            may_see_internal(actor.role),
+        )?
+        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id}")))?;
         let path = stored_path(&settings.dir, &row.sha256);
         Ok((row, path))
     })

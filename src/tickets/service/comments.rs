@@ -6,6 +6,7 @@ use super::super::domain::status_after_requester_message;
 use super::super::dto::CreateComment;
 use super::super::model::{Comment, TicketChanges};
 use super::super::{repo, search};
+use super::attachments::{Attach, NewUpload, attach_in, store_files};
 use super::create::MAX_BODY_CHARS;
 use super::update::set_status;
 use super::{Rules, TicketRef, visible_ticket};
@@ -23,14 +24,17 @@ pub struct CommentView {
     pub author: User,
 }
 
-/// Adds a reply or note. A requester's reply wakes a ticket that waits for
-/// them and reopens a resolved one (recorded as a status change).
+/// Adds a reply or note with its files (none, for a plain comment): the
+/// comment and its files commit together or not at all, and the files take
+/// the comment's visibility. A requester's reply wakes a ticket that waits
+/// for them and reopens a resolved one (recorded as a status change).
 pub fn add_comment(
     db: &Db,
     rules: &Rules<'_>,
     actor: &User,
     r: &TicketRef,
     input: &CreateComment,
+    files: &[NewUpload],
     now: NaiveDateTime,
 ) -> Result<CommentView, AppError> {
     let body = input.body.trim_end();
@@ -43,9 +47,23 @@ pub fn add_comment(
             format!("must be at most {MAX_BODY_CHARS} characters"),
         ));
     }
+    if !files.is_empty() {
+        // Check access before any bytes reach the disk.
+        db.read(|conn| visible_ticket(conn, actor, r).map(|_| ()))?;
+        store_files(rules.attachments, files)?;
+    }
     db.write(|conn| {
         let (ticket, rel) = visible_ticket(conn, actor, r)?;
-        comment_in(conn, rules, actor, ticket, rel, body, input.public, now)
+        let ticket_id = ticket.id.clone();
+        let view = comment_in(conn, rules, actor, ticket, rel, body, input.public, now)?;
+        if !files.is_empty() {
+            let with = Attach {
+                comment_id: Some(&view.comment.id),
+                public: view.comment.is_public,
+            };
+            attach_in(conn, rules.attachments, actor, &ticket_id, with, files, now)?;
+        }
+        Ok(view)
     })
 }
 

@@ -6,6 +6,7 @@ use super::super::domain::{Channel, Status, decide_priority};
 use super::super::dto::CreateTicket;
 use super::super::model::{IdempotencyKey, Ticket, Watcher};
 use super::super::{repo, search};
+use super::attachments::{Attach, NewUpload, attach_in, store_files};
 use super::{Rules, TicketView, full_view, resolve_category, resolve_queue};
 use crate::audit;
 use crate::auth::{User, service as people};
@@ -81,18 +82,33 @@ pub fn validate(input: &CreateTicket, actor: &User) -> Result<(), AppError> {
     }
 }
 
-/// Files a ticket. With an idempotency key, a repeated request returns the
-/// ticket of the first one; the same key with a different body is refused.
+/// What a ticket is filed with besides its fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Filing<'a> {
+    pub channel: Channel,
+    pub idempotency: Option<&'a IdempotencyRequest>,
+    /// Checked files, recorded with the ticket in its transaction.
+    pub files: &'a [NewUpload],
+}
+
+/// Files a ticket, with its files in the same transaction. With an
+/// idempotency key, a repeated request returns the ticket of the first one;
+/// the same key with a different body is refused.
 pub fn create_ticket(
     db: &Db,
     rules: &Rules<'_>,
     actor: &User,
     input: &CreateTicket,
-    channel: Channel,
-    idempotency: Option<&IdempotencyRequest>,
+    filing: Filing<'_>,
     now: NaiveDateTime,
 ) -> Result<Created, AppError> {
     validate(input, actor)?;
+    let Filing {
+        channel,
+        idempotency,
+        files,
+    } = filing;
+    store_files(rules.attachments, files)?;
     let attempt = || {
         db.write(|conn| {
             if let Some(idem) = idempotency
@@ -101,6 +117,21 @@ pub fn create_ticket(
                 return Ok(done);
             }
             let view = insert_ticket(conn, rules, actor, input, channel, now)?;
+            if !files.is_empty() {
+                let with = Attach {
+                    comment_id: None,
+                    public: true,
+                };
+                attach_in(
+                    conn,
+                    rules.attachments,
+                    actor,
+                    &view.ticket.id,
+                    with,
+                    files,
+                    now,
+                )?;
+            }
             if let Some(idem) = idempotency {
                 repo::insert_idempotency_key(
                     conn,

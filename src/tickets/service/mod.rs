@@ -11,7 +11,7 @@ mod update;
 
 use std::collections::HashMap;
 
-pub(crate) use attachments::attach_in;
+pub(crate) use attachments::{Attach, attach_in};
 pub use attachments::{
     NewUpload, Upload, add_attachment, attachment_for_download, list_attachments, store_files,
 };
@@ -19,7 +19,8 @@ pub(crate) use comments::comment_in;
 pub use comments::{CommentView, add_comment, list_comments};
 pub(crate) use create::insert_ticket;
 pub use create::{
-    Created, IdempotencyRequest, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MAX_WATCHERS, create_ticket,
+    Created, Filing, IdempotencyRequest, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MAX_WATCHERS,
+    create_ticket,
 };
 pub use query::{ListPage, QueueSummary, get_ticket, history, list_tickets, queue_summary};
 pub use update::update_ticket;
@@ -38,6 +39,8 @@ pub struct Rules<'a> {
     pub tickets: &'a crate::config::TicketSettings,
     pub sla: &'a crate::sla::registry::Registry,
     pub mail: &'a crate::config::MailSettings,
+    /// Size, count and type limits of files.
+    pub attachments: &'a crate::config::AttachmentSettings,
     /// Where people reach the service (links in mail).
     pub public_url: &'a str,
 }

@@ -244,7 +244,11 @@ pub fn history(
         let (ticket, _) = visible_ticket(conn, actor, r)?;
         let mut events = audit::history(conn, "ticket", &ticket.id)?;
         if !may_see_internal(actor.role) {
-            events.retain(|e| !(e.action == "commented" && is_internal_note(e)));
+            let files: Vec<String> = repo::attachments(conn, &ticket.id, false)?
+                .into_iter()
+                .map(|a| a.id)
+                .collect();
+            events.retain(|e| shown_to_requesters(e, &files));
         }
         let mut actor_ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
         actor_ids.sort();
@@ -263,9 +267,20 @@ pub fn history(
     })
 }
 
-fn is_internal_note(e: &AuditEvent) -> bool {
-    serde_json::from_str::<serde_json::Value>(&e.changes)
-        .ok()
-        .and_then(|v| v.get("public").and_then(serde_json::Value::as_bool))
-        == Some(false)
+/// What requesters and watchers see of a ticket's history: its filing,
+/// public replies, the files they may open and changes to its fields —
+/// not internal notes or their files, SLA warnings and breaches, mail
+/// handling, or asset links (a list of what staff do, not of what they may
+/// know).
+fn shown_to_requesters(e: &AuditEvent, visible_files: &[String]) -> bool {
+    let changes = || serde_json::from_str::<serde_json::Value>(&e.changes).unwrap_or_default();
+    match e.action.as_str() {
+        "created" | "updated" => true,
+        "commented" => changes().get("public").and_then(serde_json::Value::as_bool) != Some(false),
+        "attachment_added" => changes()
+            .get("attachment_id")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|id| visible_files.iter().any(|f| f == id)),
+        _ => false,
+    }
 }
