@@ -1,6 +1,7 @@
 //! Periodic clean-up, run as a job: forgets idempotency keys after a day,
 //! login attempts once they can no longer count against a rate limit, and
-//! finished jobs after a week. All are idempotent deletes.
+//! finished jobs after a week, and removes attachment files no row refers
+//! to (stored, then their transaction refused). All are idempotent deletes.
 
 use chrono::NaiveDateTime;
 
@@ -37,6 +38,10 @@ pub fn sweep(db: &Db, login_window_minutes: i64, now: NaiveDateTime) -> Result<S
     })
 }
 
+/// How old an unreferenced attachment file must be before it is removed:
+/// far longer than any transaction that could still record it.
+pub const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// The job kind that runs [`sweep`] (every ten minutes, see `crate::jobs`).
 pub const JOB: &str = "housekeeping";
 
@@ -52,6 +57,14 @@ pub fn run_job(
     )?;
     if swept != Swept::default() {
         tracing::info!(?swept, "housekeeping");
+    }
+    let files = crate::tickets::service::collect_orphans(
+        &state.db,
+        &state.settings.attachments,
+        ORPHAN_GRACE,
+    )?;
+    if files > 0 {
+        tracing::info!(files, "removed unreferenced attachment files");
     }
     Ok(())
 }

@@ -178,6 +178,15 @@ pub fn find_attachment(
     q.first(conn).optional()
 }
 
+/// Which of these digests some attachment stores its bytes under.
+pub fn referenced_digests(conn: &mut DbConn, digests: &[String]) -> QueryResult<Vec<String>> {
+    attachments::table
+        .filter(attachments::sha256.eq_any(digests))
+        .select(attachments::sha256)
+        .distinct()
+        .load(conn)
+}
+
 pub fn insert_attachment(conn: &mut DbConn, row: &Attachment) -> QueryResult<()> {
     diesel::insert_into(attachments::table)
         .values(row)

@@ -342,3 +342,81 @@ async fn parallel_uploads_cannot_pass_the_attachment_limit() {
     assert_eq!(created, 20);
     assert_eq!(app.count("attachments").await, 20);
 }
+
+fn age(path: &std::path::Path, hours: u64) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .unwrap()
+        .set_modified(past)
+        .unwrap();
+}
+
+fn stored_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .flat_map(|shard| std::fs::read_dir(shard.path()).unwrap().flatten())
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn files_left_by_a_refused_transaction_are_collected_later() {
+    let app = spawn_app_with(vec![("attachments.max_per_ticket".into(), json!(1))]).await;
+    let d = desk(&app).await;
+    let upload = |name: &'static str, body: &'static [u8]| {
+        app.client
+            .post(app.url(&format!("/api/v1/tickets/{}/comments", d.id)))
+            .bearer_auth(&d.agent)
+            .multipart(
+                Form::new()
+                    .text("body", "with a file")
+                    .part("file", file(name, body)),
+            )
+            .send()
+    };
+    assert_eq!(upload("kept.txt", b"kept").await.unwrap().status(), 201);
+    // Refused at the limit: its bytes were written before the transaction.
+    assert_eq!(
+        upload("refused.txt", b"refused").await.unwrap().status(),
+        409
+    );
+    let dir = app.attachments_dir();
+    let files = stored_files(&dir);
+    assert_eq!(files.len(), 2, "{files:?}");
+    std::fs::create_dir_all(dir.join("ab")).unwrap();
+    let stray = dir.join("ab").join(format!(".{}.tmp", "ab".repeat(32)));
+    std::fs::write(&stray, b"half written").unwrap();
+
+    let collect = |grace_hours: u64| {
+        let state = app.state.clone();
+        tokio::task::spawn_blocking(move || {
+            itdesk::tickets::service::collect_orphans(
+                &state.db,
+                &state.settings.attachments,
+                std::time::Duration::from_secs(grace_hours * 3600),
+            )
+            .unwrap()
+        })
+    };
+    assert_eq!(collect(1).await.unwrap(), 0, "young files are left alone");
+    for f in stored_files(&dir) {
+        age(&f, 2);
+    }
+    assert_eq!(
+        collect(1).await.unwrap(),
+        2,
+        "the refused file and the stray"
+    );
+    let left = stored_files(&dir);
+    assert_eq!(left.len(), 1, "{left:?}");
+    let rows = files_seen(&app, &d.agent, &d).await;
+    let download = app
+        .get(&d.agent, rows[0]["download_url"].as_str().unwrap())
+        .await;
+    assert_eq!(download.bytes().await.unwrap().as_ref(), b"kept");
+}

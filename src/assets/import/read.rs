@@ -179,7 +179,8 @@ pub fn read(
     profile: &Profile,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Table, ImportError> {
-    let text = decode(bytes)?;
+    // Control characters other than tab and newlines go (crate::text).
+    let text = crate::text::strip_controls_owned(decode(bytes)?);
     if text.trim().is_empty() {
         return Err(ImportError::File("the file is empty".into()));
     }
@@ -545,5 +546,12 @@ mod tests {
             t.errors[0].reason
         );
         assert_eq!(t.devices.len(), 1);
+    }
+
+    #[test]
+    fn control_characters_in_cells_are_removed() {
+        let t = read_str("snipeit", b"Asset Tag,Serial Number\nIT-\x001,S\x071\n").unwrap();
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.devices[0].serial.as_deref(), Some("S1"));
     }
 }

@@ -78,7 +78,15 @@ pub fn stored_path(dir: &Path, sha256: &str) -> PathBuf {
 fn store(dir: &Path, file: &NewUpload) -> Result<(), AppError> {
     let path = stored_path(dir, &file.sha256);
     if path.exists() {
-        return Ok(());
+        // The same bytes again: mark them fresh, so that the collector of
+        // unreferenced files leaves them to the transaction about to use them.
+        let touched = std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+        if touched.is_ok() {
+            return Ok(());
+        }
     }
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent)
@@ -157,6 +165,56 @@ pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result
         store(&settings.dir, f)?;
     }
     Ok(())
+}
+
+/// Removes stored files that no attachment refers to (their transaction was
+/// refused after the bytes were written) and left-over temporary files,
+/// once they are older than `grace`: a file younger than that may belong to
+/// a transaction still running. Returns how many were removed.
+pub fn collect_orphans(
+    db: &Db,
+    settings: &AttachmentSettings,
+    grace: std::time::Duration,
+) -> Result<usize, AppError> {
+    let Ok(shards) = std::fs::read_dir(&settings.dir) else {
+        return Ok(0); // nothing stored yet
+    };
+    let cutoff = std::time::SystemTime::now() - grace;
+    let old = |p: &Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff)
+    };
+    let mut removed = 0;
+    for shard in shards.flatten() {
+        let Ok(entries) = std::fs::read_dir(shard.path()) else {
+            continue;
+        };
+        let mut candidates: Vec<(String, PathBuf)> = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !old(&path) {
+                continue;
+            }
+            if name.starts_with('.') {
+                removed += usize::from(std::fs::remove_file(&path).is_ok());
+            } else if name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                candidates.push((name, path));
+            }
+        }
+        for chunk in candidates.chunks(500) {
+            let digests: Vec<String> = chunk.iter().map(|(d, _)| d.clone()).collect();
+            let used =
+                db.read(|conn| Ok::<_, AppError>(repo::referenced_digests(conn, &digests)?))?;
+            for (digest, path) in chunk {
+                if !used.contains(digest) {
+                    removed += usize::from(std::fs::remove_file(path).is_ok());
+                }
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// What files are recorded with: the comment they came with, and whether

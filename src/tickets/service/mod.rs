@@ -13,7 +13,8 @@ use std::collections::HashMap;
 
 pub(crate) use attachments::{Attach, attach_in};
 pub use attachments::{
-    NewUpload, Upload, add_attachment, attachment_for_download, list_attachments, store_files,
+    NewUpload, Upload, add_attachment, attachment_for_download, collect_orphans, list_attachments,
+    store_files,
 };
 pub(crate) use comments::comment_in;
 pub use comments::{CommentView, add_comment, list_comments};
