@@ -291,6 +291,7 @@ pub fn session_key(db: &Db, configured: &str) -> Result<Vec<u8>, AppError> {
     const NAME: &str = "session_key";
     let engine = base64::engine::general_purpose::STANDARD;
     let stored = db.write(|conn| {
+        conn.lock_for_seeding()?;
         if let Some(v) = repo::get_secret(conn, NAME)? {
             return Ok::<_, AppError>(v);
         }

@@ -79,7 +79,22 @@ impl Backend {
     }
 }
 
+/// Fixed key of the advisory lock start-up seeding holds (PostgreSQL).
+const PG_SEEDING_LOCK: i64 = 0x17de_5c01;
+
 impl DbConn {
+    /// Serialises start-up seeding (the session key, configured calendars
+    /// and policies) between processes starting together on one PostgreSQL
+    /// database: held until the caller's transaction ends, so the second
+    /// process reads what the first wrote instead of inserting it again.
+    /// SQLite's single writer needs nothing.
+    pub fn lock_for_seeding(&mut self) -> QueryResult<()> {
+        if let DbConn::Postgres(c) = self {
+            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({PG_SEEDING_LOCK})"))?;
+        }
+        Ok(())
+    }
+
     /// Which backend this connection talks to.
     pub fn backend(&self) -> Backend {
         match self {

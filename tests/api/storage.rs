@@ -93,3 +93,37 @@ async fn a_duplicate_inside_a_write_is_a_conflict_and_the_write_leaves_nothing()
     );
     assert_eq!(app.count("queues").await, 0);
 }
+
+/// Hardening item 7: processes starting together on an empty database
+/// (two `itdesk serve` after a deployment) must all come up.
+#[test]
+fn three_services_starting_at_once_on_an_empty_database_all_come_up() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::helpers::TestDb::new(dir.path());
+        let barrier = Arc::new(std::sync::Barrier::new(3));
+        let starts: Vec<_> = (0..3)
+            .map(|_| {
+                let settings = crate::helpers::test_settings(&db, dir.path(), Vec::new());
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    itdesk::startup::prepare(settings)
+                        .map(|state| state.session_key.master().to_vec())
+                })
+            })
+            .collect();
+        let keys: Vec<Vec<u8>> = starts
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("round {round}: {e:#}"))
+            })
+            .collect();
+        assert!(
+            keys.windows(2).all(|w| w[0] == w[1]),
+            "round {round}: every process signs sessions with the one stored key"
+        );
+    }
+}

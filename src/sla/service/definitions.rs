@@ -55,6 +55,7 @@ pub fn sync_config(
     policies: &[PolicySpec],
 ) -> Result<Registry, AppError> {
     db.write(|conn| {
+        conn.lock_for_seeding()?;
         let now = ids::now();
         let mut changed = false;
         let stored = repo::calendars(conn)?;
