@@ -27,6 +27,20 @@ diesel::table! {
         label -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    web_sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        client_ip -> Text,
+        user_agent -> Text,
     }
 }
 
@@ -279,6 +293,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(comments -> tickets (ticket_id));
 diesel::joinable!(comments -> users (author_id));
 diesel::joinable!(attachments -> tickets (ticket_id));
@@ -419,6 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
     users,
     api_tokens,
+    web_sessions,
     login_attempts,
     app_secrets,
     queues,

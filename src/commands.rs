@@ -3,9 +3,6 @@
 
 use std::io::Read;
 
-use anyhow::Context;
-
-use crate::auth::{Role, service as people};
 use crate::config::Settings;
 use crate::db::{Db, migrations};
 use crate::demo;
@@ -71,57 +68,6 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
 pub fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
     let db = Db::connect_for_command(&settings.database)?;
     Ok(migrations::run(&db)?)
-}
-
-/// `itdesk admin create-token`: prints the token as the last line.
-pub fn create_token(
-    settings: Settings,
-    email: &str,
-    role: Role,
-    label: &str,
-) -> anyhow::Result<()> {
-    let state = prepare_for_command(settings)?;
-    let issued = people::create_token(&state.db, email, role, label)?;
-    if issued.user_created {
-        eprintln!(
-            "created user {} with role {}",
-            issued.user.email, issued.user.role
-        );
-    }
-    if let Some(previous) = issued.previous_role {
-        eprintln!(
-            "changed the role of {} from {previous} to {}",
-            issued.user.email, issued.user.role
-        );
-    }
-    eprintln!(
-        "API token for {} (shown once; only its hash is stored):",
-        issued.user.email
-    );
-    println!("{}", issued.token);
-    Ok(())
-}
-
-/// `itdesk admin create-user`: the password comes from stdin (first line).
-pub fn create_user(
-    settings: Settings,
-    email: &str,
-    role: Role,
-    name: Option<&str>,
-    mut stdin: impl Read,
-) -> anyhow::Result<()> {
-    let mut input = String::new();
-    stdin
-        .read_to_string(&mut input)
-        .context("reading the password from stdin")?;
-    let password = input.lines().next().unwrap_or("").to_owned();
-    let state = prepare_for_command(settings)?;
-    let user = people::create_user(&state.db, email, name, role, &password)?;
-    println!(
-        "created user {} ({}) with role {}",
-        user.email, user.id, user.role
-    );
-    Ok(())
 }
 
 /// `itdesk demo`.

@@ -278,8 +278,15 @@ pub struct TicketSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginSettings {
+    /// Failed logins from one client address within the window before it
+    /// is refused (429).
     pub max_failures: i64,
     pub window_minutes: i64,
+    /// Failed logins to one account within the window before its logins
+    /// slow down (never lock).
+    pub account_delay_after: i64,
+    /// The longest an account's login waits.
+    pub account_max_delay_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

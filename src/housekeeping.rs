@@ -1,6 +1,6 @@
 //! Periodic clean-up, run as a job: forgets idempotency keys after a day,
 //! login attempts once they can no longer count against a rate limit, and
-//! finished jobs after a week, and removes attachment files no row refers
+//! finished jobs and sessions a week after they ended, and removes attachment files no row refers
 //! to (stored, then their transaction refused). All are idempotent deletes.
 
 use chrono::NaiveDateTime;
@@ -19,6 +19,7 @@ pub struct Swept {
     pub idempotency_keys: usize,
     pub login_attempts: usize,
     pub finished_jobs: usize,
+    pub ended_sessions: usize,
 }
 
 /// Finished jobs are kept this long for inspection.
@@ -34,6 +35,7 @@ pub fn sweep(db: &Db, login_window_minutes: i64, now: NaiveDateTime) -> Result<S
             idempotency_keys: tickets::purge_idempotency_keys(conn, keys_before)?,
             login_attempts: users::purge_login_attempts(conn, attempts_before)?,
             finished_jobs: crate::jobs::queue::purge_finished(conn, jobs_before)?,
+            ended_sessions: users::purge_sessions(conn, jobs_before)?,
         })
     })
 }

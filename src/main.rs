@@ -202,6 +202,40 @@ enum AdminCommand {
         /// A note saying what the token is for.
         #[arg(long, default_value = "cli")]
         label: String,
+        /// The token stops working after this many days (default: never;
+        /// revoke it with `revoke-token`).
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<u32>,
+    },
+    /// List API tokens (id, owner, label, created, and whether they still
+    /// work), everyone's or one person's.
+    ListTokens {
+        /// Only this person's tokens.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Revoke an API token at once (its id from `list-tokens`).
+    RevokeToken {
+        /// The token's id.
+        id: String,
+    },
+    /// Deactivate a login: they can no longer log in, every session ends
+    /// and every token is revoked. Their tickets and history stay.
+    DeactivateUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a deactivated person log in again (their old tokens stay
+    /// revoked).
+    ActivateUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password, read from standard input; every session of the
+    /// person ends.
+    SetPassword {
+        #[arg(long)]
+        email: String,
     },
     /// Create a user who logs in with a password read from standard input.
     CreateUser {
@@ -214,6 +248,28 @@ enum AdminCommand {
         #[arg(long)]
         name: Option<String>,
     },
+}
+
+fn run_admin(settings: itdesk::config::Settings, command: AdminCommand) -> anyhow::Result<()> {
+    use itdesk::auth::commands as admin;
+    match command {
+        AdminCommand::CreateToken {
+            email,
+            role,
+            label,
+            expires_in_days,
+        } => admin::create_token(settings, &email, role, &label, expires_in_days),
+        AdminCommand::CreateUser { email, role, name } => {
+            admin::create_user(settings, &email, role, name.as_deref(), std::io::stdin())
+        }
+        AdminCommand::ListTokens { email } => admin::list_tokens(settings, email.as_deref()),
+        AdminCommand::RevokeToken { id } => admin::revoke_token(settings, &id),
+        AdminCommand::DeactivateUser { email } => admin::set_active(settings, &email, false),
+        AdminCommand::ActivateUser { email } => admin::set_active(settings, &email, true),
+        AdminCommand::SetPassword { email } => {
+            admin::set_password(settings, &email, std::io::stdin())
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -269,12 +325,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Admin(AdminCommand::CreateToken { email, role, label }) => {
-            commands::create_token(settings, &email, role, &label)
-        }
-        Command::Admin(AdminCommand::CreateUser { email, role, name }) => {
-            commands::create_user(settings, &email, role, name.as_deref(), std::io::stdin())
-        }
+        Command::Admin(admin) => run_admin(settings, admin),
         Command::Demo {
             tickets,
             months,

@@ -15,6 +15,11 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         crate::health::healthz,
+        crate::auth::handlers::list_tokens,
+        crate::auth::handlers::create_token,
+        crate::auth::handlers::revoke_token,
+        crate::auth::handlers::deactivate,
+        crate::auth::handlers::activate,
         crate::tickets::handlers::create,
         crate::tickets::handlers::list,
         crate::tickets::handlers::get,
@@ -81,6 +86,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sla", description = "Service levels: calendars, policies, previews, notifications"),
         (name = "mail", description = "Mail in and out"),
         (name = "assets", description = "The asset register: assets, their lifecycle, models, locations"),
+        (name = "access", description = "API tokens and deactivating people"),
         (name = "system", description = "Health"),
     )
 )]

@@ -103,6 +103,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::serve))
+                .configure(crate::auth::handlers::configure)
                 .configure(tickets::handlers::configure)
                 .configure(crate::sla::handlers::configure)
                 .configure(crate::mail::handlers::configure)

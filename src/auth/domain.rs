@@ -199,3 +199,30 @@ mod email_tests {
         assert_eq!(name_from_email("ops_team-2@x"), "Ops Team 2");
     }
 }
+
+/// How long a login to an account waits before its password is checked,
+/// after `failures` recent failures: nothing for the first `free` ones,
+/// then 1 s, 2 s, 4 s … up to `max_secs`. An account under attack slows
+/// down instead of locking, so nobody can lock a colleague out; the hard
+/// limit is per client address.
+pub fn account_delay_secs(failures: i64, free: i64, max_secs: u64) -> u64 {
+    if failures < free.max(0) {
+        return 0;
+    }
+    let doublings = (failures - free.max(0)).min(32) as u32;
+    (1u64 << doublings).min(max_secs)
+}
+
+#[cfg(test)]
+mod delay_tests {
+    use super::account_delay_secs;
+
+    #[test]
+    fn the_delay_grows_after_the_free_failures_and_stops_at_the_cap() {
+        let delays: Vec<u64> = (0..10).map(|n| account_delay_secs(n, 5, 30)).collect();
+        assert_eq!(delays, vec![0, 0, 0, 0, 0, 1, 2, 4, 8, 16]);
+        assert_eq!(account_delay_secs(11, 5, 30), 30);
+        assert_eq!(account_delay_secs(1_000, 5, 30), 30);
+        assert_eq!(account_delay_secs(0, 0, 30), 1);
+    }
+}

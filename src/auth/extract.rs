@@ -7,7 +7,8 @@ use std::time::Instant;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 
 use super::model::User;
-use super::{service, token};
+use super::token_cache::Verified;
+use super::{token, tokens};
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
 
@@ -39,17 +40,24 @@ impl FromRequest for ApiUser {
                 ));
             };
             let digest = token::digest(&token);
-            if let Some(user) = state.tokens.get(&digest, Instant::now()) {
-                return Ok(ApiUser(user));
+            let now = crate::ids::now();
+            if let Some(v) = state.tokens.get(&digest, Instant::now())
+                && v.expires_at.is_none_or(|e| e > now)
+            {
+                return Ok(ApiUser(v.user));
             }
             let db = state.db.clone();
-            match blocking(move || service::authenticate_token(&db, &token)).await? {
-                Some(user) => {
-                    state.tokens.put(digest, user.clone(), Instant::now());
+            match blocking(move || tokens::authenticate_token(&db, &token, now)).await? {
+                Some((user, expires_at)) => {
+                    let verified = Verified {
+                        user: user.clone(),
+                        expires_at,
+                    };
+                    state.tokens.put(digest, verified, Instant::now());
                     Ok(ApiUser(user))
                 }
                 None => Err(AppError::Unauthenticated(
-                    "the API token is unknown or revoked".into(),
+                    "the API token is unknown or revoked, or has expired".into(),
                 )),
             }
         })

@@ -2,15 +2,21 @@
 //! tokens stored as SHA-256 digests, signed-cookie web sessions with CSRF
 //! tokens, and login rate limiting per account and per client address.
 
+pub mod commands;
 pub mod domain;
+pub mod dto;
 pub mod extract;
+pub mod handlers;
+pub mod login;
 pub mod model;
 pub mod password;
 pub mod repo;
 pub mod service;
 pub mod session;
+pub mod sessions;
 pub mod token;
 pub mod token_cache;
+pub mod tokens;
 
 pub use domain::Role;
 pub use model::User;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::domain::Role;
-use crate::db::schema::{api_tokens, login_attempts, users};
+use crate::db::schema::{api_tokens, login_attempts, users, web_sessions};
 
 /// A person: staff member, requester, or a contact created by mail.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -47,6 +47,23 @@ pub struct ApiToken {
     pub label: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// After this the token is refused; none: until revoked.
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// A web session: the cookie carries its id, the row whether it still
+/// counts (only the SHA-256 of the id is stored).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = web_sessions)]
+pub struct WebSessionRow {
+    pub id: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub client_ip: String,
+    pub user_agent: String,
 }
 
 #[derive(Debug, Insertable)]

@@ -2,13 +2,12 @@
 //! limiting, and the session signing key.
 
 use base64::Engine;
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::domain::{Role, name_from_email, normalize_email};
-use super::model::{ApiToken, NewLoginAttempt, NewUser, User};
-use super::{password, repo, token};
+use super::model::{NewUser, User};
+use super::{password, repo};
 use crate::audit;
-use crate::config::LoginSettings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::ids;
@@ -44,7 +43,7 @@ pub fn ensure_contact_named(
     insert_user(conn, &email, name, Role::Requester, None, actor_id, now)
 }
 
-fn insert_user(
+pub(super) fn insert_user(
     conn: &mut DbConn,
     email: &str,
     display_name: Option<&str>,
@@ -85,6 +84,12 @@ fn insert_user(
     repo::find_user(conn, &id)?.ok_or_else(|| AppError::NotFound("user".into()))
 }
 
+/// The person with this email, if any.
+pub fn find_by_email(db: &Db, raw_email: &str) -> Result<Option<User>, AppError> {
+    let email = raw_email.trim().to_lowercase();
+    db.read(|conn| Ok(repo::find_user_by_email(conn, &email)?))
+}
+
 /// Creates a user with a password; refuses an email that already exists.
 pub fn create_user(
     db: &Db,
@@ -120,7 +125,8 @@ pub fn create_user(
     })
 }
 
-/// Sets a new password on an existing user.
+/// Sets a new password on an existing user and ends every session they
+/// have (whoever knew the old password is logged out).
 pub fn set_password(db: &Db, user_id: &str, plain_password: &str) -> Result<(), AppError> {
     if plain_password.chars().count() < password::MIN_LENGTH {
         return Err(AppError::invalid(
@@ -132,6 +138,7 @@ pub fn set_password(db: &Db, user_id: &str, plain_password: &str) -> Result<(), 
     db.write(|conn| {
         let now = ids::now();
         repo::set_password(conn, user_id, &hash, now)?;
+        repo::revoke_sessions(conn, user_id, None, None, now)?;
         audit::record(
             conn,
             audit::Entry {
@@ -147,139 +154,129 @@ pub fn set_password(db: &Db, user_id: &str, plain_password: &str) -> Result<(), 
     })
 }
 
-/// What `create_token` did.
-#[derive(Debug)]
-pub struct IssuedToken {
-    pub user: User,
-    pub user_created: bool,
-    pub previous_role: Option<Role>,
-    /// The secret, shown once.
-    pub token: String,
+/// A person changes their own password, proving the current one; every
+/// session they have ends (they log in again with the new one).
+pub fn change_own_password(
+    db: &Db,
+    user: &User,
+    current: &str,
+    new: &str,
+    repeated: &str,
+) -> Result<(), AppError> {
+    let stored = db
+        .read(|conn| Ok::<_, AppError>(repo::find_user(conn, &user.id)?))?
+        .and_then(|u| u.password_hash);
+    let ok = password::verify(current, stored.as_deref().unwrap_or(password::dummy_hash()))
+        && stored.is_some();
+    let mut errors = Vec::new();
+    if !ok {
+        errors.push(crate::error::FieldError::new(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    if new.chars().count() < password::MIN_LENGTH {
+        errors.push(crate::error::FieldError::new(
+            "new_password",
+            format!("must be at least {} characters", password::MIN_LENGTH),
+        ));
+    } else if new != repeated {
+        errors.push(crate::error::FieldError::new(
+            "repeat_password",
+            "does not match the new password",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    set_password(db, &user.id, new)
 }
 
-/// Issues a token for the user with this email, creating the user with the
-/// role if missing, or giving an existing user the role.
-pub fn create_token(
+/// Everyone who can log in or holds a token (not mail contacts), by name,
+/// for the admins' access page.
+pub fn accounts(db: &Db, actor: &User) -> Result<Vec<User>, AppError> {
+    if !actor.role.administers() {
+        return Err(AppError::Forbidden(
+            "only admins see everyone's access".into(),
+        ));
+    }
+    db.read(|conn| Ok(repo::staff_and_login_users(conn)?))
+}
+
+/// What [`set_active`] did: the person, and the token digests it revoked
+/// (for callers that cache verified tokens).
+#[derive(Debug, Clone)]
+pub struct ActiveChange {
+    pub user: User,
+    pub revoked_tokens: Vec<String>,
+    pub ended_sessions: usize,
+}
+
+/// Deactivates or reactivates a login. Deactivating ends every session and
+/// revokes every token at once (reactivating brings neither back). Admins
+/// only; nobody deactivates themselves.
+pub fn set_active(
     db: &Db,
-    raw_email: &str,
-    role: Role,
-    label: &str,
-) -> Result<IssuedToken, AppError> {
-    let email = normalize_email(raw_email).map_err(|m| AppError::invalid("email", m))?;
-    let secret = token::generate();
+    actor: Option<&User>,
+    email_or_id: &str,
+    active: bool,
+    now: NaiveDateTime,
+) -> Result<ActiveChange, AppError> {
+    if let Some(a) = actor
+        && !a.role.administers()
+    {
+        return Err(AppError::Forbidden(
+            "only admins may deactivate or reactivate people".into(),
+        ));
+    }
     db.write(|conn| {
-        let now = ids::now();
-        let (user, user_created, previous_role) = match repo::find_user_by_email(conn, &email)? {
-            Some(user) if user.role == role => (user, false, None),
-            Some(user) => {
-                repo::set_role(conn, &user.id, role, now)?;
-                audit::record(
-                    conn,
-                    audit::Entry {
-                        entity_type: "user",
-                        entity_id: &user.id,
-                        actor_id: None,
-                        action: "role_changed",
-                        changes: serde_json::json!({"role": audit::change(user.role.as_str(), role.as_str())}),
-                        at: now,
-                    },
-                )?;
-                let previous = user.role;
-                (User { role, ..user }, false, Some(previous))
-            }
-            None => (insert_user(conn, &email, None, role, None, None, now)?, true, None),
+        let key = email_or_id.trim().to_lowercase();
+        let user = match repo::find_user(conn, email_or_id.trim())? {
+            Some(u) => Some(u),
+            None => repo::find_user_by_email(conn, &key)?,
+        }
+        .ok_or_else(|| AppError::NotFound(format!("user {email_or_id}")))?;
+        if !active && actor.is_some_and(|a| a.id == user.id) {
+            return Err(AppError::conflict(
+                "self_deactivation",
+                "you cannot deactivate yourself; ask another admin",
+            ));
+        }
+        let (revoked_tokens, ended_sessions) = if active {
+            (Vec::new(), 0)
+        } else {
+            (
+                repo::revoke_tokens(conn, None, &user.id, now)?,
+                repo::revoke_sessions(conn, &user.id, None, None, now)?,
+            )
         };
-        let row = ApiToken {
-            id: ids::new_id(),
-            user_id: user.id.clone(),
-            digest: token::digest(&secret),
-            label: label.to_owned(),
-            created_at: now,
-            revoked_at: None,
-        };
-        repo::insert_token(conn, &row)?;
-        audit::record(
-            conn,
-            audit::Entry {
-                entity_type: "user",
-                entity_id: &user.id,
-                actor_id: None,
-                action: "token_created",
-                changes: serde_json::json!({"token_id": row.id, "label": label}),
-                at: now,
+        if user.is_active != active {
+            repo::set_active(conn, &user.id, active, now)?;
+            audit::record(
+                conn,
+                audit::Entry {
+                    entity_type: "user",
+                    entity_id: &user.id,
+                    actor_id: actor.map(|a| a.id.as_str()),
+                    action: if active { "activated" } else { "deactivated" },
+                    changes: serde_json::json!({
+                        "active": audit::change(user.is_active, active),
+                        "revoked_tokens": revoked_tokens.len(),
+                        "ended_sessions": ended_sessions,
+                    }),
+                    at: now,
+                },
+            )?;
+        }
+        Ok(ActiveChange {
+            user: User {
+                is_active: active,
+                ..user
             },
-        )?;
-        Ok(IssuedToken {
-            user,
-            user_created,
-            previous_role,
-            token: secret.clone(),
+            revoked_tokens,
+            ended_sessions,
         })
     })
-}
-
-/// The user a bearer token belongs to, if it is valid.
-pub fn authenticate_token(db: &Db, bearer: &str) -> Result<Option<User>, AppError> {
-    if !bearer.starts_with(token::PREFIX) {
-        return Ok(None);
-    }
-    let digest = token::digest(bearer);
-    db.read(|conn| Ok(repo::user_for_token_digest(conn, &digest)?))
-}
-
-/// Checks a password login. Refuses with 429 once an account or a client
-/// address has failed `max_failures` times within the window; every attempt
-/// is recorded.
-pub fn login(
-    db: &Db,
-    limits: &LoginSettings,
-    raw_email: &str,
-    plain_password: &str,
-    client_ip: &str,
-    now: NaiveDateTime,
-) -> Result<User, AppError> {
-    let email = raw_email.trim().to_lowercase();
-    let window = Duration::minutes(limits.window_minutes);
-    let since = now - window;
-    let (user, (by_email, by_ip)) = db.read(|conn| {
-        Ok::<_, AppError>((
-            repo::find_user_by_email(conn, &email)?,
-            repo::recent_failures(conn, &email, client_ip, since)?,
-        ))
-    })?;
-    if by_email >= limits.max_failures || by_ip >= limits.max_failures {
-        let oldest = db.read(|conn| {
-            Ok::<_, AppError>(repo::oldest_failure_since(conn, &email, client_ip, since)?)
-        })?;
-        let retry_at = oldest.unwrap_or(now) + window;
-        let secs = (retry_at - now).num_seconds().max(1) as u64;
-        return Err(AppError::RateLimited {
-            retry_after_secs: secs,
-        });
-    }
-    let stored = user
-        .as_ref()
-        .filter(|u| u.is_active)
-        .and_then(|u| u.password_hash.as_deref());
-    let ok = password::verify(plain_password, stored.unwrap_or(password::dummy_hash()))
-        && stored.is_some();
-    db.write(|conn| {
-        repo::insert_login_attempt(
-            conn,
-            &NewLoginAttempt {
-                id: &ids::new_id(),
-                email: &email,
-                client_ip,
-                succeeded: ok,
-                attempted_at: now,
-            },
-        )?;
-        Ok::<_, AppError>(())
-    })?;
-    match (ok, user) {
-        (true, Some(user)) => Ok(user),
-        _ => Err(AppError::Unauthenticated("wrong email or password".into())),
-    }
 }
 
 /// The key that signs session cookies: configured, or generated once and

@@ -1,6 +1,7 @@
-//! Web sessions in a signed cookie: who is logged in, until when, and the
-//! CSRF token every form must echo. Nothing is stored server-side; the
-//! signature (HMAC with the session key) makes the cookie tamper-proof.
+//! Web sessions in a signed cookie: who is logged in, which server-side
+//! session that is ([`super::sessions`], so that it can be ended), until
+//! when, and the CSRF token every form must echo. The signature (HMAC with
+//! the session key) makes the cookie tamper-proof.
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use base64::Engine;
@@ -19,6 +20,10 @@ pub struct Session {
     pub user_id: Option<String>,
     #[serde(rename = "c")]
     pub csrf: String,
+    /// The server-side session this cookie stands for (a logged-in person
+    /// only): ending it there ends the cookie.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Unix seconds after which the cookie is void.
     #[serde(rename = "e")]
     pub expires_at: i64,
@@ -35,16 +40,18 @@ impl Session {
         Session {
             user_id: None,
             csrf: random_token(),
+            session_id: None,
             expires_at: now_unix + ttl_secs,
         }
     }
 
     /// A fresh session after login (a new CSRF token: never reuse the
-    /// visitor's).
-    pub fn for_user(user_id: &str, now_unix: i64, ttl_secs: i64) -> Session {
+    /// visitor's), standing for the server-side session `session_id`.
+    pub fn for_user(user_id: &str, session_id: &str, now_unix: i64, ttl_secs: i64) -> Session {
         Session {
             user_id: Some(user_id.to_owned()),
             csrf: random_token(),
+            session_id: Some(session_id.to_owned()),
             expires_at: now_unix + ttl_secs,
         }
     }
@@ -104,7 +111,7 @@ mod tests {
 
     #[test]
     fn signed_session_round_trips_and_forgery_is_rejected() {
-        let s = Session::for_user("u1", 1_000, 3_600);
+        let s = Session::for_user("u1", "s1", 1_000, 3_600);
         let cookie = s.to_cookie(&key(), false);
         assert_eq!(
             Session::from_cookie_value(cookie.value(), &key(), 1_001),
@@ -121,7 +128,7 @@ mod tests {
 
     #[test]
     fn expired_session_is_ignored() {
-        let s = Session::for_user("u1", 1_000, 10);
+        let s = Session::for_user("u1", "s1", 1_000, 10);
         let cookie = s.to_cookie(&key(), false);
         assert_eq!(
             Session::from_cookie_value(cookie.value(), &key(), 1_011),

@@ -1,6 +1,6 @@
 //! Embedded migrations, one folder per backend with the same names. On
-//! PostgreSQL they run under an advisory lock so that several processes can
-//! start at once.
+//! PostgreSQL they run under an advisory lock, on SQLite inside one
+//! immediate transaction, so that several processes can start at once.
 
 use diesel::connection::SimpleConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -22,9 +22,16 @@ pub fn run(db: &Db) -> Result<Vec<String>, DbError> {
 /// Applies pending migrations on one connection.
 pub fn run_on(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
     let applied = match conn {
+        // One write transaction around them all: a second process starting
+        // at the same moment waits for it (busy timeout), then finds nothing
+        // pending, instead of creating the same tables again.
         DbConn::Sqlite(c) => c
-            .run_pending_migrations(SQLITE)
-            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+            .immediate_transaction(|c| {
+                c.run_pending_migrations(SQLITE)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                    .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))
+            })
+            .map_err(|e| e.to_string().into()),
         DbConn::Postgres(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))?;
             let result = c

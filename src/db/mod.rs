@@ -170,7 +170,23 @@ impl ConnManager {
                     pragmas
                         .push_str(" PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4000;");
                 }
-                conn.batch_execute(&pragmas)?;
+                // Switching a new file to WAL needs it to itself, and SQLite
+                // answers "locked" at once rather than waiting when several
+                // processes open it together: try again within the timeout.
+                let started = std::time::Instant::now();
+                loop {
+                    match conn.batch_execute(&pragmas) {
+                        Ok(()) => break,
+                        Err(e)
+                            if e.to_string().contains("database is locked")
+                                && started.elapsed().as_millis()
+                                    < u128::from(self.busy_timeout_ms) =>
+                        {
+                            std::thread::sleep(Duration::from_millis(10));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
                 Ok(DbConn::Sqlite(conn))
             }
             Backend::Postgres => PgConnection::establish(&self.target)

@@ -1,14 +1,16 @@
 //! Logging in and out.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::session::{Nav, WebSession};
 use super::{PageError, render_with, see_other};
-use crate::auth::service as people;
+use crate::auth::login;
 use crate::auth::session::{Session, removal_cookie};
+use crate::auth::sessions::{self, Origin};
 use crate::error::{AppError, blocking};
 use crate::ids;
 use crate::state::AppState;
@@ -18,6 +20,7 @@ use crate::state::AppState;
 struct LoginPage {
     nav: Nav,
     error: Option<String>,
+    notice: Option<&'static str>,
     email: String,
     next: String,
 }
@@ -25,6 +28,8 @@ struct LoginPage {
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// `password` after a password change.
+    changed: Option<String>,
 }
 
 /// Only a local path is followed after login: one leading `/`, then no
@@ -55,6 +60,7 @@ fn page(session: &WebSession, error: Option<String>, email: String, next: String
             current: "",
         },
         error,
+        notice: None,
         email,
         next,
     }
@@ -66,10 +72,30 @@ pub async fn form(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let next = safe_next(query.next.as_deref());
-    if session.session.user_id.is_some() {
-        return Ok(see_other(&next));
+    let mut session = session;
+    if let (Some(user_id), Some(sid)) = (
+        session.session.user_id.clone(),
+        session.session.session_id.clone(),
+    ) {
+        let st = state.clone();
+        let live = blocking(move || sessions::current(&st.db, &sid, &user_id, ids::now())).await?;
+        if live.is_some() {
+            return Ok(see_other(&next));
+        }
     }
-    let resp = render_with(StatusCode::OK, &page(&session, None, String::new(), next))?;
+    if session.session.user_id.is_some() {
+        // A cookie whose session has ended: start over as a visitor.
+        let ttl = state.settings.web.session_ttl_hours * 3600;
+        session = WebSession {
+            session: Session::anonymous(chrono::Utc::now().timestamp(), ttl),
+            fresh: true,
+        };
+    }
+    let mut login = page(&session, None, String::new(), next);
+    if query.changed.as_deref() == Some("password") {
+        login.notice = Some("Your password is changed. Log in with the new one.");
+    }
+    let resp = render_with(StatusCode::OK, &login)?;
     Ok(session.attach(&state, resp))
 }
 
@@ -91,32 +117,22 @@ pub async fn submit(
     session.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
-    let client_ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let st = state.clone();
-    let email = form.email.clone();
-    let password = form.password;
-    let result = blocking(move || {
-        people::login(
-            &st.db,
-            &st.settings.login,
-            &email,
-            &password,
-            &client_ip,
-            ids::now(),
-        )
-    })
-    .await;
-    match result {
-        Ok(user) => {
-            let ttl = state.settings.web.session_ttl_hours * 3600;
-            let fresh = Session::for_user(&user.id, chrono::Utc::now().timestamp(), ttl);
+    let origin = Origin {
+        client_ip: req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+    };
+    match log_in(&state, &form.email, form.password, &origin).await {
+        Ok(cookie) => {
             let mut resp = see_other(&next);
-            let _ = resp.add_cookie(
-                &fresh.to_cookie(&state.session_key, state.settings.web.secure_cookies),
-            );
+            let _ = resp.add_cookie(&cookie);
             Ok(resp)
         }
         Err(e @ (AppError::Unauthenticated(_) | AppError::RateLimited { .. })) => {
@@ -126,11 +142,9 @@ pub async fn submit(
                 &page(&session, Some(e.public_detail()), form.email, next),
             )?;
             if let AppError::RateLimited { retry_after_secs } = e
-                && let Ok(v) =
-                    actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
+                && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())
             {
-                resp.headers_mut()
-                    .insert(actix_web::http::header::RETRY_AFTER, v);
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Ok(resp)
         }
@@ -138,17 +152,59 @@ pub async fn submit(
     }
 }
 
+/// Admits the attempt, waits out the account's slow-down (on the async
+/// side: no thread sleeps), checks the password and starts a session.
+async fn log_in(
+    state: &web::Data<AppState>,
+    email: &str,
+    password: String,
+    origin: &Origin,
+) -> Result<actix_web::cookie::Cookie<'static>, AppError> {
+    let st = state.clone();
+    let (email, ip) = (email.to_owned(), origin.client_ip.clone());
+    let attempt =
+        blocking(move || login::begin(&st.db, &st.settings.login, &email, &ip, ids::now())).await?;
+    if !attempt.delay.is_zero() {
+        actix_web::rt::time::sleep(attempt.delay).await;
+    }
+    let st = state.clone();
+    let origin = origin.clone();
+    let ttl_hours = state.settings.web.session_ttl_hours;
+    let (user, session_id) = blocking(move || {
+        let user = login::finish(&st.db, &attempt, &password)?;
+        let ttl = chrono::Duration::hours(ttl_hours);
+        let id = sessions::start(&st.db, &user, ttl, &origin, ids::now())?;
+        Ok::<_, AppError>((user, id))
+    })
+    .await?;
+    let fresh = Session::for_user(
+        &user.id,
+        &session_id,
+        chrono::Utc::now().timestamp(),
+        ttl_hours * 3600,
+    );
+    Ok(fresh.to_cookie(&state.session_key, state.settings.web.secure_cookies))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct LogoutForm {
     csrf: String,
 }
 
+/// Ends this session, here and on the server.
 pub async fn logout(
     state: web::Data<AppState>,
     session: WebSession,
     form: web::Form<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
     session.check_csrf(&form.csrf)?;
+    if let (Some(user_id), Some(sid)) = (
+        session.session.user_id.clone(),
+        session.session.session_id.clone(),
+    ) {
+        let st = state.clone();
+        blocking(move || sessions::end(&st.db, &user_id, &sid, ids::now())).await?;
+    }
     let mut resp = see_other("/login");
     let _ = resp.add_cookie(&removal_cookie(state.settings.web.secure_cookies));
     Ok(resp)

@@ -3,6 +3,8 @@
 //! the ticket page. Sessions are signed cookies; every form carries the
 //! session's CSRF token.
 
+mod account;
+mod admin_access;
 mod asset_accept;
 mod asset_forms;
 mod asset_import;
@@ -36,6 +38,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
         .route("/my/tickets", web::get().to(pages::my_tickets))
+        .route("/account", web::get().to(account::show))
+        .route(
+            "/account/sessions/end",
+            web::post().to(account::end_sessions),
+        )
+        .route("/account/tokens", web::post().to(account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(account::revoke_token),
+        )
+        .route(
+            "/account/password",
+            web::post().to(account::change_password),
+        )
+        .route("/admin/access", web::get().to(admin_access::show))
+        .route(
+            "/admin/access/people/{id}",
+            web::post().to(admin_access::set_active),
+        )
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))

@@ -8,8 +8,9 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
 use super::PageError;
+use crate::auth::User;
 use crate::auth::session::{COOKIE, Session};
-use crate::auth::{User, repo as users};
+use crate::auth::sessions;
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
 
@@ -19,6 +20,8 @@ pub struct NavUser {
     pub name: String,
     pub role: String,
     pub staff: bool,
+    /// Sees the access page.
+    pub admin: bool,
     /// Unread in-app notifications.
     pub unread: i64,
 }
@@ -130,6 +133,7 @@ impl WebUser {
                 name: self.user.display_name.clone(),
                 role: self.user.role.to_string(),
                 staff: self.user.role.sees_all_tickets(),
+                admin: self.user.role.administers(),
                 unread: self.unread,
             }),
             csrf: self.session.csrf.clone(),
@@ -177,28 +181,27 @@ impl FromRequest for WebUser {
             let Some(session) = session else {
                 return Err(redirect);
             };
-            let Some(user_id) = session.user_id.clone() else {
+            let (Some(user_id), Some(sid)) = (session.user_id.clone(), session.session_id.clone())
+            else {
                 return Err(redirect);
             };
             let db = state.db.clone();
             let found = blocking(move || {
-                db.read(|conn| {
-                    let user = users::find_user(conn, &user_id)?;
-                    let unread = match &user {
-                        Some(u) => crate::sla::repo::unread_count(conn, &u.id)?,
-                        None => 0,
-                    };
-                    Ok((user, unread))
-                })
+                let Some((user, _)) = sessions::current(&db, &sid, &user_id, crate::ids::now())?
+                else {
+                    return Ok::<_, AppError>(None);
+                };
+                let unread = crate::sla::service::unread_notifications(&db, &user)?;
+                Ok(Some((user, unread)))
             })
             .await?;
             match found {
-                (Some(user), unread) if user.is_active => Ok(WebUser {
+                Some((user, unread)) => Ok(WebUser {
                     user,
                     session,
                     unread,
                 }),
-                _ => Err(redirect),
+                None => Err(redirect),
             }
         })
     }

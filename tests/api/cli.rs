@@ -122,9 +122,11 @@ fn create_token_prints_a_working_token_last_and_stores_only_its_digest() {
     })
     .unwrap();
     let handle = Db::connect(&settings.database).unwrap();
-    let user = itdesk::auth::service::authenticate_token(&handle, &token)
-        .unwrap()
-        .expect("token works");
+    let (user, expires) =
+        itdesk::auth::tokens::authenticate_token(&handle, &token, itdesk::ids::now())
+            .unwrap()
+            .expect("token works");
+    assert_eq!(expires, None);
     assert_eq!(user.email, "ops@example.org");
     #[derive(diesel::QueryableByName)]
     struct Row {
@@ -206,7 +208,7 @@ fn create_user_reads_the_password_from_stdin() {
     .unwrap();
     let handle = Db::connect(&settings.database).unwrap();
     let now = itdesk::ids::now();
-    let user = itdesk::auth::service::login(
+    let user = itdesk::auth::login::password_login(
         &handle,
         &settings.login,
         "jane@example.org",
@@ -254,7 +256,7 @@ fn demo_loads_a_living_helpdesk_once() {
     })
     .unwrap();
     let handle = Db::connect(&settings.database).unwrap();
-    let admin = itdesk::auth::service::login(
+    let admin = itdesk::auth::login::password_login(
         &handle,
         &settings.login,
         "admin@example.org",
@@ -390,4 +392,138 @@ fn config_file_is_read_and_a_missing_one_is_an_error() {
     let (code, _, err) = run(itdesk().args(["--config", file.to_str().unwrap(), "migrate"]));
     assert_eq!(code, 0, "{err}");
     assert!(db_path.is_file());
+}
+
+/// Hardening item 9 from the command line: tokens listed and revoked,
+/// people deactivated, passwords set.
+#[test]
+fn admins_list_and_revoke_tokens_and_deactivate_people_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let url = db.url.as_str();
+    let (code, out, err) = run(itdesk().args([
+        "--database-url",
+        url,
+        "admin",
+        "create-token",
+        "--email",
+        "ops@example.org",
+        "--role",
+        "agent",
+        "--label",
+        "nightly import",
+        "--expires-in-days",
+        "30",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("until"), "{err}");
+    let token = out.lines().last().unwrap().trim().to_owned();
+
+    let (code, out, _) = run(itdesk().args(["--database-url", url, "admin", "list-tokens"]));
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains("nightly import"))
+        .expect(&out);
+    assert!(
+        line.contains("ops@example.org") && line.contains("valid until"),
+        "{line}"
+    );
+    let id = line.split_whitespace().next().unwrap().to_owned();
+
+    let handle = Db::connect(
+        &Settings::load(&Sources {
+            database_url: Some(db.url.clone()),
+            ..Sources::default()
+        })
+        .unwrap()
+        .database,
+    )
+    .unwrap();
+    let works = |t: &str| {
+        itdesk::auth::tokens::authenticate_token(&handle, t, itdesk::ids::now())
+            .unwrap()
+            .is_some()
+    };
+    assert!(works(&token));
+    let (code, out, _) = run(itdesk().args(["--database-url", url, "admin", "revoke-token", &id]));
+    assert_eq!(code, 0);
+    assert!(out.contains("revoked token"), "{out}");
+    assert!(!works(&token));
+    let (_, out, _) = run(itdesk().args([
+        "--database-url",
+        url,
+        "admin",
+        "list-tokens",
+        "--email",
+        "ops@example.org",
+    ]));
+    assert!(out.contains("revoked"), "{out}");
+
+    let (code, _, err) = run(itdesk().args([
+        "--database-url",
+        url,
+        "admin",
+        "create-token",
+        "--email",
+        "ops@example.org",
+        "--role",
+        "agent",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut child = itdesk()
+        .args([
+            "--database-url",
+            url,
+            "admin",
+            "set-password",
+            "--email",
+            "ops@example.org",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let (code, out, err) = run(itdesk().args([
+        "--database-url",
+        url,
+        "admin",
+        "deactivate-user",
+        "--email",
+        "ops@example.org",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("revoked 1 token"), "{out}");
+    let settings = Settings::load(&Sources {
+        database_url: Some(db.url.clone()),
+        ..Sources::default()
+    })
+    .unwrap();
+    let refused = itdesk::auth::login::password_login(
+        &handle,
+        &settings.login,
+        "ops@example.org",
+        "a long passphrase",
+        "127.0.0.1",
+        itdesk::ids::now(),
+    );
+    assert!(refused.is_err(), "a deactivated person cannot log in");
+    let (code, _, err) = run(itdesk().args([
+        "--database-url",
+        url,
+        "admin",
+        "deactivate-user",
+        "--email",
+        "nobody@example.org",
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody@example.org"), "{err}");
 }

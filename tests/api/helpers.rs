@@ -148,7 +148,7 @@ impl TestApp {
         let db = self.state.db.clone();
         let email = email.to_owned();
         tokio::task::spawn_blocking(move || {
-            itdesk::auth::service::create_token(&db, &email, role, "test")
+            itdesk::auth::tokens::create_token(&db, &email, role, "test", None)
         })
         .await
         .unwrap()

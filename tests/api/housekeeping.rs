@@ -23,7 +23,7 @@ async fn sweep_forgets_old_idempotency_keys_and_login_attempts_but_keeps_tickets
     let login = app.state.settings.login.clone();
     let swept = tokio::task::spawn_blocking(move || {
         let now = itdesk::ids::now();
-        let _ = itdesk::auth::service::login(
+        let _ = itdesk::auth::login::password_login(
             &db,
             &login,
             "nobody@example.org",

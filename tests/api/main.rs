@@ -15,6 +15,7 @@ mod cli;
 mod cli_sla;
 mod comments;
 mod contracts;
+mod hardening_access;
 mod hardening_files;
 mod hardening_input;
 mod health;

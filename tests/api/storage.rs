@@ -98,7 +98,7 @@ async fn a_duplicate_inside_a_write_is_a_conflict_and_the_write_leaves_nothing()
 /// (two `itdesk serve` after a deployment) must all come up.
 #[test]
 fn three_services_starting_at_once_on_an_empty_database_all_come_up() {
-    for round in 0..3 {
+    for round in 0..5 {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::helpers::TestDb::new(dir.path());
         let barrier = Arc::new(std::sync::Barrier::new(3));

@@ -120,7 +120,7 @@ async fn wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
     assert_eq!(
         resp.status(),
         429,
-        "the account is locked for the window even with the right password"
+        "the address is limited for the window, even with the right password"
     );
     let retry: u64 = resp.headers()["retry-after"]
         .to_str()

@@ -258,3 +258,8 @@ pub fn refresh_many(
     }
     Ok(repo::update_schedules(conn, &updates)?)
 }
+
+/// How many in-app notifications the person has not read yet.
+pub fn unread_notifications(db: &crate::db::Db, user: &User) -> Result<i64, AppError> {
+    db.read(|conn| Ok(crate::sla::repo::unread_count(conn, &user.id)?))
+}

@@ -1,0 +1,173 @@
+//! `itdesk admin …`: people and tokens from the command line (the first
+//! admin, tokens for integrations, deactivating a leaver).
+
+use std::io::Read;
+
+use anyhow::Context;
+
+use super::tokens::{self, Owner};
+use super::{Role, service as people};
+use crate::config::Settings;
+use crate::startup::prepare_for_command;
+
+/// `itdesk admin create-token`: prints the token as the last line.
+pub fn create_token(
+    settings: Settings,
+    email: &str,
+    role: Role,
+    label: &str,
+    expires_in_days: Option<u32>,
+) -> anyhow::Result<()> {
+    let state = prepare_for_command(settings)?;
+    let expires_at =
+        expires_in_days.map(|d| crate::ids::now() + chrono::Duration::days(i64::from(d)));
+    let issued = tokens::create_token(&state.db, email, role, label, expires_at)?;
+    if issued.user_created {
+        eprintln!(
+            "created user {} with role {}",
+            issued.user.email, issued.user.role
+        );
+    }
+    if let Some(previous) = issued.previous_role {
+        eprintln!(
+            "changed the role of {} from {previous} to {}",
+            issued.user.email, issued.user.role
+        );
+    }
+    match expires_at {
+        Some(at) => eprintln!(
+            "API token for {} until {} UTC (shown once; only its hash is stored):",
+            issued.user.email,
+            at.format("%Y-%m-%d %H:%M")
+        ),
+        None => eprintln!(
+            "API token for {} (shown once; only its hash is stored):",
+            issued.user.email
+        ),
+    }
+    println!("{}", issued.token);
+    Ok(())
+}
+
+/// `itdesk admin create-user`: the password comes from stdin (first line).
+pub fn create_user(
+    settings: Settings,
+    email: &str,
+    role: Role,
+    name: Option<&str>,
+    stdin: impl Read,
+) -> anyhow::Result<()> {
+    let password = first_line(stdin)?;
+    let state = prepare_for_command(settings)?;
+    let user = people::create_user(&state.db, email, name, role, &password)?;
+    println!(
+        "created user {} ({}) with role {}",
+        user.email, user.id, user.role
+    );
+    Ok(())
+}
+
+fn first_line(mut stdin: impl Read) -> anyhow::Result<String> {
+    let mut input = String::new();
+    stdin
+        .read_to_string(&mut input)
+        .context("reading the password from stdin")?;
+    Ok(input.lines().next().unwrap_or("").to_owned())
+}
+
+/// `itdesk admin set-password`: a new password from stdin; every session
+/// of the person ends.
+pub fn set_password(settings: Settings, email: &str, stdin: impl Read) -> anyhow::Result<()> {
+    let password = first_line(stdin)?;
+    let state = prepare_for_command(settings)?;
+    let user = people::find_by_email(&state.db, email)?
+        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+    people::set_password(&state.db, &user.id, &password)?;
+    println!(
+        "set the password of {}; their sessions have ended",
+        user.email
+    );
+    Ok(())
+}
+
+/// `itdesk admin deactivate-user` / `activate-user`.
+pub fn set_active(settings: Settings, email: &str, active: bool) -> anyhow::Result<()> {
+    let state = prepare_for_command(settings)?;
+    let done = people::set_active(&state.db, None, email, active, crate::ids::now())?;
+    if active {
+        println!("{} can log in again (tokens stay revoked)", done.user.email);
+    } else {
+        println!(
+            "deactivated {}: ended {} session(s), revoked {} token(s)",
+            done.user.email,
+            done.ended_sessions,
+            done.revoked_tokens.len()
+        );
+    }
+    Ok(())
+}
+
+/// `itdesk admin list-tokens [--email E]`: one line per token.
+pub fn list_tokens(settings: Settings, email: Option<&str>) -> anyhow::Result<()> {
+    let state = prepare_for_command(settings)?;
+    let admin = cli_admin();
+    let owner = email.map_or(Owner::Everyone, |e| Owner::Person(e.to_owned()));
+    let list = tokens::list_tokens(&state.db, &admin, &owner)?;
+    println!(
+        "{:<36}  {:<28}  {:<24}  {:<16}  state",
+        "id", "owner", "label", "created"
+    );
+    let now = crate::ids::now();
+    for t in list {
+        let state = match (t.token.revoked_at, t.token.expires_at) {
+            (Some(at), _) => format!("revoked {}", at.format("%Y-%m-%d")),
+            (None, Some(e)) if e <= now => format!("expired {}", e.format("%Y-%m-%d")),
+            (None, Some(e)) => format!("valid until {}", e.format("%Y-%m-%d")),
+            (None, None) => "valid".into(),
+        };
+        println!(
+            "{:<36}  {:<28}  {:<24}  {:<16}  {state}",
+            t.token.id,
+            t.owner.email,
+            t.token.label,
+            t.token.created_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(())
+}
+
+/// `itdesk admin revoke-token ID`.
+pub fn revoke_token(settings: Settings, id: &str) -> anyhow::Result<()> {
+    let state = prepare_for_command(settings)?;
+    let (t, digests) = tokens::revoke_token(&state.db, None, id, crate::ids::now())?;
+    if digests.is_empty() {
+        println!(
+            "token {} of {} was already revoked",
+            t.token.id, t.owner.email
+        );
+    } else {
+        println!(
+            "revoked token {} ({}) of {}",
+            t.token.id, t.token.label, t.owner.email
+        );
+    }
+    Ok(())
+}
+
+/// The command line acts with an admin's rights (whoever runs it can read
+/// the database anyway).
+fn cli_admin() -> super::User {
+    let at = crate::ids::now();
+    super::User {
+        id: String::new(),
+        email: "command line".into(),
+        display_name: "command line".into(),
+        role: Role::Admin,
+        password_hash: None,
+        is_active: true,
+        organization: None,
+        created_at: at,
+        updated_at: at,
+        is_vip: false,
+    }
+}
