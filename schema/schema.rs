@@ -129,6 +129,7 @@ diesel::table! {
         body -> Text,
         is_public -> Bool,
         created_at -> Timestamp,
+        is_verified -> Bool,
     }
 }
 
@@ -260,6 +261,7 @@ diesel::table! {
         source -> Text,
         raw -> Binary,
         created_at -> Timestamp,
+        recipient -> Nullable<Text>,
     }
 }
 

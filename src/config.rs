@@ -82,8 +82,25 @@ pub struct MailSettings {
     pub send_acknowledgement: bool,
     pub autoreplies_per_hour: i64,
     pub max_message_bytes: usize,
+    /// Where a message's reply key travels besides its Message-ID.
+    pub reply_keys: ReplyKeys,
+    /// The authserv-id of our own MTA's `Authentication-Results` header;
+    /// empty: those headers are not read.
+    pub trusted_authserv_id: String,
+    /// `Received` headers allowed above that header (relays after it).
+    pub trusted_received_hops: usize,
     pub smtp: SmtpSettings,
     pub imap: ImapSettings,
+}
+
+/// Where outgoing mail carries its per-recipient reply key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKeys {
+    /// Only in the Message-ID (it comes back in In-Reply-To/References).
+    MessageId,
+    /// Also in a plus-address Reply-To, `helpdesk+KEY@…`.
+    Plus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         crate::tickets::handlers::update,
         crate::tickets::handlers::add_comment,
         crate::tickets::handlers::comments,
+        crate::tickets::handlers::confirm_comment,
         crate::tickets::handlers::history,
         crate::tickets::attachment_handlers::upload,
         crate::tickets::attachment_handlers::attachments,

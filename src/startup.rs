@@ -52,6 +52,8 @@ fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
                 ),
                 other => anyhow::anyhow!("loading the SLA configuration: {other}"),
             })?;
+    let reply_secret = auth::service::reply_key_secret(&db)
+        .map_err(|e| anyhow::anyhow!("loading the reply key secret: {e}"))?;
     let tokens = Arc::new(TokenCache::new(std::time::Duration::from_secs(
         settings.api.token_cache_seconds,
     )));
@@ -61,6 +63,7 @@ fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
         session_key,
         tokens,
         sla: Arc::new(crate::sla::registry::Sla::new(registry)),
+        reply_secret: Arc::new(reply_secret),
     })
 }
 
@@ -88,12 +91,20 @@ pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppSt
             .map_err(|e| crate::error::AppError::Unavailable(e.to_string()))?
     }
     .map_err(|e| anyhow::anyhow!("loading the SLA configuration: {e}"))?;
+    let reply_secret = match db
+        .with_writer(auth::service::stored_reply_key_secret)
+        .map_err(|e| anyhow::anyhow!("{e}"))??
+    {
+        Some(secret) => secret,
+        None => auth::service::reply_key_secret(&db)?,
+    };
     Ok(AppState {
         tokens: Arc::new(TokenCache::new(std::time::Duration::ZERO)),
         settings: Arc::new(settings),
         db,
         session_key: Key::generate(),
         sla: Arc::new(crate::sla::registry::Sla::new(registry)),
+        reply_secret: Arc::new(reply_secret),
     })
 }
 

@@ -21,6 +21,8 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// The SLA calendars and policies in force.
     pub sla: Arc<Sla>,
+    /// Makes the per-recipient reply keys of outgoing mail.
+    pub reply_secret: Arc<Vec<u8>>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             mail: &self.settings.mail,
             attachments: &self.settings.attachments,
             public_url: &self.settings.server.public_url,
+            reply_secret: &self.reply_secret,
         }
     }
 }

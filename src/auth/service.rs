@@ -285,19 +285,42 @@ pub fn session_key(db: &Db, configured: &str) -> Result<Vec<u8>, AppError> {
     if !configured.is_empty() {
         return Ok(configured.as_bytes().to_vec());
     }
-    const NAME: &str = "session_key";
+    app_secret(db, "session_key")
+}
+
+/// The key reply keys are made with (see `crate::mail::reply_keys`),
+/// generated once and kept in the database like the session key.
+pub fn reply_key_secret(db: &Db) -> Result<Vec<u8>, AppError> {
+    app_secret(db, "mail_reply_key_v1")
+}
+
+/// The reply key secret if it exists already, read on the caller's
+/// connection (a one-shot process reads it without a write transaction).
+pub fn stored_reply_key_secret(conn: &mut DbConn) -> Result<Option<Vec<u8>>, AppError> {
+    repo::get_secret(conn, "mail_reply_key_v1")?
+        .map(|v| decode_secret("mail_reply_key_v1", v))
+        .transpose()
+}
+
+fn decode_secret(name: &str, value: String) -> Result<Vec<u8>, AppError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored secret {name} is not base64: {e}")))
+}
+
+/// A random 64-byte secret under `name`, made by the first process that
+/// needs it and read by every other.
+fn app_secret(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {
     let engine = base64::engine::general_purpose::STANDARD;
     let stored = db.write(|conn| {
         conn.lock_for_seeding()?;
-        if let Some(v) = repo::get_secret(conn, NAME)? {
+        if let Some(v) = repo::get_secret(conn, name)? {
             return Ok::<_, AppError>(v);
         }
         let bytes: [u8; 64] = rand::random();
         let value = engine.encode(bytes);
-        repo::insert_secret(conn, NAME, &value, ids::now())?;
+        repo::insert_secret(conn, name, &value, ids::now())?;
         Ok(value)
     })?;
-    engine
-        .decode(stored)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored session key is not base64: {e}")))
+    decode_secret(name, stored)
 }

@@ -70,6 +70,7 @@ impl Batch {
             body: body.into(),
             is_public: public,
             created_at: at,
+            is_verified: true,
         };
         self.event(
             ticket,

@@ -12,6 +12,9 @@ use lettre::message::{Mailbox, MultiPart};
 pub struct Outgoing {
     pub from_name: String,
     pub from: String,
+    /// Where replies should go when not `from` (a plus-address with the
+    /// recipient's reply key).
+    pub reply_to: Option<String>,
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
@@ -56,6 +59,14 @@ pub fn build(o: &Outgoing) -> Result<(Vec<u8>, Vec<String>), String> {
         .subject(o.subject.clone())
         .message_id(Some(format!("<{}>", o.message_id)))
         .date_now();
+    if let Some(reply_to) = &o.reply_to {
+        builder = builder.reply_to(Mailbox::new(
+            Some(o.from_name.clone()),
+            reply_to
+                .parse()
+                .map_err(|e| format!("reply-to address: {e}"))?,
+        ));
+    }
     let mut to = Vec::new();
     for addr in &o.to {
         if let Ok(parsed) = addr.parse() {
@@ -104,6 +115,7 @@ mod tests {
         let o = Outgoing {
             from_name: "IT Helpdesk".into(),
             from: "helpdesk@example.org".into(),
+            reply_to: Some("helpdesk+k1abc@example.org".into()),
             to: vec!["jane@example.org".into(), "not an address".into()],
             subject: "[#42] Drücker kaputt".into(),
             text: "Hello".into(),

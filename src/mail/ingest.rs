@@ -14,6 +14,7 @@ use super::parse::{Inbound, NotAMessage, parse};
 use super::quote::trim_reply;
 use super::repo::{self, MailMessage};
 use super::thread::{clean_subject, subject_tag};
+use super::{authres, reply_keys};
 use crate::audit;
 use crate::auth::domain::TicketRelation;
 use crate::auth::{User, repo as users, service as people};
@@ -27,7 +28,7 @@ use crate::tickets::dto::CreateTicket;
 use crate::tickets::model::Ticket;
 use crate::tickets::repo as tickets;
 use crate::tickets::service::{
-    Attach, NewUpload, Rules, Upload, attach_in, comment_in, insert_ticket, store_files,
+    Attach, NewComment, NewUpload, Rules, Upload, attach_in, comment_in, insert_ticket, store_files,
 };
 
 /// What happened to a message (the line `itdesk mailgate` prints).
@@ -134,6 +135,30 @@ pub fn ingest_parsed(
     Ok(result?)
 }
 
+/// What a reply brings to prove its sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The key of the message it answers was made for this sender.
+    Key,
+    /// No key of ours at all.
+    NoKey,
+    /// Keys, but made for somebody else.
+    OthersKey,
+    /// Our MTA found the author domain's DMARC (or DKIM and SPF) failing.
+    AuthenticationFailed,
+}
+
+impl Proof {
+    fn describe(self) -> &'static str {
+        match self {
+            Proof::Key => "reply key",
+            Proof::NoKey => "no reply key",
+            Proof::OthersKey => "a reply key made for someone else",
+            Proof::AuthenticationFailed => "the domain's authentication failed",
+        }
+    }
+}
+
 struct Job<'a> {
     state: &'a AppState,
     rules: &'a Rules<'a>,
@@ -171,6 +196,7 @@ impl Job<'_> {
                 source: self.source.into(),
                 raw: self.raw.to_vec(),
                 created_at: self.now,
+                recipient: None,
             },
         )?;
         Ok(Outcome {
@@ -321,7 +347,21 @@ impl Job<'_> {
                 u.is_active && (rel.is_requester || rel.is_watcher || u.role.works_tickets())
             });
             if let (true, Some(author)) = (allowed, &sender) {
-                return self.append(conn, ticket, author, rel);
+                let proof = self.proof(&ticket, author);
+                if author.role.works_tickets() && proof != Proof::Key {
+                    return self.record(
+                        conn,
+                        "held",
+                        &format!(
+                            "claims to come from {} of the staff without their reply key ({}); held for review, not posted as them",
+                            author.email,
+                            proof.describe()
+                        ),
+                        Some(&ticket),
+                        None,
+                    );
+                }
+                return self.append(conn, ticket, author, rel, proof);
             }
             if self.rules.mail.stranger_with_tag == StrangerWithTag::Hold {
                 return self.record(
@@ -339,12 +379,46 @@ impl Job<'_> {
         self.new_ticket(conn, sender)
     }
 
+    /// What proves that `author` sent this reply to `ticket`.
+    fn proof(&self, ticket: &Ticket, author: &User) -> Proof {
+        let m = self.m;
+        let mail = self.rules.mail;
+        let verdict = authres::trusted_verdict(
+            &m.trace,
+            &mail.trusted_authserv_id,
+            mail.trusted_received_hops,
+        );
+        if verdict == Some(authres::Verdict::Fail) {
+            return Proof::AuthenticationFailed;
+        }
+        let keys = reply_keys::carried_keys(
+            m.in_reply_to
+                .iter()
+                .chain(&m.references)
+                .map(String::as_str),
+            m.delivered_to(),
+            &mail.address,
+            &id_domain(&mail.address),
+        );
+        if keys
+            .iter()
+            .any(|k| reply_keys::proves(self.rules.reply_secret, &ticket.id, &author.email, k))
+        {
+            Proof::Key
+        } else if keys.is_empty() {
+            Proof::NoKey
+        } else {
+            Proof::OthersKey
+        }
+    }
+
     fn append(
         &self,
         conn: &mut DbConn,
         ticket: Ticket,
         author: &User,
         rel: TicketRelation,
+        proof: Proof,
     ) -> Result<Outcome, AppError> {
         let text = trim_reply(&self.m.text);
         let body = if text.trim().is_empty() {
@@ -356,21 +430,34 @@ impl Job<'_> {
             .chars()
             .take(crate::tickets::service::MAX_BODY_CHARS)
             .collect();
+        let new = NewComment {
+            body: &body,
+            public: true,
+            verified: proof == Proof::Key,
+        };
         let view = comment_in(
             conn,
             self.rules,
             author,
             ticket.clone(),
             rel,
-            &body,
-            true,
+            &new,
             self.now,
         )?;
         self.attach(conn, &ticket, author, Some(&view.comment.id))?;
+        let reason = if new.verified {
+            format!("reply from {}", self.m.from.address)
+        } else {
+            format!(
+                "reply from {}, unverified ({}): added for staff to confirm; it changes nothing and mails nobody until then",
+                self.m.from.address,
+                proof.describe()
+            )
+        };
         self.record(
             conn,
             "appended",
-            &format!("reply from {}", self.m.from.address),
+            &reason,
             Some(&ticket),
             Some(&view.comment.id),
         )

@@ -4,10 +4,14 @@
 //! drop duplicates, recognise automatic, bulk, bounced and our own mail,
 //! thread by subject tag, then In-Reply-To/References, then Outlook's
 //! Thread-Index, check that the sender may append, and create a ticket or
-//! append a comment with quoted history trimmed. The original is kept.
+//! append a comment with quoted history trimmed. The original is kept. A
+//! reply proves its sender with the reply key the message it answers
+//! carried (`reply_keys`); without it a staff sender is held, a requester's
+//! reply waits, unverified, for staff to confirm it.
 //! Outbound mail is written to an outbox in the same transaction as the
 //! change it reports and sent by a job with retries.
 
+pub mod authres;
 pub mod classify;
 pub mod compose;
 pub mod handlers;
@@ -17,6 +21,7 @@ pub mod ingest;
 pub mod notify;
 pub mod parse;
 pub mod quote;
+pub mod reply_keys;
 pub mod repo;
 pub mod send;
 pub mod templates;

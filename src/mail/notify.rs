@@ -5,10 +5,12 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use super::compose::{Outgoing, build, new_message_id};
+use super::compose::{Outgoing, build, id_domain, new_message_id};
+use super::reply_keys;
 use super::repo::{self, MailMessage, OutboxRow};
 use super::templates::{self, Rendered, TicketRef};
 use crate::auth::{User, repo as users};
+use crate::config::ReplyKeys;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
@@ -44,6 +46,9 @@ struct Mail<'a> {
     auto_to: Option<&'a str>,
 }
 
+/// Queues one message per recipient: each carries that person's reply key
+/// (in its Message-ID, and with `reply_keys = "plus"` in its Reply-To) and
+/// threads under the messages that person has seen.
 fn enqueue(
     conn: &mut DbConn,
     rules: &Rules<'_>,
@@ -60,44 +65,49 @@ fn enqueue(
         .collect();
     to.sort();
     to.dedup();
-    if to.is_empty() {
-        return Ok(());
+    for recipient in to {
+        let key = reply_keys::key(rules.reply_secret, &t.id, &recipient);
+        let unique = uuid::Uuid::now_v7().simple().to_string();
+        let message_id =
+            reply_keys::keyed_message_id(&unique, &key, &id_domain(&rules.mail.address));
+        let outgoing = Outgoing {
+            from_name: rules.mail.display_name.clone(),
+            from: rules.mail.address.clone(),
+            reply_to: (rules.mail.reply_keys == ReplyKeys::Plus)
+                .then(|| reply_keys::plus_address(&rules.mail.address, &key)),
+            to: vec![recipient.clone()],
+            subject: mail.rendered.subject.clone(),
+            text: mail.rendered.text.clone(),
+            html: mail.rendered.html.clone(),
+            message_id: message_id.clone(),
+            thread: repo::thread_ids(conn, &t.id, &recipient)?,
+            automatic: mail.automatic,
+            ticket_number: Some(t.number),
+        };
+        if !to_outbox(conn, Some(&t.id), mail.kind, mail.auto_to, &outgoing, now)? {
+            continue; // not a usable address: nothing to send
+        }
+        repo::insert_message(
+            conn,
+            &MailMessage {
+                id: ids::new_id(),
+                direction: "out".into(),
+                message_id,
+                content_hash: String::new(),
+                ticket_id: Some(t.id.clone()),
+                comment_id: None,
+                thread_index: None,
+                from_address: rules.mail.address.clone(),
+                subject: outgoing.subject,
+                action: "queued".into(),
+                reason: mail.kind.into(),
+                source: "outbox".into(),
+                raw: Vec::new(),
+                created_at: now,
+                recipient: Some(recipient),
+            },
+        )?;
     }
-    let message_id = new_message_id(&rules.mail.address);
-    let outgoing = Outgoing {
-        from_name: rules.mail.display_name.clone(),
-        from: rules.mail.address.clone(),
-        to,
-        subject: mail.rendered.subject.clone(),
-        text: mail.rendered.text,
-        html: mail.rendered.html,
-        message_id: message_id.clone(),
-        thread: repo::thread_ids(conn, &t.id)?,
-        automatic: mail.automatic,
-        ticket_number: Some(t.number),
-    };
-    if !to_outbox(conn, Some(&t.id), mail.kind, mail.auto_to, &outgoing, now)? {
-        return Ok(()); // nobody with a usable address: nothing to send
-    }
-    repo::insert_message(
-        conn,
-        &MailMessage {
-            id: ids::new_id(),
-            direction: "out".into(),
-            message_id,
-            content_hash: String::new(),
-            ticket_id: Some(t.id.clone()),
-            comment_id: None,
-            thread_index: None,
-            from_address: rules.mail.address.clone(),
-            subject: outgoing.subject,
-            action: "queued".into(),
-            reason: mail.kind.into(),
-            source: "outbox".into(),
-            raw: Vec::new(),
-            created_at: now,
-        },
-    )?;
     Ok(())
 }
 
@@ -354,6 +364,7 @@ pub fn standalone(
     let outgoing = Outgoing {
         from_name: settings.display_name.clone(),
         from: settings.address.clone(),
+        reply_to: None,
         to: vec![to.to_lowercase()],
         subject: rendered.subject,
         text: rendered.text,

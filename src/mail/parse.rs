@@ -59,6 +59,37 @@ pub struct Inbound {
     /// The HTML body as sent (sanitise before showing it).
     pub html: Option<String>,
     pub parts: Vec<Part>,
+    /// The trace headers, in order: `Received`, `Authentication-Results`,
+    /// `Delivered-To`, `Envelope-To`, `X-Original-To` (name, value).
+    pub trace: Vec<(String, String)>,
+}
+
+/// Headers kept in [`Inbound::trace`].
+const TRACE: [&str; 5] = [
+    "received",
+    "authentication-results",
+    "delivered-to",
+    "envelope-to",
+    "x-original-to",
+];
+
+impl Inbound {
+    /// The addresses the message was delivered to: `To`, `Cc` and the
+    /// delivery headers an MTA adds.
+    pub fn delivered_to(&self) -> Vec<&str> {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .map(|m| m.address.as_str())
+            .chain(
+                self.trace
+                    .iter()
+                    .filter(|(n, _)| !matches!(n.as_str(), "received" | "authentication-results"))
+                    .flat_map(|(_, v)| v.split([',', ' '])),
+            )
+            .filter(|a| a.contains('@'))
+            .collect()
+    }
 }
 
 /// Input that is not a message.
@@ -288,6 +319,13 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
         text: strip(text),
         html: html.map(strip),
         parts,
+        trace: super::authres::header_lines(raw)
+            .into_iter()
+            .filter_map(|(n, v)| {
+                let n = n.to_ascii_lowercase();
+                TRACE.contains(&n.as_str()).then(|| (n, strip(v)))
+            })
+            .collect(),
     })
 }
 

@@ -27,6 +27,8 @@ pub struct MailMessage {
     pub source: String,
     pub raw: Vec<u8>,
     pub created_at: NaiveDateTime,
+    /// An outgoing message's one recipient (older ones had several: none).
+    pub recipient: Option<String>,
 }
 
 /// A message waiting to be sent, or sent.
@@ -106,9 +108,18 @@ pub fn ticket_of_thread_index(conn: &mut DbConn, index: &str) -> QueryResult<Opt
 }
 
 /// A ticket's Message-IDs, oldest first (for In-Reply-To and References).
-pub fn thread_ids(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<String>> {
+/// The Message-IDs of a ticket's thread as `recipient` may see it, oldest
+/// first: what came in, and what went out to them (never a message to
+/// someone else, whose Message-ID carries that person's reply key).
+pub fn thread_ids(conn: &mut DbConn, ticket_id: &str, recipient: &str) -> QueryResult<Vec<String>> {
     mail_messages::table
         .filter(mail_messages::ticket_id.eq(ticket_id))
+        .filter(
+            mail_messages::direction
+                .eq("in")
+                .or(mail_messages::recipient.eq(recipient))
+                .or(mail_messages::recipient.is_null()),
+        )
         .order((mail_messages::created_at.asc(), mail_messages::id.asc()))
         .select(mail_messages::message_id)
         .load(conn)

@@ -60,7 +60,16 @@ pub fn events(history: &[AuditEvent], fallback_priority: Priority) -> (Priority,
                     });
                 }
             }
-            "commented" if changes["public"] == Value::Bool(true) => {
+            // A mailed reply whose sender is not proven counts once staff
+            // confirm it, from then.
+            "comment_confirmed" => out.push(Event {
+                at,
+                kind: EventKind::RequesterMessage,
+            }),
+            "commented"
+                if changes["public"] == Value::Bool(true)
+                    && changes["unverified"] != Value::Bool(true) =>
+            {
                 // Older entries lack `by_staff`; then "not the requester" means staff.
                 let by_staff = changes["by_staff"]
                     .as_bool()

@@ -341,6 +341,9 @@ pub struct CommentDto {
     pub author: PersonDto,
     pub body: String,
     pub public: bool,
+    /// `false`: a mailed reply whose sender is not proven yet; staff see it
+    /// and may confirm it (`POST …/comments/{id}/confirm`).
+    pub verified: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -352,6 +355,7 @@ impl From<&CommentView> for CommentDto {
             author: (&v.author).into(),
             body: c.body.clone(),
             public: c.is_public,
+            verified: c.is_verified,
             created_at: utc(c.created_at),
         }
     }

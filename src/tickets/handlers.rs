@@ -38,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(add_comment))
             .route(web::get().to(comments)),
     )
+    .service(
+        web::resource("/tickets/{id}/comments/{comment_id}/confirm")
+            .route(web::post().to(confirm_comment)),
+    )
     .service(web::resource("/tickets/{id}/history").route(web::get().to(history)))
     .service(
         web::resource("/tickets/{id}/attachments")
@@ -246,6 +250,29 @@ pub async fn add_comment(
     })
     .await?;
     Ok(HttpResponse::Created().json(CommentDto::from(&view)))
+}
+
+/// Confirm that an unverified mailed reply came from its sender (staff):
+/// the requester and watchers see it, and it wakes or reopens the ticket as
+/// a reply does.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/comments/{comment_id}/confirm", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id or number"), ("comment_id" = String, Path)),
+    responses((status = 200, body = CommentDto), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn confirm_comment(
+    state: web::Data<AppState>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<CommentDto>, AppError> {
+    let (ticket, comment_id) = path.into_inner();
+    let r = TicketRef::parse(&ticket);
+    let view = blocking(move || {
+        state.with_rules(|rules| {
+            service::confirm_comment(&state.db, rules, &actor, &r, &comment_id, ids::now())
+        })
+    })
+    .await?;
+    Ok(web::Json(CommentDto::from(&view)))
 }
 
 fn is_multipart(req: &HttpRequest) -> bool {

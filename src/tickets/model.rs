@@ -122,6 +122,9 @@ pub struct Comment {
     pub body: String,
     pub is_public: bool,
     pub created_at: NaiveDateTime,
+    /// `false`: a mailed reply whose sender is not proven yet (staff see it,
+    /// nobody else until staff confirm it).
+    pub is_verified: bool,
 }
 
 /// A stored file; the bytes live under the attachments folder by digest.

@@ -131,9 +131,27 @@ pub fn comments(
         .order((comments::created_at.asc(), comments::id.asc()))
         .into_boxed();
     if !include_internal {
-        q = q.filter(comments::is_public.eq(true));
+        q = q
+            .filter(comments::is_public.eq(true))
+            .filter(comments::is_verified.eq(true));
     }
     q.load(conn)
+}
+
+pub fn find_comment(conn: &mut DbConn, ticket_id: &str, id: &str) -> QueryResult<Option<Comment>> {
+    comments::table
+        .filter(comments::ticket_id.eq(ticket_id))
+        .filter(comments::id.eq(id))
+        .select(Comment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn confirm_comment(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(comments::table.find(id))
+        .set(comments::is_verified.eq(true))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// A ticket's files, oldest first; internal ones only when asked for.

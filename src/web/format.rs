@@ -57,10 +57,15 @@ pub fn describe(e: &AuditEvent) -> String {
     let changes: Value = serde_json::from_str(&e.changes).unwrap_or(Value::Null);
     match e.action.as_str() {
         "created" => "filed the ticket".into(),
-        "commented" => match changes.get("public").and_then(Value::as_bool) {
-            Some(false) => "added an internal note".into(),
+        "commented" => match (
+            changes.get("public").and_then(Value::as_bool),
+            changes.get("unverified").and_then(Value::as_bool),
+        ) {
+            (Some(false), _) => "added an internal note".into(),
+            (_, Some(true)) => "replied by mail, unverified (no reply key)".into(),
             _ => "replied".into(),
         },
+        "comment_confirmed" => "confirmed that a mailed reply came from its sender".into(),
         "attachment_added" => format!(
             "attached {}",
             changes

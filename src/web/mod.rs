@@ -97,6 +97,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(ticket_page::comment),
         )
         .route(
+            "/tickets/{number}/comments/{id}/confirm",
+            web::post().to(ticket_page::confirm),
+        )
+        .route(
             "/tickets/{number}/update",
             web::post().to(ticket_page::update),
         )

@@ -116,6 +116,8 @@ struct CommentRow {
     author: String,
     body: String,
     public: bool,
+    /// `false`: a mailed reply waiting for staff to confirm its sender.
+    verified: bool,
     at: String,
     at_iso: String,
 }
@@ -246,6 +248,7 @@ async fn page(
                 author: c.author.display_name.clone(),
                 body: c.comment.body.clone(),
                 public: c.comment.is_public,
+                verified: c.comment.is_verified,
                 at: when(c.comment.created_at),
                 at_iso: iso(c.comment.created_at),
             })
@@ -409,6 +412,39 @@ pub async fn update(
     .await;
     match result {
         Ok(view) => Ok(see_other(&format!("/tickets/{}", view.ticket.number))),
+        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+}
+
+/// Staff confirm an unverified mailed reply.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let (number, comment_id) = path.into_inner();
+    let r = ticket_ref(&number)?;
+    user.check_csrf(&form.csrf)?;
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let id = comment_id.clone();
+    let result = blocking(move || {
+        st.with_rules(|rules| {
+            service::confirm_comment(&st.db, rules, &actor, &target, &id, ids::now())
+        })
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/tickets/{number}#comment-{comment_id}"
+        ))),
         Err(e) => with_errors(&state, &user, r, e, String::new()).await,
     }
 }

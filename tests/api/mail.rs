@@ -268,7 +268,8 @@ async fn a_stranger_with_a_valid_tag_never_adds_to_the_ticket() {
     let t2 = json(&app, &gate, "/api/v1/tickets/2").await;
     assert_eq!(t2["requester"]["email"], "mallory@example.net");
 
-    // The watcher and staff may add by tag.
+    // The watcher may add by tag (unverified without a reply key); a staff
+    // sender without their key is held, never posted as them.
     let watcher = mail(
         "bob@example.com",
         "Re: [#1] Printer on fire",
@@ -285,13 +286,13 @@ async fn a_stranger_with_a_valid_tag_never_adds_to_the_ticket() {
         "",
         "On my way with an extinguisher.",
     );
-    assert_eq!(inbound(&app, &gate, staff).await["action"], "appended");
+    assert_eq!(inbound(&app, &gate, staff).await["action"], "held");
     let authors: Vec<String> = comments(&app, &gate, 1)
         .await
         .iter()
         .map(|c| c["author"]["email"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(authors, vec!["bob@example.com", "agent@example.org"]);
+    assert_eq!(authors, vec!["bob@example.com"]);
 }
 
 #[tokio::test]
@@ -434,11 +435,15 @@ async fn a_public_agent_reply_mails_requester_and_watchers_but_a_note_does_not()
     assert_eq!(r.status(), 201);
     let sent = outbox(&app, &gate).await;
     let replies: Vec<&Value> = sent.iter().filter(|m| m["kind"] == "reply").collect();
-    assert_eq!(replies.len(), 1, "{sent:?}");
+    // One message per recipient: each carries that person's reply key.
+    assert_eq!(replies.len(), 2, "{sent:?}");
+    let mut recipients: Vec<&Value> = replies.iter().map(|r| &r["recipients"]).collect();
+    recipients.sort_by_key(|r| r.to_string());
     assert_eq!(
-        replies[0]["recipients"],
-        json!(["alice@example.com", "bob@example.com"])
+        recipients,
+        vec![&json!(["alice@example.com"]), &json!(["bob@example.com"])]
     );
+    assert_ne!(replies[0]["message_id"], replies[1]["message_id"]);
     let mail = json(&app, &gate, "/api/v1/tickets/1/mail").await;
     let reply = mail
         .as_array()

@@ -117,12 +117,12 @@ To: alice@example.com\r\nSubject: [#1] Printer on fire\r\nMessage-ID: <{ack}>\r\
     assert_eq!(app.count("tickets").await, 1, "no noise became a ticket");
     assert_eq!(outbox(&app, &gate).await.len(), sent_before);
 
-    // A real reply from Alice does end the wait.
+    // A real reply from Alice, answering our message, does end the wait.
     let real = mail(
         FIRST,
         "Re: [#1] Printer on fire",
         "real-1@mail.example.com",
-        "",
+        &format!("In-Reply-To: <{ack}>\r\n"),
         "Back now.",
     );
     assert_eq!(inbound(&app, &gate, real).await["action"], "appended");

@@ -100,12 +100,27 @@ async fn notifications_reach_a_real_smtp_server_threaded_tagged_and_marked() {
         .await;
     assert_eq!(r.status(), 201);
     run_jobs(&app, Duration::zero()).await;
-    let got = smtp.wait_for(2);
-    assert_eq!(got.len(), 2);
-    let (envelope, reply) = &got[1];
+    let got = smtp.wait_for(3);
+    assert_eq!(got.len(), 3, "one message each to Alice and Bob");
+    let to_of = |i: usize| got[i].0["rcpt_tos"].clone();
+    let mut to: Vec<Value> = (1..3).map(to_of).collect();
+    to.sort_by_key(|v| v.to_string());
     assert_eq!(
-        envelope["rcpt_tos"],
-        json!(["alice@example.com", "bob@example.com"])
+        to,
+        vec![json!(["alice@example.com"]), json!(["bob@example.com"])]
+    );
+    let (_, reply) = got[1..]
+        .iter()
+        .find(|(e, _)| e["rcpt_tos"] == json!(["alice@example.com"]))
+        .unwrap();
+    let (_, to_bob) = got[1..]
+        .iter()
+        .find(|(e, _)| e["rcpt_tos"] == json!(["bob@example.com"]))
+        .unwrap();
+    assert_ne!(
+        header(reply, "Message-ID"),
+        header(to_bob, "Message-ID"),
+        "each carries its own reply key"
     );
     assert_eq!(header(reply, "Auto-Submitted"), None, "a person wrote it");
     assert_eq!(header(reply, "In-Reply-To"), Some(ack_id.clone()));
@@ -134,7 +149,7 @@ async fn notifications_reach_a_real_smtp_server_threaded_tagged_and_marked() {
     assert!(sent.iter().all(|m| m["status"] == "sent"), "{sent:?}");
     // Sent mail is never sent again.
     run_jobs(&app, Duration::hours(3)).await;
-    assert_eq!(smtp.messages().len(), 2);
+    assert_eq!(smtp.messages().len(), 3);
 }
 
 #[tokio::test]

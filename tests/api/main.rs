@@ -18,6 +18,7 @@ mod contracts;
 mod hardening_access;
 mod hardening_files;
 mod hardening_input;
+mod hardening_mail;
 mod health;
 mod helpers;
 mod housekeeping;

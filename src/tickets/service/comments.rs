@@ -55,7 +55,12 @@ pub fn add_comment(
     db.write(|conn| {
         let (ticket, rel) = visible_ticket(conn, actor, r)?;
         let ticket_id = ticket.id.clone();
-        let view = comment_in(conn, rules, actor, ticket, rel, body, input.public, now)?;
+        let new = NewComment {
+            body,
+            public: input.public,
+            verified: true,
+        };
+        let view = comment_in(conn, rules, actor, ticket, rel, &new, now)?;
         if !files.is_empty() {
             let with = Attach {
                 comment_id: Some(&view.comment.id),
@@ -67,19 +72,29 @@ pub fn add_comment(
     })
 }
 
+/// A comment to record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewComment<'a> {
+    pub body: &'a str,
+    pub public: bool,
+    /// `false` for a mailed reply whose sender is not proven: kept for
+    /// staff, it wakes or reopens nothing and mails nobody until confirmed
+    /// ([`confirm_comment`]).
+    pub verified: bool,
+}
+
 /// Adds a comment inside the caller's transaction (the mail pipeline files
 /// a reply and records its message in one).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn comment_in(
     conn: &mut crate::db::DbConn,
     rules: &Rules<'_>,
     actor: &User,
     ticket: super::super::model::Ticket,
     rel: crate::auth::domain::TicketRelation,
-    body: &str,
-    public: bool,
+    new: &NewComment<'_>,
     now: NaiveDateTime,
 ) -> Result<CommentView, AppError> {
+    let (body, public) = (new.body, new.public);
     if !may_comment(actor.role, rel) {
         return Err(AppError::Forbidden(format!(
             "a {} cannot comment on this ticket",
@@ -99,13 +114,14 @@ pub(crate) fn comment_in(
         body: body.to_owned(),
         is_public: public,
         created_at: now,
+        is_verified: new.verified,
     };
     repo::insert_comment(conn, &comment)?;
     search::index(
         conn,
         &[search::Document {
             ticket_id: &ticket.id,
-            is_public: comment.is_public,
+            is_public: comment.is_public && comment.is_verified,
             text: comment.body.clone(),
         }],
     )?;
@@ -121,6 +137,7 @@ pub(crate) fn comment_in(
                 "public": comment.is_public,
                 "by_requester": rel.is_requester,
                 "by_staff": actor.role.works_tickets(),
+                "unverified": !comment.is_verified,
             }),
             at: now,
         },
@@ -129,6 +146,7 @@ pub(crate) fn comment_in(
     updated.updated_at = now;
     if rel.is_requester
         && comment.is_public
+        && comment.is_verified
         && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
     {
         set_status(&mut updated, next, now);
@@ -152,18 +170,106 @@ pub(crate) fn comment_in(
     repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
     let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
     crate::sla::service::refresh(conn, rules, &fresh, now)?;
-    crate::mail::notify::comment_added(
-        conn,
-        rules,
-        &fresh,
-        actor,
-        &comment.body,
-        comment.is_public,
-        now,
-    )?;
+    if comment.is_verified {
+        crate::mail::notify::comment_added(
+            conn,
+            rules,
+            &fresh,
+            actor,
+            &comment.body,
+            comment.is_public,
+            now,
+        )?;
+    }
     Ok(CommentView {
         comment,
         author: actor.clone(),
+    })
+}
+
+/// Staff confirm that an unverified mailed reply came from whom it says:
+/// it becomes visible to the requester and watchers, and does now what it
+/// would have done (wake a ticket waiting for the requester, reopen a
+/// resolved one, count for the SLA). Confirming twice changes nothing.
+pub fn confirm_comment(
+    db: &Db,
+    rules: &Rules<'_>,
+    actor: &User,
+    r: &TicketRef,
+    comment_id: &str,
+    now: NaiveDateTime,
+) -> Result<CommentView, AppError> {
+    if !actor.role.works_tickets() {
+        return Err(AppError::Forbidden(format!(
+            "a {} cannot confirm replies",
+            actor.role
+        )));
+    }
+    db.write(|conn| {
+        let (ticket, _) = visible_ticket(conn, actor, r)?;
+        let mut comment = repo::find_comment(conn, &ticket.id, comment_id)?
+            .ok_or_else(|| AppError::NotFound(format!("comment {comment_id}")))?;
+        let author = users::find_user(conn, &comment.author_id)?
+            .ok_or_else(|| AppError::NotFound("the comment's author".into()))?;
+        if comment.is_verified {
+            return Ok(CommentView { comment, author });
+        }
+        repo::confirm_comment(conn, &comment.id)?;
+        comment.is_verified = true;
+        if comment.is_public {
+            search::index(
+                conn,
+                &[search::Document {
+                    ticket_id: &ticket.id,
+                    is_public: true,
+                    text: comment.body.clone(),
+                }],
+            )?;
+        }
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "ticket",
+                entity_id: &ticket.id,
+                actor_id: Some(&actor.id),
+                action: "comment_confirmed",
+                changes: serde_json::json!({
+                    "comment_id": comment.id,
+                    "author_id": author.id,
+                    "by_requester": author.id == ticket.requester_id,
+                }),
+                at: now,
+            },
+        )?;
+        let mut updated = ticket.clone();
+        updated.updated_at = now;
+        if author.id == ticket.requester_id
+            && comment.is_public
+            && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
+        {
+            set_status(&mut updated, next, now);
+            updated.hold_reason = None;
+            audit::record(
+                conn,
+                audit::Entry {
+                    entity_type: "ticket",
+                    entity_id: &ticket.id,
+                    actor_id: Some(&actor.id),
+                    action: "updated",
+                    changes: serde_json::json!({
+                        "status": audit::change(ticket.status.as_str(), next.as_str()),
+                        "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
+                        "reason": "requester replied (confirmed)",
+                    }),
+                    at: now,
+                },
+            )?;
+        }
+        repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+        let fresh =
+            repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+        crate::sla::service::refresh(conn, rules, &fresh, now)?;
+        Ok(CommentView { comment, author })
     })
 }
 

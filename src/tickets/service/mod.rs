@@ -16,8 +16,8 @@ pub use attachments::{
     NewUpload, Upload, add_attachment, attachment_for_download, collect_orphans, list_attachments,
     store_files,
 };
-pub(crate) use comments::comment_in;
-pub use comments::{CommentView, add_comment, list_comments};
+pub use comments::{CommentView, add_comment, confirm_comment, list_comments};
+pub(crate) use comments::{NewComment, comment_in};
 pub(crate) use create::insert_ticket;
 pub use create::{
     Created, Filing, IdempotencyRequest, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MAX_WATCHERS,
@@ -44,6 +44,8 @@ pub struct Rules<'a> {
     pub attachments: &'a crate::config::AttachmentSettings,
     /// Where people reach the service (links in mail).
     pub public_url: &'a str,
+    /// Makes the reply keys of outgoing mail.
+    pub reply_secret: &'a [u8],
 }
 
 /// A ticket with the people and names it refers to.

@@ -275,8 +275,12 @@ pub fn history(
 fn shown_to_requesters(e: &AuditEvent, visible_files: &[String]) -> bool {
     let changes = || serde_json::from_str::<serde_json::Value>(&e.changes).unwrap_or_default();
     match e.action.as_str() {
-        "created" | "updated" => true,
-        "commented" => changes().get("public").and_then(serde_json::Value::as_bool) != Some(false),
+        "created" | "updated" | "comment_confirmed" => true,
+        "commented" => {
+            let c = changes();
+            c.get("public").and_then(serde_json::Value::as_bool) != Some(false)
+                && c.get("unverified").and_then(serde_json::Value::as_bool) != Some(true)
+        }
         "attachment_added" => changes()
             .get("attachment_id")
             .and_then(serde_json::Value::as_str)
