@@ -27,6 +27,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/notifications/{id}/read", web::post().to(mark_read));
 }
 
+/// Calendars, policies and previews are the staff's working knowledge, not
+/// the requesters'.
+fn reads_sla(user: &User) -> Result<(), AppError> {
+    if user.role.sees_all_tickets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only staff read SLA calendars and policies".into(),
+        ))
+    }
+}
+
 fn manages_sla(user: &User) -> Result<(), AppError> {
     match user.role {
         Role::Admin | Role::Coordinator => Ok(()),
@@ -38,13 +50,14 @@ fn manages_sla(user: &User) -> Result<(), AppError> {
 
 /// Try a calendar and a policy on a ticket history; nothing is stored.
 #[utoipa::path(post, path = "/api/v1/sla/preview", tag = "sla", request_body = PreviewRequest,
-    responses((status = 200, description = "Every clock the policy defines", body = SlaDto),
+    responses((status = 200, description = "Every clock the policy defines", body = SlaDto), (status = 403, body = Problem),
         (status = 422, description = "A malformed calendar, duration or event, by field", body = Problem)),
     security(("token" = [])))]
 pub async fn preview(
-    _: ApiUser,
+    ApiUser(actor): ApiUser,
     body: ApiJson<PreviewRequest>,
 ) -> Result<web::Json<SlaDto>, AppError> {
+    reads_sla(&actor)?;
     let req = body.value;
     let report =
         blocking(move || service::preview(&req).map(|r| (r, req.now.timestamp_micros()))).await?;
@@ -53,11 +66,12 @@ pub async fn preview(
 
 /// The calendars in force (`24x7` always exists).
 #[utoipa::path(get, path = "/api/v1/sla/calendars", tag = "sla",
-    responses((status = 200, body = Vec<StoredCalendarDto>)), security(("token" = [])))]
+    responses((status = 200, body = Vec<StoredCalendarDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn list_calendars(
     state: web::Data<AppState>,
-    _: ApiUser,
+    ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<StoredCalendarDto>>, AppError> {
+    reads_sla(&actor)?;
     let (calendars, _) = blocking(move || service::stored(&state.db)).await?;
     let mut out = vec![StoredCalendarDto {
         name: "24x7".into(),
@@ -78,11 +92,12 @@ pub async fn list_calendars(
 
 /// The policies in force, in the order they are tried.
 #[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla",
-    responses((status = 200, body = Vec<StoredPolicyDto>)), security(("token" = [])))]
+    responses((status = 200, body = Vec<StoredPolicyDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn list_policies(
     state: web::Data<AppState>,
-    _: ApiUser,
+    ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<StoredPolicyDto>>, AppError> {
+    reads_sla(&actor)?;
     let (_, policies) = blocking(move || service::stored(&state.db)).await?;
     let out = policies
         .into_iter()

@@ -75,14 +75,14 @@ pub struct SetCoordinators {
 
 /// The coordinators of a queue.
 #[utoipa::path(get, path = "/api/v1/queues/{slug}/coordinators", tag = "catalog", params(("slug" = String, Path)),
-    responses((status = 200, body = Vec<crate::tickets::dto::PersonDto>), (status = 404, body = Problem)),
+    responses((status = 200, body = Vec<crate::tickets::dto::PersonDto>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn coordinators(
     state: web::Data<AppState>,
-    _: ApiUser,
+    ApiUser(actor): ApiUser,
     slug: web::Path<String>,
 ) -> Result<web::Json<Vec<crate::tickets::dto::PersonDto>>, AppError> {
-    let people = blocking(move || catalog::queue_coordinators(&state.db, &slug)).await?;
+    let people = blocking(move || catalog::queue_coordinators(&state.db, &actor, &slug)).await?;
     Ok(web::Json(people.iter().map(Into::into).collect()))
 }
 

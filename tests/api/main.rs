@@ -3,6 +3,7 @@
 //! ITDESK_TEST_DATABASE_URL is set, as tests/run.sh does for the second run).
 
 mod access;
+mod access_matrix;
 mod asset_checkouts;
 mod asset_edits;
 mod asset_import;

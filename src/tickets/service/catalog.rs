@@ -127,7 +127,12 @@ pub fn create_category(
 }
 
 /// The coordinators named for a queue (by email).
-pub fn queue_coordinators(db: &Db, slug: &str) -> Result<Vec<User>, AppError> {
+pub fn queue_coordinators(db: &Db, actor: &User, slug: &str) -> Result<Vec<User>, AppError> {
+    if !actor.role.sees_all_tickets() {
+        return Err(AppError::Forbidden(
+            "only staff see who coordinates a queue".into(),
+        ));
+    }
     db.read(|conn| {
         let q = repo::find_queue_by_slug(conn, slug)?
             .ok_or_else(|| AppError::NotFound(format!("queue `{slug}`")))?;

@@ -39,6 +39,12 @@ pub struct Created {
 
 /// Checks what can be checked without the database, all fields at once.
 pub fn validate(input: &CreateTicket, actor: &User) -> Result<(), AppError> {
+    if actor.role == crate::auth::Role::Viewer {
+        return Err(AppError::Forbidden(
+            "viewers read everything and change nothing: file tickets with a requester's account"
+                .into(),
+        ));
+    }
     let mut errors = Vec::new();
     let subject = input.subject.trim();
     if subject.is_empty() {

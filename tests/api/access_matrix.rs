@@ -1,0 +1,690 @@
+//! Every route × every role (hardening: make it stay closed). The routes
+//! come from the route table itself — the OpenAPI document for the API
+//! (and a check that every route the source registers is in it) and the
+//! page routes `src/web/mod.rs` registers — so a new route without a
+//! decision below fails this test until someone decides who may use it.
+
+use std::collections::BTreeMap;
+
+use itdesk::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::web_pages::{browser, login};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Anyone, logged in or not.
+    Public,
+    /// Its own credentials (inventory agents: HTTP basic).
+    OwnAuth,
+    /// Anyone logged in.
+    Everyone,
+    /// Anyone logged in but viewers (who change nothing).
+    NotViewers,
+    /// Staff: everyone but requesters.
+    Staff,
+    /// Those who work tickets: agents, coordinators, asset managers, admins.
+    Workers,
+    /// Coordinators and admins.
+    Coordinators,
+    /// Asset managers and admins.
+    Managers,
+    /// Admins.
+    Admins,
+    /// Only the person the resource is about (here: the requester, to
+    /// whom the fixture's asset is checked out).
+    TheRequester,
+}
+
+const ROLES: [Role; 6] = [
+    Role::Requester,
+    Role::Agent,
+    Role::Coordinator,
+    Role::AssetManager,
+    Role::Admin,
+    Role::Viewer,
+];
+
+impl Rule {
+    fn allows(self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            Rule::Public | Rule::OwnAuth | Rule::Everyone => true,
+            Rule::NotViewers => role != Viewer,
+            Rule::Staff => role != Requester,
+            Rule::Workers => matches!(role, Agent | Coordinator | AssetManager | Admin),
+            Rule::Coordinators => matches!(role, Coordinator | Admin),
+            Rule::Managers => matches!(role, AssetManager | Admin),
+            Rule::Admins => role == Admin,
+            Rule::TheRequester => role == Requester,
+        }
+    }
+}
+
+/// The decision for each API operation.
+fn api_rule(method: &str, path: &str) -> Option<Rule> {
+    use Rule::*;
+    let rule = match (method, path) {
+        ("GET", "/healthz") => Public,
+        ("GET", "/api/v1/assets") => Staff,
+        ("POST", "/api/v1/assets") => Managers,
+        ("GET", "/api/v1/assets/depreciation") => Staff,
+        ("GET", "/api/v1/assets/export") => Staff,
+        ("GET", "/api/v1/assets/imports") => Staff,
+        ("POST", "/api/v1/assets/imports") => Managers,
+        ("GET", "/api/v1/assets/imports/{id}") => Staff,
+        ("GET", "/api/v1/assets/stock") => Staff,
+        ("GET", "/api/v1/assets/{id}") => Staff,
+        ("PATCH", "/api/v1/assets/{id}") => Managers,
+        ("POST", "/api/v1/assets/{id}/checkin") => Managers,
+        ("POST", "/api/v1/assets/{id}/checkout") => Managers,
+        ("GET", "/api/v1/assets/{id}/installations") => Staff,
+        ("GET", "/api/v1/assets/{id}/tickets") => Staff,
+        ("POST", "/api/v1/assets/{id}/transitions") => Managers,
+        ("GET", "/api/v1/categories") => Everyone,
+        ("POST", "/api/v1/categories") => Coordinators,
+        ("GET", "/api/v1/checkouts") => Staff,
+        ("POST", "/api/v1/checkouts/accept") => Public,
+        ("POST", "/api/v1/checkouts/{id}/accept") => TheRequester,
+        ("POST", "/api/v1/inbound/email") => Workers,
+        ("POST", "/api/v1/inventory/ocs") => OwnAuth,
+        ("GET", "/api/v1/locations") => Staff,
+        ("POST", "/api/v1/locations") => Managers,
+        ("GET", "/api/v1/mail/dead-letters") => Workers,
+        ("GET", "/api/v1/mail/held") => Workers,
+        ("GET", "/api/v1/mail/outbox") => Workers,
+        ("GET", "/api/v1/manufacturers") => Staff,
+        ("POST", "/api/v1/manufacturers") => Managers,
+        ("GET", "/api/v1/models") => Staff,
+        ("POST", "/api/v1/models") => Managers,
+        ("GET", "/api/v1/notifications") => Everyone,
+        ("POST", "/api/v1/notifications/{id}/read") => Everyone,
+        ("GET", "/api/v1/queues") => Everyone,
+        ("POST", "/api/v1/queues") => Coordinators,
+        ("GET", "/api/v1/queues/{slug}/coordinators") => Staff,
+        ("PUT", "/api/v1/queues/{slug}/coordinators") => Coordinators,
+        ("GET", "/api/v1/sla/calendars") => Staff,
+        ("PUT", "/api/v1/sla/calendars/{name}") => Coordinators,
+        ("DELETE", "/api/v1/sla/calendars/{name}") => Coordinators,
+        ("GET", "/api/v1/sla/policies") => Staff,
+        ("PUT", "/api/v1/sla/policies/{name}") => Coordinators,
+        ("DELETE", "/api/v1/sla/policies/{name}") => Coordinators,
+        ("POST", "/api/v1/sla/preview") => Staff,
+        ("GET", "/api/v1/tickets") => Everyone,
+        ("POST", "/api/v1/tickets") => NotViewers,
+        ("GET", "/api/v1/tickets/{id}") => Everyone,
+        // Requesters may only withdraw or confirm (a status); the matrix
+        // asks for an urgency change.
+        ("PATCH", "/api/v1/tickets/{id}") => Workers,
+        ("GET", "/api/v1/tickets/{id}/assets") => Staff,
+        ("POST", "/api/v1/tickets/{id}/assets") => Workers,
+        ("DELETE", "/api/v1/tickets/{id}/assets/{asset}") => Workers,
+        ("GET", "/api/v1/tickets/{id}/attachments") => Everyone,
+        ("POST", "/api/v1/tickets/{id}/attachments") => NotViewers,
+        ("GET", "/api/v1/tickets/{id}/attachments/{attachment_id}") => Everyone,
+        ("GET", "/api/v1/tickets/{id}/comments") => Everyone,
+        ("POST", "/api/v1/tickets/{id}/comments") => NotViewers,
+        ("POST", "/api/v1/tickets/{id}/comments/{comment_id}/confirm") => Workers,
+        ("GET", "/api/v1/tickets/{id}/history") => Everyone,
+        ("GET", "/api/v1/tickets/{id}/mail") => Workers,
+        ("GET", "/api/v1/tokens") => Everyone,
+        ("POST", "/api/v1/tokens") => Everyone,
+        ("DELETE", "/api/v1/tokens/{id}") => Everyone,
+        ("POST", "/api/v1/users/{id}/activate") => Admins,
+        ("POST", "/api/v1/users/{id}/deactivate") => Admins,
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// The decision for each page.
+fn page_rule(method: &str, path: &str) -> Option<Rule> {
+    use Rule::*;
+    let rule = match (method, path) {
+        ("GET", "/static/app.css" | "/login" | "/assets/accept/{token}") => Public,
+        ("GET", "/") => Everyone,
+        ("POST", "/login" | "/logout" | "/assets/accept/{token}") => Public,
+        ("GET", "/my/tickets" | "/tickets/new" | "/tickets/{number}" | "/account") => Everyone,
+        ("GET", "/tickets/{number}/attachments/{attachment_id}") => Everyone,
+        ("GET", "/notifications") => Everyone,
+        ("GET", "/queue" | "/assets" | "/assets/{tag}") => Staff,
+        ("GET", "/tickets/{number}/mail/{id}" | "/tickets/{number}/mail/{id}/raw") => Workers,
+        ("GET", "/assets/import") => Managers,
+        ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,
+        ("GET", "/admin/access") => Admins,
+        // Forms: who may act is decided by the same services as the API
+        // (checked there); here only that nobody acts without logging in.
+        ("POST", _) => Everyone,
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// The API operations of the OpenAPI document.
+fn api_routes() -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_str(&itdesk::openapi::document()).unwrap();
+    let mut routes = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                routes.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+/// The first string literal after each `.route(` / `web::resource(` in a
+/// source file, and the method that follows it (`None` for a resource).
+fn registered(source: &str) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    for marker in [".route(", "web::resource("] {
+        let mut rest = source;
+        while let Some(at) = rest.find(marker) {
+            rest = &rest[at + marker.len()..];
+            let Some(open) = rest.find('"') else { break };
+            if !rest[..open].trim().is_empty() {
+                continue;
+            }
+            let path = rest[open + 1..].split('"').next().unwrap().to_owned();
+            let method = (marker == ".route(")
+                .then(|| {
+                    let after = &rest[open + path.len() + 2..];
+                    ["get", "post", "put", "patch", "delete"]
+                        .iter()
+                        .map(|m| (after.find(&format!("web::{m}()")), m))
+                        .filter_map(|(i, m)| i.map(|i| (i, m)))
+                        .min()
+                        .map(|(_, m)| m.to_uppercase())
+                })
+                .flatten();
+            out.push((method, path));
+        }
+    }
+    out
+}
+
+fn source_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            source_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn page_routes() -> Vec<(String, String)> {
+    let src =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
+    registered(&src)
+        .into_iter()
+        .map(|(m, p)| (m.expect("pages are registered with .route"), p))
+        .collect()
+}
+
+#[test]
+fn every_api_route_the_source_registers_is_in_the_openapi_document() {
+    let documented: Vec<String> = api_routes().into_iter().map(|(_, p)| p).collect();
+    let mut files = Vec::new();
+    source_files(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let mut missing = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("web/mod.rs")) {
+        let src = std::fs::read_to_string(f).unwrap();
+        for (_, path) in registered(&src) {
+            let full = if path == "/healthz" {
+                path
+            } else {
+                format!("/api/v1{path}")
+            };
+            if full != "/api/v1/openapi.json" && !documented.contains(&full) {
+                missing.push(format!("{full} ({})", f.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes without an OpenAPI entry (and so without an access decision): {missing:?}"
+    );
+    assert!(documented.len() > 60);
+}
+
+#[test]
+fn every_route_has_an_access_decision() {
+    let mut undecided: Vec<String> = api_routes()
+        .into_iter()
+        .filter(|(m, p)| api_rule(m, p).is_none())
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    undecided.extend(
+        page_routes()
+            .into_iter()
+            .filter(|(m, p)| page_rule(m, p).is_none())
+            .map(|(m, p)| format!("page {m} {p}")),
+    );
+    assert!(undecided.is_empty(), "decide who may use: {undecided:?}");
+}
+
+/// Everything the paths name, created once.
+struct Fixture {
+    values: BTreeMap<&'static str, String>,
+    tokens: Vec<(Role, String)>,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let mut tokens = Vec::new();
+    for role in ROLES {
+        let email = format!("{role}@example.org");
+        app.user_with_password(&email, role, "matrix password")
+            .await;
+        tokens.push((role, app.token(&email, role).await));
+    }
+    let token = |r: Role| tokens.iter().find(|(x, _)| *x == r).unwrap().1.clone();
+    let (requester, manager, admin) = (
+        token(Role::Requester),
+        token(Role::AssetManager),
+        token(Role::Admin),
+    );
+    let t = app
+        .create_ticket(
+            &requester,
+            json!({"subject": "Matrix", "description": "every door"}),
+        )
+        .await;
+    let ticket = t["number"].to_string();
+    let att: Vec<Value> = app
+        .client
+        .post(app.url(&format!("/api/v1/tickets/{ticket}/attachments")))
+        .bearer_auth(&requester)
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"x".to_vec())
+                    .file_name("x.txt")
+                    .mime_str("text/plain")
+                    .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comment: Value = app
+        .post_json(
+            &requester,
+            &format!("/api/v1/tickets/{ticket}/comments"),
+            &json!({"body": "hi"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let model: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/models",
+            &json!({"manufacturer": "Dell", "name": "Latitude 7450", "category": "laptop"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let asset: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/assets",
+            &json!({"asset_tag": "MX-1", "model_id": model["id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let checkout: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/assets/MX-1/checkout",
+            &json!({"assignee": "requester@example.org"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = app
+        .post_json(
+            &manager,
+            &format!("/api/v1/tickets/{ticket}/assets"),
+            &json!({"asset": "MX-1"}),
+        )
+        .await;
+    assert_eq!(link.status(), 200, "{}", link.text().await.unwrap());
+    let import: Value = app
+        .client
+        .post(app.url("/api/v1/assets/imports"))
+        .bearer_auth(&manager)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("profile", "snipeit")
+                .text("dry_run", "true")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"Asset Tag,Serial Number\nMX-2,S2\n".to_vec())
+                        .file_name("a.csv")
+                        .mime_str("text/csv")
+                        .unwrap(),
+                ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let queue = app
+        .post_json(
+            &admin,
+            "/api/v1/queues",
+            &json!({"slug": "network", "name": "Network"}),
+        )
+        .await;
+    assert_eq!(queue.status(), 201);
+    let throwaway = app.token("throwaway@example.org", Role::Agent).await;
+    let throwaway_token: Vec<Value> = app
+        .get(&throwaway, "/api/v1/tokens")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut values = BTreeMap::new();
+    values.insert("{id}@tickets", ticket.clone());
+    values.insert("{number}", ticket);
+    values.insert("{attachment_id}", att[0]["id"].as_str().unwrap().to_owned());
+    values.insert("{comment_id}", comment["id"].as_str().unwrap().to_owned());
+    values.insert(
+        "{id}@assets",
+        asset["asset_tag"].as_str().unwrap().to_owned(),
+    );
+    values.insert("{tag}", "MX-1".into());
+    values.insert("{asset}", "MX-1".into());
+    values.insert(
+        "{id}@checkouts",
+        checkout["checkout"]["id"]
+            .as_str()
+            .or(checkout["id"].as_str())
+            .unwrap_or("none")
+            .to_owned(),
+    );
+    values.insert("{id}@imports", import["id"].as_str().unwrap().to_owned());
+    values.insert("{slug}", "network".into());
+    values.insert("{name}", "matrix-nothing".into());
+    values.insert(
+        "{id}@tokens",
+        throwaway_token[0]["id"].as_str().unwrap().to_owned(),
+    );
+    values.insert("{id}@users", "throwaway@example.org".into());
+    values.insert("{id}@notifications", "no-such-notification".into());
+    values.insert("{id}@mail", "no-such-mail".into());
+    values.insert("{token}", "no-such-token".into());
+    values.insert("{model}", model["id"].as_str().unwrap().to_owned());
+    Fixture { values, tokens }
+}
+
+/// A concrete address for a route template.
+fn expand(path: &str, f: &Fixture) -> String {
+    let scope = [
+        "imports",
+        "checkouts",
+        "tokens",
+        "users",
+        "notifications",
+        "mail",
+        "assets",
+        "tickets",
+    ]
+    .into_iter()
+    .find(|s| {
+        path.split('/')
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0] == *s && w[1] == "{id}")
+    });
+    let mut out = path.to_owned();
+    if let Some(s) = scope {
+        out = out.replacen("{id}", &f.values[format!("{{id}}@{s}").as_str()], 1);
+    }
+    for (k, v) in &f.values {
+        if !k.contains('@') {
+            out = out.replace(k, v);
+        }
+    }
+    out
+}
+
+/// A request body the route would accept from someone allowed, so that the
+/// answer is the access decision rather than a complaint about the body.
+fn body(method: &str, path: &str, n: usize) -> Body {
+    let j = |v: Value| Body::Json(v.to_string().replace("{n}", &n.to_string()));
+    match (method, path) {
+        ("POST", "/api/v1/assets") => j(json!({"asset_tag": "MX-A{n}", "model_id": "{model}"})),
+        ("PATCH", "/api/v1/assets/{id}") => j(json!({"notes": "matrix {n}"})),
+        ("POST", "/api/v1/assets/{id}/checkout") => j(json!({"assignee": "requester@example.org"})),
+        ("POST", "/api/v1/assets/{id}/checkin") => j(json!({"reason": "matrix"})),
+        ("POST", "/api/v1/assets/{id}/transitions") => {
+            j(json!({"to": "in_repair", "reason": "matrix"}))
+        }
+        ("POST", "/api/v1/categories") => j(json!({"slug": "cat-{n}", "name": "Cat {n}"})),
+        ("POST", "/api/v1/queues") => j(json!({"slug": "queue-{n}", "name": "Queue {n}"})),
+        ("PUT", "/api/v1/queues/{slug}/coordinators") => {
+            j(json!({"coordinators": ["coordinator@example.org"]}))
+        }
+        ("POST", "/api/v1/locations") => j(json!({"name": "Site {n}"})),
+        ("POST", "/api/v1/manufacturers") => j(json!({"name": "Maker {n}"})),
+        ("POST", "/api/v1/models") => {
+            j(json!({"manufacturer": "Dell", "name": "Model {n}", "category": "laptop"}))
+        }
+        ("PUT", "/api/v1/sla/calendars/{name}") => {
+            j(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-17:00"]}}))
+        }
+        ("PUT", "/api/v1/sla/policies/{name}") => {
+            j(json!({"calendar": "24x7", "targets": {"P3": {"resolution": "8h"}}}))
+        }
+        ("POST", "/api/v1/sla/preview") => j(json!({
+            "calendar": {"time_zone": "UTC", "hours": {"mon": ["00:00-24:00"]}},
+            "policy": {"targets": {"P3": {"resolution": "8h"}}},
+            "priority": "P3", "created_at": "2026-03-02T08:00:00Z", "events": [],
+            "now": "2026-03-02T09:00:00Z"
+        })),
+        ("POST", "/api/v1/tickets") => j(json!({"subject": "s {n}", "description": "d"})),
+        ("PATCH", "/api/v1/tickets/{id}") => j(json!({"urgency": "low"})),
+        ("POST", "/api/v1/tickets/{id}/assets") => j(json!({"asset": "MX-1"})),
+        ("POST", "/api/v1/tickets/{id}/comments") => j(json!({"body": "matrix {n}"})),
+        ("POST", "/api/v1/tokens") => j(json!({"label": "matrix {n}"})),
+        ("POST", "/api/v1/checkouts/accept") => j(json!({"token": "no-such-token"})),
+        ("POST", "/api/v1/tickets/{id}/attachments") => Body::File,
+        ("POST", "/api/v1/assets/imports") => Body::Import,
+        ("POST", "/api/v1/inbound/email") => Body::Mail(n),
+        ("GET" | "DELETE", _) => Body::None,
+        _ => j(json!({})),
+    }
+}
+
+enum Body {
+    None,
+    Json(String),
+    File,
+    Import,
+    Mail(usize),
+}
+
+fn file_part(name: &str, bytes: &[u8], mime: &str) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes.to_vec())
+        .file_name(name.to_owned())
+        .mime_str(mime)
+        .unwrap()
+}
+
+async fn call(app: &TestApp, f: &Fixture, method: &str, path: &str, token: Option<&str>) -> u16 {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut req = app
+        .client
+        .request(method.parse().unwrap(), app.url(&expand(path, f)));
+    req = match body(method, path, n) {
+        Body::None => req,
+        Body::Json(text) => req
+            .header("content-type", "application/json")
+            .body(text.replace("{model}", &f.values["{model}"])),
+        Body::File => req.multipart(
+            reqwest::multipart::Form::new().part("file", file_part("m.txt", b"m", "text/plain")),
+        ),
+        Body::Import => req.multipart(
+            reqwest::multipart::Form::new()
+                .text("profile", "snipeit")
+                .text("dry_run", "true")
+                .part("file", file_part("a.csv", b"Asset Tag\nMX-9\n", "text/csv")),
+        ),
+        Body::Mail(n) => req.header("content-type", "message/rfc822").body(format!(
+            "From: someone@example.com\r\nTo: helpdesk@example.org\r\nSubject: matrix {n}\r\n\
+             Message-ID: <matrix-{n}@example.com>\r\n\r\nhello\r\n"
+        )),
+    };
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn every_api_route_answers_every_role_as_decided() {
+    let app = spawn_app_with(vec![
+        ("inventory.username".into(), json!("agent")),
+        ("inventory.password".into(), json!("inventory secret")),
+    ])
+    .await;
+    let f = fixture(&app).await;
+    let mut wrong = Vec::new();
+    let mut routes = api_routes();
+    // Ending things last, so that the rest still finds them.
+    routes.sort_by_key(|(m, p)| (m == "DELETE" || p.ends_with("deactivate"), p.clone()));
+    for (method, path) in &routes {
+        let rule = api_rule(method, path).expect("decided (see the test above)");
+        let anon = call(&app, &f, method, path, None).await;
+        let anon_ok = match rule {
+            Rule::Public => anon != 401 && anon != 403,
+            _ => anon == 401,
+        };
+        if !anon_ok {
+            wrong.push(format!("{method} {path} anonymous → {anon}"));
+        }
+        if rule == Rule::OwnAuth || rule == Rule::Public {
+            continue;
+        }
+        for (role, token) in &f.tokens {
+            let status = call(&app, &f, method, path, Some(token)).await;
+            let allowed = rule.allows(*role);
+            let ok = if allowed {
+                let refused = matches!(status, 401 | 403);
+                let missing = method == "GET" && status == 404;
+                !refused && !missing
+            } else {
+                matches!(status, 403 | 404)
+            };
+            if !ok {
+                let expected = if allowed { "allowed" } else { "refused" };
+                wrong.push(format!(
+                    "{method} {path} as {role} → {status} (should be {expected})"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the decisions:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_page_answers_every_role_as_decided() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let mut sessions = Vec::new();
+    for role in ROLES {
+        let client = browser();
+        let resp = login(
+            &app,
+            &client,
+            &format!("{role}@example.org"),
+            "matrix password",
+        )
+        .await;
+        assert_eq!(resp.status(), 303, "{role} logs in");
+        sessions.push((role, client));
+    }
+    let mut wrong = Vec::new();
+    for (method, path) in page_routes() {
+        let rule = page_rule(&method, &path).expect("decided");
+        let url = expand(&path, &f);
+        let anon = browser()
+            .request(method.parse().unwrap(), app.url(&url))
+            .send()
+            .await
+            .unwrap();
+        let to_login = anon.status() == 303
+            && anon.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login");
+        let anon_ok = match rule {
+            Rule::Public => !to_login && anon.status() != 401,
+            // A form posted without a session is refused (its CSRF token
+            // cannot match) or sent to log in.
+            _ if method == "POST" => to_login || anon.status() == 403,
+            _ => to_login,
+        };
+        if !anon_ok {
+            wrong.push(format!(
+                "page {method} {path} anonymous → {}",
+                anon.status()
+            ));
+        }
+        if method != "GET" || rule == Rule::Public {
+            continue;
+        }
+        for (role, client) in &sessions {
+            let resp = client.get(app.url(&url)).send().await.unwrap();
+            let status = resp.status().as_u16();
+            let to_login = status == 303
+                && resp.headers()["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/login");
+            let allowed = rule.allows(*role);
+            let ok = if allowed {
+                !matches!(status, 401 | 403) && !to_login
+            } else {
+                matches!(status, 403 | 404)
+            };
+            if !ok {
+                let expected = if allowed { "allowed" } else { "refused" };
+                wrong.push(format!(
+                    "page {path} as {role} → {status} (should be {expected})"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the decisions:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
