@@ -70,6 +70,20 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
     Ok(migrations::run(&db)?)
 }
 
+/// `itdesk backup --output FILE`.
+pub fn backup(settings: Settings, output: &std::path::Path) -> anyhow::Result<()> {
+    let db = Db::connect_for_command(&settings.database)?;
+    let done = crate::db::backup::backup(&db, output)?;
+    println!(
+        "backed up the database to {} ({:.1} MB in {:.2} s); now copy the attachments folder {}",
+        done.path.display(),
+        done.bytes as f64 / 1e6,
+        done.took.as_secs_f64(),
+        settings.attachments.dir.display()
+    );
+    Ok(())
+}
+
 /// `itdesk demo`.
 pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()> {
     let state = prepare_for_command(settings)?;

@@ -46,6 +46,18 @@ enum Command {
     },
     /// Apply the embedded database migrations and exit.
     Migrate,
+    /// Copy the SQLite database, consistently, while the service runs.
+    ///
+    /// The copy holds every change committed before the backup began and
+    /// none made later; it is written next to FILE and renamed into place
+    /// when complete, and never overwrites a file. Back up the attachments
+    /// folder after it (files are stored by digest and never change).
+    /// PostgreSQL: use pg_dump (see the README).
+    Backup {
+        /// Where the copy goes (must not exist).
+        #[arg(long, value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
     /// Take in one RFC 5322 message from standard input (for an MTA pipe).
     ///
     /// Prints one JSON line: {"action": "created"|"appended"|"ignored"|"bounce"|"held",
@@ -354,6 +366,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
         Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
         Command::Mail(MailCommand::Poll) => commands::mail_poll(settings),
+        Command::Backup { output } => commands::backup(settings, &output),
         Command::Export(ExportCommand::Assets { format, output }) => {
             commands::export_assets(settings, &format, output.as_deref())
         }

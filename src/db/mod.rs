@@ -7,6 +7,7 @@
 //! PostgreSQL writes share the pool. Read connections on SQLite are
 //! `query_only`, so a write that bypasses [`Db::write`] fails loudly in tests.
 
+pub mod backup;
 mod group_commit;
 pub mod migrations;
 pub mod schema;

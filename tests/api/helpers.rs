@@ -64,6 +64,14 @@ impl TestDb {
         }
     }
 
+    /// An existing SQLite file (e.g. a backup), left in place afterwards.
+    pub fn sqlite_file(path: &std::path::Path) -> TestDb {
+        TestDb {
+            url: format!("sqlite://{}", path.display()),
+            schema: None,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.schema.is_some()
     }

@@ -11,6 +11,7 @@ mod asset_import_api;
 mod asset_reports;
 mod assets;
 mod attachments;
+mod backup;
 mod browser;
 mod cli;
 mod cli_sla;
