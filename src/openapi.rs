@@ -114,9 +114,87 @@ impl Modify for BearerToken {
 pub fn document() -> String {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    let mut text = doc.to_pretty_json().unwrap_or_default();
+    let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    complete_errors(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The answers every operation can give besides the ones its handler
+/// names, added once here so that no operation forgets one: 401 and 403
+/// where a token is needed (every route has an access decision), 404 and
+/// 400 where the path names something, 400, 413, 415 and 422 where a body
+/// is read, 422 where a query is. Every error is `application/problem+json`.
+fn complete_errors(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in ops.iter_mut() {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            let secured = op.get("security").is_some_and(|s| {
+                s.as_array()
+                    .is_some_and(|a| a.iter().any(|r| r.get("token").is_some()))
+            });
+            let has_body = op.get("requestBody").is_some();
+            let params = |kind: &str| {
+                op.get("parameters")
+                    .and_then(|p| p.as_array())
+                    .is_some_and(|a| a.iter().any(|p| p["in"] == kind))
+            };
+            let (in_path, in_query) = (params("path") || path.contains('{'), params("query"));
+            let mut add: Vec<(&str, &str)> = Vec::new();
+            if secured {
+                add.push(("401", "No valid API token"));
+                add.push(("403", "The token's role may not do this"));
+            }
+            if in_path {
+                add.push(("400", "A path segment that does not parse"));
+                add.push(("404", "Nothing by that name, or nothing the caller may see"));
+            }
+            if has_body {
+                add.push(("400", "A body that is not valid (JSON with line and column)"));
+                add.push(("413", "The body is larger than the limit"));
+                add.push(("415", "The body's content type is not one this operation reads"));
+                add.push(("422", "A field is missing, of the wrong type or not allowed"));
+            }
+            if in_query {
+                add.push(("422", "A query parameter that does not parse, naming it"));
+            }
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for (code, description) in add {
+                responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| serde_json::json!({"description": description}));
+            }
+            for (code, response) in responses.iter_mut() {
+                if !code.starts_with('4') && !code.starts_with('5') {
+                    continue;
+                }
+                let content = response
+                    .as_object_mut()
+                    .map(|r| r.entry("content").or_insert_with(|| serde_json::json!({})));
+                if let Some(content) = content.and_then(|c| c.as_object_mut()) {
+                    content.remove("application/json");
+                    if !content.is_empty() {
+                        continue; // another kind of answer on purpose (agents read text)
+                    }
+                    content.insert(
+                        "application/problem+json".into(),
+                        serde_json::json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// `GET /api/v1/openapi.json`

@@ -14,12 +14,18 @@
 #    cluster if it is installed but stopped) and creates a fresh database;
 # 3. checks formatting and lints;
 # 4. runs `cargo test` against SQLite, then again against PostgreSQL;
-# 5. stops what it started.
+# 5. fuzzes the API against its OpenAPI document with schemathesis on a
+#    live server on each backend (tests/schemathesis.sh; schemathesis comes
+#    from PyPI into target/schemathesis-venv), and runs each cargo-fuzz
+#    target for a short while (tests/fuzz/run.sh; cargo-fuzz from crates.io);
+# 6. stops what it started.
 #
 # Environment:
 #   ITDESK_TEST_PG_ADMIN_URL  where to create the test database
 #                             (default postgres://postgres@127.0.0.1:5432/postgres)
 #   ITDESK_SKIP_LINT=1        skip cargo fmt --check and clippy
+#   ITDESK_SKIP_FUZZ=1        skip schemathesis and the fuzz targets
+#   ITDESK_FUZZ_SECONDS       seconds per fuzz target (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +51,8 @@ command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/fusioninventory-agent ] || missing+=(fusioninventory-agent)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   ls /var/lib/apt/lists/*InRelease >/dev/null 2>&1 || as_root apt-get update
@@ -84,6 +92,21 @@ env -u ITDESK_TEST_DATABASE_URL cargo test
 
 log "cargo test against PostgreSQL ($pg_url)"
 ITDESK_TEST_DATABASE_URL="$pg_url" cargo test
+
+# --- 5. fuzzing ------------------------------------------------------------------
+if [ "${ITDESK_SKIP_FUZZ:-}" != 1 ]; then
+  cargo build --quiet
+  log "schemathesis against SQLite"
+  st_db=$(mktemp -d)
+  tests/schemathesis.sh "sqlite://$st_db/itdesk.db"
+  rm -rf "$st_db"
+  log "schemathesis against PostgreSQL"
+  psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS itdesk_schemathesis" -c "CREATE DATABASE itdesk_schemathesis"
+  tests/schemathesis.sh "${admin_url%/*}/itdesk_schemathesis?sslmode=disable"
+  psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS itdesk_schemathesis" || true
+  log "fuzz targets, ${ITDESK_FUZZ_SECONDS:-30} s each"
+  ITDESK_FUZZ_BUILD="${ITDESK_FUZZ_BUILD:-dev}" tests/fuzz/run.sh "${ITDESK_FUZZ_SECONDS:-30}"
+fi
 
 psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS $test_db" || true
 log "all tests passed on SQLite and PostgreSQL"

@@ -21,6 +21,7 @@ text_enum! {
 }
 
 text_enum! {
+    schema "AssetStatus";
     /// Where an asset is in its life.
     pub enum Status {
         Ordered = "ordered",

@@ -49,7 +49,7 @@ fn xml_reply(body: &str) -> HttpResponse {
     request_body(content_type = "application/x-compress-zlib", description = "OCS XML, zlib, gzip or plain"),
     responses((status = 200, description = "An OCS <REPLY>", content_type = "application/xml"),
         (status = 400, description = "Not an inventory this server can read", body = Problem),
-        (status = 401, description = "No or wrong credentials; `WWW-Authenticate: Basic`"),
+        (status = 401, description = "No or wrong credentials; `WWW-Authenticate: Basic`", content_type = "text/plain"),
         (status = 413, description = "Body or decompressed inventory too large", body = Problem)))]
 pub async fn ocs(
     state: web::Data<AppState>,

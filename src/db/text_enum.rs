@@ -10,9 +10,18 @@
 /// assert_eq!(Fruit::Apple.to_string(), "apple");
 /// assert!("plum".parse::<Fruit>().unwrap_err().to_string().contains("apple, pear"));
 /// ```
+///
+/// Its OpenAPI schema is named after the enum; `schema "AssetStatus";`
+/// before it names it otherwise (two contexts may each have a `Status`).
 #[macro_export]
 macro_rules! text_enum {
+    (schema $schema:literal; $(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $crate::text_enum!(@named $schema; $(#[$meta])* pub enum $name { $($(#[$vmeta])* $variant = $text),+ });
+    };
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $crate::text_enum!(@named (stringify!($name)); $(#[$meta])* pub enum $name { $($(#[$vmeta])* $variant = $text),+ });
+    };
+    (@named $schema:expr; $(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
                  diesel::AsExpression, diesel::FromSqlRow)]
@@ -57,7 +66,11 @@ macro_rules! text_enum {
             }
         }
 
-        impl utoipa::ToSchema for $name {}
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($schema)
+            }
+        }
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
