@@ -43,6 +43,9 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             Err(e) => return Err(anyhow::anyhow!("loading demo data: {e}")),
         }
     }
+    if let Some(path) = crate::mail::gate::socket_path(&app.state().settings) {
+        tokio::spawn(crate::mail::gate::listen(app.state().clone(), path));
+    }
     actix_web::rt::spawn(crate::jobs::runner::run(
         app.state().clone(),
         crate::jobs::handlers(),
@@ -218,16 +221,6 @@ pub fn sla_recompute(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// sysexits(3) codes `itdesk mailgate` answers an MTA with.
-pub mod exit {
-    /// The message was handled.
-    pub const OK: u8 = 0;
-    /// Not a message at all (kept as a dead letter): do not retry.
-    pub const DATAERR: u8 = 65;
-    /// Could not be handled now (database unreachable): retry later.
-    pub const TEMPFAIL: u8 = 75;
-}
-
 /// `itdesk mail poll`: polls the IMAP mailbox once and prints what it did
 /// as one JSON line (with the seconds it took).
 pub fn mail_poll(settings: Settings) -> anyhow::Result<()> {
@@ -246,13 +239,27 @@ pub fn mail_poll(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `itdesk mailgate`: one message on stdin, one JSON line on stdout.
+/// `itdesk mailgate`: one message on stdin. Handed to a running `itdesk
+/// serve` over its local socket when one listens (see `crate::mail::gate`),
+/// taken in here otherwise; prints one JSON line and returns the exit code.
 pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
+    use crate::mail::gate::{self, HandOver, exit};
     let limit = settings.mail.max_message_bytes;
     let mut raw = Vec::new();
     if let Err(e) = (&mut stdin).take(limit as u64 + 1).read_to_end(&mut raw) {
         eprintln!("mailgate: cannot read the message: {e}");
         return exit::TEMPFAIL;
+    }
+    if let Some(path) = gate::socket_path(&settings) {
+        match gate::hand_over(&path, &raw, std::time::Duration::from_secs(120)) {
+            Ok(verdict) => return verdict.emit(),
+            Err(HandOver::NoService) => {}
+            Err(HandOver::Lost(why)) => {
+                eprintln!(
+                    "mailgate: the service did not answer ({why}); taking the message in here"
+                );
+            }
+        }
     }
     let state = match prepare_light(settings, true) {
         Ok(s) => s,
@@ -268,15 +275,19 @@ pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
             diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA synchronous = FULL")
         });
     }
-    let code = take_in(&state, &raw, limit);
+    let code = gate::take_in(&state, &raw, limit).emit();
     if let Some(path) = state.settings.database.url.strip_prefix("sqlite://") {
         // Closing the last connection to a SQLite file checkpoints the whole
         // WAL into the database, syncs it and deletes the WAL: per message,
         // when an MTA starts one process for each. Every commit is already
         // synced to the WAL, so exit without closing and let the next
         // process read the WAL back; only once it has grown past
-        // WAL_LIMIT, fold it into the database and empty it here.
-        const WAL_LIMIT: u64 = 2 << 20;
+        // WAL_LIMIT, fold it into the database and empty it here. Reading
+        // the WAL back costs every process time in proportion to its size
+        // (the first connection rebuilds the WAL index from it), a
+        // checkpoint costs the one that makes it: 256 KB is the better
+        // balance here (tests/bench/mailgate.sh).
+        const WAL_LIMIT: u64 = 256 << 10;
         let wal = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
         if wal > WAL_LIMIT {
             let _ = state.db.with_writer(|c| {
@@ -289,45 +300,6 @@ pub fn mailgate(settings: Settings, mut stdin: impl Read) -> u8 {
         std::mem::forget(state);
     }
     code
-}
-
-fn take_in(state: &crate::state::AppState, raw: &[u8], limit: usize) -> u8 {
-    use crate::mail::ingest::{IngestError, dead_letter, ingest};
-    if raw.len() > limit {
-        let why = format!("the message is larger than mail.max_message_bytes ({limit})");
-        return match dead_letter(state, "mailgate", &why, &raw[..limit]) {
-            Ok(()) => {
-                eprintln!("mailgate: {why}; its first {limit} bytes are kept as a dead letter");
-                exit::DATAERR
-            }
-            Err(db) => {
-                eprintln!("mailgate: {why}, and it could not be kept: {db}");
-                exit::TEMPFAIL
-            }
-        };
-    }
-    match ingest(state, raw, "mailgate", crate::ids::now()) {
-        Ok(outcome) => {
-            println!("{}", serde_json::to_string(&outcome).unwrap_or_default());
-            exit::OK
-        }
-        Err(IngestError::NotAMessage(e)) => {
-            match dead_letter(state, "mailgate", &e.to_string(), raw) {
-                Ok(()) => {
-                    eprintln!("mailgate: {e}; kept as a dead letter");
-                    exit::DATAERR
-                }
-                Err(db) => {
-                    eprintln!("mailgate: {e}, and it could not be kept: {db}");
-                    exit::TEMPFAIL
-                }
-            }
-        }
-        Err(IngestError::Failed(e)) => {
-            eprintln!("mailgate: could not take the message in, try again later: {e}");
-            exit::TEMPFAIL
-        }
-    }
 }
 
 /// `itdesk export assets`: every asset as CSV or JSON.

@@ -82,6 +82,9 @@ pub struct MailSettings {
     pub send_acknowledgement: bool,
     pub autoreplies_per_hour: i64,
     pub max_message_bytes: usize,
+    /// Where `itdesk serve` takes messages from `itdesk mailgate`: a path,
+    /// empty for beside a SQLite database, `off` for nowhere.
+    pub mailgate_socket: String,
     /// Where a message's reply key travels besides its Message-ID.
     pub reply_keys: ReplyKeys,
     /// The authserv-id of our own MTA's `Authentication-Results` header;

@@ -159,10 +159,19 @@ fn complete_errors(doc: &mut serde_json::Value) {
                 add.push(("404", "Nothing by that name, or nothing the caller may see"));
             }
             if has_body {
-                add.push(("400", "A body that is not valid (JSON with line and column)"));
+                add.push((
+                    "400",
+                    "A body that is not valid (JSON with line and column)",
+                ));
                 add.push(("413", "The body is larger than the limit"));
-                add.push(("415", "The body's content type is not one this operation reads"));
-                add.push(("422", "A field is missing, of the wrong type or not allowed"));
+                add.push((
+                    "415",
+                    "The body's content type is not one this operation reads",
+                ));
+                add.push((
+                    "422",
+                    "A field is missing, of the wrong type or not allowed",
+                ));
             }
             if in_query {
                 add.push(("422", "A query parameter that does not parse, naming it"));

@@ -234,6 +234,8 @@ pub struct Db {
     backend: Backend,
     readers: Pool,
     writer: Writer,
+    /// The database file, on SQLite.
+    sqlite_path: Option<String>,
 }
 
 impl std::fmt::Debug for Db {
@@ -313,8 +315,20 @@ impl Db {
             Profile::Command => (0, settings.pool_size),
             Profile::OneTask => (0, 2),
         };
+        // r2d2 runs its upkeep on a pool of three threads by default; a
+        // process that exits soon needs one (each costs it a thread start).
+        let helpers = match profile {
+            Profile::Service => 3,
+            Profile::Command | Profile::OneTask => 1,
+        };
         let build = |manager: ConnManager, test_on_checkout: bool| {
             r2d2::Pool::builder()
+                .thread_pool(Arc::new(
+                    scheduled_thread_pool::ScheduledThreadPool::builder()
+                        .num_threads(helpers)
+                        .thread_name_pattern("r2d2-worker-{}")
+                        .build(),
+                ))
                 .max_size(max_size)
                 .min_idle(Some(min_idle))
                 .connection_timeout(timeout)
@@ -340,7 +354,22 @@ impl Db {
             backend,
             readers,
             writer,
+            sqlite_path: settings.url.strip_prefix("sqlite://").map(str::to_owned),
         })
+    }
+
+    /// Makes every commit so far durable. PostgreSQL commits are; SQLite's
+    /// WAL is synced to disk (the service commits with `synchronous =
+    /// NORMAL`, which leaves that to checkpoints).
+    pub fn sync(&self) -> std::io::Result<()> {
+        if let Some(path) = &self.sqlite_path {
+            match std::fs::File::open(format!("{path}-wal")) {
+                Ok(wal) => wal.sync_data()?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// The backend behind this handle.

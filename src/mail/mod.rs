@@ -14,6 +14,7 @@
 pub mod authres;
 pub mod classify;
 pub mod compose;
+pub mod gate;
 pub mod handlers;
 pub mod html;
 pub mod imap;

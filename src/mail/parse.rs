@@ -367,7 +367,7 @@ Der Dr=FCcker im 2. Stock druckt nur noch wei=DFe Seiten.\r\n";
     #[test]
     fn mime_the_parser_chokes_on_is_not_a_message_and_no_panic() {
         // Found by the fuzzer: mail-parser 0.11 panics on this one.
-        let raw = include_bytes!("../../tests/fuzz/seeds/broken_nested_multipart.eml");
+        let raw = include_bytes!("../../tests/fuzz/seeds/inbound/broken_nested_multipart.eml");
         let err = parse(raw).unwrap_err();
         assert!(err.0.contains("MIME structure"), "{}", err.0);
     }

@@ -31,6 +31,7 @@ mod listing;
 mod mail;
 mod mail_cli;
 mod mail_content;
+mod mail_gate;
 mod mail_imap;
 mod mail_loops;
 mod mail_servers;
