@@ -54,11 +54,12 @@ status=0
 run() {
   local name=$1 token=$2; shift 2
   echo "== schemathesis as $name (${secs}s at most)"
-  if ! "$venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  # (run inside the scratch folder: schemathesis keeps a cache where it runs)
+  if ! (cd "$work" && "$OLDPWD/$venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
       --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
       --header "Authorization: Bearer $token" \
       --max-time "$secs" --max-examples 25 --workers 2 --seed 20261201 \
-      --request-timeout 10 --no-color "$@" \
+      --request-timeout 10 --no-color "$@") \
       >"$work/st-$name.log" 2>&1; then
     status=1
     cp "$work/st-$name.log" "target/schemathesis-$name.log"
