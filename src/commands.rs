@@ -308,43 +308,14 @@ pub fn export_assets(
     format: &str,
     output: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use crate::assets::export::{Format, export};
-    let format: Format = format
-        .parse()
-        .map_err(|_| anyhow::anyhow!("unknown format {format:?}: use csv, json or xlsx"))?;
+    use crate::export::{Format, Output, Progress};
+    let format = Format::parse_name(format).map_err(|e| anyhow::anyhow!(e))?;
     let state = prepare_light(settings, false)?;
-    let bar = if output.is_some() {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} assets written ({per_sec})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let written = match output {
-        Some(path) => {
-            // Write beside the target and rename: a failed export never
-            // leaves half a file under the name asked for.
-            let tmp = path.with_extension("partial");
-            let file = std::fs::File::create(&tmp)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            let n = export(&state.db, format, &mut out, &mut |n| bar.set_position(n))?;
-            std::io::Write::flush(&mut out)?;
-            std::fs::rename(&tmp, path)?;
-            n
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let n = export(&state.db, format, &mut out, &mut |_| {})?;
-            std::io::Write::flush(&mut out)?;
-            n
-        }
-    };
-    bar.finish_and_clear();
+    let mut out = Output::file_or_stdout(output)?;
+    let bar = Progress::new(out.is_file(), "assets");
+    let written = crate::assets::export::export(&state.db, format, &mut out, &mut |n| bar.set(n))?;
+    out.commit()?;
+    bar.finish();
     if let Some(path) = output {
         eprintln!("{written} assets written to {}", path.display());
     }

@@ -10,13 +10,7 @@ use super::service::AssetView;
 use crate::ids::utc;
 use crate::tickets::dto::{HistoryEntryDto, present};
 
-/// An amount of money: minor units (cents) and an ISO 4217 currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Money {
-    pub amount_minor: i64,
-    pub currency: String,
-}
+pub use crate::money::MoneyDto as Money;
 
 /// `POST /api/v1/assets`
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

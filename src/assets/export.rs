@@ -1,11 +1,10 @@
-//! The register as a file: CSV (RFC 4180, safe to open in a spreadsheet)
-//! or JSON, one row per asset, oldest first.
+//! The register as a file through the shared [`crate::export`] writer (CSV,
+//! JSON or an XLSX sheet), one row per asset, oldest first.
 
 use std::collections::HashMap;
 use std::io::Write;
 
 use diesel::prelude::*;
-use serde_json::json;
 
 use super::model::Asset;
 use super::repo;
@@ -13,12 +12,7 @@ use crate::auth::repo as users;
 use crate::db::Db;
 use crate::db::schema::assets;
 use crate::error::AppError;
-use crate::text_enum;
-
-text_enum! {
-    /// What `export` writes.
-    pub enum Format { Csv = "csv", Json = "json", Xlsx = "xlsx" }
-}
+use crate::export::{Cell, Format, TableWriter};
 
 /// The columns, in order (also the CSV header).
 pub const COLUMNS: &[&str] = &[
@@ -43,23 +37,6 @@ pub const COLUMNS: &[&str] = &[
     "last_inventory_at",
     "created_at",
 ];
-
-/// One field of a CSV line: quoted when it must be, and a leading `=`, `+`,
-/// `-`, `@`, tab or carriage return neutralised so that a spreadsheet shows
-/// the text instead of running it as a formula.
-pub fn csv_field(value: &str) -> String {
-    let value = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if value.parse::<f64>().is_err() => {
-            format!("'{value}")
-        }
-        _ => value.to_owned(),
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
 
 type InventoryCols = (Option<String>, Option<chrono::NaiveDateTime>);
 
@@ -105,8 +82,8 @@ fn row(
             .unwrap_or_default(),
         assignee,
         a.purchase_date.map(|d| d.to_string()).unwrap_or_default(),
-        a.cost_minor
-            .map(|c| format!("{}.{:02}", c / 100, (c % 100).abs()))
+        crate::money::Money::from_parts(a.cost_minor, a.currency.as_deref())
+            .map(|m| m.plain())
             .unwrap_or_default(),
         o(&a.currency),
         o(&a.supplier),
@@ -118,7 +95,7 @@ fn row(
     ]
 }
 
-/// Writes every asset to `out`; `progress` hears the count after each page.
+/// Writes every asset to `out` in `format`; `progress` hears the count after each page.
 /// Returns how many were written.
 pub fn export(
     db: &Db,
@@ -126,7 +103,6 @@ pub fn export(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, AppError> {
-    let io = |e: std::io::Error| AppError::Internal(anyhow::anyhow!("writing the export: {e}"));
     let lookups = db.read(|conn| {
         Ok::<_, AppError>(Lookups {
             models: repo::models(conn)?
@@ -139,21 +115,7 @@ pub fn export(
                 .collect(),
         })
     })?;
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| {
-        AppError::Internal(anyhow::anyhow!("writing the spreadsheet: {e}"))
-    };
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet();
-    match format {
-        Format::Csv => writeln!(out, "{}", COLUMNS.join(",")).map_err(io)?,
-        Format::Json => write!(out, "[").map_err(io)?,
-        Format::Xlsx => {
-            sheet.set_name("Assets").map_err(xlsx_err)?;
-            for (c, name) in COLUMNS.iter().enumerate() {
-                sheet.write_string(0, c as u16, *name).map_err(xlsx_err)?;
-            }
-        }
-    }
+    let mut table = TableWriter::new(format, "Assets", COLUMNS, out)?;
     let mut written = 0u64;
     let mut after: Option<(chrono::NaiveDateTime, String)> = None;
     loop {
@@ -191,36 +153,8 @@ pub fn export(
         })?;
         let (lines, last) = page;
         for fields in &lines {
-            match format {
-                Format::Csv => {
-                    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                    writeln!(out, "{}", line.join(",")).map_err(io)?;
-                }
-                Format::Json => {
-                    let obj: serde_json::Map<String, serde_json::Value> = COLUMNS
-                        .iter()
-                        .zip(fields)
-                        .map(|(k, v)| {
-                            let v = if v.is_empty() { json!(null) } else { json!(v) };
-                            ((*k).to_owned(), v)
-                        })
-                        .collect();
-                    if written > 0 {
-                        write!(out, ",").map_err(io)?;
-                    }
-                    write!(out, "\n{}", serde_json::Value::Object(obj)).map_err(io)?;
-                }
-                // Cells are written as text: nothing in them runs as a formula.
-                Format::Xlsx => {
-                    for (c, v) in fields.iter().enumerate() {
-                        if !v.is_empty() {
-                            sheet
-                                .write_string(written as u32 + 1, c as u16, v)
-                                .map_err(xlsx_err)?;
-                        }
-                    }
-                }
-            }
+            let cells: Vec<Cell> = fields.iter().map(|f| Cell::text(f.as_str())).collect();
+            table.row(&cells)?;
             written += 1;
         }
         progress(written);
@@ -229,32 +163,6 @@ pub fn export(
             _ => break,
         }
     }
-    match format {
-        Format::Json => writeln!(out, "\n]").map_err(io)?,
-        Format::Xlsx => {
-            sheet
-                .autofilter(0, 0, written as u32, COLUMNS.len() as u16 - 1)
-                .map_err(xlsx_err)?;
-            sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-            out.write_all(&workbook.save_to_buffer().map_err(xlsx_err)?)
-                .map_err(io)?;
-        }
-        Format::Csv => {}
-    }
+    table.finish()?;
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-12.5"), "-12.5", "numbers stay numbers");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-    }
 }

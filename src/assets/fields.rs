@@ -7,8 +7,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::domain::Category;
-use super::import::values::{DateOrder, Decimal, parse_date};
+use super::import::values::{DateOrder, parse_date};
 use crate::error::FieldError;
+use crate::money::DecimalMark;
 
 /// The type of a custom field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -120,7 +121,7 @@ pub fn coerce(
     spec: &FieldSpec,
     raw: &str,
     order: DateOrder,
-    decimal: Decimal,
+    decimal: DecimalMark,
 ) -> Result<Value, String> {
     let s = raw.trim();
     match spec.kind {
@@ -147,10 +148,10 @@ pub fn coerce(
 
 /// A number as Rust reads it: the file's decimal separator made a point,
 /// thousands groups (of three) dropped; `None` if it is not one.
-fn plain_number(s: &str, decimal: Decimal) -> Option<String> {
+fn plain_number(s: &str, decimal: DecimalMark) -> Option<String> {
     let (dec, group) = match decimal {
-        Decimal::Point => ('.', ','),
-        Decimal::Comma => (',', '.'),
+        DecimalMark::Point => ('.', ','),
+        DecimalMark::Comma => (',', '.'),
     };
     let (sign, body) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -244,7 +245,7 @@ mod tests {
     #[test]
     fn imported_cells_become_the_fields_type() {
         let s = specs();
-        let (mdy, point, comma) = (DateOrder::Mdy, Decimal::Point, Decimal::Comma);
+        let (mdy, point, comma) = (DateOrder::Mdy, DecimalMark::Point, DecimalMark::Comma);
         assert_eq!(coerce(&s[1], "16", mdy, point), Ok(json!(16)));
         assert_eq!(coerce(&s[1], "15,6", mdy, comma), Ok(json!(15.6)));
         assert_eq!(coerce(&s[1], "1,024", mdy, point), Ok(json!(1024)));

@@ -404,7 +404,7 @@ pub async fn export(
     ApiUser(actor): ApiUser,
     query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    use super::export::Format;
+    use crate::export::Format;
     if !actor.role.sees_assets() {
         return Err(AppError::Forbidden(
             "the asset register is for staff".into(),
@@ -422,19 +422,11 @@ pub async fn export(
         Ok(out)
     })
     .await?;
-    let (ct, ext) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-        Format::Json => ("application/json", "json"),
-        Format::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-    };
     Ok(HttpResponse::Ok()
-        .content_type(ct)
+        .content_type(format.content_type())
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"assets.{ext}\""),
+            format!("attachment; filename=\"assets.{format}\""),
         ))
         .body(body))
 }

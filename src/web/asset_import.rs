@@ -234,18 +234,27 @@ pub async fn rejected_csv(
     let id = path.into_inner();
     let actor = user.user.clone();
     let (report, _) = blocking(move || import::stored_report(&state.db, &actor, &id)).await?;
-    let cell = crate::assets::export::csv_field;
-    let mut out = String::from("line,column,header,value,reason\r\n");
+    use crate::export::{Cell, Format, TableWriter};
+    let mut out = Vec::new();
+    let mut table = TableWriter::new(
+        Format::Csv,
+        "Rejected",
+        &["line", "column", "header", "value", "reason"],
+        &mut out,
+    )
+    .map_err(AppError::from)?;
     for e in &report.errors {
-        out.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            e.line,
-            e.column.map(|c| c.to_string()).unwrap_or_default(),
-            cell(e.header.as_deref().unwrap_or("")),
-            cell(e.value.as_deref().unwrap_or("")),
-            cell(&e.reason)
-        ));
+        table
+            .row(&[
+                Cell::Int(e.line as i64),
+                e.column.map_or(Cell::Empty, |c| Cell::Int(c as i64)),
+                Cell::opt(e.header.clone()),
+                Cell::opt(e.value.clone()),
+                Cell::text(e.reason.clone()),
+            ])
+            .map_err(AppError::from)?;
     }
+    table.finish().map_err(AppError::from)?;
     let stem = report
         .file_name
         .rsplit_once('.')

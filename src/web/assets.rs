@@ -379,10 +379,9 @@ pub async fn page(
         ),
         (
             "Cost",
-            match (a.cost_minor, &a.currency) {
-                (Some(c), Some(cur)) => format!("{}.{:02} {cur}", c / 100, c % 100),
-                _ => "—".into(),
-            },
+            crate::money::Money::from_parts(a.cost_minor, a.currency.as_deref())
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "—".into()),
         ),
         (
             "Warranty ends",

@@ -137,3 +137,51 @@ async fn the_register_page_searches_and_filters_by_location_and_warranty() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn costs_are_shown_and_exported_in_their_currencys_decimals() {
+    let app = spawn_app().await;
+    app.user_with_password("assets@example.org", Role::AssetManager, "pw-assets-123")
+        .await;
+    let token = app.token("assets@example.org", Role::AssetManager).await;
+    for (tag, cost) in [
+        ("JP-1", json!({"amount_minor": 150000, "currency": "JPY"})),
+        ("BH-1", json!({"amount_minor": 1250, "currency": "BHD"})),
+        ("EU-1", json!({"amount_minor": 129900, "currency": "EUR"})),
+    ] {
+        let resp = app
+            .post_json(
+                &token,
+                "/api/v1/assets",
+                &json!({"asset_tag": tag, "cost": cost}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+    let staff = browser();
+    login(&app, &staff, "assets@example.org", "pw-assets-123").await;
+    for (tag, shown) in [
+        ("JP-1", "150,000 JPY"),
+        ("BH-1", "1.250 BHD"),
+        ("EU-1", "1,299.00 EUR"),
+    ] {
+        let html = staff
+            .get(app.url(&format!("/assets/{tag}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(shown), "{tag} should show {shown}: {html}");
+    }
+    let csv = app
+        .get(&token, "/api/v1/assets/export")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(",150000,JPY,"), "{csv}");
+    assert!(csv.contains(",1.250,BHD,"), "{csv}");
+    assert!(csv.contains(",1299.00,EUR,"), "{csv}");
+}

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::values::{DateOrder, Decimal, parse_category};
+use super::values::{DateOrder, parse_category};
 use crate::assets::domain::{Category, Status};
+use crate::money::DecimalMark;
 
 /// An asset field a column can feed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -111,7 +112,7 @@ pub struct Profile {
     /// mappings) or only those the file has are used (built-in profiles).
     pub strict_headers: bool,
     pub date_order: DateOrder,
-    pub decimal: Decimal,
+    pub decimal: DecimalMark,
     pub currency: String,
     pub delimiter: Option<u8>,
     /// The export's own category names (lower case) to ours.
@@ -174,7 +175,7 @@ fn intune(currency: &str) -> Profile {
         ]),
         strict_headers: false,
         date_order: DateOrder::Mdy,
-        decimal: Decimal::Point,
+        decimal: DecimalMark::Point,
         currency: currency.to_owned(),
         delimiter: None,
         categories: HashMap::new(),
@@ -249,7 +250,7 @@ fn snipeit(currency: &str) -> Profile {
         ]),
         strict_headers: false,
         date_order: DateOrder::Ymd,
-        decimal: Decimal::Point,
+        decimal: DecimalMark::Point,
         currency: currency.to_owned(),
         delimiter: None,
         categories: HashMap::new(),
@@ -267,7 +268,7 @@ struct Mapping {
     #[serde(default)]
     date_order: Option<DateOrder>,
     #[serde(default)]
-    decimal_separator: Option<Decimal>,
+    decimal_separator: Option<DecimalMark>,
     #[serde(default)]
     currency: Option<String>,
     #[serde(default)]
@@ -400,7 +401,7 @@ fn generic(toml_text: &str, currency: &str) -> Result<Profile, String> {
         columns,
         strict_headers: true,
         date_order: m.date_order.unwrap_or(DateOrder::Ymd),
-        decimal: m.decimal_separator.unwrap_or(Decimal::Point),
+        decimal: m.decimal_separator.unwrap_or(DecimalMark::Point),
         currency,
         delimiter,
         categories,
@@ -577,7 +578,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.date_order, DateOrder::Dmy);
-        assert_eq!(p.decimal, Decimal::Comma);
+        assert_eq!(p.decimal, DecimalMark::Comma);
         assert_eq!(p.categories["workstation"], Category::Desktop);
         let err = resolve(&p, &["assetname".into(), "Price".into()]).unwrap_err();
         assert!(

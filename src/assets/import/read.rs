@@ -5,11 +5,10 @@
 use chrono::NaiveDate;
 
 use super::profiles::{Field, Kind, Profile, resolve};
-use super::values::{
-    Amount, parse_category, parse_date, parse_datetime, parse_money, parse_months, parse_status,
-};
+use super::values::{parse_category, parse_date, parse_datetime, parse_months, parse_status};
 use super::{ImportError, RowError};
 use crate::assets::domain::{Category, Status, Substate};
+use crate::money::{Currency, Money};
 
 /// One device row, every cell read.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +25,7 @@ pub struct DeviceRow {
     pub location: Option<String>,
     pub assignee: Option<String>,
     pub purchase_date: Option<NaiveDate>,
-    pub cost: Option<Amount>,
+    pub cost: Option<Money>,
     pub supplier: Option<String>,
     pub po_number: Option<String>,
     pub warranty_end: Option<NaiveDate>,
@@ -353,9 +352,15 @@ fn device_row(
                     errors.push(fail(e));
                 }
             },
-            Field::Cost => match parse_money(value, profile.decimal, &profile.currency) {
-                Ok(a) => row.cost = Some(a),
-                Err(e) => errors.push(fail(e)),
+            Field::Cost => match Currency::parse(&profile.currency)
+                .and_then(|c| Money::parse(value, profile.decimal, &c))
+            {
+                Ok(m) if m.amount_minor < 0 => errors.push(fail(format!(
+                    "{:?} is negative: a purchase cost is 0 or more",
+                    value.trim()
+                ))),
+                Ok(m) => row.cost = Some(m),
+                Err(e) => errors.push(fail(e.to_string())),
             },
             Field::Supplier => row.supplier = text(),
             Field::PoNumber => row.po_number = text(),
@@ -481,7 +486,7 @@ mod tests {
         let r = &t.devices[0];
         assert_eq!(r.asset_tag.as_deref(), Some("IT-1"));
         assert_eq!(r.notes.as_deref(), Some("a; b"));
-        assert_eq!(r.cost.as_ref().unwrap().minor, 129_900);
+        assert_eq!(r.cost.as_ref().unwrap().amount_minor, 129_900);
     }
 
     #[test]

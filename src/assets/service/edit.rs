@@ -42,16 +42,10 @@ pub fn update(
     {
         errors.push(FieldError::new("asset_tag", "must be 1–64 characters"));
     }
-    if let Some(Some(c)) = &input.cost {
-        if c.amount_minor < 0 {
-            errors.push(FieldError::new("cost.amount_minor", "must not be negative"));
-        }
-        if c.currency.len() != 3 || !c.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
-            errors.push(FieldError::new(
-                "cost.currency",
-                "must be an ISO 4217 code such as EUR or USD",
-            ));
-        }
+    if let Some(Some(c)) = &input.cost
+        && let Err(e) = c.check("cost", Some(0))
+    {
+        errors.extend(e);
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

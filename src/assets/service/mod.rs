@@ -115,16 +115,10 @@ pub fn register(
         Some(s) => Some(s),
         None => status.default_substate(),
     };
-    if let Some(c) = &input.cost {
-        if c.amount_minor < 0 {
-            errors.push(FieldError::new("cost.amount_minor", "must not be negative"));
-        }
-        if c.currency.len() != 3 || !c.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
-            errors.push(FieldError::new(
-                "cost.currency",
-                "must be an ISO 4217 code such as EUR or USD",
-            ));
-        }
+    if let Some(c) = &input.cost
+        && let Err(e) = c.check("cost", Some(0))
+    {
+        errors.extend(e);
     }
     if let Some(fields) = &input.custom_fields {
         for (k, v) in fields {

@@ -411,8 +411,8 @@ pub(super) fn create(
         location_id: out.location,
         assignee_id: out.assignee,
         purchase_date: row.purchase_date,
-        cost_minor: row.cost.as_ref().map(|c| c.minor),
-        currency: row.cost.as_ref().map(|c| c.currency.clone()),
+        cost_minor: row.cost.as_ref().map(|c| c.amount_minor),
+        currency: row.cost.as_ref().map(|c| c.currency.to_string()),
         supplier: row.supplier.clone(),
         po_number: row.po_number.clone(),
         warranty_end: row.warranty_end,
@@ -498,8 +498,13 @@ pub(super) fn update(
         a.purchase_date = Some(d);
     }
     if let Some(c) = &row.cost {
-        set(ch, "cost_minor", &mut a.cost_minor, Some(c.minor));
-        set(ch, "currency", &mut a.currency, Some(c.currency.clone()));
+        set(ch, "cost_minor", &mut a.cost_minor, Some(c.amount_minor));
+        set(
+            ch,
+            "currency",
+            &mut a.currency,
+            Some(c.currency.to_string()),
+        );
     }
     if row.supplier.is_some() {
         set(ch, "supplier", &mut a.supplier, row.supplier.clone());
