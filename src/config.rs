@@ -10,7 +10,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::Deserialize;
 
-use crate::sla::calendar::CalendarSpec;
+use crate::calendar::CalendarSpec;
 use crate::sla::policy::PolicySpec;
 use crate::tickets::domain::{Level, PriorityMatrix, TicketType};
 

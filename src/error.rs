@@ -2,7 +2,8 @@
 //!
 //! Layer policy:
 //! - **Domain** functions return their own `thiserror` enums and know nothing
-//!   of HTTP (e.g. [`crate::tickets::domain::TransitionError`]).
+//!   of HTTP (e.g. a ticket's `TransitionError`); each context converts its
+//!   own into [`AppError`].
 //! - **Services** return [`AppError`]; domain errors convert with `From`, and a
 //!   service adds the context a person needs ("queue `xyz` does not exist").
 //! - **Handlers** return `Result<_, AppError>`; the single `ResponseError`
@@ -271,28 +272,6 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
-impl From<crate::tickets::domain::TransitionError> for AppError {
-    fn from(err: crate::tickets::domain::TransitionError) -> AppError {
-        use crate::tickets::domain::TransitionError as T;
-        match &err {
-            T::NotAllowed { allowed, .. } => {
-                let mut extensions = Map::new();
-                extensions.insert(
-                    "allowed".into(),
-                    Value::Array(allowed.iter().map(|s| Value::from(s.as_str())).collect()),
-                );
-                AppError::Conflict {
-                    code: "transition_not_allowed",
-                    detail: err.to_string(),
-                    extensions,
-                }
-            }
-            T::HoldReasonRequired => AppError::invalid("hold_reason", err.to_string()),
-            T::HoldReasonWithoutHold => AppError::invalid("hold_reason", err.to_string()),
-        }
-    }
-}
-
 /// Runs blocking work (diesel, argon2, files) on actix's blocking pool.
 pub async fn blocking<T, F>(f: F) -> Result<T, AppError>
 where
@@ -345,15 +324,15 @@ mod tests {
             AppError::from(diesel::result::Error::NotFound).status_code(),
             StatusCode::NOT_FOUND
         );
-        let refused = crate::tickets::domain::transition(
-            crate::tickets::domain::Status::Closed,
-            None,
-            Some(crate::tickets::domain::Status::New),
-            None,
-        )
-        .unwrap_err();
-        let json = body_json(refused.into());
+        let mut extensions = Map::new();
+        extensions.insert("allowed".into(), serde_json::json!([]));
+        let json = body_json(AppError::Conflict {
+            code: "transition_not_allowed",
+            detail: "closed is final".into(),
+            extensions,
+        });
         assert_eq!(json["code"], "transition_not_allowed");
+        assert_eq!(json["status"], 409);
         assert_eq!(json["allowed"], serde_json::json!([]));
     }
 }

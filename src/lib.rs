@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod db;

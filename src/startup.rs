@@ -151,9 +151,11 @@ impl Application {
             n => n,
         };
         let data = web::Data::new(state.clone());
+        let json_limit = web::Data::new(http::JsonLimit(state.settings.api.json_body_limit_bytes));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(json_limit.clone())
                 .app_data(http::path_config())
                 .app_data(crate::web::form_config())
                 .app_data(crate::web::query_config())

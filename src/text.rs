@@ -8,6 +8,17 @@
 
 use std::borrow::Cow;
 
+/// Lowercase hex of bytes (digests, keys).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
 /// Whether `c` is a C0 control that text may not carry.
 pub fn is_stripped_control(c: char) -> bool {
     c <= '\u{1f}' && !matches!(c, '\t' | '\n' | '\r')

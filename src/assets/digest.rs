@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::domain::Status;
 use super::model::Asset;
 use super::repo;
-use crate::auth::{Role, repo as users};
+use crate::auth::{Role, people as users};
 use crate::db::DbConn;
 use crate::db::schema::assets;
 use crate::error::AppError;

@@ -7,8 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{Category, Status, Substate};
 use super::model::{AssetModel, Location, Manufacturer};
 use super::service::AssetView;
+use crate::http::present;
 use crate::ids::utc;
-use crate::tickets::dto::{HistoryEntryDto, present};
+use crate::tickets::dto::HistoryEntryDto;
 
 pub use crate::money::MoneyDto as Money;
 

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::model::Asset;
 use super::repo;
-use crate::auth::repo as users;
+use crate::auth::people as users;
 use crate::db::Db;
 use crate::db::schema::assets;
 use crate::error::AppError;

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use super::import::{self, Report, Request};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
+use crate::http::multipart::{form_field, read_uploads};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::{form_field, read_uploads};
 
 /// One import run, briefly.
 #[derive(Debug, Clone, Serialize, ToSchema)]

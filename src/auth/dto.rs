@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::User;
 use super::tokens::{NewToken, TokenView};
+use crate::audit::AuditEvent;
 use crate::ids::utc;
 
 /// A login or API user, as far as access goes.
@@ -106,4 +107,48 @@ pub struct CreateToken {
 pub struct TokenQuery {
     /// `me` (default), `all`, or a person's email or id (admins).
     pub owner: Option<String>,
+}
+
+/// A person as shown in tickets.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+impl From<&User> for PersonDto {
+    fn from(u: &User) -> PersonDto {
+        PersonDto {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.display_name.clone(),
+        }
+    }
+}
+
+/// One change in a ticket's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntryDto {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// Who made the change; `null` for the system.
+    pub actor: Option<PersonDto>,
+    /// e.g. `created`, `updated`, `commented`, `attachment_added`.
+    pub action: String,
+    /// For `updated`: `{"field": {"from": …, "to": …}}`.
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Value,
+}
+
+impl HistoryEntryDto {
+    pub fn new(e: &AuditEvent, actor: Option<&User>) -> HistoryEntryDto {
+        HistoryEntryDto {
+            id: e.id.clone(),
+            at: utc(e.occurred_at),
+            actor: actor.map(Into::into),
+            action: e.action.clone(),
+            changes: serde_json::from_str(&e.changes).unwrap_or(serde_json::Value::Null),
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod login;
 pub mod model;
 pub mod password;
+pub mod people;
 pub mod repo;
 pub mod service;
 pub mod session;

@@ -33,6 +33,22 @@ pub fn find_users(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<User>> {
         .load(conn)
 }
 
+/// Ids by address, in chunks that every backend's parameter limit takes.
+pub fn ids_by_email(
+    conn: &mut DbConn,
+    emails: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        let found: Vec<(String, String)> = users::table
+            .filter(users::email.eq_any(chunk))
+            .select((users::email, users::id))
+            .load(conn)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 pub fn insert_user(conn: &mut DbConn, user: &NewUser<'_>) -> QueryResult<()> {
     diesel::insert_into(users::table)
         .values(user)

@@ -17,18 +17,7 @@ pub fn generate() -> String {
 
 /// The stored form of a token: lowercase hex SHA-256.
 pub fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-/// Lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    crate::text::hex(&Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::thread::{clean_subject, subject_tag};
 use super::{authres, reply_keys};
 use crate::audit;
 use crate::auth::domain::TicketRelation;
-use crate::auth::{User, repo as users, service as people};
+use crate::auth::{User, people as users, service as people};
 use crate::config::{StrangerWithTag, UnknownDomain};
 use crate::db::DbConn;
 use crate::error::AppError;

@@ -9,7 +9,7 @@ use super::compose::{Outgoing, build, id_domain, new_message_id};
 use super::reply_keys;
 use super::repo::{self, MailMessage, OutboxRow};
 use super::templates::{self, Rendered, TicketRef};
-use crate::auth::{User, repo as users};
+use crate::auth::{User, people as users};
 use crate::config::ReplyKeys;
 use crate::db::DbConn;
 use crate::error::AppError;

@@ -4,7 +4,7 @@
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-use crate::auth::token::hex;
+use crate::text::hex;
 
 /// A person in an address header.
 #[derive(Debug, Clone, PartialEq, Eq)]

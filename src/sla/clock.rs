@@ -8,8 +8,8 @@
 //! Nothing here reads the wall clock or a database: `now` and the events are
 //! arguments, so the same inputs always give the same answers.
 
-use super::calendar::{Calendar, Micros};
 use super::policy::{ClockKind, Policy};
+use crate::calendar::{Calendar, Micros};
 use crate::tickets::domain::{HoldReason, Priority, Status};
 
 /// What happened to a ticket, as far as its clocks care.

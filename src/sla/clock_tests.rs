@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 
-use super::calendar::{Calendar, CalendarSpec, Micros};
 use super::clock::{ClockState, Event, EventKind, evaluate};
 use super::policy::{Policy, PolicySpec};
+use crate::calendar::{Calendar, CalendarSpec, Micros};
 use crate::tickets::domain::{HoldReason, Priority, Status};
 
 const H: i64 = 3_600_000_000;

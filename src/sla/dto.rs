@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::calendar::{CalendarSpec, Micros};
 use super::clock::{ClockReport, Event, EventKind, SlaReport};
 use super::policy::PolicySpec;
 use super::snapshot::snapshot;
+use crate::calendar::{CalendarSpec, Micros};
 use crate::error::FieldError;
 use crate::tickets::domain::{HoldReason, Priority, Status};
 

@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::calendar::CalendarSpec;
 use super::dto::{NotificationDto, PreviewRequest, SlaDto, StoredCalendarDto, StoredPolicyDto};
 use super::policy::PolicySpec;
 use super::{repo, service};
 use crate::auth::extract::ApiUser;
 use crate::auth::{Role, User};
+use crate::calendar::CalendarSpec;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::calendar::Micros;
 use super::clock::{Event, EventKind};
 use crate::audit::AuditEvent;
+use crate::calendar::Micros;
 use crate::tickets::domain::{HoldReason, Priority, Status};
 
 fn micros(e: &AuditEvent) -> Micros {

@@ -6,13 +6,10 @@
 //! answer can be recomputed and explained, and a changed policy applies to
 //! history exactly.
 
-pub mod calendar;
 pub mod clock;
 pub mod dto;
-pub mod duration;
 pub mod handlers;
 pub mod history;
-pub mod ical;
 pub mod policy;
 pub mod registry;
 pub mod repo;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::duration::BusinessDuration;
+use crate::calendar::duration::BusinessDuration;
 use crate::error::FieldError;
 use crate::tickets::domain::{HoldReason, Priority, TicketType};
 

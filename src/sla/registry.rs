@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use super::calendar::{Calendar, CalendarSpec};
-use super::ical;
 use super::policy::{Policy, PolicySpec, TicketFacts, select};
+use crate::calendar::ical;
+use crate::calendar::{Calendar, CalendarSpec};
 use crate::error::FieldError;
 
 /// A compiled, consistent set of calendars and policies.

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::calendar::CalendarSpec;
 use super::clock::{ClockState, evaluate};
 use super::history;
 use super::policy::{PolicySpec, TicketFacts};
 use super::registry::Registry;
 use crate::audit;
-use crate::auth::repo as users;
+use crate::auth::people as users;
+use crate::calendar::CalendarSpec;
 use crate::db::schema::tickets;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;

@@ -1,9 +1,9 @@
 //! What of an SLA report is stored on the ticket (for listing, sorting and
 //! the timer worker's scan) and which thresholds it has crossed.
 
-use super::calendar::Micros;
 use super::clock::{ClockReport, ClockState, SlaReport};
 use super::policy::{ClockKind, Threshold};
+use crate::calendar::Micros;
 
 /// The worst state over a ticket's clocks, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -221,10 +221,56 @@ pub fn decide_priority(
     }
 }
 
+/// A refused move answers 409 `transition_not_allowed` with the statuses
+/// that are allowed; hold reason faults name the field.
+impl From<TransitionError> for crate::error::AppError {
+    fn from(err: TransitionError) -> crate::error::AppError {
+        match &err {
+            TransitionError::NotAllowed { allowed, .. } => {
+                let mut extensions = serde_json::Map::new();
+                extensions.insert(
+                    "allowed".into(),
+                    serde_json::Value::Array(
+                        allowed
+                            .iter()
+                            .map(|s| serde_json::Value::from(s.as_str()))
+                            .collect(),
+                    ),
+                );
+                crate::error::AppError::Conflict {
+                    code: "transition_not_allowed",
+                    detail: err.to_string(),
+                    extensions,
+                }
+            }
+            TransitionError::HoldReasonRequired => {
+                crate::error::AppError::invalid("hold_reason", err.to_string())
+            }
+            TransitionError::HoldReasonWithoutHold => {
+                crate::error::AppError::invalid("hold_reason", err.to_string())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use figment::providers::Format;
+
+    #[test]
+    fn a_refused_transition_is_a_conflict_naming_the_allowed_statuses() {
+        let refused = transition(Status::Closed, None, Some(Status::New), None).unwrap_err();
+        match crate::error::AppError::from(refused) {
+            crate::error::AppError::Conflict {
+                code, extensions, ..
+            } => {
+                assert_eq!(code, "transition_not_allowed");
+                assert_eq!(extensions["allowed"], serde_json::json!([]));
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
 
     fn matrix() -> PriorityMatrix {
         let toml = r#"

@@ -1,14 +1,13 @@
 //! The API's JSON shapes for tickets, separate from the rows.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{Channel, HoldReason, Level, Priority, Status, TicketType};
 use super::model::{Attachment, Category, Comment, Queue};
 use super::service::{CommentView, TicketView};
-use crate::audit::AuditEvent;
-use crate::auth::User;
+pub use crate::auth::dto::{HistoryEntryDto, PersonDto};
 use crate::ids::utc;
 use crate::sla::dto::{SlaDto, SlaSummaryDto};
 
@@ -77,14 +76,7 @@ pub struct UpdateTicket {
     pub urgency: Option<Level>,
 }
 
-/// Distinguishes a field sent as `null` (`Some(None)`) from an absent one.
-pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
+use crate::http::present;
 
 /// `POST /api/v1/tickets/{id}/comments`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -159,24 +151,6 @@ pub struct ListParams {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// A person as shown in tickets.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PersonDto {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
-
-impl From<&User> for PersonDto {
-    fn from(u: &User) -> PersonDto {
-        PersonDto {
-            id: u.id.clone(),
-            email: u.email.clone(),
-            name: u.display_name.clone(),
-        }
-    }
 }
 
 /// A queue or category by slug and name.
@@ -357,32 +331,6 @@ impl From<&CommentView> for CommentDto {
             public: c.is_public,
             verified: c.is_verified,
             created_at: utc(c.created_at),
-        }
-    }
-}
-
-/// One change in a ticket's history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HistoryEntryDto {
-    pub id: String,
-    pub at: DateTime<Utc>,
-    /// Who made the change; `null` for the system.
-    pub actor: Option<PersonDto>,
-    /// e.g. `created`, `updated`, `commented`, `attachment_added`.
-    pub action: String,
-    /// For `updated`: `{"field": {"from": …, "to": …}}`.
-    #[schema(value_type = Object)]
-    pub changes: serde_json::Value,
-}
-
-impl HistoryEntryDto {
-    pub fn new(e: &AuditEvent, actor: Option<&User>) -> HistoryEntryDto {
-        HistoryEntryDto {
-            id: e.id.clone(),
-            at: utc(e.occurred_at),
-            actor: actor.map(Into::into),
-            action: e.action.clone(),
-            changes: serde_json::from_str(&e.changes).unwrap_or(serde_json::Value::Null),
         }
     }
 }

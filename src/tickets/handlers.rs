@@ -5,9 +5,7 @@
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
-use super::attachment_handlers::{
-    attachments, download, form_field, parse_flag, read_uploads, upload,
-};
+use super::attachment_handlers::{attachments, download, upload};
 use super::catalog_handlers::{create_category, create_queue, list_categories, list_queues};
 use super::domain::Channel;
 use super::dto::{
@@ -17,6 +15,7 @@ use super::dto::{
 use super::service::{self, IdempotencyRequest, NewUpload, TicketRef};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
+use crate::http::multipart::{form_field, parse_flag, read_uploads};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
 use crate::state::AppState;

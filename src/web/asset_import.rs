@@ -9,9 +9,9 @@ use super::session::Nav;
 use super::{PageError, WebUser, render, render_with, see_other};
 use crate::assets::import::{self, Report};
 use crate::error::{AppError, blocking};
+use crate::http::multipart::{form_field, read_uploads};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::attachment_handlers::{form_field, read_uploads};
 
 /// Rows of a report shown on the page; the rest are counted.
 const SHOWN: usize = 1000;

@@ -6,7 +6,7 @@ use askama::Template;
 use super::format::{iso, status_label, when};
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, render, see_other};
-use crate::auth::{Role, User, repo as users};
+use crate::auth::{Role, User, people as users};
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
 use crate::tickets::domain::Priority;

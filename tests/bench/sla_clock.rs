@@ -13,7 +13,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use itdesk::sla::calendar::{CalendarSpec, Micros};
+use itdesk::calendar::{CalendarSpec, Micros};
 use itdesk::sla::clock::{Event, EventKind, evaluate};
 use itdesk::sla::policy::PolicySpec;
 use itdesk::tickets::domain::{HoldReason, Priority, Status};

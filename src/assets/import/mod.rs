@@ -263,7 +263,7 @@ pub fn run(
         refresh_statistics(db);
     }
     report.id = ids::new_id();
-    let digest = hex(&Sha256::digest(bytes));
+    let digest = crate::text::hex(&Sha256::digest(bytes));
     let stored =
         serde_json::to_string(&report).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     db.write(|conn| {
@@ -309,10 +309,6 @@ fn refresh_statistics(db: &Db) {
     {
         tracing::warn!(error = %e, "could not refresh planner statistics after an import");
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One stored run, briefly.

@@ -13,12 +13,12 @@ use crate::assets::dto::{CheckinRequest, CheckoutRequest};
 use crate::assets::model::{Asset, Checkout};
 use crate::assets::repo;
 use crate::audit::{self, Entry};
+use crate::auth::people::find_person;
 use crate::auth::token::digest;
-use crate::auth::{User, repo as users};
+use crate::auth::{User, people as users};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::ids;
-use crate::tickets::service::find_person;
 
 /// A check-out with its asset and person.
 pub type CheckoutView = (Checkout, Asset, Option<User>);

@@ -11,9 +11,9 @@ use crate::assets::model::Asset;
 use crate::assets::repo;
 use crate::audit::{self, Entry};
 use crate::auth::User;
+use crate::auth::people::find_person;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::tickets::service::find_person;
 
 /// What the lifecycle rules read of an asset.
 pub(super) fn current(a: &Asset) -> Current {

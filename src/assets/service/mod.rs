@@ -28,11 +28,11 @@ use super::dto::{AssetListParams, RegisterAsset};
 use super::model::{Asset, AssetModel, Location, Manufacturer};
 use super::repo::{self, ListFilter};
 use crate::audit::{self, AuditEvent, Entry};
-use crate::auth::{User, repo as users};
+use crate::auth::people::find_person;
+use crate::auth::{User, people as users};
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 use crate::ids;
-use crate::tickets::service::find_person;
 
 pub(crate) const ENTITY: &str = "asset";
 
@@ -243,20 +243,7 @@ pub fn get(db: &Db, actor: &User, id_or_tag: &str, history: bool) -> Result<Asse
         let mut view = views.pop().expect("one view per asset");
         if history {
             let events = audit::history(conn, ENTITY, &view.asset.id)?;
-            let actor_ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
-            let people: HashMap<String, User> = users::find_users(conn, &actor_ids)?
-                .into_iter()
-                .map(|u| (u.id.clone(), u))
-                .collect();
-            view.history = Some(
-                events
-                    .into_iter()
-                    .map(|e| {
-                        let who = e.actor_id.as_ref().and_then(|id| people.get(id)).cloned();
-                        (e, who)
-                    })
-                    .collect(),
-            );
+            view.history = Some(users::with_actors(conn, events)?);
         }
         Ok(view)
     })

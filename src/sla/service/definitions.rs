@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
+use crate::calendar::CalendarSpec;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::ids;
 use crate::jobs::queue::{self as jobs, NewJob};
-use crate::sla::calendar::CalendarSpec;
 use crate::sla::clock::{SlaReport, evaluate};
 use crate::sla::policy::PolicySpec;
 use crate::sla::registry::Registry;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::audit;
-use crate::auth::{Role, User, repo as users};
+use crate::auth::{Role, User, people as users};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;

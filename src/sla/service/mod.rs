@@ -12,10 +12,10 @@ pub use escalation::{Recipients, describe};
 use chrono::NaiveDateTime;
 
 use crate::audit;
-use crate::auth::{User, repo as users};
+use crate::auth::{User, people as users};
+use crate::calendar::Micros;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::sla::calendar::Micros;
 use crate::sla::clock::{SlaReport, evaluate};
 use crate::sla::history;
 use crate::sla::policy::TicketFacts;

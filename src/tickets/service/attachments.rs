@@ -15,21 +15,13 @@ use super::{TicketRef, visible_ticket};
 use crate::audit;
 use crate::auth::User;
 use crate::auth::domain::{may_comment, may_see_internal};
-use crate::auth::token::hex;
 use crate::config::AttachmentSettings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids;
+use crate::text::hex;
 
-/// A file as received.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    /// The multipart part it came in (empty for mail attachments).
-    pub part: String,
-    pub filename: String,
-    pub declared_type: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::http::multipart::Upload;
 
 /// A file checked and ready to store.
 #[derive(Debug, Clone)]

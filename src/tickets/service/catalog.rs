@@ -137,7 +137,7 @@ pub fn queue_coordinators(db: &Db, actor: &User, slug: &str) -> Result<Vec<User>
         let q = repo::find_queue_by_slug(conn, slug)?
             .ok_or_else(|| AppError::NotFound(format!("queue `{slug}`")))?;
         let ids = repo::queue_coordinator_ids(conn, &q.id)?;
-        let mut people = crate::auth::repo::find_users(conn, &ids)?;
+        let mut people = crate::auth::people::find_users(conn, &ids)?;
         people.sort_by(|a, b| a.email.cmp(&b.email));
         Ok(people)
     })
@@ -161,7 +161,7 @@ pub fn set_queue_coordinators(
         let mut people = Vec::new();
         let mut errors = Vec::new();
         for (i, email) in emails.iter().enumerate() {
-            match crate::auth::repo::find_user_by_email(conn, &email.trim().to_lowercase())? {
+            match crate::auth::people::find_user_by_email(conn, &email.trim().to_lowercase())? {
                 Some(u) if u.role == Role::Coordinator && u.is_active => people.push(u),
                 Some(u) => errors.push(FieldError::new(format!("coordinators[{i}]"), format!("{} is a {}, not a coordinator", u.email, u.role))),
                 None => errors.push(FieldError::new(format!("coordinators[{i}]"), format!("no user `{email}`"))),

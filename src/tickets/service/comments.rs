@@ -12,7 +12,7 @@ use super::update::set_status;
 use super::{Rules, TicketRef, visible_ticket};
 use crate::audit;
 use crate::auth::domain::{may_comment, may_see_internal};
-use crate::auth::{User, repo as users};
+use crate::auth::{User, people as users};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids;

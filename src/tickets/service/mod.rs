@@ -28,8 +28,10 @@ pub use update::update_ticket;
 
 use super::model::{Category, Queue, Ticket};
 use super::repo;
+use crate::auth::User;
 use crate::auth::domain::{TicketRelation, may_view_ticket};
-use crate::auth::{User, repo as users};
+use crate::auth::people as users;
+pub(crate) use crate::auth::people::find_person;
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -181,15 +183,6 @@ pub(crate) fn full_view(conn: &mut DbConn, ticket: Ticket) -> Result<TicketView,
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("view of a loaded ticket vanished")))?;
     view.watchers = watchers;
     Ok(view)
-}
-
-/// Finds a person named by email or id.
-pub(crate) fn find_person(conn: &mut DbConn, who: &str) -> Result<Option<User>, AppError> {
-    Ok(if who.contains('@') {
-        users::find_user_by_email(conn, &who.trim().to_lowercase())?
-    } else {
-        users::find_user(conn, who)?
-    })
 }
 
 /// Resolves a queue slug, naming the valid ones when it is unknown.

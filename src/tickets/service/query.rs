@@ -12,7 +12,7 @@ use super::{
 };
 use crate::audit::{self, AuditEvent};
 use crate::auth::domain::may_see_internal;
-use crate::auth::{User, repo as users};
+use crate::auth::{User, people as users};
 use crate::config::ApiSettings;
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
@@ -250,20 +250,7 @@ pub fn history(
                 .collect();
             events.retain(|e| shown_to_requesters(e, &files));
         }
-        let mut actor_ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
-        actor_ids.sort();
-        actor_ids.dedup();
-        let people = users::find_users(conn, &actor_ids)?;
-        Ok(events
-            .into_iter()
-            .map(|e| {
-                let who = e
-                    .actor_id
-                    .as_ref()
-                    .and_then(|id| people.iter().find(|u| &u.id == id).cloned());
-                (e, who)
-            })
-            .collect())
+        Ok(users::with_actors(conn, events)?)
     })
 }
 

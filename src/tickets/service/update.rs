@@ -208,7 +208,7 @@ fn diff(
     if before.assignee_id != after.assignee_id {
         let name = |conn: &mut DbConn, id: &Option<String>| -> Result<Value, AppError> {
             Ok(match id {
-                Some(id) => crate::auth::repo::find_user(conn, id)?
+                Some(id) => crate::auth::people::find_user(conn, id)?
                     .map(|u| Value::from(u.email))
                     .unwrap_or(Value::Null),
                 None => Value::Null,

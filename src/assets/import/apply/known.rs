@@ -11,7 +11,7 @@ use crate::assets::import::read::DeviceRow;
 use crate::assets::model::{Asset, AssetModel, Location, Manufacturer};
 use crate::assets::repo;
 use crate::db::DbConn;
-use crate::db::schema::{assets, users};
+use crate::db::schema::assets;
 
 use super::CHUNK;
 
@@ -278,15 +278,7 @@ pub(super) fn persons(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut out = HashMap::new();
-    for chunk in wanted.chunks(CHUNK) {
-        let found: Vec<(String, String)> = users::table
-            .filter(users::email.eq_any(chunk))
-            .select((users::email, users::id))
-            .load(conn)?;
-        out.extend(found);
-    }
-    Ok(out)
+    crate::auth::people::ids_by_email(conn, &wanted)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by the API: a JSON body extractor that names the
 //! offending field, query-string errors as problems, and the fallback 404.
 
+pub mod multipart;
+
 use std::future::Future;
 use std::pin::Pin;
 
@@ -11,7 +13,17 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
-use crate::state::AppState;
+
+/// The largest JSON body [`ApiJson`] reads, in bytes (`api.json_body_limit_bytes`),
+/// registered as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+impl Default for JsonLimit {
+    fn default() -> JsonLimit {
+        JsonLimit(262_144)
+    }
+}
 
 /// A JSON request body: 415 unless the content type is JSON, 413 beyond
 /// `api.json_body_limit_bytes`, 400 for broken syntax (with line and column),
@@ -29,9 +41,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.settings.api.json_body_limit_bytes)
-            .unwrap_or(262_144);
+            .app_data::<web::Data<JsonLimit>>()
+            .map_or(JsonLimit::default().0, |l| l.0);
         let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -182,7 +193,7 @@ pub fn json_fingerprint(bytes: &[u8]) -> String {
         Ok(v) => canonical(&strip_value(v), &mut text),
         Err(_) => text = String::from_utf8_lossy(bytes).into_owned(),
     }
-    crate::auth::token::hex(&Sha256::digest(text.as_bytes()))
+    crate::text::hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// Removes encoded control characters ([`crate::text`]) from every
@@ -306,6 +317,15 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
     })
 }
 
+/// Distinguishes a field sent as `null` (`Some(None)`) from an absent one.
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// Path segments that do not parse.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
@@ -324,7 +344,23 @@ pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tickets::dto::CreateTicket;
+
+    crate::text_enum! {
+        pub enum Level { High = "high", Medium = "medium", Low = "low" }
+    }
+
+    /// A body shaped like a ticket filing.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct CreateTicket {
+        subject: String,
+        description: String,
+        #[serde(default)]
+        watchers: Vec<String>,
+        #[serde(default)]
+        impact: Option<Level>,
+    }
 
     fn fields(err: AppError) -> Vec<FieldError> {
         match err {

@@ -19,6 +19,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 
+pub mod duration;
+pub mod ical;
+
+pub use duration::BusinessDuration;
+
 /// An instant: microseconds since the Unix epoch, UTC.
 pub type Micros = i64;
 

@@ -1,0 +1,69 @@
+//! People as the other contexts look them up, inside their own
+//! transactions: by id, by email, by role, and the people behind history
+//! entries. The rows and queries stay in this context.
+
+use std::collections::HashMap;
+
+use diesel::QueryResult;
+
+use super::domain::Role;
+use super::model::User;
+use super::repo;
+use crate::audit::AuditEvent;
+use crate::db::DbConn;
+
+/// The person with this id.
+pub fn find_user(conn: &mut DbConn, id: &str) -> QueryResult<Option<User>> {
+    repo::find_user(conn, id)
+}
+
+/// The people with these ids (in no particular order; unknown ids left out).
+pub fn find_users(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<User>> {
+    repo::find_users(conn, ids)
+}
+
+/// The person with this (normalized, lowercase) address.
+pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    repo::find_user_by_email(conn, email)
+}
+
+/// Active people with these roles, by name.
+pub fn list_users(conn: &mut DbConn, roles: &[Role]) -> QueryResult<Vec<User>> {
+    repo::list_users(conn, roles)
+}
+
+/// The ids of the people with these addresses, by address.
+pub fn ids_by_email(conn: &mut DbConn, emails: &[String]) -> QueryResult<HashMap<String, String>> {
+    repo::ids_by_email(conn, emails)
+}
+
+/// A person named by email (any case) or id.
+pub fn find_person(conn: &mut DbConn, who: &str) -> QueryResult<Option<User>> {
+    if who.contains('@') {
+        repo::find_user_by_email(conn, &who.trim().to_lowercase())
+    } else {
+        repo::find_user(conn, who)
+    }
+}
+
+/// History entries with the people who made them (`None`: the system, or
+/// someone no longer known).
+pub fn with_actors(
+    conn: &mut DbConn,
+    events: Vec<AuditEvent>,
+) -> QueryResult<Vec<(AuditEvent, Option<User>)>> {
+    let mut ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let people: HashMap<String, User> = repo::find_users(conn, &ids)?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    Ok(events
+        .into_iter()
+        .map(|e| {
+            let who = e.actor_id.as_ref().and_then(|id| people.get(id)).cloned();
+            (e, who)
+        })
+        .collect())
+}
