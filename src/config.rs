@@ -92,7 +92,7 @@ pub struct MailSettings {
     pub trusted_authserv_id: String,
     /// `Received` headers allowed above that header (relays after it).
     pub trusted_received_hops: usize,
-    pub smtp: SmtpSettings,
+    pub smtp: crate::outbox::SmtpSettings,
     pub imap: ImapSettings,
 }
 
@@ -120,42 +120,13 @@ pub enum StrangerWithTag {
     Hold,
 }
 
-/// How a mail connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TlsMode {
-    None,
-    Starttls,
-    Tls,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MailTransport {
-    Smtp,
-    None,
-}
-
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpSettings {
-    pub transport: MailTransport,
-    pub host: String,
-    pub port: u16,
-    pub tls: TlsMode,
-    pub user: String,
-    pub password: String,
-    pub password_file: String,
-    pub timeout_seconds: u64,
-}
-
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImapSettings {
     pub enabled: bool,
     pub host: String,
     pub port: u16,
-    pub tls: TlsMode,
+    pub tls: crate::outbox::TlsMode,
     pub user: String,
     pub password: String,
     pub password_file: String,
@@ -174,19 +145,6 @@ pub fn secret(inline: &str, file: &str) -> Result<String, ConfigError> {
     std::fs::read_to_string(file)
         .map(|s| s.trim_end_matches(['\n', '\r']).to_owned())
         .map_err(|e| ConfigError::Invalid(format!("cannot read password file {file}: {e}")))
-}
-
-impl fmt::Debug for SmtpSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SmtpSettings")
-            .field("transport", &self.transport)
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("tls", &self.tls)
-            .field("user", &self.user)
-            .field("password", &"(redacted)")
-            .finish()
-    }
 }
 
 impl fmt::Debug for ImapSettings {

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod mail;
 pub mod money;
 pub mod openapi;
+pub mod outbox;
 pub mod sla;
 pub mod startup;
 pub mod state;

@@ -12,7 +12,7 @@ use crate::db::DbConn;
 use crate::db::schema::assets;
 use crate::error::AppError;
 use crate::jobs::queue::Job;
-use crate::mail::templates::Rendered;
+use crate::outbox::Rendered;
 use crate::state::AppState;
 
 pub const JOB: &str = "assets.digest";
@@ -82,7 +82,7 @@ fn render(d: &Digest, today: NaiveDate, helpdesk: &str) -> Rendered {
         "Asset digest for {today}\n\n{}\n{helpdesk}\n",
         lines.join("\n")
     );
-    let html = format!("<pre>{}</pre>", crate::mail::templates::escape(&text));
+    let html = format!("<pre>{}</pre>", crate::outbox::escape(&text));
     Rendered {
         subject: format!(
             "Assets: {} warranties ending, {} returns overdue",
@@ -107,9 +107,12 @@ pub fn run(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
         }
         let managers = users::list_users(conn, &[Role::AssetManager, Role::Admin])?;
         for m in &managers {
-            crate::mail::notify::standalone(
+            crate::outbox::standalone(
                 conn,
-                mail,
+                crate::outbox::Sender {
+                    address: &mail.address,
+                    display_name: &mail.display_name,
+                },
                 "asset_digest",
                 &m.email,
                 render(&d, today, &mail.display_name),

@@ -12,6 +12,7 @@ pub mod import;
 pub mod import_handlers;
 pub mod inventory;
 pub mod inventory_handlers;
+mod mail;
 pub mod model;
 pub mod repo;
 pub mod service;

@@ -26,8 +26,9 @@ pub fn handlers() -> Vec<(&'static str, Handler)> {
             crate::sla::worker::recompute_job as Handler,
         ),
         (
-            crate::mail::notify::SEND_JOB,
-            crate::mail::send::send_job as Handler,
+            crate::outbox::SEND_JOB,
+            (|state, job| crate::outbox::send_job(&state.db, &state.settings.mail.smtp, job))
+                as Handler,
         ),
         (
             crate::mail::imap::POLL_JOB,

@@ -8,13 +8,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::ingest::{IngestError, Outcome, dead_letter, ingest};
-use super::repo;
-use crate::auth::User;
+use super::messages;
+use super::repo::MailMessage;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::service::{TicketRef, get_ticket};
+use crate::tickets::service::TicketRef;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/inbound/email", web::post().to(inbound))
@@ -22,16 +22,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/mail/dead-letters", web::get().to(dead_letters))
         .route("/mail/outbox", web::get().to(outbox))
         .route("/tickets/{id}/mail", web::get().to(ticket_mail));
-}
-
-fn staff(user: &User) -> Result<(), AppError> {
-    if user.role.works_tickets() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "mail administration is for staff".into(),
-        ))
-    }
 }
 
 /// Take in one raw RFC 5322 message (`Content-Type: message/rfc822`).
@@ -48,7 +38,7 @@ pub async fn inbound(
     req: HttpRequest,
     mut payload: web::Payload,
 ) -> Result<web::Json<Outcome>, AppError> {
-    staff(&actor)?;
+    messages::staff(&actor)?;
     let ct = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -103,8 +93,8 @@ pub struct MailMessageDto {
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<&repo::MailMessage> for MailMessageDto {
-    fn from(m: &repo::MailMessage) -> MailMessageDto {
+impl From<&MailMessage> for MailMessageDto {
+    fn from(m: &MailMessage) -> MailMessageDto {
         MailMessageDto {
             id: m.id.clone(),
             direction: m.direction.clone(),
@@ -127,8 +117,7 @@ pub async fn held(
     state: web::Data<AppState>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<MailMessageDto>>, AppError> {
-    staff(&actor)?;
-    let rows = blocking(move || state.db.read(|conn| Ok(repo::held(conn, 200)?))).await?;
+    let rows = blocking(move || messages::held(&state.db, &actor)).await?;
     Ok(web::Json(rows.iter().map(Into::into).collect()))
 }
 
@@ -150,8 +139,7 @@ pub async fn dead_letters(
     state: web::Data<AppState>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<DeadLetterDto>>, AppError> {
-    staff(&actor)?;
-    let rows = blocking(move || state.db.read(|conn| Ok(repo::dead_letters(conn, 200)?))).await?;
+    let rows = blocking(move || messages::dead_letters(&state.db, &actor)).await?;
     Ok(web::Json(
         rows.iter()
             .map(|d| DeadLetterDto {
@@ -196,14 +184,8 @@ pub async fn outbox(
     ApiUser(actor): ApiUser,
     query: crate::http::ApiQuery<OutboxQuery>,
 ) -> Result<web::Json<Vec<OutboxDto>>, AppError> {
-    staff(&actor)?;
     let status = query.0.status;
-    let rows = blocking(move || {
-        state
-            .db
-            .read(|conn| Ok(repo::outbox_list(conn, status.as_deref(), 200)?))
-    })
-    .await?;
+    let rows = blocking(move || messages::outbox(&state.db, &actor, status.as_deref())).await?;
     Ok(web::Json(
         rows.iter()
             .map(|r| OutboxDto {
@@ -241,26 +223,13 @@ pub async fn ticket_mail(
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<TicketMailDto>>, AppError> {
-    staff(&actor)?;
     let r = TicketRef::parse(&path);
-    let rows = blocking(move || {
-        state.with_rules(|rules| {
-            let view = get_ticket(&state.db, rules, &actor, &r, ids::now())?;
-            state.db.read(|conn| {
-                let mut rows = repo::messages_of(conn, &view.ticket.id)?;
-                for m in rows.iter_mut().filter(|m| m.raw.is_empty()) {
-                    m.raw = repo::original(conn, m)?;
-                }
-                Ok(rows)
-            })
-        })
-    })
-    .await?;
+    let rows = blocking(move || messages::of_ticket(&state.db, &actor, &r)).await?;
     Ok(web::Json(rows.iter().map(ticket_mail_dto).collect()))
 }
 
 /// The message with its bodies as a page may show them.
-pub fn ticket_mail_dto(m: &repo::MailMessage) -> TicketMailDto {
+pub fn ticket_mail_dto(m: &MailMessage) -> TicketMailDto {
     let parsed = (!m.raw.is_empty())
         .then(|| super::parse::parse(&m.raw).ok())
         .flatten();

@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use super::ingest::{IngestError, dead_letter, ingest_parsed};
 use super::parse::{Inbound, NotAMessage, parse};
-use crate::config::{ImapSettings, TlsMode, secret};
+use crate::config::{ImapSettings, secret};
 use crate::error::AppError;
 use crate::ids;
 use crate::jobs::queue::Job;
+use crate::outbox::TlsMode;
 use crate::state::AppState;
 
 pub const POLL_JOB: &str = "mail.poll";

@@ -9,7 +9,6 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::classify::{Kind, classify};
-use super::compose::id_domain;
 use super::parse::{Inbound, NotAMessage, parse};
 use super::quote::trim_reply;
 use super::repo::{self, MailMessage};
@@ -22,6 +21,7 @@ use crate::config::{StrangerWithTag, UnknownDomain};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
+use crate::outbox::id_domain;
 use crate::state::AppState;
 use crate::tickets::domain::Channel;
 use crate::tickets::dto::CreateTicket;
@@ -297,9 +297,9 @@ impl Job<'_> {
         let mut ids = m.bounced_ids.clone();
         ids.extend(m.in_reply_to.iter().cloned());
         ids.extend(m.references.iter().cloned());
-        let bounced = repo::outbox_by_message_ids(conn, &ids)?;
+        let bounced = crate::outbox::by_message_ids(conn, &ids)?;
         for row in &bounced {
-            repo::mark_bounced(conn, &row.id, &format!("bounced: {}", m.subject))?;
+            crate::outbox::mark_bounced(conn, &row.id, &format!("bounced: {}", m.subject))?;
         }
         let ticket_id = bounced
             .iter()

@@ -13,17 +13,16 @@
 
 pub mod authres;
 pub mod classify;
-pub mod compose;
 pub mod gate;
 pub mod handlers;
 pub mod html;
 pub mod imap;
 pub mod ingest;
+pub mod messages;
 pub mod notify;
 pub mod parse;
 pub mod quote;
 pub mod reply_keys;
 pub mod repo;
-pub mod send;
 pub mod templates;
 pub mod thread;

@@ -3,25 +3,23 @@
 //! a committed one is never forgotten) and sent by the `mail.send` job.
 
 use chrono::NaiveDateTime;
-use serde_json::json;
 
-use super::compose::{Outgoing, build, id_domain, new_message_id};
 use super::reply_keys;
-use super::repo::{self, MailMessage, OutboxRow};
-use super::templates::{self, Rendered, TicketRef};
+use super::repo::{self, MailMessage};
+use super::templates::{self, TicketRef};
 use crate::auth::{User, people as users};
 use crate::config::ReplyKeys;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
-use crate::jobs::queue::{self as jobs, NewJob};
+use crate::outbox::{self, Outgoing, Rendered, id_domain};
 use crate::sla::repo::Notification;
 use crate::tickets::domain::{Channel, Status};
 use crate::tickets::model::Ticket;
 use crate::tickets::service::Rules;
 
 /// The job kind that sends one outbox message.
-pub const SEND_JOB: &str = "mail.send";
+pub use crate::outbox::SEND_JOB;
 
 fn tref<'a>(rules: &'a Rules<'_>, t: &'a Ticket) -> TicketRef<'a> {
     TicketRef {
@@ -84,7 +82,7 @@ fn enqueue(
             automatic: mail.automatic,
             ticket_number: Some(t.number),
         };
-        if !to_outbox(conn, Some(&t.id), mail.kind, mail.auto_to, &outgoing, now)? {
+        if !outbox::queue(conn, Some(&t.id), mail.kind, mail.auto_to, &outgoing, now)? {
             continue; // not a usable address: nothing to send
         }
         repo::insert_message(
@@ -109,42 +107,6 @@ fn enqueue(
         )?;
     }
     Ok(())
-}
-
-/// Builds `outgoing`, writes it to the outbox and schedules its sending;
-/// `false` when nobody in it has a usable address.
-fn to_outbox(
-    conn: &mut DbConn,
-    ticket_id: Option<&str>,
-    kind: &str,
-    auto_to: Option<&str>,
-    outgoing: &Outgoing,
-    now: NaiveDateTime,
-) -> Result<bool, AppError> {
-    let Ok((raw, to)) = build(outgoing) else {
-        return Ok(false);
-    };
-    let row = OutboxRow {
-        id: ids::new_id(),
-        ticket_id: ticket_id.map(str::to_owned),
-        kind: kind.into(),
-        message_id: outgoing.message_id.clone(),
-        sender: outgoing.from.clone(),
-        recipients: serde_json::to_string(&to).unwrap_or_default(),
-        auto_to: auto_to.map(str::to_lowercase),
-        subject: outgoing.subject.clone(),
-        raw,
-        status: "queued".into(),
-        attempts: 0,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-    };
-    repo::insert_outbox(conn, &row)?;
-    let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
-    job.max_attempts = 20;
-    jobs::enqueue(conn, job, now)?;
-    Ok(true)
 }
 
 /// A new ticket: acknowledge mail, and tell a requester someone filed for them.
@@ -178,7 +140,8 @@ pub fn acknowledge(
         return Ok(());
     }
     let since = now - chrono::Duration::hours(1);
-    if repo::autoreplies_since(conn, &requester.email, since)? >= rules.mail.autoreplies_per_hour {
+    if outbox::autoreplies_since(conn, &requester.email, since)? >= rules.mail.autoreplies_per_hour
+    {
         return Ok(()); // a storm of mail from one address gets no storm of answers
     }
     let rendered = templates::acknowledgement(&tref(rules, t), &requester.display_name);
@@ -349,31 +312,4 @@ pub fn escalation(
         },
         now,
     )
-}
-
-/// Mail about something other than a ticket (an asset hand-over, a
-/// digest): to the outbox in the caller's transaction, like the rest.
-pub fn standalone(
-    conn: &mut DbConn,
-    settings: &crate::config::MailSettings,
-    kind: &'static str,
-    to: &str,
-    rendered: Rendered,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let outgoing = Outgoing {
-        from_name: settings.display_name.clone(),
-        from: settings.address.clone(),
-        reply_to: None,
-        to: vec![to.to_lowercase()],
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        message_id: new_message_id(&settings.address),
-        thread: Vec::new(),
-        automatic: true,
-        ticket_number: None,
-    };
-    to_outbox(conn, None, kind, None, &outgoing, now)?;
-    Ok(())
 }

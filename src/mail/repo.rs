@@ -1,10 +1,10 @@
-//! The mail tables: messages seen or sent, the outbox, dead letters.
+//! The mail tables: messages seen or sent, dead letters.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::{mail_dead_letters, mail_messages, mail_outbox};
+use crate::db::schema::{mail_dead_letters, mail_messages};
 
 /// A message taken in or sent.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -29,30 +29,6 @@ pub struct MailMessage {
     pub created_at: NaiveDateTime,
     /// An outgoing message's one recipient (older ones had several: none).
     pub recipient: Option<String>,
-}
-
-/// A message waiting to be sent, or sent.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = mail_outbox)]
-pub struct OutboxRow {
-    pub id: String,
-    pub ticket_id: Option<String>,
-    /// `acknowledgement`, `reply`, `status`, `resolution`, `assignment`, `sla`.
-    pub kind: String,
-    pub message_id: String,
-    pub sender: String,
-    /// JSON array of addresses.
-    pub recipients: String,
-    /// For automatic replies: the one address answered (rate limiting).
-    pub auto_to: Option<String>,
-    pub subject: String,
-    pub raw: Vec<u8>,
-    /// `queued`, `sent`, `failed`, `bounced`, `not_sent`.
-    pub status: String,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub sent_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_message(conn: &mut DbConn, m: &MailMessage) -> QueryResult<()> {
@@ -154,20 +130,6 @@ pub fn summaries_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailS
         .load(conn)
 }
 
-/// The bytes of a message as it went over the wire: kept with inbound
-/// messages, in the outbox for outbound ones.
-pub fn original(conn: &mut DbConn, m: &MailMessage) -> QueryResult<Vec<u8>> {
-    if !m.raw.is_empty() || m.direction != "out" {
-        return Ok(m.raw.clone());
-    }
-    Ok(mail_outbox::table
-        .filter(mail_outbox::message_id.eq(&m.message_id))
-        .select(mail_outbox::raw)
-        .first::<Vec<u8>>(conn)
-        .optional()?
-        .unwrap_or_default())
-}
-
 /// A ticket's mail, oldest first, with the bytes of inbound messages.
 pub fn messages_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailMessage>> {
     mail_messages::table
@@ -193,86 +155,6 @@ pub fn held(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<MailMessage>> {
         .limit(limit)
         .select(MailMessage::as_select())
         .load(conn)
-}
-
-pub fn insert_outbox(conn: &mut DbConn, row: &OutboxRow) -> QueryResult<()> {
-    diesel::insert_into(mail_outbox::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
-}
-
-pub fn outbox(conn: &mut DbConn, id: &str) -> QueryResult<Option<OutboxRow>> {
-    mail_outbox::table
-        .find(id)
-        .select(OutboxRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn outbox_list(
-    conn: &mut DbConn,
-    status: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<OutboxRow>> {
-    let mut q = mail_outbox::table
-        .order(mail_outbox::created_at.desc())
-        .limit(limit)
-        .select(OutboxRow::as_select())
-        .into_boxed();
-    if let Some(s) = status {
-        q = q.filter(mail_outbox::status.eq(s.to_owned()));
-    }
-    q.load(conn)
-}
-
-pub fn set_outbox_status(
-    conn: &mut DbConn,
-    id: &str,
-    status: &str,
-    error: Option<&str>,
-    sent_at: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(mail_outbox::table.find(id))
-        .set((
-            mail_outbox::status.eq(status),
-            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
-            mail_outbox::last_error.eq(error),
-            mail_outbox::sent_at.eq(sent_at),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// The outbox rows with one of these Message-IDs (a bounce names them).
-pub fn outbox_by_message_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<OutboxRow>> {
-    mail_outbox::table
-        .filter(mail_outbox::message_id.eq_any(ids))
-        .select(OutboxRow::as_select())
-        .load(conn)
-}
-
-pub fn mark_bounced(conn: &mut DbConn, id: &str, reason: &str) -> QueryResult<()> {
-    diesel::update(mail_outbox::table.find(id))
-        .set((
-            mail_outbox::status.eq("bounced"),
-            mail_outbox::last_error.eq(reason),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// Automatic replies to an address since `since`.
-pub fn autoreplies_since(
-    conn: &mut DbConn,
-    address: &str,
-    since: NaiveDateTime,
-) -> QueryResult<i64> {
-    mail_outbox::table
-        .filter(mail_outbox::auto_to.eq(address))
-        .filter(mail_outbox::created_at.ge(since))
-        .count()
-        .get_result(conn)
 }
 
 pub fn insert_dead_letter(

@@ -1,13 +1,7 @@
 //! The words of outbound mail, as text and HTML. Every message names the
 //! ticket by its tag so replies thread, and links to its page.
 
-/// A message's subject and bodies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
+pub use crate::outbox::{Rendered, escape};
 
 /// What every template knows about the ticket.
 #[derive(Debug, Clone)]
@@ -16,13 +10,6 @@ pub struct TicketRef<'a> {
     pub subject: &'a str,
     pub url: String,
     pub helpdesk: &'a str,
-}
-
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn page(t: &TicketRef<'_>, paragraphs: &[String], quote: Option<&str>) -> (String, String) {
@@ -122,37 +109,6 @@ pub fn escalation(t: &TicketRef<'_>, what: &str) -> Rendered {
         format!("[SLA] {} {}: {what}", t.tag, t.subject),
         page(t, &[format!("{}: {what}.", t.tag)], None),
     )
-}
-
-/// "Please confirm you received this device", with the acceptance link.
-pub fn asset_handover(
-    helpdesk: &str,
-    name: &str,
-    asset: &str,
-    link: &str,
-    due: Option<chrono::NaiveDate>,
-) -> Rendered {
-    let due_line = due
-        .map(|d| format!("Please return it by {d}.\n"))
-        .unwrap_or_default();
-    let subject = format!("Please confirm you received {asset}");
-    let text = format!(
-        "Hello {name},\n\n{asset} has been handed over to you.\n{due_line}\nPlease confirm that you received it:\n{link}\n\n{helpdesk}\n"
-    );
-    let html = format!(
-        "<p>Hello {},</p><p>{} has been handed over to you.{}</p><p><a href=\"{}\">Confirm that you received it</a></p><p>{}</p>",
-        escape(name),
-        escape(asset),
-        due.map(|d| format!(" Please return it by {d}."))
-            .unwrap_or_default(),
-        escape(link),
-        escape(helpdesk)
-    );
-    Rendered {
-        subject,
-        text,
-        html,
-    }
 }
 
 #[cfg(test)]

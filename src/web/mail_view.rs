@@ -10,11 +10,11 @@ use super::format::{iso, size, when};
 use super::session::Nav;
 use super::{PageError, WebUser, render};
 use crate::error::{AppError, blocking};
-use crate::ids;
+use crate::mail::messages;
 use crate::mail::parse::{Mailbox, parse};
-use crate::mail::repo::{self, MailMessage, MailSummary};
+use crate::mail::repo::{MailMessage, MailSummary};
 use crate::state::AppState;
-use crate::tickets::service::{TicketRef, get_ticket};
+use crate::tickets::service::TicketRef;
 
 /// A message in the ticket page's mail list.
 pub struct MailRow {
@@ -87,26 +87,13 @@ async fn load(
     number: &str,
     id: String,
 ) -> Result<(i64, String, MailMessage, Vec<u8>), PageError> {
-    if !user.user.role.works_tickets() {
-        return Err(AppError::Forbidden("a ticket's mail is for staff".into()).into());
-    }
     let r = match TicketRef::parse(number) {
         r @ TicketRef::Number(_) => r,
         TicketRef::Id(_) => return Err(AppError::NotFound(format!("ticket {number}")).into()),
     };
     let st = state.clone();
     let actor = user.user.clone();
-    Ok(blocking(move || {
-        let view = st.with_rules(|rules| get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
-        st.db.read(|conn| {
-            let m = repo::message(conn, &id)?
-                .filter(|m| m.ticket_id.as_deref() == Some(view.ticket.id.as_str()))
-                .ok_or_else(|| AppError::NotFound(format!("message {id} of this ticket")))?;
-            let raw = repo::original(conn, &m)?;
-            Ok((view.ticket.number, view.ticket.subject.clone(), m, raw))
-        })
-    })
-    .await?)
+    Ok(blocking(move || messages::one_of_ticket(&st.db, &actor, &r, &id)).await?)
 }
 
 /// `GET /tickets/{number}/mail/{id}`: one message, safe to look at.

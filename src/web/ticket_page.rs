@@ -182,13 +182,7 @@ async fn page(
     let (view, comments, files, history, queues, categories, mail) = blocking(move || {
         let view =
             st.with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
-        let mail = if actor.role.works_tickets() {
-            let id = view.ticket.id.clone();
-            st.db
-                .read(|conn| Ok::<_, AppError>(crate::mail::repo::summaries_of(conn, &id)?))?
-        } else {
-            Vec::new()
-        };
+        let mail = crate::mail::messages::summaries(&st.db, &actor, &view.ticket.id)?;
         let r = TicketRef::Id(view.ticket.id.clone());
         Ok((
             view,

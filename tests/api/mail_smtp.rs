@@ -18,8 +18,10 @@ async fn run_jobs(app: &TestApp, ahead: Duration) -> usize {
         runner::run_ready(
             &state,
             &[(
-                itdesk::mail::notify::SEND_JOB,
-                itdesk::mail::send::send_job as runner::Handler,
+                itdesk::outbox::SEND_JOB,
+                (|state: &itdesk::state::AppState, job: &itdesk::jobs::queue::Job| {
+                    itdesk::outbox::send_job(&state.db, &state.settings.mail.smtp, job)
+                }) as runner::Handler,
             )],
             "test-worker",
             100,

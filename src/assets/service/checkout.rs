@@ -115,12 +115,15 @@ pub fn checkout(
                 Some(m) => format!("{m} ({})", a.asset_tag),
                 None => a.asset_tag.clone(),
             };
-            crate::mail::notify::standalone(
+            crate::outbox::standalone(
                 conn,
-                &settings.mail,
+                crate::outbox::Sender {
+                    address: &settings.mail.address,
+                    display_name: &settings.mail.display_name,
+                },
                 "asset_handover",
                 &person.email,
-                crate::mail::templates::asset_handover(
+                super::super::mail::asset_handover(
                     &settings.mail.display_name,
                     &person.display_name,
                     &what,

@@ -114,6 +114,11 @@ pub(crate) fn visible_ticket(
     Ok((ticket, rel))
 }
 
+/// The ticket as stored, if the actor may see it (not found otherwise).
+pub fn find_visible(conn: &mut DbConn, actor: &User, r: &TicketRef) -> Result<Ticket, AppError> {
+    visible_ticket(conn, actor, r).map(|(t, _)| t)
+}
+
 /// Views of several tickets with three batched lookups (no watchers).
 pub(crate) fn views(conn: &mut DbConn, tickets: Vec<Ticket>) -> Result<Vec<TicketView>, AppError> {
     let mut user_ids: Vec<String> = tickets

@@ -11,11 +11,12 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
 use super::repo;
-use crate::config::{MailTransport, SmtpSettings, TlsMode, secret};
+use super::settings::{MailTransport, SmtpSettings, TlsMode};
+use crate::config::secret;
+use crate::db::Db;
 use crate::error::AppError;
 use crate::ids;
 use crate::jobs::queue::Job;
-use crate::state::AppState;
 
 fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
     let tls = |host: &str| TlsParameters::new(host.to_owned()).map_err(|e| e.to_string());
@@ -36,20 +37,16 @@ fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
 }
 
 /// Sends one outbox row; `Err` leaves it queued for the job's retry.
-pub fn send(state: &AppState, outbox_id: &str) -> Result<(), AppError> {
-    let Some(row) = state
-        .db
-        .read(|conn| Ok::<_, AppError>(repo::outbox(conn, outbox_id)?))?
-    else {
+pub fn send(db: &Db, settings: &SmtpSettings, outbox_id: &str) -> Result<(), AppError> {
+    let Some(row) = db.read(|conn| Ok::<_, AppError>(repo::find(conn, outbox_id)?))? else {
         return Ok(());
     };
     if row.status != "queued" {
         return Ok(());
     }
-    let settings = &state.settings.mail.smtp;
     if settings.transport == MailTransport::None {
-        state.db.write(|conn| {
-            Ok::<_, AppError>(repo::set_outbox_status(
+        db.write(|conn| {
+            Ok::<_, AppError>(repo::set_status(
                 conn,
                 &row.id,
                 "not_sent",
@@ -73,8 +70,8 @@ pub fn send(state: &AppState, outbox_id: &str) -> Result<(), AppError> {
                 .map_err(|e| e.to_string())
         });
     match result {
-        Ok(()) => state.db.write(|conn| {
-            Ok::<_, AppError>(repo::set_outbox_status(
+        Ok(()) => db.write(|conn| {
+            Ok::<_, AppError>(repo::set_status(
                 conn,
                 &row.id,
                 "sent",
@@ -83,14 +80,8 @@ pub fn send(state: &AppState, outbox_id: &str) -> Result<(), AppError> {
             )?)
         }),
         Err(e) => {
-            state.db.write(|conn| {
-                Ok::<_, AppError>(repo::set_outbox_status(
-                    conn,
-                    &row.id,
-                    "queued",
-                    Some(&e),
-                    None,
-                )?)
+            db.write(|conn| {
+                Ok::<_, AppError>(repo::set_status(conn, &row.id, "queued", Some(&e), None)?)
             })?;
             Err(AppError::Internal(anyhow::anyhow!(
                 "SMTP {}:{}: {e}",
@@ -103,15 +94,15 @@ pub fn send(state: &AppState, outbox_id: &str) -> Result<(), AppError> {
 
 /// Job handler of `mail.send`; gives up for good (status `failed`) on the
 /// job's last attempt.
-pub fn send_job(state: &AppState, job: &Job) -> Result<(), AppError> {
+pub fn send_job(db: &Db, settings: &SmtpSettings, job: &Job) -> Result<(), AppError> {
     let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
     let Some(id) = payload["outbox_id"].as_str() else {
         return Ok(());
     };
-    let result = send(state, id);
+    let result = send(db, settings, id);
     if result.is_err() && job.attempts >= job.max_attempts {
-        state.db.write(|conn| {
-            Ok::<_, AppError>(repo::set_outbox_status(
+        db.write(|conn| {
+            Ok::<_, AppError>(repo::set_status(
                 conn,
                 id,
                 "failed",
