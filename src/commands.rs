@@ -3,9 +3,9 @@
 
 use std::io::Read;
 
-use crate::config::Settings;
 use crate::db::{Db, migrations};
 use crate::demo;
+use crate::settings::Settings;
 use crate::startup::{Application, prepare_for_command, prepare_light};
 
 /// `itdesk serve`: migrate, optionally load demo data into an empty

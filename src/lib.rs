@@ -23,6 +23,7 @@ pub mod mail;
 pub mod money;
 pub mod openapi;
 pub mod outbox;
+pub mod settings;
 pub mod sla;
 pub mod startup;
 pub mod state;

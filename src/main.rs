@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use itdesk::auth::Role;
-use itdesk::config::{Settings, Sources};
+use itdesk::config::Sources;
+use itdesk::settings::Settings;
 use itdesk::{commands, demo, telemetry};
 
 /// itdesk: IT helpdesk and asset management in one binary.
@@ -262,7 +263,7 @@ enum AdminCommand {
     },
 }
 
-fn run_admin(settings: itdesk::config::Settings, command: AdminCommand) -> anyhow::Result<()> {
+fn run_admin(settings: itdesk::settings::Settings, command: AdminCommand) -> anyhow::Result<()> {
     use itdesk::auth::commands as admin;
     match command {
         AdminCommand::CreateToken {

@@ -11,8 +11,8 @@ use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::token_cache::TokenCache;
-use crate::config::Settings;
 use crate::db::{Db, migrations};
+use crate::settings::Settings;
 use crate::state::AppState;
 use crate::{auth, health, http, openapi, tickets};
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use actix_web::cookie::Key;
 
 use crate::auth::token_cache::TokenCache;
-use crate::config::Settings;
 use crate::db::Db;
+use crate::settings::Settings;
 use crate::sla::registry::{Registry, Sla};
 use crate::tickets::service::Rules;
 

@@ -11,7 +11,7 @@ use crate::http::ApiQuery;
 use crate::ids;
 use crate::state::AppState;
 
-fn agent_authorized(req: &actix_web::HttpRequest, s: &crate::config::InventorySettings) -> bool {
+fn agent_authorized(req: &actix_web::HttpRequest, s: &super::settings::InventorySettings) -> bool {
     use base64::Engine;
     use sha2::{Digest, Sha256};
     let Ok(password) = crate::config::secret(&s.password, &s.password_file) else {

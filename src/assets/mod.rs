@@ -16,3 +16,4 @@ mod mail;
 pub mod model;
 pub mod repo;
 pub mod service;
+pub mod settings;

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::tokens::{self, Owner};
 use super::{Role, service as people};
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::startup::prepare_for_command;
 
 /// `itdesk admin create-token`: prints the token as the last line.

@@ -11,8 +11,8 @@ use chrono::NaiveDateTime;
 
 use super::domain::account_delay_secs;
 use super::model::{NewLoginAttempt, User};
+use super::settings::LoginSettings;
 use super::{password, repo};
-use crate::config::LoginSettings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids;

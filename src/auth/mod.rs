@@ -15,6 +15,7 @@ pub mod repo;
 pub mod service;
 pub mod session;
 pub mod sessions;
+pub mod settings;
 pub mod token;
 pub mod token_cache;
 pub mod tokens;

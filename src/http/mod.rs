@@ -14,6 +14,27 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
 
+/// The API's settings: `[api]`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSettings {
+    pub json_body_limit_bytes: usize,
+    pub page_size_default: i64,
+    pub page_size_max: i64,
+    pub token_cache_seconds: u64,
+}
+
+impl ApiSettings {
+    pub fn validate(&self) -> Result<(), crate::config::ConfigError> {
+        if self.page_size_default < 1 || self.page_size_max < self.page_size_default {
+            return Err(crate::config::ConfigError::Invalid(
+                "api.page_size_default must be ≥ 1 and ≤ api.page_size_max".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The largest JSON body [`ApiJson`] reads, in bytes (`api.json_body_limit_bytes`),
 /// registered as app data.
 #[derive(Debug, Clone, Copy)]

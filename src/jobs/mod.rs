@@ -10,6 +10,13 @@ use chrono::Duration;
 
 use runner::{Handler, Periodic};
 
+/// The job runner's settings: `[jobs]`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub poll_ms: u64,
+}
+
 /// Every job kind and what runs it.
 pub fn handlers() -> Vec<(&'static str, Handler)> {
     vec![

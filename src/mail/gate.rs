@@ -17,7 +17,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::ingest::{IngestError, dead_letter, ingest};
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::state::AppState;
 
 /// Exit codes of `itdesk mailgate` (sysexits.h).

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use super::ingest::{IngestError, dead_letter, ingest_parsed};
 use super::parse::{Inbound, NotAMessage, parse};
-use crate::config::{ImapSettings, secret};
+use super::settings::ImapSettings;
+use crate::config::secret;
 use crate::error::AppError;
 use crate::ids;
 use crate::jobs::queue::Job;

@@ -24,5 +24,6 @@ pub mod parse;
 pub mod quote;
 pub mod reply_keys;
 pub mod repo;
+pub mod settings;
 pub mod templates;
 pub mod thread;

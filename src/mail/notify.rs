@@ -6,9 +6,9 @@ use chrono::NaiveDateTime;
 
 use super::reply_keys;
 use super::repo::{self, MailMessage};
+use super::settings::ReplyKeys;
 use super::templates::{self, TicketRef};
 use crate::auth::{User, people as users};
-use crate::config::ReplyKeys;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod registry;
 pub mod repo;
 pub mod service;
+pub mod settings;
 pub mod simulate;
 pub mod snapshot;
 pub mod worker;

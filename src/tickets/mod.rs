@@ -15,3 +15,4 @@ pub mod model;
 pub mod repo;
 pub mod search;
 pub mod service;
+pub mod settings;

@@ -5,8 +5,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
-use itdesk::config::{Settings, Sources};
+use itdesk::config::Sources;
 use itdesk::db::Db;
+use itdesk::settings::Settings;
 
 use crate::helpers::{TestDb, postgres_base_url};
 

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use diesel::RunQueryDsl;
-use itdesk::config::{Settings, Sources};
+use itdesk::config::Sources;
 use itdesk::db::Db;
+use itdesk::settings::Settings;
 use serde_json::Value;
 
 use crate::helpers::TestDb;

@@ -5,9 +5,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
-use itdesk::config::{Settings, Sources};
+use itdesk::config::Sources;
 use itdesk::db::Db;
 use itdesk::mail::imap::{PollStats, poll};
+use itdesk::settings::Settings;
 use itdesk::state::AppState;
 
 use crate::helpers::{TestDb, spawn_app_with};

@@ -199,7 +199,7 @@ pub struct Request {
 
 impl Request {
     /// The options to run with, or what is wrong with the request.
-    pub fn options(&self, settings: &crate::config::Settings) -> Result<Options, String> {
+    pub fn options(&self, settings: &crate::settings::Settings) -> Result<Options, String> {
         let currency = match self.currency.as_deref().map(str::trim) {
             None | Some("") => settings.assets.default_currency.clone(),
             Some(c) => c.to_uppercase(),

@@ -27,7 +27,7 @@ pub type CheckoutView = (Checkout, Asset, Option<User>);
 /// (unless told otherwise) they get a mail with a link to confirm receipt.
 pub fn checkout(
     db: &Db,
-    settings: &crate::config::Settings,
+    settings: &crate::settings::Settings,
     actor: &User,
     id_or_tag: &str,
     req: &CheckoutRequest,

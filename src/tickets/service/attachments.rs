@@ -15,11 +15,11 @@ use super::{TicketRef, visible_ticket};
 use crate::audit;
 use crate::auth::User;
 use crate::auth::domain::{may_comment, may_see_internal};
-use crate::config::AttachmentSettings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ids;
 use crate::text::hex;
+use crate::tickets::settings::AttachmentSettings;
 
 pub use crate::http::multipart::Upload;
 

@@ -39,11 +39,11 @@ use crate::error::AppError;
 /// and the SLA policies in force.
 #[derive(Clone, Copy)]
 pub struct Rules<'a> {
-    pub tickets: &'a crate::config::TicketSettings,
+    pub tickets: &'a crate::tickets::settings::TicketSettings,
     pub sla: &'a crate::sla::registry::Registry,
-    pub mail: &'a crate::config::MailSettings,
+    pub mail: &'a crate::mail::settings::MailSettings,
     /// Size, count and type limits of files.
-    pub attachments: &'a crate::config::AttachmentSettings,
+    pub attachments: &'a crate::tickets::settings::AttachmentSettings,
     /// Where people reach the service (links in mail).
     pub public_url: &'a str,
     /// Makes the reply keys of outgoing mail.

@@ -13,9 +13,9 @@ use super::{
 use crate::audit::{self, AuditEvent};
 use crate::auth::domain::may_see_internal;
 use crate::auth::{User, people as users};
-use crate::config::ApiSettings;
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
+use crate::http::ApiSettings;
 
 /// One ticket the actor may see; staff also get its live SLA.
 pub fn get_ticket(

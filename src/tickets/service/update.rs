@@ -13,9 +13,9 @@ use super::{
 };
 use crate::audit;
 use crate::auth::User;
-use crate::config::TicketSettings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::tickets::settings::TicketSettings;
 
 /// What a requester may do to their own ticket: withdraw it, confirm or
 /// reopen a resolution. Everything else is for staff.

@@ -1,0 +1,32 @@
+//! The asset register's settings: `[assets]`, `[inventory]` and the
+//! `[[asset_fields]]` list.
+
+use serde::Deserialize;
+
+/// The asset register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetSettings {
+    /// The daily digest to asset managers lists warranties ending within
+    /// this many days (and overdue returns).
+    pub warranty_notice_days: i64,
+    /// The currency of imported costs written without a symbol or code.
+    pub default_currency: String,
+    /// The largest file the import page takes, in bytes.
+    pub import_max_bytes: u64,
+}
+
+/// Inventory agents (FusionInventory / OCS protocol).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySettings {
+    /// HTTP basic credentials agents must send; an empty username turns
+    /// the endpoint off.
+    pub username: String,
+    pub password: String,
+    pub password_file: String,
+    /// Largest request body as sent (compressed), in bytes.
+    pub max_body_bytes: usize,
+    /// Largest inventory once decompressed, in bytes (zlib bombs stop here).
+    pub max_xml_bytes: usize,
+}
