@@ -200,7 +200,7 @@ pub fn sla_scan(
 ) -> anyhow::Result<()> {
     let state = prepare_for_command(settings)?;
     let now = at.map(|t| t.naive_utc()).unwrap_or_else(crate::ids::now);
-    let open = crate::sla::repo::open_count(&state.db)?;
+    let open = crate::tickets::service::service_level::open_count(&state.db)?;
     let stats = crate::sla::worker::scan(&state, now)?;
     println!(
         "refreshed {} tickets ({} from their stored schedule) in {} batches in {} ms ({open} open tickets)",

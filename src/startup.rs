@@ -57,14 +57,14 @@ fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     let tokens = Arc::new(TokenCache::new(std::time::Duration::from_secs(
         settings.api.token_cache_seconds,
     )));
-    Ok(AppState {
-        settings: Arc::new(settings),
+    Ok(AppState::new(
+        settings,
         db,
         session_key,
         tokens,
-        sla: Arc::new(crate::sla::registry::Sla::new(registry)),
-        reply_secret: Arc::new(reply_secret),
-    })
+        registry,
+        reply_secret,
+    ))
 }
 
 /// A lighter [`prepare`] for one-shot commands such as `itdesk mailgate`:
@@ -98,14 +98,14 @@ pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppSt
         Some(secret) => secret,
         None => auth::service::reply_key_secret(&db)?,
     };
-    Ok(AppState {
-        tokens: Arc::new(TokenCache::new(std::time::Duration::ZERO)),
-        settings: Arc::new(settings),
+    Ok(AppState::new(
+        settings,
         db,
-        session_key: Key::generate(),
-        sla: Arc::new(crate::sla::registry::Sla::new(registry)),
-        reply_secret: Arc::new(reply_secret),
-    })
+        Key::generate(),
+        Arc::new(TokenCache::new(std::time::Duration::ZERO)),
+        registry,
+        reply_secret,
+    ))
 }
 
 /// Registers every route.

@@ -105,6 +105,29 @@ impl DbConn {
     }
 }
 
+/// `(?, ?), (?, ?)` (SQLite) or `($1, $2), ($3, $4)` (PostgreSQL, with a
+/// cast per column) for a multi-row raw statement.
+pub fn placeholders(conn: &DbConn, rows: usize, cols: usize, casts: &[&str]) -> String {
+    let mut n = 0;
+    (0..rows)
+        .map(|_| {
+            let cells: Vec<String> = (0..cols)
+                .map(|c| {
+                    n += 1;
+                    match conn {
+                        DbConn::Sqlite(_) => "?".to_owned(),
+                        DbConn::Postgres(_) => {
+                            format!("${n}{}", casts.get(c).copied().unwrap_or(""))
+                        }
+                    }
+                })
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Failures to reach or prepare the database.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

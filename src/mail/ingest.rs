@@ -110,11 +110,11 @@ pub fn ingest_parsed(
         dropped.push(json!({"filename": f.filename, "size_bytes": f.bytes.len(), "reason": "more attachments than a ticket may carry"}));
     }
     store_files(limits, &files)?;
-    let registry = state.sla.get();
-    let rules = state.rules(&registry);
+    let rules = state.ticket_rules();
     let job = Job {
         state,
         rules: &rules,
+        notifier: &state.notifier,
         m,
         raw,
         source,
@@ -162,6 +162,7 @@ impl Proof {
 struct Job<'a> {
     state: &'a AppState,
     rules: &'a Rules<'a>,
+    notifier: &'a super::notify::Notifier,
     m: &'a Inbound,
     raw: &'a [u8],
     source: &'a str,
@@ -239,7 +240,7 @@ impl Job<'_> {
                 reason: format!("already taken in (then: {action})"),
             });
         }
-        let mail = self.rules.mail;
+        let mail = &*self.notifier.mail;
         match classify(m, &mail.address, &id_domain(&mail.address)) {
             Kind::Own => self.record(conn, "ignored", "our own mail", None, None),
             Kind::Bulk(why) => self.record(
@@ -363,7 +364,7 @@ impl Job<'_> {
                 }
                 return self.append(conn, ticket, author, rel, proof);
             }
-            if self.rules.mail.stranger_with_tag == StrangerWithTag::Hold {
+            if self.notifier.mail.stranger_with_tag == StrangerWithTag::Hold {
                 return self.record(
                     conn,
                     "held",
@@ -382,7 +383,7 @@ impl Job<'_> {
     /// What proves that `author` sent this reply to `ticket`.
     fn proof(&self, ticket: &Ticket, author: &User) -> Proof {
         let m = self.m;
-        let mail = self.rules.mail;
+        let mail = &*self.notifier.mail;
         let verdict = authres::trusted_verdict(
             &m.trace,
             &mail.trusted_authserv_id,
@@ -402,7 +403,7 @@ impl Job<'_> {
         );
         if keys
             .iter()
-            .any(|k| reply_keys::proves(self.rules.reply_secret, &ticket.id, &author.email, k))
+            .any(|k| reply_keys::proves(&self.notifier.reply_secret, &ticket.id, &author.email, k))
         {
             Proof::Key
         } else if keys.is_empty() {
@@ -501,7 +502,7 @@ impl Job<'_> {
 
     fn new_ticket(&self, conn: &mut DbConn, sender: Option<User>) -> Result<Outcome, AppError> {
         let m = self.m;
-        let mail = self.rules.mail;
+        let mail = &*self.notifier.mail;
         let domain = m.from.address.rsplit('@').next().unwrap_or("");
         let domain_ok = mail.allowed_domains.is_empty()
             || mail
@@ -598,7 +599,7 @@ impl Job<'_> {
             Some(&view.ticket),
             None,
         )?;
-        super::notify::acknowledge(conn, self.rules, &view.ticket, &requester, self.now)?;
+        super::notify::acknowledge(conn, self.notifier, &view.ticket, &requester, self.now)?;
         Ok(outcome)
     }
 }

@@ -13,24 +13,86 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
 use crate::outbox::{self, Outgoing, Rendered, id_domain};
+use crate::sla::events::EscalationSubscriber;
 use crate::sla::repo::Notification;
 use crate::tickets::domain::{Channel, Status};
+use crate::tickets::events::{Reactions, TicketEvent, TicketSubscriber};
 use crate::tickets::model::Ticket;
-use crate::tickets::service::Rules;
+
+/// What mail about tickets needs: the helpdesk's address and words, the
+/// ticket reference prefix, where the service is reached, and the secret
+/// that makes reply keys. Registered at start-up as a subscriber of ticket
+/// events and SLA escalations.
+#[derive(Clone)]
+pub struct Notifier {
+    pub mail: std::sync::Arc<super::settings::MailSettings>,
+    pub reference_prefix: String,
+    pub public_url: String,
+    pub reply_secret: std::sync::Arc<Vec<u8>>,
+}
+
+impl TicketSubscriber for Notifier {
+    fn on_ticket(
+        &self,
+        conn: &mut DbConn,
+        event: &TicketEvent<'_>,
+        now: NaiveDateTime,
+        _reactions: &mut Reactions,
+    ) -> Result<(), AppError> {
+        match *event {
+            TicketEvent::Created { view, actor } => {
+                ticket_created(conn, self, &view.ticket, &view.requester, actor, now)
+            }
+            TicketEvent::Updated {
+                before,
+                after,
+                actor,
+            } => ticket_updated(conn, self, before, after, actor, now),
+            // An unverified reply mails nobody until staff confirm it.
+            TicketEvent::Commented {
+                ticket,
+                comment,
+                actor,
+            } if comment.is_verified => comment_added(
+                conn,
+                self,
+                ticket,
+                actor,
+                &comment.body,
+                comment.is_public,
+                now,
+            ),
+            TicketEvent::Commented { .. } | TicketEvent::CommentConfirmed { .. } => Ok(()),
+        }
+    }
+}
+
+impl EscalationSubscriber for Notifier {
+    fn on_escalation(
+        &self,
+        conn: &mut DbConn,
+        ticket: &Ticket,
+        notified: &[Notification],
+        what: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        escalation(conn, self, ticket, notified, what, now)
+    }
+}
 
 /// The job kind that sends one outbox message.
 pub use crate::outbox::SEND_JOB;
 
-fn tref<'a>(rules: &'a Rules<'_>, t: &'a Ticket) -> TicketRef<'a> {
+fn tref<'a>(notifier: &'a Notifier, t: &'a Ticket) -> TicketRef<'a> {
     TicketRef {
-        tag: format!("[{}{}]", rules.tickets.reference_prefix, t.number),
+        tag: format!("[{}{}]", notifier.reference_prefix, t.number),
         subject: &t.subject,
         url: format!(
             "{}/tickets/{}",
-            rules.public_url.trim_end_matches('/'),
+            notifier.public_url.trim_end_matches('/'),
             t.number
         ),
-        helpdesk: &rules.mail.display_name,
+        helpdesk: &notifier.mail.display_name,
     }
 }
 
@@ -49,12 +111,12 @@ struct Mail<'a> {
 /// threads under the messages that person has seen.
 fn enqueue(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     t: &Ticket,
     mail: Mail<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let own = rules.mail.address.to_lowercase();
+    let own = notifier.mail.address.to_lowercase();
     let mut to: Vec<String> = mail
         .to
         .into_iter()
@@ -64,15 +126,15 @@ fn enqueue(
     to.sort();
     to.dedup();
     for recipient in to {
-        let key = reply_keys::key(rules.reply_secret, &t.id, &recipient);
+        let key = reply_keys::key(&notifier.reply_secret, &t.id, &recipient);
         let unique = uuid::Uuid::now_v7().simple().to_string();
         let message_id =
-            reply_keys::keyed_message_id(&unique, &key, &id_domain(&rules.mail.address));
+            reply_keys::keyed_message_id(&unique, &key, &id_domain(&notifier.mail.address));
         let outgoing = Outgoing {
-            from_name: rules.mail.display_name.clone(),
-            from: rules.mail.address.clone(),
-            reply_to: (rules.mail.reply_keys == ReplyKeys::Plus)
-                .then(|| reply_keys::plus_address(&rules.mail.address, &key)),
+            from_name: notifier.mail.display_name.clone(),
+            from: notifier.mail.address.clone(),
+            reply_to: (notifier.mail.reply_keys == ReplyKeys::Plus)
+                .then(|| reply_keys::plus_address(&notifier.mail.address, &key)),
             to: vec![recipient.clone()],
             subject: mail.rendered.subject.clone(),
             text: mail.rendered.text.clone(),
@@ -95,7 +157,7 @@ fn enqueue(
                 ticket_id: Some(t.id.clone()),
                 comment_id: None,
                 thread_index: None,
-                from_address: rules.mail.address.clone(),
+                from_address: notifier.mail.address.clone(),
                 subject: outgoing.subject,
                 action: "queued".into(),
                 reason: mail.kind.into(),
@@ -112,7 +174,7 @@ fn enqueue(
 /// A new ticket: acknowledge mail, and tell a requester someone filed for them.
 pub fn ticket_created(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     t: &Ticket,
     requester: &User,
     actor: &User,
@@ -124,30 +186,31 @@ pub fn ticket_created(
     if t.channel == Channel::Email || !on_behalf {
         return Ok(());
     }
-    acknowledge(conn, rules, t, requester, now)
+    acknowledge(conn, notifier, t, requester, now)
 }
 
 /// The acknowledgement of a new ticket, threaded under what the ticket's
 /// mail holds so far; at most `autoreplies_per_hour` to one address.
 pub fn acknowledge(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     t: &Ticket,
     requester: &User,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if t.channel == Channel::Email && !rules.mail.send_acknowledgement {
+    if t.channel == Channel::Email && !notifier.mail.send_acknowledgement {
         return Ok(());
     }
     let since = now - chrono::Duration::hours(1);
-    if outbox::autoreplies_since(conn, &requester.email, since)? >= rules.mail.autoreplies_per_hour
+    if outbox::autoreplies_since(conn, &requester.email, since)?
+        >= notifier.mail.autoreplies_per_hour
     {
         return Ok(()); // a storm of mail from one address gets no storm of answers
     }
-    let rendered = templates::acknowledgement(&tref(rules, t), &requester.display_name);
+    let rendered = templates::acknowledgement(&tref(notifier, t), &requester.display_name);
     enqueue(
         conn,
-        rules,
+        notifier,
         t,
         Mail {
             kind: "acknowledgement",
@@ -171,7 +234,7 @@ fn emails(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, AppError> {
 /// A public reply by staff goes to the requester and the watchers.
 pub fn comment_added(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     t: &Ticket,
     author: &User,
     body: &str,
@@ -181,14 +244,14 @@ pub fn comment_added(
     if !public || !author.role.works_tickets() {
         return Ok(());
     }
-    let mut ids = crate::tickets::repo::watcher_ids(conn, &t.id)?;
+    let mut ids = crate::tickets::service::watcher_ids(conn, &t.id)?;
     ids.push(t.requester_id.clone());
     ids.retain(|id| *id != author.id);
     let to = emails(conn, &ids)?;
-    let rendered = templates::reply(&tref(rules, t), &author.display_name, body);
+    let rendered = templates::reply(&tref(notifier, t), &author.display_name, body);
     enqueue(
         conn,
-        rules,
+        notifier,
         t,
         Mail {
             kind: "reply",
@@ -204,13 +267,13 @@ pub fn comment_added(
 /// Status changes the requester should hear about, and new assignments.
 pub fn ticket_updated(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     before: &Ticket,
     after: &Ticket,
     actor: &User,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let r = tref(rules, after);
+    let r = tref(notifier, after);
     if before.status != after.status && after.requester_id != actor.id {
         let what = match (before.status, after.status) {
             (_, Status::Resolved) => Some(templates::resolution(&r)),
@@ -246,7 +309,7 @@ pub fn ticket_updated(
             let to = emails(conn, std::slice::from_ref(&after.requester_id))?;
             enqueue(
                 conn,
-                rules,
+                notifier,
                 after,
                 Mail {
                     kind,
@@ -267,7 +330,7 @@ pub fn ticket_updated(
         let rendered = templates::assignment(&r, &actor.display_name);
         enqueue(
             conn,
-            rules,
+            notifier,
             after,
             Mail {
                 kind: "assignment",
@@ -285,7 +348,7 @@ pub fn ticket_updated(
 /// SLA escalations reach their recipients by mail as well as in the app.
 pub fn escalation(
     conn: &mut DbConn,
-    rules: &Rules<'_>,
+    notifier: &Notifier,
     t: &Ticket,
     rows: &[Notification],
     what: &str,
@@ -298,10 +361,10 @@ pub fn escalation(
         .collect();
     let mut to = emails(conn, &user_ids)?;
     to.extend(rows.iter().filter_map(|r| r.email.clone()));
-    let rendered = templates::escalation(&tref(rules, t), what);
+    let rendered = templates::escalation(&tref(notifier, t), what);
     enqueue(
         conn,
-        rules,
+        notifier,
         t,
         Mail {
             kind: "sla",

@@ -11,6 +11,7 @@ use super::snapshot::snapshot;
 use crate::calendar::{CalendarSpec, Micros};
 use crate::error::FieldError;
 use crate::tickets::domain::{HoldReason, Priority, Status};
+pub use crate::tickets::service_level::{ClockDto, IntervalDto, SlaDto, SlaSummaryDto, WarningDto};
 
 fn utc(t: Micros) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t).unwrap_or_default()
@@ -20,125 +21,54 @@ fn secs(us: i64) -> i64 {
     us.div_euclid(1_000_000)
 }
 
-/// One stretch of a clock's history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct IntervalDto {
-    pub from: DateTime<Utc>,
-    /// `null` while it lasts.
-    pub to: Option<DateTime<Utc>>,
-    /// `counted` or `paused`.
-    pub kind: &'static str,
-    /// Why it was paused: the hold reason, or `resolved`/`closed`/`cancelled`.
-    pub reason: Option<&'static str>,
-    /// Business seconds counted in it.
-    pub business_seconds: i64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct WarningDto {
-    pub percent: u8,
-    pub at: Option<DateTime<Utc>>,
-    pub reached: bool,
-}
-
-/// One clock: its deadline, progress and explanation.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ClockDto {
-    /// The priority whose target applies.
-    pub priority: Priority,
-    pub target_seconds: i64,
-    pub due_at: Option<DateTime<Utc>>,
-    pub met_at: Option<DateTime<Utc>>,
-    pub breached_at: Option<DateTime<Utc>>,
-    pub elapsed_seconds: i64,
-    /// Negative once overdue.
-    pub remaining_seconds: i64,
-    /// `running`, `paused`, `met`, `breached`, or `idle` (next response with
-    /// nothing to answer).
-    pub state: &'static str,
-    pub warnings: Vec<WarningDto>,
-    pub intervals: Vec<IntervalDto>,
-    /// Next response only: how many cycles so far, and how many breached.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cycles: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub breached_cycles: Option<u32>,
-}
-
-impl From<&ClockReport> for ClockDto {
-    fn from(c: &ClockReport) -> ClockDto {
-        let next = c.kind == super::policy::ClockKind::NextResponse;
-        ClockDto {
-            priority: c.priority,
-            target_seconds: secs(c.target),
-            due_at: c.due_at.map(utc),
-            met_at: c.met_at.map(utc),
-            breached_at: c.breached_at.map(utc),
-            elapsed_seconds: secs(c.elapsed),
-            remaining_seconds: secs(c.target) - secs(c.elapsed),
-            state: c.state.as_str(),
-            warnings: c
-                .warnings
-                .iter()
-                .map(|w| WarningDto {
-                    percent: w.percent,
-                    at: w.at.map(utc),
-                    reached: w.reached,
-                })
-                .collect(),
-            intervals: c
-                .intervals
-                .iter()
-                .map(|i| IntervalDto {
-                    from: utc(i.from),
-                    to: i.to.map(utc),
-                    kind: if i.counted { "counted" } else { "paused" },
-                    reason: i.reason,
-                    business_seconds: secs(i.business),
-                })
-                .collect(),
-            cycles: next.then_some(c.cycles),
-            breached_cycles: next.then_some(c.breached_cycles),
-        }
+/// A clock as the API shows it.
+pub fn clock_dto(c: &ClockReport) -> ClockDto {
+    let next = c.kind == super::policy::ClockKind::NextResponse;
+    ClockDto {
+        priority: c.priority,
+        target_seconds: secs(c.target),
+        due_at: c.due_at.map(utc),
+        met_at: c.met_at.map(utc),
+        breached_at: c.breached_at.map(utc),
+        elapsed_seconds: secs(c.elapsed),
+        remaining_seconds: secs(c.target) - secs(c.elapsed),
+        state: c.state.as_str(),
+        warnings: c
+            .warnings
+            .iter()
+            .map(|w| WarningDto {
+                percent: w.percent,
+                at: w.at.map(utc),
+                reached: w.reached,
+            })
+            .collect(),
+        intervals: c
+            .intervals
+            .iter()
+            .map(|i| IntervalDto {
+                from: utc(i.from),
+                to: i.to.map(utc),
+                kind: if i.counted { "counted" } else { "paused" },
+                reason: i.reason,
+                business_seconds: secs(i.business),
+            })
+            .collect(),
+        cycles: next.then_some(c.cycles),
+        breached_cycles: next.then_some(c.breached_cycles),
     }
 }
 
-/// A ticket's SLA, every clock its policy defines.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SlaDto {
-    pub policy: String,
-    /// The most urgent state: `breached`, `at_risk`, `running`, `paused`, `met`.
-    pub state: Option<&'static str>,
-    /// The nearest deadline of a clock still counting.
-    pub due_at: Option<DateTime<Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_response: Option<ClockDto>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_response: Option<ClockDto>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<ClockDto>,
-}
-
-impl SlaDto {
-    pub fn new(r: &SlaReport, now: Micros) -> SlaDto {
-        let snap = snapshot(Some(r), now);
-        SlaDto {
-            policy: r.policy.clone(),
-            state: snap.state.map(|s| s.as_str()),
-            due_at: snap.due_at.map(utc),
-            first_response: r.first_response.as_ref().map(Into::into),
-            next_response: r.next_response.as_ref().map(Into::into),
-            resolution: r.resolution.as_ref().map(Into::into),
-        }
+/// A report as the API shows it at `now`.
+pub fn sla_dto(r: &SlaReport, now: Micros) -> SlaDto {
+    let snap = snapshot(Some(r), now);
+    SlaDto {
+        policy: r.policy.clone(),
+        state: snap.state.map(|s| s.as_str()),
+        due_at: snap.due_at.map(utc),
+        first_response: r.first_response.as_ref().map(clock_dto),
+        next_response: r.next_response.as_ref().map(clock_dto),
+        resolution: r.resolution.as_ref().map(clock_dto),
     }
-}
-
-/// The SLA columns of a ticket in a listing.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SlaSummaryDto {
-    pub policy: String,
-    pub state: Option<String>,
-    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// One event of a preview's history.

@@ -61,7 +61,7 @@ pub async fn preview(
     let req = body.value;
     let report =
         blocking(move || service::preview(&req).map(|r| (r, req.now.timestamp_micros()))).await?;
-    Ok(web::Json(SlaDto::new(&report.0, report.1)))
+    Ok(web::Json(super::dto::sla_dto(&report.0, report.1)))
 }
 
 /// The calendars in force (`24x7` always exists).

@@ -8,6 +8,7 @@
 
 pub mod clock;
 pub mod dto;
+pub mod events;
 pub mod handlers;
 pub mod history;
 pub mod policy;

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use super::clock::{ClockState, evaluate};
 use super::history;
@@ -13,12 +12,11 @@ use super::registry::Registry;
 use crate::audit;
 use crate::auth::people as users;
 use crate::calendar::CalendarSpec;
-use crate::db::schema::tickets;
-use crate::db::{Db, DbConn};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::tickets::domain::Priority;
 use crate::tickets::model::Ticket;
-use crate::tickets::repo as ticket_repo;
+use crate::tickets::service::service_level::{self as tickets, Slugs};
 
 /// A proposal as written in the `--policy` file.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -82,29 +80,6 @@ fn breached(
     Some(report.clocks().any(|c| c.state == ClockState::Breached))
 }
 
-fn page(
-    conn: &mut DbConn,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    after: Option<(NaiveDateTime, String)>,
-) -> QueryResult<Vec<Ticket>> {
-    let mut q = tickets::table
-        .filter(tickets::created_at.ge(from))
-        .filter(tickets::created_at.lt(to))
-        .into_boxed();
-    if let Some((at, id)) = after {
-        q = q.filter(
-            tickets::created_at
-                .gt(at)
-                .or(tickets::created_at.eq(at).and(tickets::id.gt(id))),
-        );
-    }
-    q.order((tickets::created_at.asc(), tickets::id.asc()))
-        .limit(500)
-        .select(Ticket::as_select())
-        .load(conn)
-}
-
 /// Replays the tickets filed in `[from, to)` as of `now` under both sets.
 pub fn run(
     db: &Db,
@@ -116,20 +91,11 @@ pub fn run(
     mut progress: impl FnMut(u64),
 ) -> Result<Outcome, AppError> {
     let mut out = Outcome::default();
-    let queues: HashMap<String, String> = db
-        .read(|c| Ok::<_, AppError>(ticket_repo::all_queues(c)?))?
-        .into_iter()
-        .map(|q| (q.id, q.slug))
-        .collect();
-    let categories: HashMap<String, String> = db
-        .read(|c| Ok::<_, AppError>(ticket_repo::all_categories(c)?))?
-        .into_iter()
-        .map(|c| (c.id, c.slug))
-        .collect();
+    let slugs = db.read(Slugs::load)?;
     let mut after = None;
     loop {
         let (batch, histories, people) = db.read(|conn| {
-            let batch = page(conn, from, to, after.clone())?;
+            let batch = tickets::filed_between(conn, from, to, after.clone(), 500)?;
             let ids: Vec<String> = batch.iter().map(|t| t.id.clone()).collect();
             let mut requester_ids: Vec<String> =
                 batch.iter().map(|t| t.requester_id.clone()).collect();
@@ -146,23 +112,7 @@ pub fn run(
         let Some(last) = batch.last() else { break };
         after = Some((last.created_at, last.id.clone()));
         for t in &batch {
-            let requester = people.get(&t.requester_id);
-            let facts = TicketFacts {
-                ticket_type: t.ticket_type,
-                priority: t.priority,
-                queue: t
-                    .queue_id
-                    .as_ref()
-                    .and_then(|id| queues.get(id))
-                    .map(String::as_str),
-                category: t
-                    .category_id
-                    .as_ref()
-                    .and_then(|id| categories.get(id))
-                    .map(String::as_str),
-                organization: requester.and_then(|u| u.organization.as_deref()),
-                vip: requester.is_some_and(|u| u.is_vip),
-            };
+            let facts = super::service::batch_facts(t, &slugs, &people);
             let h = histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
             let row = out.by_priority.entry(t.priority).or_default();
             for r in [&mut *row, &mut out.total] {

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use super::policy::{EscalationRule, Policy, Threshold};
 use super::registry::Registry;
-use super::repo::{self, MarkerKey, ScheduleUpdate, SnapshotColumns};
-use super::service::{Recipients, describe, load, refresh, refresh_many};
+use super::repo::{self, MarkerKey};
+use super::service::{Recipients, Rules, describe, load, refresh, refresh_many};
 use super::snapshot::{self, Summary};
 use crate::audit;
 use crate::db::DbConn;
@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::jobs::queue::Job;
 use crate::state::AppState;
 use crate::tickets::model::Ticket;
-use crate::tickets::service::Rules;
+use crate::tickets::service::service_level::{self as tickets, ScheduleUpdate, SnapshotColumns};
 
 pub const SCAN_JOB: &str = "sla.scan";
 pub const RECOMPUTE_JOB: &str = "sla.recompute";
@@ -65,12 +65,12 @@ pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, A
     ensure_current(state)?;
     let started = Instant::now();
     let registry = state.sla.get();
-    let rules = state.rules(&registry);
+    let rules = state.sla_rules(&registry);
     let mut stats = ScanStats::default();
     let mut recipients = Recipients::default();
     loop {
         let n = state.db.write(|conn| {
-            let due = repo::due_for_check(conn, now, BATCH)?;
+            let due = tickets::due_for_check(conn, now, BATCH)?;
             let mut fast = Vec::new();
             for t in &due {
                 match plan(&registry, t, now) {
@@ -205,7 +205,7 @@ fn apply(
             if let Some(policy) = policy {
                 for rule in rules_for(policy, c) {
                     let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
-                    crate::mail::notify::escalation(conn, rules, t, &rows, &what, now)?;
+                    rules.hooks.escalated(conn, t, &rows, &what, now)?;
                     notes.extend(rows);
                 }
             }
@@ -235,8 +235,7 @@ fn apply(
         .collect();
     audit::record_many(conn, &entries)?;
     repo::insert_notifications(conn, &notes)?;
-    repo::update_schedules(conn, &updates)?;
-    Ok(())
+    tickets::save_many(conn, &updates)
 }
 
 fn summary(s: &str) -> Option<Summary> {
@@ -268,12 +267,12 @@ pub fn scan_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
 pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
     ensure_current(state)?;
     let registry = state.sla.get();
-    let rules = state.rules(&registry);
+    let rules = state.sla_rules(&registry);
     let mut after = String::new();
     let mut total = 0;
     loop {
         let page = state.db.write(|conn| {
-            let page = repo::open_after(conn, &after, BATCH)?;
+            let page = tickets::open_after(conn, &after, BATCH)?;
             refresh_many(conn, &rules, &page, now)?;
             Ok::<_, AppError>(
                 page.last()

@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{Channel, HoldReason, Level, Priority, Status, TicketType};
 use super::model::{Attachment, Category, Comment, Queue};
 use super::service::{CommentView, TicketView};
+use super::service_level::{SlaDto, SlaSummaryDto};
 pub use crate::auth::dto::{HistoryEntryDto, PersonDto};
 use crate::ids::utc;
-use crate::sla::dto::{SlaDto, SlaSummaryDto};
 
 /// `POST /api/v1/tickets`
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -215,7 +215,6 @@ pub struct TicketDto {
 
 impl TicketDto {
     pub fn new(v: &TicketView, reference_prefix: &str) -> TicketDto {
-        let now = crate::ids::now().and_utc().timestamp_micros();
         let t = &v.ticket;
         TicketDto {
             id: t.id.clone(),
@@ -240,7 +239,7 @@ impl TicketDto {
             updated_at: utc(t.updated_at),
             resolved_at: t.resolved_at.map(utc),
             closed_at: t.closed_at.map(utc),
-            sla: v.sla.as_ref().map(|r| SlaDto::new(r, now)),
+            sla: v.sla.clone(),
         }
     }
 }

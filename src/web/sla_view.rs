@@ -2,8 +2,7 @@
 //! amber from the first warning, red when breached, grey while paused or met.
 
 use super::format::when;
-use crate::sla::clock::{ClockReport, ClockState, SlaReport};
-use crate::sla::policy::ClockKind;
+use crate::tickets::service_level::{ClockDto, SlaDto};
 
 /// One clock as a bar.
 pub struct SlaBar {
@@ -28,53 +27,36 @@ pub fn span(seconds: i64) -> String {
     }
 }
 
-fn naive(t: i64) -> chrono::NaiveDateTime {
-    chrono::DateTime::from_timestamp_micros(t)
-        .unwrap_or_default()
-        .naive_utc()
-}
-
-fn bar(c: &ClockReport) -> SlaBar {
-    let label = match c.kind {
-        ClockKind::FirstResponse => "First response",
-        ClockKind::NextResponse => "Next response",
-        ClockKind::Resolution => "Resolution",
-    };
-    let percent = if c.target > 0 {
-        (c.elapsed * 100 / c.target).clamp(0, 100)
+fn bar(label: &'static str, c: &ClockDto) -> SlaBar {
+    let percent = if c.target_seconds > 0 {
+        (c.elapsed_seconds * 100 / c.target_seconds).clamp(0, 100)
     } else {
         0
     };
     let warned = c.warnings.iter().any(|w| w.reached);
-    let remaining = c.remaining / 1_000_000;
+    let remaining = c.remaining_seconds;
+    let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| when(t.naive_utc()));
     let (tone, detail) = match c.state {
-        ClockState::Breached => (
+        "breached" => (
             "bad",
-            match c.breached_at {
-                Some(t) => format!("breached at {} ({} over)", when(naive(t)), span(remaining)),
+            match at(c.breached_at) {
+                Some(t) => format!("breached at {t} ({} over)", span(remaining)),
                 None => "breached".into(),
             },
         ),
-        ClockState::Met => (
+        "met" => (
             "met",
-            format!(
-                "met at {}",
-                c.met_at.map(|t| when(naive(t))).unwrap_or_default()
-            ),
+            format!("met at {}", at(c.met_at).unwrap_or_default()),
         ),
-        ClockState::Paused => (
+        "paused" => (
             "paused",
             format!("paused — {} of business time left", span(remaining)),
         ),
-        ClockState::Idle => ("met", "nothing waiting for a reply".into()),
-        ClockState::Running => (
+        "idle" => ("met", "nothing waiting for a reply".into()),
+        _ => (
             if warned { "warn" } else { "ok" },
-            match c.due_at {
-                Some(t) => format!(
-                    "due {} — {} of business time left",
-                    when(naive(t)),
-                    span(remaining)
-                ),
+            match at(c.due_at) {
+                Some(t) => format!("due {t} — {} of business time left", span(remaining)),
                 None => format!("{} of business time left", span(remaining)),
             },
         ),
@@ -83,14 +65,21 @@ fn bar(c: &ClockReport) -> SlaBar {
         label,
         percent,
         tone,
-        state: c.state.as_str(),
+        state: c.state,
         detail,
     }
 }
 
-/// The bars of a report, in clock order.
-pub fn bars(report: &SlaReport) -> Vec<SlaBar> {
-    report.clocks().map(bar).collect()
+/// The bars of a ticket's service level, in clock order.
+pub fn bars(sla: &SlaDto) -> Vec<SlaBar> {
+    [
+        ("First response", &sla.first_response),
+        ("Next response", &sla.next_response),
+        ("Resolution", &sla.resolution),
+    ]
+    .into_iter()
+    .filter_map(|(label, c)| c.as_ref().map(|c| bar(label, c)))
+    .collect()
 }
 
 #[cfg(test)]

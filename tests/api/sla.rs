@@ -217,7 +217,7 @@ async fn preview_and_the_running_service_give_the_same_answers() {
     let service = tokio::task::spawn_blocking(move || {
         let ticket = state
             .db
-            .read(|conn| Ok::<_, itdesk::error::AppError>(itdesk::tickets::repo::find(conn, &id)?))
+            .read(|conn| itdesk::tickets::service::service_level::find(conn, &id))
             .unwrap()
             .unwrap();
         let registry = state.sla.get();
@@ -226,11 +226,7 @@ async fn preview_and_the_running_service_give_the_same_answers() {
             .read(|conn| itdesk::sla::service::report(conn, &registry, &ticket, now.naive_utc()))
             .unwrap()
             .unwrap();
-        serde_json::to_value(itdesk::sla::dto::SlaDto::new(
-            &report,
-            now.timestamp_micros(),
-        ))
-        .unwrap()
+        serde_json::to_value(itdesk::sla::dto::sla_dto(&report, now.timestamp_micros())).unwrap()
     })
     .await
     .unwrap();

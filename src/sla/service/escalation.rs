@@ -13,12 +13,10 @@ use crate::sla::clock::SlaReport;
 use crate::sla::policy::{ClockKind, Threshold};
 use crate::sla::repo::{self, Notification};
 use crate::sla::snapshot::Crossed;
-use crate::tickets::domain::Priority;
-use crate::tickets::model::{Ticket, TicketChanges};
-use crate::tickets::repo as tickets;
-use crate::tickets::service::Rules;
+use crate::tickets::model::Ticket;
+use crate::tickets::service::service_level as tickets;
 
-use super::naive;
+use super::{Rules, naive};
 
 /// Fires the thresholds not fired yet; returns whether the ticket changed
 /// in a way that affects its clocks.
@@ -78,14 +76,13 @@ pub(super) fn fire(
         {
             let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
             repo::insert_notifications(conn, &rows)?;
-            crate::mail::notify::escalation(conn, rules, t, &rows, &what, now)?;
-            changed |= act(
+            rules.hooks.escalated(conn, t, &rows, &what, now)?;
+            changed |= tickets::escalate(
                 conn,
                 t,
                 rule.raise_priority,
                 rule.move_to_queue.as_deref(),
-                c.clock,
-                &key,
+                &format!("SLA escalation: {} {key}", c.clock.as_str()),
                 now,
             )?;
         }
@@ -183,71 +180,4 @@ pub fn describe(clock: ClockKind, threshold: Threshold) -> (&'static str, String
         Threshold::Warning(p) => ("sla_warning", format!("{p}% of the {name} target used")),
         Threshold::Breach => ("sla_breached", format!("{name} target missed")),
     }
-}
-
-fn raised(p: Priority) -> Priority {
-    match p {
-        Priority::P4 => Priority::P3,
-        Priority::P3 => Priority::P2,
-        _ => Priority::P1,
-    }
-}
-
-fn act(
-    conn: &mut DbConn,
-    t: &mut Ticket,
-    raise: bool,
-    queue: Option<&str>,
-    clock: ClockKind,
-    threshold: &str,
-    now: NaiveDateTime,
-) -> Result<bool, AppError> {
-    let mut changes = serde_json::Map::new();
-    if raise && t.priority != Priority::P1 {
-        let to = raised(t.priority);
-        changes.insert(
-            "priority".into(),
-            audit::change(t.priority.as_str(), to.as_str()),
-        );
-        changes.insert(
-            "priority_overridden".into(),
-            audit::change(t.priority_overridden, true),
-        );
-        t.priority = to;
-        t.priority_overridden = true;
-    }
-    if let Some(slug) = queue
-        && let Some(q) = tickets::find_queue_by_slug(conn, slug)?
-        && t.queue_id.as_deref() != Some(q.id.as_str())
-    {
-        let from = match &t.queue_id {
-            Some(id) => tickets::find_queues(conn, std::slice::from_ref(id))?
-                .pop()
-                .map(|q| q.slug),
-            None => None,
-        };
-        changes.insert("queue".into(), audit::change(from, slug));
-        t.queue_id = Some(q.id);
-    }
-    if changes.is_empty() {
-        return Ok(false);
-    }
-    changes.insert(
-        "reason".into(),
-        json!(format!("SLA escalation: {} {threshold}", clock.as_str())),
-    );
-    t.updated_at = now;
-    tickets::update(conn, &t.id, &TicketChanges::from(&*t))?;
-    audit::record(
-        conn,
-        audit::Entry {
-            entity_type: "ticket",
-            entity_id: &t.id,
-            actor_id: None,
-            action: "updated",
-            changes: serde_json::Value::Object(changes),
-            at: now,
-        },
-    )?;
-    Ok(true)
 }

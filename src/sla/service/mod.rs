@@ -2,8 +2,11 @@
 //! threshold exactly once), syncing the configuration into the database, and
 //! loading the registry.
 
+mod clocks;
 mod definitions;
 mod escalation;
+
+pub use clocks::TicketClocks;
 
 pub use definitions::*;
 use escalation::fire;
@@ -17,14 +20,25 @@ use crate::calendar::Micros;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::sla::clock::{SlaReport, evaluate};
+use crate::sla::events::SlaHooks;
 use crate::sla::history;
 use crate::sla::policy::TicketFacts;
 use crate::sla::registry::Registry;
-use crate::sla::repo::{self, SnapshotColumns};
+use crate::sla::repo;
 use crate::sla::snapshot::snapshot;
 use crate::tickets::model::Ticket;
-use crate::tickets::repo as tickets;
-use crate::tickets::service::Rules;
+use crate::tickets::service::TicketView;
+use crate::tickets::service::service_level::{
+    self as tickets, ScheduleUpdate, Slugs, SnapshotColumns, stored_columns,
+};
+
+/// What keeping service levels applies: the definitions in force, and who
+/// hears of escalations.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub sla: &'a Registry,
+    pub hooks: &'a SlaHooks,
+}
 
 pub(super) fn micros(t: NaiveDateTime) -> Micros {
     t.and_utc().timestamp_micros()
@@ -44,23 +58,30 @@ pub struct Facts {
 }
 
 pub fn load_facts(conn: &mut DbConn, t: &Ticket) -> Result<Facts, AppError> {
-    let queue = match &t.queue_id {
-        Some(id) => tickets::find_queues(conn, std::slice::from_ref(id))?
-            .pop()
-            .map(|q| q.slug),
-        None => None,
-    };
-    let category = match &t.category_id {
-        Some(id) => tickets::find_categories(conn, std::slice::from_ref(id))?
-            .pop()
-            .map(|c| c.slug),
-        None => None,
-    };
+    let (queue, category) = tickets::slugs_of(conn, t)?;
     Ok(Facts {
         queue,
         category,
         requester: users::find_user(conn, &t.requester_id)?,
     })
+}
+
+/// The facts of many tickets from the names and people loaded once for
+/// them all (the live refresh and the simulator build them the same way).
+pub fn batch_facts<'a>(
+    t: &Ticket,
+    slugs: &'a Slugs,
+    people: &'a std::collections::HashMap<String, User>,
+) -> TicketFacts<'a> {
+    let requester = people.get(&t.requester_id);
+    TicketFacts {
+        ticket_type: t.ticket_type,
+        priority: t.priority,
+        queue: slugs.queue_of(t),
+        category: slugs.category_of(t),
+        organization: requester.and_then(|u| u.organization.as_deref()),
+        vip: requester.is_some_and(|u| u.is_vip),
+    }
 }
 
 fn ticket_facts<'a>(t: &Ticket, f: &'a Facts) -> TicketFacts<'a> {
@@ -74,15 +95,23 @@ fn ticket_facts<'a>(t: &Ticket, f: &'a Facts) -> TicketFacts<'a> {
     }
 }
 
-/// The snapshot of a ticket about to be filed: no history yet, so nothing
-/// to load and nothing crossed.
+/// The snapshot of a ticket just filed: no history yet, so nothing to load
+/// and nothing crossed.
 pub fn initial(
     reg: &Registry,
-    t: &Ticket,
-    facts: &TicketFacts<'_>,
+    view: &TicketView,
     now: NaiveDateTime,
 ) -> (SnapshotColumns, Option<SlaReport>) {
-    let report = reg.select(facts).map(|(policy, calendar)| {
+    let t = &view.ticket;
+    let facts = TicketFacts {
+        ticket_type: t.ticket_type,
+        priority: t.priority,
+        queue: view.queue.as_ref().map(|q| q.slug.as_str()),
+        category: view.category.as_ref().map(|c| c.slug.as_str()),
+        organization: view.requester.organization.as_deref(),
+        vip: view.requester.is_vip,
+    };
+    let report = reg.select(&facts).map(|(policy, calendar)| {
         evaluate(
             calendar,
             policy,
@@ -157,19 +186,9 @@ pub fn refresh(
     }
     let cols = columns(snapshot(result.as_ref(), micros(now)));
     if cols != stored_columns(&current) {
-        repo::save_snapshot(conn, &current.id, &cols)?;
+        tickets::save_columns(conn, &current.id, &cols)?;
     }
     Ok(result)
-}
-
-fn stored_columns(t: &Ticket) -> SnapshotColumns {
-    SnapshotColumns {
-        sla_policy: t.sla_policy.clone(),
-        sla_state: t.sla_state.clone(),
-        sla_due_at: t.sla_due_at,
-        sla_next_check_at: t.sla_next_check_at,
-        sla_schedule: t.sla_schedule.clone(),
-    }
 }
 
 /// [`refresh`] for many tickets with a handful of batched reads; tickets
@@ -194,34 +213,11 @@ pub fn refresh_many(
         .into_iter()
         .map(|u| (u.id.clone(), u))
         .collect();
-    let queues: HashMap<String, String> = tickets::all_queues(conn)?
-        .into_iter()
-        .map(|q| (q.id, q.slug))
-        .collect();
-    let categories: HashMap<String, String> = tickets::all_categories(conn)?
-        .into_iter()
-        .map(|c| (c.id, c.slug))
-        .collect();
+    let slugs = Slugs::load(conn)?;
     let fired: HashSet<repo::MarkerKey> = repo::markers_of(conn, &ids)?.into_iter().collect();
     let mut updates = Vec::new();
     for t in batch {
-        let requester = people.get(&t.requester_id);
-        let facts = TicketFacts {
-            ticket_type: t.ticket_type,
-            priority: t.priority,
-            queue: t
-                .queue_id
-                .as_ref()
-                .and_then(|id| queues.get(id))
-                .map(String::as_str),
-            category: t
-                .category_id
-                .as_ref()
-                .and_then(|id| categories.get(id))
-                .map(String::as_str),
-            organization: requester.and_then(|u| u.organization.as_deref()),
-            vip: requester.is_some_and(|u| u.is_vip),
-        };
+        let facts = batch_facts(t, &slugs, &people);
         let report = reg.select(&facts).map(|(policy, calendar)| {
             let history = histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
             let (initial, events) = history::events(history, t.priority);
@@ -250,13 +246,13 @@ pub fn refresh_many(
         }
         let cols = columns(snapshot(report.as_ref(), micros(now)));
         if cols != stored_columns(t) {
-            updates.push(repo::ScheduleUpdate {
+            updates.push(ScheduleUpdate {
                 ticket_id: t.id.clone(),
                 cols,
             });
         }
     }
-    Ok(repo::update_schedules(conn, &updates)?)
+    tickets::save_many(conn, &updates)
 }
 
 /// How many in-app notifications the person has not read yet.

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 
 use super::super::domain::status_after_requester_message;
 use super::super::dto::CreateComment;
+use super::super::events::TicketEvent;
 use super::super::model::{Comment, TicketChanges};
 use super::super::{repo, search};
 use super::attachments::{Attach, NewUpload, attach_in, store_files};
@@ -169,18 +170,15 @@ pub(crate) fn comment_in(
     }
     repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
     let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
-    crate::sla::service::refresh(conn, rules, &fresh, now)?;
-    if comment.is_verified {
-        crate::mail::notify::comment_added(
-            conn,
-            rules,
-            &fresh,
+    rules.hooks.publish(
+        conn,
+        TicketEvent::Commented {
+            ticket: &fresh,
+            comment: &comment,
             actor,
-            &comment.body,
-            comment.is_public,
-            now,
-        )?;
-    }
+        },
+        now,
+    )?;
     Ok(CommentView {
         comment,
         author: actor.clone(),
@@ -268,7 +266,15 @@ pub fn confirm_comment(
         repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
         let fresh =
             repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
-        crate::sla::service::refresh(conn, rules, &fresh, now)?;
+        rules.hooks.publish(
+            conn,
+            TicketEvent::CommentConfirmed {
+                ticket: &fresh,
+                comment: &comment,
+                actor,
+            },
+            now,
+        )?;
         Ok(CommentView { comment, author })
     })
 }

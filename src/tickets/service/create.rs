@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 
 use super::super::domain::{Channel, Status, decide_priority};
 use super::super::dto::CreateTicket;
+use super::super::events::TicketEvent;
 use super::super::model::{IdempotencyKey, Ticket, Watcher};
 use super::super::{repo, search};
 use super::attachments::{Attach, NewUpload, attach_in, store_files};
@@ -13,7 +14,6 @@ use crate::auth::{User, service as people};
 use crate::db::Db;
 use crate::error::{AppError, FieldError};
 use crate::ids;
-use crate::sla::policy::TicketFacts;
 
 /// Longest subject accepted.
 pub const MAX_SUBJECT_CHARS: usize = 250;
@@ -228,7 +228,7 @@ pub(crate) fn insert_ticket(
     let impact = input.impact.unwrap_or(settings.default_impact);
     let urgency = input.urgency.unwrap_or(settings.default_urgency);
     let priority = decide_priority(&settings.priority_matrix, impact, urgency, input.priority);
-    let mut ticket = Ticket {
+    let ticket = Ticket {
         id: ids::new_id(),
         number: repo::next_number(conn)?,
         ticket_type: input.ticket_type.unwrap_or(settings.default_type),
@@ -257,20 +257,6 @@ pub(crate) fn insert_ticket(
         sla_next_check_at: None,
         sla_schedule: None,
     };
-    let facts = TicketFacts {
-        ticket_type: ticket.ticket_type,
-        priority: ticket.priority,
-        queue: queue.as_ref().map(|q| q.slug.as_str()),
-        category: category.as_ref().map(|c| c.slug.as_str()),
-        organization: requester.organization.as_deref(),
-        vip: requester.is_vip,
-    };
-    let (sla, report) = crate::sla::service::initial(rules.sla, &ticket, &facts, now);
-    ticket.sla_policy = sla.sla_policy;
-    ticket.sla_state = sla.sla_state;
-    ticket.sla_due_at = sla.sla_due_at;
-    ticket.sla_next_check_at = sla.sla_next_check_at;
-    ticket.sla_schedule = sla.sla_schedule;
     repo::insert(conn, &ticket)?;
     let watcher_rows: Vec<Watcher> = watchers
         .iter()
@@ -314,14 +300,23 @@ pub(crate) fn insert_ticket(
             at: now,
         },
     )?;
-    crate::mail::notify::ticket_created(conn, rules, &ticket, &requester, actor, now)?;
-    Ok(TicketView {
+    let mut view = TicketView {
         ticket,
         requester,
         assignee: None,
         queue,
         category,
         watchers,
-        sla: report.filter(|_| actor.role.sees_all_tickets()),
-    })
+        sla: None,
+    };
+    let reactions = rules
+        .hooks
+        .publish(conn, TicketEvent::Created { view: &view, actor }, now)?;
+    if let Some(cols) = reactions.sla_columns {
+        cols.apply_to(&mut view.ticket);
+    }
+    view.sla = reactions
+        .service_level
+        .filter(|_| actor.role.sees_all_tickets());
+    Ok(view)
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 mod comments;
 mod create;
 mod query;
+pub mod service_level;
 mod update;
 
 use std::collections::HashMap;
@@ -35,19 +36,15 @@ pub(crate) use crate::auth::people::find_person;
 use crate::db::DbConn;
 use crate::error::AppError;
 
-/// The rules ticket use cases apply besides the database: ticket settings
-/// and the SLA policies in force.
+/// What ticket use cases apply besides the database: the ticket settings,
+/// the limits of files, and the subscribers that react to changes.
 #[derive(Clone, Copy)]
 pub struct Rules<'a> {
     pub tickets: &'a crate::tickets::settings::TicketSettings,
-    pub sla: &'a crate::sla::registry::Registry,
-    pub mail: &'a crate::mail::settings::MailSettings,
     /// Size, count and type limits of files.
     pub attachments: &'a crate::tickets::settings::AttachmentSettings,
-    /// Where people reach the service (links in mail).
-    pub public_url: &'a str,
-    /// Makes the reply keys of outgoing mail.
-    pub reply_secret: &'a [u8],
+    /// Who hears of changes, and where service levels come from.
+    pub hooks: &'a super::events::Hooks,
 }
 
 /// A ticket with the people and names it refers to.
@@ -60,8 +57,9 @@ pub struct TicketView {
     pub category: Option<Category>,
     /// Empty in listings.
     pub watchers: Vec<User>,
-    /// The live SLA, for staff viewing one ticket; `None` in listings.
-    pub sla: Option<crate::sla::clock::SlaReport>,
+    /// The live service level, for staff viewing one ticket; `None` in
+    /// listings.
+    pub sla: Option<crate::tickets::service_level::SlaDto>,
 }
 
 /// How a ticket is named in a URL: its id or its number.
@@ -117,6 +115,11 @@ pub(crate) fn visible_ticket(
 /// The ticket as stored, if the actor may see it (not found otherwise).
 pub fn find_visible(conn: &mut DbConn, actor: &User, r: &TicketRef) -> Result<Ticket, AppError> {
     visible_ticket(conn, actor, r).map(|(t, _)| t)
+}
+
+/// The people watching a ticket.
+pub fn watcher_ids(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<String>, AppError> {
+    Ok(repo::watcher_ids(conn, ticket_id)?)
 }
 
 /// Views of several tickets with three batched lookups (no watchers).

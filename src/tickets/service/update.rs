@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::super::domain::{Status, decide_priority, transition};
 use super::super::dto::UpdateTicket;
+use super::super::events::TicketEvent;
 use super::super::model::{Ticket, TicketChanges};
 use super::super::repo;
 use super::{
@@ -73,12 +74,19 @@ pub fn update_ticket(
                 at: now,
             },
         )?;
-        crate::mail::notify::ticket_updated(conn, rules, &ticket, &updated, actor, now)?;
-        let sla = crate::sla::service::refresh(conn, rules, &updated, now)?;
+        let reactions = rules.hooks.publish(
+            conn,
+            TicketEvent::Updated {
+                before: &ticket,
+                after: &updated,
+                actor,
+            },
+            now,
+        )?;
         let updated = repo::find(conn, &updated.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
         let mut view = full_view(conn, updated)?;
         if actor.role.sees_all_tickets() {
-            view.sla = sla;
+            view.sla = reactions.service_level;
         }
         Ok(view)
     })

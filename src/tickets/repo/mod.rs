@@ -1,5 +1,7 @@
 //! Queries of the ticket tables.
 
+pub mod sla;
+
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, max, sql};
 use diesel::prelude::*;
