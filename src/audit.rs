@@ -62,6 +62,14 @@ pub fn record_many(conn: &mut DbConn, entries: &[Entry<'_>]) -> QueryResult<()> 
     Ok(())
 }
 
+/// Appends events built elsewhere (bulk loaders that write many at once).
+pub fn insert_events(conn: &mut DbConn, rows: &[AuditEvent]) -> QueryResult<()> {
+    for chunk in rows.chunks(1000) {
+        crate::insert_all!(conn, audit_events::table, chunk)?;
+    }
+    Ok(())
+}
+
 /// The history of one record, oldest first.
 pub fn history(
     conn: &mut DbConn,

@@ -5,10 +5,8 @@
 
 use chrono::NaiveDateTime;
 
-use crate::auth::repo as users;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::tickets::repo as tickets;
 
 /// How long a client may retry a POST with the same `Idempotency-Key`.
 pub const IDEMPOTENCY_KEY_TTL_HOURS: i64 = 24;
@@ -31,11 +29,13 @@ pub fn sweep(db: &Db, login_window_minutes: i64, now: NaiveDateTime) -> Result<S
     let attempts_before = now - chrono::Duration::minutes(login_window_minutes.max(1) * 2);
     let jobs_before = now - chrono::Duration::days(FINISHED_JOB_TTL_DAYS);
     db.write(|conn| {
+        let (login_attempts, ended_sessions) =
+            crate::auth::people::purge(conn, attempts_before, jobs_before)?;
         Ok(Swept {
-            idempotency_keys: tickets::purge_idempotency_keys(conn, keys_before)?,
-            login_attempts: users::purge_login_attempts(conn, attempts_before)?,
+            idempotency_keys: crate::tickets::service::purge_idempotency_keys(conn, keys_before)?,
+            login_attempts,
             finished_jobs: crate::jobs::queue::purge_finished(conn, jobs_before)?,
-            ended_sessions: users::purge_sessions(conn, jobs_before)?,
+            ended_sessions,
         })
     })
 }

@@ -82,7 +82,7 @@ pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppSt
     // On the connection migrations just used: for SQLite, a reader would be
     // a second file handle and a second parse of the schema.
     let stored = db
-        .with_writer(crate::sla::repo::version)
+        .with_writer(crate::sla::service::stored_version)
         .map_err(|e| anyhow::anyhow!("{e}"))??;
     let registry = if stored == 0 {
         crate::sla::service::sync_config(&db, &settings.calendars, &settings.sla_policies)

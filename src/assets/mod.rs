@@ -13,7 +13,9 @@ pub mod import_handlers;
 pub mod inventory;
 pub mod inventory_handlers;
 mod mail;
-pub mod model;
-pub mod repo;
+mod model;
+mod repo;
 pub mod service;
 pub mod settings;
+
+pub use model::{Asset, AssetModel, Location, Manufacturer};

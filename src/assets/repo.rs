@@ -8,7 +8,7 @@ use diesel::sql_types::{Bool, Text, Timestamp};
 use super::domain::{Category, Status};
 use super::model::{Asset, AssetModel, Checkout, Location, Manufacturer};
 use crate::db::schema::{
-    asset_checkouts, asset_models, assets, locations, manufacturers, ticket_assets, tickets,
+    asset_checkouts, asset_models, assets, locations, manufacturers, ticket_assets,
 };
 use crate::db::{DbBackend, DbConn};
 
@@ -390,18 +390,10 @@ pub fn assets_of_ticket(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<A
 /// A ticket about an asset: id, number, subject, status, created at.
 pub type TicketBrief = (String, i64, String, String, NaiveDateTime);
 
-/// The tickets about an asset, newest first.
-pub fn tickets_of_asset(conn: &mut DbConn, asset_id: &str) -> QueryResult<Vec<TicketBrief>> {
+/// The ids of the tickets about an asset.
+pub fn ticket_ids_of_asset(conn: &mut DbConn, asset_id: &str) -> QueryResult<Vec<String>> {
     ticket_assets::table
-        .inner_join(tickets::table)
         .filter(ticket_assets::asset_id.eq(asset_id))
-        .order(tickets::created_at.desc())
-        .select((
-            tickets::id,
-            tickets::number,
-            tickets::subject,
-            tickets::status,
-            tickets::created_at,
-        ))
+        .select(ticket_assets::ticket_id)
         .load(conn)
 }

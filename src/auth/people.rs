@@ -37,6 +37,63 @@ pub fn ids_by_email(conn: &mut DbConn, emails: &[String]) -> QueryResult<HashMap
     repo::ids_by_email(conn, emails)
 }
 
+/// A person created by a bulk loader (the demo data) with a given
+/// password hash; recorded in the person's history.
+pub struct NewPerson<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub organization: Option<&'a str>,
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    p: &NewPerson<'_>,
+    now: chrono::NaiveDateTime,
+) -> Result<User, crate::error::AppError> {
+    let id = crate::ids::new_id();
+    repo::insert_user(
+        conn,
+        &super::model::NewUser {
+            id: &id,
+            email: p.email,
+            display_name: p.name,
+            role: p.role,
+            password_hash: Some(p.password_hash),
+            is_active: true,
+            organization: p.organization,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    crate::audit::record(
+        conn,
+        crate::audit::Entry {
+            entity_type: "user",
+            entity_id: &id,
+            actor_id: None,
+            action: "created",
+            changes: serde_json::json!({"email": p.email, "role": p.role, "source": "demo"}),
+            at: now,
+        },
+    )?;
+    repo::find_user(conn, &id)?.ok_or_else(|| crate::error::AppError::NotFound("user".into()))
+}
+
+/// Forgets login attempts before `attempts_before` and sessions that ended
+/// before `sessions_before` (housekeeping); returns how many of each.
+pub fn purge(
+    conn: &mut DbConn,
+    attempts_before: chrono::NaiveDateTime,
+    sessions_before: chrono::NaiveDateTime,
+) -> QueryResult<(usize, usize)> {
+    Ok((
+        repo::purge_login_attempts(conn, attempts_before)?,
+        repo::purge_sessions(conn, sessions_before)?,
+    ))
+}
+
 /// A person named by email (any case) or id.
 pub fn find_person(conn: &mut DbConn, who: &str) -> QueryResult<Option<User>> {
     if who.contains('@') {

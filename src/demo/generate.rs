@@ -5,15 +5,16 @@ use chrono::{Duration, NaiveDateTime};
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use super::{BATCH, catalog};
+use super::catalog;
 use crate::audit;
 use crate::auth::User;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
 use crate::tickets::domain::{Channel, HoldReason, Level, Priority, PriorityMatrix, Status};
-use crate::tickets::model::{Category, Comment, Queue, Ticket};
-use crate::tickets::{repo, search};
+use crate::tickets::search;
+use crate::tickets::service::bulk;
+use crate::tickets::{Category, Comment, Queue, Ticket};
 
 pub(super) struct World<'a> {
     pub(super) agents: &'a [&'a User],
@@ -84,23 +85,8 @@ impl Batch {
     }
 
     pub(super) fn write(&self, conn: &mut DbConn) -> Result<(), AppError> {
-        repo::insert_many(conn, &self.tickets)?;
-        for chunk in self.comments.chunks(BATCH) {
-            repo::insert_comments(conn, chunk)?;
-        }
-        for chunk in self.events.chunks(BATCH) {
-            crate::insert_all!(conn, crate::db::schema::audit_events::table, chunk)?;
-        }
-        let docs: Vec<search::Document<'_>> = self
-            .docs
-            .iter()
-            .map(|(ticket_id, is_public, text)| search::Document {
-                ticket_id,
-                is_public: *is_public,
-                text: text.clone(),
-            })
-            .collect();
-        search::index(conn, &docs)?;
+        bulk::insert(conn, &self.tickets, &self.comments, &self.docs)?;
+        audit::insert_events(conn, &self.events)?;
         Ok(())
     }
 }

@@ -11,18 +11,15 @@ use generate::{Batch, World, generate_ticket};
 use people::{ensure_catalog, ensure_requesters, ensure_staff};
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::auth::model::User;
-use crate::auth::{Role, password};
-use crate::db::schema::tickets as tickets_table;
-use crate::db::{Db, DbConn};
+use crate::auth::{Role, User, password};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::tickets::domain::PriorityMatrix;
-use crate::tickets::repo;
+use crate::tickets::service::bulk;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "itdesk-demo";
@@ -73,8 +70,7 @@ pub fn load(
     opts: &Options,
     now: NaiveDateTime,
 ) -> Result<Summary, AppError> {
-    let existing: i64 =
-        db.read(|conn| Ok::<_, AppError>(tickets_table::table.count().get_result(conn)?))?;
+    let existing = bulk::count(db)?;
     if existing > 0 && !opts.append {
         return Err(AppError::conflict(
             "not_empty",
@@ -115,7 +111,7 @@ pub fn load(
             all_open: opts.all_open,
         };
         let batch = db.write(|conn| {
-            let first_number = reserve_numbers(conn, n as i64)?;
+            let first_number = bulk::reserve_numbers(conn, n as i64)?;
             let mut batch = Batch::default();
             for i in 0..n {
                 let position = (done + i) as f64 / opts.tickets.max(1) as f64;
@@ -153,17 +149,4 @@ fn progress_bar(opts: &Options) -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
-}
-
-/// Takes `n` consecutive ticket numbers; returns the first.
-fn reserve_numbers(conn: &mut DbConn, n: i64) -> QueryResult<i64> {
-    let first = repo::next_number(conn)?;
-    if let DbConn::Postgres(c) = conn {
-        diesel::sql_query(format!(
-            "SELECT setval('ticket_number_seq', {})",
-            first + n - 1
-        ))
-        .execute(c)?;
-    }
-    Ok(first)
 }

@@ -6,14 +6,12 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 
 use super::catalog;
-use crate::audit;
-use crate::auth::model::{NewUser, User};
-use crate::auth::{Role, repo as users};
+use crate::auth::people::{self as users, NewPerson};
+use crate::auth::{Role, User};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::ids;
-use crate::tickets::model::{Category, Queue};
-use crate::tickets::repo;
+use crate::tickets::service::bulk;
+use crate::tickets::{Category, Queue};
 
 fn new_user(
     conn: &mut DbConn,
@@ -24,33 +22,17 @@ fn new_user(
     org: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<User, AppError> {
-    let id = ids::new_id();
-    users::insert_user(
+    users::create(
         conn,
-        &NewUser {
-            id: &id,
+        &NewPerson {
             email,
-            display_name: name,
+            name,
             role,
-            password_hash: Some(hash),
-            is_active: true,
+            password_hash: hash,
             organization: org,
-            created_at: now,
-            updated_at: now,
         },
-    )?;
-    audit::record(
-        conn,
-        audit::Entry {
-            entity_type: "user",
-            entity_id: &id,
-            actor_id: None,
-            action: "created",
-            changes: serde_json::json!({"email": email, "role": role, "source": "demo"}),
-            at: now,
-        },
-    )?;
-    users::find_user(conn, &id)?.ok_or_else(|| AppError::NotFound("user".into()))
+        now,
+    )
 }
 
 pub(super) fn ensure_staff(
@@ -130,32 +112,5 @@ pub(super) fn ensure_catalog(
     conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> Result<(Vec<Queue>, Vec<Category>), AppError> {
-    for (slug, name, description) in catalog::QUEUES {
-        if repo::find_queue_by_slug(conn, slug)?.is_none() {
-            repo::insert_queue(
-                conn,
-                &Queue {
-                    id: ids::new_id(),
-                    slug: (*slug).into(),
-                    name: (*name).into(),
-                    description: (*description).into(),
-                    created_at: now,
-                },
-            )?;
-        }
-    }
-    for (slug, name) in catalog::CATEGORIES {
-        if repo::find_category_by_slug(conn, slug)?.is_none() {
-            repo::insert_category(
-                conn,
-                &Category {
-                    id: ids::new_id(),
-                    slug: (*slug).into(),
-                    name: (*name).into(),
-                    created_at: now,
-                },
-            )?;
-        }
-    }
-    Ok((repo::all_queues(conn)?, repo::all_categories(conn)?))
+    bulk::ensure_catalog(conn, catalog::QUEUES, catalog::CATEGORIES, now)
 }

@@ -128,3 +128,53 @@ mod tests {
         );
     }
 }
+
+/// Our own messages, built by the outbox, read back by this pipeline.
+#[cfg(test)]
+mod outbox_round_trip {
+    use crate::outbox::{Outgoing, build, id_domain, new_message_id};
+
+    #[test]
+    fn built_messages_thread_tag_and_mark_themselves_automatic() {
+        let o = Outgoing {
+            from_name: "IT Helpdesk".into(),
+            from: "helpdesk@example.org".into(),
+            reply_to: Some("helpdesk+k1abc@example.org".into()),
+            to: vec!["jane@example.org".into(), "not an address".into()],
+            subject: "[#42] Drücker kaputt".into(),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+            message_id: new_message_id("helpdesk@example.org"),
+            thread: vec![
+                "root@mail.example.org".into(),
+                "b@itdesk.example.org".into(),
+            ],
+            automatic: true,
+            ticket_number: Some(42),
+        };
+        let (bytes, to) = build(&o).unwrap();
+        assert_eq!(to, vec!["jane@example.org"]);
+        let parsed = crate::mail::parse::parse(&bytes).unwrap();
+        assert_eq!(parsed.subject, "[#42] Drücker kaputt");
+        assert_eq!(parsed.in_reply_to, vec!["b@itdesk.example.org"]);
+        assert_eq!(
+            parsed.references,
+            vec!["root@mail.example.org", "b@itdesk.example.org"]
+        );
+        assert_eq!(
+            parsed.markers.auto_submitted.as_deref(),
+            Some("auto-generated")
+        );
+        assert!(o.message_id.ends_with("@itdesk.example.org"));
+        assert_eq!(parsed.message_id, o.message_id);
+        assert_eq!(
+            crate::mail::classify::classify(
+                &parsed,
+                "other@x.org",
+                &id_domain("helpdesk@example.org")
+            ),
+            crate::mail::classify::Kind::Own,
+            "our mail coming back is recognised by its Message-ID"
+        );
+    }
+}

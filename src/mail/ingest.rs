@@ -23,10 +23,10 @@ use crate::error::AppError;
 use crate::ids;
 use crate::outbox::id_domain;
 use crate::state::AppState;
+use crate::tickets::Ticket;
 use crate::tickets::domain::Channel;
 use crate::tickets::dto::CreateTicket;
-use crate::tickets::model::Ticket;
-use crate::tickets::repo as tickets;
+use crate::tickets::service::lookup as tickets;
 use crate::tickets::service::{
     Attach, NewComment, NewUpload, Rules, Upload, attach_in, comment_in, insert_ticket, store_files,
 };
@@ -283,12 +283,12 @@ impl Job<'_> {
         let mut ids = m.in_reply_to.clone();
         ids.extend(m.references.iter().rev().cloned());
         if let Some(id) = repo::ticket_of_ids(conn, &ids)? {
-            return Ok(tickets::find(conn, &id)?);
+            return tickets::find(conn, &id);
         }
         if let Some(index) = &m.thread_index
             && let Some(id) = repo::ticket_of_thread_index(conn, index)?
         {
-            return Ok(tickets::find(conn, &id)?);
+            return tickets::find(conn, &id);
         }
         Ok(None)
     }

@@ -23,7 +23,9 @@ pub mod notify;
 pub mod parse;
 pub mod quote;
 pub mod reply_keys;
-pub mod repo;
+mod repo;
 pub mod settings;
 pub mod templates;
 pub mod thread;
+
+pub use repo::{DeadLetter, MailMessage, MailSummary};

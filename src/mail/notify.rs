@@ -13,11 +13,11 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
 use crate::outbox::{self, Outgoing, Rendered, id_domain};
+use crate::sla::Notification;
 use crate::sla::events::EscalationSubscriber;
-use crate::sla::repo::Notification;
+use crate::tickets::Ticket;
 use crate::tickets::domain::{Channel, Status};
 use crate::tickets::events::{Reactions, TicketEvent, TicketSubscriber};
-use crate::tickets::model::Ticket;
 
 /// What mail about tickets needs: the helpdesk's address and words, the
 /// ticket reference prefix, where the service is reached, and the secret

@@ -15,7 +15,7 @@ mod settings;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-pub use compose::{Outgoing, id_domain, new_message_id};
+pub use compose::{Outgoing, build, id_domain, new_message_id};
 pub use model::OutboxRow;
 pub use send::{send, send_job};
 pub use settings::{MailTransport, SmtpSettings, TlsMode};

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use super::repo::Notification;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 
 /// A context that acts on escalations.
 pub trait EscalationSubscriber: Send + Sync {

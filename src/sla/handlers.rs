@@ -6,13 +6,12 @@ use utoipa::IntoParams;
 
 use super::dto::{NotificationDto, PreviewRequest, SlaDto, StoredCalendarDto, StoredPolicyDto};
 use super::policy::PolicySpec;
-use super::{repo, service};
+use super::service;
 use crate::auth::extract::ApiUser;
 use crate::auth::{Role, User};
 use crate::calendar::CalendarSpec;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
-use crate::ids;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -239,12 +238,7 @@ pub async fn notifications(
     query: ApiQuery<NotificationQuery>,
 ) -> Result<web::Json<Vec<NotificationDto>>, AppError> {
     let unread = query.0.unread;
-    let rows = blocking(move || {
-        state
-            .db
-            .read(|conn| Ok(repo::notifications_for(conn, &actor.id, unread, 100)?))
-    })
-    .await?;
+    let rows = blocking(move || super::notifications::mine(&state.db, &actor, unread)).await?;
     Ok(web::Json(rows.iter().map(NotificationDto::from).collect()))
 }
 
@@ -257,14 +251,6 @@ pub async fn mark_read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let n = blocking(move || {
-        state
-            .db
-            .write(|conn| Ok(repo::mark_read(conn, &actor.id, &id, ids::now())?))
-    })
-    .await?;
-    if n == 0 {
-        return Err(AppError::NotFound("notification".into()));
-    }
+    blocking(move || super::notifications::mark_read(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,14 +11,17 @@ pub mod dto;
 pub mod events;
 pub mod handlers;
 pub mod history;
+pub mod notifications;
 pub mod policy;
 pub mod registry;
-pub mod repo;
+mod repo;
 pub mod service;
 pub mod settings;
 pub mod simulate;
 pub mod snapshot;
 pub mod worker;
+
+pub use repo::Notification;
 
 #[cfg(test)]
 mod clock_tests;

@@ -14,8 +14,8 @@ use crate::auth::people as users;
 use crate::calendar::CalendarSpec;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::tickets::Ticket;
 use crate::tickets::domain::Priority;
-use crate::tickets::model::Ticket;
 use crate::tickets::service::service_level::{self as tickets, Slugs};
 
 /// A proposal as written in the `--policy` file.

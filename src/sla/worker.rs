@@ -20,7 +20,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::jobs::queue::Job;
 use crate::state::AppState;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 use crate::tickets::service::service_level::{self as tickets, ScheduleUpdate, SnapshotColumns};
 
 pub const SCAN_JOB: &str = "sla.scan";

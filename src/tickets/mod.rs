@@ -12,9 +12,11 @@ pub mod dto;
 pub mod events;
 pub mod handlers;
 pub mod listing;
-pub mod model;
-pub mod repo;
+mod model;
+mod repo;
 pub mod search;
 pub mod service;
 pub mod service_level;
 pub mod settings;
+
+pub use model::{Attachment, Category, Comment, Queue, Ticket};

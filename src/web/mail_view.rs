@@ -12,7 +12,7 @@ use super::{PageError, WebUser, render};
 use crate::error::{AppError, blocking};
 use crate::mail::messages;
 use crate::mail::parse::{Mailbox, parse};
-use crate::mail::repo::{MailMessage, MailSummary};
+use crate::mail::{MailMessage, MailSummary};
 use crate::state::AppState;
 use crate::tickets::service::TicketRef;
 

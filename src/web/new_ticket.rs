@@ -14,8 +14,8 @@ use crate::ids;
 use crate::state::AppState;
 use crate::tickets::domain::{Channel, Level, Priority, TicketType};
 use crate::tickets::dto::CreateTicket;
-use crate::tickets::model::{Category, Queue};
 use crate::tickets::service::{self, Filing, NewUpload, catalog};
+use crate::tickets::{Category, Queue};
 
 /// The values of the new-ticket form, kept when it has to be shown again.
 #[derive(Debug, Clone)]

@@ -7,9 +7,7 @@ use serde::Deserialize;
 use super::format::{iso, when};
 use super::session::Nav;
 use super::{PageError, WebUser, render, see_other};
-use crate::error::{AppError, blocking};
-use crate::ids;
-use crate::sla::repo;
+use crate::error::blocking;
 use crate::state::AppState;
 
 struct Row {
@@ -29,29 +27,19 @@ struct NotificationsPage {
 }
 
 pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
-    let id = user.user.id.clone();
-    let rows = blocking(move || {
-        state.db.read(|conn| {
-            let notes = repo::notifications_for(conn, &id, false, 100)?;
-            let mut rows = Vec::with_capacity(notes.len());
-            for n in notes {
-                let number = match &n.ticket_id {
-                    Some(t) => crate::tickets::repo::find(conn, t)?.map(|t| t.number),
-                    None => None,
-                };
-                rows.push(Row {
-                    id: n.id,
-                    message: n.message,
-                    number,
-                    at: when(n.created_at),
-                    at_iso: iso(n.created_at),
-                    unread: n.read_at.is_none(),
-                });
-            }
-            Ok::<_, AppError>(rows)
+    let actor = user.user.clone();
+    let rows = blocking(move || crate::sla::notifications::mine_with_tickets(&state.db, &actor))
+        .await?
+        .into_iter()
+        .map(|v| Row {
+            id: v.notification.id,
+            message: v.notification.message,
+            number: v.ticket_number,
+            at: when(v.notification.created_at),
+            at_iso: iso(v.notification.created_at),
+            unread: v.notification.read_at.is_none(),
         })
-    })
-    .await?;
+        .collect();
     render(&NotificationsPage {
         nav: user.nav("notifications"),
         rows,
@@ -70,12 +58,7 @@ pub async fn mark_read(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.check_csrf(&form.csrf)?;
-    let (uid, id) = (user.user.id.clone(), path.into_inner());
-    blocking(move || {
-        state
-            .db
-            .write(|conn| Ok::<_, AppError>(repo::mark_read(conn, &uid, &id, ids::now())?))
-    })
-    .await?;
+    let (actor, id) = (user.user.clone(), path.into_inner());
+    blocking(move || crate::sla::notifications::mark_read(&state.db, &actor, &id)).await?;
     Ok(see_other("/notifications"))
 }

@@ -9,9 +9,9 @@ use super::{PageError, WebUser, render, see_other};
 use crate::auth::{Role, User, people as users};
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
+use crate::tickets::Queue;
 use crate::tickets::domain::Priority;
 use crate::tickets::dto::ListParams;
-use crate::tickets::model::Queue;
 use crate::tickets::service::{self, ListPage, TicketView};
 
 /// `/`: staff land on the queue, requesters on their tickets.

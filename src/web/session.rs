@@ -191,7 +191,7 @@ impl FromRequest for WebUser {
                 else {
                     return Ok::<_, AppError>(None);
                 };
-                let unread = crate::sla::service::unread_notifications(&db, &user)?;
+                let unread = crate::sla::notifications::unread_count(&db, &user)?;
                 Ok(Some((user, unread)))
             })
             .await?;

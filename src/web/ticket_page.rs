@@ -19,8 +19,8 @@ use crate::state::AppState;
 use crate::tickets::attachment_handlers::serve_attachment;
 use crate::tickets::domain::{HoldReason, Level, Priority, Status};
 use crate::tickets::dto::CreateComment;
-use crate::tickets::model::{Category, Queue};
 use crate::tickets::service::{self, NewUpload, TicketRef, TicketView, catalog};
+use crate::tickets::{Category, Queue};
 
 /// The ticket's facts as the page shows them.
 struct Facts {

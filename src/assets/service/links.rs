@@ -10,7 +10,7 @@ use crate::audit::{self, Entry};
 use crate::auth::User;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 
 /// Records a link or unlink in both histories.
 fn record(
@@ -47,8 +47,7 @@ fn record(
 
 fn ticket_for_linking(conn: &mut DbConn, actor: &User, ticket: &str) -> Result<Ticket, AppError> {
     let r = crate::tickets::service::TicketRef::parse(ticket);
-    let (t, _) = crate::tickets::service::visible_ticket(conn, actor, &r)?;
-    Ok(t)
+    crate::tickets::service::find_visible(conn, actor, &r)
 }
 
 /// Records that a ticket is about an asset (both histories show it).
@@ -131,6 +130,20 @@ pub fn tickets_of_asset(
     db.read(|conn| {
         let a = repo::asset(conn, asset)?
             .ok_or_else(|| AppError::NotFound(format!("asset {asset}")))?;
-        Ok(repo::tickets_of_asset(conn, &a.id)?)
+        let ids = repo::ticket_ids_of_asset(conn, &a.id)?;
+        let mut tickets = crate::tickets::service::lookup::find_many(conn, &ids)?;
+        tickets.sort_by(|x, y| (y.created_at, &y.id).cmp(&(x.created_at, &x.id)));
+        Ok(tickets
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    t.number,
+                    t.subject,
+                    t.status.to_string(),
+                    t.created_at,
+                )
+            })
+            .collect())
     })
 }

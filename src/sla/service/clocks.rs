@@ -12,8 +12,8 @@ use crate::error::AppError;
 use crate::sla::dto::sla_dto;
 use crate::sla::events::SlaHooks;
 use crate::sla::registry::Sla;
+use crate::tickets::Ticket;
 use crate::tickets::events::{Reactions, TicketEvent, TicketSubscriber};
-use crate::tickets::model::Ticket;
 use crate::tickets::service::service_level::{SnapshotColumns, save_columns};
 use crate::tickets::service_level::{ServiceLevels, SlaDto};
 

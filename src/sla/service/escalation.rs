@@ -13,7 +13,7 @@ use crate::sla::clock::SlaReport;
 use crate::sla::policy::{ClockKind, Threshold};
 use crate::sla::repo::{self, Notification};
 use crate::sla::snapshot::Crossed;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 use crate::tickets::service::service_level as tickets;
 
 use super::{Rules, naive};

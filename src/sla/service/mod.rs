@@ -26,7 +26,7 @@ use crate::sla::policy::TicketFacts;
 use crate::sla::registry::Registry;
 use crate::sla::repo;
 use crate::sla::snapshot::snapshot;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 use crate::tickets::service::TicketView;
 use crate::tickets::service::service_level::{
     self as tickets, ScheduleUpdate, Slugs, SnapshotColumns, stored_columns,
@@ -255,7 +255,7 @@ pub fn refresh_many(
     tickets::save_many(conn, &updates)
 }
 
-/// How many in-app notifications the person has not read yet.
-pub fn unread_notifications(db: &crate::db::Db, user: &User) -> Result<i64, AppError> {
-    db.read(|conn| Ok(crate::sla::repo::unread_count(conn, &user.id)?))
+/// The version of the stored definitions (bumped by every change).
+pub fn stored_version(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(repo::version(conn)?)
 }

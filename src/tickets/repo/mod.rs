@@ -33,6 +33,24 @@ pub fn next_number(conn: &mut DbConn) -> QueryResult<i64> {
     }
 }
 
+/// How many tickets exist.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    tickets::table.count().get_result(conn)
+}
+
+/// Takes `n` consecutive numbers; returns the first.
+pub fn reserve_numbers(conn: &mut DbConn, n: i64) -> QueryResult<i64> {
+    let first = next_number(conn)?;
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query(format!(
+            "SELECT setval('ticket_number_seq', {})",
+            first + n - 1
+        ))
+        .execute(c)?;
+    }
+    Ok(first)
+}
+
 pub fn insert(conn: &mut DbConn, ticket: &Ticket) -> QueryResult<()> {
     diesel::insert_into(tickets::table)
         .values(ticket)
@@ -55,6 +73,19 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
 /// Holds a ticket's row until the transaction ends (PostgreSQL), so that
 /// counts and checks made under it cannot be raced by another process;
 /// SQLite's single writer already serialises them.
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Ticket>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            tickets::table
+                .filter(tickets::id.eq_any(chunk))
+                .select(Ticket::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<()> {
     if let DbConn::Postgres(c) = conn {
         diesel::sql_query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")

@@ -8,7 +8,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use crate::db::DbConn;
 use crate::db::schema::tickets;
-use crate::tickets::model::Ticket;
+use crate::tickets::Ticket;
 
 /// The SLA columns of a ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq, AsChangeset)]

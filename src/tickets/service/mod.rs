@@ -3,9 +3,11 @@
 //! appends to the audit history in the same transaction.
 
 mod attachments;
+pub mod bulk;
 pub mod catalog;
 mod comments;
 mod create;
+pub mod lookup;
 mod query;
 pub mod service_level;
 mod update;
@@ -115,6 +117,14 @@ pub(crate) fn visible_ticket(
 /// The ticket as stored, if the actor may see it (not found otherwise).
 pub fn find_visible(conn: &mut DbConn, actor: &User, r: &TicketRef) -> Result<Ticket, AppError> {
     visible_ticket(conn, actor, r).map(|(t, _)| t)
+}
+
+/// Forgets idempotency keys used before `before` (housekeeping).
+pub fn purge_idempotency_keys(
+    conn: &mut DbConn,
+    before: chrono::NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(repo::purge_idempotency_keys(conn, before)?)
 }
 
 /// The people watching a ticket.

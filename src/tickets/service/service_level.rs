@@ -75,10 +75,7 @@ pub fn open_count(db: &Db) -> Result<i64, AppError> {
     repo::sla::open_count(db)
 }
 
-/// One ticket as stored, whoever may see it (for background work).
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<Ticket>, AppError> {
-    Ok(repo::find(conn, id)?)
-}
+pub use super::lookup::find;
 
 /// Queue and category slugs by id.
 pub struct Slugs {
