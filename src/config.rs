@@ -6,7 +6,7 @@
 //! This module knows no context: it reads the layers into whatever type it
 //! is asked for ([`load`]) and holds the process-wide sections (server,
 //! database, log). Each context declares and checks its own section; the
-//! whole is composed in `crate::settings`.
+//! whole is composed in `src/settings.rs`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -47,11 +47,16 @@ pub const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(360
 /// The job kind that runs [`sweep`] (every ten minutes, see `crate::jobs`).
 pub const JOB: &str = "housekeeping";
 
-/// Job handler: one sweep.
-pub fn run_job(
-    state: &crate::state::AppState,
-    _job: &crate::jobs::queue::Job,
-) -> Result<(), AppError> {
+/// `housekeeping` every ten minutes.
+pub fn jobs(state: &crate::state::AppState) -> crate::jobs::Jobs {
+    let me = state.clone();
+    crate::jobs::Jobs::default()
+        .kind(JOB, move |_| run_job(&me))
+        .every(JOB, chrono::Duration::minutes(10))
+}
+
+/// One sweep.
+fn run_job(state: &crate::state::AppState) -> Result<(), AppError> {
     let swept = sweep(
         &state.db,
         state.settings.login.window_minutes,

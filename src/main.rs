@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use itdesk::auth::Role;
 use itdesk::config::Sources;
 use itdesk::settings::Settings;
+use itdesk::startup::{prepare_for_command, prepare_light};
 use itdesk::{commands, demo, telemetry};
 
 /// itdesk: IT helpdesk and asset management in one binary.
@@ -72,7 +72,7 @@ enum Command {
     Mailgate,
     /// Mail: poll the IMAP mailbox now.
     #[command(subcommand)]
-    Mail(MailCommand),
+    Mail(itdesk::mail::cli::MailCommand),
     /// Export data as files.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -81,7 +81,7 @@ enum Command {
     Import(ImportCommand),
     /// Administration: users and API tokens.
     #[command(subcommand)]
-    Admin(AdminCommand),
+    Admin(itdesk::auth::cli::AdminCommand),
     /// Load realistic demo data: people, queues, categories, months of tickets.
     ///
     /// Every demo account has the password "itdesk-demo". Refuses to run on a
@@ -108,181 +108,23 @@ enum Command {
     },
     /// Service levels: what-if simulations, the timer scan, recomputing.
     #[command(subcommand)]
-    Sla(SlaCommand),
+    Sla(itdesk::sla::cli::SlaCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
 }
 
+/// `itdesk import …`: each context adds its kinds here.
 #[derive(Debug, Subcommand)]
 enum ImportCommand {
-    /// Create and update assets from a CSV export.
-    ///
-    /// Profiles: `intune` (Intune admin center, Devices > All devices >
-    /// Export), `intune-apps` (Apps > Discovered apps > Export, raw data per
-    /// device: replaces each listed device's software), `snipeit` (Snipe-IT's
-    /// asset CSV columns, any case), `generic` (your own columns, named in a
-    /// TOML file given with --mapping; see README "Importing assets").
-    ///
-    /// A row matches an asset by serial, then asset tag, then host name;
-    /// otherwise it creates one. Comma, semicolon or tab separated, UTF-8 or
-    /// UTF-16. All or nothing: one rejected row and nothing is written,
-    /// unless --partial. Every rejected row is listed with its line, column
-    /// and reason. A progress bar is shown on standard error for large
-    /// files.
-    ///
-    /// Exit status: 0 imported (or a dry run found nothing wrong); 65
-    /// (EX_DATAERR) rows were rejected (nothing written, unless --partial);
-    /// 1 the file could not be read at all (encoding, header, mapping).
-    Assets(commands::ImportArgs),
+    #[command(flatten)]
+    Assets(itdesk::assets::cli::Import),
 }
 
+/// `itdesk export …`: each context adds its kinds here.
 #[derive(Debug, Subcommand)]
 enum ExportCommand {
-    /// Every asset, one row each, oldest first: tag, serial, model,
-    /// category, host name, status, location, assignee, purchase, cost,
-    /// warranty, OS and last inventory.
-    ///
-    /// CSV is RFC 4180 with a header line; cells that a spreadsheet would
-    /// run as formulas are prefixed with an apostrophe. A progress line is
-    /// shown on standard error when writing to a file.
-    Assets {
-        /// csv, json or xlsx (one sheet with a header row, filters and a
-        /// frozen first row).
-        #[arg(long, default_value = "csv")]
-        format: String,
-        /// Write here instead of standard output.
-        #[arg(long)]
-        output: Option<std::path::PathBuf>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum MailCommand {
-    /// Poll the configured IMAP mailbox ([mail.imap]) once, take every
-    /// message in, move each to the processed folder, and exit.
-    ///
-    /// For cron instead of `serve`'s poller, or to try the settings. Prints
-    /// one JSON line: {"fetched", "taken_in", "dead_letters", "deferred",
-    /// "seconds"}. Works whether or not mail.imap.enabled is set (that only
-    /// turns `serve`'s periodic poll on).
-    Poll,
-}
-
-#[derive(Debug, Subcommand)]
-enum SlaCommand {
-    /// Replay the tickets filed between two dates under a proposed policy
-    /// file and compare, per priority, how many would have breached against
-    /// how many did under the policies in force.
-    ///
-    /// The file is TOML with `[[sla_policies]]` (and optionally
-    /// `[[calendars]]`) in the same shape as the configuration.
-    Simulate {
-        /// TOML file with the proposed `[[sla_policies]]`.
-        #[arg(long, value_name = "FILE")]
-        policy: PathBuf,
-        /// First day (YYYY-MM-DD, UTC) of the period.
-        #[arg(long, value_name = "DATE")]
-        from: chrono::NaiveDate,
-        /// Last day (inclusive).
-        #[arg(long, value_name = "DATE")]
-        to: chrono::NaiveDate,
-        #[arg(long, value_enum, default_value = "table")]
-        format: commands::SimulateFormat,
-    },
-    /// Run the SLA timer worker's scan once and report how long it took.
-    Scan {
-        /// Scan as if it were this instant (RFC 3339), e.g. to see what a
-        /// day of downtime would leave to catch up. Default: now.
-        #[arg(long, value_name = "INSTANT")]
-        at: Option<chrono::DateTime<chrono::Utc>>,
-    },
-    /// Recompute the SLA of every open ticket now.
-    Recompute,
-}
-
-#[derive(Debug, Subcommand)]
-enum AdminCommand {
-    /// Create an API token; creates the user with ROLE if missing.
-    ///
-    /// The token is printed as the last line of standard output and shown
-    /// only once: itdesk stores just its SHA-256 digest.
-    CreateToken {
-        #[arg(long)]
-        email: String,
-        /// requester, agent, coordinator, asset_manager, admin or viewer.
-        #[arg(long)]
-        role: Role,
-        /// A note saying what the token is for.
-        #[arg(long, default_value = "cli")]
-        label: String,
-        /// The token stops working after this many days (default: never;
-        /// revoke it with `revoke-token`).
-        #[arg(long, value_name = "DAYS")]
-        expires_in_days: Option<u32>,
-    },
-    /// List API tokens (id, owner, label, created, and whether they still
-    /// work), everyone's or one person's.
-    ListTokens {
-        /// Only this person's tokens.
-        #[arg(long)]
-        email: Option<String>,
-    },
-    /// Revoke an API token at once (its id from `list-tokens`).
-    RevokeToken {
-        /// The token's id.
-        id: String,
-    },
-    /// Deactivate a login: they can no longer log in, every session ends
-    /// and every token is revoked. Their tickets and history stay.
-    DeactivateUser {
-        #[arg(long)]
-        email: String,
-    },
-    /// Let a deactivated person log in again (their old tokens stay
-    /// revoked).
-    ActivateUser {
-        #[arg(long)]
-        email: String,
-    },
-    /// Set a new password, read from standard input; every session of the
-    /// person ends.
-    SetPassword {
-        #[arg(long)]
-        email: String,
-    },
-    /// Create a user who logs in with a password read from standard input.
-    CreateUser {
-        #[arg(long)]
-        email: String,
-        /// requester, agent, coordinator, asset_manager, admin or viewer.
-        #[arg(long)]
-        role: Role,
-        /// Display name (default: from the email address).
-        #[arg(long)]
-        name: Option<String>,
-    },
-}
-
-fn run_admin(settings: itdesk::settings::Settings, command: AdminCommand) -> anyhow::Result<()> {
-    use itdesk::auth::commands as admin;
-    match command {
-        AdminCommand::CreateToken {
-            email,
-            role,
-            label,
-            expires_in_days,
-        } => admin::create_token(settings, &email, role, &label, expires_in_days),
-        AdminCommand::CreateUser { email, role, name } => {
-            admin::create_user(settings, &email, role, name.as_deref(), std::io::stdin())
-        }
-        AdminCommand::ListTokens { email } => admin::list_tokens(settings, email.as_deref()),
-        AdminCommand::RevokeToken { id } => admin::revoke_token(settings, &id),
-        AdminCommand::DeactivateUser { email } => admin::set_active(settings, &email, false),
-        AdminCommand::ActivateUser { email } => admin::set_active(settings, &email, true),
-        AdminCommand::SetPassword { email } => {
-            admin::set_password(settings, &email, std::io::stdin())
-        }
-    }
+    #[command(flatten)]
+    Assets(itdesk::assets::cli::Export),
 }
 
 fn main() -> ExitCode {
@@ -312,7 +154,13 @@ fn main() -> ExitCode {
     };
     telemetry::init(&settings.log);
     if let Command::Mailgate = cli.command {
-        return ExitCode::from(commands::mailgate(settings, std::io::stdin()));
+        let (mail, url) = (settings.mail.clone(), settings.database.url.clone());
+        return ExitCode::from(itdesk::mail::cli::mailgate(
+            &mail,
+            &url,
+            std::io::stdin(),
+            || Ok(prepare_light(settings, true)?.mail),
+        ));
     }
     match run(cli.command, settings) {
         Ok(()) => ExitCode::SUCCESS,
@@ -338,7 +186,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Admin(admin) => run_admin(settings, admin),
+        Command::Admin(c) => itdesk::auth::cli::run(c, &prepare_for_command(settings)?.auth),
         Command::Demo {
             tickets,
             months,
@@ -358,21 +206,14 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 progress: true,
             },
         ),
-        Command::Sla(SlaCommand::Simulate {
-            policy,
-            from,
-            to,
-            format,
-        }) => commands::sla_simulate(settings, &policy, from, to, format),
-        Command::Sla(SlaCommand::Scan { at }) => commands::sla_scan(settings, at),
-        Command::Sla(SlaCommand::Recompute) => commands::sla_recompute(settings),
-        Command::Mail(MailCommand::Poll) => commands::mail_poll(settings),
+        Command::Sla(c) => itdesk::sla::cli::run(c, &prepare_for_command(settings)?.sla),
+        Command::Mail(c) => itdesk::mail::cli::run(c, &prepare_light(settings, false)?.mail),
         Command::Backup { output } => commands::backup(settings, &output),
-        Command::Export(ExportCommand::Assets { format, output }) => {
-            commands::export_assets(settings, &format, output.as_deref())
+        Command::Export(ExportCommand::Assets(c)) => {
+            itdesk::assets::cli::export(c, &prepare_light(settings, false)?.assets)
         }
-        Command::Import(ImportCommand::Assets(args)) => {
-            let code = commands::import_assets(settings, &args)?;
+        Command::Import(ImportCommand::Assets(c)) => {
+            let code = itdesk::assets::cli::import(c, &prepare_light(settings, false)?.assets)?;
             if code != 0 {
                 std::process::exit(code);
             }

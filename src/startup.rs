@@ -108,6 +108,18 @@ pub fn prepare_light(settings: Settings, one_task: bool) -> anyhow::Result<AppSt
     ))
 }
 
+/// Every context's job kinds and schedules: the one list a new context's
+/// jobs join.
+pub fn jobs(state: &AppState) -> crate::jobs::Jobs {
+    crate::jobs::Jobs::join([
+        crate::housekeeping::jobs(state),
+        state.outbox.jobs(),
+        state.sla.jobs(),
+        state.mail.jobs(),
+        state.assets.jobs(),
+    ])
+}
+
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -122,6 +134,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);
+}
+
+/// Each context as app data, for its handlers: the one list a new
+/// context's value joins.
+#[derive(Clone)]
+struct Contexts {
+    auth: web::Data<crate::auth::Auth>,
+    tickets: web::Data<crate::tickets::Tickets>,
+    sla: web::Data<crate::sla::Sla>,
+    mail: web::Data<crate::mail::Mail>,
+    assets: web::Data<crate::assets::Assets>,
+}
+
+impl Contexts {
+    fn of(state: &AppState) -> Contexts {
+        Contexts {
+            auth: web::Data::new(state.auth.clone()),
+            tickets: web::Data::new(state.tickets.clone()),
+            sla: web::Data::new(state.sla.clone()),
+            mail: web::Data::new(state.mail.clone()),
+            assets: web::Data::new(state.assets.clone()),
+        }
+    }
+
+    fn register(&self, cfg: &mut web::ServiceConfig) {
+        cfg.app_data(self.auth.clone())
+            .app_data(self.tickets.clone())
+            .app_data(self.sla.clone())
+            .app_data(self.mail.clone())
+            .app_data(self.assets.clone());
+    }
 }
 
 /// A bound, not yet running server.
@@ -151,10 +194,12 @@ impl Application {
             n => n,
         };
         let data = web::Data::new(state.clone());
+        let contexts = Contexts::of(&state);
         let json_limit = web::Data::new(http::JsonLimit(state.settings.api.json_body_limit_bytes));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .configure(|cfg| contexts.register(cfg))
                 .app_data(json_limit.clone())
                 .app_data(http::path_config())
                 .app_data(crate::web::form_config())

@@ -1,42 +1,43 @@
-//! What every request handler shares.
+//! The running service, composed: one value per context, built once and
+//! wired together here — the SLA and mail subscribe to ticket events, mail
+//! to SLA escalations. Handlers take their own context as app data; pages
+//! and commands, which span contexts, take this.
 
 use std::sync::Arc;
 
 use actix_web::cookie::Key;
 
+use crate::assets::{Assets, MailFrom};
+use crate::auth::Auth;
 use crate::auth::token_cache::TokenCache;
 use crate::db::Db;
+use crate::mail::Mail;
 use crate::mail::notify::Notifier;
+use crate::outbox::Outbox;
 use crate::settings::Settings;
+use crate::sla::Sla;
 use crate::sla::events::SlaHooks;
-use crate::sla::registry::{Registry, Sla};
+use crate::sla::registry::{InForce, Registry};
+use crate::tickets::Tickets;
 use crate::tickets::events::Hooks;
-use crate::tickets::service::Rules;
 
-/// Shared application state, cloned cheaply into handlers.
+/// Every context of one process.
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
-    /// Signs session cookies.
-    pub session_key: Key,
-    /// Recently verified API tokens.
-    pub tokens: Arc<TokenCache>,
-    /// The SLA calendars and policies in force.
-    pub sla: Arc<Sla>,
-    /// Makes the per-recipient reply keys of outgoing mail.
-    pub reply_secret: Arc<Vec<u8>>,
-    /// Who hears of ticket changes (the SLA, mail).
-    pub ticket_hooks: Arc<Hooks>,
-    /// Who hears of SLA escalations (mail).
-    pub sla_hooks: SlaHooks,
-    /// Mail about tickets.
-    pub notifier: Notifier,
+    pub auth: Auth,
+    pub tickets: Tickets,
+    pub sla: Sla,
+    pub mail: Mail,
+    pub assets: Assets,
+    pub outbox: Outbox,
 }
 
 impl AppState {
-    /// Builds the state and registers each context's subscribers: the SLA
-    /// keeps a ticket's clocks and mail tells people, in that order.
+    /// Builds each context and registers the subscribers: on a ticket
+    /// change the SLA keeps its clocks, then mail tells people; mail also
+    /// hears SLA escalations.
     pub fn new(
         settings: Settings,
         db: Db,
@@ -45,58 +46,71 @@ impl AppState {
         registry: Registry,
         reply_secret: Vec<u8>,
     ) -> AppState {
-        let settings = Arc::new(settings);
-        let reply_secret = Arc::new(reply_secret);
-        let sla = Arc::new(Sla::new(registry));
+        let s = Arc::new(settings);
+        let api = Arc::new(s.api.clone());
         let notifier = Notifier {
-            mail: Arc::new(settings.mail.clone()),
-            reference_prefix: settings.tickets.reference_prefix.clone(),
-            public_url: settings.server.public_url.clone(),
-            reply_secret: reply_secret.clone(),
+            mail: Arc::new(s.mail.clone()),
+            reference_prefix: s.tickets.reference_prefix.clone(),
+            public_url: s.server.public_url.clone(),
+            reply_secret: Arc::new(reply_secret),
         };
         let mut sla_hooks = SlaHooks::default();
         sla_hooks.subscribe(Arc::new(notifier.clone()));
+        let sla = Sla {
+            db: db.clone(),
+            settings: Arc::new(s.sla.clone()),
+            registry: Arc::new(InForce::new(registry)),
+            hooks: sla_hooks,
+        };
         let clocks = Arc::new(crate::sla::service::TicketClocks {
-            registry: sla.clone(),
-            hooks: sla_hooks.clone(),
+            registry: sla.registry.clone(),
+            hooks: sla.hooks.clone(),
         });
         let mut ticket_hooks = Hooks::default();
         ticket_hooks.subscribe(clocks.clone());
         ticket_hooks.subscribe(Arc::new(notifier.clone()));
         ticket_hooks.set_service_levels(clocks);
+        let tickets = Tickets {
+            db: db.clone(),
+            settings: Arc::new(s.tickets.clone()),
+            attachments: Arc::new(s.attachments.clone()),
+            api: api.clone(),
+            hooks: Arc::new(ticket_hooks),
+        };
         AppState {
-            settings,
+            auth: Auth {
+                db: db.clone(),
+                login: Arc::new(s.login.clone()),
+                web: Arc::new(s.web.clone()),
+                tokens,
+                session_key,
+            },
+            mail: Mail {
+                db: db.clone(),
+                settings: notifier.mail.clone(),
+                notifier,
+                tickets: tickets.clone(),
+            },
+            assets: Assets {
+                db: db.clone(),
+                settings: Arc::new(s.assets.clone()),
+                inventory: Arc::new(s.inventory.clone()),
+                fields: Arc::new(s.asset_fields.clone()),
+                api,
+                mail_from: Arc::new(MailFrom {
+                    address: s.mail.address.clone(),
+                    display_name: s.mail.display_name.clone(),
+                    public_url: s.server.public_url.clone(),
+                }),
+            },
+            outbox: Outbox {
+                db: db.clone(),
+                smtp: Arc::new(s.mail.smtp.clone()),
+            },
+            tickets,
+            sla,
             db,
-            session_key,
-            tokens,
-            sla,
-            reply_secret,
-            ticket_hooks: Arc::new(ticket_hooks),
-            sla_hooks,
-            notifier,
-        }
-    }
-
-    /// Runs `f` with the ticket rules in force now.
-    pub fn with_rules<T>(&self, f: impl FnOnce(&Rules<'_>) -> T) -> T {
-        f(&self.ticket_rules())
-    }
-
-    /// What ticket use cases apply.
-    pub fn ticket_rules(&self) -> Rules<'_> {
-        Rules {
-            tickets: &self.settings.tickets,
-            attachments: &self.settings.attachments,
-            hooks: &self.ticket_hooks,
-        }
-    }
-
-    /// What the SLA applies under these definitions (for work that holds
-    /// one set of definitions across many transactions).
-    pub fn sla_rules<'a>(&'a self, sla: &'a Registry) -> crate::sla::service::Rules<'a> {
-        crate::sla::service::Rules {
-            sla,
-            hooks: &self.sla_hooks,
+            settings: s,
         }
     }
 }

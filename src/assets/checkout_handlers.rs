@@ -2,6 +2,7 @@
 
 use actix_web::web;
 
+use super::Assets;
 use super::dto::{
     AcceptRequest, CheckinRequest, CheckoutDto, CheckoutListParams, CheckoutRequest, CheckoutResult,
 };
@@ -11,7 +12,6 @@ use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
-use crate::state::AppState;
 
 fn checkout_dto(v: &service::CheckoutView) -> CheckoutDto {
     let (c, a, u) = v;
@@ -29,7 +29,7 @@ fn checkout_dto(v: &service::CheckoutView) -> CheckoutDto {
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn checkout(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<CheckoutRequest>,
@@ -37,7 +37,7 @@ pub async fn checkout(
     let id = path.into_inner();
     let input = body.value;
     let (view, c) = blocking(move || {
-        service::checkout(&state.db, &state.settings, &actor, &id, &input, ids::now())
+        service::checkout(&state.db, &state.mail_from, &actor, &id, &input, ids::now())
     })
     .await?;
     Ok(web::Json(CheckoutResult {
@@ -54,7 +54,7 @@ pub async fn checkout(
         (status = 409, description = "Not checked out", body = Problem)),
     security(("token" = [])))]
 pub async fn checkin(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<CheckinRequest>,
@@ -74,7 +74,7 @@ pub async fn checkin(
     responses((status = 200, body = Vec<CheckoutDto>), (status = 403, body = Problem)),
     security(("token" = [])))]
 pub async fn checkouts(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<CheckoutListParams>,
 ) -> Result<web::Json<Vec<CheckoutDto>>, AppError> {
@@ -92,7 +92,7 @@ pub async fn checkouts(
         (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("token" = [])))]
 pub async fn accept_as(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<CheckoutDto>, AppError> {
@@ -108,7 +108,7 @@ pub async fn accept_as(
     responses((status = 200, body = CheckoutDto), (status = 404, body = Problem),
         (status = 409, body = Problem)))]
 pub async fn accept_by_token(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     body: ApiJson<AcceptRequest>,
 ) -> Result<web::Json<CheckoutDto>, AppError> {
     let token = body.value.token;

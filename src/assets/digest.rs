@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 
+use super::Assets;
 use super::domain::Status;
 use super::model::Asset;
 use super::repo;
@@ -13,7 +14,6 @@ use crate::db::schema::assets;
 use crate::error::AppError;
 use crate::jobs::queue::Job;
 use crate::outbox::Rendered;
-use crate::state::AppState;
 
 pub const JOB: &str = "assets.digest";
 
@@ -96,9 +96,9 @@ fn render(d: &Digest, today: NaiveDate, helpdesk: &str) -> Rendered {
 
 /// Mails today's digest to every asset manager and admin; nothing when
 /// there is nothing to say. Returns how many mails were queued.
-pub fn run(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
-    let days = state.settings.assets.warranty_notice_days;
-    let mail = &state.settings.mail;
+pub fn run(state: &Assets, today: NaiveDate) -> Result<usize, AppError> {
+    let days = state.settings.warranty_notice_days;
+    let mail = &*state.mail_from;
     let now = crate::ids::now();
     state.db.write(|conn| {
         let d = gather(conn, today, days)?;
@@ -124,10 +124,20 @@ pub fn run(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
 }
 
 /// Job handler of `assets.digest`.
-pub fn run_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
+fn run_job(state: &Assets, _job: &Job) -> Result<(), AppError> {
     let sent = run(state, crate::ids::now().date())?;
     if sent > 0 {
         tracing::info!(sent, "asset digest queued");
     }
     Ok(())
+}
+
+impl Assets {
+    /// `assets.digest` once a day.
+    pub fn jobs(&self) -> crate::jobs::Jobs {
+        let me = self.clone();
+        crate::jobs::Jobs::default()
+            .kind(JOB, move |job| run_job(&me, job))
+            .every(JOB, chrono::Duration::days(1))
+    }
 }

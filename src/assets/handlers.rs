@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
+use super::Assets;
 use super::dto::{
     AssetDto, AssetListParams, AssetPage, AssetTicketDto, CreateModel, CreateNamedThing,
     DepreciationParams, DepreciationReport, LinkAsset, ModelDto, Named, RegisterAsset, StockLine,
@@ -14,7 +15,6 @@ use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
-use crate::state::AppState;
 use crate::tickets::dto::HistoryEntryDto;
 
 /// Registers the asset routes under `/api/v1`.
@@ -109,21 +109,14 @@ pub(super) fn dto(v: &service::AssetView) -> AssetDto {
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn register(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<RegisterAsset>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.value;
-    let view = blocking(move || {
-        service::register(
-            &state.db,
-            &state.settings.asset_fields,
-            &actor,
-            &input,
-            ids::now(),
-        )
-    })
-    .await?;
+    let view =
+        blocking(move || service::register(&state.db, &state.fields, &actor, &input, ids::now()))
+            .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -138,7 +131,7 @@ pub async fn register(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<AssetListParams>,
 ) -> Result<web::Json<AssetPage>, AppError> {
@@ -156,7 +149,7 @@ pub async fn list(
     responses((status = 200, body = AssetDto), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn get(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<AssetDto>, AppError> {
@@ -175,7 +168,7 @@ pub async fn get(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<UpdateAsset>,
@@ -183,14 +176,7 @@ pub async fn update(
     let id = path.into_inner();
     let input = body.value;
     let view = blocking(move || {
-        service::update(
-            &state.db,
-            &state.settings.asset_fields,
-            &actor,
-            &id,
-            &input,
-            ids::now(),
-        )
+        service::update(&state.db, &state.fields, &actor, &id, &input, ids::now())
     })
     .await?;
     Ok(web::Json(dto(&view)))
@@ -205,7 +191,7 @@ pub async fn update(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn transition(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<TransitionRequest>,
@@ -221,7 +207,7 @@ pub async fn transition(
 #[utoipa::path(get, path = "/api/v1/manufacturers", tag = "assets",
     responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
 pub async fn manufacturers(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<Named>>, AppError> {
     let rows = blocking(move || service::manufacturers(&state.db, &actor)).await?;
@@ -233,7 +219,7 @@ pub async fn manufacturers(
     responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_manufacturer(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateNamedThing>,
 ) -> Result<HttpResponse, AppError> {
@@ -247,7 +233,7 @@ pub async fn create_manufacturer(
 #[utoipa::path(get, path = "/api/v1/models", tag = "assets",
     responses((status = 200, body = Vec<ModelDto>)), security(("token" = [])))]
 pub async fn models(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<ModelDto>>, AppError> {
     let rows = blocking(move || service::models(&state.db, &actor)).await?;
@@ -263,7 +249,7 @@ pub async fn models(
     responses((status = 201, body = ModelDto), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_model(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateModel>,
 ) -> Result<HttpResponse, AppError> {
@@ -277,7 +263,7 @@ pub async fn create_model(
 #[utoipa::path(get, path = "/api/v1/locations", tag = "assets",
     responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
 pub async fn locations(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<Named>>, AppError> {
     let rows = blocking(move || service::locations(&state.db, &actor)).await?;
@@ -289,7 +275,7 @@ pub async fn locations(
     responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_location(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateNamedThing>,
 ) -> Result<HttpResponse, AppError> {
@@ -305,7 +291,7 @@ pub async fn create_location(
     responses((status = 200, body = Vec<AssetDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn ticket_assets(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<AssetDto>>, AppError> {
@@ -322,7 +308,7 @@ pub async fn ticket_assets(
         (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn link_ticket(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<LinkAsset>,
@@ -342,7 +328,7 @@ pub async fn link_ticket(
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn unlink_ticket(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
@@ -358,7 +344,7 @@ pub async fn unlink_ticket(
     responses((status = 200, body = Vec<AssetTicketDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn asset_tickets(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<AssetTicketDto>>, AppError> {
@@ -384,7 +370,7 @@ pub async fn asset_tickets(
     responses((status = 200, body = DepreciationReport), (status = 403, body = Problem)),
     security(("token" = [])))]
 pub async fn depreciation(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<DepreciationParams>,
 ) -> Result<web::Json<DepreciationReport>, AppError> {
@@ -400,7 +386,7 @@ pub async fn depreciation(
         (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn export(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
@@ -436,7 +422,7 @@ pub async fn export(
     responses((status = 200, body = Vec<StockLine>), (status = 403, body = Problem)),
     security(("token" = [])))]
 pub async fn stock(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<StockLine>>, AppError> {
     let lines = blocking(move || service::stock(&state.db, &actor)).await?;

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Assets;
 use super::import::{self, Report, Request};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::multipart::{form_field, read_uploads};
 use crate::ids;
-use crate::state::AppState;
 
 /// One import run, briefly.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -69,7 +69,7 @@ fn field_of(message: &str) -> &'static str {
         (status = 422, description = "The file cannot be read at all (encoding, header, quote), or the profile, mapping, currency or date order is wrong", body = Problem)),
     security(("token" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     req: HttpRequest,
     payload: web::Payload,
@@ -79,7 +79,7 @@ pub async fn create(
             "only asset managers and admins import assets".into(),
         ));
     }
-    let max = state.settings.assets.import_max_bytes;
+    let max = state.settings.import_max_bytes;
     let (files, fields) = read_uploads(&req, payload, max, 2).await?;
     let field = |name: &str| form_field(&fields, name);
     // The mapping may come as text or as an uploaded file.
@@ -119,7 +119,7 @@ pub async fn create(
         file_name: file.filename.clone(),
     };
     let opts = request
-        .options(&state.settings)
+        .options(&state)
         .map_err(|e| AppError::invalid(field_of(&e), e))?;
     let report = blocking(move || {
         import::run(
@@ -149,7 +149,7 @@ pub async fn create(
     responses((status = 200, body = Vec<ImportRunDto>), (status = 403, body = Problem)),
     security(("token" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<ImportRunDto>>, AppError> {
     let runs = blocking(move || import::recent(&state.db, &actor, 100)).await?;
@@ -177,7 +177,7 @@ pub async fn list(
     responses((status = 200, body = Report), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Report>, AppError> {

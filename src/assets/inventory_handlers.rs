@@ -3,13 +3,13 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
+use super::Assets;
 use super::dto::{InstallationDto, InstallationParams};
 use super::service;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::ApiQuery;
 use crate::ids;
-use crate::state::AppState;
 
 fn agent_authorized(req: &actix_web::HttpRequest, s: &super::settings::InventorySettings) -> bool {
     use base64::Engine;
@@ -52,12 +52,12 @@ fn xml_reply(body: &str) -> HttpResponse {
         (status = 401, description = "No or wrong credentials; `WWW-Authenticate: Basic`", content_type = "text/plain"),
         (status = 413, description = "Body or decompressed inventory too large", body = Problem)))]
 pub async fn ocs(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     req: actix_web::HttpRequest,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     use futures_util::StreamExt;
-    let settings = &state.settings.inventory;
+    let settings = &state.inventory;
     if settings.username.is_empty() {
         return Err(AppError::NotFound(
             "the inventory endpoint (set [inventory] username and password)".into(),
@@ -121,7 +121,7 @@ pub async fn ocs(
     responses((status = 200, body = Vec<InstallationDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn installations(
-    state: web::Data<AppState>,
+    state: web::Data<Assets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     query: ApiQuery<InstallationParams>,

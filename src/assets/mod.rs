@@ -2,6 +2,7 @@
 //! their enforced lifecycle, with every change in the asset's history.
 
 pub mod checkout_handlers;
+pub mod cli;
 pub mod digest;
 pub mod domain;
 pub mod dto;
@@ -19,3 +20,30 @@ pub mod service;
 pub mod settings;
 
 pub use model::{Asset, AssetModel, Location, Manufacturer};
+
+use std::sync::Arc;
+
+use crate::db::Db;
+
+/// The asset register at run time.
+#[derive(Clone)]
+pub struct Assets {
+    pub db: Db,
+    pub settings: Arc<settings::AssetSettings>,
+    pub inventory: Arc<settings::InventorySettings>,
+    /// Custom fields per category.
+    pub fields: Arc<Vec<fields::FieldSpec>>,
+    /// Page sizes.
+    pub api: Arc<crate::http::ApiSettings>,
+    /// Who the register's mail comes from, and where people reach the
+    /// service (links in that mail).
+    pub mail_from: Arc<MailFrom>,
+}
+
+/// The sender and link base of the register's mail.
+#[derive(Debug, Clone)]
+pub struct MailFrom {
+    pub address: String,
+    pub display_name: String,
+    pub public_url: String,
+}

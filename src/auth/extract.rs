@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 
+use super::Auth;
 use super::model::User;
 use super::token_cache::Verified;
 use super::{token, tokens};
 use crate::error::{AppError, blocking};
-use crate::state::AppState;
 
 /// The authenticated caller of an API endpoint.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ impl FromRequest for ApiUser {
     type Future = Pin<Box<dyn Future<Output = Result<ApiUser, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let state = req.app_data::<web::Data<Auth>>().cloned();
         let bearer = req
             .headers()
             .get(header::AUTHORIZATION)

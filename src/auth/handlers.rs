@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::Auth;
 use super::dto::{AccountDto, CreateToken, IssuedTokenDto, TokenDto, TokenQuery};
 use super::extract::ApiUser;
 use super::service;
@@ -10,7 +11,6 @@ use super::tokens::{self, Owner};
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
-use crate::state::AppState;
 
 /// Registers the routes under `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses((status = 200, body = Vec<TokenDto>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn list_tokens(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<TokenQuery>,
 ) -> Result<web::Json<Vec<TokenDto>>, AppError> {
@@ -51,7 +51,7 @@ pub async fn list_tokens(
     responses((status = 201, body = IssuedTokenDto), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_token(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateToken>,
 ) -> Result<HttpResponse, AppError> {
@@ -76,7 +76,7 @@ pub async fn create_token(
     responses((status = 200, body = TokenDto), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn revoke_token(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<TokenDto>, AppError> {
@@ -95,7 +95,7 @@ pub async fn revoke_token(
         (status = 409, description = "Admins cannot deactivate themselves", body = Problem)),
     security(("token" = [])))]
 pub async fn deactivate(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     actor: ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<AccountDto>, AppError> {
@@ -109,7 +109,7 @@ pub async fn deactivate(
     responses((status = 200, body = AccountDto), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn activate(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     actor: ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<AccountDto>, AppError> {
@@ -117,7 +117,7 @@ pub async fn activate(
 }
 
 async fn set_active(
-    state: web::Data<AppState>,
+    state: web::Data<Auth>,
     ApiUser(actor): ApiUser,
     who: String,
     active: bool,

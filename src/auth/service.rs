@@ -288,7 +288,7 @@ pub fn session_key(db: &Db, configured: &str) -> Result<Vec<u8>, AppError> {
     app_secret(db, "session_key")
 }
 
-/// The key reply keys are made with (see `crate::mail::reply_keys`),
+/// The key reply keys are made with (mail uses it for its reply keys),
 /// generated once and kept in the database like the session key.
 pub fn reply_key_secret(db: &Db) -> Result<Vec<u8>, AppError> {
     app_secret(db, "mail_reply_key_v1")

@@ -6,69 +6,45 @@
 pub mod queue;
 pub mod runner;
 
-use chrono::Duration;
+pub use runner::{Handler, Kind, Periodic};
 
-use runner::{Handler, Periodic};
+/// A context's job kinds and what it wants run on a schedule.
+#[derive(Clone, Default)]
+pub struct Jobs {
+    pub kinds: Vec<Kind>,
+    pub periodic: Vec<Periodic>,
+}
+
+impl Jobs {
+    /// Adds a kind.
+    pub fn kind(
+        mut self,
+        name: &'static str,
+        run: impl Fn(&queue::Job) -> Result<(), crate::error::AppError> + Send + Sync + 'static,
+    ) -> Jobs {
+        self.kinds.push(Kind::new(name, run));
+        self
+    }
+
+    /// Enqueues `kind` every `every`.
+    pub fn every(mut self, kind: &'static str, every: chrono::Duration) -> Jobs {
+        self.periodic.push(Periodic { kind, every });
+        self
+    }
+
+    /// The jobs of several contexts together.
+    pub fn join(all: impl IntoIterator<Item = Jobs>) -> Jobs {
+        all.into_iter().fold(Jobs::default(), |mut acc, j| {
+            acc.kinds.extend(j.kinds);
+            acc.periodic.extend(j.periodic);
+            acc
+        })
+    }
+}
 
 /// The job runner's settings: `[jobs]`.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JobSettings {
     pub poll_ms: u64,
-}
-
-/// Every job kind and what runs it.
-pub fn handlers() -> Vec<(&'static str, Handler)> {
-    vec![
-        (
-            crate::housekeeping::JOB,
-            crate::housekeeping::run_job as Handler,
-        ),
-        (
-            crate::sla::worker::SCAN_JOB,
-            crate::sla::worker::scan_job as Handler,
-        ),
-        (
-            crate::sla::worker::RECOMPUTE_JOB,
-            crate::sla::worker::recompute_job as Handler,
-        ),
-        (
-            crate::outbox::SEND_JOB,
-            (|state, job| crate::outbox::send_job(&state.db, &state.settings.mail.smtp, job))
-                as Handler,
-        ),
-        (
-            crate::mail::imap::POLL_JOB,
-            crate::mail::imap::poll_job as Handler,
-        ),
-        (
-            crate::assets::digest::JOB,
-            crate::assets::digest::run_job as Handler,
-        ),
-    ]
-}
-
-/// What runs on a schedule.
-pub fn periodic(sla_scan_every: Duration, imap_every: Option<Duration>) -> Vec<Periodic> {
-    let mut jobs = vec![
-        Periodic {
-            kind: crate::housekeeping::JOB,
-            every: Duration::minutes(10),
-        },
-        Periodic {
-            kind: crate::sla::worker::SCAN_JOB,
-            every: sla_scan_every,
-        },
-        Periodic {
-            kind: crate::assets::digest::JOB,
-            every: Duration::days(1),
-        },
-    ];
-    if let Some(every) = imap_every {
-        jobs.push(Periodic {
-            kind: crate::mail::imap::POLL_JOB,
-            every,
-        });
-    }
-    jobs
 }

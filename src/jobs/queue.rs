@@ -225,6 +225,16 @@ pub fn purge_finished(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<u
     .execute(conn)
 }
 
+/// Jobs that failed for good, newest first (at most 100).
+pub fn failed(conn: &mut DbConn) -> QueryResult<Vec<Job>> {
+    jobs::table
+        .filter(jobs::status.eq("failed"))
+        .order(jobs::finished_at.desc())
+        .limit(100)
+        .select(Job::as_select())
+        .load(conn)
+}
+
 /// Jobs by status, for health checks and tests.
 pub fn count_by_status(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(String, i64)>> {
     jobs::table

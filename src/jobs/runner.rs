@@ -3,16 +3,37 @@
 //! works whatever is ready. Handlers must be idempotent: a job whose worker
 //! died mid-way is run again once its lease expires.
 
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime};
 
 use super::queue::{self, Job, NewJob};
+use crate::db::Db;
 use crate::error::AppError;
-use crate::state::AppState;
 
-/// A job handler; runs on a blocking thread.
-pub type Handler = fn(&AppState, &Job) -> Result<(), AppError>;
+/// What runs a job kind; runs on a blocking thread. A context's handler
+/// holds what it needs (its own context value).
+pub type Handler = Arc<dyn Fn(&Job) -> Result<(), AppError> + Send + Sync>;
+
+/// A job kind and its handler, as a context declares it.
+#[derive(Clone)]
+pub struct Kind {
+    pub name: &'static str,
+    pub run: Handler,
+}
+
+impl Kind {
+    pub fn new(
+        name: &'static str,
+        run: impl Fn(&Job) -> Result<(), AppError> + Send + Sync + 'static,
+    ) -> Kind {
+        Kind {
+            name,
+            run: Arc::new(run),
+        }
+    }
+}
 
 /// A job kind enqueued every `every`.
 #[derive(Debug, Clone, Copy)]
@@ -25,12 +46,8 @@ pub struct Periodic {
 pub const LEASE: Duration = Duration::minutes(5);
 
 /// Enqueues each periodic kind once for the period `now` falls in.
-pub fn schedule(
-    state: &AppState,
-    periodic: &[Periodic],
-    now: NaiveDateTime,
-) -> Result<usize, AppError> {
-    state.db.write(|conn| {
+pub fn schedule(db: &Db, periodic: &[Periodic], now: NaiveDateTime) -> Result<usize, AppError> {
+    db.write(|conn| {
         let mut added = 0;
         for p in periodic {
             let every = p.every.num_seconds().max(1);
@@ -45,23 +62,20 @@ pub fn schedule(
     })
 }
 
-/// Claims and runs up to `limit` ready jobs; returns how many ran.
+/// Claims and runs up to `limit` ready jobs of the given kinds; returns how
+/// many ran.
 pub fn run_ready(
-    state: &AppState,
-    handlers: &[(&'static str, Handler)],
+    db: &Db,
+    kinds: &[Kind],
     worker: &str,
     limit: i64,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    let kinds: Vec<&str> = handlers.iter().map(|(k, _)| *k).collect();
-    let claimed = queue::claim(&state.db, worker, &kinds, limit, LEASE, now)?;
+    let names: Vec<&str> = kinds.iter().map(|k| k.name).collect();
+    let claimed = queue::claim(db, worker, &names, limit, LEASE, now)?;
     for job in &claimed {
-        let handler = handlers
-            .iter()
-            .find(|(k, _)| *k == job.kind)
-            .map(|(_, h)| *h);
-        let result = match handler {
-            Some(h) => h(state, job),
+        let result = match kinds.iter().find(|k| k.name == job.kind) {
+            Some(k) => (k.run)(job),
             None => Err(AppError::Internal(anyhow::anyhow!(
                 "no handler for job kind {}",
                 job.kind
@@ -69,10 +83,10 @@ pub fn run_ready(
         };
         let finished = now.max(crate::ids::now());
         match result {
-            Ok(()) => queue::complete(&state.db, job, worker, finished)?,
+            Ok(()) => queue::complete(db, job, worker, finished)?,
             Err(e) => {
                 tracing::warn!(kind = %job.kind, job = %job.id, attempt = job.attempts, error = %e, "job failed");
-                queue::fail(&state.db, job, worker, &e.to_string(), finished)?;
+                queue::fail(db, job, worker, &e.to_string(), finished)?;
             }
         }
     }
@@ -80,22 +94,17 @@ pub fn run_ready(
 }
 
 /// The worker loop of one process, until the process ends.
-pub async fn run(
-    state: AppState,
-    handlers: Vec<(&'static str, Handler)>,
-    periodic: Vec<Periodic>,
-    poll: StdDuration,
-) {
+pub async fn run(db: Db, kinds: Vec<Kind>, periodic: Vec<Periodic>, poll: StdDuration) {
     let worker = format!("{}-{}", std::process::id(), &crate::ids::new_id()[24..]);
     loop {
-        let st = state.clone();
-        let hs = handlers.clone();
+        let db = db.clone();
+        let ks = kinds.clone();
         let ps = periodic.clone();
         let w = worker.clone();
         let ran = actix_web::web::block(move || {
             let now = crate::ids::now();
-            schedule(&st, &ps, now)?;
-            run_ready(&st, &hs, &w, 16, now)
+            schedule(&db, &ps, now)?;
+            run_ready(&db, &ks, &w, 16, now)
         })
         .await;
         let busy = match ran {

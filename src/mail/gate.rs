@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::Mail;
 use super::ingest::{IngestError, dead_letter, ingest};
-use crate::settings::Settings;
-use crate::state::AppState;
+use super::settings::MailSettings;
 
 /// Exit codes of `itdesk mailgate` (sysexits.h).
 pub mod exit {
@@ -61,7 +61,7 @@ impl Verdict {
 }
 
 /// Takes one message in (larger than `limit`: kept as a dead letter).
-pub fn take_in(state: &AppState, raw: &[u8], limit: usize) -> Verdict {
+pub fn take_in(state: &Mail, raw: &[u8], limit: usize) -> Verdict {
     if raw.len() > limit {
         let why = format!("the message is larger than mail.max_message_bytes ({limit})");
         return match dead_letter(state, "mailgate", &why, &raw[..limit]) {
@@ -100,12 +100,10 @@ pub fn take_in(state: &AppState, raw: &[u8], limit: usize) -> Verdict {
 /// Where the service listens for mailgate: `mail.mailgate_socket`, or when
 /// that is empty, beside a SQLite database file (`itdesk.db.mailgate`);
 /// `off` (or PostgreSQL without a path) means no socket.
-pub fn socket_path(settings: &Settings) -> Option<PathBuf> {
-    match settings.mail.mailgate_socket.trim() {
+pub fn socket_path(mail: &MailSettings, database_url: &str) -> Option<PathBuf> {
+    match mail.mailgate_socket.trim() {
         "off" => None,
-        "" => settings
-            .database
-            .url
+        "" => database_url
             .strip_prefix("sqlite://")
             .map(|db| PathBuf::from(format!("{db}.mailgate"))),
         path => Some(PathBuf::from(path)),
@@ -141,7 +139,7 @@ pub fn hand_over(path: &Path, raw: &[u8], wait: Duration) -> Result<Verdict, Han
 /// connection brings one message (until it shuts its writing side), is
 /// taken in on the blocking pool, made durable, and answered with its
 /// verdict as JSON.
-pub async fn listen(state: AppState, path: PathBuf) {
+pub async fn listen(state: Mail, path: PathBuf) {
     use tokio::net::UnixListener;
     if std::os::unix::net::UnixStream::connect(&path).is_ok() {
         tracing::warn!(path = %path.display(), "another itdesk serve answers mailgate here; this one does not");
@@ -174,9 +172,9 @@ pub async fn listen(state: AppState, path: PathBuf) {
     }
 }
 
-async fn answer(state: AppState, mut stream: tokio::net::UnixStream) -> std::io::Result<()> {
+async fn answer(state: Mail, mut stream: tokio::net::UnixStream) -> std::io::Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let limit = state.settings.mail.max_message_bytes;
+    let limit = state.settings.max_message_bytes;
     let mut raw = Vec::new();
     let mut body = (&mut stream).take(limit as u64 + 1);
     tokio::time::timeout(Duration::from_secs(60), body.read_to_end(&mut raw))

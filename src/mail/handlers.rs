@@ -7,13 +7,13 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Mail;
+use super::MailMessage;
 use super::ingest::{IngestError, Outcome, dead_letter, ingest};
 use super::messages;
-use super::repo::MailMessage;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::ids;
-use crate::state::AppState;
 use crate::tickets::service::TicketRef;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 503, body = Problem)),
     security(("token" = [])))]
 pub async fn inbound(
-    state: web::Data<AppState>,
+    state: web::Data<Mail>,
     ApiUser(actor): ApiUser,
     req: HttpRequest,
     mut payload: web::Payload,
@@ -50,7 +50,7 @@ pub async fn inbound(
             "send the raw message as message/rfc822 (got `{ct}`)"
         )));
     }
-    let limit = state.settings.mail.max_message_bytes;
+    let limit = state.settings.max_message_bytes;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| AppError::bad_request("invalid_body", e.to_string()))?;
@@ -114,7 +114,7 @@ impl From<&MailMessage> for MailMessageDto {
 #[utoipa::path(get, path = "/api/v1/mail/held", tag = "mail",
     responses((status = 200, body = Vec<MailMessageDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn held(
-    state: web::Data<AppState>,
+    state: web::Data<Mail>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<MailMessageDto>>, AppError> {
     let rows = blocking(move || messages::held(&state.db, &actor)).await?;
@@ -136,7 +136,7 @@ pub struct DeadLetterDto {
 #[utoipa::path(get, path = "/api/v1/mail/dead-letters", tag = "mail",
     responses((status = 200, body = Vec<DeadLetterDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn dead_letters(
-    state: web::Data<AppState>,
+    state: web::Data<Mail>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<DeadLetterDto>>, AppError> {
     let rows = blocking(move || messages::dead_letters(&state.db, &actor)).await?;
@@ -180,7 +180,7 @@ pub struct OutboxQuery {
 #[utoipa::path(get, path = "/api/v1/mail/outbox", tag = "mail", params(OutboxQuery),
     responses((status = 200, body = Vec<OutboxDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn outbox(
-    state: web::Data<AppState>,
+    state: web::Data<Mail>,
     ApiUser(actor): ApiUser,
     query: crate::http::ApiQuery<OutboxQuery>,
 ) -> Result<web::Json<Vec<OutboxDto>>, AppError> {
@@ -219,7 +219,7 @@ pub struct TicketMailDto {
     responses((status = 200, body = Vec<TicketMailDto>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn ticket_mail(
-    state: web::Data<AppState>,
+    state: web::Data<Mail>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<TicketMailDto>>, AppError> {

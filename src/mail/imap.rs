@@ -8,6 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use super::Mail;
 use super::ingest::{IngestError, dead_letter, ingest_parsed};
 use super::parse::{Inbound, NotAMessage, parse};
 use super::settings::ImapSettings;
@@ -16,7 +17,6 @@ use crate::error::AppError;
 use crate::ids;
 use crate::jobs::queue::Job;
 use crate::outbox::TlsMode;
-use crate::state::AppState;
 
 pub const POLL_JOB: &str = "mail.poll";
 
@@ -35,8 +35,8 @@ fn failed(what: &str, e: impl std::fmt::Display) -> AppError {
 }
 
 /// Polls once.
-pub fn poll(state: &AppState) -> Result<PollStats, AppError> {
-    let s = &state.settings.mail.imap;
+pub fn poll(state: &Mail) -> Result<PollStats, AppError> {
+    let s = &state.settings.imap;
     let password = secret(&s.password, &s.password_file).map_err(|e| failed("password", e))?;
     let addr = (s.host.as_str(), s.port);
     match s.tls {
@@ -69,7 +69,7 @@ pub fn poll(state: &AppState) -> Result<PollStats, AppError> {
 }
 
 fn work<T: Read + Write>(
-    state: &AppState,
+    state: &Mail,
     s: &ImapSettings,
     mut session: imap::Session<T>,
 ) -> Result<PollStats, AppError> {
@@ -136,13 +136,13 @@ fn work<T: Read + Write>(
 /// Takes in one fetched batch, `workers` conversations at a time: returns
 /// the UIDs that may leave the folder, and what happened.
 fn take_in_batch(
-    state: &AppState,
+    state: &Mail,
     messages: &[(u32, &[u8])],
     workers: u32,
 ) -> Result<(Vec<u32>, PollStats), AppError> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let prefix = &state.settings.tickets.reference_prefix;
+    let prefix = &state.tickets.settings.reference_prefix;
     // Parsed once: for grouping, then for taking in.
     let parsed: Vec<_> = messages.iter().map(|(_, raw)| parse(raw)).collect();
     let groups = conversations_of(&parsed, prefix);
@@ -271,8 +271,8 @@ fn conversations_of(parsed: &[Result<Inbound, NotAMessage>], prefix: &str) -> Ve
 }
 
 /// Job handler of `mail.poll`.
-pub fn poll_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
-    if !state.settings.mail.imap.enabled {
+fn poll_job(state: &Mail, _job: &Job) -> Result<(), AppError> {
+    if !state.settings.imap.enabled {
         return Ok(());
     }
     let stats = poll(state)?;
@@ -280,6 +280,22 @@ pub fn poll_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
         tracing::info!(?stats, "IMAP poll");
     }
     Ok(())
+}
+
+impl Mail {
+    /// `mail.poll` every `mail.imap.poll_seconds` when IMAP is enabled.
+    pub fn jobs(&self) -> crate::jobs::Jobs {
+        let me = self.clone();
+        let jobs = crate::jobs::Jobs::default().kind(POLL_JOB, move |job| poll_job(&me, job));
+        if self.settings.imap.enabled {
+            jobs.every(
+                POLL_JOB,
+                chrono::Duration::seconds(self.settings.imap.poll_seconds as i64),
+            )
+        } else {
+            jobs
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::json;
 
+use super::Mail;
 use super::classify::{Kind, classify};
 use super::parse::{Inbound, NotAMessage, parse};
 use super::quote::trim_reply;
@@ -22,7 +23,6 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids;
 use crate::outbox::id_domain;
-use crate::state::AppState;
 use crate::tickets::Ticket;
 use crate::tickets::domain::Channel;
 use crate::tickets::dto::CreateTicket;
@@ -51,12 +51,7 @@ pub enum IngestError {
 }
 
 /// Keeps input that is not a message for a person to look at.
-pub fn dead_letter(
-    state: &AppState,
-    source: &str,
-    error: &str,
-    raw: &[u8],
-) -> Result<(), AppError> {
+pub fn dead_letter(state: &Mail, source: &str, error: &str, raw: &[u8]) -> Result<(), AppError> {
     state.db.write(|conn| {
         Ok(repo::insert_dead_letter(
             conn,
@@ -71,7 +66,7 @@ pub fn dead_letter(
 
 /// Takes in one message from `source` (`imap`, `mailgate`, `http`).
 pub fn ingest(
-    state: &AppState,
+    state: &Mail,
     raw: &[u8],
     source: &str,
     now: NaiveDateTime,
@@ -82,13 +77,13 @@ pub fn ingest(
 
 /// [`ingest`] of a message the caller has parsed already.
 pub fn ingest_parsed(
-    state: &AppState,
+    state: &Mail,
     raw: &[u8],
     m: &Inbound,
     source: &str,
     now: NaiveDateTime,
 ) -> Result<Outcome, IngestError> {
-    let limits = &state.settings.attachments;
+    let limits = &state.tickets.attachments;
     let mut files = Vec::new();
     let mut dropped = Vec::new();
     for part in &m.parts {
@@ -110,7 +105,7 @@ pub fn ingest_parsed(
         dropped.push(json!({"filename": f.filename, "size_bytes": f.bytes.len(), "reason": "more attachments than a ticket may carry"}));
     }
     store_files(limits, &files)?;
-    let rules = state.ticket_rules();
+    let rules = state.tickets.rules();
     let job = Job {
         state,
         rules: &rules,
@@ -160,7 +155,7 @@ impl Proof {
 }
 
 struct Job<'a> {
-    state: &'a AppState,
+    state: &'a Mail,
     rules: &'a Rules<'a>,
     notifier: &'a super::notify::Notifier,
     m: &'a Inbound,
@@ -472,7 +467,7 @@ impl Job<'_> {
         comment: Option<&str>,
     ) -> Result<(), AppError> {
         if !self.files.is_empty() {
-            let room = (self.state.settings.attachments.max_per_ticket
+            let room = (self.state.tickets.attachments.max_per_ticket
                 - tickets::count_attachments(conn, &t.id)?)
             .max(0) as usize;
             let (kept, over) = self.files.split_at(self.files.len().min(room));
@@ -483,7 +478,7 @@ impl Job<'_> {
             };
             attach_in(
                 conn,
-                &self.state.settings.attachments,
+                &self.state.tickets.attachments,
                 author,
                 &t.id,
                 with,

@@ -13,6 +13,7 @@
 
 pub mod authres;
 pub mod classify;
+pub mod cli;
 pub mod gate;
 pub mod handlers;
 pub mod html;
@@ -29,3 +30,17 @@ pub mod templates;
 pub mod thread;
 
 pub use repo::{DeadLetter, MailMessage, MailSummary};
+
+use std::sync::Arc;
+
+use crate::db::Db;
+
+/// Mail at run time: the settings, what writes mail about tickets, and the
+/// ticket context the pipeline files tickets and replies through.
+#[derive(Clone)]
+pub struct Mail {
+    pub db: Db,
+    pub settings: Arc<settings::MailSettings>,
+    pub notifier: notify::Notifier,
+    pub tickets: crate::tickets::Tickets,
+}

@@ -148,3 +148,18 @@ pub fn autoreplies_since(
 pub fn raw_of(conn: &mut DbConn, message_id: &str) -> Result<Option<Vec<u8>>, AppError> {
     Ok(repo::raw_of(conn, message_id)?)
 }
+
+/// The outbox at run time: where messages go.
+#[derive(Clone)]
+pub struct Outbox {
+    pub db: crate::db::Db,
+    pub smtp: std::sync::Arc<SmtpSettings>,
+}
+
+impl Outbox {
+    /// `mail.send`: one message over SMTP.
+    pub fn jobs(&self) -> crate::jobs::Jobs {
+        let me = self.clone();
+        crate::jobs::Jobs::default().kind(SEND_JOB, move |job| send_job(&me.db, &me.smtp, job))
+    }
+}

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::Sla;
 use super::dto::{NotificationDto, PreviewRequest, SlaDto, StoredCalendarDto, StoredPolicyDto};
 use super::policy::PolicySpec;
 use super::service;
@@ -12,7 +13,6 @@ use crate::auth::{Role, User};
 use crate::calendar::CalendarSpec;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery};
-use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sla/preview", web::post().to(preview))
@@ -67,7 +67,7 @@ pub async fn preview(
 #[utoipa::path(get, path = "/api/v1/sla/calendars", tag = "sla",
     responses((status = 200, body = Vec<StoredCalendarDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn list_calendars(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<StoredCalendarDto>>, AppError> {
     reads_sla(&actor)?;
@@ -93,7 +93,7 @@ pub async fn list_calendars(
 #[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla",
     responses((status = 200, body = Vec<StoredPolicyDto>), (status = 403, body = Problem)), security(("token" = [])))]
 pub async fn list_policies(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
 ) -> Result<web::Json<Vec<StoredPolicyDto>>, AppError> {
     reads_sla(&actor)?;
@@ -121,7 +121,7 @@ pub async fn list_policies(
         (status = 409, description = "Defined in the configuration", body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn put_calendar(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     name: web::Path<String>,
     body: ApiJson<CalendarSpec>,
@@ -138,7 +138,7 @@ pub async fn put_calendar(
     let saved = spec.clone();
     let st = state.clone();
     let registry = blocking(move || service::save_from_api(&st.db, Some(spec), None)).await?;
-    state.sla.replace(registry);
+    state.registry.replace(registry);
     Ok(web::Json(StoredCalendarDto {
         name: saved.name.clone(),
         source: "api".into(),
@@ -160,7 +160,7 @@ pub struct PositionQuery {
         (status = 409, description = "Defined in the configuration", body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn put_policy(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     name: web::Path<String>,
     query: ApiQuery<PositionQuery>,
@@ -174,7 +174,7 @@ pub async fn put_policy(
     let name = spec.name.clone();
     let registry =
         blocking(move || service::save_from_api(&st.db, None, Some((spec, position)))).await?;
-    state.sla.replace(registry);
+    state.registry.replace(registry);
     let st = state.clone();
     let (_, rows) = blocking(move || service::stored(&st.db)).await?;
     let row = rows
@@ -194,14 +194,14 @@ pub async fn put_policy(
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn delete_calendar(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     manages_sla(&actor)?;
     let st = state.clone();
     let registry = blocking(move || service::delete_from_api(&st.db, Some(&name), None)).await?;
-    state.sla.replace(registry);
+    state.registry.replace(registry);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -210,14 +210,14 @@ pub async fn delete_calendar(
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("token" = [])))]
 pub async fn delete_policy(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     manages_sla(&actor)?;
     let st = state.clone();
     let registry = blocking(move || service::delete_from_api(&st.db, None, Some(&name))).await?;
-    state.sla.replace(registry);
+    state.registry.replace(registry);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -233,7 +233,7 @@ pub struct NotificationQuery {
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "sla", params(NotificationQuery),
     responses((status = 200, body = Vec<NotificationDto>)), security(("token" = [])))]
 pub async fn notifications(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<NotificationQuery>,
 ) -> Result<web::Json<Vec<NotificationDto>>, AppError> {
@@ -246,7 +246,7 @@ pub async fn notifications(
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "sla", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)), security(("token" = [])))]
 pub async fn mark_read(
-    state: web::Data<AppState>,
+    state: web::Data<Sla>,
     ApiUser(actor): ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {

@@ -6,6 +6,7 @@
 //! answer can be recomputed and explained, and a changed policy applies to
 //! history exactly.
 
+pub mod cli;
 pub mod clock;
 pub mod dto;
 pub mod events;
@@ -25,3 +26,28 @@ pub use repo::Notification;
 
 #[cfg(test)]
 mod clock_tests;
+
+use std::sync::Arc;
+
+use crate::db::Db;
+
+/// Service levels at run time: the definitions in force (reloaded when
+/// another process changes them), the escalation subscribers, the timer's
+/// settings.
+#[derive(Clone)]
+pub struct Sla {
+    pub db: Db,
+    pub settings: Arc<settings::SlaSettings>,
+    pub registry: Arc<registry::InForce>,
+    pub hooks: events::SlaHooks,
+}
+
+impl Sla {
+    /// What keeping service levels applies under these definitions.
+    pub fn rules<'a>(&'a self, registry: &'a registry::Registry) -> service::Rules<'a> {
+        service::Rules {
+            sla: registry,
+            hooks: &self.hooks,
+        }
+    }
+}

@@ -127,13 +127,13 @@ impl Registry {
 
 /// The registry of this process, swapped whole when it changes.
 #[derive(Debug)]
-pub struct Sla {
+pub struct InForce {
     current: RwLock<Arc<Registry>>,
 }
 
-impl Sla {
-    pub fn new(registry: Registry) -> Sla {
-        Sla {
+impl InForce {
+    pub fn new(registry: Registry) -> InForce {
+        InForce {
             current: RwLock::new(Arc::new(registry)),
         }
     }

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
+use super::Sla;
 use super::policy::{EscalationRule, Policy, Threshold};
 use super::registry::Registry;
 use super::repo::{self, MarkerKey};
@@ -19,7 +20,6 @@ use crate::audit;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::jobs::queue::Job;
-use crate::state::AppState;
 use crate::tickets::Ticket;
 use crate::tickets::service::service_level::{self as tickets, ScheduleUpdate, SnapshotColumns};
 
@@ -31,15 +31,15 @@ const BATCH: i64 = 250;
 
 /// Reloads this process's registry when the stored version moved (another
 /// process or the API changed policies).
-pub fn ensure_current(state: &AppState) -> Result<(), AppError> {
-    let mine = state.sla.get().version;
+pub fn ensure_current(state: &Sla) -> Result<(), AppError> {
+    let mine = state.registry.get().version;
     let stored = state
         .db
         .read(|conn| Ok::<_, AppError>(repo::version(conn)?))?;
     if stored != mine {
         let registry = state.db.read(load)?;
         tracing::info!(version = registry.version, "reloaded SLA policies");
-        state.sla.replace(registry);
+        state.registry.replace(registry);
     }
     Ok(())
 }
@@ -61,11 +61,11 @@ pub struct ScanStats {
 /// markers, record the events, notify, move the schedule on). A ticket whose
 /// escalation changes it (priority, queue), or whose schedule is missing or
 /// stale, is recomputed from its history.
-pub fn scan(state: &AppState, now: chrono::NaiveDateTime) -> Result<ScanStats, AppError> {
+pub fn scan(state: &Sla, now: chrono::NaiveDateTime) -> Result<ScanStats, AppError> {
     ensure_current(state)?;
     let started = Instant::now();
-    let registry = state.sla.get();
-    let rules = state.sla_rules(&registry);
+    let registry = state.registry.get();
+    let rules = state.rules(&registry);
     let mut stats = ScanStats::default();
     let mut recipients = Recipients::default();
     loop {
@@ -251,7 +251,7 @@ fn summary(s: &str) -> Option<Summary> {
 }
 
 /// Job handler of `sla.scan`.
-pub fn scan_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
+fn scan_job(state: &Sla, _job: &Job) -> Result<(), AppError> {
     let stats = scan(state, crate::ids::now())?;
     if stats.tickets > 0 {
         tracing::info!(
@@ -264,10 +264,10 @@ pub fn scan_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
 }
 
 /// Refreshes every open ticket under the policies in force.
-pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
+pub fn recompute_all(state: &Sla, now: chrono::NaiveDateTime) -> Result<usize, AppError> {
     ensure_current(state)?;
-    let registry = state.sla.get();
-    let rules = state.sla_rules(&registry);
+    let registry = state.registry.get();
+    let rules = state.rules(&registry);
     let mut after = String::new();
     let mut total = 0;
     loop {
@@ -292,8 +292,23 @@ pub fn recompute_all(state: &AppState, now: chrono::NaiveDateTime) -> Result<usi
 }
 
 /// Job handler of `sla.recompute`.
-pub fn recompute_job(state: &AppState, _job: &Job) -> Result<(), AppError> {
+fn recompute_job(state: &Sla, _job: &Job) -> Result<(), AppError> {
     let n = recompute_all(state, crate::ids::now())?;
     tracing::info!(tickets = n, "recomputed SLAs of open tickets");
     Ok(())
+}
+
+impl Sla {
+    /// `sla.scan` every `sla.scan_every_seconds`; `sla.recompute` when the
+    /// definitions change.
+    pub fn jobs(&self) -> crate::jobs::Jobs {
+        let (scan, recompute) = (self.clone(), self.clone());
+        crate::jobs::Jobs::default()
+            .kind(SCAN_JOB, move |job| scan_job(&scan, job))
+            .kind(RECOMPUTE_JOB, move |job| recompute_job(&recompute, job))
+            .every(
+                SCAN_JOB,
+                chrono::Duration::seconds(self.settings.scan_every_seconds as i64),
+            )
+    }
 }

@@ -4,13 +4,13 @@
 use actix_web::http::header::{self, ContentDisposition, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::Tickets;
 use super::dto::{AttachmentDto, UploadFiles};
 use super::service::{self, NewUpload, TicketRef};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::multipart::{disposition_names, form_field, parse_flag, read_uploads};
 use crate::ids;
-use crate::state::AppState;
 
 /// Attach files (multipart/form-data, one or more `file` parts, and
 /// `public=false` to make them internal, for staff only).
@@ -23,14 +23,14 @@ use crate::state::AppState;
         (status = 413, body = Problem), (status = 415, body = Problem)),
     security(("token" = [])))]
 pub async fn upload(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let r = TicketRef::parse(&path);
-    let limits = state.settings.attachments.clone();
+    let limits = state.attachments.clone();
     let (uploads, fields) = read_uploads(
         &req,
         payload,
@@ -59,7 +59,7 @@ pub async fn upload(
     responses((status = 200, body = Vec<AttachmentDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn attachments(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<AttachmentDto>>, AppError> {
@@ -74,18 +74,24 @@ pub async fn attachments(
     responses((status = 200, description = "The file, as an attachment"), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn download(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (ticket, attachment_id) = path.into_inner();
-    serve_attachment(state, actor, TicketRef::parse(&ticket), attachment_id).await
+    serve_attachment(
+        state.get_ref().clone(),
+        actor,
+        TicketRef::parse(&ticket),
+        attachment_id,
+    )
+    .await
 }
 
 /// Sends an attachment's bytes with headers that keep browsers from
 /// rendering or sniffing it.
 pub async fn serve_attachment(
-    state: web::Data<AppState>,
+    state: Tickets,
     actor: crate::auth::User,
     r: TicketRef,
     attachment_id: String,
@@ -93,7 +99,7 @@ pub async fn serve_attachment(
     let (row, bytes) = blocking(move || {
         let (row, path) = service::attachment_for_download(
             &state.db,
-            &state.settings.attachments,
+            &state.attachments,
             &actor,
             &r,
             &attachment_id,

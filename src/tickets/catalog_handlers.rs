@@ -2,19 +2,19 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::Tickets;
 use super::dto::{CreateNamed, NamedRef};
 use super::service::catalog;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::ApiJson;
 use crate::ids;
-use crate::state::AppState;
 
 /// The queues.
 #[utoipa::path(get, path = "/api/v1/queues", tag = "catalog",
     responses((status = 200, body = Vec<NamedRef>)), security(("token" = [])))]
 pub async fn list_queues(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     _: ApiUser,
 ) -> Result<web::Json<Vec<NamedRef>>, AppError> {
     let rows = blocking(move || catalog::list_queues(&state.db)).await?;
@@ -27,7 +27,7 @@ pub async fn list_queues(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_queue(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateNamed>,
 ) -> Result<HttpResponse, AppError> {
@@ -41,7 +41,7 @@ pub async fn create_queue(
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalog",
     responses((status = 200, body = Vec<NamedRef>)), security(("token" = [])))]
 pub async fn list_categories(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     _: ApiUser,
 ) -> Result<web::Json<Vec<NamedRef>>, AppError> {
     let rows = blocking(move || catalog::list_categories(&state.db)).await?;
@@ -54,7 +54,7 @@ pub async fn list_categories(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create_category(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     body: ApiJson<CreateNamed>,
 ) -> Result<HttpResponse, AppError> {
@@ -78,7 +78,7 @@ pub struct SetCoordinators {
     responses((status = 200, body = Vec<crate::tickets::dto::PersonDto>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn coordinators(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     slug: web::Path<String>,
 ) -> Result<web::Json<Vec<crate::tickets::dto::PersonDto>>, AppError> {
@@ -93,7 +93,7 @@ pub async fn coordinators(
         (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn set_coordinators(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     slug: web::Path<String>,
     body: ApiJson<SetCoordinators>,

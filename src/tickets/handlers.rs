@@ -5,6 +5,7 @@
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
+use super::Tickets;
 use super::attachment_handlers::{attachments, download, upload};
 use super::catalog_handlers::{create_category, create_queue, list_categories, list_queues};
 use super::domain::Channel;
@@ -18,7 +19,6 @@ use crate::error::{AppError, Problem, blocking};
 use crate::http::multipart::{form_field, parse_flag, read_uploads};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
-use crate::state::AppState;
 
 /// Registers the ticket routes under `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -95,7 +95,7 @@ fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<IdempotencyReque
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     req: HttpRequest,
     body: ApiJson<CreateTicket>,
@@ -114,7 +114,7 @@ pub async fn create(
         })
     })
     .await?;
-    let dto = TicketDto::new(&created.view, &state.settings.tickets.reference_prefix);
+    let dto = TicketDto::new(&created.view, &state.settings.reference_prefix);
     let location = format!("/api/v1/tickets/{}", dto.id);
     let mut resp = HttpResponse::Created();
     if created.replayed {
@@ -128,15 +128,14 @@ pub async fn create(
     responses((status = 200, body = TicketPage), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     params: ApiQuery<ListParams>,
 ) -> Result<web::Json<TicketPage>, AppError> {
     let st = state.clone();
     let staff = actor.role.sees_all_tickets();
-    let page =
-        blocking(move || service::list_tickets(&st.db, &st.settings.api, &actor, &params)).await?;
-    let prefix = &state.settings.tickets.reference_prefix;
+    let page = blocking(move || service::list_tickets(&st.db, &st.api, &actor, &params)).await?;
+    let prefix = &state.settings.reference_prefix;
     Ok(web::Json(TicketPage {
         items: page
             .items
@@ -153,7 +152,7 @@ pub async fn list(
     responses((status = 200, body = TicketDto), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn get(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<TicketDto>, AppError> {
@@ -165,7 +164,7 @@ pub async fn get(
     .await?;
     Ok(web::Json(TicketDto::new(
         &view,
-        &state.settings.tickets.reference_prefix,
+        &state.settings.reference_prefix,
     )))
 }
 
@@ -177,7 +176,7 @@ pub async fn get(
         (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     body: ApiJson<UpdateTicket>,
@@ -191,7 +190,7 @@ pub async fn update(
     .await?;
     Ok(web::Json(TicketDto::new(
         &view,
-        &state.settings.tickets.reference_prefix,
+        &state.settings.reference_prefix,
     )))
 }
 
@@ -209,7 +208,7 @@ pub async fn update(
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn add_comment(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
     req: HttpRequest,
@@ -217,7 +216,7 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, AppError> {
     let r = TicketRef::parse(&path);
     let (input, uploads) = if is_multipart(&req) {
-        let limits = &state.settings.attachments;
+        let limits = &state.attachments;
         let (uploads, fields) = read_uploads(
             &req,
             payload,
@@ -241,7 +240,7 @@ pub async fn add_comment(
     let view = blocking(move || {
         let files = uploads
             .into_iter()
-            .map(|u| NewUpload::check(u, &state.settings.attachments))
+            .map(|u| NewUpload::check(u, &state.attachments))
             .collect::<Result<Vec<_>, _>>()?;
         state.with_rules(|rules| {
             service::add_comment(&state.db, rules, &actor, &r, &input, &files, ids::now())
@@ -259,7 +258,7 @@ pub async fn add_comment(
     responses((status = 200, body = CommentDto), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn confirm_comment(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<CommentDto>, AppError> {
@@ -291,7 +290,7 @@ fn is_multipart(req: &HttpRequest) -> bool {
     responses((status = 200, body = Vec<CommentDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn comments(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<CommentDto>>, AppError> {
@@ -306,7 +305,7 @@ pub async fn comments(
     responses((status = 200, body = Vec<HistoryEntryDto>), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn history(
-    state: web::Data<AppState>,
+    state: web::Data<Tickets>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<HistoryEntryDto>>, AppError> {

@@ -20,3 +20,37 @@ pub mod service_level;
 pub mod settings;
 
 pub use model::{Attachment, Category, Comment, Queue, Ticket};
+
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::http::ApiSettings;
+
+/// The ticket context at run time: built once at start-up, shared by its
+/// handlers (as app data) and by the contexts above that file tickets.
+#[derive(Clone)]
+pub struct Tickets {
+    pub db: Db,
+    pub settings: Arc<settings::TicketSettings>,
+    pub attachments: Arc<settings::AttachmentSettings>,
+    /// Page sizes.
+    pub api: Arc<ApiSettings>,
+    /// Who hears of changes; where service levels come from.
+    pub hooks: Arc<events::Hooks>,
+}
+
+impl Tickets {
+    /// What use cases apply.
+    pub fn rules(&self) -> service::Rules<'_> {
+        service::Rules {
+            tickets: &self.settings,
+            attachments: &self.attachments,
+            hooks: &self.hooks,
+        }
+    }
+
+    /// Runs `f` with the rules.
+    pub fn with_rules<T>(&self, f: impl FnOnce(&service::Rules<'_>) -> T) -> T {
+        f(&self.rules())
+    }
+}

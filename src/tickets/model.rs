@@ -35,12 +35,12 @@ pub struct Ticket {
     pub updated_at: NaiveDateTime,
     pub resolved_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
-    /// The SLA as last computed from the history (see `crate::sla`).
+    /// The SLA as last computed from the history (written by the SLA context).
     pub sla_policy: Option<String>,
     pub sla_state: Option<String>,
     pub sla_due_at: Option<NaiveDateTime>,
     pub sla_next_check_at: Option<NaiveDateTime>,
-    /// Thresholds still ahead (JSON), see `crate::sla::snapshot::Planned`.
+    /// Thresholds still ahead (JSON), as the SLA timer planned them.
     pub sla_schedule: Option<String>,
 }
 

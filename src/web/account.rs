@@ -290,7 +290,7 @@ pub async fn revoke_token(
     let actor = user.user.clone();
     let (view, digests) =
         blocking(move || tokens::revoke_token(&st.db, Some(&actor), &path, ids::now())).await?;
-    state.tokens.forget(&digests);
+    state.auth.tokens.forget(&digests);
     let back = if view.owner.id == user.user.id {
         "/account"
     } else {

@@ -88,6 +88,6 @@ pub async fn set_active(
     let done =
         blocking(move || people::set_active(&st.db, Some(&actor), &path, active, ids::now()))
             .await?;
-    state.tokens.forget_user(&done.user.id);
+    state.auth.tokens.forget_user(&done.user.id);
     Ok(see_other("/admin/access"))
 }

@@ -101,9 +101,17 @@ pub async fn checkout(
     let st = state.clone();
     let actor = user.user.clone();
     let id = tag.clone();
-    let result =
-        blocking(move || service::checkout(&st.db, &st.settings, &actor, &id, &input, ids::now()))
-            .await;
+    let result = blocking(move || {
+        service::checkout(
+            &st.db,
+            &st.assets.mail_from,
+            &actor,
+            &id,
+            &input,
+            ids::now(),
+        )
+    })
+    .await;
     finish(state, user, tag, result.map(|v| v.0), kept, None).await
 }
 
@@ -228,14 +236,7 @@ pub async fn details(
     let actor = user.user.clone();
     let id = tag.clone();
     let result = blocking(move || {
-        service::update(
-            &st.db,
-            &st.settings.asset_fields,
-            &actor,
-            &id,
-            &input,
-            ids::now(),
-        )
+        service::update(&st.db, &st.assets.fields, &actor, &id, &input, ids::now())
     })
     .await;
     finish(state, user, tag, result, HandOverForm::fresh(), Some(kept)).await

@@ -155,7 +155,7 @@ pub async fn submit(
         partial: form.partial,
         file_name: file.filename.clone(),
     };
-    let opts = match request.options(&state.settings) {
+    let opts = match request.options(&state.assets) {
         Ok(o) => o,
         Err(e) => return form_page(state, user, form, Some(e)).await,
     };

@@ -330,7 +330,7 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     staff(&user)?;
     let actor = user.user.clone();
-    let specs = state.settings.asset_fields.clone();
+    let specs = state.assets.fields.as_ref().clone();
     let (v, tickets, software, out) = blocking(move || {
         let v = service::get(&state.db, &actor, &tag, true)?;
         let tickets = service::tickets_of_asset(&state.db, &actor, &v.asset.id)?;

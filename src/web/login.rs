@@ -183,7 +183,7 @@ async fn log_in(
         chrono::Utc::now().timestamp(),
         ttl_hours * 3600,
     );
-    Ok(fresh.to_cookie(&state.session_key, state.settings.web.secure_cookies))
+    Ok(fresh.to_cookie(&state.auth.session_key, state.settings.web.secure_cookies))
 }
 
 #[derive(Debug, Deserialize)]

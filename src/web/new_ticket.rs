@@ -223,7 +223,7 @@ pub async fn submit(
             idempotency: None,
             files: &files,
         };
-        let created = st.with_rules(|rules| {
+        let created = st.tickets.with_rules(|rules| {
             service::create_ticket(&st.db, rules, &actor, &input, filing, ids::now())
         })?;
         Ok(created.view.ticket.number)

@@ -57,7 +57,7 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
 
 fn read_session(req: &HttpRequest, state: &AppState) -> Option<Session> {
     let cookie = req.cookie(COOKIE)?;
-    Session::from_cookie_value(cookie.value(), &state.session_key, now_unix())
+    Session::from_cookie_value(cookie.value(), &state.auth.session_key, now_unix())
 }
 
 /// Anyone's session; a visitor without one gets a fresh anonymous session
@@ -75,7 +75,7 @@ impl WebSession {
             let _ = resp.add_cookie(
                 &self
                     .session
-                    .to_cookie(&state.session_key, state.settings.web.secure_cookies),
+                    .to_cookie(&state.auth.session_key, state.settings.web.secure_cookies),
             );
         }
         resp

@@ -180,8 +180,9 @@ async fn page(
     let st = state.clone();
     let actor = user.user.clone();
     let (view, comments, files, history, queues, categories, mail) = blocking(move || {
-        let view =
-            st.with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
+        let view = st
+            .tickets
+            .with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
         let mail = crate::mail::messages::summaries(&st.db, &actor, &view.ticket.id)?;
         let r = TicketRef::Id(view.ticket.id.clone());
         Ok((
@@ -369,7 +370,7 @@ pub async fn comment(
             .into_iter()
             .map(|u| NewUpload::check(u, &st.settings.attachments))
             .collect::<Result<Vec<_>, _>>()?;
-        let view = st.with_rules(|rules| {
+        let view = st.tickets.with_rules(|rules| {
             service::add_comment(&st.db, rules, &actor, &target, &input, &files, ids::now())
         })?;
         Ok(view.comment.id)
@@ -400,7 +401,7 @@ pub async fn update(
     let actor = user.user.clone();
     let target = r.clone();
     let result = blocking(move || {
-        st.with_rules(|rules| {
+        st.tickets.with_rules(|rules| {
             service::update_ticket(&st.db, rules, &actor, &target, &input, ids::now())
         })
     })
@@ -431,7 +432,7 @@ pub async fn confirm(
     let target = r.clone();
     let id = comment_id.clone();
     let result = blocking(move || {
-        st.with_rules(|rules| {
+        st.tickets.with_rules(|rules| {
             service::confirm_comment(&st.db, rules, &actor, &target, &id, ids::now())
         })
     })
@@ -451,5 +452,5 @@ pub async fn download(
 ) -> Result<HttpResponse, PageError> {
     let (number, attachment_id) = path.into_inner();
     let r = ticket_ref(&number)?;
-    Ok(serve_attachment(state, user.user, r, attachment_id).await?)
+    Ok(serve_attachment(state.tickets.clone(), user.user, r, attachment_id).await?)
 }

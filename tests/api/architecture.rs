@@ -102,7 +102,10 @@ fn code_only(text: &str) -> String {
                 i += 1;
             }
             i += 2;
-        } else if b[i] == b'r' && (b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#')) && (i == 0 || !(b[i - 1] as char).is_alphanumeric() && b[i - 1] != b'_') {
+        } else if b[i] == b'r'
+            && (b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#'))
+            && (i == 0 || !(b[i - 1] as char).is_alphanumeric() && b[i - 1] != b'_')
+        {
             // raw string r"…" or r#"…"#
             let mut j = i + 1;
             let mut hashes = 0;
@@ -116,7 +119,9 @@ fn code_only(text: &str) -> String {
                 continue;
             }
             j += 1;
-            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+            let close: Vec<u8> = std::iter::once(b'"')
+                .chain(std::iter::repeat_n(b'#', hashes))
+                .collect();
             while j < b.len() && !b[j..].starts_with(&close) {
                 j += 1;
             }
@@ -163,7 +168,11 @@ fn paths(code: &str, here: &[String]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let bytes = code.as_bytes();
     for (i, _) in code.match_indices("crate::") {
-        if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'$') {
+        if i > 0
+            && (bytes[i - 1].is_ascii_alphanumeric()
+                || bytes[i - 1] == b'_'
+                || bytes[i - 1] == b'$')
+        {
             continue;
         }
         let rest = &code[i + "crate::".len()..];
@@ -205,7 +214,11 @@ fn paths(code: &str, here: &[String]) -> Vec<Vec<String>> {
         }
     }
     for (i, _) in code.match_indices("super::") {
-        if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':') {
+        if i > 0
+            && (bytes[i - 1].is_ascii_alphanumeric()
+                || bytes[i - 1] == b'_'
+                || bytes[i - 1] == b':')
+        {
             continue;
         }
         let mut base: Vec<String> = here.to_vec();
@@ -284,14 +297,19 @@ fn modules_use_only_those_on_lower_levels_and_tables_they_own() {
         let top = here[0].clone();
         top_modules.insert(top.clone());
         let Some(&my_level) = level_of.get(&top) else {
-            problems.push(format!("{}: module `{top}` is on no level of the README's list", file.display()));
+            problems.push(format!(
+                "{}: module `{top}` is on no level of the README's list",
+                file.display()
+            ));
             continue;
         };
         let code = code_only(&std::fs::read_to_string(file).unwrap());
         let rel = file.strip_prefix(root()).unwrap().display().to_string();
         for path in paths(&code, &here) {
             let Some(first) = path.first() else { continue };
-            let target = macro_home(first).map(str::to_owned).unwrap_or_else(|| first.clone());
+            let target = macro_home(first)
+                .map(str::to_owned)
+                .unwrap_or_else(|| first.clone());
             if target == top {
                 continue;
             }
@@ -335,7 +353,9 @@ fn modules_use_only_those_on_lower_levels_and_tables_they_own() {
     }
     for m in level_of.keys() {
         if !top_modules.contains(m) && m != "main" {
-            problems.push(format!("the README's levels name `{m}`, which src/ does not have"));
+            problems.push(format!(
+                "the README's levels name `{m}`, which src/ does not have"
+            ));
         }
     }
     assert!(
@@ -366,7 +386,11 @@ fn check_owner(
 
 #[test]
 fn the_checker_reads_paths_as_the_compiler_does() {
-    let here = vec!["tickets".to_owned(), "service".to_owned(), "create".to_owned()];
+    let here = vec![
+        "tickets".to_owned(),
+        "service".to_owned(),
+        "create".to_owned(),
+    ];
     let code = code_only(
         "use crate::{auth::{self, User}, sla};\n\
          use super::super::repo; // crate::mail in a comment\n\

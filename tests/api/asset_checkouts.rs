@@ -320,10 +320,11 @@ async fn the_daily_digest_lists_ending_warranties_and_overdue_returns_for_manage
     let app = spawn_app().await;
     let today = chrono::Utc::now().date_naive();
     let state = app.state.clone();
-    let quiet = tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state, today))
-        .await
-        .unwrap()
-        .unwrap();
+    let quiet =
+        tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state.assets, today))
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(quiet, 0, "nothing to say, nothing sent");
 
     let token = manager_and_asset(&app, &[]).await;
@@ -371,10 +372,11 @@ async fn the_daily_digest_lists_ending_warranties_and_overdue_returns_for_manage
     .unwrap();
 
     let state = app.state.clone();
-    let sent = tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state, today))
-        .await
-        .unwrap()
-        .unwrap();
+    let sent =
+        tokio::task::spawn_blocking(move || itdesk::assets::digest::run(&state.assets, today))
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(sent, 2, "the asset manager and the admin");
     let mails = outbox(&app, "asset_digest").await;
     assert_eq!(mails.len(), 2);

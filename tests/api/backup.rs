@@ -124,7 +124,7 @@ async fn a_backup_taken_while_tickets_are_filed_holds_every_acknowledged_one() {
         let found = ids
             .iter()
             .filter(|id| {
-                state.with_rules(|rules| {
+                state.tickets.with_rules(|rules| {
                     itdesk::tickets::service::get_ticket(
                         &state.db,
                         rules,

@@ -241,7 +241,8 @@ async fn requesters_do_not_see_sla_events_in_their_history() {
         .await;
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        itdesk::sla::worker::scan(&state, itdesk::ids::now() + chrono::Duration::hours(30)).unwrap()
+        itdesk::sla::worker::scan(&state.sla, itdesk::ids::now() + chrono::Duration::hours(30))
+            .unwrap()
     })
     .await
     .unwrap();

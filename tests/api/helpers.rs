@@ -117,6 +117,27 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub dir: TempDir,
+    /// What the drop check allows (see [`TestApp::allow_failed_jobs`]).
+    guard: std::sync::Mutex<Guard>,
+}
+
+/// How many jobs of each kind a run of the harness ran.
+#[derive(Debug, Clone, Default)]
+pub struct JobsRun(std::collections::BTreeMap<&'static str, usize>);
+
+impl JobsRun {
+    pub fn of(&self, kind: &str) -> usize {
+        self.0.get(kind).copied().unwrap_or(0)
+    }
+}
+
+/// What a test declared it expects of the background work.
+#[derive(Debug, Default)]
+struct Guard {
+    /// The test ran the jobs: mail left queued afterwards is a fault.
+    ran_jobs: bool,
+    /// The test makes jobs fail on purpose (an SMTP outage, say).
+    failed_jobs_expected: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -144,10 +165,59 @@ pub async fn spawn_app_with(extra: Vec<(String, Value)>) -> TestApp {
             .unwrap(),
         db,
         dir,
+        guard: std::sync::Mutex::new(Guard::default()),
     }
 }
 
 impl TestApp {
+    /// Runs every context's ready jobs the way `itdesk serve` does, as of
+    /// now, until none is ready; returns how many of each kind ran.
+    pub async fn run_jobs_until_idle(&self) -> JobsRun {
+        self.run_jobs_at(chrono::Duration::zero()).await
+    }
+
+    /// [`Self::run_jobs_until_idle`] as if the clock said `now + ahead`
+    /// (to reach retries after a backoff, or timers due later).
+    pub async fn run_jobs_at(&self, ahead: chrono::Duration) -> JobsRun {
+        self.guard.lock().unwrap().ran_jobs = true;
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            let counts = std::sync::Arc::new(std::sync::Mutex::new(JobsRun::default()));
+            let kinds: Vec<itdesk::jobs::Kind> = itdesk::startup::jobs(&state)
+                .kinds
+                .into_iter()
+                .map(|k| {
+                    let (counts, run) = (counts.clone(), k.run.clone());
+                    itdesk::jobs::Kind::new(k.name, move |job| {
+                        *counts.lock().unwrap().0.entry(k.name).or_default() += 1;
+                        run(job)
+                    })
+                })
+                .collect();
+            for _ in 0..1000 {
+                let ran = itdesk::jobs::runner::run_ready(
+                    &state.db,
+                    &kinds,
+                    "test-worker",
+                    100,
+                    itdesk::ids::now() + ahead,
+                )
+                .expect("run jobs");
+                if ran == 0 {
+                    return counts.lock().unwrap().clone();
+                }
+            }
+            panic!("jobs still ready after 1000 rounds: a job that keeps enqueuing itself?");
+        })
+        .await
+        .unwrap()
+    }
+
+    /// This test makes jobs fail on purpose: the drop check allows it.
+    pub fn allow_failed_jobs(&self) {
+        self.guard.lock().unwrap().failed_jobs_expected = true;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -280,4 +350,50 @@ pub async fn assert_problem(resp: reqwest::Response, status: u16, code: &str) ->
     assert_eq!(body["code"], code, "problem: {body}");
     assert_eq!(body["status"], status);
     body
+}
+
+/// The guard: a test that ends with a job failed for good (unless it said
+/// it expects that), or — once it ran the jobs — with mail still waiting in
+/// the outbox, fails.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let guard = self.guard.lock().unwrap();
+        let db = self.state.db.clone();
+        let (failed, unsent) = std::thread::spawn(move || {
+            db.read(|conn| {
+                let failed = itdesk::jobs::queue::failed(conn)?;
+                let unsent = itdesk::outbox::list(conn, Some("queued"), 20)?;
+                Ok::<_, itdesk::error::AppError>((failed, unsent))
+            })
+        })
+        .join()
+        .unwrap()
+        .expect("read what the jobs left");
+        if !guard.failed_jobs_expected && !failed.is_empty() {
+            panic!(
+                "jobs failed for good: {:?}",
+                failed
+                    .iter()
+                    .map(|j| format!("{} ({})", j.kind, j.last_error.clone().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+            );
+        }
+        if guard.ran_jobs && !unsent.is_empty() {
+            panic!(
+                "mail left unsent after the jobs ran: {:?}",
+                unsent
+                    .iter()
+                    .map(|m| format!(
+                        "{} to {} ({})",
+                        m.kind,
+                        m.recipients,
+                        m.last_error.clone().unwrap_or_default()
+                    ))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
 }

@@ -4,16 +4,16 @@
 use chrono::Duration;
 use itdesk::error::AppError;
 use itdesk::jobs::queue::{self, Job, NewJob};
-use itdesk::jobs::runner::{self, Handler, Periodic};
+use itdesk::jobs::runner::{self, Kind, Periodic};
 use itdesk::state::AppState;
 
 use crate::helpers::spawn_app;
 
-fn boom(_: &AppState, _: &Job) -> Result<(), AppError> {
+fn boom(_: &Job) -> Result<(), AppError> {
     Err(AppError::Internal(anyhow::anyhow!("the relay is down")))
 }
 
-fn fine(_: &AppState, _: &Job) -> Result<(), AppError> {
+fn fine(_: &Job) -> Result<(), AppError> {
     Ok(())
 }
 
@@ -38,14 +38,14 @@ async fn periodic_jobs_are_enqueued_once_per_period_by_any_number_of_processes()
             .unwrap()
             .and_hms_opt(10, 0, 5)
             .unwrap();
-        assert_eq!(runner::schedule(&state, &every, t0).unwrap(), 1);
+        assert_eq!(runner::schedule(&state.db, &every, t0).unwrap(), 1);
         assert_eq!(
-            runner::schedule(&state, &every, t0 + Duration::seconds(30)).unwrap(),
+            runner::schedule(&state.db, &every, t0 + Duration::seconds(30)).unwrap(),
             0,
             "same minute"
         );
         assert_eq!(
-            runner::schedule(&state, &every, t0 + Duration::seconds(60)).unwrap(),
+            runner::schedule(&state.db, &every, t0 + Duration::seconds(60)).unwrap(),
             1,
             "next minute"
         );
@@ -97,9 +97,9 @@ async fn a_job_whose_worker_died_is_taken_over_after_its_lease() {
             .unwrap()
             .is_empty()
         );
-        let handlers: Vec<(&'static str, Handler)> = vec![("test.fine", fine)];
+        let handlers = vec![Kind::new("test.fine", fine)];
         let ran = runner::run_ready(
-            &state,
+            &state.db,
             &handlers,
             "worker-b",
             10,
@@ -118,6 +118,7 @@ async fn a_job_whose_worker_died_is_taken_over_after_its_lease() {
 #[tokio::test]
 async fn failing_jobs_back_off_then_fail_for_good() {
     let app = spawn_app().await;
+    app.allow_failed_jobs();
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
         let now = itdesk::ids::now();
@@ -127,9 +128,9 @@ async fn failing_jobs_back_off_then_fail_for_good() {
             .db
             .write(|conn| Ok::<_, AppError>(queue::enqueue(conn, job, now)?))
             .unwrap();
-        let handlers: Vec<(&'static str, Handler)> = vec![("test.boom", boom)];
+        let handlers = vec![Kind::new("test.boom", boom)];
         assert_eq!(
-            runner::run_ready(&state, &handlers, "w", 10, now).unwrap(),
+            runner::run_ready(&state.db, &handlers, "w", 10, now).unwrap(),
             1
         );
         assert_eq!(
@@ -137,12 +138,12 @@ async fn failing_jobs_back_off_then_fail_for_good() {
             vec![("queued".to_owned(), 1)]
         );
         assert_eq!(
-            runner::run_ready(&state, &handlers, "w", 10, now + Duration::seconds(1)).unwrap(),
+            runner::run_ready(&state.db, &handlers, "w", 10, now + Duration::seconds(1)).unwrap(),
             0,
             "backing off"
         );
         assert_eq!(
-            runner::run_ready(&state, &handlers, "w", 10, now + Duration::seconds(10)).unwrap(),
+            runner::run_ready(&state.db, &handlers, "w", 10, now + Duration::seconds(10)).unwrap(),
             1
         );
         assert_eq!(
@@ -150,7 +151,7 @@ async fn failing_jobs_back_off_then_fail_for_good() {
             vec![("failed".to_owned(), 1)]
         );
         assert_eq!(
-            runner::run_ready(&state, &handlers, "w", 10, now + Duration::hours(2)).unwrap(),
+            runner::run_ready(&state.db, &handlers, "w", 10, now + Duration::hours(2)).unwrap(),
             0
         );
     })

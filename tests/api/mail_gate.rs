@@ -24,7 +24,7 @@ async fn mailgate_hands_messages_to_the_running_service_and_answers_as_it_does()
     let path = socket.display().to_string();
     let app = spawn_app_with(vec![("mail.mailgate_socket".into(), json!(path))]).await;
     tokio::spawn(itdesk::mail::gate::listen(
-        app.state.clone(),
+        app.state.mail.clone(),
         socket.clone(),
     ));
     for _ in 0..100 {

@@ -17,7 +17,7 @@ use crate::mail_servers::{Dovecot, free_port};
 
 async fn poll_once(state: &AppState) -> PollStats {
     let state = state.clone();
-    tokio::task::spawn_blocking(move || poll(&state))
+    tokio::task::spawn_blocking(move || poll(&state.mail))
         .await
         .unwrap()
         .expect("poll")
@@ -90,7 +90,7 @@ async fn wrong_imap_credentials_are_a_clear_error_and_lose_nothing() {
     let app = spawn_app_with(settings).await;
     dovecot.deliver(mail("x@example.com", "s", "cred-1@example.com", "", "b").as_bytes());
     let state = app.state.clone();
-    let err = tokio::task::spawn_blocking(move || poll(&state))
+    let err = tokio::task::spawn_blocking(move || poll(&state.mail))
         .await
         .unwrap()
         .unwrap_err();

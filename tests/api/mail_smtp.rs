@@ -3,34 +3,16 @@
 
 use chrono::Duration;
 use itdesk::auth::Role;
-use itdesk::jobs::runner;
-use itdesk::state::AppState;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app_with};
 use crate::mail::{inbound, mail};
 use crate::mail_servers::{Smtp, smtp_settings};
 
-/// Runs the ready `mail.send` jobs as the worker would at `now + ahead`.
+/// Runs the ready jobs as the worker would at `now + ahead`; returns how
+/// many messages it tried to send.
 async fn run_jobs(app: &TestApp, ahead: Duration) -> usize {
-    let state: AppState = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        runner::run_ready(
-            &state,
-            &[(
-                itdesk::outbox::SEND_JOB,
-                (|state: &itdesk::state::AppState, job: &itdesk::jobs::queue::Job| {
-                    itdesk::outbox::send_job(&state.db, &state.settings.mail.smtp, job)
-                }) as runner::Handler,
-            )],
-            "test-worker",
-            100,
-            itdesk::ids::now() + ahead,
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap()
+    app.run_jobs_at(ahead).await.of(itdesk::outbox::SEND_JOB)
 }
 
 /// A header's value (unfolded), if present.

@@ -4,6 +4,7 @@
 
 mod access;
 mod access_matrix;
+mod architecture;
 mod asset_checkouts;
 mod asset_edits;
 mod asset_import;

@@ -32,7 +32,7 @@ pub fn quick_policy() -> Vec<(String, Value)> {
 async fn scan_at(app: &TestApp, offset: chrono::Duration) -> itdesk::sla::worker::ScanStats {
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        itdesk::sla::worker::scan(&state, itdesk::ids::now() + offset).unwrap()
+        itdesk::sla::worker::scan(&state.sla, itdesk::ids::now() + offset).unwrap()
     })
     .await
     .unwrap()
@@ -220,7 +220,7 @@ async fn preview_and_the_running_service_give_the_same_answers() {
             .read(|conn| itdesk::tickets::service::service_level::find(conn, &id))
             .unwrap()
             .unwrap();
-        let registry = state.sla.get();
+        let registry = state.sla.registry.get();
         let report = state
             .db
             .read(|conn| itdesk::sla::service::report(conn, &registry, &ticket, now.naive_utc()))
@@ -276,7 +276,7 @@ async fn a_breach_fires_its_escalations_exactly_once_even_with_concurrent_scans(
             let state = app.state.clone();
             std::thread::spawn(move || {
                 itdesk::sla::worker::scan(
-                    &state,
+                    &state.sla,
                     itdesk::ids::now() + chrono::Duration::minutes(90),
                 )
             })
@@ -561,20 +561,8 @@ async fn policies_change_over_the_api_and_open_tickets_are_recomputed() {
     assert_eq!(names, vec!["everything", "quick"]);
 
     // The recompute job moves the open ticket to the new first policy.
-    let state = app.state.clone();
-    let ran = tokio::task::spawn_blocking(move || {
-        itdesk::jobs::runner::run_ready(
-            &state,
-            &itdesk::jobs::handlers(),
-            "test-worker",
-            10,
-            itdesk::ids::now(),
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(ran >= 1);
+    let ran = app.run_jobs_until_idle().await;
+    assert!(ran.of("sla.recompute") >= 1, "{ran:?}");
     let page: Value = app
         .get(&agent, "/api/v1/tickets")
         .await
@@ -633,7 +621,10 @@ async fn bulk_scans_racing_over_many_tickets_notify_each_breach_once() {
         .map(|_| {
             let state = app.state.clone();
             std::thread::spawn(move || {
-                itdesk::sla::worker::scan(&state, itdesk::ids::now() + chrono::Duration::hours(2))
+                itdesk::sla::worker::scan(
+                    &state.sla,
+                    itdesk::ids::now() + chrono::Duration::hours(2),
+                )
             })
         })
         .collect();

@@ -23,7 +23,7 @@ async fn holiday_feeds_in_the_configuration_become_days_off() {
                 "holiday_files": [feed.display().to_string()]}]),
     ), ("sla_policies".into(), json!([{"name": "p", "calendar": "feed", "targets": {"P3": {"resolution": "8h"}}}]))])
     .await;
-    let registry = app.state.sla.get();
+    let registry = app.state.sla.registry.get();
     let calendar = &registry.calendars["feed"];
     let day = |d: &str| {
         let start = chrono::DateTime::parse_from_rfc3339(&format!("{d}T00:00:00Z"))
@@ -129,7 +129,8 @@ async fn escalations_reach_the_coordinators_of_the_ticket_queue() {
         .await;
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        itdesk::sla::worker::scan(&state, itdesk::ids::now() + chrono::Duration::hours(1)).unwrap()
+        itdesk::sla::worker::scan(&state.sla, itdesk::ids::now() + chrono::Duration::hours(1))
+            .unwrap()
     })
     .await
     .unwrap();

@@ -118,7 +118,7 @@ fn three_services_starting_at_once_on_an_empty_database_all_come_up() {
                 std::thread::spawn(move || {
                     barrier.wait();
                     itdesk::startup::prepare(settings)
-                        .map(|state| state.session_key.master().to_vec())
+                        .map(|state| state.auth.session_key.master().to_vec())
                 })
             })
             .collect();

@@ -124,8 +124,11 @@ async fn staff_see_sla_bars_and_the_queue_sorts_and_filters_by_sla() {
     // Twenty minutes on the P2 first response (10 min) is breached.
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        itdesk::sla::worker::scan(&state, itdesk::ids::now() + chrono::Duration::minutes(20))
-            .unwrap()
+        itdesk::sla::worker::scan(
+            &state.sla,
+            itdesk::ids::now() + chrono::Duration::minutes(20),
+        )
+        .unwrap()
     })
     .await
     .unwrap();

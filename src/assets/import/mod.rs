@@ -199,9 +199,9 @@ pub struct Request {
 
 impl Request {
     /// The options to run with, or what is wrong with the request.
-    pub fn options(&self, settings: &crate::settings::Settings) -> Result<Options, String> {
+    pub fn options(&self, assets: &super::Assets) -> Result<Options, String> {
         let currency = match self.currency.as_deref().map(str::trim) {
-            None | Some("") => settings.assets.default_currency.clone(),
+            None | Some("") => assets.settings.default_currency.clone(),
             Some(c) => c.to_uppercase(),
         };
         check_currency(&currency).map_err(|e| format!("currency: {e}"))?;
@@ -219,7 +219,7 @@ impl Request {
             file_name: self.file_name.clone(),
             dry_run: self.dry_run,
             partial: self.partial,
-            fields: settings.asset_fields.clone(),
+            fields: assets.fields.as_ref().clone(),
         })
     }
 }

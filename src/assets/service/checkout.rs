@@ -27,7 +27,7 @@ pub type CheckoutView = (Checkout, Asset, Option<User>);
 /// (unless told otherwise) they get a mail with a link to confirm receipt.
 pub fn checkout(
     db: &Db,
-    settings: &crate::settings::Settings,
+    mail: &super::super::MailFrom,
     actor: &User,
     id_or_tag: &str,
     req: &CheckoutRequest,
@@ -105,7 +105,7 @@ pub fn checkout(
         if let Some(token) = &token {
             let link = format!(
                 "{}/assets/accept/{token}",
-                settings.server.public_url.trim_end_matches('/')
+                mail.public_url.trim_end_matches('/')
             );
             let model = match &a.model_id {
                 Some(mid) => repo::model(conn, mid)?.map(|m| m.name),
@@ -118,13 +118,13 @@ pub fn checkout(
             crate::outbox::standalone(
                 conn,
                 crate::outbox::Sender {
-                    address: &settings.mail.address,
-                    display_name: &settings.mail.display_name,
+                    address: &mail.address,
+                    display_name: &mail.display_name,
                 },
                 "asset_handover",
                 &person.email,
                 super::super::mail::asset_handover(
-                    &settings.mail.display_name,
+                    &mail.display_name,
                     &person.display_name,
                     &what,
                     &link,

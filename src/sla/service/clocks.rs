@@ -11,7 +11,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::sla::dto::sla_dto;
 use crate::sla::events::SlaHooks;
-use crate::sla::registry::Sla;
+use crate::sla::registry::InForce;
 use crate::tickets::Ticket;
 use crate::tickets::events::{Reactions, TicketEvent, TicketSubscriber};
 use crate::tickets::service::service_level::{SnapshotColumns, save_columns};
@@ -19,7 +19,7 @@ use crate::tickets::service_level::{ServiceLevels, SlaDto};
 
 /// Keeps tickets' clocks under the definitions in force.
 pub struct TicketClocks {
-    pub registry: Arc<Sla>,
+    pub registry: Arc<InForce>,
     pub hooks: SlaHooks,
 }
 
