@@ -238,6 +238,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_schedules (kind) {
+        kind -> Text,
+        last_occurrence -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     app_state (name) {
         name -> Text,
         value -> Text,
@@ -453,6 +461,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     queue_coordinators,
     notifications,
     jobs,
+    job_schedules,
     app_state,
     mail_messages,
     mail_outbox,

@@ -228,6 +228,13 @@ impl Calendar {
         self.tz
     }
 
+    /// Whether a local date has working hours (a weekday with hours that is
+    /// not a holiday).
+    pub fn is_business_day(&self, date: NaiveDate) -> bool {
+        !self.is_holiday(date)
+            && !self.week[date.weekday().num_days_from_monday() as usize].is_empty()
+    }
+
     /// Whether a local date is a day off by holiday (not by weekday).
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
         self.holidays.contains(&date) || self.yearly.contains(&(date.month(), date.day()))

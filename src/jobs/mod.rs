@@ -5,8 +5,10 @@
 
 pub mod queue;
 pub mod runner;
+pub mod schedule;
 
 pub use runner::{Handler, Kind, Periodic};
+pub use schedule::Schedule;
 
 /// A context's job kinds and what it wants run on a schedule.
 #[derive(Clone, Default)]
@@ -27,8 +29,13 @@ impl Jobs {
     }
 
     /// Enqueues `kind` every `every`.
-    pub fn every(mut self, kind: &'static str, every: chrono::Duration) -> Jobs {
-        self.periodic.push(Periodic { kind, every });
+    pub fn every(self, kind: &'static str, every: chrono::Duration) -> Jobs {
+        self.on(kind, Schedule::Every(every))
+    }
+
+    /// Enqueues `kind` on a schedule.
+    pub fn on(mut self, kind: &'static str, schedule: Schedule) -> Jobs {
+        self.periodic.push(Periodic { kind, schedule });
         self
     }
 

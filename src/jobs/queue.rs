@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
 
-use crate::db::schema::jobs;
+use crate::db::schema::{job_schedules, jobs};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::ids;
@@ -89,6 +89,56 @@ pub fn enqueue(conn: &mut DbConn, job: NewJob, now: NaiveDateTime) -> QueryResul
             .execute(c)?,
     };
     Ok(inserted == 1)
+}
+
+/// Records `occurrence` as the latest enqueued one of schedule `kind`;
+/// `true` when this call moved it (so the caller enqueues it), `false` when
+/// it was already there or later. A schedule seen for the first time is
+/// recorded, and runs only when `first_runs`. Two processes asking at once
+/// get one `true`: the update compares and sets in one statement.
+pub fn claim_occurrence(
+    conn: &mut DbConn,
+    kind: &str,
+    occurrence: NaiveDateTime,
+    first_runs: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let known: Option<NaiveDateTime> = job_schedules::table
+        .find(kind)
+        .select(job_schedules::last_occurrence)
+        .first(conn)
+        .optional()?;
+    if known.is_none() {
+        let row = (
+            job_schedules::kind.eq(kind),
+            job_schedules::last_occurrence.eq(occurrence),
+            job_schedules::updated_at.eq(now),
+        );
+        let inserted = match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(job_schedules::table)
+                .values(row)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+            DbConn::Postgres(c) => diesel::insert_into(job_schedules::table)
+                .values(row)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+        if inserted == 1 {
+            return Ok(first_runs);
+        }
+    }
+    let moved = diesel::update(
+        job_schedules::table
+            .filter(job_schedules::kind.eq(kind))
+            .filter(job_schedules::last_occurrence.lt(occurrence)),
+    )
+    .set((
+        job_schedules::last_occurrence.eq(occurrence),
+        job_schedules::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(moved == 1)
 }
 
 /// Leases up to `limit` ready jobs of the given kinds to `worker` until

@@ -9,6 +9,7 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, NaiveDateTime};
 
 use super::queue::{self, Job, NewJob};
+use super::schedule::Schedule;
 use crate::db::Db;
 use crate::error::AppError;
 
@@ -35,25 +36,50 @@ impl Kind {
     }
 }
 
-/// A job kind enqueued every `every`.
-#[derive(Debug, Clone, Copy)]
+/// A job kind enqueued on a schedule.
+#[derive(Debug, Clone)]
 pub struct Periodic {
     pub kind: &'static str,
-    pub every: Duration,
+    pub schedule: Schedule,
+}
+
+impl Periodic {
+    /// `kind` every `every` (at multiples of it since the epoch).
+    pub fn every(kind: &'static str, every: Duration) -> Periodic {
+        Periodic {
+            kind,
+            schedule: Schedule::Every(every),
+        }
+    }
 }
 
 /// How long a claimed job is reserved before another worker may take it.
 pub const LEASE: Duration = Duration::minutes(5);
 
-/// Enqueues each periodic kind once for the period `now` falls in.
+/// Enqueues the latest occurrence of each schedule at or before `now`
+/// unless it was enqueued before (by this process or another); returns how
+/// many were enqueued. The job's payload names the occurrence
+/// (`{"occurrence": RFC 3339}`). A schedule seen for the first time runs at
+/// once when it is `Every`; a calendar schedule waits for its next
+/// occurrence (a fresh install does not run last month's work).
 pub fn schedule(db: &Db, periodic: &[Periodic], now: NaiveDateTime) -> Result<usize, AppError> {
     db.write(|conn| {
         let mut added = 0;
         for p in periodic {
-            let every = p.every.num_seconds().max(1);
-            let bucket = now.and_utc().timestamp() / every;
-            let job = NewJob::now(p.kind, serde_json::json!({}), now)
-                .dedupe(format!("{}:{bucket}", p.kind));
+            let Some(occurrence) = p.schedule.latest(now.and_utc()) else {
+                continue;
+            };
+            let first_runs = matches!(p.schedule, Schedule::Every(_));
+            let at = occurrence.naive_utc();
+            if !queue::claim_occurrence(conn, p.kind, at, first_runs, now)? {
+                continue;
+            }
+            let job = NewJob::now(
+                p.kind,
+                serde_json::json!({ "occurrence": occurrence.to_rfc3339() }),
+                now,
+            )
+            .dedupe(format!("{}:{}", p.kind, occurrence.timestamp()));
             if queue::enqueue(conn, job, now)? {
                 added += 1;
             }

@@ -43,6 +43,19 @@ pub struct Sla {
 }
 
 impl Sla {
+    /// The business calendar named `name` as it stands whenever asked (for
+    /// schedules such as "the first business day of the month").
+    pub fn calendar_source(&self, name: &str) -> crate::jobs::schedule::CalendarSource {
+        let (registry, name) = (self.registry.clone(), name.to_owned());
+        Arc::new(move || {
+            registry
+                .get()
+                .calendars
+                .get(&name)
+                .map(|c| Arc::new(c.clone()))
+        })
+    }
+
     /// What keeping service levels applies under these definitions.
     pub fn rules<'a>(&'a self, registry: &'a registry::Registry) -> service::Rules<'a> {
         service::Rules {

@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use itdesk::error::AppError;
+use itdesk::jobs::Schedule;
 use itdesk::jobs::queue::{self, Job, NewJob};
 use itdesk::jobs::runner::{self, Kind, Periodic};
 use itdesk::state::AppState;
@@ -30,10 +31,7 @@ async fn periodic_jobs_are_enqueued_once_per_period_by_any_number_of_processes()
     let app = spawn_app().await;
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        let every = [Periodic {
-            kind: "test.tick",
-            every: Duration::minutes(1),
-        }];
+        let every = [Periodic::every("test.tick", Duration::minutes(1))];
         let t0 = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
             .unwrap()
             .and_hms_opt(10, 0, 5)
@@ -153,6 +151,113 @@ async fn failing_jobs_back_off_then_fail_for_good() {
         assert_eq!(
             runner::run_ready(&state.db, &handlers, "w", 10, now + Duration::hours(2)).unwrap(),
             0
+        );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_calendar_schedule_runs_each_occurrence_once_and_catches_up_once() {
+    let app = spawn_app().await;
+    let state = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let daily = [Periodic {
+            kind: "test.daily",
+            schedule: Schedule::DailyAt {
+                at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+                zone: chrono_tz::Europe::Berlin,
+            },
+        }];
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc();
+        // First seen after today's 07:00: nothing past is run on a new install.
+        assert_eq!(
+            runner::schedule(&state.db, &daily, at("2027-01-05T09:00:00Z")).unwrap(),
+            0
+        );
+        // Next morning at 07:00 Berlin (06:00 UTC): once, however many
+        // workers ask at the same moment.
+        let morning = at("2027-01-06T06:00:30Z");
+        let enqueued: usize = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| runner::schedule(&state.db, &daily, morning).unwrap()))
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).sum()
+        });
+        assert_eq!(enqueued, 1);
+        assert_eq!(
+            runner::schedule(&state.db, &daily, at("2027-01-06T18:00:00Z")).unwrap(),
+            0,
+            "later the same day"
+        );
+        // Down from the 6th to the 10th: the missed mornings run once, not four times.
+        assert_eq!(
+            runner::schedule(&state.db, &daily, at("2027-01-10T12:00:00Z")).unwrap(),
+            1
+        );
+        assert_eq!(
+            status_of(&state, "test.daily"),
+            vec![("queued".to_owned(), 2)]
+        );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_monthly_report_runs_on_the_first_business_day_of_a_configured_calendar() {
+    let app = crate::helpers::spawn_app_with(vec![(
+        "calendars".to_owned(),
+        serde_json::json!([{
+            "name": "office",
+            "time_zone": "Europe/Berlin",
+            "hours": {"mon": ["08:00-17:00"], "tue": ["08:00-17:00"], "wed": ["08:00-17:00"],
+                      "thu": ["08:00-17:00"], "fri": ["08:00-17:00"]},
+            "yearly_holidays": ["01-01"]
+        }]),
+    )])
+    .await;
+    let state = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let monthly = [Periodic {
+            kind: "test.monthly",
+            schedule: Schedule::MonthlyFirstBusinessDay {
+                at: chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap(),
+                calendar: state.sla.calendar_source("office"),
+            },
+        }];
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc();
+        assert_eq!(
+            runner::schedule(&state.db, &monthly, at("2026-12-15T12:00:00Z")).unwrap(),
+            0
+        );
+        // 1 January 2027 is a holiday (a Friday): not yet on the 2nd (Saturday).
+        assert_eq!(
+            runner::schedule(&state.db, &monthly, at("2027-01-02T12:00:00Z")).unwrap(),
+            0
+        );
+        // Monday 4 January, 06:00 Berlin = 05:00 UTC.
+        assert_eq!(
+            runner::schedule(&state.db, &monthly, at("2027-01-04T04:59:00Z")).unwrap(),
+            0
+        );
+        assert_eq!(
+            runner::schedule(&state.db, &monthly, at("2027-01-04T05:00:00Z")).unwrap(),
+            1
+        );
+        let jobs = queue::claim(
+            &state.db,
+            "w",
+            &["test.monthly"],
+            1,
+            Duration::minutes(5),
+            at("2027-01-04T05:00:00Z"),
+        )
+        .unwrap();
+        let payload: serde_json::Value = serde_json::from_str(&jobs[0].payload).unwrap();
+        assert_eq!(
+            payload["occurrence"], "2027-01-04T05:00:00+00:00",
+            "the job knows which month"
         );
     })
     .await
