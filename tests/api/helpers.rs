@@ -35,33 +35,46 @@ impl TestDb {
                 url: format!("sqlite://{}", dir.join("itdesk.db").display()),
                 schema: None,
             },
-            Some(base) => {
-                // Loopback needs no TLS, and libpq's OpenSSL tears down its
-                // global state at process exit while pool threads may still
-                // hold connections: the test binary once died with SIGSEGV
-                // after every test had passed. Plain connections avoid it.
-                let base = if base.contains("sslmode=") {
-                    base
-                } else {
-                    let sep = if base.contains('?') { '&' } else { '?' };
-                    format!("{base}{sep}sslmode=disable")
-                };
-                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = PgConnection::establish(&base).unwrap_or_else(|e| {
-                    panic!(
-                        "ITDESK_TEST_DATABASE_URL={base} but PostgreSQL is not reachable ({e}).\n\
-                         Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
-                         or install it with: apt-get install postgresql"
-                    )
-                });
-                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
-                    .expect("create test schema");
-                let sep = if base.contains('?') { '&' } else { '?' };
-                TestDb {
-                    url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
-                    schema: Some((base, schema)),
-                }
-            }
+            Some(base) => TestDb::new_postgres(&base),
+        }
+    }
+
+    /// A PostgreSQL schema of its own, whichever backend the suite runs
+    /// on: ITDESK_TEST_DATABASE_URL's server, else the local one
+    /// (`ITDESK_TEST_PG_ADMIN_URL`, default postgres://postgres@127.0.0.1:5432/postgres).
+    pub fn postgres() -> TestDb {
+        let base = postgres_base_url().unwrap_or_else(|| {
+            std::env::var("ITDESK_TEST_PG_ADMIN_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+        });
+        TestDb::new_postgres(&base)
+    }
+
+    fn new_postgres(base: &str) -> TestDb {
+        // Loopback needs no TLS, and libpq's OpenSSL tears down its global
+        // state at process exit while pool threads may still hold
+        // connections: the test binary once died with SIGSEGV after every
+        // test had passed. Plain connections avoid it.
+        let base = if base.contains("sslmode=") {
+            base.to_owned()
+        } else {
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}sslmode=disable")
+        };
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(&base).unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {base} ({e}).\n\
+                 Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+                 or install it with: apt-get install postgresql (tests/run.sh does both)"
+            )
+        });
+        conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create test schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        TestDb {
+            url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+            schema: Some((base, schema)),
         }
     }
 
