@@ -3,26 +3,25 @@
 use itdesk::auth::Role;
 use serde_json::{Value, json};
 
+use crate::fixtures::NewTicket;
 use crate::helpers::{assert_problem, spawn_app};
 
 #[tokio::test]
 async fn requester_sees_own_and_watched_tickets_but_not_others() {
     let app = spawn_app().await;
-    let alice = app.token("alice@example.org", Role::Requester).await;
-    let bob = app.token("bob@example.org", Role::Requester).await;
-    let agent = app.token("agent@example.org", Role::Agent).await;
-    let own = app
-        .create_ticket(&alice, json!({"subject": "Alice's", "description": "a"}))
-        .await;
+    let alice = app.requester("alice@example.org").await;
+    let bob = app.requester("bob@example.org").await;
+    let agent = app.agent("agent@example.org").await;
+    let own = app.file_ticket(&alice, NewTicket::about("Alice's")).await;
     let watched = app
-        .create_ticket(
+        .file_ticket(
             &agent,
-            json!({"subject": "Watched by Alice", "description": "w", "requester_email": "bob@example.org", "watchers": ["alice@example.org"]}),
+            NewTicket::about("Watched by Alice")
+                .for_requester("bob@example.org")
+                .watchers(&["alice@example.org"]),
         )
         .await;
-    let bobs = app
-        .create_ticket(&bob, json!({"subject": "Bob's", "description": "b"}))
-        .await;
+    let bobs = app.file_ticket(&bob, NewTicket::about("Bob's")).await;
 
     let list: Value = app
         .get(&alice, "/api/v1/tickets")

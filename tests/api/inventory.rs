@@ -1,54 +1,14 @@
 //! Inventory agents: the OCS protocol over HTTP (challenge, PROLOG,
 //! INVENTORY, compression, limits) and the real FusionInventory agent.
 
-use std::io::Write;
 use std::process::Command;
+
+use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with};
-
-fn creds() -> Vec<(String, Value)> {
-    vec![
-        ("inventory.username".into(), json!("agent")),
-        ("inventory.password".into(), json!("s3cret")),
-        ("inventory.max_xml_bytes".into(), json!(10_000_000)),
-    ]
-}
-
-fn zlib(xml: &str) -> Vec<u8> {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(xml.as_bytes()).unwrap();
-    z.finish().unwrap()
-}
-
-async fn post(app: &TestApp, body: Vec<u8>, auth: Option<(&str, &str)>) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(app.url("/api/v1/inventory/ocs"))
-        .header("content-type", "application/x-compress-zlib")
-        .body(body);
-    if let Some((u, p)) = auth {
-        req = req.basic_auth(u, Some(p));
-    }
-    req.send().await.unwrap()
-}
-
-fn inventory(host: &str, serial: &str, packages: &[(&str, &str)]) -> String {
-    let soft: String = packages
-        .iter()
-        .map(|(n, v)| {
-            format!("<SOFTWARES><NAME>{n}</NAME><PUBLISHER>Debian</PUBLISHER><VERSION>{v}</VERSION></SOFTWARES>")
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8" ?>
-<REQUEST><CONTENT><BIOS><SSN>{serial}</SSN></BIOS>
-<CPUS><CORE>4</CORE><NAME>Intel(R) Core(TM) i5</NAME><THREAD>8</THREAD></CPUS>
-<HARDWARE><MEMORY>15800</MEMORY><NAME>{host}</NAME><OSNAME>Debian</OSNAME><OSVERSION>6.1</OSVERSION></HARDWARE>
-{soft}</CONTENT><DEVICEID>{host}-2026-11-25-10-00-00</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>"#
-    )
-}
+use crate::fixtures::{inventory_credentials, inventory_xml, post_inventory, zlib};
+use crate::helpers::spawn_app_with;
 
 async fn json_of(resp: reqwest::Response) -> Value {
     resp.json().await.unwrap()
@@ -56,30 +16,30 @@ async fn json_of(resp: reqwest::Response) -> Value {
 
 #[tokio::test]
 async fn agents_are_challenged_then_prolog_and_inventory_reconcile_the_register() {
-    let app = spawn_app_with(creds()).await;
+    let app = spawn_app_with(inventory_credentials()).await;
     let prolog = zlib(
         r#"<?xml version="1.0" encoding="UTF-8" ?><REQUEST><DEVICEID>pc-1</DEVICEID><QUERY>PROLOG</QUERY><TOKEN>12345678</TOKEN></REQUEST>"#,
     );
     // No credentials, then wrong ones: the exact challenge agents answer.
     for auth in [None, Some(("agent", "wrong"))] {
-        let resp = post(&app, prolog.clone(), auth).await;
+        let resp = post_inventory(&app, prolog.clone(), auth).await;
         assert_eq!(resp.status(), 401);
         assert_eq!(
             resp.headers()["www-authenticate"],
             "Basic realm=\"itdesk inventory\""
         );
     }
-    let resp = post(&app, prolog, Some(("agent", "s3cret"))).await;
+    let resp = post_inventory(&app, prolog, Some(("agent", "s3cret"))).await;
     assert_eq!(resp.status(), 200);
     let reply = resp.text().await.unwrap();
     assert!(reply.contains("<RESPONSE>SEND</RESPONSE>"), "{reply}");
 
-    let first = inventory(
+    let first = inventory_xml(
         "NB-Lee",
         "SN-LEE-1",
         &[("adduser", "3.134"), ("curl", "7.88.1"), ("vim", "9.0")],
     );
-    let resp = post(&app, zlib(&first), Some(("agent", "s3cret"))).await;
+    let resp = post_inventory(&app, zlib(&first), Some(("agent", "s3cret"))).await;
     assert_eq!(resp.status(), 200);
     assert!(resp.text().await.unwrap().contains("ACCOUNT_UPDATE"));
 
@@ -102,12 +62,12 @@ async fn agents_are_challenged_then_prolog_and_inventory_reconcile_the_register(
     assert_eq!(soft.as_array().unwrap().len(), 3);
 
     // Renamed host, same serial: the same asset. vim is gone, curl updated.
-    let second = inventory(
+    let second = inventory_xml(
         "NB-Lee-2",
         "SN-LEE-1",
         &[("adduser", "3.134"), ("curl", "8.0.0")],
     );
-    let resp = post(&app, zlib(&second), Some(("agent", "s3cret"))).await;
+    let resp = post_inventory(&app, zlib(&second), Some(("agent", "s3cret"))).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(app.count("assets").await, 1);
     let now = json_of(
@@ -158,8 +118,8 @@ async fn agents_are_challenged_then_prolog_and_inventory_reconcile_the_register(
         )
         .await;
     assert_eq!(resp.status(), 201);
-    let third = inventory("WS-Accounting", "", &[("bash", "5.2")]);
-    post(&app, zlib(&third), Some(("agent", "s3cret"))).await;
+    let third = inventory_xml("WS-Accounting", "", &[("bash", "5.2")]);
+    post_inventory(&app, zlib(&third), Some(("agent", "s3cret"))).await;
     let got = json_of(app.get(&token, "/api/v1/assets/IT-7").await).await;
     assert_eq!(
         got["status"], "in_stock",
@@ -175,14 +135,14 @@ async fn agents_are_challenged_then_prolog_and_inventory_reconcile_the_register(
 
 #[tokio::test]
 async fn broken_oversized_and_unconfigured_inventories_are_refused_and_touch_nothing() {
-    let app = spawn_app_with(creds()).await;
+    let app = spawn_app_with(inventory_credentials()).await;
     let auth = Some(("agent", "s3cret"));
-    let good = inventory("pc-9", "SN9", &[("bash", "5.2")]);
-    assert_eq!(post(&app, zlib(&good), auth).await.status(), 200);
+    let good = inventory_xml("pc-9", "SN9", &[("bash", "5.2")]);
+    assert_eq!(post_inventory(&app, zlib(&good), auth).await.status(), 200);
     let events = app.count("audit_events").await;
 
     let broken = good.replace("</CONTENT>", "");
-    let resp = post(&app, zlib(&broken), auth).await;
+    let resp = post_inventory(&app, zlib(&broken), auth).await;
     assert_eq!(resp.status(), 400);
     let p: Value = resp.json().await.unwrap();
     assert_eq!(p["code"], "invalid_inventory");
@@ -200,7 +160,7 @@ async fn broken_oversized_and_unconfigured_inventories_are_refused_and_touch_not
     }
     let bomb = bomb.finish().unwrap();
     assert!(bomb.len() < 100_000);
-    let resp = post(&app, bomb, auth).await;
+    let resp = post_inventory(&app, bomb, auth).await;
     assert_eq!(resp.status(), 413);
     assert_eq!(
         app.count("audit_events").await,
@@ -210,7 +170,7 @@ async fn broken_oversized_and_unconfigured_inventories_are_refused_and_touch_not
     assert_eq!(app.count("software_installations").await, 1);
 
     let off = spawn_app_with(Vec::new()).await;
-    assert_eq!(post(&off, zlib(&good), auth).await.status(), 404);
+    assert_eq!(post_inventory(&off, zlib(&good), auth).await.status(), 404);
 }
 
 const AGENT: &str = "/usr/bin/fusioninventory-agent";
@@ -221,7 +181,7 @@ async fn the_real_fusioninventory_agent_reports_this_machine() {
         std::path::Path::new(AGENT).exists(),
         "fusioninventory-agent is missing; install it with: apt-get install -y fusioninventory-agent (tests/run.sh does this)"
     );
-    let app = spawn_app_with(creds()).await;
+    let app = spawn_app_with(inventory_credentials()).await;
     let url = app.url("/api/v1/inventory/ocs");
     let run = || {
         let url = url.clone();

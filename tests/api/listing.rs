@@ -3,6 +3,7 @@
 use itdesk::auth::Role;
 use serde_json::{Value, json};
 
+use crate::fixtures::NewTicket;
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
 fn numbers(page: &Value) -> Vec<i64> {
@@ -93,19 +94,19 @@ async fn filters_narrow_the_listing() {
     let agent = app.token("agent@example.org", Role::Agent).await;
     let alice = app.token("alice@example.org", Role::Requester).await;
     let a = app
-        .create_ticket(
-            &alice,
-            json!({"subject": "a", "description": "d", "urgency": "high", "impact": "high"}),
-        )
+        .file_ticket(&alice, NewTicket::about("a").urgency("high").impact("high"))
         .await;
     let b = app
-        .create_ticket(&admin, json!({"subject": "b", "description": "d", "queue": "network", "type": "service_request", "category": "hardware"}))
+        .file_ticket(
+            &admin,
+            NewTicket::about("b")
+                .queue("network")
+                .kind("service_request")
+                .category("hardware"),
+        )
         .await;
     let c = app
-        .create_ticket(
-            &admin,
-            json!({"subject": "c", "description": "d", "queue": "service-desk"}),
-        )
+        .file_ticket(&admin, NewTicket::about("c").queue("service-desk"))
         .await;
     let id = |t: &Value| t["id"].as_str().unwrap().to_owned();
     app.patch_json(
@@ -197,20 +198,20 @@ async fn full_text_search_finds_words_in_subjects_descriptions_and_comments() {
     let app = spawn_app().await;
     let agent = app.token("agent@example.org", Role::Agent).await;
     let t1 = app
-        .create_ticket(
+        .file_ticket(
             &agent,
-            json!({"subject": "Printer jams", "description": "Tray two clicks"}),
+            NewTicket::about("Printer jams").description("Tray two clicks"),
         )
         .await;
-    app.create_ticket(
+    app.file_ticket(
         &agent,
-        json!({"subject": "VPN drops", "description": "Every ten minutes at home"}),
+        NewTicket::about("VPN drops").description("Every ten minutes at home"),
     )
     .await;
     let t3 = app
-        .create_ticket(
+        .file_ticket(
             &agent,
-            json!({"subject": "Café Wi-Fi", "description": "Slow near the kitchen"}),
+            NewTicket::about("Café Wi-Fi").description("Slow near the kitchen"),
         )
         .await;
     app.post_json(

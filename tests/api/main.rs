@@ -18,6 +18,7 @@ mod cli;
 mod cli_sla;
 mod comments;
 mod contracts;
+mod fixtures;
 mod hardening_access;
 mod hardening_files;
 mod hardening_input;

@@ -3,6 +3,7 @@
 use itdesk::auth::Role;
 use serde_json::json;
 
+use crate::fixtures::NewAsset;
 use crate::helpers::spawn_app;
 use crate::web_pages::{browser, login};
 
@@ -144,19 +145,15 @@ async fn costs_are_shown_and_exported_in_their_currencys_decimals() {
     app.user_with_password("assets@example.org", Role::AssetManager, "pw-assets-123")
         .await;
     let token = app.token("assets@example.org", Role::AssetManager).await;
-    for (tag, cost) in [
-        ("JP-1", json!({"amount_minor": 150000, "currency": "JPY"})),
-        ("BH-1", json!({"amount_minor": 1250, "currency": "BHD"})),
-        ("EU-1", json!({"amount_minor": 129900, "currency": "EUR"})),
+    for (tag, minor, currency) in [
+        ("JP-1", 150_000, "JPY"),
+        ("BH-1", 1_250, "BHD"),
+        ("EU-1", 129_900, "EUR"),
     ] {
-        let resp = app
-            .post_json(
-                &token,
-                "/api/v1/assets",
-                &json!({"asset_tag": tag, "cost": cost}),
-            )
+        NewAsset::tagged(tag)
+            .cost(minor, currency)
+            .register(&app, &token)
             .await;
-        assert_eq!(resp.status(), 201);
     }
     let staff = browser();
     login(&app, &staff, "assets@example.org", "pw-assets-123").await;
@@ -184,4 +181,43 @@ async fn costs_are_shown_and_exported_in_their_currencys_decimals() {
     assert!(csv.contains(",150000,JPY,"), "{csv}");
     assert!(csv.contains(",1.250,BHD,"), "{csv}");
     assert!(csv.contains(",1299.00,EUR,"), "{csv}");
+}
+
+#[tokio::test]
+async fn an_assets_page_lists_the_software_its_agent_reported() {
+    let app = crate::helpers::spawn_app_with(crate::fixtures::inventory_credentials()).await;
+    app.user_with_password("assets@example.org", Role::AssetManager, "pw-assets-123")
+        .await;
+    let token = app.token("assets@example.org", Role::AssetManager).await;
+    NewAsset::tagged("IT-7")
+        .serial("SN-7")
+        .hostname("nb-seven")
+        .status("in_stock")
+        .register(&app, &token)
+        .await;
+    let asset = crate::fixtures::agent_reports(
+        &app,
+        "nb-seven",
+        "SN-7",
+        &[("libreoffice", "7.4.7"), ("firefox-esr", "115.9")],
+    )
+    .await;
+    assert_eq!(
+        asset["asset_tag"], "IT-7",
+        "the agent's report matched the registered asset: {asset}"
+    );
+    let staff = browser();
+    login(&app, &staff, "assets@example.org", "pw-assets-123").await;
+    let html = staff
+        .get(app.url("/assets/IT-7"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("libreoffice") && html.contains("115.9"),
+        "{html}"
+    );
 }

@@ -4,47 +4,7 @@
 use itdesk::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app_with};
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("csrf field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn login(app: &TestApp, email: &str, role: Role) -> reqwest::Client {
-    app.user_with_password(email, role, "long password").await;
-    let client = browser();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&page);
-    let resp = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", "long password"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    client
-}
+use crate::helpers::{csrf_of, spawn_app_with};
 
 fn policy() -> Vec<(String, serde_json::Value)> {
     vec![(
@@ -58,9 +18,9 @@ fn policy() -> Vec<(String, serde_json::Value)> {
 #[tokio::test]
 async fn staff_see_sla_bars_and_the_queue_sorts_and_filters_by_sla() {
     let app = spawn_app_with(policy()).await;
-    let agent = login(&app, "agent@example.org", Role::Agent).await;
+    let agent = app.logged_in("agent@example.org", Role::Agent).await;
     let token = app.token("agent@example.org", Role::Agent).await;
-    let requester = login(&app, "alice@example.org", Role::Requester).await;
+    let requester = app.logged_in("alice@example.org", Role::Requester).await;
     let alice = app.token("alice@example.org", Role::Requester).await;
     app.create_ticket(&alice, json!({"subject": "slow", "description": "x"}))
         .await;
