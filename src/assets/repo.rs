@@ -397,3 +397,37 @@ pub fn ticket_ids_of_asset(conn: &mut DbConn, asset_id: &str) -> QueryResult<Vec
         .select(ticket_assets::ticket_id)
         .load(conn)
 }
+
+/// Holds an asset's row until the transaction ends (PostgreSQL; SQLite's
+/// single writer already serialises writes).
+pub fn lock_asset(conn: &mut DbConn, id_or_tag: &str) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT id FROM assets WHERE id = $1 OR asset_tag = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id_or_tag)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// Writes an asset's facts (not its lifecycle).
+pub fn save_facts(conn: &mut DbConn, a: &Asset, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(assets::table.find(&a.id))
+        .set((
+            assets::asset_tag.eq(&a.asset_tag),
+            assets::serial.eq(&a.serial),
+            assets::hostname.eq(&a.hostname),
+            assets::model_id.eq(&a.model_id),
+            assets::category.eq(a.category),
+            assets::purchase_date.eq(a.purchase_date),
+            assets::cost_minor.eq(a.cost_minor),
+            assets::currency.eq(&a.currency),
+            assets::supplier.eq(&a.supplier),
+            assets::po_number.eq(&a.po_number),
+            assets::warranty_end.eq(a.warranty_end),
+            assets::notes.eq(&a.notes),
+            assets::custom_fields.eq(&a.custom_fields),
+            assets::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,14 +1,13 @@
-//! Planning device rows: person, asset, location, model, custom fields,
-//! lifecycle; then the row's plan in memory.
+//! Planning device rows (each row by [`RowContext::plan`]), keeping the
+//! good rows' plans in memory, and writing them.
 
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
-use crate::assets::domain::{self, Current, Move, MoveError, MoveField, Status, Substate};
-use crate::assets::fields;
-use crate::assets::import::profiles::{Field, Profile, UnknownPerson, infer_category};
+use crate::assets::domain::{self, MoveError, MoveField};
+use crate::assets::import::profiles::{Field, Profile};
 use crate::assets::import::read::{DeviceRow, Table};
 use crate::assets::import::{Change, Options, Report, RowError, Stage};
 use crate::assets::model::{Asset, AssetModel, Location, Manufacturer};
@@ -16,10 +15,14 @@ use crate::db::DbConn;
 use crate::ids;
 
 use super::known::{Catalog, Known, ModelPlan, Slot, load_known, maker_key, persons};
+use super::plan_row::RowContext;
 use super::write::write_devices;
 use super::{Outcome, RollBackOr, at, opt_date, will_write};
 use crate::audit::note_change as set;
 
+/// Plans every device row against the register, then writes the plans
+/// (unless this is a dry run, or a row was refused and the import is not
+/// partial).
 pub(super) fn devices(
     conn: &mut DbConn,
     actor_id: Option<&str>,
@@ -29,340 +32,35 @@ pub(super) fn devices(
     mut report: Report,
     progress: &mut dyn FnMut(Stage, u64),
 ) -> Result<Outcome, RollBackOr> {
-    let profile = &opts.profile;
     let mut known = load_known(conn, &table.devices)?;
     let mut catalog = Catalog::load(conn)?;
     let people = persons(conn, &table.devices)?;
     let total = table.devices.len() as u64;
-    let reason = format!("import {} ({})", opts.file_name, profile.name);
+    let ctx = RowContext {
+        table,
+        opts,
+        profile: &opts.profile,
+        people: &people,
+        reason: format!("import {} ({})", opts.file_name, opts.profile.name),
+        now,
+    };
     let mut rejected: HashSet<u64> = report.errors.iter().map(|e| e.line).collect();
-
     for (n, row) in table.devices.iter().enumerate() {
         if n.is_multiple_of(1000) {
             progress(Stage::Applying { total }, n as u64);
         }
-        let line = row.line;
-        let mut errors = Vec::new();
-        let mut custom: Vec<(String, String)> = row.custom.clone();
-
-        // The person.
-        let assignee_id = match &row.assignee {
-            Some(email) => match people.get(email) {
-                Some(id) => Some(id.clone()),
-                None => {
-                    match profile.unknown_person {
-                        UnknownPerson::Reject => errors.push(at(
-                            table,
-                            line,
-                            &Field::Assignee,
-                            Some(email),
-                            format!("no person {email} in itdesk: add them first, or leave the cell empty"),
-                        )),
-                        UnknownPerson::Keep => {
-                            report.warnings.push(at(
-                                table,
-                                line,
-                                &Field::Assignee,
-                                Some(email),
-                                format!("{email} is not a person in itdesk: kept as custom field primary_user, not assigned"),
-                            ));
-                            custom.push(("primary_user".into(), email.clone()));
-                        }
-                    }
-                    None
-                }
-            },
-            None => None,
-        };
-
-        // The asset.
-        let found = known.find(row);
-        let hit = found.as_ref().map(|(i, _)| (*i, ()));
-        if let Some((i, by)) = &found
-            && let Some(first) = known.slots[*i].claimed_by
-        {
-            let by_name = match by {
-                Field::Serial => "serial",
-                Field::AssetTag => "asset tag",
-                Field::DeviceId => "device id",
-                _ => "host name",
-            };
-            // The column the match came from (a host name may come from a
-            // name column).
-            let field = if *by == Field::Hostname && table.column_of(by).0.is_none() {
-                Field::Name
-            } else {
-                by.clone()
-            };
-            errors.push(at(
-                table,
-                line,
-                &field,
-                None,
-                format!(
-                    "the same device as line {first} (same {by_name}, asset {})",
-                    known.slots[*i].asset.asset_tag
-                ),
-            ));
-        }
-        if let (Some((i, _)), Some(tag)) = (hit, &row.asset_tag)
-            && known.slots[i].asset.asset_tag != *tag
-            && let Some(other) = known.by_tag.get(tag)
-        {
-            errors.push(at(
-                table,
-                line,
-                &Field::AssetTag,
-                Some(tag),
-                format!(
-                    "this row's serial or host name is asset {}, but the tag {tag} belongs to another asset{}",
-                    known.slots[i].asset.asset_tag,
-                    known.slots[*other]
-                        .asset
-                        .serial
-                        .as_ref()
-                        .map(|s| format!(" (serial {s})"))
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-
-        // The location, by name.
-        let location = match &row.location {
-            Some(name) => match catalog.locations.get(&name.to_lowercase()) {
-                Some(id) => Some((id.clone(), None)),
-                None => {
-                    let l = Location {
-                        id: ids::new_id(),
-                        name: name.clone(),
-                        created_at: now,
-                    };
-                    Some((l.id.clone(), Some(l)))
-                }
-            },
-            None => None,
-        };
-
-        // The model.
-        let model = match &row.model {
-            Some(name) => {
-                let maker = row.manufacturer.clone().unwrap_or_default();
-                let key = (maker_key(&maker), name.to_lowercase());
-                match catalog.models.get(&key) {
-                    Some(m) => Some(ModelPlan::Known(m.clone())),
-                    None if maker.is_empty() => {
-                        // A model named alone: find it if exactly one
-                        // manufacturer has it.
-                        let mut same = catalog
-                            .models
-                            .iter()
-                            .filter(|((_, n), _)| *n == key.1)
-                            .map(|(_, m)| m);
-                        match (same.next(), same.next()) {
-                            (Some(m), None) => Some(ModelPlan::Known(m.clone())),
-                            _ => {
-                                errors.push(at(
-                                    table,
-                                    line,
-                                    &Field::Model,
-                                    Some(name),
-                                    "a new model needs its manufacturer (column Manufacturer)"
-                                        .into(),
-                                ));
-                                None
-                            }
-                        }
-                    }
-                    None => {
-                        let category = row.category.or_else(|| {
-                            profile
-                                .infer_category
-                                .then(|| infer_category(row.os_name.as_deref(), name))
-                        });
-                        match category {
-                            Some(category) => Some(ModelPlan::New {
-                                maker,
-                                name: name.clone(),
-                                category,
-                            }),
-                            None => {
-                                errors.push(at(
-                                    table,
-                                    line,
-                                    &Field::Model,
-                                    Some(name),
-                                    format!("{maker} {name} is a new model: give its category (laptop, desktop, monitor, phone, tablet, server, network or peripheral)"),
-                                ));
-                                None
-                            }
-                        }
-                    }
-                }
-            }
-            None => {
-                if let Some(maker) = &row.manufacturer {
-                    custom.push(("manufacturer".into(), maker.clone()));
-                }
-                None
+        let plan = match ctx.plan(&known, &catalog, row, &mut report.warnings) {
+            Ok(plan) => plan,
+            Err(errors) => {
+                rejected.insert(row.line);
+                report.errors.extend(errors);
+                continue;
             }
         };
-
-        // Custom fields: those defined for the category take its type.
-        let category = match (&model, hit) {
-            (Some(ModelPlan::Known(m)), _) => Some(m.category),
-            (Some(ModelPlan::New { category, .. }), _) => Some(*category),
-            (None, Some((i, _))) => known.slots[i].asset.category,
-            (None, None) => None,
-        };
-        let mut typed: Vec<(String, Value)> = Vec::new();
-        for (key, raw) in &custom {
-            match fields::spec_for(&opts.fields, category, key) {
-                Some(spec) => {
-                    match fields::coerce(spec, raw, profile.date_order, profile.decimal) {
-                        Ok(v) => typed.push((key.clone(), v)),
-                        Err(e) => {
-                            errors.push(at(table, line, &custom_source(table, key), Some(raw), e))
-                        }
-                    }
-                }
-                None => typed.push((key.clone(), Value::from(raw.clone()))),
-            }
-        }
-
-        // The lifecycle.
-        let location_id = location.as_ref().map(|(id, _)| id.clone());
-        let mut lifecycle: Option<domain::Outcome>;
-        match hit {
-            Some((i, _)) => {
-                let a = &known.slots[i].asset;
-                let asks = row.status.is_some() || assignee_id.is_some() || location_id.is_some();
-                lifecycle = Some(domain::Outcome {
-                    status: a.status,
-                    substate: a.substate,
-                    assignee: a.assignee_id.clone(),
-                    location: a.location_id.clone(),
-                });
-                if asks {
-                    let current = Current {
-                        status: a.status,
-                        substate: a.substate,
-                        assignee: a.assignee_id.clone(),
-                        location: a.location_id.clone(),
-                    };
-                    let m = Move {
-                        to: row.status.map(|s| s.0),
-                        // Only a substate the cell names (Reserved, Ready to
-                        // Deploy); a bare status keeps the current one.
-                        substate: row.status.and_then(|s| s.1),
-                        reason: reason.clone(),
-                        assignee: assignee_id.clone().map(Some),
-                        location: location_id.clone().map(Some),
-                        disposal: None,
-                    };
-                    match domain::apply(&current, &m) {
-                        Ok(out) => lifecycle = Some(out),
-                        Err(e) => {
-                            lifecycle = None;
-                            errors.push(move_error(table, line, row, e));
-                        }
-                    }
-                }
-            }
-            None => {
-                let (status, substate) = row.status.unwrap_or(if assignee_id.is_some() {
-                    (Status::Deployed, None)
-                } else {
-                    (profile.new_status, None)
-                });
-                let substate = substate.or(status.default_substate());
-                let substate =
-                    if status == Status::Deployed && assignee_id.is_none() && location_id.is_none()
-                    {
-                        if profile.needs_review {
-                            Some(Substate::Discovered)
-                        } else {
-                            errors.push(at(
-                                table,
-                                line,
-                                &Field::Status,
-                                row.status.map(|s| s.0.as_str()),
-                                "a deployed asset needs an assignee or a location".into(),
-                            ));
-                            None
-                        }
-                    } else {
-                        substate
-                    };
-                lifecycle = Some(domain::Outcome {
-                    status,
-                    substate,
-                    assignee: assignee_id.clone(),
-                    location: location_id.clone(),
-                });
-            }
-        }
-
-        if !errors.is_empty() {
-            rejected.insert(line);
-            report.errors.extend(errors);
+        if rejected.contains(&row.line) {
             continue;
         }
-        if rejected.contains(&line) {
-            continue;
-        }
-
-        // The row is good: commit its plan to memory.
-        if let Some((_, Some(new_location))) = location {
-            catalog
-                .locations
-                .insert(new_location.name.to_lowercase(), new_location.id.clone());
-            report.new_locations.push(new_location.name.clone());
-            catalog.new_locations.push(new_location);
-        }
-        let model = match model {
-            Some(ModelPlan::Known(m)) => Some(m),
-            Some(ModelPlan::New {
-                maker,
-                name,
-                category,
-            }) => {
-                let maker_row = match catalog.makers.get(&maker_key(&maker)) {
-                    Some(m) => m.clone(),
-                    None => {
-                        let m = Manufacturer {
-                            id: ids::new_id(),
-                            name: maker.clone(),
-                            created_at: now,
-                        };
-                        catalog.makers.insert(maker_key(&maker), m.clone());
-                        catalog.new_makers.push(m.clone());
-                        m
-                    }
-                };
-                let m = AssetModel {
-                    id: ids::new_id(),
-                    manufacturer_id: maker_row.id.clone(),
-                    name: name.clone(),
-                    category,
-                    depreciation_months: crate::assets::service::default_months(category),
-                    created_at: now,
-                };
-                catalog
-                    .models
-                    .insert((maker_key(&maker), name.to_lowercase()), m.clone());
-                catalog.new_models.push(m.clone());
-                report
-                    .new_models
-                    .push(format!("{maker} {name} ({category})"));
-                Some(m)
-            }
-            None => None,
-        };
-        let out = lifecycle.expect("planned above");
-        let change = match hit {
-            None => create(&mut known, row, profile, model, out, &typed, now),
-            Some((i, _)) => update(&mut known, i, row, model.as_ref(), out, &typed),
-        };
+        let change = commit(&mut known, &mut catalog, &mut report, row, &ctx, plan);
         match change.action.as_str() {
             "created" => report.created += 1,
             "updated" => report.updated += 1,
@@ -377,9 +75,97 @@ pub(super) fn devices(
     if !will_write(&report, opts) {
         return Ok(Outcome::RollBack(report));
     }
-    write_devices(conn, actor_id, &known, &catalog, &reason, now)?;
+    write_devices(conn, actor_id, &known, &catalog, &ctx.reason, now)?;
     report.applied = true;
     Ok(Outcome::Keep(report))
+}
+
+/// A good row's plan: what it matched, where, which model, its fields and
+/// where its lifecycle ends.
+pub(super) struct RowPlan {
+    pub(super) hit: Option<usize>,
+    pub(super) location: Option<(String, Option<Location>)>,
+    pub(super) model: Option<ModelPlan>,
+    pub(super) typed: Vec<(String, Value)>,
+    pub(super) lifecycle: domain::Outcome,
+}
+
+/// Puts a good row's plan into memory (new locations and models first);
+/// returns the change it makes.
+fn commit(
+    known: &mut Known,
+    catalog: &mut Catalog,
+    report: &mut Report,
+    row: &DeviceRow,
+    ctx: &RowContext<'_>,
+    plan: RowPlan,
+) -> Change {
+    if let Some((_, Some(new_location))) = plan.location {
+        catalog
+            .locations
+            .insert(new_location.name.to_lowercase(), new_location.id.clone());
+        report.new_locations.push(new_location.name.clone());
+        catalog.new_locations.push(new_location);
+    }
+    let model = plan.model.map(|m| model_of(catalog, report, m, ctx.now));
+    match plan.hit {
+        None => create(
+            known,
+            row,
+            ctx.profile,
+            model,
+            plan.lifecycle,
+            &plan.typed,
+            ctx.now,
+        ),
+        Some(i) => update(known, i, row, model.as_ref(), plan.lifecycle, &plan.typed),
+    }
+}
+
+/// The model a plan names, created (with its manufacturer) when new.
+fn model_of(
+    catalog: &mut Catalog,
+    report: &mut Report,
+    plan: ModelPlan,
+    now: NaiveDateTime,
+) -> AssetModel {
+    let (maker, name, category) = match plan {
+        ModelPlan::Known(m) => return m,
+        ModelPlan::New {
+            maker,
+            name,
+            category,
+        } => (maker, name, category),
+    };
+    let maker_row = match catalog.makers.get(&maker_key(&maker)) {
+        Some(m) => m.clone(),
+        None => {
+            let m = Manufacturer {
+                id: ids::new_id(),
+                name: maker.clone(),
+                created_at: now,
+            };
+            catalog.makers.insert(maker_key(&maker), m.clone());
+            catalog.new_makers.push(m.clone());
+            m
+        }
+    };
+    let m = AssetModel {
+        id: ids::new_id(),
+        manufacturer_id: maker_row.id.clone(),
+        name: name.clone(),
+        category,
+        depreciation_months: crate::assets::service::default_months(category),
+        created_at: now,
+    };
+    catalog
+        .models
+        .insert((maker_key(&maker), name.to_lowercase()), m.clone());
+    catalog.new_models.push(m.clone());
+    report
+        .new_models
+        .push(format!("{maker} {name} ({category})"));
+    m
 }
 
 /// A new asset from a planned row.

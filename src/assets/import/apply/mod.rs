@@ -6,6 +6,7 @@
 mod apps;
 mod devices;
 mod known;
+mod plan_row;
 mod write;
 
 use std::collections::HashSet;
