@@ -19,7 +19,7 @@ mod repo;
 pub mod service;
 pub mod settings;
 
-pub use model::{Asset, AssetModel, Location, Manufacturer};
+pub use model::{Asset, AssetModel, Checkout, Location, Manufacturer};
 
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::assets::{EditForm, HandOverForm, page};
+use super::asset_page::{EditForm, HandOverForm, page};
 use super::{PageError, WebUser, see_other};
 use crate::assets::domain::Substate;
 use crate::assets::dto::{CheckinRequest, CheckoutRequest, UpdateAsset};

@@ -8,6 +8,7 @@ mod admin_access;
 mod asset_accept;
 mod asset_forms;
 mod asset_import;
+mod asset_page;
 mod assets;
 mod format;
 mod login;
@@ -73,7 +74,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/assets/imports/{id}/rejected.csv",
             web::get().to(asset_import::rejected_csv),
         )
-        .route("/assets/{tag}", web::get().to(assets::show))
+        .route("/assets/{tag}", web::get().to(asset_page::show))
         .route(
             "/assets/{tag}/details",
             web::post().to(asset_forms::details),
