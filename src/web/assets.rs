@@ -73,6 +73,44 @@ fn some(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
+impl Row {
+    fn of(v: &crate::assets::service::AssetView) -> Row {
+        let text = |x: Option<String>| x.unwrap_or_default();
+        Row {
+            tag: v.asset.asset_tag.clone(),
+            model: text(
+                v.model
+                    .as_ref()
+                    .map(|(m, maker)| format!("{} {}", maker.name, m.name)),
+            ),
+            hostname: text(v.asset.hostname.clone()),
+            status: match v.asset.substate {
+                Some(s) => format!("{} ({s})", v.asset.status),
+                None => v.asset.status.to_string(),
+            },
+            assignee: text(v.assignee.as_ref().map(|u| u.display_name.clone())),
+            location: text(v.location.as_ref().map(|l| l.name.clone())),
+            warranty: text(v.asset.warranty_end.map(|d| d.to_string())),
+            review: v.asset.needs_review,
+        }
+    }
+}
+
+/// The address of the next page under the same filters.
+fn next_page(q: &ListQuery, cursor: &str) -> String {
+    let enc = super::session::url_encode;
+    format!(
+        "/assets?status={}&category={}&q={}&location={}&warranty_before={}&needs_review={}&cursor={}",
+        enc(&q.status),
+        enc(&q.category),
+        enc(&q.q),
+        enc(&q.location),
+        enc(&q.warranty_before),
+        enc(&q.needs_review),
+        enc(cursor)
+    )
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     user: WebUser,
@@ -112,75 +150,12 @@ pub async fn list(
         Ok((views, next)) => (views, next, None),
         Err(message) => (Vec::new(), None, Some(message)),
     };
-    let rows = views
-        .iter()
-        .map(|v| Row {
-            tag: v.asset.asset_tag.clone(),
-            model: v
-                .model
-                .as_ref()
-                .map(|(m, maker)| format!("{} {}", maker.name, m.name))
-                .unwrap_or_default(),
-            hostname: v.asset.hostname.clone().unwrap_or_default(),
-            status: match v.asset.substate {
-                Some(s) => format!("{} ({s})", v.asset.status),
-                None => v.asset.status.to_string(),
-            },
-            assignee: v
-                .assignee
-                .as_ref()
-                .map(|u| u.display_name.clone())
-                .unwrap_or_default(),
-            location: v
-                .location
-                .as_ref()
-                .map(|l| l.name.clone())
-                .unwrap_or_default(),
-            warranty: v
-                .asset
-                .warranty_end
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            review: v.asset.needs_review,
-        })
-        .collect();
-    let next = next_cursor.map(|c| {
-        let enc = super::session::url_encode;
-        format!(
-            "/assets?status={}&category={}&q={}&location={}&warranty_before={}&needs_review={}&cursor={}",
-            enc(&q.status),
-            enc(&q.category),
-            enc(&q.q),
-            enc(&q.location),
-            enc(&q.warranty_before),
-            enc(&q.needs_review),
-            enc(&c)
-        )
-    });
+    let rows = views.iter().map(Row::of).collect();
+    let next = next_cursor.map(|c| next_page(&q, &c));
     render(&ListPage {
         nav: user.nav("assets"),
-        statuses: [
-            Status::Ordered,
-            Status::InStock,
-            Status::Deployed,
-            Status::InRepair,
-            Status::Retired,
-            Status::Disposed,
-            Status::Missing,
-            Status::Stolen,
-        ]
-        .to_vec(),
-        categories: [
-            Category::Laptop,
-            Category::Desktop,
-            Category::Monitor,
-            Category::Phone,
-            Category::Tablet,
-            Category::Server,
-            Category::Network,
-            Category::Peripheral,
-        ]
-        .to_vec(),
+        statuses: Status::ALL.to_vec(),
+        categories: Category::ALL.to_vec(),
         status: q.status,
         category: q.category,
         q: q.q,
