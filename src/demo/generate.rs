@@ -136,13 +136,37 @@ pub(super) fn generate_ticket(
     let tpl = pick(rng, catalog::TEMPLATES);
     let requester = pick(rng, w.requesters);
     let agent = *pick(rng, w.agents);
-    let id = ids::new_id();
     let age_days = (w.now - created).num_days();
     let (status, hold_reason) = if w.all_open {
         open_status(rng)
     } else {
         status_for_age(rng, age_days)
     };
+    let mut ticket = filed(w, rng, tpl, requester, number, created, b);
+    let mut at = created;
+    if status != Status::New {
+        at = worked(w, rng, &mut ticket, agent, requester, b);
+    }
+    if status != Status::New && status != Status::InProgress {
+        at = settled(w, rng, &mut ticket, agent, (status, hold_reason), at, b);
+    }
+    ticket.is_open = ticket.status.is_open();
+    ticket.updated_at = at;
+    b.tickets.push(ticket);
+}
+
+/// The ticket as filed from a template, with its `created` event and its
+/// search text.
+fn filed(
+    w: &World<'_>,
+    rng: &mut StdRng,
+    tpl: &catalog::Template,
+    requester: &User,
+    number: i64,
+    created: NaiveDateTime,
+    b: &mut Batch,
+) -> Ticket {
+    let id = ids::new_id();
     let override_priority = rng.random_bool(0.05).then(|| *pick(rng, Priority::ALL));
     let impact = if rng.random_bool(0.2) {
         *pick(rng, Level::ALL)
@@ -151,8 +175,6 @@ pub(super) fn generate_ticket(
     };
     let decision =
         crate::tickets::domain::decide_priority(w.matrix, impact, tpl.urgency, override_priority);
-    let minutes = |m: i64| created + Duration::minutes(m);
-    let mut at = created;
     let queue = w.queues.iter().find(|q| q.slug == tpl.queue);
     let category = w.categories.iter().find(|c| c.slug == tpl.category);
     b.event(
@@ -165,15 +187,15 @@ pub(super) fn generate_ticket(
             "priority_overridden": decision.overridden, "queue": tpl.queue, "category": tpl.category,
             "watchers": [], "channel": "web",
         }),
-        at,
+        created,
     );
     b.docs.push((
         id.clone(),
         true,
         search::ticket_text(tpl.subject, tpl.description),
     ));
-    let mut ticket = Ticket {
-        id: id.clone(),
+    Ticket {
+        id,
         number,
         ticket_type: tpl.ticket_type,
         subject: tpl.subject.into(),
@@ -204,86 +226,109 @@ pub(super) fn generate_ticket(
         sla_due_at: None,
         sla_next_check_at: None,
         sla_schedule: None,
-    };
+    }
+}
+
+/// An agent takes the ticket and replies; sometimes a note, sometimes the
+/// requester answers. Returns when the conversation ended.
+fn worked(
+    w: &World<'_>,
+    rng: &mut StdRng,
+    ticket: &mut Ticket,
+    agent: &User,
+    requester: &User,
+    b: &mut Batch,
+) -> NaiveDateTime {
     let cap = |t: NaiveDateTime| t.min(w.now);
-    if status != Status::New {
-        at = cap(minutes(rng.random_range(5..240)));
-        ticket.assignee_id = Some(agent.id.clone());
+    let id = ticket.id.clone();
+    let mut at = cap(ticket.created_at + Duration::minutes(rng.random_range(5..240)));
+    ticket.assignee_id = Some(agent.id.clone());
+    b.event(
+        &id,
+        &agent.id,
+        "updated",
+        serde_json::json!({"assignee": audit::change(serde_json::Value::Null, agent.email.as_str()),
+                           "status": audit::change("new", "in_progress")}),
+        at,
+    );
+    ticket.status = Status::InProgress;
+    at = cap(at + Duration::minutes(rng.random_range(1..90)));
+    b.comment(
+        &id,
+        agent,
+        pick_text(rng, catalog::AGENT_REPLIES),
+        true,
+        at,
+        false,
+    );
+    if rng.random_bool(0.25) {
+        at = cap(at + Duration::minutes(rng.random_range(1..60)));
+        b.comment(
+            &id,
+            agent,
+            pick_text(rng, catalog::INTERNAL_NOTES),
+            false,
+            at,
+            false,
+        );
+    }
+    if rng.random_bool(0.4) {
+        at = cap(at + Duration::minutes(rng.random_range(10..600)));
+        b.comment(
+            &id,
+            requester,
+            pick_text(rng, catalog::REQUESTER_REPLIES),
+            true,
+            at,
+            true,
+        );
+    }
+    at
+}
+
+/// The ticket reaches where it stands now (on hold, resolved, closed,
+/// cancelled). Returns when it last changed.
+fn settled(
+    w: &World<'_>,
+    rng: &mut StdRng,
+    ticket: &mut Ticket,
+    agent: &User,
+    (status, hold_reason): (Status, Option<HoldReason>),
+    at: NaiveDateTime,
+    b: &mut Batch,
+) -> NaiveDateTime {
+    let cap = |t: NaiveDateTime| t.min(w.now);
+    let id = ticket.id.clone();
+    let mut at = cap(at + Duration::minutes(rng.random_range(30..2880)));
+    let first_step = if status == Status::Closed {
+        Status::Resolved
+    } else {
+        status
+    };
+    let mut changes =
+        serde_json::json!({"status": audit::change("in_progress", first_step.as_str())});
+    if let Some(h) = hold_reason {
+        changes["hold_reason"] = audit::change(serde_json::Value::Null, h.as_str());
+    }
+    b.event(&id, &agent.id, "updated", changes, at);
+    ticket.status = status;
+    ticket.hold_reason = hold_reason;
+    if matches!(status, Status::Resolved | Status::Closed) {
+        ticket.resolved_at = Some(at);
+    }
+    if status == Status::Closed {
+        let closed = cap(at + Duration::days(3));
         b.event(
             &id,
             &agent.id,
             "updated",
-            serde_json::json!({"assignee": audit::change(serde_json::Value::Null, agent.email.as_str()),
-                               "status": audit::change("new", "in_progress")}),
-            at,
+            serde_json::json!({"status": audit::change("resolved", "closed")}),
+            closed,
         );
-        ticket.status = Status::InProgress;
-        at = cap(at + Duration::minutes(rng.random_range(1..90)));
-        b.comment(
-            &id,
-            agent,
-            pick_text(rng, catalog::AGENT_REPLIES),
-            true,
-            at,
-            false,
-        );
-        if rng.random_bool(0.25) {
-            at = cap(at + Duration::minutes(rng.random_range(1..60)));
-            b.comment(
-                &id,
-                agent,
-                pick_text(rng, catalog::INTERNAL_NOTES),
-                false,
-                at,
-                false,
-            );
-        }
-        if rng.random_bool(0.4) {
-            at = cap(at + Duration::minutes(rng.random_range(10..600)));
-            b.comment(
-                &id,
-                requester,
-                pick_text(rng, catalog::REQUESTER_REPLIES),
-                true,
-                at,
-                true,
-            );
-        }
+        ticket.closed_at = Some(closed);
+        at = closed;
     }
-    if status != Status::New && status != Status::InProgress {
-        at = cap(at + Duration::minutes(rng.random_range(30..2880)));
-        let first_step = if status == Status::Closed {
-            Status::Resolved
-        } else {
-            status
-        };
-        let mut changes =
-            serde_json::json!({"status": audit::change("in_progress", first_step.as_str())});
-        if let Some(h) = hold_reason {
-            changes["hold_reason"] = audit::change(serde_json::Value::Null, h.as_str());
-        }
-        b.event(&id, &agent.id, "updated", changes, at);
-        ticket.status = status;
-        ticket.hold_reason = hold_reason;
-        if matches!(status, Status::Resolved | Status::Closed) {
-            ticket.resolved_at = Some(at);
-        }
-        if status == Status::Closed {
-            let closed = cap(at + Duration::days(3));
-            b.event(
-                &id,
-                &agent.id,
-                "updated",
-                serde_json::json!({"status": audit::change("resolved", "closed")}),
-                closed,
-            );
-            ticket.closed_at = Some(closed);
-            at = closed;
-        }
-    }
-    ticket.is_open = ticket.status.is_open();
-    ticket.updated_at = at;
-    b.tickets.push(ticket);
+    at
 }
 
 #[cfg(test)]
