@@ -7,6 +7,7 @@ mod checkout;
 mod edit;
 mod lifecycle;
 mod links;
+mod register;
 mod reports;
 
 pub use catalog::*;
@@ -14,6 +15,7 @@ pub use checkout::*;
 pub use edit::update;
 pub use lifecycle::transition;
 pub use links::*;
+pub use register::register;
 pub use reports::*;
 
 use std::collections::HashMap;
@@ -21,18 +23,16 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, NaiveDateTime};
-use serde_json::{Value, json};
 
 use super::domain::{Category, Status};
-use super::dto::{AssetListParams, RegisterAsset};
+use super::dto::AssetListParams;
 use super::model::{Asset, AssetModel, Location, Manufacturer};
 use super::repo::{self, ListFilter};
-use crate::audit::{self, AuditEvent, Entry};
+use crate::audit::{self, AuditEvent};
 use crate::auth::people::find_person;
 use crate::auth::{User, people as users};
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
-use crate::ids;
 
 pub(crate) const ENTITY: &str = "asset";
 
@@ -76,161 +76,11 @@ pub fn default_months(c: Category) -> i32 {
     }
 }
 
-fn trimmed(s: &Option<String>) -> Option<String> {
+pub(super) fn trimmed(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-}
-
-/// Registers an asset.
-pub fn register(
-    db: &Db,
-    specs: &[crate::assets::fields::FieldSpec],
-    actor: &User,
-    input: &RegisterAsset,
-    now: NaiveDateTime,
-) -> Result<AssetView, AppError> {
-    may_manage(actor)?;
-    let mut errors = Vec::new();
-    let tag = input.asset_tag.trim().to_owned();
-    if tag.is_empty() || tag.chars().count() > 64 {
-        errors.push(FieldError::new("asset_tag", "must be 1–64 characters"));
-    }
-    let status = input.status.unwrap_or(Status::InStock);
-    if !matches!(status, Status::Ordered | Status::InStock | Status::Deployed) {
-        errors.push(FieldError::new(
-            "status",
-            "a new asset is ordered, in_stock or deployed; move it on with a transition",
-        ));
-    }
-    let substate = match input.substate {
-        Some(s) if !status.substates().contains(&s) => {
-            errors.push(FieldError::new(
-                "substate",
-                format!("{s} is not a substate of {status}"),
-            ));
-            None
-        }
-        Some(s) => Some(s),
-        None => status.default_substate(),
-    };
-    if let Some(c) = &input.cost
-        && let Err(e) = c.check("cost", Some(0))
-    {
-        errors.extend(e);
-    }
-    if let Some(fields) = &input.custom_fields {
-        for (k, v) in fields {
-            if v.is_object() || v.is_array() {
-                errors.push(FieldError::new(
-                    format!("custom_fields.{k}"),
-                    "must be a string, number, boolean or null",
-                ));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let id = db.write(|conn| {
-        let mut errors = Vec::new();
-        let model = match trimmed(&input.model_id) {
-            Some(mid) => match repo::model(conn, &mid)? {
-                Some(m) => Some(m),
-                None => {
-                    errors.push(FieldError::new("model_id", "no such model"));
-                    None
-                }
-            },
-            None => None,
-        };
-        let location_id = match trimmed(&input.location_id) {
-            Some(lid) => {
-                if repo::location(conn, &lid)?.is_none() {
-                    errors.push(FieldError::new("location_id", "no such location"));
-                }
-                Some(lid)
-            }
-            None => None,
-        };
-        let assignee_id = match trimmed(&input.assignee) {
-            Some(who) => match find_person(conn, &who)? {
-                Some(u) => Some(u.id),
-                None => {
-                    errors.push(FieldError::new("assignee", "no such person"));
-                    None
-                }
-            },
-            None => None,
-        };
-        errors.extend(crate::assets::fields::check(
-            model.as_ref().map(|m| m.category),
-            specs,
-            &input.custom_fields.clone().unwrap_or_default(),
-            true,
-        ));
-        if status == Status::Deployed && assignee_id.is_none() && location_id.is_none() {
-            errors.push(FieldError::new(
-                "assignee",
-                "a deployed asset needs an assignee or a location",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-        if repo::asset(conn, &tag)?.is_some() {
-            return Err(AppError::conflict(
-                "already_exists",
-                format!("the asset tag {tag} is already in use"),
-            ));
-        }
-        let row = Asset {
-            id: ids::new_id(),
-            asset_tag: tag.clone(),
-            serial: trimmed(&input.serial),
-            category: model.as_ref().map(|m| m.category),
-            model_id: model.map(|m| m.id),
-            hostname: trimmed(&input.hostname).map(|h| h.to_lowercase()),
-            status,
-            substate,
-            needs_review: false,
-            location_id,
-            assignee_id,
-            purchase_date: input.purchase_date,
-            cost_minor: input.cost.as_ref().map(|c| c.amount_minor),
-            currency: input.cost.as_ref().map(|c| c.currency.clone()),
-            supplier: trimmed(&input.supplier),
-            po_number: trimmed(&input.po_number),
-            warranty_end: input.warranty_end,
-            notes: input.notes.clone().unwrap_or_default(),
-            custom_fields: Value::Object(input.custom_fields.clone().unwrap_or_default())
-                .to_string(),
-            disposal_method: None,
-            disposal_date: None,
-            disposal_evidence: None,
-            created_at: now,
-            updated_at: now,
-        };
-        repo::insert_asset(conn, &row)?;
-        audit::record(
-            conn,
-            Entry {
-                entity_type: ENTITY,
-                entity_id: &row.id,
-                actor_id: Some(&actor.id),
-                action: "asset_registered",
-                changes: json!({
-                    "asset_tag": row.asset_tag,
-                    "status": row.status.as_str(),
-                    "substate": row.substate.map(|s| s.as_str()),
-                }),
-                at: now,
-            },
-        )?;
-        Ok::<_, AppError>(row.id)
-    })?;
-    get(db, actor, &id, false)
 }
 
 /// One asset (by id or asset tag), with its history when asked.
