@@ -294,97 +294,13 @@ fn device_row(
             value: Some(value.to_owned()),
             reason,
         };
-        let text = || Some(value.to_owned());
-        match field {
-            Field::AssetTag => {
-                if value.chars().count() > 64 {
-                    errors.push(fail("an asset tag has at most 64 characters".into()));
-                }
-                row.asset_tag = text();
+        match read_cell(&mut row, profile, field, value) {
+            Ok(Some(months)) => warranty_months = Some((months, fail(String::new()))),
+            Ok(None) => {}
+            Err(reason) => {
+                bad_purchase_date |= *field == Field::PurchaseDate;
+                errors.push(fail(reason));
             }
-            // Vendors' placeholders ("To be filled by O.E.M.") are not
-            // identities.
-            Field::Serial => row.serial = crate::assets::inventory::real_serial(text()),
-            Field::Hostname => {
-                if is_hostname(value) {
-                    row.hostname = Some(value.to_lowercase());
-                } else {
-                    errors.push(fail(
-                        "a host name has only letters, digits, '-', '_' and '.'".into(),
-                    ));
-                }
-            }
-            Field::Name => {
-                if is_hostname(value) {
-                    row.hostname.get_or_insert_with(|| value.to_lowercase());
-                } else {
-                    row.custom.push(("name".into(), value.to_owned()));
-                }
-            }
-            Field::DeviceId => row.device_id = text(),
-            Field::Manufacturer => row.manufacturer = text(),
-            Field::Model => row.model = text(),
-            Field::Category => {
-                match profile
-                    .categories
-                    .get(&value.to_lowercase())
-                    .copied()
-                    .map(Ok)
-                    .unwrap_or_else(|| parse_category(value))
-                {
-                    Ok(c) => row.category = Some(c),
-                    Err(e) => errors.push(fail(e)),
-                }
-            }
-            Field::Status => match parse_status(value) {
-                Ok(s) if s.0 == Status::Disposed => errors.push(fail(
-                    "an import cannot dispose of an asset: disposal needs a method, a date and evidence; use a transition".into(),
-                )),
-                Ok(s) => row.status = Some(s),
-                Err(e) => errors.push(fail(e)),
-            },
-            Field::Location => row.location = text(),
-            Field::Assignee => row.assignee = Some(value.to_lowercase()),
-            Field::PurchaseDate => match parse_date(value, profile.date_order) {
-                Ok(d) => row.purchase_date = Some(d),
-                Err(e) => {
-                    bad_purchase_date = true;
-                    errors.push(fail(e));
-                }
-            },
-            Field::Cost => match Currency::parse(&profile.currency)
-                .and_then(|c| Money::parse(value, profile.decimal, &c))
-            {
-                Ok(m) if m.amount_minor < 0 => errors.push(fail(format!(
-                    "{:?} is negative: a purchase cost is 0 or more",
-                    value.trim()
-                ))),
-                Ok(m) => row.cost = Some(m),
-                Err(e) => errors.push(fail(e.to_string())),
-            },
-            Field::Supplier => row.supplier = text(),
-            Field::PoNumber => row.po_number = text(),
-            Field::WarrantyEnd => match parse_date(value, profile.date_order) {
-                Ok(d) => row.warranty_end = Some(d),
-                Err(e) => errors.push(fail(e)),
-            },
-            Field::WarrantyMonths => match parse_months(value) {
-                Ok(m) => warranty_months = Some((m, fail(String::new()))),
-                Err(e) => errors.push(fail(e)),
-            },
-            Field::Notes => row.notes = text(),
-            Field::OsName => row.os_name = text(),
-            Field::OsVersion => row.os_version = text(),
-            Field::Custom(key) => row.custom.push((key.clone(), value.to_owned())),
-            Field::CustomDate(key) => match parse_datetime(value, profile.date_order) {
-                Ok(t) => row.custom.push((key.clone(), t.date().to_string())),
-                Err(e) => errors.push(fail(e)),
-            },
-            Field::DeviceName
-            | Field::AppName
-            | Field::AppVersion
-            | Field::AppShortVersion
-            | Field::AppPublisher => {}
         }
     }
     if let Some((months, mut at)) = warranty_months
@@ -420,6 +336,84 @@ fn device_row(
     } else {
         Err(errors)
     }
+}
+
+/// Reads one cell into the row; `Err` says why the cell is wrong. Warranty
+/// months are returned, to count from the purchase date once the whole
+/// row is read.
+fn read_cell(
+    row: &mut DeviceRow,
+    profile: &Profile,
+    field: &Field,
+    value: &str,
+) -> Result<Option<u32>, String> {
+    let text = || Some(value.to_owned());
+    match field {
+        Field::AssetTag => {
+            row.asset_tag = text();
+            if value.chars().count() > 64 {
+                return Err("an asset tag has at most 64 characters".into());
+            }
+        }
+        // Vendors' placeholders ("To be filled by O.E.M.") are not
+        // identities.
+        Field::Serial => row.serial = crate::assets::inventory::real_serial(text()),
+        Field::Hostname if is_hostname(value) => row.hostname = Some(value.to_lowercase()),
+        Field::Hostname => {
+            return Err("a host name has only letters, digits, '-', '_' and '.'".into());
+        }
+        Field::Name if is_hostname(value) => {
+            row.hostname.get_or_insert_with(|| value.to_lowercase());
+        }
+        Field::Name => row.custom.push(("name".into(), value.to_owned())),
+        Field::DeviceId => row.device_id = text(),
+        Field::Manufacturer => row.manufacturer = text(),
+        Field::Model => row.model = text(),
+        Field::Category => {
+            let known = profile.categories.get(&value.to_lowercase()).copied();
+            row.category = Some(known.map(Ok).unwrap_or_else(|| parse_category(value))?);
+        }
+        Field::Status => {
+            let status = parse_status(value)?;
+            if status.0 == Status::Disposed {
+                return Err("an import cannot dispose of an asset: disposal needs a method, a date and evidence; use a transition".into());
+            }
+            row.status = Some(status);
+        }
+        Field::Location => row.location = text(),
+        Field::Assignee => row.assignee = Some(value.to_lowercase()),
+        Field::PurchaseDate => row.purchase_date = Some(parse_date(value, profile.date_order)?),
+        Field::Cost => {
+            let money = Currency::parse(&profile.currency)
+                .and_then(|c| Money::parse(value, profile.decimal, &c))
+                .map_err(|e| e.to_string())?;
+            if money.amount_minor < 0 {
+                return Err(format!(
+                    "{:?} is negative: a purchase cost is 0 or more",
+                    value.trim()
+                ));
+            }
+            row.cost = Some(money);
+        }
+        Field::Supplier => row.supplier = text(),
+        Field::PoNumber => row.po_number = text(),
+        Field::WarrantyEnd => row.warranty_end = Some(parse_date(value, profile.date_order)?),
+        Field::WarrantyMonths => return parse_months(value).map(Some),
+        Field::Notes => row.notes = text(),
+        Field::OsName => row.os_name = text(),
+        Field::OsVersion => row.os_version = text(),
+        Field::Custom(key) => row.custom.push((key.clone(), value.to_owned())),
+        Field::CustomDate(key) => {
+            let t = parse_datetime(value, profile.date_order)?;
+            row.custom.push((key.clone(), t.date().to_string()));
+        }
+        Field::DeviceName
+        | Field::AppName
+        | Field::AppVersion
+        | Field::AppShortVersion
+        | Field::AppPublisher => {}
+    }
+    Ok(None)
 }
 
 fn app_row(table: &Table, record: &csv::StringRecord, line: u64) -> Result<AppRow, Vec<RowError>> {
