@@ -1,7 +1,7 @@
 //! Reading an RFC 5322 message with a real MIME parser (every charset,
 //! RFC 2047 encoded words, nested multiparts) into what the pipeline needs.
 
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use crate::text::hex;
@@ -207,15 +207,48 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
         .map(bare_id)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("{}@no-message-id.invalid", &content_hash[..32]));
-    let thread_index = header_text(&message, "Thread-Index").and_then(|t| {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(t.replace(char::is_whitespace, ""))
-            .ok()?;
-        (bytes.len() >= 22).then(|| base64::engine::general_purpose::STANDARD.encode(&bytes[..22]))
-    });
-    let content_type = message.content_type();
-    let delivery_report = content_type.is_some_and(|ct| {
+    let thread_index = thread_index(&message);
+    let markers = markers(&message);
+    let (parts, bounced_ids) = parts(&message, markers.delivery_report);
+    let (text, html) = bodies(&message);
+    Ok(Inbound {
+        message_id: strip(message_id),
+        content_hash,
+        from,
+        to: mailboxes(message.to()),
+        cc: mailboxes(message.cc()),
+        subject: strip(message.subject().unwrap_or("").trim().to_owned()),
+        in_reply_to: id_list(message.in_reply_to()),
+        references: id_list(message.references()),
+        thread_index,
+        markers,
+        bounced_ids: bounced_ids.into_iter().map(strip).collect(),
+        text: strip(text),
+        html: html.map(strip),
+        parts,
+        trace: super::authres::header_lines(raw)
+            .into_iter()
+            .filter_map(|(n, v)| {
+                let n = n.to_ascii_lowercase();
+                TRACE.contains(&n.as_str()).then(|| (n, strip(v)))
+            })
+            .collect(),
+    })
+}
+
+/// Outlook's Thread-Index, cut to its 22-byte conversation root.
+fn thread_index(message: &Message<'_>) -> Option<String> {
+    use base64::Engine;
+    let t = header_text(message, "Thread-Index")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(t.replace(char::is_whitespace, ""))
+        .ok()?;
+    (bytes.len() >= 22).then(|| base64::engine::general_purpose::STANDARD.encode(&bytes[..22]))
+}
+
+/// What says a message is automatic, bulk or a delivery report.
+fn markers(message: &Message<'_>) -> Markers {
+    let delivery_report = message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
             && ct
                 .subtype()
@@ -224,39 +257,26 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
                 .attribute("report-type")
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
     });
-    let markers = Markers {
-        auto_submitted: header_text(&message, "Auto-Submitted"),
-        precedence: header_text(&message, "Precedence").map(|p| p.to_lowercase()),
+    Markers {
+        auto_submitted: header_text(message, "Auto-Submitted"),
+        precedence: header_text(message, "Precedence").map(|p| p.to_lowercase()),
         x_autoreply: message.header_raw("X-Autoreply").is_some()
             || message.header_raw("X-Autorespond").is_some(),
         list_id: message.header_raw("List-Id").is_some(),
-        null_return_path: header_text(&message, "Return-Path")
+        null_return_path: header_text(message, "Return-Path")
             .is_some_and(|r| r.replace(' ', "") == "<>"),
         delivery_report,
-    };
+    }
+}
+
+/// The attachments, and for a delivery report the Message-IDs of the
+/// messages it returns (its report parts are not attachments).
+fn parts(message: &Message<'_>, delivery_report: bool) -> (Vec<Part>, Vec<String>) {
     let mut bounced_ids = Vec::new();
     let mut parts = Vec::new();
     for part in message.attachments() {
-        if delivery_report {
-            if let Some(inner) = part.message() {
-                bounced_ids.extend(inner.message_id().map(bare_id));
-                continue;
-            }
-            if part.is_text()
-                && part.content_type().is_some_and(|c| {
-                    c.subtype()
-                        .is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
-                })
-            {
-                bounced_ids.extend(embedded_ids(part.text_contents().unwrap_or("")));
-                continue;
-            }
-            if part.content_type().is_some_and(|c| {
-                c.subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("delivery-status"))
-            }) {
-                continue;
-            }
+        if delivery_report && report_part(part, &mut bounced_ids) {
+            continue;
         }
         let content_type = part
             .content_type()
@@ -281,6 +301,30 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
             inline,
         });
     }
+    (parts, bounced_ids)
+}
+
+/// Whether a part of a delivery report is one of its report parts (the
+/// returned message or its headers, the status); collects the returned
+/// Message-IDs.
+fn report_part(part: &MessagePart<'_>, bounced_ids: &mut Vec<String>) -> bool {
+    let subtype_is = |name: &str| {
+        part.content_type()
+            .is_some_and(|c| c.subtype().is_some_and(|s| s.eq_ignore_ascii_case(name)))
+    };
+    if let Some(inner) = part.message() {
+        bounced_ids.extend(inner.message_id().map(bare_id));
+        true
+    } else if part.is_text() && subtype_is("rfc822-headers") {
+        bounced_ids.extend(embedded_ids(part.text_contents().unwrap_or("")));
+        true
+    } else {
+        subtype_is("delivery-status")
+    }
+}
+
+/// The plain text (from the HTML when there is no text part) and the HTML.
+fn bodies(message: &Message<'_>) -> (String, Option<String>) {
     let html = (message.html_body_count() > 0)
         .then(|| {
             message
@@ -304,29 +348,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, NotAMessage> {
             .map(super::html::to_text)
             .unwrap_or_default()
     };
-    Ok(Inbound {
-        message_id: strip(message_id),
-        content_hash,
-        from,
-        to: mailboxes(message.to()),
-        cc: mailboxes(message.cc()),
-        subject: strip(message.subject().unwrap_or("").trim().to_owned()),
-        in_reply_to: id_list(message.in_reply_to()),
-        references: id_list(message.references()),
-        thread_index,
-        markers,
-        bounced_ids: bounced_ids.into_iter().map(strip).collect(),
-        text: strip(text),
-        html: html.map(strip),
-        parts,
-        trace: super::authres::header_lines(raw)
-            .into_iter()
-            .filter_map(|(n, v)| {
-                let n = n.to_ascii_lowercase();
-                TRACE.contains(&n.as_str()).then(|| (n, strip(v)))
-            })
-            .collect(),
-    })
+    (text, html)
 }
 
 /// Text from a message loses the control characters [`crate::text`]
