@@ -208,23 +208,8 @@ async fn page(
         Vec::new()
     };
     let current = view.ticket.status;
-    let status_options: Vec<Choice> = std::iter::once(current)
-        .chain(current.allowed_next().iter().copied())
-        .map(|s| Choice {
-            value: s.as_str(),
-            label: status_label(s),
-            selected: s == current,
-        })
-        .collect();
     let requester_actions = if rel.is_requester && !staff_edit {
-        match current {
-            Status::Resolved => vec![
-                ("closed", "Confirm it is solved"),
-                ("in_progress", "It is not solved: reopen"),
-            ],
-            s if s.is_open() => vec![("cancelled", "Withdraw this ticket")],
-            _ => Vec::new(),
-        }
+        requester_actions(current)
     } else {
         Vec::new()
     };
@@ -233,49 +218,17 @@ async fn page(
         t: facts(&view, &state.settings.tickets.reference_prefix),
         errors,
         draft,
-        comments: comments
-            .iter()
-            .map(|c| CommentRow {
-                id: c.comment.id.clone(),
-                mail_id: mail
-                    .iter()
-                    .find(|m| m.comment_id.as_deref() == Some(c.comment.id.as_str()))
-                    .map(|m| m.id.clone()),
-                author: c.author.display_name.clone(),
-                body: c.comment.body.clone(),
-                public: c.comment.is_public,
-                verified: c.comment.is_verified,
-                at: when(c.comment.created_at),
-                at_iso: iso(c.comment.created_at),
-            })
-            .collect(),
-        attachments: files
-            .iter()
-            .map(|a| FileRow {
-                id: a.id.clone(),
-                filename: a.filename.clone(),
-                size: size(a.size_bytes),
-                content_type: a.content_type.clone(),
-                public: a.is_public,
-            })
-            .collect(),
+        comments: comments.iter().map(|c| CommentRow::of(c, &mail)).collect(),
+        attachments: files.iter().map(FileRow::of).collect(),
         history: history
             .iter()
-            .map(|(e, who)| HistoryRow {
-                at: when(e.occurred_at),
-                at_iso: iso(e.occurred_at),
-                who: who
-                    .as_ref()
-                    .map(|u| u.display_name.clone())
-                    .unwrap_or_else(|| "itdesk".into()),
-                what: describe(e),
-            })
+            .map(|(e, who)| HistoryRow::of(e, who.as_ref()))
             .collect(),
         staff: role.sees_all_tickets(),
         may_comment: may_comment(role, rel),
         staff_edit,
         requester_actions,
-        status_options,
+        status_options: status_options(current),
         hold_reasons: HoldReason::ALL,
         agents,
         queues,
@@ -295,6 +248,74 @@ async fn page(
         mail: mail.iter().map(Into::into).collect(),
     };
     render_with(status, &template)
+}
+
+/// The statuses the ticket may move to, its own first.
+fn status_options(current: Status) -> Vec<Choice> {
+    std::iter::once(current)
+        .chain(current.allowed_next().iter().copied())
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: status_label(s),
+            selected: s == current,
+        })
+        .collect()
+}
+
+/// What a requester may do with their ticket now.
+fn requester_actions(current: Status) -> Vec<(&'static str, &'static str)> {
+    match current {
+        Status::Resolved => vec![
+            ("closed", "Confirm it is solved"),
+            ("in_progress", "It is not solved: reopen"),
+        ],
+        s if s.is_open() => vec![("cancelled", "Withdraw this ticket")],
+        _ => Vec::new(),
+    }
+}
+
+impl CommentRow {
+    /// A comment, with the mail it came in when it did.
+    fn of(c: &service::CommentView, mail: &[crate::mail::MailSummary]) -> CommentRow {
+        CommentRow {
+            id: c.comment.id.clone(),
+            mail_id: mail
+                .iter()
+                .find(|m| m.comment_id.as_deref() == Some(c.comment.id.as_str()))
+                .map(|m| m.id.clone()),
+            author: c.author.display_name.clone(),
+            body: c.comment.body.clone(),
+            public: c.comment.is_public,
+            verified: c.comment.is_verified,
+            at: when(c.comment.created_at),
+            at_iso: iso(c.comment.created_at),
+        }
+    }
+}
+
+impl FileRow {
+    fn of(a: &crate::tickets::Attachment) -> FileRow {
+        FileRow {
+            id: a.id.clone(),
+            filename: a.filename.clone(),
+            size: size(a.size_bytes),
+            content_type: a.content_type.clone(),
+            public: a.is_public,
+        }
+    }
+}
+
+impl HistoryRow {
+    fn of(e: &crate::audit::AuditEvent, who: Option<&crate::auth::User>) -> HistoryRow {
+        HistoryRow {
+            at: when(e.occurred_at),
+            at_iso: iso(e.occurred_at),
+            who: who
+                .map(|u| u.display_name.clone())
+                .unwrap_or_else(|| "itdesk".into()),
+            what: describe(e),
+        }
+    }
 }
 
 fn ticket_ref(number: &str) -> Result<TicketRef, PageError> {
