@@ -58,6 +58,20 @@ pub async fn ocs(
 ) -> Result<HttpResponse, AppError> {
     use futures_util::StreamExt;
     let settings = &state.inventory;
+    let limit = settings.max_body_bytes;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::bad_request("invalid_body", e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(format!(
+                "the request body exceeds inventory.max_body_bytes ({limit})"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    // The body is read before any refusal: a server that answers and
+    // closes with the request unread resets the connection, and the agent
+    // may never see the challenge it waits for.
     if settings.username.is_empty() {
         return Err(AppError::NotFound(
             "the inventory endpoint (set [inventory] username and password)".into(),
@@ -69,17 +83,6 @@ pub async fn ocs(
             .insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"itdesk inventory\""))
             .content_type("text/plain")
             .body("authentication required\n"));
-    }
-    let limit = settings.max_body_bytes;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::bad_request("invalid_body", e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge(format!(
-                "the request body exceeds inventory.max_body_bytes ({limit})"
-            )));
-        }
-        body.extend_from_slice(&chunk);
     }
     let max_xml = settings.max_xml_bytes;
     let request = blocking(move || {
