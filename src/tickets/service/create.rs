@@ -202,6 +202,47 @@ pub(crate) fn insert_ticket(
     channel: Channel,
     now: NaiveDateTime,
 ) -> Result<TicketView, AppError> {
+    let p = parties(conn, actor, input, now)?;
+    let number = repo::next_number(conn)?;
+    let ticket = new_ticket(rules.tickets, input, &p, actor, (channel, number), now);
+    store(conn, &ticket, &p, actor, now)?;
+    let mut view = TicketView {
+        ticket,
+        requester: p.requester,
+        assignee: None,
+        queue: p.queue,
+        category: p.category,
+        watchers: p.watchers,
+        sla: None,
+    };
+    let reactions = rules
+        .hooks
+        .publish(conn, TicketEvent::Created { view: &view, actor }, now)?;
+    if let Some(cols) = reactions.sla_columns {
+        cols.apply_to(&mut view.ticket);
+    }
+    view.sla = reactions
+        .service_level
+        .filter(|_| actor.role.sees_all_tickets());
+    Ok(view)
+}
+
+/// Who and what a filing names.
+struct Parties {
+    requester: User,
+    queue: Option<super::super::model::Queue>,
+    category: Option<super::super::model::Category>,
+    watchers: Vec<User>,
+}
+
+/// The people and names a filing refers to, found or created (unknown
+/// addresses become contacts).
+fn parties(
+    conn: &mut crate::db::DbConn,
+    actor: &User,
+    input: &CreateTicket,
+    now: NaiveDateTime,
+) -> Result<Parties, AppError> {
     let requester = match &input.requester_email {
         Some(email) => {
             people::ensure_contact(conn, email, "requester_email", Some(&actor.id), now)?
@@ -224,19 +265,36 @@ pub(crate) fn insert_ticket(
             watchers.push(user);
         }
     }
-    let settings = rules.tickets;
+    Ok(Parties {
+        requester,
+        queue,
+        category,
+        watchers,
+    })
+}
+
+/// The ticket as filed: defaults from the settings, priority from the
+/// matrix unless overridden.
+fn new_ticket(
+    settings: &crate::tickets::settings::TicketSettings,
+    input: &CreateTicket,
+    view: &Parties,
+    actor: &User,
+    (channel, number): (Channel, i64),
+    now: NaiveDateTime,
+) -> Ticket {
     let impact = input.impact.unwrap_or(settings.default_impact);
     let urgency = input.urgency.unwrap_or(settings.default_urgency);
     let priority = decide_priority(&settings.priority_matrix, impact, urgency, input.priority);
-    let ticket = Ticket {
+    Ticket {
         id: ids::new_id(),
-        number: repo::next_number(conn)?,
+        number,
         ticket_type: input.ticket_type.unwrap_or(settings.default_type),
         subject: input.subject.trim().to_owned(),
         description: input.description.clone(),
-        requester_id: requester.id.clone(),
-        queue_id: queue.as_ref().map(|q| q.id.clone()),
-        category_id: category.as_ref().map(|c| c.id.clone()),
+        requester_id: view.requester.id.clone(),
+        queue_id: view.queue.as_ref().map(|q| q.id.clone()),
+        category_id: view.category.as_ref().map(|c| c.id.clone()),
         assignee_id: None,
         impact,
         urgency,
@@ -256,9 +314,21 @@ pub(crate) fn insert_ticket(
         sla_due_at: None,
         sla_next_check_at: None,
         sla_schedule: None,
-    };
-    repo::insert(conn, &ticket)?;
-    let watcher_rows: Vec<Watcher> = watchers
+    }
+}
+
+/// Writes the ticket, its watchers, its search entry and its `created`
+/// history event.
+fn store(
+    conn: &mut crate::db::DbConn,
+    ticket: &Ticket,
+    view: &Parties,
+    actor: &User,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    repo::insert(conn, ticket)?;
+    let watcher_rows: Vec<Watcher> = view
+        .watchers
         .iter()
         .map(|w| Watcher {
             ticket_id: ticket.id.clone(),
@@ -286,37 +356,19 @@ pub(crate) fn insert_ticket(
                 "number": ticket.number,
                 "type": ticket.ticket_type,
                 "subject": ticket.subject,
-                "requester": requester.email,
+                "requester": view.requester.email,
                 "status": ticket.status,
-                "impact": impact,
-                "urgency": urgency,
+                "impact": ticket.impact,
+                "urgency": ticket.urgency,
                 "priority": ticket.priority,
                 "priority_overridden": ticket.priority_overridden,
-                "queue": queue.as_ref().map(|q| q.slug.clone()),
-                "category": category.as_ref().map(|c| c.slug.clone()),
-                "watchers": watchers.iter().map(|w| w.email.clone()).collect::<Vec<_>>(),
-                "channel": channel,
+                "queue": view.queue.as_ref().map(|q| q.slug.clone()),
+                "category": view.category.as_ref().map(|c| c.slug.clone()),
+                "watchers": view.watchers.iter().map(|w| w.email.clone()).collect::<Vec<_>>(),
+                "channel": ticket.channel,
             }),
             at: now,
         },
     )?;
-    let mut view = TicketView {
-        ticket,
-        requester,
-        assignee: None,
-        queue,
-        category,
-        watchers,
-        sla: None,
-    };
-    let reactions = rules
-        .hooks
-        .publish(conn, TicketEvent::Created { view: &view, actor }, now)?;
-    if let Some(cols) = reactions.sla_columns {
-        cols.apply_to(&mut view.ticket);
-    }
-    view.sla = reactions
-        .service_level
-        .filter(|_| actor.role.sees_all_tickets());
-    Ok(view)
+    Ok(())
 }
