@@ -42,22 +42,7 @@ pub fn checkout(
             .ok_or_else(|| AppError::NotFound(format!("asset {id_or_tag}")))?;
         let person = find_person(conn, req.assignee.trim())?
             .ok_or_else(|| AppError::invalid("assignee", "no such person"))?;
-        if repo::open_checkout(conn, &a.id)?.is_some() {
-            return Err(AppError::conflict(
-                "already_checked_out",
-                format!("{} is checked out; check it in first", a.asset_tag),
-            ));
-        }
-        if a.status != Status::InStock {
-            return Err(AppError::Conflict {
-                code: "not_in_stock",
-                detail: format!(
-                    "only assets in stock are checked out; {} is {}",
-                    a.asset_tag, a.status
-                ),
-                extensions: serde_json::Map::new(),
-            });
-        }
+        may_hand_out(conn, &a)?;
         let out = domain::apply(
             &current(&a),
             &Move {
@@ -103,41 +88,75 @@ pub fn checkout(
         )?;
         settle(conn, &mut a, out, now)?;
         if let Some(token) = &token {
-            let link = format!(
-                "{}/assets/accept/{token}",
-                mail.public_url.trim_end_matches('/')
-            );
-            let model = match &a.model_id {
-                Some(mid) => repo::model(conn, mid)?.map(|m| m.name),
-                None => None,
-            };
-            let what = match model {
-                Some(m) => format!("{m} ({})", a.asset_tag),
-                None => a.asset_tag.clone(),
-            };
-            crate::outbox::standalone(
-                conn,
-                crate::outbox::Sender {
-                    address: &mail.address,
-                    display_name: &mail.display_name,
-                },
-                "asset_handover",
-                &person.email,
-                super::super::mail::asset_handover(
-                    &mail.display_name,
-                    &person.display_name,
-                    &what,
-                    &link,
-                    row.expected_return,
-                ),
-                now,
-            )?;
+            mail_handover(conn, mail, &a, &person, token, row.expected_return, now)?;
         }
         Ok::<_, AppError>((a.id, row.id))
     })?;
     let view = get(db, actor, &asset_id, false)?;
     let c = checkout_view(db, &checkout_id)?;
     Ok((view, c))
+}
+
+/// Only an asset in stock that nobody has is handed out.
+fn may_hand_out(conn: &mut DbConn, a: &Asset) -> Result<(), AppError> {
+    if repo::open_checkout(conn, &a.id)?.is_some() {
+        return Err(AppError::conflict(
+            "already_checked_out",
+            format!("{} is checked out; check it in first", a.asset_tag),
+        ));
+    }
+    if a.status != Status::InStock {
+        return Err(AppError::Conflict {
+            code: "not_in_stock",
+            detail: format!(
+                "only assets in stock are checked out; {} is {}",
+                a.asset_tag, a.status
+            ),
+            extensions: serde_json::Map::new(),
+        });
+    }
+    Ok(())
+}
+
+/// The mail that asks the person to confirm they received the asset.
+fn mail_handover(
+    conn: &mut DbConn,
+    mail: &super::super::MailFrom,
+    a: &Asset,
+    person: &User,
+    token: &str,
+    expected_return: Option<chrono::NaiveDate>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let link = format!(
+        "{}/assets/accept/{token}",
+        mail.public_url.trim_end_matches('/')
+    );
+    let model = match &a.model_id {
+        Some(mid) => repo::model(conn, mid)?.map(|m| m.name),
+        None => None,
+    };
+    let what = match model {
+        Some(m) => format!("{m} ({})", a.asset_tag),
+        None => a.asset_tag.clone(),
+    };
+    crate::outbox::standalone(
+        conn,
+        crate::outbox::Sender {
+            address: &mail.address,
+            display_name: &mail.display_name,
+        },
+        "asset_handover",
+        &person.email,
+        super::super::mail::asset_handover(
+            &mail.display_name,
+            &person.display_name,
+            &what,
+            &link,
+            expected_return,
+        ),
+        now,
+    )
 }
 
 fn checkout_view(db: &Db, id: &str) -> Result<CheckoutView, AppError> {
