@@ -245,6 +245,36 @@ pub(super) fn update(
     slot.claimed_by = Some(row.line);
     let ch = &mut slot.changes;
     let a = &mut slot.asset;
+    set_identity(ch, a, row, model);
+    set_lifecycle(ch, a, out);
+    set_purchase(ch, a, row);
+    if row.device_id.is_some() {
+        set(ch, "device_id", &mut slot.device_id, row.device_id.clone());
+    }
+    if row.os_name.is_some() {
+        set(ch, "os_name", &mut slot.os.0, row.os_name.clone());
+    }
+    if row.os_version.is_some() {
+        set(ch, "os_version", &mut slot.os.1, row.os_version.clone());
+    }
+    set_custom(ch, a, typed);
+    Change {
+        line: row.line,
+        asset_tag: a.asset_tag.clone(),
+        action: if ch.is_empty() {
+            "unchanged"
+        } else {
+            "updated"
+        }
+        .into(),
+        fields: ch.keys().cloned().collect(),
+    }
+}
+
+type Changes = Map<String, Value>;
+
+/// Tag, serial, host name and model: what the row fills.
+fn set_identity(ch: &mut Changes, a: &mut Asset, row: &DeviceRow, model: Option<&AssetModel>) {
     if let Some(tag) = &row.asset_tag {
         set(ch, "asset_tag", &mut a.asset_tag, tag.clone());
     }
@@ -265,19 +295,23 @@ pub(super) fn update(
         );
         a.category = Some(m.category);
     }
+}
+
+/// Where the lifecycle leaves the asset.
+fn set_lifecycle(ch: &mut Changes, a: &mut Asset, out: domain::Outcome) {
     let mut status = a.status.as_str().to_owned();
     set(ch, "status", &mut status, out.status.as_str().to_owned());
     a.status = out.status;
     let mut substate = a.substate.map(|s| s.as_str().to_owned());
-    set(
-        ch,
-        "substate",
-        &mut substate,
-        out.substate.map(|s| s.as_str().to_owned()),
-    );
+    let new = out.substate.map(|s| s.as_str().to_owned());
+    set(ch, "substate", &mut substate, new);
     a.substate = out.substate;
     set(ch, "assignee_id", &mut a.assignee_id, out.assignee);
     set(ch, "location_id", &mut a.location_id, out.location);
+}
+
+/// Purchase, warranty and notes: what the row fills.
+fn set_purchase(ch: &mut Changes, a: &mut Asset, row: &DeviceRow) {
     if let Some(d) = row.purchase_date {
         let mut cur = opt_date(a.purchase_date);
         set(ch, "purchase_date", &mut cur, opt_date(Some(d)));
@@ -306,39 +340,23 @@ pub(super) fn update(
     if let Some(n) = &row.notes {
         set(ch, "notes", &mut a.notes, n.clone());
     }
-    if row.device_id.is_some() {
-        set(ch, "device_id", &mut slot.device_id, row.device_id.clone());
+}
+
+/// The row's custom fields merged into the asset's.
+fn set_custom(ch: &mut Changes, a: &mut Asset, typed: &[(String, Value)]) {
+    if typed.is_empty() {
+        return;
     }
-    if row.os_name.is_some() {
-        set(ch, "os_name", &mut slot.os.0, row.os_name.clone());
-    }
-    if row.os_version.is_some() {
-        set(ch, "os_version", &mut slot.os.1, row.os_version.clone());
-    }
-    if !typed.is_empty() {
-        let mut fields: Map<String, Value> =
-            serde_json::from_str(&a.custom_fields).unwrap_or_default();
-        fields.extend(typed.iter().cloned());
-        let mut text = a.custom_fields.clone();
-        set(
-            ch,
-            "custom_fields",
-            &mut text,
-            Value::Object(fields).to_string(),
-        );
-        a.custom_fields = text;
-    }
-    Change {
-        line: row.line,
-        asset_tag: a.asset_tag.clone(),
-        action: if ch.is_empty() {
-            "unchanged"
-        } else {
-            "updated"
-        }
-        .into(),
-        fields: ch.keys().cloned().collect(),
-    }
+    let mut fields: Map<String, Value> = serde_json::from_str(&a.custom_fields).unwrap_or_default();
+    fields.extend(typed.iter().cloned());
+    let mut text = a.custom_fields.clone();
+    set(
+        ch,
+        "custom_fields",
+        &mut text,
+        Value::Object(fields).to_string(),
+    );
+    a.custom_fields = text;
 }
 
 /// The column a custom field's value came from.
