@@ -69,6 +69,26 @@ fn resolve(
             Err(e) => errors.push(FieldError::new("status", e)),
         }
     }
+    let (sort, limit, cursor) = paging(limits, p, &mut errors);
+    read_words(&mut filter, p, &mut errors);
+    resolve_names(conn, actor, &mut filter, p, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(Resolved {
+        filter,
+        sort,
+        cursor,
+        limit,
+    })
+}
+
+/// The order, the page size and where the page starts.
+fn paging(
+    limits: &ApiSettings,
+    p: &ListParams,
+    errors: &mut Vec<FieldError>,
+) -> (Sort, i64, Option<Cursor>) {
     let sort = match non_empty(&p.sort).map(str::parse::<Sort>) {
         None => Sort::default(),
         Some(Ok(s)) => s,
@@ -92,6 +112,12 @@ fn resolve(
             None
         }
     };
+    (sort, limit, cursor)
+}
+
+/// The filters written as words: priorities, type, search terms, SLA
+/// states.
+fn read_words(filter: &mut ListFilter, p: &ListParams, errors: &mut Vec<FieldError>) {
     if let Some(list) = non_empty(&p.priority) {
         for word in list.split(',') {
             match word.trim().parse::<Priority>() {
@@ -119,6 +145,16 @@ fn resolve(
             }
         }
     }
+}
+
+/// The filters that name things: queue, category, assignee, requester.
+fn resolve_names(
+    conn: &mut DbConn,
+    actor: &User,
+    filter: &mut ListFilter,
+    p: &ListParams,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
     match non_empty(&p.queue) {
         None => {}
         Some("none") => filter.queue_id = Some(None),
@@ -150,15 +186,7 @@ fn resolve(
             None => errors.push(FieldError::new("requester", format!("no user `{who}`"))),
         },
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    Ok(Resolved {
-        filter,
-        sort,
-        cursor,
-        limit,
-    })
+    Ok(())
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
