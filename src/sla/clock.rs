@@ -332,6 +332,60 @@ pub fn evaluate(
     events: &[Event],
     now: Micros,
 ) -> SlaReport {
+    let Timeline {
+        phases,
+        priorities,
+        first_met,
+        cycles,
+    } = replay(priority, created_at, events, now);
+    let resolution_met = {
+        let last = phases.last().expect("phase");
+        is_stopped(last.status).then_some(last.from)
+    };
+    let clock = |kind, start, met_at| {
+        report(
+            calendar,
+            policy,
+            ClockInput {
+                kind,
+                start,
+                met_at,
+                phases: &phases,
+                priorities: &priorities,
+            },
+            now,
+        )
+    };
+    let first_response = clock(ClockKind::FirstResponse, created_at, first_met);
+    let resolution = clock(ClockKind::Resolution, created_at, resolution_met);
+    let next_response = policy
+        .defines(ClockKind::NextResponse)
+        .then(|| {
+            let cycles = cycles
+                .iter()
+                .map(|(start, end)| clock(ClockKind::NextResponse, *start, *end));
+            next_response(cycles, policy, priority_at(&priorities, now).0)
+        })
+        .flatten();
+    SlaReport {
+        policy: policy.name.clone(),
+        first_response,
+        next_response,
+        resolution,
+    }
+}
+
+/// A ticket's history replayed: its status phases, its priorities over
+/// time, when the first response was met, and the next-response cycles
+/// (a requester message waiting for an answer, and when it came).
+struct Timeline {
+    phases: Vec<Phase>,
+    priorities: Vec<(Micros, Priority)>,
+    first_met: Option<Micros>,
+    cycles: Vec<(Micros, Option<Micros>)>,
+}
+
+fn replay(priority: Priority, created_at: Micros, events: &[Event], now: Micros) -> Timeline {
     let mut events: Vec<Event> = events
         .iter()
         .filter(|e| e.at <= now && e.at >= created_at)
@@ -397,52 +451,37 @@ pub fn evaluate(
         }
     }
 
-    let resolution_met = {
-        let last = phases.last().expect("phase");
-        is_stopped(last.status).then_some(last.from)
-    };
-    let clock = |kind, start, met_at| {
-        report(
-            calendar,
-            policy,
-            ClockInput {
-                kind,
-                start,
-                met_at,
-                phases: &phases,
-                priorities: &priorities,
-            },
-            now,
-        )
-    };
-    let first_response = clock(ClockKind::FirstResponse, created_at, first_met);
-    let resolution = clock(ClockKind::Resolution, created_at, resolution_met);
-    let next_response = if policy.defines(ClockKind::NextResponse) {
-        let mut breached = 0;
-        let mut last = None;
-        for (start, end) in &cycles {
-            let r = clock(ClockKind::NextResponse, *start, *end);
-            if r.as_ref().is_some_and(|r| r.state == ClockState::Breached) {
-                breached += 1;
-            }
-            last = r;
+    Timeline {
+        phases,
+        priorities,
+        first_met,
+        cycles,
+    }
+}
+
+/// The last next-response cycle, with how many cycles there were and how
+/// many breached; idle when there has been none.
+fn next_response(
+    cycles: impl ExactSizeIterator<Item = Option<ClockReport>>,
+    policy: &Policy,
+    priority_now: Priority,
+) -> Option<ClockReport> {
+    let count = cycles.len() as u32;
+    let mut breached = 0;
+    let mut last = None;
+    for r in cycles {
+        if r.as_ref().is_some_and(|r| r.state == ClockState::Breached) {
+            breached += 1;
         }
-        match last {
-            Some(mut r) => {
-                r.cycles = cycles.len() as u32;
-                r.breached_cycles = breached;
-                Some(r)
-            }
-            None => idle(policy, priority_at(&priorities, now).0),
+        last = r;
+    }
+    match last {
+        Some(mut r) => {
+            r.cycles = count;
+            r.breached_cycles = breached;
+            Some(r)
         }
-    } else {
-        None
-    };
-    SlaReport {
-        policy: policy.name.clone(),
-        first_response,
-        next_response,
-        resolution,
+        None => idle(policy, priority_now),
     }
 }
 
