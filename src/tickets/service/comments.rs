@@ -143,32 +143,14 @@ pub(crate) fn comment_in(
             at: now,
         },
     )?;
-    let mut updated = ticket.clone();
-    updated.updated_at = now;
-    if rel.is_requester
-        && comment.is_public
-        && comment.is_verified
-        && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
-    {
-        set_status(&mut updated, next, now);
-        updated.hold_reason = None;
-        audit::record(
-            conn,
-            audit::Entry {
-                entity_type: "ticket",
-                entity_id: &ticket.id,
-                actor_id: Some(&actor.id),
-                action: "updated",
-                changes: serde_json::json!({
-                    "status": audit::change(ticket.status.as_str(), next.as_str()),
-                    "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
-                    "reason": "requester replied",
-                }),
-                at: now,
-            },
-        )?;
-    }
-    repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+    let wakes = rel.is_requester && comment.is_public && comment.is_verified;
+    touch(
+        conn,
+        &ticket,
+        actor,
+        wakes.then_some("requester replied"),
+        now,
+    )?;
     let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
     rules.hooks.publish(
         conn,
@@ -239,31 +221,14 @@ pub fn confirm_comment(
                 at: now,
             },
         )?;
-        let mut updated = ticket.clone();
-        updated.updated_at = now;
-        if author.id == ticket.requester_id
-            && comment.is_public
-            && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
-        {
-            set_status(&mut updated, next, now);
-            updated.hold_reason = None;
-            audit::record(
-                conn,
-                audit::Entry {
-                    entity_type: "ticket",
-                    entity_id: &ticket.id,
-                    actor_id: Some(&actor.id),
-                    action: "updated",
-                    changes: serde_json::json!({
-                        "status": audit::change(ticket.status.as_str(), next.as_str()),
-                        "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
-                        "reason": "requester replied (confirmed)",
-                    }),
-                    at: now,
-                },
-            )?;
-        }
-        repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+        let wakes = author.id == ticket.requester_id && comment.is_public;
+        touch(
+            conn,
+            &ticket,
+            actor,
+            wakes.then_some("requester replied (confirmed)"),
+            now,
+        )?;
         let fresh =
             repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
         rules.hooks.publish(
@@ -277,6 +242,43 @@ pub fn confirm_comment(
         )?;
         Ok(CommentView { comment, author })
     })
+}
+
+/// Marks the ticket as changed by a comment; a requester's message
+/// (`wake` names why) also wakes a ticket waiting for them and reopens a
+/// resolved one, recorded in its history.
+fn touch(
+    conn: &mut crate::db::DbConn,
+    ticket: &super::super::model::Ticket,
+    actor: &User,
+    wake: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let mut updated = ticket.clone();
+    updated.updated_at = now;
+    if let Some(reason) = wake
+        && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
+    {
+        set_status(&mut updated, next, now);
+        updated.hold_reason = None;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "ticket",
+                entity_id: &ticket.id,
+                actor_id: Some(&actor.id),
+                action: "updated",
+                changes: serde_json::json!({
+                    "status": audit::change(ticket.status.as_str(), next.as_str()),
+                    "hold_reason": audit::change(ticket.hold_reason.map(|h| h.as_str()), None::<&str>),
+                    "reason": reason,
+                }),
+                at: now,
+            },
+        )?;
+    }
+    repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+    Ok(())
 }
 
 /// The conversation the actor may read, oldest first.
