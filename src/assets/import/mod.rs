@@ -12,6 +12,7 @@
 //! Every run is kept with its report (`asset_imports`).
 
 mod apply;
+mod mapping;
 pub mod profiles;
 pub mod read;
 pub mod values;
