@@ -208,47 +208,7 @@ pub fn list(
         q = q.filter(assets::needs_review.eq(r));
     }
     if let Some(p) = &f.prefix {
-        // Each backend lower-cases both sides itself (SQLite's lower() folds
-        // ASCII only; PostgreSQL's follows its locale), in the form its
-        // indexes serve: PostgreSQL's text_pattern_ops indexes answer
-        // LIKE 'x%' (escaped); SQLite's indexes on lower(…) answer a range
-        // [x, x + U+10FFFF).
-        match conn {
-            DbConn::Postgres(_) => {
-                let like = format!("{}%", escape_like(p));
-                q = q.filter(
-                    sql::<Bool>("(lower(assets.asset_tag) LIKE lower(")
-                        .bind::<Text, _>(like.clone())
-                        .sql(") ESCAPE '\\' OR lower(assets.serial) LIKE lower(")
-                        .bind::<Text, _>(like.clone())
-                        .sql(") ESCAPE '\\' OR assets.hostname LIKE lower(")
-                        .bind::<Text, _>(like)
-                        .sql(") ESCAPE '\\')"),
-                );
-            }
-            DbConn::Sqlite(_) => {
-                let lo = |c: &str| format!("{c} >= lower(");
-                let hi = |c: &str| format!(") AND {c} < lower(");
-                let tag = "lower(assets.asset_tag)";
-                let serial = "lower(assets.serial)";
-                let host = "assets.hostname";
-                q = q.filter(
-                    sql::<Bool>(&format!("(({}", lo(tag)))
-                        .bind::<Text, _>(p.clone())
-                        .sql(&hi(tag))
-                        .bind::<Text, _>(p.clone())
-                        .sql(&format!(") || char(1114111)) OR ({}", lo(serial)))
-                        .bind::<Text, _>(p.clone())
-                        .sql(&hi(serial))
-                        .bind::<Text, _>(p.clone())
-                        .sql(&format!(") || char(1114111)) OR ({}", lo(host)))
-                        .bind::<Text, _>(p.clone())
-                        .sql(&hi(host))
-                        .bind::<Text, _>(p.clone())
-                        .sql(") || char(1114111)))"),
-                );
-            }
-        }
+        q = q.filter(prefix_condition(conn, p));
     }
     if let Some((at, id)) = after {
         q = q.filter(
@@ -263,6 +223,54 @@ pub fn list(
         .limit(limit)
         .select(Asset::as_select())
         .load(conn)
+}
+
+/// A condition on assets, boxed.
+type Condition = Box<dyn BoxableExpression<assets::table, DbBackend, SqlType = Bool>>;
+
+/// Assets whose tag, serial or host name starts with `p`, in any case.
+///
+/// Each backend lower-cases both sides itself (SQLite's lower() folds
+/// ASCII only; PostgreSQL's follows its locale), in the form its indexes
+/// serve: PostgreSQL's text_pattern_ops indexes answer LIKE 'x%' (escaped);
+/// SQLite's indexes on lower(…) answer a range [x, x + U+10FFFF).
+fn prefix_condition(conn: &DbConn, p: &str) -> Condition {
+    match conn {
+        DbConn::Postgres(_) => {
+            let like = format!("{}%", escape_like(p));
+            Box::new(
+                sql::<Bool>("(lower(assets.asset_tag) LIKE lower(")
+                    .bind::<Text, _>(like.clone())
+                    .sql(") ESCAPE '\\' OR lower(assets.serial) LIKE lower(")
+                    .bind::<Text, _>(like.clone())
+                    .sql(") ESCAPE '\\' OR assets.hostname LIKE lower(")
+                    .bind::<Text, _>(like)
+                    .sql(") ESCAPE '\\')"),
+            )
+        }
+        DbConn::Sqlite(_) => {
+            let lo = |c: &str| format!("{c} >= lower(");
+            let hi = |c: &str| format!(") AND {c} < lower(");
+            let tag = "lower(assets.asset_tag)";
+            let serial = "lower(assets.serial)";
+            let host = "assets.hostname";
+            Box::new(
+                sql::<Bool>(&format!("(({}", lo(tag)))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(&hi(tag))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(&format!(") || char(1114111)) OR ({}", lo(serial)))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(&hi(serial))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(&format!(") || char(1114111)) OR ({}", lo(host)))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(&hi(host))
+                    .bind::<Text, _>(p.to_owned())
+                    .sql(") || char(1114111)))"),
+            )
+        }
+    }
 }
 
 pub fn insert_checkout(conn: &mut DbConn, row: &Checkout) -> QueryResult<()> {
