@@ -67,31 +67,8 @@ pub async fn queue(
         return Err(AppError::Forbidden("the queue is for IT staff".into()).into());
     }
     let q = query.into_inner();
-    let filters = Filters {
-        q: q.q.clone(),
-        queue: q.queue.clone(),
-        status: q.status.clone().unwrap_or_else(|| "open".into()),
-        priority: q.priority.clone(),
-        assignee: q.assignee.clone(),
-        sort: if q.sort.is_empty() {
-            "priority".into()
-        } else {
-            q.sort.clone()
-        },
-        sla: q.sla.clone(),
-    };
-    let params = ListParams {
-        q: Some(filters.q.clone()),
-        queue: Some(filters.queue.clone()),
-        status: Some(filters.status.clone()),
-        priority: Some(filters.priority.clone()),
-        assignee: Some(filters.assignee.clone()),
-        sort: Some(filters.sort.clone()),
-        sla: Some(filters.sla.clone()),
-        cursor: q.cursor.clone(),
-        limit: Some(50),
-        ..ListParams::default()
-    };
+    let filters = Filters::of(&q);
+    let params = filters.params(q.cursor.clone());
     let st = state.clone();
     let actor = user.user.clone();
     let p = params.clone();
@@ -111,28 +88,7 @@ pub async fn queue(
         ("sort", filters.sort.as_str()),
         ("sla", filters.sla.as_str()),
     ];
-    let counts = summary
-        .counts
-        .iter()
-        .map(|(status, n): &(Status, i64)| {
-            let mut with_status: Vec<(&str, &str)> = link_params
-                .iter()
-                .filter(|(k, _)| *k != "status")
-                .cloned()
-                .collect();
-            with_status.push(("status", status.as_str()));
-            let query: Vec<String> = with_status
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
-                .collect();
-            (
-                format!("/queue?{}", query.join("&")),
-                status_label(*status),
-                *n,
-            )
-        })
-        .collect();
+    let counts = status_counts(&summary.counts, &link_params);
     let status_now = filters.status.clone();
     let sort_now = filters.sort.clone();
     let sla_now = filters.sla.clone();
@@ -152,4 +108,65 @@ pub async fn queue(
         counts,
     };
     render(&template)
+}
+
+impl Filters {
+    /// The filters a queue address asks for (open tickets by priority
+    /// unless it says otherwise).
+    fn of(q: &QueueQuery) -> Filters {
+        Filters {
+            q: q.q.clone(),
+            queue: q.queue.clone(),
+            status: q.status.clone().unwrap_or_else(|| "open".into()),
+            priority: q.priority.clone(),
+            assignee: q.assignee.clone(),
+            sort: if q.sort.is_empty() {
+                "priority".into()
+            } else {
+                q.sort.clone()
+            },
+            sla: q.sla.clone(),
+        }
+    }
+
+    /// The listing that shows them, a page of 50.
+    fn params(&self, cursor: Option<String>) -> ListParams {
+        ListParams {
+            q: Some(self.q.clone()),
+            queue: Some(self.queue.clone()),
+            status: Some(self.status.clone()),
+            priority: Some(self.priority.clone()),
+            assignee: Some(self.assignee.clone()),
+            sort: Some(self.sort.clone()),
+            sla: Some(self.sla.clone()),
+            cursor,
+            limit: Some(50),
+            ..ListParams::default()
+        }
+    }
+}
+
+/// Each status's count, with a link to the same filters at that status.
+fn status_counts(
+    counts: &[(Status, i64)],
+    link_params: &[(&str, &str)],
+) -> Vec<(String, &'static str, i64)> {
+    counts
+        .iter()
+        .map(|(status, n)| {
+            let query: Vec<String> = link_params
+                .iter()
+                .filter(|(k, _)| *k != "status")
+                .cloned()
+                .chain(std::iter::once(("status", status.as_str())))
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
+                .collect();
+            (
+                format!("/queue?{}", query.join("&")),
+                status_label(*status),
+                *n,
+            )
+        })
+        .collect()
 }
