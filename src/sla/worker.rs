@@ -141,6 +141,15 @@ fn naive(t: i64) -> chrono::NaiveDateTime {
         .naive_utc()
 }
 
+/// What a batch of planned tickets writes: history events, in-app
+/// notifications, and each ticket's moved-on schedule.
+#[derive(Default)]
+struct Fired {
+    events: Vec<(String, &'static str, serde_json::Value)>,
+    notes: Vec<crate::sla::Notification>,
+    updates: Vec<ScheduleUpdate>,
+}
+
 /// Fires the planned thresholds of many tickets in a few statements.
 fn apply(
     conn: &mut DbConn,
@@ -154,75 +163,17 @@ fn apply(
     }
     let keys: Vec<MarkerKey> = planned
         .iter()
-        .flat_map(|p| {
-            p.crossed.iter().map(|c| MarkerKey {
-                ticket_id: p.ticket.id.clone(),
-                clock: c.clock.as_str().to_owned(),
-                threshold: c.threshold.clone(),
-                cycle: c.cycle,
-            })
-        })
+        .flat_map(|p| p.crossed.iter().map(|c| marker(p.ticket, c)))
         .collect();
     let claimed: HashSet<MarkerKey> = repo::insert_markers(conn, &keys, now)?
         .into_iter()
         .collect();
-    let mut events: Vec<(String, &'static str, serde_json::Value)> = Vec::new();
-    let mut notes = Vec::new();
-    let mut updates = Vec::with_capacity(planned.len());
+    let mut fired = Fired::default();
     for p in planned {
-        let t = p.ticket;
-        let policy = rules
-            .sla
-            .policies
-            .iter()
-            .find(|x| t.sla_policy.as_deref() == Some(x.name.as_str()));
-        let mut worst = t.sla_state.as_deref().and_then(summary);
-        for c in &p.crossed {
-            let Ok(threshold) = c.threshold.parse::<Threshold>() else {
-                continue;
-            };
-            let level = if threshold == Threshold::Breach {
-                Summary::Breached
-            } else {
-                Summary::AtRisk
-            };
-            worst = Some(worst.map_or(level, |w| w.min(level)));
-            let key = MarkerKey {
-                ticket_id: t.id.clone(),
-                clock: c.clock.as_str().to_owned(),
-                threshold: c.threshold.clone(),
-                cycle: c.cycle,
-            };
-            if !claimed.contains(&key) {
-                continue;
-            }
-            let (action, what) = describe(c.clock, threshold);
-            events.push((
-                t.id.clone(),
-                action,
-                json!({"policy": t.sla_policy, "clock": c.clock.as_str(), "threshold": c.threshold, "at": naive(c.at)}),
-            ));
-            if let Some(policy) = policy {
-                for rule in rules_for(policy, c) {
-                    let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
-                    rules.hooks.escalated(conn, t, &rows, &what, now)?;
-                    notes.extend(rows);
-                }
-            }
-        }
-        updates.push(ScheduleUpdate {
-            ticket_id: t.id.clone(),
-            cols: SnapshotColumns {
-                sla_policy: t.sla_policy.clone(),
-                sla_state: worst.map(|w| w.as_str().to_owned()),
-                sla_due_at: t.sla_due_at,
-                sla_next_check_at: p.rest.first().map(|r| naive(r.at)),
-                sla_schedule: (!p.rest.is_empty())
-                    .then(|| serde_json::to_string(&p.rest).unwrap_or_default()),
-            },
-        });
+        fire_planned(conn, rules, recipients, p, &claimed, &mut fired, now)?;
     }
-    let entries: Vec<audit::Entry<'_>> = events
+    let entries: Vec<audit::Entry<'_>> = fired
+        .events
         .iter()
         .map(|(id, action, changes)| audit::Entry {
             entity_type: "ticket",
@@ -234,8 +185,74 @@ fn apply(
         })
         .collect();
     audit::record_many(conn, &entries)?;
-    repo::insert_notifications(conn, &notes)?;
-    tickets::save_many(conn, &updates)
+    repo::insert_notifications(conn, &fired.notes)?;
+    tickets::save_many(conn, &fired.updates)
+}
+
+fn marker(t: &Ticket, c: &snapshot::Planned) -> MarkerKey {
+    MarkerKey {
+        ticket_id: t.id.clone(),
+        clock: c.clock.as_str().to_owned(),
+        threshold: c.threshold.clone(),
+        cycle: c.cycle,
+    }
+}
+
+/// One ticket's crossed thresholds: those this scan claimed are recorded
+/// and notified as its policy says; its state and schedule move on.
+fn fire_planned(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    recipients: &mut Recipients,
+    p: &Planned<'_>,
+    claimed: &HashSet<MarkerKey>,
+    fired: &mut Fired,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let t = p.ticket;
+    let policy = rules
+        .sla
+        .policies
+        .iter()
+        .find(|x| t.sla_policy.as_deref() == Some(x.name.as_str()));
+    let mut worst = t.sla_state.as_deref().and_then(summary);
+    for c in &p.crossed {
+        let Ok(threshold) = c.threshold.parse::<Threshold>() else {
+            continue;
+        };
+        let level = if threshold == Threshold::Breach {
+            Summary::Breached
+        } else {
+            Summary::AtRisk
+        };
+        worst = Some(worst.map_or(level, |w| w.min(level)));
+        if !claimed.contains(&marker(t, c)) {
+            continue;
+        }
+        let (action, what) = describe(c.clock, threshold);
+        fired.events.push((
+            t.id.clone(),
+            action,
+            json!({"policy": t.sla_policy, "clock": c.clock.as_str(), "threshold": c.threshold, "at": naive(c.at)}),
+        ));
+        for rule in policy.into_iter().flat_map(|policy| rules_for(policy, c)) {
+            let rows = recipients.notifications(conn, t, &rule.notify, &what, now)?;
+            rules.hooks.escalated(conn, t, &rows, &what, now)?;
+            fired.notes.extend(rows);
+        }
+    }
+    fired.updates.push(ScheduleUpdate {
+        ticket_id: t.id.clone(),
+        cols: SnapshotColumns {
+            sla_policy: t.sla_policy.clone(),
+            sla_state: worst.map(|w| w.as_str().to_owned()),
+            sla_due_at: t.sla_due_at,
+            sla_next_check_at: p.rest.first().map(|r| naive(r.at)),
+            sla_schedule: (!p.rest.is_empty())
+                .then(|| serde_json::to_string(&p.rest).unwrap_or_default()),
+        },
+    });
+    Ok(())
 }
 
 fn summary(s: &str) -> Option<Summary> {
