@@ -67,6 +67,80 @@ pub(super) fn name_of(v: Option<Substate>) -> Value {
     v.map_or(Value::Null, |s| Value::from(s.as_str()))
 }
 
+/// The move a request asks for, with the person and place it names found.
+fn requested_move(conn: &mut DbConn, req: &TransitionRequest) -> Result<Move, AppError> {
+    let assignee = match &req.assignee {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(who)) => match find_person(conn, who.trim())? {
+            Some(u) => Some(Some(u.id)),
+            None => return Err(AppError::invalid("assignee", "no such person")),
+        },
+    };
+    if let Some(Some(lid)) = &req.location_id
+        && repo::location(conn, lid)?.is_none()
+    {
+        return Err(AppError::invalid("location_id", "no such location"));
+    }
+    Ok(Move {
+        to: req.to,
+        substate: req.substate,
+        reason: req.reason.clone(),
+        assignee,
+        location: req.location_id.clone(),
+        disposal: req.disposal.as_ref().map(|d| Disposal {
+            method: d.method.trim().to_owned(),
+            date: d.date,
+            evidence: d.evidence.trim().to_owned(),
+        }),
+    })
+}
+
+/// What the move changes, from/to, for the history; a disposal's facts
+/// are set on the asset.
+fn moved(a: &mut Asset, out: &domain::Outcome, m: &Move) -> serde_json::Map<String, Value> {
+    let mut changes = serde_json::Map::new();
+    if out.status != a.status {
+        changes.insert(
+            "status".into(),
+            audit::change(a.status.as_str(), out.status.as_str()),
+        );
+    }
+    if out.substate != a.substate {
+        changes.insert(
+            "substate".into(),
+            audit::change(name_of(a.substate), name_of(out.substate)),
+        );
+    }
+    if out.assignee != a.assignee_id {
+        changes.insert(
+            "assignee_id".into(),
+            audit::change(a.assignee_id.clone(), out.assignee.clone()),
+        );
+    }
+    if out.location != a.location_id {
+        changes.insert(
+            "location_id".into(),
+            audit::change(a.location_id.clone(), out.location.clone()),
+        );
+    }
+    if out.status == Status::Disposed
+        && let Some(d) = &m.disposal
+    {
+        a.disposal_method = Some(d.method.clone());
+        a.disposal_date = Some(d.date);
+        a.disposal_evidence = Some(d.evidence.clone());
+        changes.insert(
+            "disposal".into(),
+            json!({"method": d.method, "date": d.date, "evidence": d.evidence}),
+        );
+    }
+    if a.needs_review {
+        changes.insert("needs_review".into(), audit::change(true, false));
+    }
+    changes
+}
+
 /// Moves an asset through its lifecycle (or changes substate, assignee or
 /// location in place), recording who, when and why.
 pub fn transition(
@@ -80,72 +154,9 @@ pub fn transition(
     let id = db.write(|conn| {
         let mut a = repo::asset(conn, id_or_tag)?
             .ok_or_else(|| AppError::NotFound(format!("asset {id_or_tag}")))?;
-        let assignee = match &req.assignee {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(who)) => match find_person(conn, who.trim())? {
-                Some(u) => Some(Some(u.id)),
-                None => return Err(AppError::invalid("assignee", "no such person")),
-            },
-        };
-        if let Some(Some(lid)) = &req.location_id
-            && repo::location(conn, lid)?.is_none()
-        {
-            return Err(AppError::invalid("location_id", "no such location"));
-        }
-        let current = current(&a);
-        let m = Move {
-            to: req.to,
-            substate: req.substate,
-            reason: req.reason.clone(),
-            assignee,
-            location: req.location_id.clone(),
-            disposal: req.disposal.as_ref().map(|d| Disposal {
-                method: d.method.trim().to_owned(),
-                date: d.date,
-                evidence: d.evidence.trim().to_owned(),
-            }),
-        };
-        let out = domain::apply(&current, &m)?;
-        let mut changes = serde_json::Map::new();
-        if out.status != a.status {
-            changes.insert(
-                "status".into(),
-                audit::change(a.status.as_str(), out.status.as_str()),
-            );
-        }
-        if out.substate != a.substate {
-            changes.insert(
-                "substate".into(),
-                audit::change(name_of(a.substate), name_of(out.substate)),
-            );
-        }
-        if out.assignee != a.assignee_id {
-            changes.insert(
-                "assignee_id".into(),
-                audit::change(a.assignee_id.clone(), out.assignee.clone()),
-            );
-        }
-        if out.location != a.location_id {
-            changes.insert(
-                "location_id".into(),
-                audit::change(a.location_id.clone(), out.location.clone()),
-            );
-        }
-        if out.status == Status::Disposed
-            && let Some(d) = &m.disposal
-        {
-            a.disposal_method = Some(d.method.clone());
-            a.disposal_date = Some(d.date);
-            a.disposal_evidence = Some(d.evidence.clone());
-            changes.insert(
-                "disposal".into(),
-                json!({"method": d.method, "date": d.date, "evidence": d.evidence}),
-            );
-        }
-        if a.needs_review {
-            changes.insert("needs_review".into(), audit::change(true, false));
-        }
+        let m = requested_move(conn, req)?;
+        let out = domain::apply(&current(&a), &m)?;
+        let mut changes = moved(&mut a, &out, &m);
         changes.insert("reason".into(), Value::from(m.reason.trim()));
         settle(conn, &mut a, out, now)?;
         audit::record(
