@@ -31,6 +31,20 @@ pub(super) fn write_devices(
     for l in &catalog.new_locations {
         repo::insert_location(conn, l)?;
     }
+    insert_new(conn, actor_id, known, reason, now)?;
+    update_changed(conn, actor_id, known, reason, now)?;
+    Ok(())
+}
+
+/// New assets in batches, each with its history event; their inventory
+/// columns after.
+fn insert_new(
+    conn: &mut DbConn,
+    actor_id: Option<&str>,
+    known: &Known,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let new: Vec<&Slot> = known.slots.iter().filter(|s| s.is_new).collect();
     for chunk in new.chunks(CHUNK) {
         let rows: Vec<Asset> = chunk.iter().map(|s| s.asset.clone()).collect();
@@ -61,6 +75,17 @@ pub(super) fn write_devices(
             ))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+/// Changed assets, each with its history event.
+fn update_changed(
+    conn: &mut DbConn,
+    actor_id: Option<&str>,
+    known: &Known,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let changed: Vec<&Slot> = known
         .slots
         .iter()
@@ -68,32 +93,7 @@ pub(super) fn write_devices(
         .collect();
     for chunk in changed.chunks(CHUNK) {
         for s in chunk {
-            let a = &s.asset;
-            diesel::update(assets::table.find(&a.id))
-                .set((
-                    assets::asset_tag.eq(&a.asset_tag),
-                    assets::serial.eq(&a.serial),
-                    assets::model_id.eq(&a.model_id),
-                    assets::category.eq(a.category),
-                    assets::hostname.eq(&a.hostname),
-                    assets::status.eq(a.status),
-                    assets::substate.eq(a.substate),
-                    assets::location_id.eq(&a.location_id),
-                    assets::assignee_id.eq(&a.assignee_id),
-                    assets::purchase_date.eq(a.purchase_date),
-                    assets::cost_minor.eq(a.cost_minor),
-                    assets::currency.eq(&a.currency),
-                    assets::supplier.eq(&a.supplier),
-                    assets::po_number.eq(&a.po_number),
-                    assets::warranty_end.eq(a.warranty_end),
-                    assets::notes.eq(&a.notes),
-                    assets::custom_fields.eq(&a.custom_fields),
-                    assets::os_name.eq(&s.os.0),
-                    assets::os_version.eq(&s.os.1),
-                    assets::device_id.eq(&s.device_id),
-                    assets::updated_at.eq(now),
-                ))
-                .execute(conn)?;
+            save_slot(conn, s, now)?;
         }
         let changes: Vec<Value> = chunk
             .iter()
@@ -106,6 +106,37 @@ pub(super) fn write_devices(
         record(conn, chunk, changes, actor_id, now)?;
     }
     Ok(())
+}
+
+/// Writes one changed asset's facts and inventory columns.
+fn save_slot(conn: &mut DbConn, s: &Slot, now: NaiveDateTime) -> QueryResult<()> {
+    let a = &s.asset;
+    diesel::update(assets::table.find(&a.id))
+        .set((
+            assets::asset_tag.eq(&a.asset_tag),
+            assets::serial.eq(&a.serial),
+            assets::model_id.eq(&a.model_id),
+            assets::category.eq(a.category),
+            assets::hostname.eq(&a.hostname),
+            assets::status.eq(a.status),
+            assets::substate.eq(a.substate),
+            assets::location_id.eq(&a.location_id),
+            assets::assignee_id.eq(&a.assignee_id),
+            assets::purchase_date.eq(a.purchase_date),
+            assets::cost_minor.eq(a.cost_minor),
+            assets::currency.eq(&a.currency),
+            assets::supplier.eq(&a.supplier),
+            assets::po_number.eq(&a.po_number),
+            assets::warranty_end.eq(a.warranty_end),
+            assets::notes.eq(&a.notes),
+            assets::custom_fields.eq(&a.custom_fields),
+            assets::os_name.eq(&s.os.0),
+            assets::os_version.eq(&s.os.1),
+            assets::device_id.eq(&s.device_id),
+            assets::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// One `asset_imported` history event per asset of a chunk.
