@@ -199,31 +199,7 @@ pub fn apply(current: &Current, m: &Move) -> Result<Outcome, MoveError> {
             "say why: every change to an asset is recorded with its reason".into(),
         ));
     }
-    let substate = match m.substate {
-        Some(s) if !to.substates().contains(&s) => {
-            return Err(MoveError::Invalid(
-                MoveField::Substate,
-                format!(
-                    "{to} has {}",
-                    if to.substates().is_empty() {
-                        "no substates".to_owned()
-                    } else {
-                        format!(
-                            "the substates {}",
-                            to.substates()
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
-                ),
-            ));
-        }
-        Some(s) => Some(s),
-        None if to == current.status => current.substate,
-        None => to.default_substate(),
-    };
+    let substate = substate_after(current, m, to)?;
     let assignee = match &m.assignee {
         Some(a) => a.clone(),
         // Going back to stock or out of service hands the device back.
@@ -247,21 +223,7 @@ pub fn apply(current: &Current, m: &Move) -> Result<Outcome, MoveError> {
         ));
     }
     if to == Status::Disposed {
-        match &m.disposal {
-            None => {
-                return Err(MoveError::Invalid(
-                    MoveField::Disposal,
-                    "disposal needs a method, a date and an evidence reference (such as a data-wipe certificate)".into(),
-                ));
-            }
-            Some(d) if d.method.trim().is_empty() || d.evidence.trim().is_empty() => {
-                return Err(MoveError::Invalid(
-                    MoveField::Disposal,
-                    "disposal needs a method and an evidence reference".into(),
-                ));
-            }
-            Some(_) => {}
-        }
+        check_disposal(m.disposal.as_ref())?;
     }
     Ok(Outcome {
         status: to,
@@ -269,6 +231,45 @@ pub fn apply(current: &Current, m: &Move) -> Result<Outcome, MoveError> {
         assignee,
         location,
     })
+}
+
+/// The substate after a move: the one asked for if `to` has it, else the
+/// current one when the status stays, else `to`'s default.
+fn substate_after(current: &Current, m: &Move, to: Status) -> Result<Option<Substate>, MoveError> {
+    match m.substate {
+        Some(s) if !to.substates().contains(&s) => {
+            let has = if to.substates().is_empty() {
+                "no substates".to_owned()
+            } else {
+                let names: Vec<&str> = to.substates().iter().map(|s| s.as_str()).collect();
+                format!("the substates {}", names.join(", "))
+            };
+            Err(MoveError::Invalid(
+                MoveField::Substate,
+                format!("{to} has {has}"),
+            ))
+        }
+        Some(s) => Ok(Some(s)),
+        None if to == current.status => Ok(current.substate),
+        None => Ok(to.default_substate()),
+    }
+}
+
+/// A disposal needs a method, a date and its evidence.
+fn check_disposal(d: Option<&Disposal>) -> Result<(), MoveError> {
+    match d {
+        None => Err(MoveError::Invalid(
+            MoveField::Disposal,
+            "disposal needs a method, a date and an evidence reference (such as a data-wipe certificate)".into(),
+        )),
+        Some(d) if d.method.trim().is_empty() || d.evidence.trim().is_empty() => Err(
+            MoveError::Invalid(
+                MoveField::Disposal,
+                "disposal needs a method and an evidence reference".into(),
+            ),
+        ),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Straight-line value on `on`, in minor units: the cost falls evenly to
