@@ -140,6 +140,24 @@ impl CalendarSpec {
                 ),
             ));
         }
+        let week = self.week(prefix, &mut errors);
+        let holidays = self.holidays(prefix, extra, &mut errors);
+        let yearly = self.yearly(prefix, extra_yearly, &mut errors);
+        match (errors.is_empty(), tz) {
+            (true, Some(tz)) => Ok(Calendar {
+                name: self.name.clone(),
+                tz,
+                week,
+                holidays,
+                yearly,
+                years: (0..YEARS).map(|_| OnceLock::new()).collect(),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The working ranges of each weekday, Monday first.
+    fn week(&self, prefix: &str, errors: &mut Vec<FieldError>) -> [Vec<Range>; 7] {
         let mut week: [Vec<Range>; 7] = Default::default();
         for (day, ranges) in &self.hours {
             let Some(index) = DAYS.iter().position(|d| d == &day.as_str()) else {
@@ -174,6 +192,16 @@ impl CalendarSpec {
                 "the calendar has no working hours at all",
             ));
         }
+        week
+    }
+
+    /// The dated holidays, with those from feeds.
+    fn holidays(
+        &self,
+        prefix: &str,
+        extra: &[NaiveDate],
+        errors: &mut Vec<FieldError>,
+    ) -> HashSet<NaiveDate> {
         let mut holidays: HashSet<NaiveDate> = extra.iter().copied().collect();
         for (i, text) in self.holidays.iter().enumerate() {
             match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
@@ -186,7 +214,17 @@ impl CalendarSpec {
                 )),
             }
         }
-        let mut yearly: HashSet<(u32, u32)> = extra_yearly.iter().copied().collect();
+        holidays
+    }
+
+    /// The yearly holidays (month, day), with those from feeds.
+    fn yearly(
+        &self,
+        prefix: &str,
+        extra: &[(u32, u32)],
+        errors: &mut Vec<FieldError>,
+    ) -> HashSet<(u32, u32)> {
+        let mut yearly: HashSet<(u32, u32)> = extra.iter().copied().collect();
         for (i, text) in self.yearly_holidays.iter().enumerate() {
             let parsed = text
                 .trim()
@@ -203,17 +241,7 @@ impl CalendarSpec {
                 )),
             }
         }
-        match (errors.is_empty(), tz) {
-            (true, Some(tz)) => Ok(Calendar {
-                name: self.name.clone(),
-                tz,
-                week,
-                holidays,
-                yearly,
-                years: (0..YEARS).map(|_| OnceLock::new()).collect(),
-            }),
-            _ => Err(errors),
-        }
+        yearly
     }
 }
 
