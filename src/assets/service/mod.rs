@@ -160,13 +160,10 @@ fn decode_cursor(text: &str) -> Result<(NaiveDateTime, String), AppError> {
     Ok((at.naive_utc(), id.to_owned()))
 }
 
-/// A page of assets, newest first.
-pub fn list(
-    db: &Db,
-    actor: &User,
+/// The filter, page size and cursor a listing asks for; every fault named.
+fn list_filter(
     p: &AssetListParams,
-) -> Result<(Vec<AssetView>, Option<String>), AppError> {
-    may_read(actor)?;
+) -> Result<(ListFilter, i64, Option<(NaiveDateTime, String)>), AppError> {
     let mut errors = Vec::new();
     let mut f = ListFilter::default();
     if let Some(s) = &p.status {
@@ -217,9 +214,6 @@ pub fn list(
         },
         None => None,
     };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
     f.model_id = p.model.clone();
     f.location_id = p.location.clone();
     f.hostname = p.hostname.clone();
@@ -230,6 +224,21 @@ pub fn list(
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(str::to_owned);
+    if errors.is_empty() {
+        Ok((f, limit, after))
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// A page of assets, newest first.
+pub fn list(
+    db: &Db,
+    actor: &User,
+    p: &AssetListParams,
+) -> Result<(Vec<AssetView>, Option<String>), AppError> {
+    may_read(actor)?;
+    let (mut f, limit, after) = list_filter(p)?;
     db.read(|conn| {
         if let Some(who) = &p.assignee {
             f.assignee_id = if who == "none" {
