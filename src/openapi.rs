@@ -15,70 +15,6 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         crate::health::healthz,
-        crate::auth::handlers::list_tokens,
-        crate::auth::handlers::create_token,
-        crate::auth::handlers::revoke_token,
-        crate::auth::handlers::deactivate,
-        crate::auth::handlers::activate,
-        crate::tickets::handlers::create,
-        crate::tickets::handlers::list,
-        crate::tickets::handlers::get,
-        crate::tickets::handlers::update,
-        crate::tickets::handlers::add_comment,
-        crate::tickets::handlers::comments,
-        crate::tickets::handlers::confirm_comment,
-        crate::tickets::handlers::history,
-        crate::tickets::attachment_handlers::upload,
-        crate::tickets::attachment_handlers::attachments,
-        crate::tickets::attachment_handlers::download,
-        crate::tickets::catalog_handlers::list_queues,
-        crate::tickets::catalog_handlers::create_queue,
-        crate::tickets::catalog_handlers::list_categories,
-        crate::tickets::catalog_handlers::create_category,
-        crate::tickets::catalog_handlers::coordinators,
-        crate::tickets::catalog_handlers::set_coordinators,
-        crate::sla::handlers::preview,
-        crate::sla::handlers::list_calendars,
-        crate::sla::handlers::put_calendar,
-        crate::sla::handlers::delete_calendar,
-        crate::sla::handlers::list_policies,
-        crate::sla::handlers::put_policy,
-        crate::sla::handlers::delete_policy,
-        crate::sla::handlers::notifications,
-        crate::sla::handlers::mark_read,
-        crate::mail::handlers::inbound,
-        crate::mail::handlers::held,
-        crate::mail::handlers::dead_letters,
-        crate::mail::handlers::outbox,
-        crate::mail::handlers::ticket_mail,
-        crate::assets::handlers::register,
-        crate::assets::handlers::list,
-        crate::assets::handlers::get,
-        crate::assets::handlers::update,
-        crate::assets::handlers::transition,
-        crate::assets::handlers::manufacturers,
-        crate::assets::handlers::create_manufacturer,
-        crate::assets::handlers::models,
-        crate::assets::handlers::create_model,
-        crate::assets::handlers::locations,
-        crate::assets::handlers::create_location,
-        crate::assets::checkout_handlers::checkout,
-        crate::assets::checkout_handlers::checkin,
-        crate::assets::checkout_handlers::checkouts,
-        crate::assets::checkout_handlers::accept_as,
-        crate::assets::checkout_handlers::accept_by_token,
-        crate::assets::handlers::ticket_assets,
-        crate::assets::handlers::link_ticket,
-        crate::assets::handlers::unlink_ticket,
-        crate::assets::handlers::asset_tickets,
-        crate::assets::inventory_handlers::installations,
-        crate::assets::inventory_handlers::ocs,
-        crate::assets::handlers::depreciation,
-        crate::assets::handlers::export,
-        crate::assets::handlers::stock,
-        crate::assets::import_handlers::create,
-        crate::assets::import_handlers::list,
-        crate::assets::import_handlers::show,
     ),
     modifiers(&BearerToken),
     tags(
@@ -113,6 +49,16 @@ impl Modify for BearerToken {
 /// The document as pretty JSON with a trailing newline (the checked-in form).
 pub fn document() -> String {
     let mut doc = ApiDoc::openapi();
+    // Each context's operations: the one list a new context's part joins.
+    for part in [
+        crate::auth::handlers::Api::openapi(),
+        crate::tickets::handlers::Api::openapi(),
+        crate::sla::handlers::Api::openapi(),
+        crate::mail::handlers::Api::openapi(),
+        crate::assets::handlers::Api::openapi(),
+    ] {
+        doc.merge(part);
+    }
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     complete_errors(&mut value);
@@ -138,44 +84,7 @@ fn complete_errors(doc: &mut serde_json::Value) {
             if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
                 continue;
             }
-            let secured = op.get("security").is_some_and(|s| {
-                s.as_array()
-                    .is_some_and(|a| a.iter().any(|r| r.get("token").is_some()))
-            });
-            let has_body = op.get("requestBody").is_some();
-            let params = |kind: &str| {
-                op.get("parameters")
-                    .and_then(|p| p.as_array())
-                    .is_some_and(|a| a.iter().any(|p| p["in"] == kind))
-            };
-            let (in_path, in_query) = (params("path") || path.contains('{'), params("query"));
-            let mut add: Vec<(&str, &str)> = Vec::new();
-            if secured {
-                add.push(("401", "No valid API token"));
-                add.push(("403", "The token's role may not do this"));
-            }
-            if in_path {
-                add.push(("400", "A path segment that does not parse"));
-                add.push(("404", "Nothing by that name, or nothing the caller may see"));
-            }
-            if has_body {
-                add.push((
-                    "400",
-                    "A body that is not valid (JSON with line and column)",
-                ));
-                add.push(("413", "The body is larger than the limit"));
-                add.push((
-                    "415",
-                    "The body's content type is not one this operation reads",
-                ));
-                add.push((
-                    "422",
-                    "A field is missing, of the wrong type or not allowed",
-                ));
-            }
-            if in_query {
-                add.push(("422", "A query parameter that does not parse, naming it"));
-            }
+            let add = extra_answers(path, op);
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };
@@ -184,24 +93,75 @@ fn complete_errors(doc: &mut serde_json::Value) {
                     .entry(code.to_owned())
                     .or_insert_with(|| serde_json::json!({"description": description}));
             }
-            for (code, response) in responses.iter_mut() {
-                if !code.starts_with('4') && !code.starts_with('5') {
-                    continue;
-                }
-                let content = response
-                    .as_object_mut()
-                    .map(|r| r.entry("content").or_insert_with(|| serde_json::json!({})));
-                if let Some(content) = content.and_then(|c| c.as_object_mut()) {
-                    content.remove("application/json");
-                    if !content.is_empty() {
-                        continue; // another kind of answer on purpose (agents read text)
-                    }
-                    content.insert(
-                        "application/problem+json".into(),
-                        serde_json::json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
-                    );
-                }
+            as_problems(responses);
+        }
+    }
+}
+
+/// The answers an operation can give besides its handler's: 401 and 403
+/// when it needs a token, 400 and 404 when its path names something, 400,
+/// 413, 415 and 422 when it reads a body, 422 when it reads a query.
+fn extra_answers(path: &str, op: &serde_json::Value) -> Vec<(&'static str, &'static str)> {
+    let secured = op.get("security").is_some_and(|s| {
+        s.as_array()
+            .is_some_and(|a| a.iter().any(|r| r.get("token").is_some()))
+    });
+    let has_body = op.get("requestBody").is_some();
+    let params = |kind: &str| {
+        op.get("parameters")
+            .and_then(|p| p.as_array())
+            .is_some_and(|a| a.iter().any(|p| p["in"] == kind))
+    };
+    let (in_path, in_query) = (params("path") || path.contains('{'), params("query"));
+    let mut add: Vec<(&str, &str)> = Vec::new();
+    if secured {
+        add.push(("401", "No valid API token"));
+        add.push(("403", "The token's role may not do this"));
+    }
+    if in_path {
+        add.push(("400", "A path segment that does not parse"));
+        add.push(("404", "Nothing by that name, or nothing the caller may see"));
+    }
+    if has_body {
+        add.push((
+            "400",
+            "A body that is not valid (JSON with line and column)",
+        ));
+        add.push(("413", "The body is larger than the limit"));
+        add.push((
+            "415",
+            "The body's content type is not one this operation reads",
+        ));
+        add.push((
+            "422",
+            "A field is missing, of the wrong type or not allowed",
+        ));
+    }
+    if in_query {
+        add.push(("422", "A query parameter that does not parse, naming it"));
+    }
+    add
+}
+
+/// Every error answer is a problem document (unless it is another kind of
+/// answer on purpose).
+fn as_problems(responses: &mut serde_json::Map<String, serde_json::Value>) {
+    for (code, response) in responses.iter_mut() {
+        if !code.starts_with('4') && !code.starts_with('5') {
+            continue;
+        }
+        let content = response
+            .as_object_mut()
+            .map(|r| r.entry("content").or_insert_with(|| serde_json::json!({})));
+        if let Some(content) = content.and_then(|c| c.as_object_mut()) {
+            content.remove("application/json");
+            if !content.is_empty() {
+                continue; // another kind of answer on purpose (agents read text)
             }
+            content.insert(
+                "application/problem+json".into(),
+                serde_json::json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
+            );
         }
     }
 }

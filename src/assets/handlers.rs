@@ -428,3 +428,38 @@ pub async fn stock(
     let lines = blocking(move || service::stock(&state.db, &actor)).await?;
     Ok(web::Json(lines))
 }
+
+/// This context's part of the OpenAPI document (`crate::openapi` merges
+/// the parts).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    register,
+    list,
+    get,
+    update,
+    transition,
+    manufacturers,
+    create_manufacturer,
+    models,
+    create_model,
+    locations,
+    create_location,
+    super::checkout_handlers::checkout,
+    super::checkout_handlers::checkin,
+    super::checkout_handlers::checkouts,
+    super::checkout_handlers::accept_as,
+    super::checkout_handlers::accept_by_token,
+    ticket_assets,
+    link_ticket,
+    unlink_ticket,
+    asset_tickets,
+    super::inventory_handlers::installations,
+    super::inventory_handlers::ocs,
+    depreciation,
+    export,
+    stock,
+    super::import_handlers::create,
+    super::import_handlers::list,
+    super::import_handlers::show,
+))]
+pub struct Api;

@@ -129,3 +129,9 @@ async fn set_active(
     state.tokens.forget_user(&done.user.id);
     Ok(web::Json(AccountDto::from(&done.user)))
 }
+
+/// This context's part of the OpenAPI document (`crate::openapi` merges
+/// the parts).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_tokens, create_token, revoke_token, deactivate, activate,))]
+pub struct Api;

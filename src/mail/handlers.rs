@@ -241,3 +241,9 @@ pub fn ticket_mail_dto(m: &MailMessage) -> TicketMailDto {
             .map(|h| super::html::sanitize(&h)),
     }
 }
+
+/// This context's part of the OpenAPI document (`crate::openapi` merges
+/// the parts).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(inbound, held, dead_letters, outbox, ticket_mail,))]
+pub struct Api;

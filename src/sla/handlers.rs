@@ -254,3 +254,19 @@ pub async fn mark_read(
     blocking(move || super::notifications::mark_read(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// This context's part of the OpenAPI document (`crate::openapi` merges
+/// the parts).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    preview,
+    list_calendars,
+    put_calendar,
+    delete_calendar,
+    list_policies,
+    put_policy,
+    delete_policy,
+    notifications,
+    mark_read,
+))]
+pub struct Api;

@@ -318,3 +318,27 @@ pub async fn history(
             .collect(),
     ))
 }
+
+/// This context's part of the OpenAPI document (`crate::openapi` merges
+/// the parts).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create,
+    list,
+    get,
+    update,
+    add_comment,
+    comments,
+    confirm_comment,
+    history,
+    super::attachment_handlers::upload,
+    super::attachment_handlers::attachments,
+    super::attachment_handlers::download,
+    super::catalog_handlers::list_queues,
+    super::catalog_handlers::create_queue,
+    super::catalog_handlers::list_categories,
+    super::catalog_handlers::create_category,
+    super::catalog_handlers::coordinators,
+    super::catalog_handlers::set_coordinators,
+))]
+pub struct Api;
