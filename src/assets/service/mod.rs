@@ -160,10 +160,13 @@ fn decode_cursor(text: &str) -> Result<(NaiveDateTime, String), AppError> {
     Ok((at.naive_utc(), id.to_owned()))
 }
 
+/// Where a page starts: after this (created at, id).
+type Cursor = (NaiveDateTime, String);
+
 /// The filter, page size and cursor a listing asks for; every fault named.
 fn list_filter(
     p: &AssetListParams,
-) -> Result<(ListFilter, i64, Option<(NaiveDateTime, String)>), AppError> {
+) -> Result<(ListFilter, i64, Option<Cursor>), AppError> {
     let mut errors = Vec::new();
     let mut f = ListFilter::default();
     if let Some(s) = &p.status {
