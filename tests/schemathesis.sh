@@ -17,9 +17,12 @@ cd "$(dirname "$0")/.."
 
 db_url="$1"
 secs="${2:-60}"
-bin=target/debug/itdesk
+target="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target"
+target=$(cd "$target" && pwd)
+bin="$target/debug/itdesk"
 [ -x "$bin" ] || cargo build --quiet
-venv=target/schemathesis-venv
+venv="$target/schemathesis-venv"
 if [ ! -x "$venv/bin/st" ]; then
   echo "== installing schemathesis into $venv"
   python3 -m venv "$venv" || { echo "python3 -m venv failed: install python3-venv" >&2; exit 1; }
@@ -55,15 +58,15 @@ run() {
   local name=$1 token=$2; shift 2
   echo "== schemathesis as $name (${secs}s at most)"
   # (run inside the scratch folder: schemathesis keeps a cache where it runs)
-  if ! (cd "$work" && "$OLDPWD/$venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  if ! (cd "$work" && "$venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
       --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
       --header "Authorization: Bearer $token" \
       --max-time "$secs" --max-examples 25 --workers 2 --seed 20261201 \
       --request-timeout 10 --no-color "$@") \
       >"$work/st-$name.log" 2>&1; then
     status=1
-    cp "$work/st-$name.log" "target/schemathesis-$name.log"
-    echo "schemathesis found problems as $name: target/schemathesis-$name.log" >&2
+    cp "$work/st-$name.log" "$target/schemathesis-$name.log"
+    echo "schemathesis found problems as $name: $target/schemathesis-$name.log" >&2
   fi
   # The summary: operations, phases, test cases, failures.
   sed -n '/^Warnings:\|^Failures:\|^Test cases:/,/^Seed/p' "$work/st-$name.log" | grep -v '^$' || true
