@@ -92,37 +92,19 @@ pub async fn read_form(
         } else {
             65_536
         };
-        let mut bytes = Vec::new();
-        let mut too_large = false;
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(multipart_error)?;
-            total += chunk.len() as u64;
-            if total > body_cap {
-                return Err(AppError::PayloadTooLarge(format!(
-                    "the form is larger than {body_cap} bytes"
-                )));
-            }
-            if (bytes.len() + chunk.len()) as u64 > cap {
-                too_large = true;
-                bytes.clear();
-            }
-            if !too_large {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        let label = filename.clone().unwrap_or_else(|| name.clone());
-        if too_large {
+        let Some(bytes) = read_part(&mut field, cap, &mut total, body_cap).await? else {
             if filename.is_none() {
                 return Err(AppError::PayloadTooLarge(format!(
                     "the field `{name}` is larger than {cap} bytes"
                 )));
             }
+            let label = filename.unwrap_or_default();
             form.refused
                 .get_or_insert(AppError::PayloadTooLarge(format!(
                     "`{label}` is larger than the limit of {cap} bytes"
                 )));
             continue;
-        }
+        };
         match filename {
             Some(filename) if !filename.is_empty() || !bytes.is_empty() => {
                 if form.files.len() >= max_files {
@@ -147,6 +129,36 @@ pub async fn read_form(
         }
     }
     Ok(form)
+}
+
+/// One part's bytes, or `None` when it is larger than `cap` (read to its
+/// end all the same, to reach the parts after it); the whole body stops at
+/// `body_cap`.
+async fn read_part(
+    field: &mut actix_multipart::Field,
+    cap: u64,
+    total: &mut u64,
+    body_cap: u64,
+) -> Result<Option<Vec<u8>>, AppError> {
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        *total += chunk.len() as u64;
+        if *total > body_cap {
+            return Err(AppError::PayloadTooLarge(format!(
+                "the form is larger than {body_cap} bytes"
+            )));
+        }
+        if (bytes.len() + chunk.len()) as u64 > cap {
+            too_large = true;
+            bytes.clear();
+        }
+        if !too_large {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok((!too_large).then_some(bytes))
 }
 
 /// `filename` in ASCII for old clients and, for any other name, RFC 6266's

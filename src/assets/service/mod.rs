@@ -164,9 +164,7 @@ fn decode_cursor(text: &str) -> Result<(NaiveDateTime, String), AppError> {
 type Cursor = (NaiveDateTime, String);
 
 /// The filter, page size and cursor a listing asks for; every fault named.
-fn list_filter(
-    p: &AssetListParams,
-) -> Result<(ListFilter, i64, Option<Cursor>), AppError> {
+fn list_filter(p: &AssetListParams) -> Result<(ListFilter, i64, Option<Cursor>), AppError> {
     let mut errors = Vec::new();
     let mut f = ListFilter::default();
     if let Some(s) = &p.status {
