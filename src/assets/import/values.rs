@@ -35,20 +35,7 @@ impl DateOrder {
 /// `31-Mar-2024`, `Mar 31, 2024`, `31 March 2024`.
 pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
     let s = raw.trim();
-    // Drop a time part: after 'T' in ISO, or after the first space when the
-    // rest starts with a digit (a clock), keeping "Mar 31, 2024" whole.
-    let date_part = match s.find('T') {
-        Some(i) if i == 10 && s.as_bytes()[4] == b'-' => &s[..i],
-        _ => match s.find(' ') {
-            Some(i)
-                if s[i + 1..].starts_with(|c: char| c.is_ascii_digit())
-                    && s[i + 1..].contains(':') =>
-            {
-                &s[..i]
-            }
-            _ => s,
-        },
-    };
+    let date_part = without_time(s);
     // chrono's %Y takes a year of any length: "12-01-24" would be the
     // year 12. Only four-digit years go through these formats.
     let plausible = |d: NaiveDate| d.year() >= 1900;
@@ -78,48 +65,76 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, String> {
             return Ok(d);
         }
     }
+    if let Some(numeric) = numeric_date(s, date_part, order) {
+        return numeric;
+    }
+    Err(format!(
+        "{s:?} is not a date: use 2024-03-31, {} or 31-Mar-2024",
+        order.example()
+    ))
+}
+
+/// `s` without a time of day: cut at 'T' in ISO, or at the first space when
+/// the rest starts with a digit and holds a ':' (a clock), keeping
+/// "Mar 31, 2024" whole.
+fn without_time(s: &str) -> &str {
+    match s.find('T') {
+        Some(i) if i == 10 && s.as_bytes()[4] == b'-' => &s[..i],
+        _ => match s.find(' ') {
+            Some(i)
+                if s[i + 1..].starts_with(|c: char| c.is_ascii_digit())
+                    && s[i + 1..].contains(':') =>
+            {
+                &s[..i]
+            }
+            _ => s,
+        },
+    }
+}
+
+/// Three numbers split by '/', '.' or '-', read in `order` (a four-digit
+/// first part is always the year); `None` when the text is not that.
+fn numeric_date(s: &str, date_part: &str, order: DateOrder) -> Option<Result<NaiveDate, String>> {
+    let plausible = |d: &NaiveDate| d.year() >= 1900;
     let parts: Vec<&str> = date_part.split(['/', '.', '-']).collect();
-    if parts.len() == 3
-        && parts
+    if parts.len() != 3
+        || !parts
             .iter()
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
-        let n = |p: &str| p.parse::<u32>().unwrap_or(0);
-        // Which part is the year: a four-digit first part always is;
-        // otherwise the order says.
-        let (yi, mi, di) = if parts[0].len() == 4 {
-            (0, 1, 2)
-        } else {
-            match order {
-                DateOrder::Mdy => (2, 0, 1),
-                DateOrder::Dmy => (2, 1, 0),
-                DateOrder::Ymd => (0, 1, 2),
-            }
-        };
-        let y = match parts[yi].len() {
-            4 => n(parts[yi]) as i32,
-            2 => 2000 + n(parts[yi]) as i32,
-            _ => {
-                return Err(format!(
-                    "{s:?} is not a date in {}: the year needs four (or two) digits",
-                    order.example()
-                ));
-            }
-        };
-        return NaiveDate::from_ymd_opt(y, n(parts[mi]), n(parts[di]))
-            .filter(|d| plausible(*d))
+        return None;
+    }
+    let n = |p: &str| p.parse::<u32>().unwrap_or(0);
+    let (yi, mi, di) = if parts[0].len() == 4 {
+        (0, 1, 2)
+    } else {
+        match order {
+            DateOrder::Mdy => (2, 0, 1),
+            DateOrder::Dmy => (2, 1, 0),
+            DateOrder::Ymd => (0, 1, 2),
+        }
+    };
+    let y = match parts[yi].len() {
+        4 => n(parts[yi]) as i32,
+        2 => 2000 + n(parts[yi]) as i32,
+        _ => {
+            return Some(Err(format!(
+                "{s:?} is not a date in {}: the year needs four (or two) digits",
+                order.example()
+            )));
+        }
+    };
+    Some(
+        NaiveDate::from_ymd_opt(y, n(parts[mi]), n(parts[di]))
+            .filter(plausible)
             .ok_or_else(|| {
                 if parts[0].len() == 4 {
                     format!("{s:?} is not a date")
                 } else {
                     format!("{s:?} is not a date in {}", order.example())
                 }
-            });
-    }
-    Err(format!(
-        "{s:?} is not a date: use 2024-03-31, {} or 31-Mar-2024",
-        order.example()
-    ))
+            }),
+    )
 }
 
 /// Reads a date and time, for timestamps such as Intune's "Last check-in".
