@@ -31,14 +31,27 @@ use crate::error::AppError;
 
 pub use session::{Nav, WebSession, WebUser};
 
-/// Registers the page routes.
+/// Registers the page routes (a path's fixed forms before its patterns:
+/// `/tickets/new` before `/tickets/{number}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/static/app.css", web::get().to(stylesheet))
-        .route("/login", web::get().to(login::form))
+        .configure(account_routes)
+        .configure(ticket_routes)
+        .configure(asset_routes)
+        .route("/notifications", web::get().to(notifications::list))
+        .route(
+            "/notifications/{id}/read",
+            web::post().to(notifications::mark_read),
+        )
+        .default_service(web::to(pages::not_found));
+}
+
+/// Logging in and out, one's own account, and access for admins.
+fn account_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(login::form))
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
-        .route("/my/tickets", web::get().to(pages::my_tickets))
         .route("/account", web::get().to(account::show))
         .route(
             "/account/sessions/end",
@@ -57,41 +70,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/access/people/{id}",
             web::post().to(admin_access::set_active),
-        )
+        );
+}
+
+/// Filing, the queue, one's tickets, and a ticket's page with its forms,
+/// mail and files.
+fn ticket_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/my/tickets", web::get().to(pages::my_tickets))
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
-        .route("/assets", web::get().to(assets::list))
-        .route("/assets/accept/{token}", web::get().to(asset_accept::show))
-        .route(
-            "/assets/accept/{token}",
-            web::post().to(asset_accept::confirm),
-        )
-        .route("/assets/import", web::get().to(asset_import::show))
-        .route("/assets/import", web::post().to(asset_import::submit))
-        .route("/assets/imports/{id}", web::get().to(asset_import::report))
-        .route(
-            "/assets/imports/{id}/rejected.csv",
-            web::get().to(asset_import::rejected_csv),
-        )
-        .route("/assets/{tag}", web::get().to(asset_page::show))
-        .route(
-            "/assets/{tag}/details",
-            web::post().to(asset_forms::details),
-        )
-        .route(
-            "/assets/{tag}/checkout",
-            web::post().to(asset_forms::checkout),
-        )
-        .route(
-            "/assets/{tag}/checkin",
-            web::post().to(asset_forms::checkin),
-        )
-        .route("/notifications", web::get().to(notifications::list))
-        .route(
-            "/notifications/{id}/read",
-            web::post().to(notifications::mark_read),
-        )
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route(
             "/tickets/{number}/comments",
@@ -116,8 +104,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/tickets/{number}/attachments/{attachment_id}",
             web::get().to(ticket_page::download),
+        );
+}
+
+/// The register, imports, hand-over confirmations, and an asset's page
+/// with its forms.
+fn asset_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assets", web::get().to(assets::list))
+        .route("/assets/accept/{token}", web::get().to(asset_accept::show))
+        .route(
+            "/assets/accept/{token}",
+            web::post().to(asset_accept::confirm),
         )
-        .default_service(web::to(pages::not_found));
+        .route("/assets/import", web::get().to(asset_import::show))
+        .route("/assets/import", web::post().to(asset_import::submit))
+        .route("/assets/imports/{id}", web::get().to(asset_import::report))
+        .route(
+            "/assets/imports/{id}/rejected.csv",
+            web::get().to(asset_import::rejected_csv),
+        )
+        .route("/assets/{tag}", web::get().to(asset_page::show))
+        .route(
+            "/assets/{tag}/details",
+            web::post().to(asset_forms::details),
+        )
+        .route(
+            "/assets/{tag}/checkout",
+            web::post().to(asset_forms::checkout),
+        )
+        .route(
+            "/assets/{tag}/checkin",
+            web::post().to(asset_forms::checkin),
+        );
 }
 
 /// Form bodies that do not parse are shown as a page, as every other error
