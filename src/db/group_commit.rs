@@ -96,6 +96,33 @@ impl GroupWriter {
     where
         E: From<diesel::result::Error>,
     {
+        let (mut conn, my_batch) = self.acquire()?;
+        // The request's own work, in its own savepoint.
+        let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(|c| f(c))));
+        if outcome.is_err() {
+            // A panic left the savepoint open: undo the request's work.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
+        }
+
+        let committed = self.settle(conn, my_batch, outcome.is_ok());
+        match outcome {
+            Err(panic) => resume_unwind(panic),
+            Ok(Err(e)) => Err(WriteFailure::Closure(e)),
+            Ok(Ok(value)) => match committed {
+                Ok(()) => Ok(value),
+                Err(message) => Err(WriteFailure::Database(
+                    diesel::result::Error::QueryBuilderError(
+                        format!("the transaction could not be committed: {message}").into(),
+                    ),
+                )),
+            },
+        }
+    }
+
+    /// Waits for the write connection (until the wait limit) and opens the
+    /// shared transaction if none is open; returns the connection and the
+    /// batch this work joins.
+    fn acquire<E>(&self) -> Result<(DbConn, u64), WriteFailure<E>> {
         let deadline = Instant::now() + self.wait_limit;
         let mut st = self.lock();
         st.waiting += 1;
@@ -124,20 +151,17 @@ impl GroupWriter {
             st.batch += 1;
             st.batch_len = 0;
         }
-        let my_batch = st.batch;
-        drop(st);
+        Ok((conn, st.batch))
+    }
 
-        // The request's own work, in its own savepoint.
-        let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(|c| f(c))));
-        if outcome.is_err() {
-            // A panic left the savepoint open: undo the request's work.
-            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
-        }
-
+    /// After one piece of work: hands the connection on while others wait
+    /// (and waits for the batch to commit), or commits the batch now.
+    /// Returns the batch's commit outcome.
+    fn settle(&self, mut conn: DbConn, my_batch: u64, ok: bool) -> Result<(), String> {
         let mut st = self.lock();
         st.batch_len += 1;
-        let keep_open = st.waiting > 0 && st.batch_len < MAX_BATCH && outcome.is_ok();
-        let committed: Result<(), String> = if keep_open {
+        let keep_open = st.waiting > 0 && st.batch_len < MAX_BATCH && ok;
+        if keep_open {
             st.conn = Some(conn);
             self.conn_free.notify_one();
             loop {
@@ -161,19 +185,6 @@ impl GroupWriter {
             self.batch_done.notify_all();
             self.idle.notify_all();
             result.map_err(|e| e.to_string())
-        };
-
-        match outcome {
-            Err(panic) => resume_unwind(panic),
-            Ok(Err(e)) => Err(WriteFailure::Closure(e)),
-            Ok(Ok(value)) => match committed {
-                Ok(()) => Ok(value),
-                Err(message) => Err(WriteFailure::Database(
-                    diesel::result::Error::QueryBuilderError(
-                        format!("the transaction could not be committed: {message}").into(),
-                    ),
-                )),
-            },
         }
     }
 
