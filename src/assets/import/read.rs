@@ -226,8 +226,27 @@ pub fn read(
             continue;
         }
         table.rows += 1;
-        if record.len() != table.headers.len() {
-            table.errors.push(RowError {
+        table.take_row(profile, &record, line, delimiter);
+        if table.rows.is_multiple_of(1000) {
+            progress(table.rows as u64);
+        }
+    }
+    progress(table.rows as u64);
+    Ok(table)
+}
+
+impl Table {
+    /// Reads one record as a row of the profile's kind, or notes what is
+    /// wrong with it.
+    fn take_row(
+        &mut self,
+        profile: &Profile,
+        record: &csv::StringRecord,
+        line: u64,
+        delimiter: u8,
+    ) {
+        if record.len() != self.headers.len() {
+            self.errors.push(RowError {
                 line,
                 column: None,
                 header: None,
@@ -235,28 +254,23 @@ pub fn read(
                 reason: format!(
                     "the row has {} cells and the header {}: a missing or extra {:?}, or a quote left open?",
                     record.len(),
-                    table.headers.len(),
+                    self.headers.len(),
                     delimiter as char
                 ),
             });
-            continue;
+            return;
         }
         match profile.kind {
-            Kind::Devices => match device_row(&table, profile, &record, line) {
-                Ok(row) => table.devices.push(row),
-                Err(errs) => table.errors.extend(errs),
+            Kind::Devices => match device_row(self, profile, record, line) {
+                Ok(row) => self.devices.push(row),
+                Err(errs) => self.errors.extend(errs),
             },
-            Kind::Apps => match app_row(&table, &record, line) {
-                Ok(row) => table.apps.push(row),
-                Err(errs) => table.errors.extend(errs),
+            Kind::Apps => match app_row(self, record, line) {
+                Ok(row) => self.apps.push(row),
+                Err(errs) => self.errors.extend(errs),
             },
-        }
-        if table.rows.is_multiple_of(1000) {
-            progress(table.rows as u64);
         }
     }
-    progress(table.rows as u64);
-    Ok(table)
 }
 
 fn cell(record: &csv::StringRecord, i: usize) -> Option<&str> {
