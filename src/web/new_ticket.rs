@@ -184,18 +184,7 @@ pub async fn submit(
     let (uploads, fields) = (parts.files, parts.fields);
     let field = |name: &str| form_field(&fields, name);
     user.check_csrf(&field("csrf"))?;
-    let form = TicketForm {
-        ticket_type: field("type"),
-        requester_email: field("requester_email"),
-        subject: field("subject"),
-        description: field("description"),
-        category: field("category"),
-        urgency: field("urgency"),
-        queue: field("queue"),
-        impact: field("impact"),
-        priority: field("priority"),
-        watchers: field("watchers"),
-    };
+    let form = TicketForm::from_fields(field);
     let staff = user.user.role.works_tickets();
     let checked = to_create(&form, staff).and_then(|input| match parts.refused {
         Some(e) => Err(vec![FieldError::new("attachments", e.public_detail())]),
@@ -232,22 +221,46 @@ pub async fn submit(
     match result {
         Ok(number) => Ok(see_other(&format!("/tickets/{number}"))),
         Err(e) => {
-            let errors = match e {
-                AppError::Validation(errors) => errors,
-                AppError::PayloadTooLarge(m) | AppError::UnsupportedMediaType(m) => {
-                    vec![FieldError::new("attachments", m)]
-                }
-                e @ AppError::Conflict {
-                    code: "attachment_limit",
-                    ..
-                } => vec![FieldError::new("attachments", e.public_detail())],
-                other => return Err(other.into()),
-            };
+            let errors = shown_with_the_form(e)?;
             let lists = catalog_lists(&state).await?;
             render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &new_ticket_page(&state, &user, form, errors, lists),
             )
         }
+    }
+}
+
+impl TicketForm {
+    /// The form as sent, field by field.
+    fn from_fields(field: impl Fn(&str) -> String) -> TicketForm {
+        TicketForm {
+            ticket_type: field("type"),
+            requester_email: field("requester_email"),
+            subject: field("subject"),
+            description: field("description"),
+            category: field("category"),
+            urgency: field("urgency"),
+            queue: field("queue"),
+            impact: field("impact"),
+            priority: field("priority"),
+            watchers: field("watchers"),
+        }
+    }
+}
+
+/// The faults a person fixes in the form (fields, files) as field errors;
+/// anything else is an error page.
+fn shown_with_the_form(e: AppError) -> Result<Vec<FieldError>, AppError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors),
+        AppError::PayloadTooLarge(m) | AppError::UnsupportedMediaType(m) => {
+            Ok(vec![FieldError::new("attachments", m)])
+        }
+        e @ AppError::Conflict {
+            code: "attachment_limit",
+            ..
+        } => Ok(vec![FieldError::new("attachments", e.public_detail())]),
+        other => Err(other),
     }
 }
