@@ -213,6 +213,17 @@ fn diff(
         before.priority_overridden.into(),
         after.priority_overridden.into(),
     );
+    diff_names(conn, before, after, &mut m)?;
+    Ok(m)
+}
+
+/// The changed assignee, queue and category, by email and slug.
+fn diff_names(
+    conn: &mut DbConn,
+    before: &Ticket,
+    after: &Ticket,
+    m: &mut Map<String, Value>,
+) -> Result<(), AppError> {
     if before.assignee_id != after.assignee_id {
         let name = |conn: &mut DbConn, id: &Option<String>| -> Result<Value, AppError> {
             Ok(match id {
@@ -254,7 +265,7 @@ fn diff(
             ),
         );
     }
-    Ok(m)
+    Ok(())
 }
 
 fn ids(a: &Option<String>, b: &Option<String>) -> Vec<String> {
