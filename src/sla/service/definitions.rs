@@ -57,70 +57,8 @@ pub fn sync_config(
     db.write(|conn| {
         conn.lock_for_seeding()?;
         let now = ids::now();
-        let mut changed = false;
-        let stored = repo::calendars(conn)?;
-        for spec in calendars {
-            let text = serde_json::to_string(spec).map_err(anyhow::Error::from)?;
-            match stored.iter().find(|r| r.name == spec.name) {
-                Some(r) if r.source == "api" => {
-                    return Err(AppError::invalid(
-                        format!("calendars[{}]", spec.name),
-                        "a calendar of this name was created over the API; rename one of them",
-                    ));
-                }
-                Some(r) if r.spec == text => {}
-                _ => {
-                    repo::save_calendar(
-                        conn,
-                        &CalendarRow {
-                            name: spec.name.clone(),
-                            spec: text,
-                            source: "config".into(),
-                            updated_at: now,
-                        },
-                    )?;
-                    changed = true;
-                }
-            }
-        }
-        for r in stored.iter().filter(|r| r.source == "config") {
-            if !calendars.iter().any(|c| c.name == r.name) {
-                repo::delete_calendar(conn, &r.name)?;
-                changed = true;
-            }
-        }
-        let stored = repo::policies(conn)?;
-        for (i, spec) in policies.iter().enumerate() {
-            let text = serde_json::to_string(spec).map_err(anyhow::Error::from)?;
-            match stored.iter().find(|r| r.name == spec.name) {
-                Some(r) if r.source == "api" => {
-                    return Err(AppError::invalid(
-                        format!("sla_policies[{}]", spec.name),
-                        "a policy of this name was created over the API; rename one of them",
-                    ));
-                }
-                Some(r) if r.spec == text && r.position == i as i32 => {}
-                _ => {
-                    repo::save_policy(
-                        conn,
-                        &PolicyRow {
-                            name: spec.name.clone(),
-                            position: i as i32,
-                            spec: text,
-                            source: "config".into(),
-                            updated_at: now,
-                        },
-                    )?;
-                    changed = true;
-                }
-            }
-        }
-        for r in stored.iter().filter(|r| r.source == "config") {
-            if !policies.iter().any(|p| p.name == r.name) {
-                repo::delete_policy(conn, &r.name)?;
-                changed = true;
-            }
-        }
+        let mut changed = sync_calendars(conn, calendars, now)?;
+        changed |= sync_policies(conn, policies, now)?;
         let version = if changed {
             repo::bump_version(conn, now)?
         } else {
@@ -132,6 +70,90 @@ pub fn sync_config(
         }
         Ok(registry)
     })
+}
+
+/// The configuration's calendars into the database; whether any changed.
+fn sync_calendars(
+    conn: &mut DbConn,
+    calendars: &[CalendarSpec],
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let mut changed = false;
+    let stored = repo::calendars(conn)?;
+    for spec in calendars {
+        let text = serde_json::to_string(spec).map_err(anyhow::Error::from)?;
+        match stored.iter().find(|r| r.name == spec.name) {
+            Some(r) if r.source == "api" => {
+                return Err(AppError::invalid(
+                    format!("calendars[{}]", spec.name),
+                    "a calendar of this name was created over the API; rename one of them",
+                ));
+            }
+            Some(r) if r.spec == text => {}
+            _ => {
+                repo::save_calendar(
+                    conn,
+                    &CalendarRow {
+                        name: spec.name.clone(),
+                        spec: text,
+                        source: "config".into(),
+                        updated_at: now,
+                    },
+                )?;
+                changed = true;
+            }
+        }
+    }
+    for r in stored.iter().filter(|r| r.source == "config") {
+        if !calendars.iter().any(|c| c.name == r.name) {
+            repo::delete_calendar(conn, &r.name)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+/// The configuration's policies (in order) into the database; whether any
+/// changed.
+fn sync_policies(
+    conn: &mut DbConn,
+    policies: &[PolicySpec],
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let mut changed = false;
+    let stored = repo::policies(conn)?;
+    for (i, spec) in policies.iter().enumerate() {
+        let text = serde_json::to_string(spec).map_err(anyhow::Error::from)?;
+        match stored.iter().find(|r| r.name == spec.name) {
+            Some(r) if r.source == "api" => {
+                return Err(AppError::invalid(
+                    format!("sla_policies[{}]", spec.name),
+                    "a policy of this name was created over the API; rename one of them",
+                ));
+            }
+            Some(r) if r.spec == text && r.position == i as i32 => {}
+            _ => {
+                repo::save_policy(
+                    conn,
+                    &PolicyRow {
+                        name: spec.name.clone(),
+                        position: i as i32,
+                        spec: text,
+                        source: "config".into(),
+                        updated_at: now,
+                    },
+                )?;
+                changed = true;
+            }
+        }
+    }
+    for r in stored.iter().filter(|r| r.source == "config") {
+        if !policies.iter().any(|p| p.name == r.name) {
+            repo::delete_policy(conn, &r.name)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
 }
 
 /// Saves a calendar or policy created or changed over the API after checking
