@@ -115,71 +115,21 @@ pub struct ImportArgs {
 /// `itdesk import assets`: returns the exit status (0, or 65 when rows were
 /// rejected); whole-file problems are errors (exit 1).
 fn import_assets(assets: &Assets, args: &ImportArgs) -> anyhow::Result<i32> {
-    use super::import::{self, Stage};
+    use super::import;
     let json = match args.format.as_str() {
         "text" => false,
         "json" => true,
         other => anyhow::bail!("unknown format {other:?}: use text or json"),
     };
-    let mapping = match &args.mapping {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| anyhow::anyhow!("cannot read the mapping {}: {e}", p.display()))?,
-        ),
-        None => None,
-    };
-    let request = import::Request {
-        profile: args.profile.clone(),
-        mapping,
-        currency: args.currency.clone(),
-        date_order: args.date_order.clone(),
-        dry_run: args.dry_run,
-        partial: args.partial,
-        file_name: args
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
+    let request = request_of(args)?;
     let opts = request
         .options(assets)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
-    let big = bytes.len() > 256 * 1024;
-    let bar = if big {
-        indicatif::ProgressBar::new_spinner()
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let reading =
-        indicatif::ProgressStyle::with_template("{spinner} reading: {pos} rows ({per_sec})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-    let applying = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} rows checked and planned ({eta} left)",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(reading);
-    let mut in_apply = false;
-    let report = import::run(
-        &assets.db,
-        None,
-        &bytes,
-        &opts,
-        crate::ids::now(),
-        &mut |stage, n| match stage {
-            Stage::Reading => bar.set_position(n),
-            Stage::Applying { total } => {
-                if !in_apply {
-                    in_apply = true;
-                    bar.set_style(applying.clone());
-                    bar.set_length(total);
-                }
-                bar.set_position(n);
-            }
-        },
-    );
-    bar.finish_and_clear();
+    let report = with_progress(bytes.len() > 256 * 1024, |progress| {
+        import::run(&assets.db, None, &bytes, &opts, crate::ids::now(), progress)
+    });
     let report = match report {
         Ok(r) => r,
         Err(import::ImportError::File(msg)) => {
@@ -196,6 +146,66 @@ fn import_assets(assets: &Assets, args: &ImportArgs) -> anyhow::Result<i32> {
         let _ = print_import_report(&mut out, &report);
     }
     Ok(if report.rejected > 0 { 65 } else { 0 })
+}
+
+/// What the command line asks of an import, with its mapping file read.
+fn request_of(args: &ImportArgs) -> anyhow::Result<super::import::Request> {
+    let mapping = match &args.mapping {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("cannot read the mapping {}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    Ok(super::import::Request {
+        profile: args.profile.clone(),
+        mapping,
+        currency: args.currency.clone(),
+        date_order: args.date_order.clone(),
+        dry_run: args.dry_run,
+        partial: args.partial,
+        file_name: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    })
+}
+
+/// Runs `work` with a progress bar on standard error when the file is
+/// `big`: rows read, then rows checked and planned.
+fn with_progress<T>(
+    big: bool,
+    work: impl FnOnce(&mut dyn FnMut(super::import::Stage, u64)) -> T,
+) -> T {
+    use super::import::Stage;
+    let bar = if big {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reading =
+        indicatif::ProgressStyle::with_template("{spinner} reading: {pos} rows ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let applying = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} rows checked and planned ({eta} left)",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(reading);
+    let mut in_apply = false;
+    let result = work(&mut |stage, n| match stage {
+        Stage::Reading => bar.set_position(n),
+        Stage::Applying { total } => {
+            if !in_apply {
+                in_apply = true;
+                bar.set_style(applying.clone());
+                bar.set_length(total);
+            }
+            bar.set_position(n);
+        }
+    });
+    bar.finish_and_clear();
+    result
 }
 
 /// The text report: the summary, new models and locations, every rejected
