@@ -15,6 +15,7 @@ mod apply;
 mod mapping;
 pub mod profiles;
 pub mod read;
+mod text;
 pub mod values;
 
 use chrono::NaiveDateTime;
