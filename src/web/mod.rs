@@ -83,15 +83,15 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route(
             "/tickets/{number}/comments",
-            web::post().to(ticket_page::comment),
+            web::post().to(ticket_forms::comment),
         )
         .route(
             "/tickets/{number}/comments/{id}/confirm",
-            web::post().to(ticket_page::confirm),
+            web::post().to(ticket_forms::confirm),
         )
         .route(
             "/tickets/{number}/update",
-            web::post().to(ticket_page::update),
+            web::post().to(ticket_forms::update),
         )
         .route(
             "/tickets/{number}/mail/{id}",

@@ -1,7 +1,19 @@
-//! The ticket page's update form as an API change: empty choices clear,
-//! a hold reason counts only with "on hold", unknown words are named.
+//! The ticket page's forms: a reply or note with files, confirming a mailed
+//! reply, and the update form as an API change (empty choices clear, a
+//! hold reason counts only with "on hold", unknown words are named). A
+//! refused form shows the page again with the errors and the draft.
 
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+
+use super::ticket_page::{ticket_ref, with_errors};
+use super::{PageError, WebUser, see_other};
+use crate::error::blocking;
+use crate::http::multipart::{form_field, read_form};
+use crate::ids;
+use crate::state::AppState;
+use crate::tickets::dto::CreateComment;
+use crate::tickets::service::{self, NewUpload};
 
 use crate::error::{AppError, FieldError};
 use crate::tickets::domain::{HoldReason, Priority, Status};
@@ -113,5 +125,115 @@ mod tests {
         };
         let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, vec!["status", "priority"]);
+    }
+}
+
+pub async fn comment(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, PageError> {
+    let r = ticket_ref(&path)?;
+    let limits = state.settings.attachments.clone();
+    let parts = read_form(
+        &req,
+        payload,
+        limits.max_bytes,
+        limits.max_per_ticket.max(0) as usize,
+    )
+    .await?;
+    let (uploads, fields) = (parts.files, parts.fields);
+    let field = |name: &str| form_field(&fields, name);
+    user.check_csrf(&field("csrf"))?;
+    let body = field("body");
+    if let Some(refused) = parts.refused {
+        return with_errors(&state, &user, r, refused, body).await;
+    }
+    let input = CreateComment {
+        body: body.clone(),
+        public: field("visibility") != "internal",
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let result = blocking(move || {
+        let files = uploads
+            .into_iter()
+            .map(|u| NewUpload::check(u, &st.settings.attachments))
+            .collect::<Result<Vec<_>, _>>()?;
+        let view = st.tickets.with_rules(|rules| {
+            service::add_comment(&st.db, rules, &actor, &target, &input, &files, ids::now())
+        })?;
+        Ok(view.comment.id)
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(see_other(&format!(
+            "/tickets/{}#comment-{id}",
+            path.as_str().trim_start_matches('#')
+        ))),
+        Err(e) => with_errors(&state, &user, r, e, body).await,
+    }
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: web::Form<UpdateForm>,
+) -> Result<HttpResponse, PageError> {
+    let r = ticket_ref(&path)?;
+    user.check_csrf(&form.csrf)?;
+    let input = match to_update(&form) {
+        Ok(input) => input,
+        Err(e) => return with_errors(&state, &user, r, e, String::new()).await,
+    };
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let result = blocking(move || {
+        st.tickets.with_rules(|rules| {
+            service::update_ticket(&st.db, rules, &actor, &target, &input, ids::now())
+        })
+    })
+    .await;
+    match result {
+        Ok(view) => Ok(see_other(&format!("/tickets/{}", view.ticket.number))),
+        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+}
+
+/// Staff confirm an unverified mailed reply.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let (number, comment_id) = path.into_inner();
+    let r = ticket_ref(&number)?;
+    user.check_csrf(&form.csrf)?;
+    let st = state.clone();
+    let actor = user.user.clone();
+    let target = r.clone();
+    let id = comment_id.clone();
+    let result = blocking(move || {
+        st.tickets.with_rules(|rules| {
+            service::confirm_comment(&st.db, rules, &actor, &target, &id, ids::now())
+        })
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/tickets/{number}#comment-{comment_id}"
+        ))),
+        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
     }
 }

@@ -2,24 +2,21 @@
 //! forms to reply and to work the ticket.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::format::{describe, iso, size, status_label, type_label, when};
 use super::pages::{Choice, assignable};
 use super::session::Nav;
-use super::ticket_forms::{UpdateForm, to_update};
-use super::{PageError, WebUser, render_with, see_other};
+use super::{PageError, WebUser, render_with};
 use crate::auth::User;
 use crate::auth::domain::{TicketRelation, may_comment};
 use crate::error::{AppError, FieldError, blocking};
-use crate::http::multipart::{form_field, read_form};
 use crate::ids;
 use crate::state::AppState;
 use crate::tickets::attachment_handlers::serve_attachment;
 use crate::tickets::domain::{HoldReason, Level, Priority, Status};
-use crate::tickets::dto::CreateComment;
-use crate::tickets::service::{self, NewUpload, TicketRef, TicketView, catalog};
+use crate::tickets::service::{self, TicketRef, TicketView, catalog};
 use crate::tickets::{Category, Queue};
 
 /// The ticket's facts as the page shows them.
@@ -318,7 +315,7 @@ impl HistoryRow {
     }
 }
 
-fn ticket_ref(number: &str) -> Result<TicketRef, PageError> {
+pub(super) fn ticket_ref(number: &str) -> Result<TicketRef, PageError> {
     match TicketRef::parse(number) {
         r @ TicketRef::Number(_) => Ok(r),
         TicketRef::Id(_) => Err(AppError::NotFound(format!("ticket {number}")).into()),
@@ -335,7 +332,7 @@ pub async fn show(
 }
 
 /// Shows a failed action's errors on the page, or fails the request.
-async fn with_errors(
+pub(super) async fn with_errors(
     state: &web::Data<AppState>,
     user: &WebUser,
     r: TicketRef,
@@ -354,116 +351,6 @@ async fn with_errors(
         other => return Err(other.into()),
     };
     page(state, user, r, status, errors, draft).await
-}
-
-pub async fn comment(
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<String>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, PageError> {
-    let r = ticket_ref(&path)?;
-    let limits = state.settings.attachments.clone();
-    let parts = read_form(
-        &req,
-        payload,
-        limits.max_bytes,
-        limits.max_per_ticket.max(0) as usize,
-    )
-    .await?;
-    let (uploads, fields) = (parts.files, parts.fields);
-    let field = |name: &str| form_field(&fields, name);
-    user.check_csrf(&field("csrf"))?;
-    let body = field("body");
-    if let Some(refused) = parts.refused {
-        return with_errors(&state, &user, r, refused, body).await;
-    }
-    let input = CreateComment {
-        body: body.clone(),
-        public: field("visibility") != "internal",
-    };
-    let st = state.clone();
-    let actor = user.user.clone();
-    let target = r.clone();
-    let result = blocking(move || {
-        let files = uploads
-            .into_iter()
-            .map(|u| NewUpload::check(u, &st.settings.attachments))
-            .collect::<Result<Vec<_>, _>>()?;
-        let view = st.tickets.with_rules(|rules| {
-            service::add_comment(&st.db, rules, &actor, &target, &input, &files, ids::now())
-        })?;
-        Ok(view.comment.id)
-    })
-    .await;
-    match result {
-        Ok(id) => Ok(see_other(&format!(
-            "/tickets/{}#comment-{id}",
-            path.as_str().trim_start_matches('#')
-        ))),
-        Err(e) => with_errors(&state, &user, r, e, body).await,
-    }
-}
-
-pub async fn update(
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<UpdateForm>,
-) -> Result<HttpResponse, PageError> {
-    let r = ticket_ref(&path)?;
-    user.check_csrf(&form.csrf)?;
-    let input = match to_update(&form) {
-        Ok(input) => input,
-        Err(e) => return with_errors(&state, &user, r, e, String::new()).await,
-    };
-    let st = state.clone();
-    let actor = user.user.clone();
-    let target = r.clone();
-    let result = blocking(move || {
-        st.tickets.with_rules(|rules| {
-            service::update_ticket(&st.db, rules, &actor, &target, &input, ids::now())
-        })
-    })
-    .await;
-    match result {
-        Ok(view) => Ok(see_other(&format!("/tickets/{}", view.ticket.number))),
-        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
-    }
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct ConfirmForm {
-    csrf: String,
-}
-
-/// Staff confirm an unverified mailed reply.
-pub async fn confirm(
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<(String, String)>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let (number, comment_id) = path.into_inner();
-    let r = ticket_ref(&number)?;
-    user.check_csrf(&form.csrf)?;
-    let st = state.clone();
-    let actor = user.user.clone();
-    let target = r.clone();
-    let id = comment_id.clone();
-    let result = blocking(move || {
-        st.tickets.with_rules(|rules| {
-            service::confirm_comment(&st.db, rules, &actor, &target, &id, ids::now())
-        })
-    })
-    .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/tickets/{number}#comment-{comment_id}"
-        ))),
-        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
-    }
 }
 
 pub async fn download(
