@@ -1,22 +1,22 @@
 //! Queries of the ticket tables.
 
+mod list;
 pub mod sla;
 
-use chrono::NaiveDateTime;
-use diesel::dsl::{count_star, max, sql};
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
+pub use list::{count_open_by_status, list};
 
-use super::domain::Status;
-use super::listing::{Cursor, ListFilter, Sort, SortKey, StatusFilter};
+use chrono::NaiveDateTime;
+use diesel::dsl::{max, sql};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
 use super::model::{
     Attachment, Category, Comment, IdempotencyKey, Queue, Ticket, TicketChanges, Watcher,
 };
-use super::search;
+use crate::db::DbConn;
 use crate::db::schema::{
     attachments, categories, comments, idempotency_keys, queues, ticket_watchers, tickets,
 };
-use crate::db::{DbBackend, DbConn};
 
 /// The next human ticket number: a sequence on PostgreSQL (no waiting on a
 /// counter row; a failed insert leaves a gap), MAX+1 on SQLite (whose single
@@ -296,142 +296,6 @@ pub fn insert_idempotency_key(conn: &mut DbConn, row: &IdempotencyKey) -> QueryR
 pub fn purge_idempotency_keys(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
         .execute(conn)
-}
-
-fn filtered<'a>(conn: &DbConn, f: &'a ListFilter) -> tickets::BoxedQuery<'a, DbBackend> {
-    let mut q = tickets::table.into_boxed();
-    match &f.status {
-        StatusFilter::Any => {}
-        StatusFilter::Open => q = q.filter(tickets::is_open.eq(true)),
-        StatusFilter::Done => q = q.filter(tickets::is_open.eq(false)),
-        StatusFilter::Only(list) => q = q.filter(tickets::status.eq_any(list.clone())),
-    }
-    match &f.queue_id {
-        None => {}
-        Some(Some(id)) => q = q.filter(tickets::queue_id.eq(id)),
-        Some(None) => q = q.filter(tickets::queue_id.is_null()),
-    }
-    if let Some(id) = &f.category_id {
-        q = q.filter(tickets::category_id.eq(id));
-    }
-    match &f.assignee_id {
-        None => {}
-        Some(Some(id)) => q = q.filter(tickets::assignee_id.eq(id)),
-        Some(None) => q = q.filter(tickets::assignee_id.is_null()),
-    }
-    if let Some(id) = &f.requester_id {
-        q = q.filter(tickets::requester_id.eq(id));
-    }
-    if !f.priorities.is_empty() {
-        q = q.filter(tickets::priority.eq_any(f.priorities.clone()));
-    }
-    if let Some(t) = f.ticket_type {
-        q = q.filter(tickets::ticket_type.eq(t));
-    }
-    if let Some(uid) = &f.visible_to {
-        let watched = ticket_watchers::table
-            .filter(ticket_watchers::user_id.eq(uid.clone()))
-            .select(ticket_watchers::ticket_id);
-        q = q.filter(
-            tickets::requester_id
-                .eq(uid)
-                .or(tickets::id.eq_any(watched)),
-        );
-    }
-    if !f.sla_states.is_empty() {
-        q = q.filter(tickets::sla_state.eq_any(f.sla_states.clone()));
-    }
-    if let Some(terms) = &f.text {
-        q = q.filter(search::matches(conn.backend(), terms, f.search_internal));
-    }
-    q
-}
-
-/// One page of tickets in `sort` order, after `cursor` if given.
-pub fn list(
-    conn: &mut DbConn,
-    f: &ListFilter,
-    sort: Sort,
-    cursor: Option<&Cursor>,
-    limit: i64,
-) -> QueryResult<Vec<Ticket>> {
-    let mut q = filtered(conn, f);
-    if sort.key == SortKey::SlaDue {
-        q = q.filter(tickets::sla_due_at.is_not_null());
-    }
-    let op = if sort.descending { "<" } else { ">" };
-    if let Some(c) = cursor {
-        let after: search::TicketCondition = match sort.key {
-            SortKey::CreatedAt => Box::new(
-                sql::<Bool>(&format!("(tickets.created_at, tickets.id) {op} ("))
-                    .bind::<Timestamp, _>(c.at)
-                    .sql(", ")
-                    .bind::<Text, _>(c.id.clone())
-                    .sql(")"),
-            ),
-            SortKey::UpdatedAt => Box::new(
-                sql::<Bool>(&format!("(tickets.updated_at, tickets.id) {op} ("))
-                    .bind::<Timestamp, _>(c.at)
-                    .sql(", ")
-                    .bind::<Text, _>(c.id.clone())
-                    .sql(")"),
-            ),
-            SortKey::SlaDue => Box::new(
-                sql::<Bool>(&format!("(tickets.sla_due_at, tickets.id) {op} ("))
-                    .bind::<Timestamp, _>(c.at)
-                    .sql(", ")
-                    .bind::<Text, _>(c.id.clone())
-                    .sql(")"),
-            ),
-            SortKey::Priority => Box::new(
-                sql::<Bool>(&format!(
-                    "(tickets.priority, tickets.created_at, tickets.id) {op} ("
-                ))
-                .bind::<Text, _>(c.priority.map(|p| p.as_str()).unwrap_or("P1"))
-                .sql(", ")
-                .bind::<Timestamp, _>(c.at)
-                .sql(", ")
-                .bind::<Text, _>(c.id.clone())
-                .sql(")"),
-            ),
-        };
-        q = q.filter(after);
-    }
-    q = match (sort.key, sort.descending) {
-        (SortKey::CreatedAt, false) => q.order((tickets::created_at.asc(), tickets::id.asc())),
-        (SortKey::CreatedAt, true) => q.order((tickets::created_at.desc(), tickets::id.desc())),
-        (SortKey::UpdatedAt, false) => q.order((tickets::updated_at.asc(), tickets::id.asc())),
-        (SortKey::UpdatedAt, true) => q.order((tickets::updated_at.desc(), tickets::id.desc())),
-        (SortKey::SlaDue, false) => q.order((tickets::sla_due_at.asc(), tickets::id.asc())),
-        (SortKey::SlaDue, true) => q.order((tickets::sla_due_at.desc(), tickets::id.desc())),
-        (SortKey::Priority, false) => q.order((
-            tickets::priority.asc(),
-            tickets::created_at.asc(),
-            tickets::id.asc(),
-        )),
-        (SortKey::Priority, true) => q.order((
-            tickets::priority.desc(),
-            tickets::created_at.desc(),
-            tickets::id.desc(),
-        )),
-    };
-    q.limit(limit).select(Ticket::as_select()).load(conn)
-}
-
-/// Open tickets per status under the same filters (for the queue's counts).
-pub fn count_open_by_status(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<(Status, i64)>> {
-    let mut counts = Vec::with_capacity(Status::OPEN.len());
-    for status in Status::OPEN {
-        let narrowed = ListFilter {
-            status: StatusFilter::Only(vec![*status]),
-            ..f.clone()
-        };
-        let n: i64 = filtered(conn, &narrowed)
-            .select(count_star())
-            .get_result(conn)?;
-        counts.push((*status, n));
-    }
-    Ok(counts)
 }
 
 pub fn find_queue_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Queue>> {
