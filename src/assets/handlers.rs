@@ -1,14 +1,13 @@
-//! `/api/v1/assets` and the asset catalog (manufacturers, models,
-//! locations): thin handlers around one service call each.
+//! `/api/v1/assets`: thin handlers around one service call each. The
+//! catalog (manufacturers, models, locations) is in `catalog_handlers`.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::Assets;
 use super::dto::{
-    AssetDto, AssetListParams, AssetPage, AssetTicketDto, CreateModel, CreateNamedThing,
-    DepreciationParams, DepreciationReport, LinkAsset, ModelDto, Named, RegisterAsset, StockLine,
-    TransitionRequest, UpdateAsset,
+    AssetDto, AssetListParams, AssetPage, AssetTicketDto, DepreciationParams, DepreciationReport,
+    LinkAsset, RegisterAsset, StockLine, TransitionRequest, UpdateAsset,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -73,18 +72,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/manufacturers")
-            .route(web::get().to(manufacturers))
-            .route(web::post().to(create_manufacturer)),
+            .route(web::get().to(super::catalog_handlers::manufacturers))
+            .route(web::post().to(super::catalog_handlers::create_manufacturer)),
     )
     .service(
         web::resource("/models")
-            .route(web::get().to(models))
-            .route(web::post().to(create_model)),
+            .route(web::get().to(super::catalog_handlers::models))
+            .route(web::post().to(super::catalog_handlers::create_model)),
     )
     .service(
         web::resource("/locations")
-            .route(web::get().to(locations))
-            .route(web::post().to(create_location)),
+            .route(web::get().to(super::catalog_handlers::locations))
+            .route(web::post().to(super::catalog_handlers::create_location)),
     );
 }
 
@@ -201,88 +200,6 @@ pub async fn transition(
     let view =
         blocking(move || service::transition(&state.db, &actor, &id, &input, ids::now())).await?;
     Ok(web::Json(dto(&view)))
-}
-
-/// The manufacturers.
-#[utoipa::path(get, path = "/api/v1/manufacturers", tag = "assets",
-    responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
-pub async fn manufacturers(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-) -> Result<web::Json<Vec<Named>>, AppError> {
-    let rows = blocking(move || service::manufacturers(&state.db, &actor)).await?;
-    Ok(web::Json(rows.iter().map(Named::from).collect()))
-}
-
-/// Add a manufacturer.
-#[utoipa::path(post, path = "/api/v1/manufacturers", tag = "assets", request_body = CreateNamedThing,
-    responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("token" = [])))]
-pub async fn create_manufacturer(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-    body: ApiJson<CreateNamedThing>,
-) -> Result<HttpResponse, AppError> {
-    let input = body.value;
-    let row = blocking(move || service::create_manufacturer(&state.db, &actor, &input, ids::now()))
-        .await?;
-    Ok(HttpResponse::Created().json(Named::from(&row)))
-}
-
-/// The models with their manufacturers.
-#[utoipa::path(get, path = "/api/v1/models", tag = "assets",
-    responses((status = 200, body = Vec<ModelDto>)), security(("token" = [])))]
-pub async fn models(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-) -> Result<web::Json<Vec<ModelDto>>, AppError> {
-    let rows = blocking(move || service::models(&state.db, &actor)).await?;
-    Ok(web::Json(
-        rows.iter()
-            .map(|(m, maker)| ModelDto::new(m, maker))
-            .collect(),
-    ))
-}
-
-/// Add a model (and its manufacturer if new).
-#[utoipa::path(post, path = "/api/v1/models", tag = "assets", request_body = CreateModel,
-    responses((status = 201, body = ModelDto), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("token" = [])))]
-pub async fn create_model(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-    body: ApiJson<CreateModel>,
-) -> Result<HttpResponse, AppError> {
-    let input = body.value;
-    let (m, maker) =
-        blocking(move || service::create_model(&state.db, &actor, &input, ids::now())).await?;
-    Ok(HttpResponse::Created().json(ModelDto::new(&m, &maker)))
-}
-
-/// The locations.
-#[utoipa::path(get, path = "/api/v1/locations", tag = "assets",
-    responses((status = 200, body = Vec<Named>)), security(("token" = [])))]
-pub async fn locations(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-) -> Result<web::Json<Vec<Named>>, AppError> {
-    let rows = blocking(move || service::locations(&state.db, &actor)).await?;
-    Ok(web::Json(rows.iter().map(Named::from).collect()))
-}
-
-/// Add a location.
-#[utoipa::path(post, path = "/api/v1/locations", tag = "assets", request_body = CreateNamedThing,
-    responses((status = 201, body = Named), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("token" = [])))]
-pub async fn create_location(
-    state: web::Data<Assets>,
-    ApiUser(actor): ApiUser,
-    body: ApiJson<CreateNamedThing>,
-) -> Result<HttpResponse, AppError> {
-    let input = body.value;
-    let row =
-        blocking(move || service::create_location(&state.db, &actor, &input, ids::now())).await?;
-    Ok(HttpResponse::Created().json(Named::from(&row)))
 }
 
 /// The assets a ticket is about.
@@ -438,12 +355,12 @@ pub async fn stock(
     get,
     update,
     transition,
-    manufacturers,
-    create_manufacturer,
-    models,
-    create_model,
-    locations,
-    create_location,
+    super::catalog_handlers::manufacturers,
+    super::catalog_handlers::create_manufacturer,
+    super::catalog_handlers::models,
+    super::catalog_handlers::create_model,
+    super::catalog_handlers::locations,
+    super::catalog_handlers::create_location,
     super::checkout_handlers::checkout,
     super::checkout_handlers::checkin,
     super::checkout_handlers::checkouts,

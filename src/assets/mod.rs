@@ -1,6 +1,7 @@
 //! The hardware and software asset register: models, locations, assets and
 //! their enforced lifecycle, with every change in the asset's history.
 
+pub mod catalog_handlers;
 pub mod checkout_handlers;
 pub mod cli;
 pub mod digest;
