@@ -10,6 +10,22 @@ use crate::error::{AppError, Problem, blocking};
 use crate::http::ApiJson;
 use crate::ids;
 
+/// A list of queues or categories as the API shows them.
+fn refs<T>(rows: Vec<T>) -> Result<web::Json<Vec<NamedRef>>, AppError>
+where
+    for<'a> NamedRef: From<&'a T>,
+{
+    Ok(web::Json(rows.iter().map(NamedRef::from).collect()))
+}
+
+/// `201 Created` with the new queue or category.
+fn created<T>(row: T) -> Result<HttpResponse, AppError>
+where
+    for<'a> NamedRef: From<&'a T>,
+{
+    Ok(HttpResponse::Created().json(NamedRef::from(&row)))
+}
+
 /// The queues.
 #[utoipa::path(get, path = "/api/v1/queues", tag = "catalog",
     responses((status = 200, body = Vec<NamedRef>)), security(("token" = [])))]
@@ -17,8 +33,7 @@ pub async fn list_queues(
     state: web::Data<Tickets>,
     _: ApiUser,
 ) -> Result<web::Json<Vec<NamedRef>>, AppError> {
-    let rows = blocking(move || catalog::list_queues(&state.db)).await?;
-    Ok(web::Json(rows.iter().map(NamedRef::from).collect()))
+    refs(blocking(move || catalog::list_queues(&state.db)).await?)
 }
 
 /// Create a queue (coordinators and admins).
@@ -32,9 +47,7 @@ pub async fn create_queue(
     body: ApiJson<CreateNamed>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.value;
-    let row =
-        blocking(move || catalog::create_queue(&state.db, &actor, &input, ids::now())).await?;
-    Ok(HttpResponse::Created().json(NamedRef::from(&row)))
+    created(blocking(move || catalog::create_queue(&state.db, &actor, &input, ids::now())).await?)
 }
 
 /// The categories.
@@ -44,8 +57,7 @@ pub async fn list_categories(
     state: web::Data<Tickets>,
     _: ApiUser,
 ) -> Result<web::Json<Vec<NamedRef>>, AppError> {
-    let rows = blocking(move || catalog::list_categories(&state.db)).await?;
-    Ok(web::Json(rows.iter().map(NamedRef::from).collect()))
+    refs(blocking(move || catalog::list_categories(&state.db)).await?)
 }
 
 /// Create a category (coordinators and admins).
@@ -59,9 +71,9 @@ pub async fn create_category(
     body: ApiJson<CreateNamed>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.value;
-    let row =
-        blocking(move || catalog::create_category(&state.db, &actor, &input, ids::now())).await?;
-    Ok(HttpResponse::Created().json(NamedRef::from(&row)))
+    created(
+        blocking(move || catalog::create_category(&state.db, &actor, &input, ids::now())).await?,
+    )
 }
 
 /// `PUT /api/v1/queues/{slug}/coordinators`

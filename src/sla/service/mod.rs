@@ -73,26 +73,39 @@ pub fn batch_facts<'a>(
     slugs: &'a Slugs,
     people: &'a std::collections::HashMap<String, User>,
 ) -> TicketFacts<'a> {
-    let requester = people.get(&t.requester_id);
+    facts_of(
+        t,
+        slugs.queue_of(t),
+        slugs.category_of(t),
+        people.get(&t.requester_id),
+    )
+}
+
+/// The one place a ticket's facts are put together for policy selection:
+/// the live service, the batch refresh and the simulator all call it.
+fn facts_of<'a>(
+    t: &Ticket,
+    queue: Option<&'a str>,
+    category: Option<&'a str>,
+    requester: Option<&'a User>,
+) -> TicketFacts<'a> {
     TicketFacts {
         ticket_type: t.ticket_type,
         priority: t.priority,
-        queue: slugs.queue_of(t),
-        category: slugs.category_of(t),
+        queue,
+        category,
         organization: requester.and_then(|u| u.organization.as_deref()),
         vip: requester.is_some_and(|u| u.is_vip),
     }
 }
 
 fn ticket_facts<'a>(t: &Ticket, f: &'a Facts) -> TicketFacts<'a> {
-    TicketFacts {
-        ticket_type: t.ticket_type,
-        priority: t.priority,
-        queue: f.queue.as_deref(),
-        category: f.category.as_deref(),
-        organization: f.requester.as_ref().and_then(|u| u.organization.as_deref()),
-        vip: f.requester.as_ref().is_some_and(|u| u.is_vip),
-    }
+    facts_of(
+        t,
+        f.queue.as_deref(),
+        f.category.as_deref(),
+        f.requester.as_ref(),
+    )
 }
 
 /// The snapshot of a ticket just filed: no history yet, so nothing to load
@@ -103,14 +116,12 @@ pub fn initial(
     now: NaiveDateTime,
 ) -> (SnapshotColumns, Option<SlaReport>) {
     let t = &view.ticket;
-    let facts = TicketFacts {
-        ticket_type: t.ticket_type,
-        priority: t.priority,
-        queue: view.queue.as_ref().map(|q| q.slug.as_str()),
-        category: view.category.as_ref().map(|c| c.slug.as_str()),
-        organization: view.requester.organization.as_deref(),
-        vip: view.requester.is_vip,
-    };
+    let facts = facts_of(
+        t,
+        view.queue.as_ref().map(|q| q.slug.as_str()),
+        view.category.as_ref().map(|c| c.slug.as_str()),
+        Some(&view.requester),
+    );
     let report = reg.select(&facts).map(|(policy, calendar)| {
         evaluate(
             calendar,

@@ -7,7 +7,7 @@ use super::super::model::{Category, Queue};
 use super::super::repo;
 use crate::audit;
 use crate::auth::{Role, User};
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 use crate::ids;
 
@@ -73,22 +73,14 @@ pub fn create_queue(
         description: input.description.trim().to_owned(),
         created_at: now,
     };
-    db.write(|conn| {
-        repo::insert_queue(conn, &row)?;
-        audit::record(
-            conn,
-            audit::Entry {
-                entity_type: "queue",
-                entity_id: &row.id,
-                actor_id: Some(&actor.id),
-                action: "created",
-                changes: serde_json::json!({"slug": row.slug, "name": row.name}),
-                at: now,
-            },
-        )?;
-        Ok(row.clone())
-    })
-    .map_err(duplicate("queue", &input.slug))
+    let (id, slug, name) = (row.id.clone(), row.slug.clone(), row.name.clone());
+    let named = Named {
+        kind: "queue",
+        id: &id,
+        slug: &slug,
+        name: &name,
+    };
+    insert_named(db, actor, named, now, row, repo::insert_queue)
 }
 
 pub fn list_categories(db: &Db) -> Result<Vec<Category>, AppError> {
@@ -108,22 +100,50 @@ pub fn create_category(
         name: input.name.trim().to_owned(),
         created_at: now,
     };
+    let (id, slug, name) = (row.id.clone(), row.slug.clone(), row.name.clone());
+    let named = Named {
+        kind: "category",
+        id: &id,
+        slug: &slug,
+        name: &name,
+    };
+    insert_named(db, actor, named, now, row, repo::insert_category)
+}
+
+/// What a new queue and a new category have in common.
+struct Named<'a> {
+    kind: &'static str,
+    id: &'a str,
+    slug: &'a str,
+    name: &'a str,
+}
+
+/// Inserts a queue or a category with its audit entry; a taken slug is a
+/// conflict that names it.
+fn insert_named<T: Clone>(
+    db: &Db,
+    actor: &User,
+    named: Named<'_>,
+    now: NaiveDateTime,
+    row: T,
+    insert: fn(&mut DbConn, &T) -> diesel::QueryResult<()>,
+) -> Result<T, AppError> {
     db.write(|conn| {
-        repo::insert_category(conn, &row)?;
+        insert(conn, &row)?;
         audit::record(
             conn,
             audit::Entry {
-                entity_type: "category",
-                entity_id: &row.id,
+                entity_type: named.kind,
+                entity_id: named.id,
                 actor_id: Some(&actor.id),
                 action: "created",
-                changes: serde_json::json!({"slug": row.slug, "name": row.name}),
+                changes: serde_json::json!({"slug": named.slug, "name": named.name}),
                 at: now,
             },
         )?;
         Ok(row.clone())
     })
-    .map_err(duplicate("category", &input.slug))
+    .map_err(duplicate(named.kind, named.slug))
 }
 
 /// The coordinators named for a queue (by email).
