@@ -103,7 +103,7 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
     );
     println!(
         "log in at {} as admin@example.org, coordinator@example.org, agent@example.org or user@example.org; password: {}",
-        state.settings.server.public_url,
+        state.settings.base_url(),
         demo::DEMO_PASSWORD
     );
     Ok(())

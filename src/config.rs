@@ -62,6 +62,26 @@ pub enum LogFormat {
     Json,
 }
 
+/// Why an address cannot be the base of links people follow from mail:
+/// it must be an absolute `http://` or `https://` URL with a host.
+pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must be an absolute http:// or https:// address, e.g. https://desk.example.org")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err("names no host");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters");
+    }
+    if rest.contains(['?', '#']) {
+        return Err("must not carry a query or a fragment");
+    }
+    Ok(())
+}
+
 /// Where settings come from besides the defaults.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {

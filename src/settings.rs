@@ -51,8 +51,25 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The address links in mail and pages point at: `web.base_url`, or
+    /// `server.public_url` when that is empty; without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        let url = if self.web.base_url.trim().is_empty() {
+            &self.server.public_url
+        } else {
+            &self.web.base_url
+        };
+        url.trim().trim_end_matches('/')
+    }
+
     /// Each section checks itself.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        crate::config::check_base_url(self.base_url()).map_err(|why| {
+            ConfigError::Invalid(format!(
+                "web.base_url (or server.public_url) `{}` {why}",
+                self.base_url()
+            ))
+        })?;
         crate::assets::fields::check_specs(&self.asset_fields).map_err(ConfigError::Invalid)?;
         self.database.validate()?;
         self.web.validate()?;
@@ -98,6 +115,31 @@ mod tests {
         assert_eq!(s.database.url, "sqlite://./data/itdesk.db");
         assert_eq!(s.server.bind, "127.0.0.1:8080");
         assert_eq!(s.tickets.default_type, TicketType::Incident);
+    }
+
+    #[test]
+    fn links_use_the_base_url_and_start_up_refuses_a_relative_one() {
+        let s = load(&Sources::default(), &[]).unwrap();
+        assert_eq!(
+            s.base_url(),
+            "http://127.0.0.1:8080",
+            "server.public_url by default"
+        );
+        let with = |url: &str| Sources {
+            overrides: vec![("web.base_url".into(), serde_json::json!(url))],
+            ..Default::default()
+        };
+        let s = load(&with("https://desk.example.org/"), &[]).unwrap();
+        assert_eq!(s.base_url(), "https://desk.example.org");
+        for bad in [
+            "desk.example.org",
+            "ftp://desk.example.org",
+            "https://",
+            "https://a b",
+        ] {
+            let err = load(&with(bad), &[]).unwrap_err().to_string();
+            assert!(err.contains("web.base_url"), "{bad}: {err}");
+        }
     }
 
     #[test]

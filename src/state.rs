@@ -51,7 +51,7 @@ impl AppState {
         let notifier = Notifier {
             mail: Arc::new(s.mail.clone()),
             reference_prefix: s.tickets.reference_prefix.clone(),
-            public_url: s.server.public_url.clone(),
+            public_url: s.base_url().to_owned(),
             reply_secret: Arc::new(reply_secret),
         };
         let mut sla_hooks = SlaHooks::default();
@@ -100,7 +100,7 @@ impl AppState {
                 mail_from: Arc::new(MailFrom {
                     address: s.mail.address.clone(),
                     display_name: s.mail.display_name.clone(),
-                    public_url: s.server.public_url.clone(),
+                    public_url: s.base_url().to_owned(),
                 }),
             },
             outbox: Outbox {

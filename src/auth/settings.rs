@@ -37,6 +37,10 @@ pub struct WebSettings {
     pub session_key: String,
     pub session_ttl_hours: i64,
     pub secure_cookies: bool,
+    /// The address people reach the pages at, for links in mail; empty:
+    /// `server.public_url`.
+    #[serde(default)]
+    pub base_url: String,
 }
 
 impl fmt::Debug for WebSettings {
@@ -50,6 +54,7 @@ impl fmt::Debug for WebSettings {
             .field("session_key", &key)
             .field("session_ttl_hours", &self.session_ttl_hours)
             .field("secure_cookies", &self.secure_cookies)
+            .field("base_url", &self.base_url)
             .finish()
     }
 }

@@ -23,4 +23,12 @@ pub struct TicketSettings {
     pub default_urgency: Level,
     pub reference_prefix: String,
     pub priority_matrix: PriorityMatrix,
+    /// A first public reply from staff moves a `new` or `triaged` ticket to
+    /// `in_progress`.
+    #[serde(default = "yes")]
+    pub first_reply_starts_work: bool,
+}
+
+fn yes() -> bool {
+    true
 }

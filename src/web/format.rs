@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde_json::Value;
 
 use crate::audit::AuditEvent;
-use crate::tickets::domain::{Status, TicketType};
+use crate::tickets::domain::{HoldReason, Status, TicketType};
 
 /// `2026-11-25 14:03 UTC`
 pub fn when(t: NaiveDateTime) -> String {
@@ -35,6 +35,75 @@ pub fn status_label(s: Status) -> &'static str {
         Status::Closed => "Closed",
         Status::Cancelled => "Cancelled",
     }
+}
+
+pub fn hold_label(h: HoldReason) -> &'static str {
+    match h {
+        HoldReason::AwaitingRequester => "Waiting for the requester",
+        HoldReason::AwaitingVendor => "Waiting for a vendor",
+        HoldReason::AwaitingChange => "Waiting for a change",
+        HoldReason::AwaitingParts => "Waiting for parts",
+        HoldReason::Scheduled => "Scheduled for later",
+    }
+}
+
+/// "high" → "High": impact, urgency and channels read as words.
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+            .replace('_', " "),
+        None => String::new(),
+    }
+}
+
+/// `n thing` / `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A stored code in a history entry, as a word when it is one we know.
+fn word(field: &str, v: &Value) -> String {
+    let Some(code) = v.as_str() else {
+        return show(v);
+    };
+    let known = match field {
+        "status" => code.parse::<Status>().ok().map(status_label),
+        "hold_reason" => code.parse::<HoldReason>().ok().map(hold_label),
+        "type" | "ticket_type" => code.parse::<TicketType>().ok().map(type_label),
+        _ => None,
+    };
+    match known {
+        Some(label) => label.to_owned(),
+        None if matches!(field, "impact" | "urgency") => capitalized(code),
+        None => code.to_owned(),
+    }
+}
+
+/// An SLA clock's name as people say it.
+fn clock_words(clock: &str) -> String {
+    clock.replace('_', " ")
+}
+
+/// What an SLA threshold event says: which clock, which threshold.
+fn sla_event(changes: &Value, breached: bool) -> String {
+    let clock = clock_words(text(changes, "clock"));
+    let policy = changes
+        .get("policy")
+        .and_then(Value::as_str)
+        .map(|p| format!(" (policy {p})"))
+        .unwrap_or_default();
+    if breached {
+        return format!("SLA breached: the {clock} target was missed{policy}");
+    }
+    let used = text(changes, "threshold")
+        .strip_prefix("warning:")
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "most".into());
+    format!("SLA warning: {used} of the {clock} target used{policy}")
 }
 
 pub fn type_label(t: TicketType) -> &'static str {
@@ -83,10 +152,10 @@ pub fn describe(e: &AuditEvent) -> String {
                     let from = change.get("from")?;
                     let to = change.get("to")?;
                     Some(format!(
-                        "{} {} → {}",
+                        "{} from {} to {}",
                         field.replace('_', " "),
-                        show(from),
-                        show(to)
+                        word(field, from),
+                        word(field, to)
                     ))
                 })
                 .collect();
@@ -97,6 +166,8 @@ pub fn describe(e: &AuditEvent) -> String {
                 .unwrap_or_default();
             format!("changed {}{reason}", parts.join(", "))
         }
+        "sla_warning" => sla_event(&changes, false),
+        "sla_breached" => sla_event(&changes, true),
         "mail_autoreply" => format!(
             "received an automatic reply from {} (not answered)",
             text(&changes, "from")
@@ -151,12 +222,30 @@ mod tests {
         );
         assert_eq!(
             describe(&e),
-            "changed hold reason — → awaiting_vendor, status new → on_hold"
+            "changed hold reason from — to Waiting for a vendor, status from New to On hold"
         );
         assert_eq!(
             describe(&event("commented", serde_json::json!({"public": false}))),
             "added an internal note"
         );
         assert_eq!(size(2048), "2.0 KB");
+        let warned = event(
+            "sla_warning",
+            serde_json::json!({"policy": "standard", "clock": "first_response", "threshold": "warning:80"}),
+        );
+        assert_eq!(
+            describe(&warned),
+            "SLA warning: 80% of the first response target used (policy standard)"
+        );
+        let missed = event(
+            "sla_breached",
+            serde_json::json!({"clock": "resolution", "threshold": "breach"}),
+        );
+        assert_eq!(
+            describe(&missed),
+            "SLA breached: the resolution target was missed"
+        );
+        assert_eq!(plural(1, "message", "messages"), "1 message");
+        assert_eq!(plural(2, "change", "changes"), "2 changes");
     }
 }

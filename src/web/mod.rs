@@ -10,6 +10,8 @@ mod asset_forms;
 mod asset_import;
 mod asset_page;
 mod assets;
+mod error_layout;
+mod flash;
 mod format;
 mod login;
 mod mail_view;
@@ -21,6 +23,7 @@ mod session;
 mod sla_view;
 mod ticket_forms;
 mod ticket_page;
+mod ticket_work;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -34,6 +37,16 @@ pub use session::{Nav, WebSession, WebUser};
 /// Registers the page routes (a path's fixed forms before its patterns:
 /// `/tickets/new` before `/tickets/{number}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("")
+            .wrap(actix_web::middleware::from_fn(
+                error_layout::with_navigation,
+            ))
+            .configure(page_routes),
+    );
+}
+
+fn page_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/static/app.css", web::get().to(stylesheet))
         .configure(account_routes)
@@ -81,6 +94,7 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
         .route("/tickets/{number}", web::get().to(ticket_page::show))
+        .route("/tickets/{number}", web::post().to(ticket_work::work))
         .route(
             "/tickets/{number}/comments",
             web::post().to(ticket_forms::comment),
@@ -242,6 +256,10 @@ impl ResponseError for PageError {
                 };
                 let mut resp = render_with(e.status_code(), &page).unwrap_or_else(|_| {
                     HttpResponse::build(e.status_code()).body(e.public_detail())
+                });
+                resp.extensions_mut().insert(error_layout::ErrorBody {
+                    title: page.title,
+                    detail: page.detail,
                 });
                 if let AppError::RateLimited { retry_after_secs } = e
                     && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())

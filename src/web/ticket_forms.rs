@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::ticket_page::{ticket_ref, with_errors};
+use super::ticket_work::Draft;
 use super::{PageError, WebUser, see_other};
 use crate::error::blocking;
 use crate::http::multipart::{form_field, read_form};
@@ -32,7 +33,7 @@ pub struct UpdateForm {
     priority: Option<String>,
 }
 
-fn parse_field<T: std::str::FromStr>(
+pub(super) fn parse_field<T: std::str::FromStr>(
     name: &str,
     v: &Option<String>,
     errors: &mut Vec<FieldError>,
@@ -149,7 +150,7 @@ pub async fn comment(
     user.check_csrf(&field("csrf"))?;
     let body = field("body");
     if let Some(refused) = parts.refused {
-        return with_errors(&state, &user, r, refused, body).await;
+        return with_errors(&state, &user, r, refused, Draft::body(body)).await;
     }
     let input = CreateComment {
         body: body.clone(),
@@ -174,7 +175,7 @@ pub async fn comment(
             "/tickets/{}#comment-{id}",
             path.as_str().trim_start_matches('#')
         ))),
-        Err(e) => with_errors(&state, &user, r, e, body).await,
+        Err(e) => with_errors(&state, &user, r, e, Draft::body(body)).await,
     }
 }
 
@@ -188,7 +189,7 @@ pub async fn update(
     user.check_csrf(&form.csrf)?;
     let input = match to_update(&form) {
         Ok(input) => input,
-        Err(e) => return with_errors(&state, &user, r, e, String::new()).await,
+        Err(e) => return with_errors(&state, &user, r, e, Draft::default()).await,
     };
     let st = state.clone();
     let actor = user.user.clone();
@@ -200,8 +201,11 @@ pub async fn update(
     })
     .await;
     match result {
-        Ok(view) => Ok(see_other(&format!("/tickets/{}", view.ticket.number))),
-        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
+        Ok(view) => Ok(super::flash::redirect(
+            &format!("/tickets/{}", view.ticket.number),
+            "status",
+        )),
+        Err(e) => with_errors(&state, &user, r, e, Draft::default()).await,
     }
 }
 
@@ -231,9 +235,10 @@ pub async fn confirm(
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/tickets/{number}#comment-{comment_id}"
-        ))),
-        Err(e) => with_errors(&state, &user, r, e, String::new()).await,
+        Ok(_) => Ok(super::flash::redirect(
+            &format!("/tickets/{number}#comment-{comment_id}"),
+            "confirmed",
+        )),
+        Err(e) => with_errors(&state, &user, r, e, Draft::default()).await,
     }
 }

@@ -2,12 +2,15 @@
 //! forms to reply and to work the ticket.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::format::{describe, iso, size, status_label, type_label, when};
+use super::format::{
+    capitalized, describe, hold_label, iso, plural, size, status_label, type_label, when,
+};
 use super::pages::{Choice, assignable};
 use super::session::Nav;
+use super::ticket_work::{Choices, Draft};
 use super::{PageError, WebUser, render_with};
 use crate::auth::User;
 use crate::auth::domain::{TicketRelation, may_comment};
@@ -27,21 +30,18 @@ struct Facts {
     description: String,
     status: String,
     status_label: &'static str,
-    hold_reason: Option<&'static str>,
+    hold_label: Option<&'static str>,
     priority: String,
     priority_overridden: bool,
     type_label: &'static str,
-    impact: &'static str,
-    urgency: &'static str,
+    impact: String,
+    urgency: String,
     requester: String,
     assignee: String,
-    assignee_email: String,
     queue: String,
-    queue_slug: String,
     category: String,
-    category_slug: String,
     watchers: String,
-    channel: &'static str,
+    channel: String,
     created: String,
     created_iso: String,
     updated: String,
@@ -61,49 +61,69 @@ fn facts(v: &TicketView, prefix: &str) -> Facts {
         description: t.description.clone(),
         status: t.status.to_string(),
         status_label: status_label(t.status),
-        hold_reason: t.hold_reason.map(HoldReason::as_str),
+        hold_label: t.hold_reason.map(hold_label),
         priority: t.priority.to_string(),
         priority_overridden: t.priority_overridden,
         type_label: type_label(t.ticket_type),
-        impact: t.impact.as_str(),
-        urgency: t.urgency.as_str(),
+        impact: capitalized(t.impact.as_str()),
+        urgency: capitalized(t.urgency.as_str()),
         requester: person(&v.requester),
         assignee: v
             .assignee
             .as_ref()
             .map(person)
             .unwrap_or_else(|| "—".into()),
-        assignee_email: v
-            .assignee
-            .as_ref()
-            .map(|u| u.email.clone())
-            .unwrap_or_default(),
         queue: v
             .queue
             .as_ref()
             .map(|q| q.name.clone())
             .unwrap_or_else(|| "—".into()),
-        queue_slug: v.queue.as_ref().map(|q| q.slug.clone()).unwrap_or_default(),
         category: v
             .category
             .as_ref()
             .map(|c| c.name.clone())
             .unwrap_or_else(|| "—".into()),
-        category_slug: v
-            .category
-            .as_ref()
-            .map(|c| c.slug.clone())
-            .unwrap_or_default(),
         watchers: if v.watchers.is_empty() {
             "—".into()
         } else {
             v.watchers.iter().map(person).collect::<Vec<_>>().join(", ")
         },
-        channel: t.channel.as_str(),
+        channel: match t.channel.as_str() {
+            "email" => "Email".into(),
+            "api" => "API".into(),
+            other => capitalized(other),
+        },
         created: when(t.created_at),
         created_iso: iso(t.created_at),
         updated: when(t.updated_at),
         updated_iso: iso(t.updated_at),
+    }
+}
+
+/// The form's choices as the ticket stands.
+fn current_choices(v: &TicketView) -> Choices {
+    let t = &v.ticket;
+    Choices {
+        status: t.status.to_string(),
+        hold_reason: t.hold_reason.map(|h| h.to_string()).unwrap_or_default(),
+        assignee: v
+            .assignee
+            .as_ref()
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+        queue: v.queue.as_ref().map(|q| q.slug.clone()).unwrap_or_default(),
+        category: v
+            .category
+            .as_ref()
+            .map(|c| c.slug.clone())
+            .unwrap_or_default(),
+        impact: t.impact.to_string(),
+        urgency: t.urgency.to_string(),
+        priority: if t.priority_overridden {
+            t.priority.to_string()
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -134,6 +154,8 @@ struct HistoryRow {
     at_iso: String,
     who: String,
     what: String,
+    /// Happened after the refused form was drawn.
+    fresh: bool,
 }
 
 #[derive(Template)]
@@ -142,7 +164,22 @@ struct TicketPage {
     nav: Nav,
     t: Facts,
     errors: Vec<FieldError>,
-    draft: String,
+    /// The field to put the cursor in: the first with an error.
+    first_error: String,
+    /// A one-time confirmation of the last submit.
+    flash: Option<&'static str>,
+    body: String,
+    internal: bool,
+    /// What the form's fields show: the ticket, or a refused draft.
+    chosen: Choices,
+    /// The ticket's values as drawn, sent back to tell what changed.
+    was: Choices,
+    /// The signed-in person's email, for "assign to me".
+    nav_email: String,
+    /// The ticket's version, sent back with the form.
+    version: i64,
+    /// A refused submit's history entries that are new to its author.
+    fresh_count: usize,
     comments: Vec<CommentRow>,
     attachments: Vec<FileRow>,
     history: Vec<HistoryRow>,
@@ -151,11 +188,11 @@ struct TicketPage {
     staff_edit: bool,
     requester_actions: Vec<(&'static str, &'static str)>,
     status_options: Vec<Choice>,
-    hold_reasons: &'static [HoldReason],
+    hold_reasons: Vec<(&'static str, &'static str)>,
     agents: Vec<User>,
     queues: Vec<Queue>,
     categories: Vec<Category>,
-    levels: &'static [Level],
+    levels: Vec<(&'static str, String)>,
     priorities: &'static [Priority],
     sla_policy: Option<String>,
     sla_bars: Vec<super::sla_view::SlaBar>,
@@ -165,14 +202,55 @@ struct TicketPage {
     filed_by_mail: Option<String>,
 }
 
+impl TicketPage {
+    /// The message for one field, to show beside it.
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The ticket's values as drawn, one hidden field each.
+    fn was_fields(&self) -> Vec<(&'static str, &str)> {
+        let w = &self.was;
+        vec![
+            ("status", w.status.as_str()),
+            ("hold_reason", w.hold_reason.as_str()),
+            ("assignee", w.assignee.as_str()),
+            ("queue", w.queue.as_str()),
+            ("category", w.category.as_str()),
+            ("impact", w.impact.as_str()),
+            ("urgency", w.urgency.as_str()),
+            ("priority", w.priority.as_str()),
+        ]
+    }
+
+    fn mail_count(&self) -> String {
+        plural(self.mail.len(), "message", "messages")
+    }
+
+    fn history_count(&self) -> String {
+        plural(self.history.len(), "change", "changes")
+    }
+}
+
+/// What a page shows besides the ticket: a refused draft with its errors,
+/// or a confirmation.
+#[derive(Default)]
+pub(super) struct Shown {
+    pub errors: Vec<FieldError>,
+    pub draft: Draft,
+    pub flash: Option<&'static str>,
+}
+
 /// Loads everything the page shows and renders it.
 async fn page(
     state: &web::Data<AppState>,
     user: &WebUser,
     r: TicketRef,
     status: StatusCode,
-    errors: Vec<FieldError>,
-    draft: String,
+    shown: Shown,
 ) -> Result<HttpResponse, PageError> {
     let st = state.clone();
     let actor = user.user.clone();
@@ -210,27 +288,52 @@ async fn page(
     } else {
         Vec::new()
     };
+    let current_choices = current_choices(&view);
+    let chosen = match &shown.draft.choices {
+        Some((chosen, was)) => Choices::over(chosen, was, &current_choices),
+        None => current_choices.clone(),
+    };
+    let seen = shown.draft.seen.filter(|_| !shown.errors.is_empty());
+    let history: Vec<HistoryRow> = history
+        .iter()
+        .map(|(e, who)| HistoryRow::of(e, who.as_ref(), seen))
+        .collect();
     let template = TicketPage {
         nav: user.nav(""),
         t: facts(&view, &state.settings.tickets.reference_prefix),
-        errors,
-        draft,
+        first_error: shown
+            .errors
+            .first()
+            .map(|e| e.field.clone())
+            .unwrap_or_default(),
+        errors: shown.errors,
+        flash: shown.flash,
+        body: shown.draft.body,
+        internal: shown.draft.internal,
+        chosen,
+        was: current_choices,
+        nav_email: user.user.email.clone(),
+        version: crate::tickets::service::version_of(view.ticket.updated_at),
+        fresh_count: history.iter().filter(|h| h.fresh).count(),
         comments: comments.iter().map(|c| CommentRow::of(c, &mail)).collect(),
         attachments: files.iter().map(FileRow::of).collect(),
-        history: history
-            .iter()
-            .map(|(e, who)| HistoryRow::of(e, who.as_ref()))
-            .collect(),
+        history,
         staff: role.sees_all_tickets(),
         may_comment: may_comment(role, rel),
         staff_edit,
         requester_actions,
         status_options: status_options(current),
-        hold_reasons: HoldReason::ALL,
+        hold_reasons: HoldReason::ALL
+            .iter()
+            .map(|h| (h.as_str(), hold_label(*h)))
+            .collect(),
         agents,
         queues,
         categories,
-        levels: Level::ALL,
+        levels: Level::ALL
+            .iter()
+            .map(|l| (l.as_str(), capitalized(l.as_str())))
+            .collect(),
         priorities: Priority::ALL,
         sla_policy: view.sla.as_ref().map(|r| r.policy.clone()),
         sla_bars: view
@@ -303,8 +406,13 @@ impl FileRow {
 }
 
 impl HistoryRow {
-    fn of(e: &crate::audit::AuditEvent, who: Option<&crate::auth::User>) -> HistoryRow {
+    fn of(
+        e: &crate::audit::AuditEvent,
+        who: Option<&crate::auth::User>,
+        seen: Option<i64>,
+    ) -> HistoryRow {
         HistoryRow {
+            fresh: seen.is_some_and(|v| e.occurred_at.and_utc().timestamp_micros() > v),
             at: when(e.occurred_at),
             at_iso: iso(e.occurred_at),
             who: who
@@ -326,9 +434,16 @@ pub async fn show(
     state: web::Data<AppState>,
     user: WebUser,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let r = ticket_ref(&path)?;
-    page(&state, &user, r, StatusCode::OK, Vec::new(), String::new()).await
+    let shown = Shown {
+        flash: super::flash::take(&req),
+        ..Shown::default()
+    };
+    let mut resp = page(&state, &user, r, StatusCode::OK, shown).await?;
+    super::flash::clear(&req, &mut resp);
+    Ok(resp)
 }
 
 /// Shows a failed action's errors on the page, or fails the request.
@@ -337,10 +452,20 @@ pub(super) async fn with_errors(
     user: &WebUser,
     r: TicketRef,
     err: AppError,
-    draft: String,
+    draft: Draft,
 ) -> Result<HttpResponse, PageError> {
     let (status, errors) = match err {
-        AppError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        AppError::Validation(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.into_iter().map(in_words).collect(),
+        ),
+        e @ AppError::Conflict {
+            code: "transition_not_allowed",
+            ..
+        } => (
+            StatusCode::CONFLICT,
+            vec![FieldError::new("status", e.public_detail())],
+        ),
         e @ (AppError::Conflict { .. }
         | AppError::PayloadTooLarge(_)
         | AppError::UnsupportedMediaType(_)
@@ -350,7 +475,26 @@ pub(super) async fn with_errors(
         ),
         other => return Err(other.into()),
     };
-    page(state, user, r, status, errors, draft).await
+    let shown = Shown {
+        errors,
+        draft,
+        flash: None,
+    };
+    page(state, user, r, status, shown).await
+}
+
+/// A refusal as the page says it: words instead of the API's codes.
+fn in_words(e: FieldError) -> FieldError {
+    match (e.field.as_str(), e.message.as_str()) {
+        ("hold_reason", m) if m.contains("needs a hold reason") => FieldError::new(
+            "hold_reason",
+            "“On hold” needs a hold reason: choose why the ticket waits",
+        ),
+        ("hold_reason", m) if m.contains("only") => {
+            FieldError::new("hold_reason", "a hold reason goes with “On hold” only")
+        }
+        _ => e,
+    }
 }
 
 pub async fn download(

@@ -14,7 +14,7 @@ use crate::helpers::spawn_app;
 const INSTALL: &str =
     "install them with: apt-get install -y chromium chromium-driver (tests/run.sh does this)";
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -26,7 +26,7 @@ impl Drop for Driver {
     }
 }
 
-fn start_chromedriver() -> Driver {
+pub(crate) fn start_chromedriver() -> Driver {
     for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
         assert!(
             std::path::Path::new(bin).exists(),
@@ -55,7 +55,7 @@ fn start_chromedriver() -> Driver {
     Driver { child, port }
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let caps = json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -74,7 +74,7 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .unwrap_or_else(|e| panic!("cannot open a Chromium session ({e}); {INSTALL}"))
 }
 
-async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("email"))
         .await
@@ -97,7 +97,7 @@ async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
     c.wait().for_element(Locator::Id("logout")).await.unwrap();
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(css))

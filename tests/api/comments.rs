@@ -81,7 +81,20 @@ async fn internal_notes_are_hidden_from_the_requester_everywhere() {
         .json()
         .await
         .unwrap();
-    assert_eq!(staff_history.as_array().unwrap().len(), 3);
+    // Filed, replied (which started work: new → in_progress), noted.
+    assert_eq!(
+        staff_history.as_array().unwrap().len(),
+        4,
+        "{staff_history}"
+    );
+    assert!(
+        staff_history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["changes"]["status"]["to"] == "in_progress"),
+        "the first public reply started work: {staff_history}"
+    );
 
     // Words only in the internal note find the ticket for staff, not for the requester.
     let staff_search: Value = app

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::super::domain::status_after_requester_message;
+use super::super::domain::{Status, status_after_requester_message};
 use super::super::dto::CreateComment;
 use super::super::events::TicketEvent;
 use super::super::model::{Comment, TicketChanges};
@@ -38,16 +38,7 @@ pub fn add_comment(
     files: &[NewUpload],
     now: NaiveDateTime,
 ) -> Result<CommentView, AppError> {
-    let body = input.body.trim_end();
-    if body.trim().is_empty() {
-        return Err(AppError::invalid("body", "must not be empty"));
-    }
-    if body.chars().count() > MAX_BODY_CHARS {
-        return Err(AppError::invalid(
-            "body",
-            format!("must be at most {MAX_BODY_CHARS} characters"),
-        ));
-    }
+    let body = checked_body(&input.body)?;
     if !files.is_empty() {
         // Check access before any bytes reach the disk.
         db.read(|conn| visible_ticket(conn, actor, r).map(|_| ()))?;
@@ -71,6 +62,21 @@ pub fn add_comment(
         }
         Ok(view)
     })
+}
+
+/// A comment's text without trailing blanks, or why it cannot be one.
+pub(super) fn checked_body(body: &str) -> Result<&str, AppError> {
+    let body = body.trim_end();
+    if body.trim().is_empty() {
+        return Err(AppError::invalid("body", "must not be empty"));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::invalid(
+            "body",
+            format!("must be at most {MAX_BODY_CHARS} characters"),
+        ));
+    }
+    Ok(body)
 }
 
 /// A comment to record.
@@ -144,13 +150,19 @@ pub(crate) fn comment_in(
         },
     )?;
     let wakes = rel.is_requester && comment.is_public && comment.is_verified;
-    touch(
-        conn,
-        &ticket,
-        actor,
-        wakes.then_some("requester replied"),
-        now,
-    )?;
+    let starts = actor.role.works_tickets()
+        && !rel.is_requester
+        && comment.is_public
+        && comment.is_verified
+        && rules.tickets.first_reply_starts_work
+        && matches!(ticket.status, Status::New | Status::Triaged);
+    let change = if wakes {
+        status_after_requester_message(ticket.status, ticket.hold_reason)
+            .map(|next| (next, "requester replied"))
+    } else {
+        starts.then_some((Status::InProgress, "first reply to the requester"))
+    };
+    touch(conn, &ticket, actor, change, now)?;
     let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
     rules.hooks.publish(
         conn,
@@ -222,13 +234,11 @@ pub fn confirm_comment(
             },
         )?;
         let wakes = author.id == ticket.requester_id && comment.is_public;
-        touch(
-            conn,
-            &ticket,
-            actor,
-            wakes.then_some("requester replied (confirmed)"),
-            now,
-        )?;
+        let change = wakes
+            .then(|| status_after_requester_message(ticket.status, ticket.hold_reason))
+            .flatten()
+            .map(|next| (next, "requester replied (confirmed)"));
+        touch(conn, &ticket, actor, change, now)?;
         let fresh =
             repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
         rules.hooks.publish(
@@ -244,21 +254,20 @@ pub fn confirm_comment(
     })
 }
 
-/// Marks the ticket as changed by a comment; a requester's message
-/// (`wake` names why) also wakes a ticket waiting for them and reopens a
-/// resolved one, recorded in its history.
+/// Marks the ticket as changed by a comment, and moves it when the comment
+/// does (`change`: the status and why, recorded in its history): a
+/// requester's message wakes a ticket waiting for them and reopens a
+/// resolved one; a first public reply from staff starts work on a new one.
 fn touch(
     conn: &mut crate::db::DbConn,
     ticket: &super::super::model::Ticket,
     actor: &User,
-    wake: Option<&str>,
+    change: Option<(Status, &str)>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let mut updated = ticket.clone();
     updated.updated_at = now;
-    if let Some(reason) = wake
-        && let Some(next) = status_after_requester_message(ticket.status, ticket.hold_reason)
-    {
+    if let Some((next, reason)) = change {
         set_status(&mut updated, next, now);
         updated.hold_reason = None;
         audit::record(

@@ -11,6 +11,7 @@ pub mod lookup;
 mod query;
 pub mod service_level;
 mod update;
+mod work;
 
 use std::collections::HashMap;
 
@@ -28,6 +29,7 @@ pub use create::{
 };
 pub use query::{ListPage, QueueSummary, get_ticket, history, list_tickets, queue_summary};
 pub use update::update_ticket;
+pub use work::{Work, Worked, version_of, work_ticket};
 
 use super::model::{Category, Queue, Ticket};
 use super::repo;

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::audit;
 use crate::auth::User;
+use crate::auth::domain::TicketRelation;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::tickets::settings::TicketSettings;
@@ -48,48 +49,63 @@ pub fn update_ticket(
 ) -> Result<TicketView, AppError> {
     db.write(|conn| {
         let (ticket, rel) = visible_ticket(conn, actor, r)?;
-        if !actor.role.works_tickets() {
-            let requester_ok = rel.is_requester && requester_may(input, ticket.status);
-            if !requester_ok {
-                return Err(AppError::Forbidden(
-                    "requesters may only cancel their open ticket, or close or reopen it once resolved"
-                        .into(),
-                ));
-            }
-        }
-        let updated = apply(conn, rules.tickets, &ticket, input, now)?;
-        let changes = diff(conn, &ticket, &updated)?;
-        if changes.is_empty() {
-            return full_view(conn, ticket);
-        }
-        repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
-        audit::record(
-            conn,
-            audit::Entry {
-                entity_type: "ticket",
-                entity_id: &ticket.id,
-                actor_id: Some(&actor.id),
-                action: "updated",
-                changes: Value::Object(changes),
-                at: now,
-            },
-        )?;
-        let reactions = rules.hooks.publish(
-            conn,
-            TicketEvent::Updated {
-                before: &ticket,
-                after: &updated,
-                actor,
-            },
-            now,
-        )?;
-        let updated = repo::find(conn, &updated.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
-        let mut view = full_view(conn, updated)?;
-        if actor.role.sees_all_tickets() {
-            view.sla = reactions.service_level;
-        }
-        Ok(view)
+        update_in(conn, rules, actor, ticket, rel, input, now).map(|(view, _)| view)
     })
+}
+
+/// Applies a change inside the caller's transaction (the ticket page saves
+/// a reply and a change together); `true` when something changed.
+pub(crate) fn update_in(
+    conn: &mut DbConn,
+    rules: &Rules<'_>,
+    actor: &User,
+    ticket: Ticket,
+    rel: TicketRelation,
+    input: &UpdateTicket,
+    now: NaiveDateTime,
+) -> Result<(TicketView, bool), AppError> {
+    if !actor.role.works_tickets() {
+        let requester_ok = rel.is_requester && requester_may(input, ticket.status);
+        if !requester_ok {
+            return Err(AppError::Forbidden(
+                "requesters may only cancel their open ticket, or close or reopen it once resolved"
+                    .into(),
+            ));
+        }
+    }
+    let updated = apply(conn, rules.tickets, &ticket, input, now)?;
+    let changes = diff(conn, &ticket, &updated)?;
+    if changes.is_empty() {
+        return Ok((full_view(conn, ticket)?, false));
+    }
+    repo::update(conn, &ticket.id, &TicketChanges::from(&updated))?;
+    audit::record(
+        conn,
+        audit::Entry {
+            entity_type: "ticket",
+            entity_id: &ticket.id,
+            actor_id: Some(&actor.id),
+            action: "updated",
+            changes: Value::Object(changes),
+            at: now,
+        },
+    )?;
+    let reactions = rules.hooks.publish(
+        conn,
+        TicketEvent::Updated {
+            before: &ticket,
+            after: &updated,
+            actor,
+        },
+        now,
+    )?;
+    let updated =
+        repo::find(conn, &updated.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
+    let mut view = full_view(conn, updated)?;
+    if actor.role.sees_all_tickets() {
+        view.sla = reactions.service_level;
+    }
+    Ok((view, true))
 }
 
 /// The ticket after the requested change, validated.

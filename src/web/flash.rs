@@ -1,0 +1,81 @@
+//! One-time confirmations after a successful form (post, redirect, get):
+//! the redirect sets a short-lived cookie naming what happened, and the
+//! next page shows it once and clears it. The cookie holds a fixed code,
+//! never text from the request, so a forged one can only show one of these
+//! sentences.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::see_other;
+
+const COOKIE: &str = "itdesk_flash";
+
+/// What can be confirmed, by code.
+const MESSAGES: &[(&str, &str)] = &[
+    ("replied", "Your reply is sent."),
+    ("noted", "Your internal note is saved. Only staff see it."),
+    ("saved", "Your changes are saved."),
+    (
+        "replied_saved",
+        "Your reply is sent and your changes are saved.",
+    ),
+    (
+        "noted_saved",
+        "Your internal note and your changes are saved.",
+    ),
+    ("confirmed", "The mailed reply is confirmed and now counts."),
+    ("status", "The ticket is updated."),
+];
+
+/// A 303 to `location` that shows `code`'s sentence there once.
+pub fn redirect(location: &str, code: &'static str) -> HttpResponse {
+    let mut resp = see_other(location);
+    let cookie = Cookie::build(COOKIE, code)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(Duration::seconds(120))
+        .finish();
+    let _ = resp.add_cookie(&cookie);
+    resp
+}
+
+/// The sentence waiting for this request, if any.
+pub fn take(req: &HttpRequest) -> Option<&'static str> {
+    let code = req.cookie(COOKIE)?;
+    MESSAGES
+        .iter()
+        .find(|(c, _)| *c == code.value())
+        .map(|(_, m)| *m)
+}
+
+/// Clears the cookie once its sentence is shown.
+pub fn clear(req: &HttpRequest, resp: &mut HttpResponse) {
+    if req.cookie(COOKIE).is_some() {
+        let mut gone = Cookie::build(COOKIE, "").path("/").finish();
+        gone.make_removal();
+        let _ = resp.add_cookie(&gone);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_codes_show_and_the_redirect_sets_one() {
+        let req = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new(COOKIE, "replied"))
+            .to_http_request();
+        assert_eq!(take(&req), Some("Your reply is sent."));
+        let forged = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new(COOKIE, "<script>"))
+            .to_http_request();
+        assert_eq!(take(&forged), None);
+        let resp = redirect("/tickets/1", "saved");
+        let set = resp.cookies().next().unwrap();
+        assert_eq!(set.value(), "saved");
+        assert_eq!(resp.status(), 303);
+    }
+}

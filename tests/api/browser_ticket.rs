@@ -1,0 +1,155 @@
+//! The ticket page in a real Chromium: a refused "on hold" keeps the
+//! choice and the draft and puts the cursor on the missing field; reply and
+//! hold go in one submit with a confirmation; no page is wider than a
+//! phone's screen. Screenshots at 1366×900 and 390×844 are kept in the
+//! test output directory.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use itdesk::auth::Role;
+use serde_json::json;
+
+use crate::browser::{browser, log_in, start_chromedriver, text_of};
+use crate::fixtures::NewTicket;
+use crate::helpers::spawn_app;
+
+async fn screenshot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let path = format!("{}/{name}.png", env!("CARGO_TARGET_TMPDIR"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
+
+async fn script_value(c: &Client, js: &str) -> serde_json::Value {
+    c.execute(js, vec![]).await.unwrap()
+}
+
+/// Visits `path` at phone and desktop sizes: keeps a screenshot of each and
+/// fails when the page is wider than a 390 px screen.
+async fn check_widths(c: &Client, base: &str, path: &str, name: &str) {
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let wide = script_value(c, "return document.documentElement.scrollWidth").await;
+    let inner = script_value(c, "return window.innerWidth").await;
+    screenshot(c, &format!("{name}-390")).await;
+    assert!(
+        wide.as_i64().unwrap() <= inner.as_i64().unwrap(),
+        "{path} is {wide} px wide on a {inner} px phone screen"
+    );
+    c.set_window_size(1366, 900).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    screenshot(c, &format!("{name}-1366")).await;
+}
+
+#[tokio::test]
+async fn a_refused_hold_keeps_the_choice_then_reply_and_hold_save_in_one_submit() {
+    let app = spawn_app().await;
+    app.seed_catalog().await;
+    let requester = app.requester("ria@example.org").await;
+    app.file_ticket(
+        &requester,
+        NewTicket::about("Docking station does not charge").queue("network"),
+    )
+    .await;
+    app.user_with_password("agent@example.org", Role::Agent, "agent password")
+        .await;
+    let driver = start_chromedriver();
+    let profiles = tempfile::tempdir().unwrap();
+    let base = app.address.clone();
+    let c = browser(&driver, &profiles.path().join("agent")).await;
+    log_in(&c, &base, "agent@example.org", "agent password").await;
+    c.goto(&format!("{base}/tickets/1")).await.unwrap();
+
+    c.find(Locator::Id("reply-body"))
+        .await
+        .unwrap()
+        .send_keys("A new dock is on its way.")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#u-status option[value=on_hold]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("reply-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = text_of(&c, "#e-hold").await;
+    assert!(error.contains("needs a hold reason"), "{error}");
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/tickets/1",
+        "the address stays the ticket's"
+    );
+    assert_eq!(
+        script_value(&c, "return document.getElementById('u-status').value").await,
+        json!("on_hold"),
+        "the chosen status is kept"
+    );
+    assert_eq!(
+        script_value(&c, "return document.getElementById('reply-body').value").await,
+        json!("A new dock is on its way."),
+        "the draft is kept"
+    );
+    assert_eq!(
+        script_value(&c, "return document.activeElement.id").await,
+        json!("u-hold"),
+        "the cursor is on the field to fix"
+    );
+    assert_eq!(
+        script_value(
+            &c,
+            "return document.getElementById('u-hold').getAttribute('aria-invalid')"
+        )
+        .await,
+        json!("true")
+    );
+    screenshot(&c, "ticket-refused-1366").await;
+
+    c.find(Locator::Css("#u-hold option[value=awaiting_parts]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("reply-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&c, "#flash").await,
+        "Your reply is sent and your changes are saved."
+    );
+    assert_eq!(text_of(&c, "#ticket-status").await, "On hold");
+    assert_eq!(
+        text_of(&c, ".comment .comment-body").await,
+        "A new dock is on its way."
+    );
+    c.refresh().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("ticket-status"))
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Id("flash")).await.is_err(),
+        "the confirmation shows once"
+    );
+
+    check_widths(&c, &base, "/tickets/1", "ticket").await;
+    check_widths(&c, &base, "/queue", "queue").await;
+    check_widths(&c, &base, "/assets", "assets").await;
+    check_widths(&c, &base, "/tickets/999", "error").await;
+    assert!(
+        c.find(Locator::Id("logout")).await.is_ok(),
+        "an error page keeps the navigation"
+    );
+    c.close().await.unwrap();
+}
