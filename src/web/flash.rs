@@ -26,6 +26,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("confirmed", "The mailed reply is confirmed and now counts."),
     ("status", "The ticket is updated."),
+    ("taken", "The ticket is yours now."),
 ];
 
 /// A 303 to `location` that shows `code`'s sentence there once.

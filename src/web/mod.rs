@@ -19,6 +19,7 @@ mod new_ticket;
 mod notifications;
 mod pages;
 mod queue;
+mod queue_bulk;
 mod session;
 mod sla_view;
 mod ticket_forms;
@@ -93,6 +94,7 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
+        .route("/queue/bulk", web::post().to(queue_bulk::submit))
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route("/tickets/{number}", web::post().to(ticket_work::work))
         .route(

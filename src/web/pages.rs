@@ -45,6 +45,8 @@ pub struct Row {
     pub updated_iso: String,
     /// The stored SLA state, or empty.
     pub sla_state: String,
+    /// The state in words.
+    pub sla_state_label: &'static str,
     /// "in 2h 05m" or "3h 10m overdue".
     pub sla_due: String,
 }
@@ -73,6 +75,7 @@ pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
             updated: when(v.ticket.updated_at),
             updated_iso: iso(v.ticket.updated_at),
             sla_state: v.ticket.sla_state.clone().unwrap_or_default(),
+            sla_state_label: sla_state_label(v.ticket.sla_state.as_deref().unwrap_or("")),
             sla_due: v
                 .ticket
                 .sla_due_at
@@ -88,6 +91,18 @@ pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
                 .unwrap_or_default(),
         })
         .collect()
+}
+
+/// An SLA state in words.
+pub fn sla_state_label(state: &str) -> &'static str {
+    match state {
+        "breached" => "Breached",
+        "at_risk" => "At risk",
+        "running" => "Running",
+        "paused" => "Paused",
+        "met" => "Met",
+        _ => "",
+    }
 }
 
 /// The link to the next page: the same query with the new cursor.

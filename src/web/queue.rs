@@ -1,14 +1,18 @@
 //! The coordinator queue: filters, counts per open status, sorting, paging.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 use serde::Deserialize;
 
-use super::format::status_label;
-use super::pages::{Filters, ListPageTemplate, assignable, choices, next_link, rows};
-use super::{PageError, WebUser, render};
-use crate::error::{AppError, blocking};
+use super::format::{hold_label, status_label};
+use super::pages::{Choice, Filters, Row, assignable, choices, next_link, rows};
+use super::{Nav, PageError, WebUser, render_with};
+use crate::auth::User;
+use crate::error::{AppError, FieldError, blocking};
 use crate::state::AppState;
-use crate::tickets::domain::{Priority, Status};
+use crate::tickets::Queue;
+use crate::tickets::domain::{HoldReason, Priority, Status};
 use crate::tickets::dto::ListParams;
 use crate::tickets::service::{self, catalog};
 
@@ -58,10 +62,73 @@ const SORT_CHOICES: &[(&str, &str)] = &[
     ("updated_at", "Least recently updated"),
 ];
 
+/// A sortable column: its header, the sort key, and the first direction.
+const SORTABLE: &[(&str, &str, &str)] = &[
+    ("Ticket", "created_at", "-created_at"),
+    ("Priority", "priority", "priority"),
+    ("SLA", "sla_due_at", "sla_due_at"),
+    ("Updated", "updated_at", "-updated_at"),
+];
+
+/// A column header that sorts the queue by it.
+pub struct SortHeader {
+    pub label: &'static str,
+    pub link: String,
+    /// `ascending`, `descending` or `none`, for `aria-sort`.
+    pub aria: &'static str,
+    pub arrow: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html", config = "src/web/askama.toml")]
+pub struct QueuePage {
+    pub nav: Nav,
+    pub filters: Filters,
+    /// Refused filter values, shown beside their field.
+    pub errors: Vec<FieldError>,
+    pub queues: Vec<Queue>,
+    pub agents: Vec<User>,
+    pub priorities: &'static [Priority],
+    pub status_choices: Vec<Choice>,
+    pub sort_choices: Vec<Choice>,
+    pub sla_choices: Vec<Choice>,
+    pub counts: Vec<(String, &'static str, i64)>,
+    pub total: i64,
+    pub rows: Vec<Row>,
+    pub next_link: Option<String>,
+    pub headers: Vec<SortHeader>,
+    /// Some filter differs from the default view.
+    pub filtered: bool,
+    /// This page's address, to come back to after a bulk change.
+    pub here: String,
+    pub bulk_statuses: Vec<(&'static str, &'static str)>,
+    pub hold_reasons: Vec<(&'static str, &'static str)>,
+    pub flash: Option<&'static str>,
+    pub me: String,
+}
+
+impl QueuePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    fn total_line(&self) -> String {
+        match self.total {
+            0 => "No tickets match".into(),
+            1 => "1 ticket".into(),
+            n => format!("{n} tickets"),
+        }
+    }
+}
+
 pub async fn queue(
     state: web::Data<AppState>,
     user: WebUser,
     query: web::Query<QueueQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     if !user.user.role.sees_all_tickets() {
         return Err(AppError::Forbidden("the queue is for IT staff".into()).into());
@@ -72,42 +139,114 @@ pub async fn queue(
     let st = state.clone();
     let actor = user.user.clone();
     let p = params.clone();
-    let (page, summary, queues) = blocking(move || {
-        let page = service::list_tickets(&st.db, &st.settings.api, &actor, &p)?;
-        let summary = service::queue_summary(&st.db, &st.settings.api, &actor, &p)?;
-        Ok((page, summary, catalog::list_queues(&st.db)?))
+    let (found, queues) = blocking(move || {
+        let found = service::list_tickets(&st.db, &st.settings.api, &actor, &p).and_then(|page| {
+            Ok((
+                page,
+                service::queue_summary(&st.db, &st.settings.api, &actor, &p)?,
+            ))
+        });
+        Ok((found, catalog::list_queues(&st.db)?))
     })
     .await?;
+    let (page, summary, errors) = match found {
+        Ok((page, summary)) => (Some(page), Some(summary), Vec::new()),
+        Err(AppError::Validation(errors)) => (None, None, errors),
+        Err(e) => return Err(e.into()),
+    };
     let agents = assignable(&state).await?;
-    let link_params = [
-        ("q", filters.q.as_str()),
-        ("queue", filters.queue.as_str()),
-        ("status", filters.status.as_str()),
-        ("priority", filters.priority.as_str()),
-        ("assignee", filters.assignee.as_str()),
-        ("sort", filters.sort.as_str()),
-        ("sla", filters.sla.as_str()),
-    ];
-    let counts = status_counts(&summary.counts, &link_params);
-    let status_now = filters.status.clone();
-    let sort_now = filters.sort.clone();
-    let sla_now = filters.sla.clone();
-    let template = ListPageTemplate {
+    let link_params = filters.link_params();
+    let prefix = &state.settings.tickets.reference_prefix;
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/queue".into());
+    let template = QueuePage {
         nav: user.nav("queue"),
-        heading: "Queue".into(),
-        staff_queue: true,
-        next_link: next_link("/queue", &link_params, &page),
-        rows: rows(&page.items, &state.settings.tickets.reference_prefix),
+        errors,
+        counts: summary
+            .as_ref()
+            .map(|s| status_counts(&s.counts, &link_params))
+            .unwrap_or_default(),
+        total: summary.as_ref().map(|s| s.total).unwrap_or(0),
+        next_link: page
+            .as_ref()
+            .and_then(|p| next_link("/queue", &link_params, p)),
+        rows: page
+            .as_ref()
+            .map(|p| rows(&p.items, prefix))
+            .unwrap_or_default(),
+        headers: sort_headers(&filters),
+        filtered: filters.differs_from_default(),
+        status_choices: choices(STATUS_CHOICES, &filters.status),
+        sort_choices: choices(SORT_CHOICES, &filters.sort),
+        sla_choices: choices(SLA_CHOICES, &filters.sla),
         filters,
         queues,
         agents,
         priorities: Priority::ALL,
-        status_choices: choices(STATUS_CHOICES, &status_now),
-        sort_choices: choices(SORT_CHOICES, &sort_now),
-        sla_choices: choices(SLA_CHOICES, &sla_now),
-        counts,
+        here,
+        bulk_statuses: Status::ALL
+            .iter()
+            .filter(|s| **s != Status::New)
+            .map(|s| (s.as_str(), status_label(*s)))
+            .collect(),
+        hold_reasons: HoldReason::ALL
+            .iter()
+            .map(|h| (h.as_str(), hold_label(*h)))
+            .collect(),
+        flash: super::flash::take(&req),
+        me: user.user.email.clone(),
     };
-    render(&template)
+    let status = if template.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut resp = render_with(status, &template)?;
+    super::flash::clear(&req, &mut resp);
+    Ok(resp)
+}
+
+/// The sortable headers, each linking to the queue sorted by it (the other
+/// way round when it is the current sort).
+fn sort_headers(filters: &Filters) -> Vec<SortHeader> {
+    SORTABLE
+        .iter()
+        .map(|(label, key, first)| {
+            let desc = format!("-{key}");
+            let (next, aria, arrow) = if filters.sort == *key {
+                (desc.as_str(), "ascending", " ▲")
+            } else if filters.sort == desc {
+                (*key, "descending", " ▼")
+            } else {
+                (*first, "none", "")
+            };
+            let params: Vec<(&str, &str)> = filters
+                .link_params()
+                .into_iter()
+                .filter(|(k, _)| *k != "sort")
+                .chain(std::iter::once(("sort", next)))
+                .collect();
+            SortHeader {
+                label,
+                link: link("/queue", &params),
+                aria,
+                arrow,
+            }
+        })
+        .collect()
+}
+
+/// An address with its non-empty parameters.
+fn link(path: &str, params: &[(&str, &str)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
 }
 
 impl Filters {
@@ -127,6 +266,30 @@ impl Filters {
             },
             sla: q.sla.clone(),
         }
+    }
+
+    /// The filters as address parameters.
+    fn link_params(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("q", self.q.as_str()),
+            ("queue", self.queue.as_str()),
+            ("status", self.status.as_str()),
+            ("priority", self.priority.as_str()),
+            ("assignee", self.assignee.as_str()),
+            ("sort", self.sort.as_str()),
+            ("sla", self.sla.as_str()),
+        ]
+    }
+
+    /// Whether the view is not the queue's default (open, by priority).
+    fn differs_from_default(&self) -> bool {
+        !(self.q.is_empty()
+            && self.queue.is_empty()
+            && self.status == "open"
+            && self.priority.is_empty()
+            && self.assignee.is_empty()
+            && self.sort == "priority"
+            && self.sla.is_empty())
     }
 
     /// The listing that shows them, a page of 50.
@@ -154,19 +317,13 @@ fn status_counts(
     counts
         .iter()
         .map(|(status, n)| {
-            let query: Vec<String> = link_params
+            let params: Vec<(&str, &str)> = link_params
                 .iter()
                 .filter(|(k, _)| *k != "status")
                 .cloned()
                 .chain(std::iter::once(("status", status.as_str())))
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
                 .collect();
-            (
-                format!("/queue?{}", query.join("&")),
-                status_label(*status),
-                *n,
-            )
+            (link("/queue", &params), status_label(*status), *n)
         })
         .collect()
 }

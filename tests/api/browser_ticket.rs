@@ -153,3 +153,72 @@ async fn a_refused_hold_keeps_the_choice_then_reply_and_hold_save_in_one_submit(
     );
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_coordinator_assigns_two_tickets_at_once_from_the_queue() {
+    let app = spawn_app().await;
+    let requester = app.requester("ria@example.org").await;
+    for subject in ["Keyboard sticky", "Mouse double-clicks", "Headset crackles"] {
+        app.file_ticket(&requester, NewTicket::about(subject)).await;
+    }
+    app.user_with_password("coord@example.org", Role::Coordinator, "coord password")
+        .await;
+    app.user_with_password("agent@example.org", Role::Agent, "agent password")
+        .await;
+    let driver = start_chromedriver();
+    let profiles = tempfile::tempdir().unwrap();
+    let base = app.address.clone();
+    let c = browser(&driver, &profiles.path().join("coord")).await;
+    log_in(&c, &base, "coord@example.org", "coord password").await;
+    c.goto(&format!("{base}/queue")).await.unwrap();
+    assert_eq!(text_of(&c, "#total strong").await, "3 tickets");
+    for n in [1, 3] {
+        c.find(Locator::Id(&format!("sel-{n}")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(
+        "#b-assignee option[value='agent@example.org']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    screenshot(&c, "queue-bulk-1366").await;
+    c.find(Locator::Id("bulk-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&c, "#bulk-summary").await,
+        "2 tickets changed, 0 already so, 0 refused."
+    );
+    let staff = app.agent("lead@example.org").await;
+    for (n, assigned) in [(1, true), (2, false), (3, true)] {
+        let t: serde_json::Value = app
+            .get(&staff, &format!("/api/v1/tickets/{n}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            t["assignee"]["email"] == "agent@example.org",
+            assigned,
+            "ticket {n}: {t}"
+        );
+    }
+    c.find(Locator::Id("back-to-queue"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#total strong").await, "3 tickets");
+    c.close().await.unwrap();
+}

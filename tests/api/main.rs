@@ -46,5 +46,6 @@ mod tickets;
 mod web_asset_forms;
 mod web_assets;
 mod web_pages;
+mod web_queue;
 mod web_sla;
 mod web_ticket_work;

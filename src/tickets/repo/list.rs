@@ -133,6 +133,11 @@ pub fn list(
 }
 
 /// Open tickets per status under the same filters (for the queue's counts).
+/// How many tickets match a filter, whatever their page.
+pub fn count_matching(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
+    filtered(conn, f).select(count_star()).get_result(conn)
+}
+
 pub fn count_open_by_status(conn: &mut DbConn, f: &ListFilter) -> QueryResult<Vec<(Status, i64)>> {
     let mut counts = Vec::with_capacity(Status::OPEN.len());
     for status in Status::OPEN {

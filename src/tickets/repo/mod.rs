@@ -3,7 +3,7 @@
 mod list;
 pub mod sla;
 
-pub use list::{count_open_by_status, list};
+pub use list::{count_matching, count_open_by_status, list};
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{max, sql};

@@ -28,7 +28,7 @@ pub use create::{
     create_ticket,
 };
 pub use query::{ListPage, QueueSummary, get_ticket, history, list_tickets, queue_summary};
-pub use update::update_ticket;
+pub use update::{BatchOutcome, MAX_BATCH, update_many, update_ticket};
 pub use work::{Work, Worked, version_of, work_ticket};
 
 use super::model::{Category, Queue, Ticket};

@@ -239,7 +239,10 @@ pub fn list_tickets(
 /// Open tickets per status under the listing's filters (status ignored).
 #[derive(Debug, Clone)]
 pub struct QueueSummary {
+    /// Open tickets by status, under every filter but the status.
     pub counts: Vec<(Status, i64)>,
+    /// Tickets under every filter, on all pages.
+    pub total: i64,
 }
 
 pub fn queue_summary(
@@ -255,8 +258,18 @@ pub fn queue_summary(
             ..params.clone()
         };
         let q = resolve(conn, limits, actor, &without_status)?;
+        let all = resolve(
+            conn,
+            limits,
+            actor,
+            &ListParams {
+                cursor: None,
+                ..params.clone()
+            },
+        )?;
         Ok(QueueSummary {
             counts: repo::count_open_by_status(conn, &q.filter)?,
+            total: repo::count_matching(conn, &all.filter)?,
         })
     })
 }

@@ -53,6 +53,62 @@ pub fn update_ticket(
     })
 }
 
+/// The most tickets one batch may change.
+pub const MAX_BATCH: usize = 200;
+
+/// What a batch change did to one ticket.
+#[derive(Debug, Clone)]
+pub struct BatchOutcome {
+    pub number: i64,
+    /// `Ok(true)`: changed; `Ok(false)`: already so; `Err`: why not.
+    pub result: Result<bool, String>,
+}
+
+/// The same change on many tickets, each in its own transaction: one
+/// refusal (a transition the ticket cannot make, a ticket gone) leaves the
+/// others changed, and says why.
+pub fn update_many(
+    db: &Db,
+    rules: &Rules<'_>,
+    actor: &User,
+    numbers: &[i64],
+    input: &UpdateTicket,
+    now: NaiveDateTime,
+) -> Result<Vec<BatchOutcome>, AppError> {
+    if !actor.role.works_tickets() {
+        return Err(AppError::Forbidden(format!(
+            "a {} cannot change tickets",
+            actor.role
+        )));
+    }
+    if numbers.len() > MAX_BATCH {
+        return Err(AppError::invalid(
+            "tickets",
+            format!("choose at most {MAX_BATCH} tickets at a time"),
+        ));
+    }
+    Ok(numbers
+        .iter()
+        .map(|&number| {
+            let result = db
+                .write(|conn| {
+                    let (ticket, rel) = visible_ticket(conn, actor, &TicketRef::Number(number))?;
+                    update_in(conn, rules, actor, ticket, rel, input, now)
+                })
+                .map(|(_, changed)| changed)
+                .map_err(|e| match e {
+                    AppError::Validation(fields) => fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => other.public_detail(),
+                });
+            BatchOutcome { number, result }
+        })
+        .collect())
+}
+
 /// Applies a change inside the caller's transaction (the ticket page saves
 /// a reply and a change together); `true` when something changed.
 pub(crate) fn update_in(
