@@ -24,6 +24,7 @@ mod session;
 mod sla_view;
 mod ticket_forms;
 mod ticket_page;
+mod ticket_rows;
 mod ticket_work;
 
 use actix_web::http::StatusCode;

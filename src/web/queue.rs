@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::tickets::Queue;
 use crate::tickets::domain::{HoldReason, Priority, Status};
 use crate::tickets::dto::ListParams;
-use crate::tickets::service::{self, catalog};
+use crate::tickets::service::{self, ListPage, QueueSummary, catalog};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
@@ -136,19 +136,7 @@ pub async fn queue(
     let q = query.into_inner();
     let filters = Filters::of(&q);
     let params = filters.params(q.cursor.clone());
-    let st = state.clone();
-    let actor = user.user.clone();
-    let p = params.clone();
-    let (found, queues) = blocking(move || {
-        let found = service::list_tickets(&st.db, &st.settings.api, &actor, &p).and_then(|page| {
-            Ok((
-                page,
-                service::queue_summary(&st.db, &st.settings.api, &actor, &p)?,
-            ))
-        });
-        Ok((found, catalog::list_queues(&st.db)?))
-    })
-    .await?;
+    let (found, queues) = load(&state, &user, params).await?;
     let (page, summary, errors) = match found {
         Ok((page, summary)) => (Some(page), Some(summary), Vec::new()),
         Err(AppError::Validation(errors)) => (None, None, errors),
@@ -207,6 +195,27 @@ pub async fn queue(
     let mut resp = render_with(status, &template)?;
     super::flash::clear(&req, &mut resp);
     Ok(resp)
+}
+
+/// A page of the listing with its counts (or why the filters cannot be
+/// used), and the queues for the pickers.
+async fn load(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    p: ListParams,
+) -> Result<(Result<(ListPage, QueueSummary), AppError>, Vec<Queue>), PageError> {
+    let st = state.clone();
+    let actor = user.user.clone();
+    Ok(blocking(move || {
+        let found = service::list_tickets(&st.db, &st.settings.api, &actor, &p).and_then(|page| {
+            Ok((
+                page,
+                service::queue_summary(&st.db, &st.settings.api, &actor, &p)?,
+            ))
+        });
+        Ok((found, catalog::list_queues(&st.db)?))
+    })
+    .await?)
 }
 
 /// The sortable headers, each linking to the queue sorted by it (the other

@@ -172,68 +172,31 @@ impl BulkForm {
     }
 }
 
-/// Only a queue address of ours to come back to.
-fn safe_back(back: &str) -> String {
-    if back.starts_with("/queue") && !back.contains(['\r', '\n', '\\']) {
-        back.to_owned()
-    } else {
-        "/queue".into()
-    }
+/// The page that says why nothing was done.
+fn refused(
+    user: &WebUser,
+    back: String,
+    fields: &[crate::error::FieldError],
+) -> Result<HttpResponse, PageError> {
+    let page = BulkPage {
+        nav: user.nav("queue"),
+        asked: String::new(),
+        summary: String::new(),
+        lines: Vec::new(),
+        back,
+        problem: Some(
+            fields
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    };
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-pub async fn submit(
-    state: web::Data<AppState>,
-    user: WebUser,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let form = BulkForm::parse(&body);
-    user.check_csrf(&form.csrf)?;
-    let back = safe_back(&form.back);
-    let asked = form
-        .numbers()
-        .and_then(|numbers| Ok((form.change(&user.user.email)?, numbers)));
-    let ((update, words), numbers) = match asked {
-        Ok(asked) => asked,
-        Err(AppError::Validation(fields)) => {
-            let page = BulkPage {
-                nav: user.nav("queue"),
-                asked: String::new(),
-                summary: String::new(),
-                lines: Vec::new(),
-                back,
-                problem: Some(
-                    fields
-                        .iter()
-                        .map(|f| f.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            };
-            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let (st, actor) = (state.clone(), user.user.clone());
-    let outcomes = blocking(move || {
-        st.tickets.with_rules(|rules| {
-            service::update_many(&st.db, rules, &actor, &numbers, &update, ids::now())
-        })
-    })
-    .await?;
-    if form.take.is_some()
-        && let [
-            BatchOutcome {
-                result: Ok(_),
-                number,
-            },
-        ] = outcomes.as_slice()
-    {
-        return Ok(super::flash::redirect(
-            &format!("/tickets/{number}"),
-            "taken",
-        ));
-    }
-    let prefix = &state.settings.tickets.reference_prefix;
+/// One line per ticket, and the counts in a sentence.
+fn summary(outcomes: &[BatchOutcome], prefix: &str) -> (String, Vec<Line>) {
     let lines: Vec<Line> = outcomes
         .iter()
         .map(|o| {
@@ -257,6 +220,55 @@ pub async fn submit(
         count("unchanged"),
         count("refused"),
     );
+    (summary, lines)
+}
+
+/// Only a queue address of ours to come back to.
+fn safe_back(back: &str) -> String {
+    if back.starts_with("/queue") && !back.contains(['\r', '\n', '\\']) {
+        back.to_owned()
+    } else {
+        "/queue".into()
+    }
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let form = BulkForm::parse(&body);
+    user.check_csrf(&form.csrf)?;
+    let back = safe_back(&form.back);
+    let asked = form
+        .numbers()
+        .and_then(|numbers| Ok((form.change(&user.user.email)?, numbers)));
+    let ((update, words), numbers) = match asked {
+        Ok(asked) => asked,
+        Err(AppError::Validation(fields)) => return refused(&user, back, &fields),
+        Err(e) => return Err(e.into()),
+    };
+    let (st, actor) = (state.clone(), user.user.clone());
+    let outcomes = blocking(move || {
+        st.tickets.with_rules(|rules| {
+            service::update_many(&st.db, rules, &actor, &numbers, &update, ids::now())
+        })
+    })
+    .await?;
+    if form.take.is_some()
+        && let [
+            BatchOutcome {
+                result: Ok(_),
+                number,
+            },
+        ] = outcomes.as_slice()
+    {
+        return Ok(super::flash::redirect(
+            &format!("/tickets/{number}"),
+            "taken",
+        ));
+    }
+    let (summary, lines) = summary(&outcomes, &state.settings.tickets.reference_prefix);
     render(&BulkPage {
         nav: user.nav("queue"),
         asked: words.join(", "),

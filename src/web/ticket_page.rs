@@ -5,11 +5,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::format::{
-    capitalized, describe, hold_label, iso, plural, size, status_label, type_label, when,
-};
+use super::format::{capitalized, hold_label, plural, status_label};
 use super::pages::{Choice, assignable};
 use super::session::Nav;
+use super::ticket_rows::{CommentRow, Facts, FileRow, HistoryRow, current_choices, facts};
 use super::ticket_work::{Choices, Draft};
 use super::{PageError, WebUser, render_with};
 use crate::auth::User;
@@ -21,142 +20,6 @@ use crate::tickets::attachment_handlers::serve_attachment;
 use crate::tickets::domain::{HoldReason, Level, Priority, Status};
 use crate::tickets::service::{self, TicketRef, TicketView, catalog};
 use crate::tickets::{Category, Queue};
-
-/// The ticket's facts as the page shows them.
-struct Facts {
-    number: i64,
-    reference: String,
-    subject: String,
-    description: String,
-    status: String,
-    status_label: &'static str,
-    hold_label: Option<&'static str>,
-    priority: String,
-    priority_overridden: bool,
-    type_label: &'static str,
-    impact: String,
-    urgency: String,
-    requester: String,
-    assignee: String,
-    queue: String,
-    category: String,
-    watchers: String,
-    channel: String,
-    created: String,
-    created_iso: String,
-    updated: String,
-    updated_iso: String,
-}
-
-fn person(u: &User) -> String {
-    format!("{} <{}>", u.display_name, u.email)
-}
-
-fn facts(v: &TicketView, prefix: &str) -> Facts {
-    let t = &v.ticket;
-    Facts {
-        number: t.number,
-        reference: format!("{prefix}{}", t.number),
-        subject: t.subject.clone(),
-        description: t.description.clone(),
-        status: t.status.to_string(),
-        status_label: status_label(t.status),
-        hold_label: t.hold_reason.map(hold_label),
-        priority: t.priority.to_string(),
-        priority_overridden: t.priority_overridden,
-        type_label: type_label(t.ticket_type),
-        impact: capitalized(t.impact.as_str()),
-        urgency: capitalized(t.urgency.as_str()),
-        requester: person(&v.requester),
-        assignee: v
-            .assignee
-            .as_ref()
-            .map(person)
-            .unwrap_or_else(|| "—".into()),
-        queue: v
-            .queue
-            .as_ref()
-            .map(|q| q.name.clone())
-            .unwrap_or_else(|| "—".into()),
-        category: v
-            .category
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| "—".into()),
-        watchers: if v.watchers.is_empty() {
-            "—".into()
-        } else {
-            v.watchers.iter().map(person).collect::<Vec<_>>().join(", ")
-        },
-        channel: match t.channel.as_str() {
-            "email" => "Email".into(),
-            "api" => "API".into(),
-            other => capitalized(other),
-        },
-        created: when(t.created_at),
-        created_iso: iso(t.created_at),
-        updated: when(t.updated_at),
-        updated_iso: iso(t.updated_at),
-    }
-}
-
-/// The form's choices as the ticket stands.
-fn current_choices(v: &TicketView) -> Choices {
-    let t = &v.ticket;
-    Choices {
-        status: t.status.to_string(),
-        hold_reason: t.hold_reason.map(|h| h.to_string()).unwrap_or_default(),
-        assignee: v
-            .assignee
-            .as_ref()
-            .map(|u| u.email.clone())
-            .unwrap_or_default(),
-        queue: v.queue.as_ref().map(|q| q.slug.clone()).unwrap_or_default(),
-        category: v
-            .category
-            .as_ref()
-            .map(|c| c.slug.clone())
-            .unwrap_or_default(),
-        impact: t.impact.to_string(),
-        urgency: t.urgency.to_string(),
-        priority: if t.priority_overridden {
-            t.priority.to_string()
-        } else {
-            String::new()
-        },
-    }
-}
-
-struct CommentRow {
-    id: String,
-    /// The message this reply came in, for staff.
-    mail_id: Option<String>,
-    author: String,
-    body: String,
-    public: bool,
-    /// `false`: a mailed reply waiting for staff to confirm its sender.
-    verified: bool,
-    at: String,
-    at_iso: String,
-}
-
-struct FileRow {
-    id: String,
-    filename: String,
-    size: String,
-    content_type: String,
-    /// An internal note's file (only staff see it).
-    public: bool,
-}
-
-struct HistoryRow {
-    at: String,
-    at_iso: String,
-    who: String,
-    what: String,
-    /// Happened after the refused form was drawn.
-    fresh: bool,
-}
 
 #[derive(Template)]
 #[template(path = "ticket.html", config = "src/web/askama.toml")]
@@ -244,6 +107,44 @@ pub(super) struct Shown {
     pub flash: Option<&'static str>,
 }
 
+/// Everything the page shows, read in one trip to the blocking pool.
+struct Loaded {
+    view: TicketView,
+    comments: Vec<service::CommentView>,
+    files: Vec<crate::tickets::Attachment>,
+    history: Vec<(crate::audit::AuditEvent, Option<User>)>,
+    queues: Vec<Queue>,
+    categories: Vec<Category>,
+    mail: Vec<crate::mail::MailSummary>,
+}
+
+async fn load(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    r: TicketRef,
+) -> Result<Loaded, PageError> {
+    let st = state.clone();
+    let actor = user.user.clone();
+    let loaded = blocking(move || {
+        let view = st
+            .tickets
+            .with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
+        let mail = crate::mail::messages::summaries(&st.db, &actor, &view.ticket.id)?;
+        let r = TicketRef::Id(view.ticket.id.clone());
+        Ok(Loaded {
+            comments: service::list_comments(&st.db, &actor, &r)?,
+            files: service::list_attachments(&st.db, &actor, &r)?,
+            history: service::history(&st.db, &actor, &r)?,
+            queues: catalog::list_queues(&st.db)?,
+            categories: catalog::list_categories(&st.db)?,
+            view,
+            mail,
+        })
+    })
+    .await?;
+    Ok(loaded)
+}
+
 /// Loads everything the page shows and renders it.
 async fn page(
     state: &web::Data<AppState>,
@@ -252,25 +153,8 @@ async fn page(
     status: StatusCode,
     shown: Shown,
 ) -> Result<HttpResponse, PageError> {
-    let st = state.clone();
-    let actor = user.user.clone();
-    let (view, comments, files, history, queues, categories, mail) = blocking(move || {
-        let view = st
-            .tickets
-            .with_rules(|rules| service::get_ticket(&st.db, rules, &actor, &r, ids::now()))?;
-        let mail = crate::mail::messages::summaries(&st.db, &actor, &view.ticket.id)?;
-        let r = TicketRef::Id(view.ticket.id.clone());
-        Ok((
-            view,
-            service::list_comments(&st.db, &actor, &r)?,
-            service::list_attachments(&st.db, &actor, &r)?,
-            service::history(&st.db, &actor, &r)?,
-            catalog::list_queues(&st.db)?,
-            catalog::list_categories(&st.db)?,
-            mail,
-        ))
-    })
-    .await?;
+    let loaded = load(state, user, r).await?;
+    let view = &loaded.view;
     let role = user.user.role;
     let rel = TicketRelation {
         is_requester: view.ticket.requester_id == user.user.id,
@@ -288,19 +172,17 @@ async fn page(
     } else {
         Vec::new()
     };
-    let current_choices = current_choices(&view);
-    let chosen = match &shown.draft.choices {
-        Some((chosen, was)) => Choices::over(chosen, was, &current_choices),
-        None => current_choices.clone(),
-    };
+    let current_choices = current_choices(view);
+    let chosen = shown.draft.chosen_over(&current_choices);
     let seen = shown.draft.seen.filter(|_| !shown.errors.is_empty());
-    let history: Vec<HistoryRow> = history
+    let history: Vec<HistoryRow> = loaded
+        .history
         .iter()
         .map(|(e, who)| HistoryRow::of(e, who.as_ref(), seen))
         .collect();
     let template = TicketPage {
         nav: user.nav(""),
-        t: facts(&view, &state.settings.tickets.reference_prefix),
+        t: facts(view, &state.settings.tickets.reference_prefix),
         first_error: shown
             .errors
             .first()
@@ -315,25 +197,23 @@ async fn page(
         nav_email: user.user.email.clone(),
         version: crate::tickets::service::version_of(view.ticket.updated_at),
         fresh_count: history.iter().filter(|h| h.fresh).count(),
-        comments: comments.iter().map(|c| CommentRow::of(c, &mail)).collect(),
-        attachments: files.iter().map(FileRow::of).collect(),
+        comments: loaded
+            .comments
+            .iter()
+            .map(|c| CommentRow::of(c, &loaded.mail))
+            .collect(),
+        attachments: loaded.files.iter().map(FileRow::of).collect(),
         history,
         staff: role.sees_all_tickets(),
         may_comment: may_comment(role, rel),
         staff_edit,
         requester_actions,
         status_options: status_options(current),
-        hold_reasons: HoldReason::ALL
-            .iter()
-            .map(|h| (h.as_str(), hold_label(*h)))
-            .collect(),
+        hold_reasons: hold_choices(),
         agents,
-        queues,
-        categories,
-        levels: Level::ALL
-            .iter()
-            .map(|l| (l.as_str(), capitalized(l.as_str())))
-            .collect(),
+        queues: loaded.queues.clone(),
+        categories: loaded.categories.clone(),
+        levels: level_choices(),
         priorities: Priority::ALL,
         sla_policy: view.sla.as_ref().map(|r| r.policy.clone()),
         sla_bars: view
@@ -341,13 +221,32 @@ async fn page(
             .as_ref()
             .map(super::sla_view::bars)
             .unwrap_or_default(),
-        filed_by_mail: mail
-            .iter()
-            .find(|m| m.direction == "in" && m.action == "created")
-            .map(|m| m.id.clone()),
-        mail: mail.iter().map(Into::into).collect(),
+        filed_by_mail: filed_by_mail(&loaded.mail),
+        mail: loaded.mail.iter().map(Into::into).collect(),
     };
     render_with(status, &template)
+}
+
+/// The message a ticket was filed with, when it came by mail.
+fn filed_by_mail(mail: &[crate::mail::MailSummary]) -> Option<String> {
+    mail.iter()
+        .find(|m| m.direction == "in" && m.action == "created")
+        .map(|m| m.id.clone())
+}
+
+/// Hold reasons as (value, words).
+pub(super) fn hold_choices() -> Vec<(&'static str, &'static str)> {
+    HoldReason::ALL
+        .iter()
+        .map(|h| (h.as_str(), hold_label(*h)))
+        .collect()
+}
+
+fn level_choices() -> Vec<(&'static str, String)> {
+    Level::ALL
+        .iter()
+        .map(|l| (l.as_str(), capitalized(l.as_str())))
+        .collect()
 }
 
 /// The statuses the ticket may move to, its own first.
@@ -371,55 +270,6 @@ fn requester_actions(current: Status) -> Vec<(&'static str, &'static str)> {
         ],
         s if s.is_open() => vec![("cancelled", "Withdraw this ticket")],
         _ => Vec::new(),
-    }
-}
-
-impl CommentRow {
-    /// A comment, with the mail it came in when it did.
-    fn of(c: &service::CommentView, mail: &[crate::mail::MailSummary]) -> CommentRow {
-        CommentRow {
-            id: c.comment.id.clone(),
-            mail_id: mail
-                .iter()
-                .find(|m| m.comment_id.as_deref() == Some(c.comment.id.as_str()))
-                .map(|m| m.id.clone()),
-            author: c.author.display_name.clone(),
-            body: c.comment.body.clone(),
-            public: c.comment.is_public,
-            verified: c.comment.is_verified,
-            at: when(c.comment.created_at),
-            at_iso: iso(c.comment.created_at),
-        }
-    }
-}
-
-impl FileRow {
-    fn of(a: &crate::tickets::Attachment) -> FileRow {
-        FileRow {
-            id: a.id.clone(),
-            filename: a.filename.clone(),
-            size: size(a.size_bytes),
-            content_type: a.content_type.clone(),
-            public: a.is_public,
-        }
-    }
-}
-
-impl HistoryRow {
-    fn of(
-        e: &crate::audit::AuditEvent,
-        who: Option<&crate::auth::User>,
-        seen: Option<i64>,
-    ) -> HistoryRow {
-        HistoryRow {
-            fresh: seen.is_some_and(|v| e.occurred_at.and_utc().timestamp_micros() > v),
-            at: when(e.occurred_at),
-            at_iso: iso(e.occurred_at),
-            who: who
-                .map(|u| u.display_name.clone())
-                .unwrap_or_else(|| "itdesk".into()),
-            what: describe(e),
-        }
     }
 }
 

@@ -118,6 +118,14 @@ impl Draft {
         }
     }
 
+    /// What the form's fields show: these choices over the ticket's.
+    pub fn chosen_over(&self, current: &Choices) -> Choices {
+        match &self.choices {
+            Some((chosen, was)) => Choices::over(chosen, was, current),
+            None => current.clone(),
+        }
+    }
+
     fn read(fields: &[(String, String)], me: &str) -> Draft {
         let has_choices = fields.iter().any(|(k, _)| k == "was_status");
         let choices = has_choices.then(|| {

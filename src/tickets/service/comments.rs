@@ -149,19 +149,7 @@ pub(crate) fn comment_in(
             at: now,
         },
     )?;
-    let wakes = rel.is_requester && comment.is_public && comment.is_verified;
-    let starts = actor.role.works_tickets()
-        && !rel.is_requester
-        && comment.is_public
-        && comment.is_verified
-        && rules.tickets.first_reply_starts_work
-        && matches!(ticket.status, Status::New | Status::Triaged);
-    let change = if wakes {
-        status_after_requester_message(ticket.status, ticket.hold_reason)
-            .map(|next| (next, "requester replied"))
-    } else {
-        starts.then_some((Status::InProgress, "first reply to the requester"))
-    };
+    let change = status_after_comment(rules, actor, &ticket, rel, &comment);
     touch(conn, &ticket, actor, change, now)?;
     let fresh = repo::find(conn, &ticket.id)?.ok_or_else(|| AppError::NotFound("ticket".into()))?;
     rules.hooks.publish(
@@ -177,6 +165,30 @@ pub(crate) fn comment_in(
         comment,
         author: actor.clone(),
     })
+}
+
+/// Where a new comment moves its ticket, and why: a requester's message
+/// wakes a ticket waiting for them; a first public reply from staff starts
+/// work on a new or triaged one (when the setting says so).
+fn status_after_comment(
+    rules: &Rules<'_>,
+    actor: &User,
+    ticket: &super::super::model::Ticket,
+    rel: crate::auth::domain::TicketRelation,
+    comment: &Comment,
+) -> Option<(Status, &'static str)> {
+    let counts = comment.is_public && comment.is_verified;
+    if rel.is_requester {
+        return counts
+            .then(|| status_after_requester_message(ticket.status, ticket.hold_reason))
+            .flatten()
+            .map(|next| (next, "requester replied"));
+    }
+    let starts = counts
+        && actor.role.works_tickets()
+        && rules.tickets.first_reply_starts_work
+        && matches!(ticket.status, Status::New | Status::Triaged);
+    starts.then_some((Status::InProgress, "first reply to the requester"))
 }
 
 /// Staff confirm that an unverified mailed reply came from whom it says:

@@ -56,16 +56,9 @@ fn is_empty(u: &UpdateTicket) -> bool {
         && u.urgency.is_none()
 }
 
-/// Saves a reply or note and a change together, or nothing.
-pub fn work_ticket(
-    db: &Db,
-    rules: &Rules<'_>,
-    actor: &User,
-    r: &TicketRef,
-    work: Work<'_>,
-    now: NaiveDateTime,
-) -> Result<Worked, AppError> {
-    let body = match work.comment {
+/// The comment's text, or why this submit asks for nothing it can do.
+fn checked<'a>(work: &Work<'a>) -> Result<Option<&'a str>, AppError> {
+    Ok(match work.comment {
         Some(c) => Some(checked_body(&c.body)?),
         None if !work.files.is_empty() => {
             return Err(AppError::invalid(
@@ -80,7 +73,19 @@ pub fn work_ticket(
             ));
         }
         None => None,
-    };
+    })
+}
+
+/// Saves a reply or note and a change together, or nothing.
+pub fn work_ticket(
+    db: &Db,
+    rules: &Rules<'_>,
+    actor: &User,
+    r: &TicketRef,
+    work: Work<'_>,
+    now: NaiveDateTime,
+) -> Result<Worked, AppError> {
+    let body = checked(&work)?;
     if !work.files.is_empty() {
         // Check access before any bytes reach the disk.
         db.read(|conn| visible_ticket(conn, actor, r).map(|_| ()))?;
