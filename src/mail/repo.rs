@@ -111,6 +111,16 @@ pub struct MailSummary {
     pub action: String,
     pub comment_id: Option<String>,
     pub created_at: NaiveDateTime,
+    /// Why an outbound message was sent (`reply`, `sla`, `assignment`, …).
+    pub reason: String,
+}
+
+impl MailSummary {
+    /// A notice to staff (an SLA escalation, an assignment), not part of
+    /// the conversation with the requester.
+    pub fn is_staff_notice(&self) -> bool {
+        self.direction == "out" && matches!(self.reason.as_str(), "sla" | "assignment")
+    }
 }
 
 /// A ticket's mail, oldest first, without the bytes.
@@ -126,6 +136,7 @@ pub fn summaries_of(conn: &mut DbConn, ticket_id: &str) -> QueryResult<Vec<MailS
             mail_messages::action,
             mail_messages::comment_id,
             mail_messages::created_at,
+            mail_messages::reason,
         ))
         .load(conn)
 }

@@ -12,15 +12,39 @@ pub struct TicketRef<'a> {
     pub helpdesk: &'a str,
 }
 
+/// Who a message is for: the requester and watchers (a reply adds to the
+/// ticket) or staff (a notice: the ticket's page is where to act).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Conversation,
+    Staff,
+}
+
 fn page(t: &TicketRef<'_>, paragraphs: &[String], quote: Option<&str>) -> (String, String) {
+    page_for(Audience::Conversation, t, paragraphs, quote)
+}
+
+fn page_for(
+    audience: Audience,
+    t: &TicketRef<'_>,
+    paragraphs: &[String],
+    quote: Option<&str>,
+) -> (String, String) {
+    let hint = match audience {
+        Audience::Conversation => format!(
+            "Reply to this message to add to the ticket; keep {} in the subject.",
+            t.tag
+        ),
+        Audience::Staff => "A notice for IT staff: open the ticket to act on it.".to_owned(),
+    };
     let mut text = paragraphs.join("\n\n");
     if let Some(q) = quote {
         text.push_str("\n\n");
         text.push_str(q);
     }
     text.push_str(&format!(
-        "\n\n--\n{}\n{} {}\nReply to this message to add to the ticket; keep {} in the subject.\n",
-        t.helpdesk, t.tag, t.url, t.tag
+        "\n\n--\n{}\n{} {}\n{hint}\n",
+        t.helpdesk, t.tag, t.url
     ));
     let mut html =
         String::from("<div style=\"font-family:sans-serif;font-size:14px;line-height:1.45\">");
@@ -34,11 +58,11 @@ fn page(t: &TicketRef<'_>, paragraphs: &[String], quote: Option<&str>) -> (Strin
         ));
     }
     html.push_str(&format!(
-        "<p style=\"color:#666;font-size:12px\">{} · <a href=\"{}\">{}</a><br>Reply to this message to add to the ticket; keep {} in the subject.</p></div>",
+        "<p style=\"color:#666;font-size:12px\">{} · <a href=\"{}\">{}</a><br>{}</p></div>",
         escape(t.helpdesk),
         escape(&t.url),
         escape(&t.tag),
-        escape(&t.tag)
+        escape(&hint)
     ));
     (text, html)
 }
@@ -100,14 +124,19 @@ pub fn resolution(t: &TicketRef<'_>) -> Rendered {
 pub fn assignment(t: &TicketRef<'_>, by: &str) -> Rendered {
     rendered(
         format!("[assigned] {} {}", t.tag, t.subject),
-        page(t, &[format!("{by} assigned {} to you.", t.tag)], None),
+        page_for(
+            Audience::Staff,
+            t,
+            &[format!("{by} assigned {} to you.", t.tag)],
+            None,
+        ),
     )
 }
 
 pub fn escalation(t: &TicketRef<'_>, what: &str) -> Rendered {
     rendered(
         format!("[SLA] {} {}: {what}", t.tag, t.subject),
-        page(t, &[format!("{}: {what}.", t.tag)], None),
+        page_for(Audience::Staff, t, &[format!("{}: {what}.", t.tag)], None),
     )
 }
 
@@ -129,5 +158,14 @@ mod tests {
         assert!(r.html.contains("&lt;script&gt;") && !r.html.contains("<script>"));
         assert!(r.text.contains("keep [#7] in the subject"));
         assert!(acknowledgement(&t, "Jane").text.starts_with("Hello Jane,"));
+        let notice = escalation(&t, "80% of the first response target used");
+        assert!(
+            !notice.text.contains("Reply to this message"),
+            "{}",
+            notice.text
+        );
+        assert!(notice.text.contains("open the ticket to act on it"));
+        assert!(notice.text.contains("https://desk.example.org/tickets/7"));
+        assert!(!assignment(&t, "Ana").html.contains("Reply to this message"));
     }
 }

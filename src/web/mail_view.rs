@@ -28,6 +28,21 @@ pub struct MailRow {
     pub comment_id: Option<String>,
 }
 
+/// What happened to a message, in words.
+fn action_label(action: &str, reason: &str) -> String {
+    match (action, reason) {
+        ("queued", "sla") => "SLA notice".into(),
+        ("queued", "assignment") => "assignment notice".into(),
+        ("queued", "acknowledgement") => "acknowledgement".into(),
+        ("queued", "reply") => "reply sent".into(),
+        ("queued", _) => "sent".into(),
+        ("created", _) => "filed the ticket".into(),
+        ("appended", _) => "added as a reply".into(),
+        ("ignored", _) => "not taken in".into(),
+        (other, _) => other.replace('_', " "),
+    }
+}
+
 impl From<&MailSummary> for MailRow {
     fn from(m: &MailSummary) -> MailRow {
         MailRow {
@@ -35,7 +50,7 @@ impl From<&MailSummary> for MailRow {
             inbound: m.direction == "in",
             from: m.from_address.clone(),
             subject: m.subject.clone(),
-            action: m.action.clone(),
+            action: action_label(&m.action, &m.reason),
             at: when(m.created_at),
             at_iso: iso(m.created_at),
             comment_id: m.comment_id.clone(),
@@ -113,6 +128,7 @@ pub async fn show(
         action: m.action.clone(),
         comment_id: m.comment_id.clone(),
         created_at: m.created_at,
+        reason: m.reason.clone(),
     };
     let page = MailPage {
         nav: user.nav(""),

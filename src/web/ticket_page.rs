@@ -59,8 +59,10 @@ struct TicketPage {
     priorities: &'static [Priority],
     sla_policy: Option<String>,
     sla_bars: Vec<super::sla_view::SlaBar>,
-    /// The ticket's mail, in and out (staff only).
+    /// The ticket's mail with the requester, in and out (staff only).
     mail: Vec<super::mail_view::MailRow>,
+    /// Notices mailed to staff about the ticket (SLA, assignment).
+    notices: Vec<super::mail_view::MailRow>,
     /// The message the ticket was filed with.
     filed_by_mail: Option<String>,
 }
@@ -91,6 +93,10 @@ impl TicketPage {
 
     fn mail_count(&self) -> String {
         plural(self.mail.len(), "message", "messages")
+    }
+
+    fn notice_count(&self) -> String {
+        plural(self.notices.len(), "notice", "notices")
     }
 
     fn history_count(&self) -> String {
@@ -222,7 +228,18 @@ async fn page(
             .map(super::sla_view::bars)
             .unwrap_or_default(),
         filed_by_mail: filed_by_mail(&loaded.mail),
-        mail: loaded.mail.iter().map(Into::into).collect(),
+        mail: loaded
+            .mail
+            .iter()
+            .filter(|m| !m.is_staff_notice())
+            .map(Into::into)
+            .collect(),
+        notices: loaded
+            .mail
+            .iter()
+            .filter(|m| m.is_staff_notice())
+            .map(Into::into)
+            .collect(),
     };
     render_with(status, &template)
 }

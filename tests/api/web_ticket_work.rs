@@ -379,3 +379,34 @@ async fn the_first_reply_rule_can_be_turned_off() {
         "new"
     );
 }
+
+#[tokio::test]
+async fn notices_to_staff_are_listed_apart_from_the_requesters_mail() {
+    let app = spawn_app().await;
+    let requester = app.requester("ria@example.org").await;
+    let t = app
+        .file_ticket(&requester, NewTicket::about("Wi-Fi in room 4"))
+        .await;
+    let number = t["number"].as_i64().unwrap();
+    let lead = app.agent("lead@example.org").await;
+    let agent = app.logged_in("agent@example.org", Role::Agent).await;
+    let resp = app
+        .patch_json(
+            &lead,
+            &format!("/api/v1/tickets/{number}"),
+            &json!({"assignee": "agent@example.org", "status": "resolved"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let html = page(&agent, &app, number).await;
+    let notices = &html[html.find(r#"id="staff-notices""#).expect("a notices list")..];
+    let notices = &notices[..notices.find("</details>").unwrap()];
+    assert!(notices.contains("assignment notice"), "{notices}");
+    let conversation = &html[html.find(r#"id="mail""#).expect("the requester's mail")..];
+    let conversation = &conversation[..conversation.find("</details>").unwrap()];
+    assert!(
+        !conversation.contains("assignment"),
+        "the notice is not in the conversation: {conversation}"
+    );
+    assert!(conversation.contains("sent"), "{conversation}");
+}
