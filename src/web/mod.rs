@@ -10,6 +10,8 @@ mod asset_forms;
 mod asset_import;
 mod asset_page;
 mod assets;
+mod chart;
+mod dashboard;
 mod error_layout;
 mod flash;
 mod format;
@@ -50,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn page_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
+        .route("/dashboard", web::get().to(dashboard::show))
         .route("/static/app.css", web::get().to(stylesheet))
         .configure(account_routes)
         .configure(ticket_routes)

@@ -14,10 +14,10 @@ use crate::tickets::domain::Priority;
 use crate::tickets::dto::ListParams;
 use crate::tickets::service::{self, ListPage, TicketView};
 
-/// `/`: staff land on the queue, requesters on their tickets.
+/// `/`: staff land on the dashboard, requesters on their tickets.
 pub async fn home(user: WebUser) -> HttpResponse {
     if user.user.role.sees_all_tickets() {
-        see_other("/queue")
+        see_other("/dashboard")
     } else {
         see_other("/my/tickets")
     }
@@ -43,6 +43,8 @@ pub struct Row {
     pub queue: String,
     pub updated: String,
     pub updated_iso: String,
+    pub created: String,
+    pub created_iso: String,
     /// The stored SLA state, or empty.
     pub sla_state: String,
     /// The state in words.
@@ -74,6 +76,8 @@ pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
                 .unwrap_or_else(|| "—".into()),
             updated: when(v.ticket.updated_at),
             updated_iso: iso(v.ticket.updated_at),
+            created: when(v.ticket.created_at),
+            created_iso: iso(v.ticket.created_at),
             sla_state: v.ticket.sla_state.clone().unwrap_or_default(),
             sla_state_label: sla_state_label(v.ticket.sla_state.as_deref().unwrap_or("")),
             sla_due: v

@@ -162,10 +162,7 @@ async fn page(
     let loaded = load(state, user, r).await?;
     let view = &loaded.view;
     let role = user.user.role;
-    let rel = TicketRelation {
-        is_requester: view.ticket.requester_id == user.user.id,
-        is_watcher: view.watchers.iter().any(|w| w.id == user.user.id),
-    };
+    let rel = relation(view, &user.user);
     let staff_edit = role.works_tickets();
     let agents = if staff_edit {
         assignable(state).await?
@@ -186,7 +183,10 @@ async fn page(
         .iter()
         .map(|(e, who)| HistoryRow::of(e, who.as_ref(), seen))
         .collect();
+    let (mail, notices) = mail_rows(&loaded.mail);
     let template = TicketPage {
+        mail,
+        notices,
         nav: user.nav(""),
         t: facts(view, &state.settings.tickets.reference_prefix),
         first_error: shown
@@ -228,20 +228,30 @@ async fn page(
             .map(super::sla_view::bars)
             .unwrap_or_default(),
         filed_by_mail: filed_by_mail(&loaded.mail),
-        mail: loaded
-            .mail
-            .iter()
-            .filter(|m| !m.is_staff_notice())
-            .map(Into::into)
-            .collect(),
-        notices: loaded
-            .mail
-            .iter()
-            .filter(|m| m.is_staff_notice())
-            .map(Into::into)
-            .collect(),
     };
     render_with(status, &template)
+}
+
+/// How the viewer stands to the ticket.
+fn relation(view: &TicketView, me: &User) -> TicketRelation {
+    TicketRelation {
+        is_requester: view.ticket.requester_id == me.id,
+        is_watcher: view.watchers.iter().any(|w| w.id == me.id),
+    }
+}
+
+/// The ticket's mail with the requester, and the notices to staff.
+fn mail_rows(
+    mail: &[crate::mail::MailSummary],
+) -> (
+    Vec<super::mail_view::MailRow>,
+    Vec<super::mail_view::MailRow>,
+) {
+    let (notices, conversation): (Vec<_>, Vec<_>) = mail.iter().partition(|m| m.is_staff_notice());
+    (
+        conversation.into_iter().map(Into::into).collect(),
+        notices.into_iter().map(Into::into).collect(),
+    )
 }
 
 /// The message a ticket was filed with, when it came by mail.

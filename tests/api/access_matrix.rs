@@ -149,7 +149,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/my/tickets" | "/tickets/new" | "/tickets/{number}" | "/account") => Everyone,
         ("GET", "/tickets/{number}/attachments/{attachment_id}") => Everyone,
         ("GET", "/notifications") => Everyone,
-        ("GET", "/queue" | "/assets" | "/assets/{tag}") => Staff,
+        ("GET", "/queue" | "/dashboard" | "/assets" | "/assets/{tag}") => Staff,
         ("GET", "/tickets/{number}/mail/{id}" | "/tickets/{number}/mail/{id}/raw") => Workers,
         ("GET", "/assets/import") => Managers,
         ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,

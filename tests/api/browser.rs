@@ -188,8 +188,22 @@ async fn requester_files_agent_replies_requester_reads_the_reply() {
             .await
             .unwrap()
             .path()
-            .starts_with("/queue")
+            .starts_with("/dashboard")
     );
+    if let Ok(png) = agent.screenshot().await {
+        let _ = std::fs::write(
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/browser-dashboard.png"),
+            png,
+        );
+    }
+    agent
+        .find(Locator::Css("header.top nav a[href='/queue']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    agent.wait().for_element(Locator::Id("f-q")).await.unwrap();
     if let Ok(png) = agent.screenshot().await {
         let _ = std::fs::write(
             concat!(env!("CARGO_TARGET_TMPDIR"), "/browser-queue.png"),

@@ -145,6 +145,7 @@ async fn a_refused_hold_keeps_the_choice_then_reply_and_hold_save_in_one_submit(
 
     check_widths(&c, &base, "/tickets/1", "ticket").await;
     check_widths(&c, &base, "/queue", "queue").await;
+    check_widths(&c, &base, "/dashboard", "dashboard").await;
     check_widths(&c, &base, "/assets", "assets").await;
     check_widths(&c, &base, "/tickets/999", "error").await;
     assert!(

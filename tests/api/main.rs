@@ -45,6 +45,7 @@ mod storage;
 mod tickets;
 mod web_asset_forms;
 mod web_assets;
+mod web_dashboard;
 mod web_pages;
 mod web_queue;
 mod web_sla;

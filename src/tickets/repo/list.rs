@@ -133,6 +133,35 @@ pub fn list(
 }
 
 /// Open tickets per status under the same filters (for the queue's counts).
+/// How many tickets were filed in `[from, to)`.
+pub fn count_created_between(
+    conn: &mut DbConn,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    tickets::table
+        .filter(tickets::created_at.ge(from).and(tickets::created_at.lt(to)))
+        .select(count_star())
+        .get_result(conn)
+}
+
+/// How many tickets stand resolved (or later closed) with a resolution in
+/// `[from, to)`.
+pub fn count_resolved_between(
+    conn: &mut DbConn,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    tickets::table
+        .filter(
+            tickets::resolved_at
+                .ge(from)
+                .and(tickets::resolved_at.lt(to)),
+        )
+        .select(count_star())
+        .get_result(conn)
+}
+
 /// How many tickets match a filter, whatever their page.
 pub fn count_matching(conn: &mut DbConn, f: &ListFilter) -> QueryResult<i64> {
     filtered(conn, f).select(count_star()).get_result(conn)

@@ -3,7 +3,9 @@
 mod list;
 pub mod sla;
 
-pub use list::{count_matching, count_open_by_status, list};
+pub use list::{
+    count_created_between, count_matching, count_open_by_status, count_resolved_between, list,
+};
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{max, sql};

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod catalog;
 mod comments;
 mod create;
+pub mod dashboard;
 pub mod lookup;
 mod query;
 pub mod service_level;

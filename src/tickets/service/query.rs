@@ -236,6 +236,17 @@ pub fn list_tickets(
     })
 }
 
+/// How many tickets a listing with these parameters holds, on all pages.
+pub fn count_tickets(
+    conn: &mut DbConn,
+    limits: &ApiSettings,
+    actor: &User,
+    params: &ListParams,
+) -> Result<i64, AppError> {
+    let q = resolve(conn, limits, actor, params)?;
+    Ok(repo::count_matching(conn, &q.filter)?)
+}
+
 /// Open tickets per status under the listing's filters (status ignored).
 #[derive(Debug, Clone)]
 pub struct QueueSummary {
