@@ -27,6 +27,15 @@ const MESSAGES: &[(&str, &str)] = &[
     ("confirmed", "The mailed reply is confirmed and now counts."),
     ("status", "The ticket is updated."),
     ("taken", "The ticket is yours now."),
+    (
+        "filed",
+        "Thank you: your ticket is filed. We will answer here and by mail.",
+    ),
+    (
+        "withdrawn",
+        "Your ticket is withdrawn. Nobody will work on it.",
+    ),
+    ("received", "Thank you: receipt confirmed."),
 ];
 
 /// A 303 to `location` that shows `code`'s sentence there once.

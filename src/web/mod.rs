@@ -20,6 +20,7 @@ mod mail_view;
 mod new_ticket;
 mod notifications;
 mod pages;
+mod portal;
 mod queue;
 mod queue_bulk;
 mod session;
@@ -94,7 +95,16 @@ fn account_routes(cfg: &mut web::ServiceConfig) {
 /// Filing, the queue, one's tickets, and a ticket's page with its forms,
 /// mail and files.
 fn ticket_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/my/tickets", web::get().to(pages::my_tickets))
+    cfg.route("/my/tickets", web::get().to(portal::my_tickets))
+        .route("/my/equipment", web::get().to(portal::my_equipment))
+        .route(
+            "/my/equipment/{id}/confirm",
+            web::post().to(portal::confirm_receipt),
+        )
+        .route(
+            "/tickets/{number}/withdraw",
+            web::get().to(portal::withdraw_form),
+        )
         .route("/tickets/new", web::get().to(new_ticket::form))
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::session::Nav;
-use super::{PageError, WebUser, render, render_with, see_other};
+use super::{PageError, WebUser, render, render_with};
 use crate::error::{AppError, FieldError, blocking};
 use crate::http::multipart::{form_field, read_form};
 use crate::ids;
@@ -219,7 +219,10 @@ pub async fn submit(
     })
     .await;
     match result {
-        Ok(number) => Ok(see_other(&format!("/tickets/{number}"))),
+        Ok(number) => Ok(super::flash::redirect(
+            &format!("/tickets/{number}"),
+            "filed",
+        )),
         Err(e) => {
             let errors = shown_with_the_form(e)?;
             let lists = catalog_lists(&state).await?;

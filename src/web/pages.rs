@@ -1,18 +1,14 @@
 //! The start page, "my tickets", the 404 page, and what list pages share.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 
 use super::format::{iso, status_label, when};
-use super::session::{Nav, url_encode};
-use super::{PageError, WebUser, render, see_other};
+use super::session::url_encode;
+use super::{PageError, WebUser, see_other};
 use crate::auth::{Role, User, people as users};
 use crate::error::{AppError, blocking};
 use crate::state::AppState;
-use crate::tickets::Queue;
-use crate::tickets::domain::Priority;
-use crate::tickets::dto::ListParams;
-use crate::tickets::service::{self, ListPage, TicketView};
+use crate::tickets::service::{ListPage, TicketView};
 
 /// `/`: staff land on the dashboard, requesters on their tickets.
 pub async fn home(user: WebUser) -> HttpResponse {
@@ -150,66 +146,6 @@ pub struct Filters {
     pub assignee: String,
     pub sort: String,
     pub sla: String,
-}
-
-#[derive(Template)]
-#[template(path = "ticket_list.html", config = "src/web/askama.toml")]
-pub struct ListPageTemplate {
-    pub nav: Nav,
-    pub heading: String,
-    pub staff_queue: bool,
-    pub filters: Filters,
-    pub queues: Vec<Queue>,
-    pub agents: Vec<User>,
-    pub priorities: &'static [Priority],
-    pub status_choices: Vec<Choice>,
-    pub sort_choices: Vec<Choice>,
-    pub sla_choices: Vec<Choice>,
-    pub counts: Vec<(String, &'static str, i64)>,
-    pub rows: Vec<Row>,
-    pub next_link: Option<String>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct CursorQuery {
-    cursor: Option<String>,
-}
-
-/// Requesters: what they filed or watch. Staff: what they filed themselves.
-pub async fn my_tickets(
-    state: web::Data<AppState>,
-    user: WebUser,
-    query: web::Query<CursorQuery>,
-) -> Result<HttpResponse, PageError> {
-    let staff = user.user.role.sees_all_tickets();
-    let params = ListParams {
-        requester: staff.then(|| "me".to_owned()),
-        sort: Some("-updated_at".into()),
-        cursor: query.cursor.clone(),
-        ..ListParams::default()
-    };
-    let st = state.clone();
-    let actor = user.user.clone();
-    let p = params.clone();
-    let page =
-        blocking(move || service::list_tickets(&st.db, &st.settings.api, &actor, &p)).await?;
-    let prefix = &state.settings.tickets.reference_prefix;
-    let template = ListPageTemplate {
-        nav: user.nav("mine"),
-        heading: "My tickets".into(),
-        staff_queue: false,
-        filters: Filters::default(),
-        queues: Vec::new(),
-        agents: Vec::new(),
-        priorities: Priority::ALL,
-        status_choices: Vec::new(),
-        sort_choices: Vec::new(),
-        sla_choices: Vec::new(),
-        counts: Vec::new(),
-        rows: rows(&page.items, prefix),
-        next_link: next_link("/my/tickets", &[], &page),
-    };
-    render(&template)
 }
 
 /// People who can be assigned tickets, for pickers.

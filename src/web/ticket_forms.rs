@@ -203,7 +203,11 @@ pub async fn update(
     match result {
         Ok(view) => Ok(super::flash::redirect(
             &format!("/tickets/{}", view.ticket.number),
-            "status",
+            if view.ticket.status == Status::Cancelled {
+                "withdrawn"
+            } else {
+                "status"
+            },
         )),
         Err(e) => with_errors(&state, &user, r, e, Draft::default()).await,
     }

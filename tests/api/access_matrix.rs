@@ -147,6 +147,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/") => Everyone,
         ("POST", "/login" | "/logout" | "/assets/accept/{token}") => Public,
         ("GET", "/my/tickets" | "/tickets/new" | "/tickets/{number}" | "/account") => Everyone,
+        ("GET", "/my/equipment" | "/tickets/{number}/withdraw") => Everyone,
         ("GET", "/tickets/{number}/attachments/{attachment_id}") => Everyone,
         ("GET", "/notifications") => Everyone,
         ("GET", "/queue" | "/dashboard" | "/assets" | "/assets/{tag}") => Staff,

@@ -223,3 +223,37 @@ async fn a_coordinator_assigns_two_tickets_at_once_from_the_queue() {
     assert_eq!(text_of(&c, "#total strong").await, "3 tickets");
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_requester_pages_fit_a_phone() {
+    let app = spawn_app().await;
+    app.user_with_password("ria@example.org", Role::Requester, "ria password")
+        .await;
+    let token = app.token("ria@example.org", Role::Requester).await;
+    app.file_ticket(
+        &token,
+        NewTicket::about("A rather long subject about the projector in the big meeting room"),
+    )
+    .await;
+    let driver = start_chromedriver();
+    let profiles = tempfile::tempdir().unwrap();
+    let base = app.address.clone();
+    let c = browser(&driver, &profiles.path().join("ria")).await;
+    log_in(&c, &base, "ria@example.org", "ria password").await;
+    check_widths(&c, &base, "/my/tickets", "portal-tickets").await;
+    check_widths(&c, &base, "/my/equipment", "portal-equipment").await;
+    check_widths(&c, &base, "/tickets/1", "portal-ticket").await;
+    check_widths(&c, &base, "/tickets/new", "portal-new").await;
+    c.goto(&format!("{base}/tickets/1/withdraw")).await.unwrap();
+    c.find(Locator::Id("withdraw-confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&c, "#flash").await,
+        "Your ticket is withdrawn. Nobody will work on it."
+    );
+    c.close().await.unwrap();
+}

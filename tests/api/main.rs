@@ -47,6 +47,7 @@ mod web_asset_forms;
 mod web_assets;
 mod web_dashboard;
 mod web_pages;
+mod web_portal;
 mod web_queue;
 mod web_sla;
 mod web_ticket_work;

@@ -86,6 +86,17 @@ pub fn open_checkouts(
     .load(conn)
 }
 
+/// The assets a person holds now, newest hand-over first.
+pub fn held_by(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<(Checkout, Asset)>> {
+    asset_checkouts::table
+        .inner_join(assets::table)
+        .filter(asset_checkouts::checked_in_at.is_null())
+        .filter(asset_checkouts::user_id.eq(user_id))
+        .order(asset_checkouts::checked_out_at.desc())
+        .select((Checkout::as_select(), Asset::as_select()))
+        .load(conn)
+}
+
 /// Links a ticket to an asset; `false` when they were linked already.
 pub fn link_ticket(
     conn: &mut DbConn,

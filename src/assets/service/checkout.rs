@@ -326,6 +326,34 @@ pub fn checkouts(
     })
 }
 
+/// What a person holds now: each open hand-over with its asset and the
+/// asset's model name. Anyone may ask about themselves.
+pub fn held_by_me(
+    db: &Db,
+    actor: &User,
+) -> Result<Vec<(Checkout, Asset, Option<String>)>, AppError> {
+    db.read(|conn| {
+        let rows = repo::held_by(conn, &actor.id)?;
+        let model_ids: Vec<String> = rows
+            .iter()
+            .filter_map(|(_, a)| a.model_id.clone())
+            .collect();
+        let models = repo::models_by_ids(conn, &model_ids)?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, a)| {
+                let model = a.model_id.as_ref().and_then(|id| {
+                    models
+                        .iter()
+                        .find(|(m, _)| &m.id == id)
+                        .map(|(m, make)| format!("{} {}", make.name, m.name))
+                });
+                (c, a, model)
+            })
+            .collect())
+    })
+}
+
 /// The hand-over an acceptance link belongs to (to show before confirming).
 pub fn checkout_by_token(db: &Db, token: &str) -> Result<CheckoutView, AppError> {
     let d = digest(token.trim());
