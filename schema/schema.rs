@@ -246,6 +246,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_views (id) {
+        id -> Text,
+        owner_id -> Text,
+        name -> Text,
+        query -> Text,
+        shared -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     app_state (name) {
         name -> Text,
         value -> Text,
@@ -462,6 +473,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     jobs,
     job_schedules,
+    saved_views,
     app_state,
     mail_messages,
     mail_outbox,

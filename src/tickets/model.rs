@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::domain::{Channel, HoldReason, Level, Priority, Status, TicketType};
 use crate::db::schema::{
-    attachments, categories, comments, idempotency_keys, queues, ticket_watchers, tickets,
+    attachments, categories, comments, idempotency_keys, queues, saved_views, ticket_watchers,
+    tickets,
 };
 
 /// A ticket as stored.
@@ -81,6 +82,20 @@ impl From<&Ticket> for TicketChanges {
             closed_at: t.closed_at,
         }
     }
+}
+
+/// A named queue view: the query string of a filter and sort.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = saved_views)]
+pub struct SavedView {
+    pub id: String,
+    pub owner_id: String,
+    pub name: String,
+    /// `status=open&queue=network&sort=priority`, without the `?`.
+    pub query: String,
+    /// Every member of staff sees it (coordinators and admins share).
+    pub shared: bool,
+    pub created_at: NaiveDateTime,
 }
 
 /// A team's queue.

@@ -36,6 +36,11 @@ const MESSAGES: &[(&str, &str)] = &[
         "Your ticket is withdrawn. Nobody will work on it.",
     ),
     ("received", "Thank you: receipt confirmed."),
+    (
+        "view_saved",
+        "The view is saved: it is listed above the filters.",
+    ),
+    ("view_deleted", "The view is deleted."),
 ];
 
 /// A 303 to `location` that shows `code`'s sentence there once.

@@ -23,6 +23,7 @@ mod pages;
 mod portal;
 mod queue;
 mod queue_bulk;
+mod queue_views;
 mod session;
 mod sla_view;
 mod ticket_forms;
@@ -109,6 +110,11 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets/new", web::post().to(new_ticket::submit))
         .route("/queue", web::get().to(queue::queue))
         .route("/queue/bulk", web::post().to(queue_bulk::submit))
+        .route("/queue/views", web::post().to(queue_views::save))
+        .route(
+            "/queue/views/{id}/delete",
+            web::post().to(queue_views::delete),
+        )
         .route("/tickets/{number}", web::get().to(ticket_page::show))
         .route("/tickets/{number}", web::post().to(ticket_work::work))
         .route(

@@ -7,14 +7,16 @@ use serde::Deserialize;
 
 use super::format::{hold_label, status_label};
 use super::pages::{Choice, Filters, Row, assignable, choices, next_link, rows};
+use super::queue_views::{ViewForm, ViewLink, view_links};
 use super::{Nav, PageError, WebUser, render_with};
-use crate::auth::User;
+use crate::auth::{Role, User};
 use crate::error::{AppError, FieldError, blocking};
 use crate::state::AppState;
 use crate::tickets::Queue;
+use crate::tickets::SavedView;
 use crate::tickets::domain::{HoldReason, Priority, Status};
 use crate::tickets::dto::ListParams;
-use crate::tickets::service::{self, ListPage, QueueSummary, catalog};
+use crate::tickets::service::{self, ListPage, QueueSummary, catalog, views};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
@@ -105,6 +107,13 @@ pub struct QueuePage {
     pub hold_reasons: Vec<(&'static str, &'static str)>,
     pub flash: Option<&'static str>,
     pub me: String,
+    /// Saved views: one's own and the shared ones.
+    pub views: Vec<ViewLink>,
+    /// These filters as a query string, to save as a view.
+    pub view_query: String,
+    pub view: ViewForm,
+    /// Coordinators and admins share views with all staff.
+    pub may_share: bool,
 }
 
 impl QueuePage {
@@ -130,28 +139,55 @@ pub async fn queue(
     query: web::Query<QueueQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    if !user.user.role.sees_all_tickets() {
-        return Err(AppError::Forbidden("the queue is for IT staff".into()).into());
-    }
-    let q = query.into_inner();
-    let filters = Filters::of(&q);
-    let params = filters.params(q.cursor.clone());
-    let (found, queues) = load(&state, &user, params).await?;
-    let (page, summary, errors) = match found {
-        Ok((page, summary)) => (Some(page), Some(summary), Vec::new()),
-        Err(AppError::Validation(errors)) => (None, None, errors),
-        Err(e) => return Err(e.into()),
-    };
-    let agents = assignable(&state).await?;
-    let link_params = filters.link_params();
-    let prefix = &state.settings.tickets.reference_prefix;
     let here = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/queue".into());
+    let shown = Shown {
+        here,
+        flash: super::flash::take(&req),
+        view: ViewForm::default(),
+    };
+    let mut resp = queue_page(&state, &user, query.into_inner(), shown).await?;
+    super::flash::clear(&req, &mut resp);
+    Ok(resp)
+}
+
+/// What a queue page shows besides the listing.
+pub(super) struct Shown {
+    pub here: String,
+    pub flash: Option<&'static str>,
+    pub view: ViewForm,
+}
+
+/// The queue for these filters, with a refused view form when there is one.
+pub(super) async fn queue_page(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    q: QueueQuery,
+    shown: Shown,
+) -> Result<HttpResponse, PageError> {
+    if !user.user.role.sees_all_tickets() {
+        return Err(AppError::Forbidden("the queue is for IT staff".into()).into());
+    }
+    let filters = Filters::of(&q);
+    let params = filters.params(q.cursor.clone());
+    let (found, queues, views) = load(state, user, params).await?;
+    let (page, summary, errors) = match found {
+        Ok((page, summary)) => (Some(page), Some(summary), Vec::new()),
+        Err(AppError::Validation(errors)) => (None, None, errors),
+        Err(e) => return Err(e.into()),
+    };
+    let agents = assignable(state).await?;
+    let link_params = filters.link_params();
+    let prefix = &state.settings.tickets.reference_prefix;
     let template = QueuePage {
         nav: user.nav("queue"),
+        views: view_links(&views, &user.user),
+        view_query: filters.query_string(),
+        view: shown.view,
+        may_share: matches!(user.user.role, Role::Coordinator | Role::Admin),
         errors,
         counts: summary
             .as_ref()
@@ -174,7 +210,7 @@ pub async fn queue(
         queues,
         agents,
         priorities: Priority::ALL,
-        here,
+        here: shown.here,
         bulk_statuses: Status::ALL
             .iter()
             .filter(|s| **s != Status::New)
@@ -184,26 +220,32 @@ pub async fn queue(
             .iter()
             .map(|h| (h.as_str(), hold_label(*h)))
             .collect(),
-        flash: super::flash::take(&req),
+        flash: shown.flash,
         me: user.user.email.clone(),
     };
-    let status = if template.errors.is_empty() {
+    let status = if template.errors.is_empty() && template.view.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut resp = render_with(status, &template)?;
-    super::flash::clear(&req, &mut resp);
-    Ok(resp)
+    render_with(status, &template)
 }
 
 /// A page of the listing with its counts (or why the filters cannot be
 /// used), and the queues for the pickers.
+#[allow(clippy::type_complexity)]
 async fn load(
     state: &web::Data<AppState>,
     user: &WebUser,
     p: ListParams,
-) -> Result<(Result<(ListPage, QueueSummary), AppError>, Vec<Queue>), PageError> {
+) -> Result<
+    (
+        Result<(ListPage, QueueSummary), AppError>,
+        Vec<Queue>,
+        Vec<SavedView>,
+    ),
+    PageError,
+> {
     let st = state.clone();
     let actor = user.user.clone();
     Ok(blocking(move || {
@@ -213,7 +255,11 @@ async fn load(
                 service::queue_summary(&st.db, &st.settings.api, &actor, &p)?,
             ))
         });
-        Ok((found, catalog::list_queues(&st.db)?))
+        Ok((
+            found,
+            catalog::list_queues(&st.db)?,
+            views::list_views(&st.db, &actor)?,
+        ))
     })
     .await?)
 }
@@ -288,6 +334,13 @@ impl Filters {
             ("sort", self.sort.as_str()),
             ("sla", self.sla.as_str()),
         ]
+    }
+
+    /// The filters as a query string (no cursor), for a saved view.
+    fn query_string(&self) -> String {
+        link("", &self.link_params())
+            .trim_start_matches('?')
+            .to_owned()
     }
 
     /// Whether the view is not the queue's default (open, by priority).

@@ -221,6 +221,46 @@ async fn a_coordinator_assigns_two_tickets_at_once_from_the_queue() {
         .await
         .unwrap();
     assert_eq!(text_of(&c, "#total strong").await, "3 tickets");
+
+    // A saved view: the agent's unassigned work, one click away.
+    c.goto(&format!("{base}/queue?assignee=none"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#total strong").await, "1 ticket");
+    c.find(Locator::Css("#save-view summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("v-name"))
+        .await
+        .unwrap()
+        .send_keys("Nobody's yet")
+        .await
+        .unwrap();
+    c.find(Locator::Id("save-view-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&c, "#flash").await.starts_with("The view is saved"));
+    c.goto(&format!("{base}/queue")).await.unwrap();
+    c.find(Locator::LinkText("Nobody's yet"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#total strong").await, "1 ticket");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("assignee=none")
+    );
     c.close().await.unwrap();
 }
 

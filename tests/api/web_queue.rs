@@ -173,3 +173,96 @@ async fn take_it_assigns_one_ticket_to_me_and_opens_it() {
         "requesters cannot change tickets in bulk"
     );
 }
+
+#[tokio::test]
+async fn saved_views_are_personal_or_shared_and_a_refused_name_is_kept() {
+    let app = spawn_app().await;
+    app.seed_catalog().await;
+    let coord = app.logged_in("coord@example.org", Role::Coordinator).await;
+    let agent = app.logged_in("agent@example.org", Role::Agent).await;
+    let (_, html) = get(&coord, &app, "/queue?queue=network&sort=-created_at").await;
+    assert!(
+        html.contains(r#"name="query" value="queue=network&#38;status=open&#38;sort=-created_at""#),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let query = "queue=network&status=open&sort=-created_at";
+    let save = |client: &reqwest::Client, csrf: String, name: &'static str, shared: bool| {
+        let mut form = vec![
+            ("csrf", csrf),
+            ("name", name.to_owned()),
+            ("query", query.to_owned()),
+        ];
+        if shared {
+            form.push(("shared", "1".to_owned()));
+        }
+        client.post(app.url("/queue/views")).form(&form).send()
+    };
+    let resp = save(&coord, csrf.clone(), "Network, newest", true)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], format!("/queue?{query}"));
+    let resp = save(&coord, csrf.clone(), "Mine only", false)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+
+    let again = save(&coord, csrf.clone(), "Network, newest", false)
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 422);
+    let page = again.text().await.unwrap();
+    assert!(
+        page.contains("you already have a view named “Network, newest”"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="Network, newest""#),
+        "the name is kept"
+    );
+
+    let (_, agent_html) = get(&agent, &app, "/queue").await;
+    let views = &agent_html[agent_html
+        .find(r#"id="saved-views""#)
+        .expect("views listed")..];
+    let views = &views[..views.find("</nav>").unwrap()];
+    assert!(views.contains("Network, newest") && views.contains("shared"));
+    assert!(!views.contains("Mine only"), "personal views stay personal");
+    assert!(
+        !views.contains("/delete"),
+        "an agent cannot delete a coordinator's shared view"
+    );
+
+    let agent_csrf = csrf_of(&agent_html);
+    let refused = save(&agent, agent_csrf, "Shared by an agent", true)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("only coordinators and admins share")
+    );
+
+    let (_, coord_html) = get(&coord, &app, "/queue").await;
+    let marker = r#"<form method="post" action="/queue/views/"#;
+    let start = coord_html.find(marker).unwrap() + marker.len();
+    let id = coord_html[start..].split('/').next().unwrap().to_owned();
+    let resp = coord
+        .post(app.url(&format!("/queue/views/{id}/delete")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (_, after) = get(&coord, &app, "/queue").await;
+    assert!(after.contains("The view is deleted."));
+    let kept = ["Network, newest", "Mine only"]
+        .iter()
+        .filter(|n| after.contains(*n))
+        .count();
+    assert_eq!(kept, 1, "one of the two is gone");
+}

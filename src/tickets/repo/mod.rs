@@ -2,10 +2,12 @@
 
 mod list;
 pub mod sla;
+mod views;
 
 pub use list::{
     count_created_between, count_matching, count_open_by_status, count_resolved_between, list,
 };
+pub use views::{delete_view, insert_view, view, views_for};
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{max, sql};

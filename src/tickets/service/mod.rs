@@ -12,6 +12,7 @@ pub mod lookup;
 mod query;
 pub mod service_level;
 mod update;
+pub mod views;
 mod work;
 
 use std::collections::HashMap;
