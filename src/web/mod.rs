@@ -56,6 +56,7 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/dashboard", web::get().to(dashboard::show))
         .route("/static/app.css", web::get().to(stylesheet))
+        .route("/static/app.js", web::get().to(script))
         .configure(account_routes)
         .configure(ticket_routes)
         .configure(asset_routes)
@@ -192,6 +193,14 @@ pub fn query_config() -> web::QueryConfig {
 }
 
 const CSS: &str = include_str!("static/app.css");
+const JS: &str = include_str!("static/app.js");
+
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(JS)
+}
 
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()

@@ -143,7 +143,9 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
 fn page_rule(method: &str, path: &str) -> Option<Rule> {
     use Rule::*;
     let rule = match (method, path) {
-        ("GET", "/static/app.css" | "/login" | "/assets/accept/{token}") => Public,
+        ("GET", "/static/app.css" | "/static/app.js" | "/login" | "/assets/accept/{token}") => {
+            Public
+        }
         ("GET", "/") => Everyone,
         ("POST", "/login" | "/logout" | "/assets/accept/{token}") => Public,
         ("GET", "/my/tickets" | "/tickets/new" | "/tickets/{number}" | "/account") => Everyone,

@@ -261,6 +261,36 @@ async fn a_coordinator_assigns_two_tickets_at_once_from_the_queue() {
             .as_str()
             .contains("assignee=none")
     );
+
+    // A little script: select-all, and the shortcuts listed on "?".
+    c.goto(&format!("{base}/queue?status=any")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#select-all:not([hidden])"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        script_value(
+            &c,
+            "return [...document.querySelectorAll('#tickets input[name=t]')].every(b => b.checked)"
+        )
+        .await,
+        json!(true)
+    );
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("?")
+        .await
+        .unwrap();
+    assert_eq!(
+        script_value(&c, "return document.getElementById('shortcuts').hidden").await,
+        json!(false),
+        "? lists the shortcuts"
+    );
     c.close().await.unwrap();
 }
 

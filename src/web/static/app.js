@@ -1,0 +1,44 @@
+// itdesk — a little progressive enhancement; every page works without it.
+(function () {
+  "use strict";
+  // Select-all in the queue's bulk form.
+  var all = document.getElementById("select-all");
+  if (all) {
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      document.querySelectorAll('#tickets input[name="t"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
+  // Keyboard shortcuts, listed on "?".
+  var help = document.getElementById("shortcuts");
+  function typing(e) {
+    var t = e.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+  var keys = {
+    "/": function () {
+      var s = document.querySelector('input[type="search"]');
+      if (s) { s.focus(); return true; }
+      return false;
+    },
+    "n": function () { location.href = "/tickets/new"; return true; },
+    "m": function () { location.href = "/my/tickets"; return true; }
+  };
+  if (document.querySelector('header.top a[href="/queue"]')) {
+    keys.q = function () { location.href = "/queue"; return true; };
+    keys.d = function () { location.href = "/dashboard"; return true; };
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) { return; }
+    if (e.key === "?" && help) {
+      help.hidden = !help.hidden;
+      e.preventDefault();
+      return;
+    }
+    if (e.key === "Escape" && help) { help.hidden = true; return; }
+    var act = keys[e.key];
+    if (act && act()) { e.preventDefault(); }
+  });
+})();
