@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::assets::staff;
-use super::format::when;
+use super::format::{asset_status_label, asset_status_words, when};
 use super::session::Nav;
 use super::{PageError, WebUser, render_with};
 use crate::assets::Asset;
@@ -46,7 +46,10 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
         .map(|r| format!(" — {r}"))
         .unwrap_or_default();
     match action {
-        "asset_registered" => format!("registered as {}", changes["status"].as_str().unwrap_or("")),
+        "asset_registered" => format!(
+            "registered as {}",
+            asset_status_words(changes["status"].as_str().unwrap_or(""))
+        ),
         "asset_discovered" => "found by an inventory agent".into(),
         "inventory_received" => format!(
             "inventory: {} packages new, {} removed",
@@ -56,7 +59,7 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
         "asset_checked_in" => format!("checked in{reason}"),
         "asset_imported" if changes["status"].is_string() => format!(
             "imported as {}{reason}",
-            changes["status"].as_str().unwrap_or("")
+            asset_status_words(changes["status"].as_str().unwrap_or(""))
         ),
         "asset_updated" | "asset_imported" => {
             let fields: Vec<&str> = changes
@@ -81,8 +84,8 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
         _ => match changes["status"].as_object() {
             Some(s) => format!(
                 "{} → {}{reason}",
-                s.get("from").and_then(|v| v.as_str()).unwrap_or(""),
-                s.get("to").and_then(|v| v.as_str()).unwrap_or("")
+                asset_status_words(s.get("from").and_then(|v| v.as_str()).unwrap_or("")),
+                asset_status_words(s.get("to").and_then(|v| v.as_str()).unwrap_or(""))
             ),
             None => format!("{}{reason}", action.replace('_', " ")),
         },
@@ -169,7 +172,7 @@ pub async fn page(
         form,
         status_code: if error.is_some() { 422 } else { 200 },
         error,
-        status: a.status.to_string(),
+        status: asset_status_label(a.status).to_owned(),
         facts: facts(&v),
         tickets: tickets
             .into_iter()

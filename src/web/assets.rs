@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::format::asset_status_label;
 use super::session::Nav;
 use super::{PageError, WebUser, render};
 use crate::assets::domain::{Category, Status};
@@ -38,6 +39,8 @@ struct Row {
     assignee: String,
     location: String,
     warranty: String,
+    /// The warranty is over.
+    warranty_ended: bool,
     review: bool,
 }
 
@@ -45,7 +48,7 @@ struct Row {
 #[template(path = "asset_list.html", config = "src/web/askama.toml")]
 struct ListPage {
     nav: Nav,
-    statuses: Vec<Status>,
+    statuses: Vec<(&'static str, &'static str)>,
     categories: Vec<Category>,
     status: String,
     category: String,
@@ -85,9 +88,17 @@ impl Row {
             ),
             hostname: text(v.asset.hostname.clone()),
             status: match v.asset.substate {
-                Some(s) => format!("{} ({s})", v.asset.status),
-                None => v.asset.status.to_string(),
+                Some(s) => format!(
+                    "{} ({})",
+                    asset_status_label(v.asset.status),
+                    s.as_str().replace('_', " ")
+                ),
+                None => asset_status_label(v.asset.status).to_owned(),
             },
+            warranty_ended: v
+                .asset
+                .warranty_end
+                .is_some_and(|d| d < crate::ids::now().date()),
             assignee: text(v.assignee.as_ref().map(|u| u.display_name.clone())),
             location: text(v.location.as_ref().map(|l| l.name.clone())),
             warranty: text(v.asset.warranty_end.map(|d| d.to_string())),
@@ -154,7 +165,10 @@ pub async fn list(
     let next = next_cursor.map(|c| next_page(&q, &c));
     render(&ListPage {
         nav: user.nav("assets"),
-        statuses: Status::ALL.to_vec(),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (s.as_str(), asset_status_label(*s)))
+            .collect(),
         categories: Category::ALL.to_vec(),
         status: q.status,
         category: q.category,

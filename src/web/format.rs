@@ -37,6 +37,28 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
+/// An asset's lifecycle state in words.
+pub fn asset_status_label(s: crate::assets::domain::Status) -> &'static str {
+    use crate::assets::domain::Status as A;
+    match s {
+        A::Ordered => "Ordered",
+        A::InStock => "In stock",
+        A::Deployed => "In use",
+        A::InRepair => "In repair",
+        A::Retired => "Retired",
+        A::Disposed => "Disposed",
+        A::Missing => "Missing",
+        A::Stolen => "Stolen",
+    }
+}
+
+/// A stored asset status code in words (the code itself when unknown).
+pub fn asset_status_words(code: &str) -> String {
+    code.parse::<crate::assets::domain::Status>()
+        .map(|s| asset_status_label(s).to_owned())
+        .unwrap_or_else(|_| code.replace('_', " "))
+}
+
 pub fn hold_label(h: HoldReason) -> &'static str {
     match h {
         HoldReason::AwaitingRequester => "Waiting for the requester",

@@ -63,8 +63,8 @@ async fn staff_browse_the_register_and_read_an_assets_timeline() {
     let page = staff.get(app.url("/assets/IT-1")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("registered as in_stock"), "{html}");
-    assert!(html.contains("in_stock → deployed — handed over"), "{html}");
+    assert!(html.contains("registered as In stock"), "{html}");
+    assert!(html.contains("In stock → In use — handed over"), "{html}");
     assert!(html.contains("kim@example.org"), "{html}");
 
     let requester = browser();
@@ -220,4 +220,46 @@ async fn an_assets_page_lists_the_software_its_agent_reported() {
         html.contains("libreoffice") && html.contains("115.9"),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn the_register_says_states_in_words_and_flags_ended_warranties() {
+    let app = spawn_app().await;
+    let manager = app.token("assets@example.org", Role::AssetManager).await;
+    let old = crate::fixtures::NewAsset::tagged("OLD-1")
+        .status("in_stock")
+        .register(&app, &manager)
+        .await;
+    let resp = app
+        .patch_json(
+            &manager,
+            &format!("/api/v1/assets/{}", old["id"].as_str().unwrap()),
+            &serde_json::json!({"warranty_end": "2020-01-31"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let coord = app.logged_in("coord@example.org", Role::Coordinator).await;
+    let html = coord
+        .get(app.url("/assets"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"<td data-label="Status">In stock (available)</td>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<option value="deployed" >In use</option>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<span class="badge warranty-ended" title="the warranty is over">2020-01-31</span>"#
+        ),
+        "{html}"
+    );
+    assert!(!html.contains(">in_stock<"), "no codes");
 }
