@@ -8,13 +8,11 @@ use serde::Deserialize;
 
 use super::ticket_page::{ticket_ref, with_errors};
 use super::ticket_work::Draft;
-use super::{PageError, WebUser, see_other};
+use super::{PageError, WebUser};
 use crate::error::blocking;
-use crate::http::multipart::{form_field, read_form};
 use crate::ids;
 use crate::state::AppState;
-use crate::tickets::dto::CreateComment;
-use crate::tickets::service::{self, NewUpload};
+use crate::tickets::service::{self};
 
 use crate::error::{AppError, FieldError};
 use crate::tickets::domain::{HoldReason, Priority, Status};
@@ -129,6 +127,8 @@ mod tests {
     }
 }
 
+/// `POST /tickets/{number}/comments`: the reply form's former address,
+/// kept for bookmarks and scripts; the one ticket form handles it.
 pub async fn comment(
     state: web::Data<AppState>,
     user: WebUser,
@@ -136,47 +136,7 @@ pub async fn comment(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
-    let r = ticket_ref(&path)?;
-    let limits = state.settings.attachments.clone();
-    let parts = read_form(
-        &req,
-        payload,
-        limits.max_bytes,
-        limits.max_per_ticket.max(0) as usize,
-    )
-    .await?;
-    let (uploads, fields) = (parts.files, parts.fields);
-    let field = |name: &str| form_field(&fields, name);
-    user.check_csrf(&field("csrf"))?;
-    let body = field("body");
-    if let Some(refused) = parts.refused {
-        return with_errors(&state, &user, r, refused, Draft::body(body)).await;
-    }
-    let input = CreateComment {
-        body: body.clone(),
-        public: field("visibility") != "internal",
-    };
-    let st = state.clone();
-    let actor = user.user.clone();
-    let target = r.clone();
-    let result = blocking(move || {
-        let files = uploads
-            .into_iter()
-            .map(|u| NewUpload::check(u, &st.settings.attachments))
-            .collect::<Result<Vec<_>, _>>()?;
-        let view = st.tickets.with_rules(|rules| {
-            service::add_comment(&st.db, rules, &actor, &target, &input, &files, ids::now())
-        })?;
-        Ok(view.comment.id)
-    })
-    .await;
-    match result {
-        Ok(id) => Ok(see_other(&format!(
-            "/tickets/{}#comment-{id}",
-            path.as_str().trim_start_matches('#')
-        ))),
-        Err(e) => with_errors(&state, &user, r, e, Draft::body(body)).await,
-    }
+    super::ticket_work::work(state, user, path, req, payload).await
 }
 
 pub async fn update(

@@ -111,13 +111,6 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn body(body: String) -> Draft {
-        Draft {
-            body,
-            ..Draft::default()
-        }
-    }
-
     /// What the form's fields show: these choices over the ticket's.
     pub fn chosen_over(&self, current: &Choices) -> Choices {
         match &self.choices {
@@ -228,9 +221,9 @@ pub async fn work(
     user.check_csrf(&form_field(&parts.fields, "csrf"))?;
     let mut draft = Draft::read(&parts.fields, &user.user.email);
     if !user.user.role.works_tickets() {
-        // Requesters reply; their status buttons are forms of their own.
+        // Requesters reply (an internal note is refused by the service);
+        // their status buttons are forms of their own.
         draft.choices = None;
-        draft.internal = false;
     }
     if let Some(refused) = parts.refused {
         return with_errors(&state, &user, r, refused, draft).await;
