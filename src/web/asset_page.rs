@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::assets::staff;
-use super::format::{asset_status_label, asset_status_words, when};
+use super::format::{asset_status_label, asset_status_words, plural, when};
 use super::session::Nav;
 use super::{PageError, WebUser, render_with};
 use crate::assets::Asset;
@@ -52,8 +52,13 @@ fn describe(action: &str, changes: &serde_json::Value) -> String {
         ),
         "asset_discovered" => "found by an inventory agent".into(),
         "inventory_received" => format!(
-            "inventory: {} packages new, {} removed",
-            changes["software_installed"], changes["software_removed"]
+            "inventory: {} new, {} removed",
+            plural(
+                changes["software_installed"].as_u64().unwrap_or(0) as usize,
+                "package",
+                "packages"
+            ),
+            changes["software_removed"].as_u64().unwrap_or(0)
         ),
         "asset_checked_out" => "checked out".into(),
         "asset_checked_in" => format!("checked in{reason}"),
@@ -316,5 +321,29 @@ impl EditForm {
             po_number: opt(&a.po_number),
             notes: a.notes.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inventory_line_counts_its_packages_in_words() {
+        let one = serde_json::json!({"software_installed": 1, "software_removed": 0});
+        assert_eq!(
+            describe("inventory_received", &one),
+            "inventory: 1 package new, 0 removed"
+        );
+        let many = serde_json::json!({"software_installed": 12, "software_removed": 3});
+        assert_eq!(
+            describe("inventory_received", &many),
+            "inventory: 12 packages new, 3 removed"
+        );
+        let moved = serde_json::json!({"status": {"from": "in_stock", "to": "deployed"}, "reason": "handed over"});
+        assert_eq!(
+            describe("asset_transition", &moved),
+            "In stock → In use — handed over"
+        );
     }
 }
