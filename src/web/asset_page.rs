@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::assets::staff;
-use super::format::{asset_status_label, asset_status_words, plural, when};
+use super::format::{asset_status_label, asset_status_words, or_dash, plural, when};
 use super::session::Nav;
 use super::{PageError, WebUser, render_with};
 use crate::assets::Asset;
@@ -195,10 +195,6 @@ pub async fn page(
         actix_web::http::StatusCode::from_u16(page.status_code).unwrap_or_default(),
         &page,
     )
-}
-
-fn or_dash(x: Option<String>) -> String {
-    x.unwrap_or_else(|| "—".into())
 }
 
 /// The asset's facts as label and words.

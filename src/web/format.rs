@@ -82,6 +82,11 @@ pub fn capitalized(s: &str) -> String {
     }
 }
 
+/// A value, or a dash where there is none.
+pub fn or_dash(x: Option<String>) -> String {
+    x.unwrap_or_else(|| "—".into())
+}
+
 /// `n thing` / `n things`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::format::{iso, status_label, when};
+use super::format::{iso, or_dash, status_label, when};
 use super::session::url_encode;
 use super::{PageError, WebUser, see_other};
 use crate::auth::{Role, User, people as users};
@@ -60,16 +60,8 @@ pub fn rows(items: &[TicketView], prefix: &str) -> Vec<Row> {
             status: v.ticket.status.to_string(),
             status_label: status_label(v.ticket.status),
             requester: v.requester.display_name.clone(),
-            assignee: v
-                .assignee
-                .as_ref()
-                .map(|u| u.display_name.clone())
-                .unwrap_or_else(|| "—".into()),
-            queue: v
-                .queue
-                .as_ref()
-                .map(|q| q.name.clone())
-                .unwrap_or_else(|| "—".into()),
+            assignee: or_dash(v.assignee.as_ref().map(|u| u.display_name.clone())),
+            queue: or_dash(v.queue.as_ref().map(|q| q.name.clone())),
             updated: when(v.ticket.updated_at),
             updated_iso: iso(v.ticket.updated_at),
             created: when(v.ticket.created_at),

@@ -2,7 +2,9 @@
 //! history as the page shows them, and the form's choices as the ticket
 //! stands.
 
-use super::format::{capitalized, describe, hold_label, iso, size, status_label, type_label, when};
+use super::format::{
+    capitalized, describe, hold_label, iso, or_dash, size, status_label, type_label, when,
+};
 use super::ticket_work::Choices;
 use crate::auth::User;
 use crate::tickets::service::{self, TicketView};
@@ -53,21 +55,9 @@ pub(super) fn facts(v: &TicketView, prefix: &str) -> Facts {
         impact: capitalized(t.impact.as_str()),
         urgency: capitalized(t.urgency.as_str()),
         requester: person(&v.requester),
-        assignee: v
-            .assignee
-            .as_ref()
-            .map(person)
-            .unwrap_or_else(|| "—".into()),
-        queue: v
-            .queue
-            .as_ref()
-            .map(|q| q.name.clone())
-            .unwrap_or_else(|| "—".into()),
-        category: v
-            .category
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| "—".into()),
+        assignee: or_dash(v.assignee.as_ref().map(person)),
+        queue: or_dash(v.queue.as_ref().map(|q| q.name.clone())),
+        category: or_dash(v.category.as_ref().map(|c| c.name.clone())),
         watchers: if v.watchers.is_empty() {
             "—".into()
         } else {
