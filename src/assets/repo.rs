@@ -294,6 +294,7 @@ pub fn save_facts(conn: &mut DbConn, a: &Asset, now: NaiveDateTime) -> QueryResu
             assets::hostname.eq(&a.hostname),
             assets::model_id.eq(&a.model_id),
             assets::category.eq(a.category),
+            assets::location_id.eq(&a.location_id),
             assets::purchase_date.eq(a.purchase_date),
             assets::cost_minor.eq(a.cost_minor),
             assets::currency.eq(&a.currency),

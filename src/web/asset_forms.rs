@@ -1,102 +1,117 @@
-//! The asset page's forms: correct its details, check it out to a person,
-//! check it back in. A refused form shows the page again with the reason and the input.
+//! The asset page's forms, all sent to the page's own address
+//! (`POST /assets/{tag}` with `do` naming the form): correct its facts,
+//! check it out and in, move it through its lifecycle, dispose of it, link
+//! tickets. A success redirects back with a confirmation; a refusal shows
+//! the page again with every box as typed and the message beside it.
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
-use serde::Deserialize;
 
-use super::asset_page::{EditForm, HandOverForm, page};
-use super::{PageError, WebUser, see_other};
+use super::asset_form::FactsForm;
+use super::asset_page::{HandOverForm, Shown, page};
+use super::form::Problems;
+use super::{PageError, WebUser, flash};
 use crate::assets::domain::Substate;
-use crate::assets::dto::{CheckinRequest, CheckoutRequest, UpdateAsset};
+use crate::assets::dto::{CheckinRequest, CheckoutRequest};
 use crate::assets::service;
 use crate::error::{AppError, blocking};
+use crate::http::multipart::form_field;
 use crate::ids;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
-pub struct CheckoutForm {
-    csrf: String,
-    #[serde(default)]
-    assignee: String,
-    #[serde(default)]
-    expected_return: String,
-    #[serde(default)]
-    note: String,
-    /// Present (as "true") when the box is ticked.
-    #[serde(default)]
-    require_acceptance: Option<String>,
-}
+type Fields = web::Form<Vec<(String, String)>>;
 
-#[derive(Debug, Deserialize)]
-pub struct CheckinForm {
-    csrf: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    substate: String,
-}
-
-/// A refusal as one sentence for the page.
-fn explain(e: &AppError) -> Option<String> {
-    match e {
-        AppError::Validation(errors) => Some(
-            errors
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        AppError::Conflict { detail, .. } | AppError::BadRequest { detail, .. } => {
-            Some(detail.clone())
+/// `POST /assets/{tag}`: the form named by `do`.
+pub async fn work(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: Fields,
+) -> Result<HttpResponse, PageError> {
+    let fields = form.into_inner();
+    user.check_csrf(&form_field(&fields, "csrf"))?;
+    let tag = path.into_inner();
+    match form_field(&fields, "do").as_str() {
+        "details" => details(state, user, tag, fields).await,
+        "checkout" => checkout(state, user, tag, fields).await,
+        "checkin" => checkin(state, user, tag, fields).await,
+        "move" | "dispose" | "link" | "unlink" => {
+            super::asset_moves::work(state, user, tag, fields).await
         }
-        _ => None,
+        other => Err(AppError::BadRequest {
+            code: "unknown_form",
+            detail: format!("the asset page has no form {other:?}"),
+        }
+        .into()),
     }
 }
 
-/// Back to the asset page after a change, or the page again with the
-/// reason when the change was refused.
-async fn finish(
+/// The old addresses of the forms: the same work, named by the path.
+pub async fn legacy(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+    form: Fields,
+) -> Result<HttpResponse, PageError> {
+    let (tag, what) = path.into_inner();
+    let mut fields = form.into_inner();
+    fields.retain(|(k, _)| k != "do");
+    fields.push(("do".into(), what));
+    work(state, user, web::Path::from(tag), web::Form(fields)).await
+}
+
+/// After a change: back to the page with `code`'s confirmation, or the
+/// page again with the refusal and what was typed.
+pub(super) async fn finish(
     state: web::Data<AppState>,
     user: WebUser,
     tag: String,
-    result: Result<service::AssetView, AppError>,
-    form: HandOverForm,
-    edited: Option<EditForm>,
+    result: Result<String, AppError>,
+    code: &'static str,
+    shown: Shown,
 ) -> Result<HttpResponse, PageError> {
     match result {
-        Ok(view) => Ok(see_other(&format!("/assets/{}", view.asset.asset_tag))),
-        Err(e) => match explain(&e) {
-            Some(msg) => page(state, user, tag, form, edited, Some(msg)).await,
+        Ok(now_tag) => Ok(flash::redirect(
+            &format!("/assets/{}", super::pages::path_part(&now_tag)),
+            code,
+        )),
+        Err(e) => match Problems::of_error(&e) {
+            Some(problems) => page(state, user, tag, Shown { problems, ..shown }).await,
             None => Err(e.into()),
         },
     }
 }
 
-pub async fn checkout(
+async fn checkout(
     state: web::Data<AppState>,
     user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<CheckoutForm>,
+    tag: String,
+    fields: Vec<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&form.csrf)?;
-    let tag = path.into_inner();
-    let f = form.into_inner();
+    let get = |k: &str| form_field(&fields, k);
     let kept = HandOverForm {
-        assignee: f.assignee.clone(),
-        expected_return: f.expected_return.clone(),
-        note: f.note.clone(),
-        require_acceptance: f.require_acceptance.is_some(),
+        assignee: get("assignee"),
+        expected_return: get("expected_return"),
+        note: get("note"),
+        require_acceptance: !get("require_acceptance").is_empty(),
     };
-    let expected_return = match date("expected back", &f.expected_return) {
-        Ok(d) => d.flatten(),
-        Err(msg) => return page(state, user, tag, kept, None, Some(msg)).await,
+    let shown = Shown {
+        hand: Some(kept.clone()),
+        open: "checkout",
+        ..Shown::default()
+    };
+    let expected_return = match date_box(&kept.expected_return) {
+        Ok(d) => d,
+        Err(msg) => {
+            let problems = Problems::field("expected_return", msg);
+            return page(state, user, tag, Shown { problems, ..shown }).await;
+        }
     };
     let input = CheckoutRequest {
-        assignee: f.assignee.trim().to_owned(),
+        assignee: kept.assignee.trim().to_owned(),
         expected_return,
-        require_acceptance: Some(f.require_acceptance.is_some()),
-        note: Some(f.note.trim().to_owned()).filter(|n| !n.is_empty()),
+        require_acceptance: Some(kept.require_acceptance),
+        note: Some(kept.note.trim().to_owned()).filter(|n| !n.is_empty()),
     };
     let st = state.clone();
     let actor = user.user.clone();
@@ -112,125 +127,74 @@ pub async fn checkout(
         )
     })
     .await;
-    finish(state, user, tag, result.map(|v| v.0), kept, None).await
+    let result = result.map(|v| v.0.asset.asset_tag);
+    finish(state, user, tag, result, "asset_out", shown).await
 }
 
-pub async fn checkin(
+async fn checkin(
     state: web::Data<AppState>,
     user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<CheckinForm>,
+    tag: String,
+    fields: Vec<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&form.csrf)?;
-    let tag = path.into_inner();
-    let f = form.into_inner();
-    let substate = match f.substate.trim() {
+    let reason = form_field(&fields, "reason");
+    let substate = match form_field(&fields, "substate").trim() {
         "" => None,
         s => match s.parse::<Substate>() {
             Ok(s) => Some(s),
             Err(e) => {
-                let msg = format!("back to stock as: {e}");
-                return page(state, user, tag, HandOverForm::fresh(), None, Some(msg)).await;
+                let problems = Problems::field("substate", format!("back to stock as: {e}"));
+                let shown = Shown {
+                    problems,
+                    ..Shown::default()
+                };
+                return page(state, user, tag, shown).await;
             }
         },
     };
     let input = CheckinRequest {
-        reason: Some(f.reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        reason: Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
         substate,
     };
     let st = state.clone();
     let actor = user.user.clone();
     let id = tag.clone();
     let result = blocking(move || service::checkin(&st.db, &actor, &id, &input, ids::now())).await;
-    finish(
-        state,
-        user,
-        tag,
-        result.map(|v| v.0),
-        HandOverForm::fresh(),
-        None,
-    )
-    .await
+    let result = result.map(|v| v.0.asset.asset_tag);
+    finish(state, user, tag, result, "asset_in", Shown::default()).await
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DetailsForm {
-    csrf: String,
-    #[serde(default)]
-    serial: String,
-    #[serde(default)]
-    hostname: String,
-    #[serde(default)]
-    purchase_date: String,
-    #[serde(default)]
-    warranty_end: String,
-    #[serde(default)]
-    supplier: String,
-    #[serde(default)]
-    po_number: String,
-    #[serde(default)]
-    notes: String,
-}
-
-/// An emptied box clears the field.
-fn text(v: &str) -> Option<Option<String>> {
-    Some(Some(v.trim().to_owned()).filter(|s| !s.is_empty()))
-}
-
-fn date(label: &str, v: &str) -> Result<Option<Option<NaiveDate>>, String> {
+/// `""` is no date; anything else must be `YYYY-MM-DD`.
+pub(super) fn date_box(v: &str) -> Result<Option<NaiveDate>, String> {
     match v.trim() {
-        "" => Ok(Some(None)),
+        "" => Ok(None),
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(|d| Some(Some(d)))
-            .map_err(|_| format!("{label}: {d:?} is not a date (YYYY-MM-DD)")),
+            .map(Some)
+            .map_err(|_| format!("{d:?} is not a date (YYYY-MM-DD)")),
     }
 }
 
-pub async fn details(
+async fn details(
     state: web::Data<AppState>,
     user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<DetailsForm>,
+    tag: String,
+    fields: Vec<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&form.csrf)?;
-    let tag = path.into_inner();
-    let f = form.into_inner();
-    let kept = EditForm {
-        serial: f.serial.clone(),
-        hostname: f.hostname.clone(),
-        purchase_date: f.purchase_date.clone(),
-        warranty_end: f.warranty_end.clone(),
-        supplier: f.supplier.clone(),
-        po_number: f.po_number.clone(),
-        notes: f.notes.clone(),
+    let st = state.clone();
+    let actor = user.user.clone();
+    let id = tag.clone();
+    let category =
+        blocking(move || Ok(service::get(&st.db, &actor, &id, false)?.asset.category)).await?;
+    let categories: Vec<_> = category.into_iter().collect();
+    let kept = FactsForm::read(&fields, &state.assets.fields, &categories);
+    let shown = Shown {
+        facts: Some(kept.clone()),
+        open: "edit",
+        ..Shown::default()
     };
-    let dates = date("purchased", &f.purchase_date)
-        .and_then(|p| date("warranty ends", &f.warranty_end).map(|w| (p, w)));
-    let (purchase_date, warranty_end) = match dates {
-        Ok(d) => d,
-        Err(msg) => {
-            return page(
-                state,
-                user,
-                tag,
-                HandOverForm::fresh(),
-                Some(kept),
-                Some(msg),
-            )
-            .await;
-        }
-    };
-    let input = UpdateAsset {
-        serial: text(&f.serial),
-        hostname: text(&f.hostname),
-        purchase_date,
-        warranty_end,
-        supplier: text(&f.supplier),
-        po_number: text(&f.po_number),
-        // Browsers send CRLF; the text is kept as typed otherwise.
-        notes: Some(Some(f.notes.replace("\r\n", "\n"))),
-        reason: Some("edited on the asset page".into()),
-        ..UpdateAsset::default()
+    let input = match kept.to_update(category) {
+        Ok(i) => i,
+        Err(problems) => return page(state, user, tag, Shown { problems, ..shown }).await,
     };
     let st = state.clone();
     let actor = user.user.clone();
@@ -239,5 +203,6 @@ pub async fn details(
         service::update(&st.db, &st.assets.fields, &actor, &id, &input, ids::now())
     })
     .await;
-    finish(state, user, tag, result, HandOverForm::fresh(), Some(kept)).await
+    let result = result.map(|v| v.asset.asset_tag);
+    finish(state, user, tag, result, "asset_saved", shown).await
 }

@@ -62,6 +62,8 @@ struct ListPage {
     next: Option<String>,
     stock: Vec<crate::assets::dto::StockLine>,
     can_import: bool,
+    /// The labels page for the listed assets.
+    labels: String,
 }
 
 pub(super) fn staff(user: &WebUser) -> Result<(), PageError> {
@@ -163,6 +165,7 @@ pub async fn list(
     };
     let rows = views.iter().map(Row::of).collect();
     let next = next_cursor.map(|c| next_page(&q, &c));
+    let labels = labels_link(&q);
     render(&ListPage {
         nav: user.nav("assets"),
         statuses: Status::ALL
@@ -182,5 +185,53 @@ pub async fn list(
         next,
         stock,
         can_import: user.user.role.manages_assets(),
+        labels,
     })
+}
+
+/// `GET /assets/export?format=csv|xlsx|json`: the register as a file for
+/// the logged-in browser (the API's export asks for a token).
+pub async fn export(
+    state: web::Data<AppState>,
+    user: WebUser,
+    query: web::Query<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    use crate::export::Format;
+    staff(&user)?;
+    let format: Format = query
+        .get("format")
+        .map(String::as_str)
+        .unwrap_or("csv")
+        .parse()
+        .map_err(|_| AppError::invalid("format", "csv, json or xlsx"))?;
+    let body = blocking(move || {
+        let mut out = Vec::new();
+        crate::assets::export::export(&state.db, format, &mut out, &mut |_| {})?;
+        Ok(out)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"assets.{format}\""),
+        ))
+        .body(body))
+}
+
+/// The labels page for the assets the filters select.
+fn labels_link(q: &ListQuery) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("status", &q.status),
+        ("category", &q.category),
+        ("q", &q.q),
+        ("location", &q.location),
+    ] {
+        if !v.trim().is_empty() {
+            s.append_pair(k, v.trim());
+        }
+    }
+    s.append_pair("layout", "a4");
+    format!("/assets/labels?{}", s.finish())
 }

@@ -41,6 +41,20 @@ const MESSAGES: &[(&str, &str)] = &[
         "The view is saved: it is listed above the filters.",
     ),
     ("view_deleted", "The view is deleted."),
+    ("asset_registered", "The asset is registered."),
+    ("asset_saved", "The asset's details are saved."),
+    ("asset_moved", "The asset's status is changed."),
+    (
+        "asset_disposed",
+        "The asset is recorded as disposed, with its evidence.",
+    ),
+    ("asset_out", "The asset is checked out."),
+    ("asset_in", "The asset is checked back in."),
+    ("linked", "The ticket and the asset are linked."),
+    (
+        "unlinked",
+        "The link between the ticket and the asset is removed.",
+    ),
 ];
 
 /// A 303 to `location` that shows `code`'s sentence there once.

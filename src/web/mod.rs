@@ -6,14 +6,20 @@
 mod account;
 mod admin_access;
 mod asset_accept;
+mod asset_form;
 mod asset_forms;
 mod asset_import;
+mod asset_labels;
+mod asset_moves;
+mod asset_new;
 mod asset_page;
+mod asset_view;
 mod assets;
 mod chart;
 mod dashboard;
 mod error_layout;
 mod flash;
+mod form;
 mod format;
 mod login;
 mod mail_view;
@@ -26,6 +32,7 @@ mod queue_bulk;
 mod queue_views;
 mod session;
 mod sla_view;
+mod ticket_assets;
 mod ticket_forms;
 mod ticket_page;
 mod ticket_rows;
@@ -153,6 +160,14 @@ fn asset_routes(cfg: &mut web::ServiceConfig) {
             "/assets/accept/{token}",
             web::post().to(asset_accept::confirm),
         )
+        .route("/assets/new", web::get().to(asset_new::form))
+        .route("/assets/labels", web::get().to(asset_labels::show))
+        .route(
+            "/assets/labels.css",
+            web::get().to(asset_labels::stylesheet),
+        )
+        .route("/assets/export", web::get().to(assets::export))
+        .route("/assets/new", web::post().to(asset_new::submit))
         .route("/assets/import", web::get().to(asset_import::show))
         .route("/assets/import", web::post().to(asset_import::submit))
         .route("/assets/imports/{id}", web::get().to(asset_import::report))
@@ -161,18 +176,8 @@ fn asset_routes(cfg: &mut web::ServiceConfig) {
             web::get().to(asset_import::rejected_csv),
         )
         .route("/assets/{tag}", web::get().to(asset_page::show))
-        .route(
-            "/assets/{tag}/details",
-            web::post().to(asset_forms::details),
-        )
-        .route(
-            "/assets/{tag}/checkout",
-            web::post().to(asset_forms::checkout),
-        )
-        .route(
-            "/assets/{tag}/checkin",
-            web::post().to(asset_forms::checkin),
-        );
+        .route("/assets/{tag}", web::post().to(asset_forms::work))
+        .route("/assets/{tag}/{form}", web::post().to(asset_forms::legacy));
 }
 
 /// Form bodies that do not parse are shown as a page, as every other error

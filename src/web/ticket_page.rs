@@ -65,6 +65,10 @@ struct TicketPage {
     notices: Vec<super::mail_view::MailRow>,
     /// The message the ticket was filed with.
     filed_by_mail: Option<String>,
+    /// May link assets (staff who work tickets and see the register).
+    link_assets: bool,
+    link_asset: String,
+    assets: Vec<super::ticket_assets::AssetRow>,
 }
 
 impl TicketPage {
@@ -111,6 +115,8 @@ pub(super) struct Shown {
     pub errors: Vec<FieldError>,
     pub draft: Draft,
     pub flash: Option<&'static str>,
+    /// The asset tag typed into a refused link form.
+    pub link_asset: String,
 }
 
 /// Everything the page shows, read in one trip to the blocking pool.
@@ -122,6 +128,7 @@ struct Loaded {
     queues: Vec<Queue>,
     categories: Vec<Category>,
     mail: Vec<crate::mail::MailSummary>,
+    assets: Vec<super::ticket_assets::AssetRow>,
 }
 
 async fn load(
@@ -143,6 +150,7 @@ async fn load(
             history: service::history(&st.db, &actor, &r)?,
             queues: catalog::list_queues(&st.db)?,
             categories: catalog::list_categories(&st.db)?,
+            assets: super::ticket_assets::linked(&st, &actor, &view.ticket.id)?,
             view,
             mail,
         })
@@ -152,7 +160,7 @@ async fn load(
 }
 
 /// Loads everything the page shows and renders it.
-async fn page(
+pub(super) async fn page(
     state: &web::Data<AppState>,
     user: &WebUser,
     r: TicketRef,
@@ -170,11 +178,7 @@ async fn page(
         Vec::new()
     };
     let current = view.ticket.status;
-    let requester_actions = if rel.is_requester && !staff_edit {
-        requester_actions(current)
-    } else {
-        Vec::new()
-    };
+    let requester_actions = requester_actions(current, rel.is_requester && !staff_edit);
     let current_choices = current_choices(view);
     let chosen = shown.draft.chosen_over(&current_choices);
     let seen = shown.draft.seen.filter(|_| !shown.errors.is_empty());
@@ -203,11 +207,7 @@ async fn page(
         nav_email: user.user.email.clone(),
         version: crate::tickets::service::version_of(view.ticket.updated_at),
         fresh_count: history.iter().filter(|h| h.fresh).count(),
-        comments: loaded
-            .comments
-            .iter()
-            .map(|c| CommentRow::of(c, &loaded.mail))
-            .collect(),
+        comments: CommentRow::all(&loaded.comments, &loaded.mail),
         attachments: loaded.files.iter().map(FileRow::of).collect(),
         history,
         staff: role.sees_all_tickets(),
@@ -228,6 +228,9 @@ async fn page(
             .map(super::sla_view::bars)
             .unwrap_or_default(),
         filed_by_mail: filed_by_mail(&loaded.mail),
+        link_assets: staff_edit && role.sees_assets(),
+        link_asset: shown.link_asset,
+        assets: loaded.assets,
     };
     render_with(status, &template)
 }
@@ -288,8 +291,11 @@ fn status_options(current: Status) -> Vec<Choice> {
         .collect()
 }
 
-/// What a requester may do with their ticket now.
-fn requester_actions(current: Status) -> Vec<(&'static str, &'static str)> {
+/// What a requester may do with their ticket now (nothing for others).
+fn requester_actions(current: Status, requester: bool) -> Vec<(&'static str, &'static str)> {
+    if !requester {
+        return Vec::new();
+    }
     match current {
         Status::Resolved => vec![
             ("closed", "Confirm it is solved"),
@@ -355,7 +361,7 @@ pub(super) async fn with_errors(
     let shown = Shown {
         errors,
         draft,
-        flash: None,
+        ..Shown::default()
     };
     page(state, user, r, status, shown).await
 }

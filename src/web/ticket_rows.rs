@@ -134,6 +134,14 @@ pub(super) struct HistoryRow {
 }
 
 impl CommentRow {
+    /// Every comment of the page, in order.
+    pub(super) fn all(
+        comments: &[service::CommentView],
+        mail: &[crate::mail::MailSummary],
+    ) -> Vec<CommentRow> {
+        comments.iter().map(|c| CommentRow::of(c, mail)).collect()
+    }
+
     /// A comment, with the mail it came in when it did.
     pub(super) fn of(c: &service::CommentView, mail: &[crate::mail::MailSummary]) -> CommentRow {
         CommentRow {

@@ -219,6 +219,12 @@ pub async fn work(
     )
     .await?;
     user.check_csrf(&form_field(&parts.fields, "csrf"))?;
+    if matches!(
+        form_field(&parts.fields, "do").as_str(),
+        "link_asset" | "unlink_asset"
+    ) {
+        return super::ticket_assets::work(&state, &user, r, &path, &parts.fields).await;
+    }
     let mut draft = Draft::read(&parts.fields, &user.user.email);
     if !user.user.role.works_tickets() {
         // Requesters reply (an internal note is refused by the service);

@@ -154,7 +154,9 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/notifications") => Everyone,
         ("GET", "/queue" | "/dashboard" | "/assets" | "/assets/{tag}") => Staff,
         ("GET", "/tickets/{number}/mail/{id}" | "/tickets/{number}/mail/{id}/raw") => Workers,
-        ("GET", "/assets/import") => Managers,
+        ("GET", "/assets/import" | "/assets/new") => Managers,
+        ("GET", "/assets/labels" | "/assets/export") => Staff,
+        ("GET", "/assets/labels.css") => Public,
         ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,
         ("GET", "/admin/access") => Admins,
         // Forms: who may act is decided by the same services as the API

@@ -108,6 +108,56 @@ pub(crate) async fn text_of(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+pub(crate) async fn screenshot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let path = format!("{}/{name}.png", env!("CARGO_TARGET_TMPDIR"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
+
+pub(crate) async fn script_value(c: &Client, js: &str) -> serde_json::Value {
+    c.execute(js, vec![]).await.unwrap()
+}
+
+/// Visits `path` at phone and desktop sizes: keeps a screenshot of each and
+/// fails when the page is wider than a 390 px screen.
+pub(crate) async fn check_widths(c: &Client, base: &str, path: &str, name: &str) {
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let wide = script_value(c, "return document.documentElement.scrollWidth").await;
+    let inner = script_value(c, "return window.innerWidth").await;
+    screenshot(c, &format!("{name}-390")).await;
+    assert!(
+        wide.as_i64().unwrap() <= inner.as_i64().unwrap(),
+        "{path} is {wide} px wide on a {inner} px phone screen"
+    );
+    c.set_window_size(1366, 900).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    screenshot(c, &format!("{name}-1366")).await;
+}
+
+/// Clicks the element with this id.
+pub(crate) async fn click(c: &Client, id: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no element #{id}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking #{id}: {e}"));
+}
+
+/// Types `text` into the (emptied) box with this id.
+pub(crate) async fn fill(c: &Client, id: &str, text: &str) {
+    let e = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no box #{id}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
 #[tokio::test]
 async fn requester_files_agent_replies_requester_reads_the_reply() {
     let app = spawn_app().await;

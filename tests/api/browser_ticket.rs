@@ -6,41 +6,15 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use itdesk::auth::Role;
 use serde_json::json;
 
-use crate::browser::{browser, log_in, start_chromedriver, text_of};
+use crate::browser::{
+    browser, check_widths, log_in, screenshot, script_value, start_chromedriver, text_of,
+};
 use crate::fixtures::NewTicket;
 use crate::helpers::spawn_app;
-
-async fn screenshot(c: &Client, name: &str) {
-    if let Ok(png) = c.screenshot().await {
-        let path = format!("{}/{name}.png", env!("CARGO_TARGET_TMPDIR"));
-        std::fs::write(&path, png).unwrap_or_else(|e| panic!("{path}: {e}"));
-    }
-}
-
-async fn script_value(c: &Client, js: &str) -> serde_json::Value {
-    c.execute(js, vec![]).await.unwrap()
-}
-
-/// Visits `path` at phone and desktop sizes: keeps a screenshot of each and
-/// fails when the page is wider than a 390 px screen.
-async fn check_widths(c: &Client, base: &str, path: &str, name: &str) {
-    c.set_window_size(390, 844).await.unwrap();
-    c.goto(&format!("{base}{path}")).await.unwrap();
-    let wide = script_value(c, "return document.documentElement.scrollWidth").await;
-    let inner = script_value(c, "return window.innerWidth").await;
-    screenshot(c, &format!("{name}-390")).await;
-    assert!(
-        wide.as_i64().unwrap() <= inner.as_i64().unwrap(),
-        "{path} is {wide} px wide on a {inner} px phone screen"
-    );
-    c.set_window_size(1366, 900).await.unwrap();
-    c.goto(&format!("{base}{path}")).await.unwrap();
-    screenshot(c, &format!("{name}-1366")).await;
-}
 
 #[tokio::test]
 async fn a_refused_hold_keeps_the_choice_then_reply_and_hold_save_in_one_submit() {

@@ -331,6 +331,7 @@ async fn an_asset_manager_corrects_details_on_the_asset_page() {
     let form = |warranty: &'static str| {
         vec![
             ("csrf", csrf.clone()),
+            ("asset_tag", "IT-5".to_owned()),
             ("serial", "SN-NEW".to_owned()),
             ("hostname", "NB-005".to_owned()),
             ("purchase_date", "2024-02-01".to_owned()),
@@ -350,8 +351,10 @@ async fn an_asset_manager_corrects_details_on_the_asset_page() {
     assert_eq!(resp.status(), 422);
     let html = resp.text().await.unwrap();
     assert!(
-        html.contains("warranty ends: &#34;2027-02-30&#34; is not a date"),
-        "{html}"
+        html.contains(
+            "<p class=\"field-error\" id=\"e-ed-warranty\">&#34;2027-02-30&#34; is not a date"
+        ),
+        "the message stands beside the box: {html}"
     );
     assert!(
         html.contains("value=\"SN-NEW\"")

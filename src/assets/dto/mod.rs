@@ -79,6 +79,11 @@ pub struct UpdateAsset {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub hostname: Option<Option<String>>,
+    /// Where it is kept: a location id; `null` clears (refused for a
+    /// deployed asset that has no person).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub location_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub purchase_date: Option<Option<NaiveDate>>,

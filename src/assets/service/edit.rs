@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
 use super::{AssetView, ENTITY, get, may_manage};
+use crate::assets::domain::Status;
 use crate::assets::dto::UpdateAsset;
 use crate::assets::fields::{self, FieldSpec};
 use crate::assets::model::Asset;
@@ -138,6 +139,7 @@ fn apply_facts(
         a.category = model.as_ref().map(|m| m.category);
         note(ch, "model_id", &mut a.model_id, model.map(|m| m.id));
     }
+    apply_place(conn, a, input, ch)?;
     if let Some(v) = input.purchase_date {
         let mut cur = a.purchase_date.map(|d| d.to_string());
         note(ch, "purchase_date", &mut cur, v.map(|d| d.to_string()));
@@ -166,6 +168,33 @@ fn apply_facts(
     }
     if let Some(n) = &input.notes {
         note(ch, "notes", &mut a.notes, n.clone().unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// Sets where the asset is kept, when the edit sends it.
+fn apply_place(
+    conn: &mut DbConn,
+    a: &mut Asset,
+    input: &UpdateAsset,
+    ch: &mut Map<String, Value>,
+) -> Result<(), AppError> {
+    if let Some(v) = &input.location_id {
+        let place = match clean(v) {
+            Some(lid) => Some(
+                repo::location(conn, &lid)?
+                    .ok_or_else(|| AppError::invalid("location_id", "no such location"))?
+                    .id,
+            ),
+            None => None,
+        };
+        if place.is_none() && a.status == Status::Deployed && a.assignee_id.is_none() {
+            return Err(AppError::invalid(
+                "location_id",
+                "a deployed asset without a person needs a location",
+            ));
+        }
+        note(ch, "location_id", &mut a.location_id, place);
     }
     Ok(())
 }

@@ -42,3 +42,28 @@
     if (act && act()) { e.preventDefault(); }
   });
 })();
+
+// Asset forms: show only the custom fields of the chosen model's category.
+(function () {
+  var model = document.querySelector("select.model-choice");
+  if (!model) { return; }
+  function sync() {
+    var opt = model.options[model.selectedIndex];
+    var category = opt ? opt.getAttribute("data-category") : null;
+    var boxes = document.querySelectorAll(".custom-field");
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i];
+      b.hidden = !!category && b.getAttribute("data-category") !== category;
+    }
+  }
+  model.addEventListener("change", sync);
+  sync();
+})();
+
+// The labels page: a print button (without JavaScript: the browser's own).
+(function () {
+  var b = document.getElementById("print");
+  if (!b) { return; }
+  b.hidden = false;
+  b.addEventListener("click", function () { window.print(); });
+})();

@@ -1,0 +1,95 @@
+//! What a refused form says, field by field: the pages show each message
+//! beside its field (`aria-invalid`, focus on the first) and keep the
+//! input as typed.
+
+use crate::error::{AppError, FieldError};
+
+/// The field errors of a refused submit; `general` holds what belongs to
+/// no one field (a conflict, a rule about the whole form).
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    pub fields: Vec<FieldError>,
+    pub general: Option<String>,
+}
+
+impl Problems {
+    /// One message for one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Problems {
+        Problems {
+            fields: vec![FieldError::new(field, message.into())],
+            general: None,
+        }
+    }
+
+    /// A refusal the form can show; `None` for faults that are not the
+    /// input's (they become an error page).
+    pub fn of_error(e: &AppError) -> Option<Problems> {
+        match e {
+            AppError::Validation(errors) => Some(Problems {
+                fields: errors.clone(),
+                general: None,
+            }),
+            AppError::Conflict { detail, .. } | AppError::BadRequest { detail, .. } => {
+                Some(Problems {
+                    fields: Vec::new(),
+                    general: Some(detail.clone()),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The message for `field`, to show beside it.
+    pub fn of(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Whether `field` is the first one refused (it gets the focus).
+    pub fn first_is(&self, field: &str) -> bool {
+        self.fields.first().is_some_and(|e| e.field == field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_none()
+    }
+
+    /// Field messages whose field the form does not show (so they are
+    /// said at the top instead of being lost).
+    pub fn unplaced(&self, shown: &[&str]) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .chain(self.general.clone())
+            .collect()
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.fields.push(FieldError::new(field, message.into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_found_by_field_and_the_rest_said_at_the_top() {
+        let mut p = Problems::field("serial", "too long");
+        p.push("custom_fields.ram_gb", "RAM is a number");
+        assert_eq!(p.of("serial"), Some("too long"));
+        assert!(p.first_is("serial"));
+        assert!(!p.first_is("custom_fields.ram_gb"));
+        assert_eq!(
+            p.unplaced(&["serial"]),
+            vec!["custom_fields.ram_gb: RAM is a number".to_owned()]
+        );
+        let conflict = AppError::conflict("already_exists", "the tag is in use");
+        let p = Problems::of_error(&conflict).unwrap();
+        assert_eq!(p.unplaced(&[]), vec!["the tag is in use".to_owned()]);
+        assert!(Problems::of_error(&AppError::NotFound("x".into())).is_none());
+    }
+}
