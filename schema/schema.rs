@@ -399,6 +399,8 @@ diesel::table! {
         rejected -> Integer,
         report -> Text,
         created_at -> Timestamp,
+        pending_file -> Nullable<Binary>,
+        pending_request -> Nullable<Text>,
     }
 }
 

@@ -71,6 +71,10 @@ impl Settings {
             ))
         })?;
         crate::assets::fields::check_specs(&self.asset_fields).map_err(ConfigError::Invalid)?;
+        crate::assets::import::category::check_rules(&self.assets.category_rules)
+            .map_err(ConfigError::Invalid)?;
+        crate::assets::import::tags::TagPattern::parse(&self.assets.import_tag_pattern)
+            .map_err(ConfigError::Invalid)?;
         self.database.validate()?;
         self.web.validate()?;
         self.api.validate()?;

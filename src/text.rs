@@ -129,3 +129,49 @@ mod tests {
         assert!(!is_bidi_control('a'));
     }
 }
+
+/// Whether `text` matches the whole-string glob `pattern` (`*` any run of
+/// characters, `?` one character), ignoring case.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    // Iterative matching with one backtrack point (the last `*`).
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::glob_matches;
+
+    #[test]
+    fn globs_match_whole_strings_without_regard_to_case() {
+        assert!(glob_matches("*iphone*", "Apple iPhone 14"));
+        assert!(glob_matches("ios*", "iOS/iPadOS"));
+        assert!(glob_matches(
+            "SQL Server 20?? *",
+            "sql server 2022 standard"
+        ));
+        assert!(glob_matches("*", ""));
+        assert!(!glob_matches("ipad*", "Apple iPad Air"));
+        assert!(!glob_matches("a?c", "ac"));
+        assert!(glob_matches("*a*b*c", "xxaxxbxxc"));
+        assert!(!glob_matches("*a*b*c", "xxaxxcxxb"));
+    }
+}

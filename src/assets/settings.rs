@@ -14,6 +14,10 @@ pub struct AssetSettings {
     pub default_currency: String,
     /// The largest file the import page takes, in bytes.
     pub import_max_bytes: u64,
+    /// Tags of imported assets the file gives none (`IT-{n:6}`).
+    pub import_tag_pattern: String,
+    /// The category of a new model an import does not categorize.
+    pub category_rules: Vec<super::import::category::CategoryRule>,
 }
 
 /// Inventory agents (FusionInventory / OCS protocol).

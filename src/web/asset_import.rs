@@ -41,6 +41,9 @@ struct ImportPage {
 #[template(path = "asset_import_report.html", config = "src/web/askama.toml")]
 struct ReportPage {
     nav: Nav,
+    flash: Option<&'static str>,
+    /// A dry run whose file is kept: it can be applied as it is.
+    can_apply: bool,
     at: String,
     report: Report,
     summary: String,
@@ -162,18 +165,20 @@ pub async fn submit(
     let st = state.clone();
     let actor = user.user.clone();
     let result = blocking(move || {
-        import::run(
+        let now = ids::now();
+        let report = import::run(
             &st.db,
             Some(&actor),
             &file.bytes,
             &opts,
-            ids::now(),
+            now,
             &mut |_, _| {},
         )
-        .map_err(|e| match e {
-            import::ImportError::File(msg) => AppError::invalid("file", msg),
-            import::ImportError::App(e) => e,
-        })
+        .map_err(file_fault)?;
+        if report.dry_run {
+            import::pending::keep(&st.db, &report.id, &file.bytes, &request, now)?;
+        }
+        Ok(report)
     })
     .await;
     match result {
@@ -196,14 +201,55 @@ pub async fn submit(
     }
 }
 
+/// A fault of the file as the page says it.
+fn file_fault(e: import::ImportError) -> AppError {
+    match e {
+        import::ImportError::File(msg) => AppError::invalid("file", msg),
+        import::ImportError::App(e) => e,
+    }
+}
+
+/// `POST /assets/imports/{id}/apply`: the kept dry run, for real.
+pub async fn apply(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(&form_field(&form, "csrf"))?;
+    managers(&user)?;
+    let id = path.into_inner();
+    let actor = user.user.clone();
+    let dry = id.clone();
+    let result = blocking(move || {
+        import::pending::apply(&state.assets, &actor, &dry, ids::now()).map_err(file_fault)
+    })
+    .await;
+    match result {
+        Ok(report) => Ok(see_other(&format!("/assets/imports/{}", report.id))),
+        Err(AppError::Conflict { .. }) => Ok(super::flash::redirect(
+            &format!("/assets/imports/{id}"),
+            "already_applied",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn report(
     state: web::Data<AppState>,
     user: WebUser,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let actor = user.user.clone();
-    let (mut report, at) = blocking(move || import::stored_report(&state.db, &actor, &id)).await?;
+    let st = state.clone();
+    let (mut report, at, can_apply) = blocking(move || {
+        let (report, at) = import::stored_report(&st.db, &actor, &id)?;
+        let can_apply = actor.role.manages_assets() && import::pending::can_apply(&st.db, &id)?;
+        Ok((report, at, can_apply))
+    })
+    .await?;
     let errors_hidden = report.errors.len().saturating_sub(SHOWN);
     report.errors.truncate(SHOWN);
     let changes: Vec<import::Change> = report
@@ -213,15 +259,19 @@ pub async fn report(
         .cloned()
         .collect();
     let changes_hidden = changes.len().saturating_sub(SHOWN);
-    render(&ReportPage {
+    let mut resp = render(&ReportPage {
         nav: user.nav("assets"),
+        flash: super::flash::take(&req),
+        can_apply,
         at: when(at),
         summary: report.summary(),
         changes: changes.into_iter().take(SHOWN).collect(),
         changes_hidden,
         errors_hidden,
         report,
-    })
+    })?;
+    super::flash::clear(&req, &mut resp);
+    Ok(resp)
 }
 
 /// The rejected rows of a run as CSV (line, column, header, value,

@@ -33,6 +33,8 @@ pub struct ListQuery {
 
 struct Row {
     tag: String,
+    /// The name people know it by (an Intune device name), when it has one.
+    name: String,
     model: String,
     hostname: String,
     status: String,
@@ -83,6 +85,7 @@ impl Row {
         let text = |x: Option<String>| x.unwrap_or_default();
         Row {
             tag: v.asset.asset_tag.clone(),
+            name: text(super::asset_view::shown_name(&v.asset)),
             model: text(
                 v.model
                     .as_ref()

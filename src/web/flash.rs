@@ -55,10 +55,18 @@ const MESSAGES: &[(&str, &str)] = &[
         "unlinked",
         "The link between the ticket and the asset is removed.",
     ),
+    (
+        "already_applied",
+        "This dry run was already applied (or its file is gone): upload the file again.",
+    ),
 ];
 
 /// A 303 to `location` that shows `code`'s sentence there once.
 pub fn redirect(location: &str, code: &'static str) -> HttpResponse {
+    debug_assert!(
+        MESSAGES.iter().any(|(c, _)| *c == code),
+        "flash code {code:?} has no sentence"
+    );
     let mut resp = see_other(location);
     let cookie = Cookie::build(COOKIE, code)
         .path("/")

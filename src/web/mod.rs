@@ -172,6 +172,10 @@ fn asset_routes(cfg: &mut web::ServiceConfig) {
         .route("/assets/import", web::post().to(asset_import::submit))
         .route("/assets/imports/{id}", web::get().to(asset_import::report))
         .route(
+            "/assets/imports/{id}/apply",
+            web::post().to(asset_import::apply),
+        )
+        .route(
             "/assets/imports/{id}/rejected.csv",
             web::get().to(asset_import::rejected_csv),
         )

@@ -150,11 +150,11 @@ async fn an_asset_is_checked_out_and_back_in_from_its_page() {
     assert!(resp.text().await.unwrap().contains("id=\"form-error\""));
 }
 
-const GOOD: &str = "Asset Tag,Serial Number,Model Name,Category,Manufacturer,Purchase Date,Purchase Cost\n\
+pub const GOOD: &str = "Asset Tag,Serial Number,Model Name,Category,Manufacturer,Purchase Date,Purchase Cost\n\
     IT-10,S10,Latitude 7440,Laptops,Dell,2024-03-15,\"$1,299.00\"\n\
     IT-11,S11,Latitude 7440,Laptops,Dell,2024-03-16,$999\n";
 
-fn upload(csrf: &str, profile: &str, csv: &[u8], dry_run: bool) -> Form {
+pub fn upload(csrf: &str, profile: &str, csv: &[u8], dry_run: bool) -> Form {
     let mut form = Form::new()
         .text("csrf", csrf.to_owned())
         .text("profile", profile.to_owned())

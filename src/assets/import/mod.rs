@@ -12,9 +12,12 @@
 //! Every run is kept with its report (`asset_imports`).
 
 mod apply;
+pub mod category;
 mod mapping;
+pub mod pending;
 pub mod profiles;
 pub mod read;
+pub mod tags;
 mod text;
 pub mod values;
 
@@ -181,11 +184,15 @@ pub struct Options {
     /// Custom fields per category (`[[asset_fields]]`), to type the cells
     /// that feed them.
     pub fields: Vec<crate::assets::fields::FieldSpec>,
+    /// The category of a new model the file does not categorize.
+    pub category_rules: Vec<category::CategoryRule>,
+    /// Tags for new assets the file gives none.
+    pub tag_pattern: tags::TagPattern,
 }
 
 /// What a person asked for, as the command line, the web form and the API
 /// take it; [`Request::options`] checks it against the settings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Request {
     pub profile: String,
     /// The TOML mapping of the generic profile.
@@ -222,6 +229,8 @@ impl Request {
             dry_run: self.dry_run,
             partial: self.partial,
             fields: assets.fields.as_ref().clone(),
+            category_rules: assets.settings.category_rules.clone(),
+            tag_pattern: tags::TagPattern::parse(&assets.settings.import_tag_pattern)?,
         })
     }
 }

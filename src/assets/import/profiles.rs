@@ -117,7 +117,7 @@ pub struct Profile {
     pub categories: HashMap<String, Category>,
     pub unknown_person: UnknownPerson,
     /// Guess a new model's category from its OS and model name (Intune has
-    /// no category column).
+    /// no category column) with `[[assets.category_rules]]`.
     pub infer_category: bool,
     /// The status of a new asset whose row names none: `deployed` when it
     /// names a person.
@@ -168,6 +168,7 @@ fn intune(currency: &str) -> Profile {
             (custom("managed_by"), &["Managed by"]),
             (custom("join_type"), &["JoinType"]),
             (custom("imei"), &["IMEI"]),
+            (custom("phone_number"), &["Phone number", "Phone Number"]),
             (custom_date("intune_enrolled_on"), &["Enrollment date"]),
             (custom_date("intune_last_check_in"), &["Last check-in"]),
         ]),
@@ -218,9 +219,10 @@ fn snipeit(currency: &str) -> Profile {
         kind: Kind::Devices,
         columns: cols(&[
             (Field::AssetTag, &["Asset Tag", "Tag", "Asset Tag Number"]),
-            // Snipe-IT's asset name is free text ("Laptop", "Kim's
-            // MacBook"): kept as the custom field `name`, not a host name.
-            (custom("name"), &["Asset Name", "Item Name", "Name"]),
+            // Snipe-IT's asset name: a host name when it is one
+            // ("nb-kim-01"), else the name the asset is shown by ("Kim's
+            // MacBook", kept as the custom field `name`).
+            (Field::Name, &["Asset Name", "Item Name", "Name"]),
             (
                 Field::Serial,
                 &["Serial Number", "Serial", "Serial No", "Serial No."],
@@ -362,35 +364,6 @@ fn device_headers(p: &Profile) -> String {
         .join(", ")
 }
 
-/// Guesses a category from an OS and model name (for Intune).
-pub fn infer_category(os: Option<&str>, model: &str) -> Category {
-    let m = model.to_lowercase();
-    let os = os.unwrap_or("").to_lowercase();
-    if m.contains("ipad") || os.contains("ipados") || m.contains("tab") {
-        Category::Tablet
-    } else if os.contains("ios") || os.contains("android") || m.contains("iphone") {
-        Category::Phone
-    } else if [
-        "desktop",
-        "optiplex",
-        "tower",
-        "imac",
-        "mac mini",
-        "prodesk",
-        "thinkcentre",
-        "elitedesk",
-    ]
-    .iter()
-    .any(|k| m.contains(k))
-    {
-        Category::Desktop
-    } else if os.contains("server") {
-        Category::Server
-    } else {
-        Category::Laptop
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,19 +418,5 @@ mod tests {
         assert!(e.contains("--mapping"), "{e}");
         let e = profile("lansweeper", None, "USD").unwrap_err();
         assert!(e.contains("intune, intune-apps, snipeit, generic"), "{e}");
-    }
-
-    #[test]
-    fn intune_models_get_a_likely_category() {
-        assert_eq!(infer_category(Some("iOS"), "iPhone 15"), Category::Phone);
-        assert_eq!(infer_category(Some("iPadOS"), "iPad Air"), Category::Tablet);
-        assert_eq!(
-            infer_category(Some("Windows"), "OptiPlex 7010"),
-            Category::Desktop
-        );
-        assert_eq!(
-            infer_category(Some("Windows"), "Latitude 7440"),
-            Category::Laptop
-        );
     }
 }

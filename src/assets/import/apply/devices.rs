@@ -33,6 +33,10 @@ pub(super) fn devices(
     progress: &mut dyn FnMut(Stage, u64),
 ) -> Result<Outcome, RollBackOr> {
     let mut known = load_known(conn, &table.devices)?;
+    known.tags = Some(crate::assets::import::tags::TagCounter::load(
+        conn,
+        &opts.tag_pattern,
+    )?);
     let mut catalog = Catalog::load(conn)?;
     let people = persons(conn, &table.devices)?;
     let total = table.devices.len() as u64;
@@ -179,10 +183,7 @@ pub(super) fn create(
     now: NaiveDateTime,
 ) -> Change {
     let id = ids::new_id();
-    let tag = row
-        .asset_tag
-        .clone()
-        .unwrap_or_else(|| format!("IMP-{}", &id.replace('-', "")[20..32]));
+    let tag = row.asset_tag.clone().unwrap_or_else(|| known.new_tag());
     let fields: Map<String, Value> = typed.iter().cloned().collect();
     let asset = Asset {
         id,

@@ -14,6 +14,7 @@ use crate::db::DbConn;
 use crate::db::schema::assets;
 
 use super::CHUNK;
+use crate::ids;
 
 /// One asset the import knows about: loaded from the register or planned.
 pub(super) struct Slot {
@@ -36,9 +37,20 @@ pub(super) struct Known {
     pub(super) by_serial: HashMap<String, usize>,
     pub(super) by_host: HashMap<String, usize>,
     pub(super) by_device: HashMap<String, usize>,
+    /// Tags for new assets the file gives none.
+    pub(super) tags: Option<crate::assets::import::tags::TagCounter>,
 }
 
 impl Known {
+    /// A tag for a new asset: the next of the pattern that nothing holds.
+    pub(super) fn new_tag(&mut self) -> String {
+        let by_tag = &self.by_tag;
+        match &mut self.tags {
+            Some(c) => c.take(|t| by_tag.contains_key(t)),
+            None => format!("IMP-{}", &ids::new_id().replace('-', "")[20..32]),
+        }
+    }
+
     pub(super) fn add(&mut self, slot: Slot) -> usize {
         let i = self.slots.len();
         let a = &slot.asset;

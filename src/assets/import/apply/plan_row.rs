@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::assets::domain::{self, Current, Move, Status, Substate};
 use crate::assets::fields;
-use crate::assets::import::profiles::{Field, Profile, UnknownPerson, infer_category};
+use crate::assets::import::category::categorize;
+use crate::assets::import::profiles::{Field, Profile, UnknownPerson};
 use crate::assets::import::read::{DeviceRow, Table};
 use crate::assets::import::{Options, RowError};
 use crate::assets::model::Location;
@@ -227,7 +228,7 @@ impl RowContext<'_> {
         let category = row.category.or_else(|| {
             self.profile
                 .infer_category
-                .then(|| infer_category(row.os_name.as_deref(), name))
+                .then(|| categorize(&self.opts.category_rules, row.os_name.as_deref(), name))
         });
         match category {
             Some(category) => Some(ModelPlan::New {

@@ -1,0 +1,2 @@
+ALTER TABLE asset_imports DROP COLUMN pending_request;
+ALTER TABLE asset_imports DROP COLUMN pending_file;
