@@ -246,6 +246,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    canned_responses (id) {
+        id -> Text,
+        queue_id -> Nullable<Text>,
+        name -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     saved_views (id) {
         id -> Text,
         owner_id -> Text,
@@ -476,6 +488,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     job_schedules,
     saved_views,
+    canned_responses,
     app_state,
     mail_messages,
     mail_outbox,

@@ -19,7 +19,7 @@ pub mod service;
 pub mod service_level;
 pub mod settings;
 
-pub use model::{Attachment, Category, Comment, Queue, SavedView, Ticket};
+pub use model::{Attachment, CannedResponse, Category, Comment, Queue, SavedView, Ticket};
 
 use std::sync::Arc;
 

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::domain::{Channel, HoldReason, Level, Priority, Status, TicketType};
 use crate::db::schema::{
-    attachments, categories, comments, idempotency_keys, queues, saved_views, ticket_watchers,
-    tickets,
+    attachments, canned_responses, categories, comments, idempotency_keys, queues, saved_views,
+    ticket_watchers, tickets,
 };
 
 /// A ticket as stored.
@@ -169,4 +169,19 @@ pub struct IdempotencyKey {
     pub request_hash: String,
     pub ticket_id: String,
     pub created_at: NaiveDateTime,
+}
+
+/// A saved reply: inserted into a ticket's reply with its placeholders
+/// filled.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = canned_responses)]
+pub struct CannedResponse {
+    pub id: String,
+    /// `None`: offered in every queue.
+    pub queue_id: Option<String>,
+    pub name: String,
+    pub body: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }

@@ -55,6 +55,9 @@ const MESSAGES: &[(&str, &str)] = &[
         "unlinked",
         "The link between the ticket and the asset is removed.",
     ),
+    ("reply_created", "The saved reply is added."),
+    ("reply_saved", "The saved reply is changed."),
+    ("reply_deleted", "The saved reply is deleted."),
     (
         "already_applied",
         "This dry run was already applied (or its file is gone): upload the file again.",

@@ -30,9 +30,11 @@ mod portal;
 mod queue;
 mod queue_bulk;
 mod queue_views;
+mod responses;
 mod session;
 mod sla_view;
 mod ticket_assets;
+mod ticket_canned;
 mod ticket_forms;
 mod ticket_page;
 mod ticket_rows;
@@ -119,6 +121,9 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/queue", web::get().to(queue::queue))
         .route("/queue/bulk", web::post().to(queue_bulk::submit))
         .route("/queue/views", web::post().to(queue_views::save))
+        .route("/responses", web::get().to(responses::list))
+        .route("/responses", web::post().to(responses::save))
+        .route("/responses/{id}", web::post().to(responses::save))
         .route(
             "/queue/views/{id}/delete",
             web::post().to(queue_views::delete),

@@ -65,6 +65,8 @@ struct TicketPage {
     notices: Vec<super::mail_view::MailRow>,
     /// The message the ticket was filed with.
     filed_by_mail: Option<String>,
+    /// Saved replies offered here: (id, name, filled text).
+    canned: Vec<super::ticket_canned::CannedRow>,
     /// May link assets (staff who work tickets and see the register).
     link_assets: bool,
     link_asset: String,
@@ -129,6 +131,7 @@ struct Loaded {
     categories: Vec<Category>,
     mail: Vec<crate::mail::MailSummary>,
     assets: Vec<super::ticket_assets::AssetRow>,
+    canned: Vec<crate::tickets::CannedResponse>,
 }
 
 async fn load(
@@ -151,6 +154,11 @@ async fn load(
             queues: catalog::list_queues(&st.db)?,
             categories: catalog::list_categories(&st.db)?,
             assets: super::ticket_assets::linked(&st, &actor, &view.ticket.id)?,
+            canned: if actor.role.works_tickets() {
+                service::canned::offered(&st.db, &actor, view.ticket.queue_id.as_deref())?
+            } else {
+                Vec::new()
+            },
             view,
             mail,
         })
@@ -188,11 +196,14 @@ pub(super) async fn page(
         .map(|(e, who)| HistoryRow::of(e, who.as_ref(), seen))
         .collect();
     let (mail, notices) = mail_rows(&loaded.mail);
+    let t = facts(view, &state.settings.tickets.reference_prefix);
+    let canned = super::ticket_canned::rows(&loaded.canned, view, &t.reference, &user.user);
     let template = TicketPage {
+        canned,
         mail,
         notices,
         nav: user.nav(""),
-        t: facts(view, &state.settings.tickets.reference_prefix),
+        t,
         first_error: shown
             .errors
             .first()

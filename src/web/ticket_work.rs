@@ -200,6 +200,20 @@ fn confirmation(commented: bool, internal: bool, changed: bool) -> &'static str 
     }
 }
 
+/// Back to the ticket (at the new comment) with what was saved.
+fn saved(done: &service::Worked, internal: bool) -> HttpResponse {
+    let anchor = done
+        .comment_id
+        .as_ref()
+        .map(|id| format!("#comment-{id}"))
+        .unwrap_or_default();
+    let code = confirmation(done.comment_id.is_some(), internal, done.changed);
+    flash::redirect(
+        &format!("/tickets/{}{anchor}", done.view.ticket.number),
+        code,
+    )
+}
+
 /// `POST /tickets/{number}`: the page's form, sent to the page's own
 /// address (so a refused form leaves the address bar on the ticket).
 pub async fn work(
@@ -219,12 +233,6 @@ pub async fn work(
     )
     .await?;
     user.check_csrf(&form_field(&parts.fields, "csrf"))?;
-    if matches!(
-        form_field(&parts.fields, "do").as_str(),
-        "link_asset" | "unlink_asset"
-    ) {
-        return super::ticket_assets::work(&state, &user, r, &path, &parts.fields).await;
-    }
     let mut draft = Draft::read(&parts.fields, &user.user.email);
     if !user.user.role.works_tickets() {
         // Requesters reply (an internal note is refused by the service);
@@ -233,6 +241,16 @@ pub async fn work(
     }
     if let Some(refused) = parts.refused {
         return with_errors(&state, &user, r, refused, draft).await;
+    }
+    match form_field(&parts.fields, "do").as_str() {
+        "link_asset" | "unlink_asset" => {
+            return super::ticket_assets::work(&state, &user, r, &path, &parts.fields).await;
+        }
+        "insert_canned" => {
+            let chosen = form_field(&parts.fields, "canned");
+            return super::ticket_canned::insert(&state, &user, r, draft, &chosen).await;
+        }
+        _ => {}
     }
     let update = match &draft.choices {
         Some((chosen, was)) => match work_update(chosen, was) {
@@ -264,18 +282,7 @@ pub async fn work(
     })
     .await;
     match result {
-        Ok(done) => {
-            let anchor = done
-                .comment_id
-                .as_ref()
-                .map(|id| format!("#comment-{id}"))
-                .unwrap_or_default();
-            let code = confirmation(done.comment_id.is_some(), draft.internal, done.changed);
-            Ok(flash::redirect(
-                &format!("/tickets/{}{anchor}", done.view.ticket.number),
-                code,
-            ))
-        }
+        Ok(done) => Ok(saved(&done, draft.internal)),
         Err(e) => with_errors(&state, &user, r, e, draft).await,
     }
 }

@@ -49,6 +49,7 @@ mod web_asset_forms;
 mod web_asset_import_apply;
 mod web_asset_lifecycle;
 mod web_assets;
+mod web_canned;
 mod web_dashboard;
 mod web_pages;
 mod web_portal;

@@ -1,9 +1,13 @@
 //! Queries of the ticket tables.
 
+mod canned;
 mod list;
 pub mod sla;
 mod views;
 
+pub use canned::{
+    all_canned, canned, canned_for_queue, delete_canned, insert_canned, update_canned,
+};
 pub use list::{
     count_created_between, count_matching, count_open_by_status, count_resolved_between, list,
 };

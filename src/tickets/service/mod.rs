@@ -4,6 +4,7 @@
 
 mod attachments;
 pub mod bulk;
+pub mod canned;
 pub mod catalog;
 mod comments;
 mod create;

@@ -67,3 +67,26 @@
   b.hidden = false;
   b.addEventListener("click", function () { window.print(); });
 })();
+
+// The ticket page: a saved reply goes into the message at the cursor.
+(function () {
+  var pick = document.getElementById("canned");
+  var body = document.getElementById("reply-body");
+  var button = document.getElementById("insert-canned");
+  if (!pick || !body) { return; }
+  if (button) { button.hidden = true; }
+  pick.addEventListener("change", function () {
+    var opt = pick.options[pick.selectedIndex];
+    var text = opt ? opt.getAttribute("data-text") : null;
+    if (!text) { return; }
+    var at = body.selectionStart || 0;
+    var before = body.value.slice(0, at);
+    var after = body.value.slice(body.selectionEnd || at);
+    var gap = before && !/\n\n$/.test(before) ? "\n\n" : "";
+    body.value = before + gap + text + after;
+    var caret = (before + gap + text).length;
+    body.focus();
+    body.setSelectionRange(caret, caret);
+    pick.selectedIndex = 0;
+  });
+})();
