@@ -145,7 +145,8 @@ pub struct ListParams {
     pub sla: Option<String>,
     /// `created_at`, `updated_at`, `priority` or `sla_due_at` (nearest SLA
     /// deadline first; tickets without one are left out); `-` in front for
-    /// descending. Default `-created_at`.
+    /// descending; or `relevance` with `q` (best match first, its own
+    /// cursor over rank and id). Default `-created_at`.
     pub sort: Option<String>,
     /// Page size (default 25, at most 200).
     pub limit: Option<i64>,

@@ -22,6 +22,8 @@ pub enum SortKey {
     /// `sla_due_at, id` (ascending: nearest deadline first); tickets
     /// without a running SLA deadline are left out of this order.
     SlaDue,
+    /// Best match to the search first, then id (needs `q`).
+    Relevance,
 }
 
 /// A sort key and direction, written `created_at` or `-created_at`.
@@ -50,6 +52,7 @@ pub const SORT_VALUES: &[&str] = &[
     "-priority",
     "sla_due_at",
     "-sla_due_at",
+    "relevance",
 ];
 
 impl std::str::FromStr for Sort {
@@ -65,6 +68,7 @@ impl std::str::FromStr for Sort {
             "updated_at" => SortKey::UpdatedAt,
             "priority" => SortKey::Priority,
             "sla_due_at" => SortKey::SlaDue,
+            "relevance" if !descending => SortKey::Relevance,
             _ => {
                 return Err(format!(
                     "unknown sort `{s}`; use one of: {}",
@@ -83,6 +87,7 @@ impl std::fmt::Display for Sort {
             SortKey::UpdatedAt => "updated_at",
             SortKey::Priority => "priority",
             SortKey::SlaDue => "sla_due_at",
+            SortKey::Relevance => "relevance",
         };
         if self.descending {
             write!(f, "-{name}")
@@ -100,6 +105,9 @@ pub struct Cursor {
     pub priority: Option<Priority>,
     pub at: NaiveDateTime,
     pub id: String,
+    /// The search rank of the last row (relevance order), as its bits so
+    /// that it comes back exactly.
+    pub rank: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -109,6 +117,8 @@ struct CursorWire {
     p: Option<Priority>,
     t: NaiveDateTime,
     i: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<u64>,
 }
 
 impl Cursor {
@@ -119,6 +129,7 @@ impl Cursor {
             p: self.priority,
             t: self.at,
             i: self.id.clone(),
+            r: self.rank,
         };
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
     }
@@ -134,7 +145,9 @@ impl Cursor {
                 wire.s
             ));
         }
-        if sort.key == SortKey::Priority && wire.p.is_none() {
+        if (sort.key == SortKey::Priority && wire.p.is_none())
+            || (sort.key == SortKey::Relevance && wire.r.is_none())
+        {
             return Err(invalid());
         }
         Ok(Cursor {
@@ -142,6 +155,7 @@ impl Cursor {
             priority: wire.p,
             at: wire.t,
             id: wire.i,
+            rank: wire.r,
         })
     }
 }
@@ -286,9 +300,20 @@ mod tests {
                 .unwrap()
                 .naive_utc(),
             id: "0190-abc".into(),
+            rank: None,
         };
         let text = c.encode();
         assert_eq!(Cursor::decode(&text, sort).unwrap(), c);
+        // A relevance cursor brings its rank back bit for bit.
+        let relevance: Sort = "relevance".parse().unwrap();
+        let r = Cursor {
+            sort: relevance,
+            rank: Some((-1.4789915966386554e-06f64).to_bits()),
+            ..c.clone()
+        };
+        let back = Cursor::decode(&r.encode(), relevance).unwrap();
+        assert_eq!(back.rank.map(f64::from_bits), Some(-1.4789915966386554e-06));
+        assert!("-relevance".parse::<Sort>().is_err());
         let other: Sort = "-created_at".parse().unwrap();
         assert!(
             Cursor::decode(&text, other)

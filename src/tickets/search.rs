@@ -110,3 +110,68 @@ pub fn matches(backend: Backend, terms: &SearchTerms, include_internal: bool) ->
         }
     }
 }
+
+/// A ticket's relevance to a search: lower is better (SQLite's `bm25`, the
+/// negated `ts_rank` on PostgreSQL), the best of its documents.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Ranked {
+    #[diesel(sql_type = Text)]
+    pub ticket_id: String,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub rank: f64,
+}
+
+/// The matching tickets in relevance order (then id), after `after`, at
+/// most `limit`.
+pub fn ranked(
+    conn: &mut DbConn,
+    terms: &SearchTerms,
+    include_internal: bool,
+    after: Option<(f64, &str)>,
+    limit: i64,
+) -> QueryResult<Vec<Ranked>> {
+    use diesel::sql_types::{BigInt, Double};
+    let (a_rank, a_id) = after.unwrap_or((f64::NEG_INFINITY, ""));
+    match conn {
+        DbConn::Sqlite(c) => {
+            let public = if include_internal {
+                ""
+            } else {
+                " AND is_public = 1"
+            };
+            // bm25() only runs in the full-text query itself: the inner
+            // query is kept whole (LIMIT -1 stops SQLite flattening it).
+            diesel::sql_query(format!(
+                "SELECT ticket_id, MIN(r) AS rank FROM (SELECT ticket_id, bm25(ticket_search) AS r \
+                 FROM ticket_search WHERE ticket_search MATCH ?{public} LIMIT -1) GROUP BY ticket_id \
+                 HAVING MIN(r) > ? OR (MIN(r) = ? AND ticket_id > ?) \
+                 ORDER BY rank, ticket_id LIMIT ?"
+            ))
+            .bind::<Text, _>(terms.fts5())
+            .bind::<Double, _>(a_rank)
+            .bind::<Double, _>(a_rank)
+            .bind::<Text, _>(a_id)
+            .bind::<BigInt, _>(limit)
+            .load(c)
+        }
+        DbConn::Postgres(c) => {
+            let public = if include_internal {
+                ""
+            } else {
+                " AND is_public"
+            };
+            let rank = "MIN((-ts_rank(document, to_tsquery('simple', $1)))::float8)";
+            diesel::sql_query(format!(
+                "SELECT ticket_id, {rank} AS rank FROM ticket_search \
+                 WHERE document @@ to_tsquery('simple', $1){public} GROUP BY ticket_id \
+                 HAVING {rank} > $2 OR ({rank} = $2 AND ticket_id > $3) \
+                 ORDER BY rank, ticket_id LIMIT $4"
+            ))
+            .bind::<Text, _>(terms.tsquery())
+            .bind::<Double, _>(a_rank)
+            .bind::<Text, _>(a_id)
+            .bind::<BigInt, _>(limit)
+            .load(c)
+        }
+    }
+}

@@ -56,6 +56,7 @@ const SLA_CHOICES: &[(&str, &str)] = &[
 ];
 
 const SORT_CHOICES: &[(&str, &str)] = &[
+    ("", "Best match when searching, else priority"),
     ("priority", "Priority, then oldest"),
     ("sla_due_at", "Nearest SLA deadline"),
     ("created_at", "Oldest first"),
@@ -271,9 +272,9 @@ fn sort_headers(filters: &Filters) -> Vec<SortHeader> {
         .iter()
         .map(|(label, key, first)| {
             let desc = format!("-{key}");
-            let (next, aria, arrow) = if filters.sort == *key {
+            let (next, aria, arrow) = if filters.effective_sort() == *key {
                 (desc.as_str(), "ascending", " ▲")
-            } else if filters.sort == desc {
+            } else if filters.effective_sort() == desc {
                 (*key, "descending", " ▼")
             } else {
                 (*first, "none", "")
@@ -314,11 +315,7 @@ impl Filters {
             status: q.status.clone().unwrap_or_else(|| "open".into()),
             priority: q.priority.clone(),
             assignee: q.assignee.clone(),
-            sort: if q.sort.is_empty() {
-                "priority".into()
-            } else {
-                q.sort.clone()
-            },
+            sort: q.sort.clone(),
             sla: q.sla.clone(),
         }
     }
@@ -350,8 +347,18 @@ impl Filters {
             && self.status == "open"
             && self.priority.is_empty()
             && self.assignee.is_empty()
-            && self.sort == "priority"
+            && (self.sort.is_empty() || self.sort == "priority")
             && self.sla.is_empty())
+    }
+
+    /// The order the listing uses: the chosen one, else the best match
+    /// to a search, else priority.
+    fn effective_sort(&self) -> &str {
+        match (self.sort.as_str(), self.q.trim().is_empty()) {
+            ("", false) => "relevance",
+            ("", true) => "priority",
+            (chosen, _) => chosen,
+        }
     }
 
     /// The listing that shows them, a page of 50.
@@ -362,7 +369,7 @@ impl Filters {
             status: Some(self.status.clone()),
             priority: Some(self.priority.clone()),
             assignee: Some(self.assignee.clone()),
-            sort: Some(self.sort.clone()),
+            sort: Some(self.effective_sort().to_owned()),
             sla: Some(self.sla.clone()),
             cursor,
             limit: Some(50),

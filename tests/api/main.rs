@@ -41,6 +41,7 @@ mod mail_imap;
 mod mail_loops;
 mod mail_servers;
 mod mail_smtp;
+mod search_rank;
 mod sla;
 mod sla_config;
 mod storage;

@@ -69,6 +69,11 @@ pub fn list(
     cursor: Option<&Cursor>,
     limit: i64,
 ) -> QueryResult<Vec<Ticket>> {
+    if sort.key == SortKey::Relevance {
+        let after = cursor.and_then(|c| Some((f64::from_bits(c.rank?), c.id.clone())));
+        let ranked = list_ranked(conn, f, after, limit)?;
+        return Ok(ranked.into_iter().map(|(t, _)| t).collect());
+    }
     let mut q = filtered(conn, f);
     if sort.key == SortKey::SlaDue {
         q = q.filter(tickets::sla_due_at.is_not_null());
@@ -76,7 +81,8 @@ pub fn list(
     let op = if sort.descending { "<" } else { ">" };
     if let Some(c) = cursor {
         let after: search::TicketCondition = match sort.key {
-            SortKey::CreatedAt => Box::new(
+            // (Relevance pages are read by `list_ranked`.)
+            SortKey::CreatedAt | SortKey::Relevance => Box::new(
                 sql::<Bool>(&format!("(tickets.created_at, tickets.id) {op} ("))
                     .bind::<Timestamp, _>(c.at)
                     .sql(", ")
@@ -112,8 +118,12 @@ pub fn list(
         q = q.filter(after);
     }
     q = match (sort.key, sort.descending) {
-        (SortKey::CreatedAt, false) => q.order((tickets::created_at.asc(), tickets::id.asc())),
-        (SortKey::CreatedAt, true) => q.order((tickets::created_at.desc(), tickets::id.desc())),
+        (SortKey::CreatedAt | SortKey::Relevance, false) => {
+            q.order((tickets::created_at.asc(), tickets::id.asc()))
+        }
+        (SortKey::CreatedAt | SortKey::Relevance, true) => {
+            q.order((tickets::created_at.desc(), tickets::id.desc()))
+        }
         (SortKey::UpdatedAt, false) => q.order((tickets::updated_at.asc(), tickets::id.asc())),
         (SortKey::UpdatedAt, true) => q.order((tickets::updated_at.desc(), tickets::id.desc())),
         (SortKey::SlaDue, false) => q.order((tickets::sla_due_at.asc(), tickets::id.asc())),
@@ -130,6 +140,53 @@ pub fn list(
         )),
     };
     q.limit(limit).select(Ticket::as_select()).load(conn)
+}
+
+/// One page of the tickets matching the search, best match first, after
+/// `after` (its rank and id): candidates come from the index in rank
+/// order and are kept when they pass the other filters, so paging stays
+/// exact however selective the filters are.
+pub fn list_ranked(
+    conn: &mut DbConn,
+    f: &ListFilter,
+    after: Option<(f64, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Ticket, f64)>> {
+    let Some(terms) = &f.text else {
+        return Ok(Vec::new());
+    };
+    let others = ListFilter {
+        text: None,
+        ..f.clone()
+    };
+    let batch = (limit * 4).max(200);
+    let mut out = Vec::new();
+    let mut pos = after;
+    loop {
+        let at = pos.as_ref().map(|(r, id)| (*r, id.as_str()));
+        let candidates = search::ranked(conn, terms, f.search_internal, at, batch)?;
+        let ids: Vec<String> = candidates.iter().map(|c| c.ticket_id.clone()).collect();
+        let rows: Vec<Ticket> = filtered(conn, &others)
+            .filter(tickets::id.eq_any(ids))
+            .select(Ticket::as_select())
+            .load(conn)?;
+        let mut by_id: std::collections::HashMap<String, Ticket> =
+            rows.into_iter().map(|t| (t.id.clone(), t)).collect();
+        for c in &candidates {
+            if let Some(t) = by_id.remove(&c.ticket_id) {
+                out.push((t, c.rank));
+                if out.len() as i64 >= limit {
+                    return Ok(out);
+                }
+            }
+        }
+        match candidates.last() {
+            Some(last) if candidates.len() as i64 == batch => {
+                pos = Some((last.rank, last.ticket_id.clone()));
+            }
+            _ => return Ok(out),
+        }
+    }
 }
 
 /// Open tickets per status under the same filters (for the queue's counts).

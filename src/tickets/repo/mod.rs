@@ -10,6 +10,7 @@ pub use canned::{
 };
 pub use list::{
     count_created_between, count_matching, count_open_by_status, count_resolved_between, list,
+    list_ranked,
 };
 pub use views::{delete_view, insert_view, view, views_for};
 

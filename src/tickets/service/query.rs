@@ -71,6 +71,12 @@ fn resolve(
     }
     let (sort, limit, cursor) = paging(limits, p, &mut errors);
     read_words(&mut filter, p, &mut errors);
+    if sort.key == SortKey::Relevance && filter.text.is_none() {
+        errors.push(FieldError::new(
+            "sort",
+            "relevance orders the matches of a search: give q too",
+        ));
+    }
     resolve_names(conn, actor, &mut filter, p, &mut errors)?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -200,6 +206,22 @@ fn fields_of(e: AppError) -> Result<Vec<FieldError>, AppError> {
     }
 }
 
+/// Where the page after `last` starts.
+fn next_cursor(sort: Sort, last: &crate::tickets::Ticket, rank: Option<f64>) -> String {
+    Cursor {
+        sort,
+        priority: (sort.key == SortKey::Priority).then_some(last.priority),
+        at: match sort.key {
+            SortKey::UpdatedAt => last.updated_at,
+            SortKey::SlaDue => last.sla_due_at.unwrap_or(last.created_at),
+            SortKey::CreatedAt | SortKey::Priority | SortKey::Relevance => last.created_at,
+        },
+        id: last.id.clone(),
+        rank: rank.map(f64::to_bits),
+    }
+    .encode()
+}
+
 /// One page of tickets the actor may see, filtered and sorted.
 pub fn list_tickets(
     db: &Db,
@@ -209,25 +231,27 @@ pub fn list_tickets(
 ) -> Result<ListPage, AppError> {
     db.read(|conn| {
         let q = resolve(conn, limits, actor, params)?;
-        let mut rows = repo::list(conn, &q.filter, q.sort, q.cursor.as_ref(), q.limit + 1)?;
+        let (mut rows, ranks) = if q.sort.key == SortKey::Relevance {
+            let after = q
+                .cursor
+                .as_ref()
+                .and_then(|c| Some((f64::from_bits(c.rank?), c.id.clone())));
+            let ranked = repo::list_ranked(conn, &q.filter, after, q.limit + 1)?;
+            let ranks = ranked.iter().map(|(_, r)| *r).collect();
+            (
+                ranked.into_iter().map(|(t, _)| t).collect::<Vec<_>>(),
+                ranks,
+            )
+        } else {
+            let rows = repo::list(conn, &q.filter, q.sort, q.cursor.as_ref(), q.limit + 1)?;
+            (rows, Vec::new())
+        };
         let more = rows.len() as i64 > q.limit;
         rows.truncate(q.limit as usize);
-        let next_cursor = match rows.last() {
-            Some(last) if more => Some(
-                Cursor {
-                    sort: q.sort,
-                    priority: (q.sort.key == SortKey::Priority).then_some(last.priority),
-                    at: match q.sort.key {
-                        SortKey::UpdatedAt => last.updated_at,
-                        SortKey::SlaDue => last.sla_due_at.unwrap_or(last.created_at),
-                        SortKey::CreatedAt | SortKey::Priority => last.created_at,
-                    },
-                    id: last.id.clone(),
-                }
-                .encode(),
-            ),
-            _ => None,
-        };
+        let next_cursor = rows
+            .last()
+            .filter(|_| more)
+            .map(|last| next_cursor(q.sort, last, ranks.get(rows.len() - 1).copied()));
         Ok(ListPage {
             items: views(conn, rows)?,
             next_cursor,
