@@ -17,13 +17,15 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
                 progress: false,
                 ..demo::Options::default()
             };
+            let now = crate::ids::now();
             let summary = demo::load(
                 &state.db,
                 &state.settings.tickets.priority_matrix,
                 &opts,
-                crate::ids::now(),
+                now,
             )?;
-            crate::sla::worker::recompute_all(&state.sla, crate::ids::now())?;
+            demo::settle_service_levels(&state.sla, &opts, now)?;
+            demo::assets::load_assets(&state.assets, opts.seed, now)?;
             Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
@@ -86,15 +88,21 @@ pub fn backup(settings: Settings, output: &std::path::Path) -> anyhow::Result<()
 pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()> {
     let state = prepare_for_command(settings)?;
     let started = std::time::Instant::now();
+    let now = crate::ids::now();
     let summary = demo::load(
         &state.db,
         &state.settings.tickets.priority_matrix,
         opts,
-        crate::ids::now(),
+        now,
     )?;
-    let open = crate::sla::worker::recompute_all(&state.sla, crate::ids::now())?;
+    let open = crate::sla::worker::recompute_all(&state.sla, now)?;
+    let mut devices = 0;
+    if !opts.all_open {
+        demo::settle_service_levels(&state.sla, opts, now)?;
+        devices = demo::assets::load_assets(&state.assets, opts.seed, now)?;
+    }
     println!(
-        "loaded {} tickets, {} comments, {} history events and {} new people, and computed the SLA of {open} open tickets, in {:.1} s",
+        "loaded {} tickets, {} comments, {} history events, {} new people and {devices} assets, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,
         summary.comments,
         summary.history_events,

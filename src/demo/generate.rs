@@ -110,19 +110,60 @@ fn open_status(rng: &mut StdRng) -> (Status, Option<HoldReason>) {
     }
 }
 
-fn status_for_age(rng: &mut StdRng, age_days: i64) -> (Status, Option<HoldReason>) {
-    let open_share = match age_days {
-        d if d < 14 => 0.5,
-        d if d < 30 => 0.1,
-        _ => 0.005,
+/// Where a ticket of this age stands now, as a team that keeps its
+/// service levels would have it: fresh tickets are being worked, a few
+/// wait for the requester, and everything older is done.
+fn status_for_age(rng: &mut StdRng, age: Duration) -> (Status, Option<HoldReason>) {
+    let (hours, days) = (age.num_hours(), age.num_days());
+    let waiting = |rng: &mut StdRng| {
+        let reason = if rng.random_bool(0.8) {
+            HoldReason::AwaitingRequester
+        } else {
+            HoldReason::Scheduled
+        };
+        (Status::OnHold, Some(reason))
     };
-    if rng.random_bool(open_share) {
-        return open_status(rng);
+    if hours < 2 {
+        return match rng.random_range(0..10) {
+            0..=3 => (Status::New, None),
+            4..=5 => (Status::Triaged, None),
+            _ => (Status::InProgress, None),
+        };
+    }
+    if hours < 72 {
+        return match rng.random_range(0..10) {
+            0..=3 => (Status::InProgress, None),
+            4..=5 => waiting(rng),
+            _ => (Status::Resolved, None),
+        };
     }
     match rng.random_range(0..100) {
-        0..=4 => (Status::Cancelled, None),
-        5..=19 if age_days < 10 => (Status::Resolved, None),
+        0..=5 if days < 21 => waiting(rng),
+        6..=10 => (Status::Cancelled, None),
+        11..=30 if days < 10 => (Status::Resolved, None),
         _ => (Status::Closed, None),
+    }
+}
+
+/// How long the team takes, in wall-clock minutes, for a first reply and
+/// for a resolution at this priority: well inside the standard policy's
+/// targets, and about one ticket in sixteen late.
+fn pace(rng: &mut StdRng, priority: Priority, resolution: bool) -> i64 {
+    let (low, high) = match (priority, resolution) {
+        (Priority::P1, false) => (5, 25),
+        (Priority::P2, false) => (10, 50),
+        (Priority::P3, false) => (15, 180),
+        (Priority::P4, false) => (30, 360),
+        (Priority::P1, true) => (40, 200),
+        (Priority::P2, true) => (120, 720),
+        (Priority::P3, true) => (240, 1440),
+        (Priority::P4, true) => (480, 2880),
+    };
+    let minutes = rng.random_range(low..high);
+    if rng.random_bool(1.0 / 16.0) {
+        minutes * 4
+    } else {
+        minutes
     }
 }
 
@@ -136,11 +177,10 @@ pub(super) fn generate_ticket(
     let tpl = pick(rng, catalog::TEMPLATES);
     let requester = pick(rng, w.requesters);
     let agent = *pick(rng, w.agents);
-    let age_days = (w.now - created).num_days();
     let (status, hold_reason) = if w.all_open {
         open_status(rng)
     } else {
-        status_for_age(rng, age_days)
+        status_for_age(rng, w.now - created)
     };
     let mut ticket = filed(w, rng, tpl, requester, number, created, b);
     let mut at = created;
@@ -241,7 +281,8 @@ fn worked(
 ) -> NaiveDateTime {
     let cap = |t: NaiveDateTime| t.min(w.now);
     let id = ticket.id.clone();
-    let mut at = cap(ticket.created_at + Duration::minutes(rng.random_range(5..240)));
+    let first_reply = pace(rng, ticket.priority, false);
+    let mut at = cap(ticket.created_at + Duration::minutes(rng.random_range(1..=first_reply)));
     ticket.assignee_id = Some(agent.id.clone());
     b.event(
         &id,
@@ -252,7 +293,7 @@ fn worked(
         at,
     );
     ticket.status = Status::InProgress;
-    at = cap(at + Duration::minutes(rng.random_range(1..90)));
+    at = cap(ticket.created_at + Duration::minutes(first_reply).max(at - ticket.created_at));
     b.comment(
         &id,
         agent,
@@ -282,6 +323,18 @@ fn worked(
             at,
             true,
         );
+        // The agent answers that too, at the same pace.
+        if at < w.now {
+            at = cap(at + Duration::minutes(pace(rng, ticket.priority, false)));
+            b.comment(
+                &id,
+                agent,
+                pick_text(rng, catalog::AGENT_REPLIES),
+                true,
+                at,
+                false,
+            );
+        }
     }
     at
 }
@@ -299,7 +352,12 @@ fn settled(
 ) -> NaiveDateTime {
     let cap = |t: NaiveDateTime| t.min(w.now);
     let id = ticket.id.clone();
-    let mut at = cap(at + Duration::minutes(rng.random_range(30..2880)));
+    let to_resolve = pace(rng, ticket.priority, true);
+    let mut at = if matches!(status, Status::Resolved | Status::Closed) {
+        cap((ticket.created_at + Duration::minutes(to_resolve)).max(at + Duration::minutes(5)))
+    } else {
+        cap(at + Duration::minutes(rng.random_range(5..120)))
+    };
     let first_step = if status == Status::Closed {
         Status::Resolved
     } else {
@@ -337,15 +395,32 @@ mod tests {
     use rand::SeedableRng;
 
     #[test]
+    fn the_team_mostly_keeps_its_pace_and_is_sometimes_late() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let late = (0..3200)
+            .filter(|_| pace(&mut rng, Priority::P1, false) > 25)
+            .count();
+        assert!((100..300).contains(&late), "about one in sixteen: {late}");
+    }
+
+    #[test]
     fn old_tickets_are_mostly_done_and_recent_ones_often_open() {
         let mut rng = StdRng::seed_from_u64(1);
         let open_old = (0..2000)
-            .filter(|_| status_for_age(&mut rng, 200).0.is_open())
+            .filter(|_| status_for_age(&mut rng, Duration::days(200)).0.is_open())
+            .count();
+        let waiting_old = (0..2000)
+            .filter(|_| status_for_age(&mut rng, Duration::days(10)).0 == Status::OnHold)
             .count();
         let open_new = (0..2000)
-            .filter(|_| status_for_age(&mut rng, 2).0.is_open())
+            .filter(|_| status_for_age(&mut rng, Duration::hours(30)).0.is_open())
             .count();
-        assert!(open_old < 40, "{open_old}");
+        let fresh_new = (0..2000)
+            .filter(|_| status_for_age(&mut rng, Duration::days(5)).0 == Status::New)
+            .count();
+        assert_eq!(open_old, 0, "old tickets are done");
+        assert!((60..200).contains(&waiting_old), "{waiting_old}");
         assert!(open_new > 800, "{open_new}");
+        assert_eq!(fresh_new, 0, "nothing waits days for a first look");
     }
 }

@@ -29,7 +29,7 @@ pub fn quick_policy() -> Vec<(String, Value)> {
     )]
 }
 
-async fn scan_at(app: &TestApp, offset: chrono::Duration) -> itdesk::sla::worker::ScanStats {
+pub async fn scan_at(app: &TestApp, offset: chrono::Duration) -> itdesk::sla::worker::ScanStats {
     let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
         itdesk::sla::worker::scan(&state.sla, itdesk::ids::now() + offset).unwrap()

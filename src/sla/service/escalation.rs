@@ -18,8 +18,15 @@ use crate::tickets::service::service_level as tickets;
 
 use super::{Rules, naive};
 
+/// How long after a crossing it is still acted on (notifications and
+/// escalations). Older crossings — found after a long outage, or in
+/// history loaded in bulk — are recorded at the time they happened, and
+/// nobody is woken up about them.
+pub const ACT_WITHIN_HOURS: i64 = 24;
+
 /// Fires the thresholds not fired yet; returns whether the ticket changed
-/// in a way that affects its clocks.
+/// in a way that affects its clocks. Each is recorded in the history at the
+/// moment it was crossed.
 pub(super) fn fire(
     conn: &mut DbConn,
     rules: &Rules<'_>,
@@ -43,6 +50,7 @@ pub(super) fn fire(
             continue; // another worker fired it
         }
         let (action, what) = describe(c.clock, c.threshold);
+        let happened = c.at.map(naive).unwrap_or(now).min(now);
         audit::record(
             conn,
             audit::Entry {
@@ -56,14 +64,15 @@ pub(super) fn fire(
                     "threshold": key,
                     "at": c.at.map(naive),
                 }),
-                at: now,
+                at: happened,
             },
         )?;
         let clock_open = report
             .clocks()
             .find(|r| r.kind == c.clock)
             .is_some_and(|r| r.met_at.is_none());
-        if !clock_open {
+        let recent = now - happened <= chrono::Duration::hours(ACT_WITHIN_HOURS);
+        if !clock_open || !recent {
             continue; // a fact worth recording, but too late to act on
         }
         let Some(policy) = rules.sla.policies.iter().find(|p| p.name == report.policy) else {

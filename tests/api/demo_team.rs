@@ -1,0 +1,125 @@
+//! The demo reads like a working team: replies mostly inside their
+//! targets, a few breaches recorded when they happened, nothing fired
+//! "now" when it loads, and an asset register with models, places,
+//! check-outs and timelines.
+
+use std::process::Command;
+
+use chrono::Duration;
+use diesel::prelude::*;
+use itdesk::config::Sources;
+use itdesk::db::Db;
+use itdesk::db::schema::{asset_checkouts, assets, audit_events};
+use itdesk::settings::Settings;
+
+use crate::helpers::TestDb;
+
+fn itdesk(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_itdesk"));
+    cmd.env_remove("ITDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .args(["--database-url", &db.url]);
+    cmd
+}
+
+#[test]
+fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let out = itdesk(&db).arg("demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("and 40 assets"), "{said}");
+
+    let settings = Settings::load(&Sources {
+        database_url: Some(db.url.clone()),
+        ..Sources::default()
+    })
+    .unwrap();
+    let handle = Db::connect(&settings.database).unwrap();
+    let now = itdesk::ids::now();
+    let (sla_events, recent_sla, open_breached, open, late_closed) = handle
+        .read(|conn| {
+            let sla_events: Vec<(String, chrono::NaiveDateTime)> = audit_events::table
+                .filter(audit_events::action.like("sla_%"))
+                .select((audit_events::action, audit_events::occurred_at))
+                .load(conn)?;
+            let recent = sla_events
+                .iter()
+                .filter(|(_, at)| *at > now - Duration::minutes(10))
+                .count();
+            use itdesk::db::schema::tickets;
+            let open: i64 = tickets::table
+                .filter(tickets::is_open.eq(true))
+                .count()
+                .get_result(conn)?;
+            let open_breached: i64 = tickets::table
+                .filter(tickets::is_open.eq(true))
+                .filter(tickets::sla_state.eq("breached"))
+                .count()
+                .get_result(conn)?;
+            let late_closed: i64 = tickets::table
+                .filter(tickets::is_open.eq(false))
+                .filter(tickets::sla_state.eq("breached"))
+                .count()
+                .get_result(conn)?;
+            Ok::<_, itdesk::error::AppError>((sla_events, recent, open_breached, open, late_closed))
+        })
+        .unwrap();
+    assert_eq!(recent_sla, 0, "nothing fired now: {sla_events:?}");
+    assert!(
+        sla_events.iter().any(|(a, _)| a == "sla_breached"),
+        "a few breaches, dated in the past: {sla_events:?}"
+    );
+    assert!(
+        (1..=4).contains(&late_closed),
+        "a few late tickets: {late_closed}"
+    );
+    assert!(open > 0, "some work is going on");
+    assert!(
+        open_breached <= 1,
+        "{open_breached} of {open} open tickets breached"
+    );
+
+    // A scan afterwards has nothing left to fire.
+    let out = itdesk(&db).args(["sla", "scan"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after: i64 = handle
+        .read(|conn| {
+            audit_events::table
+                .filter(audit_events::action.like("sla_%"))
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(itdesk::error::AppError::from)
+        })
+        .unwrap();
+    assert_eq!(after as usize, sla_events.len());
+
+    // The register: devices with people, in stock, retired; timelines over
+    // years, not all stamped at load time.
+    let (count, out_now, oldest) = handle
+        .read(|conn| {
+            let count: i64 = assets::table.count().get_result(conn)?;
+            let out_now: i64 = asset_checkouts::table
+                .filter(asset_checkouts::checked_in_at.is_null())
+                .count()
+                .get_result(conn)?;
+            let oldest: Option<chrono::NaiveDateTime> = audit_events::table
+                .filter(audit_events::entity_type.eq("asset"))
+                .select(diesel::dsl::min(audit_events::occurred_at))
+                .first(conn)?;
+            Ok::<_, itdesk::error::AppError>((count, out_now, oldest))
+        })
+        .unwrap();
+    assert_eq!(count, 40);
+    assert!(out_now >= 15, "{out_now} devices handed out");
+    assert!(oldest.unwrap() < now - Duration::days(365), "{oldest:?}");
+}
