@@ -95,12 +95,12 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
         opts,
         now,
     )?;
-    let open = crate::sla::worker::recompute_all(&state.sla, now)?;
-    let mut devices = 0;
-    if !opts.all_open {
-        demo::settle_service_levels(&state.sla, opts, now)?;
-        devices = demo::assets::load_assets(&state.assets, opts.seed, now)?;
-    }
+    let open = demo::settle_service_levels(&state.sla, opts, now)?;
+    let devices = if opts.all_open {
+        0
+    } else {
+        demo::assets::load_assets(&state.assets, opts.seed, now)?
+    };
     println!(
         "loaded {} tickets, {} comments, {} history events, {} new people and {devices} assets, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,

@@ -121,7 +121,14 @@ fn device(
             amount_minor: *cost,
             currency: "EUR".into(),
         }),
-        supplier: Some(if n.is_multiple_of(2) { "Bechtle" } else { "Cancom" }.into()),
+        supplier: Some(
+            if n.is_multiple_of(2) {
+                "Bechtle"
+            } else {
+                "Cancom"
+            }
+            .into(),
+        ),
         po_number: Some(format!("PO-{}", 4100 + n / 4)),
         warranty_end: bought.date().checked_add_months(Months::new(36)),
         custom_fields: Some(custom),
@@ -145,7 +152,7 @@ fn life(
     match n % 10 {
         // Old and replaced: retired, the oldest disposed of with evidence.
         _ if old && n.is_multiple_of(4) => {
-            let at = handed.min(now);
+            let at = (bought + Duration::days(rng.random_range(600..700))).min(now);
             move_to(
                 assets,
                 actor,
@@ -209,7 +216,10 @@ fn custom_fields(category: Category, n: usize, rng: &mut StdRng) -> Map<String, 
     let mut custom = Map::new();
     match category {
         Category::Laptop => {
-            custom.insert("ram_gb".into(), json!(if n.is_multiple_of(3) { 32 } else { 16 }));
+            custom.insert(
+                "ram_gb".into(),
+                json!(if n.is_multiple_of(3) { 32 } else { 16 }),
+            );
             custom.insert("encrypted".into(), Value::Bool(true));
         }
         Category::Phone => {

@@ -58,17 +58,19 @@ impl Default for Options {
 pub const SLA_HISTORY_DAYS: i64 = 90;
 
 /// Works out the service levels of the demo's tickets: every open one,
-/// and the closed ones of the last [`SLA_HISTORY_DAYS`] days.
+/// and the closed ones of the last [`SLA_HISTORY_DAYS`] days. Returns how
+/// many tickets are open.
 pub fn settle_service_levels(
     sla: &crate::sla::Sla,
     opts: &Options,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let open = crate::sla::worker::recompute_all(sla, now)?;
-    if opts.all_open {
-        return Ok(open);
+    if !opts.all_open {
+        let from = now - Duration::days(SLA_HISTORY_DAYS);
+        crate::sla::worker::recompute_filed_since(sla, from, now)?;
     }
-    crate::sla::worker::recompute_filed_since(sla, now - Duration::days(SLA_HISTORY_DAYS), now)
+    Ok(open)
 }
 
 /// What was generated.

@@ -227,7 +227,10 @@ pub async fn apply(
     .await;
     match result {
         Ok(report) => Ok(see_other(&format!("/assets/imports/{}", report.id))),
-        Err(AppError::Conflict { .. }) => Ok(super::flash::redirect(
+        Err(AppError::Conflict {
+            code: "already_applied",
+            ..
+        }) => Ok(super::flash::redirect(
             &format!("/assets/imports/{id}"),
             "already_applied",
         )),

@@ -236,6 +236,8 @@ fn chosen(
         category: get("category"),
         q: get("q"),
         location: get("location"),
+        warranty_before: get("warranty_before"),
+        needs_review: get("needs_review").map(|v| v == "true"),
         limit: Some(200),
         ..AssetListParams::default()
     };
@@ -325,7 +327,18 @@ pub async fn show(
         sheets,
         hidden: q
             .into_iter()
-            .filter(|(k, _)| matches!(k.as_str(), "tag" | "status" | "category" | "q" | "location"))
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "tag"
+                        | "status"
+                        | "category"
+                        | "q"
+                        | "location"
+                        | "warranty_before"
+                        | "needs_review"
+                )
+            })
             .collect(),
         error,
         total,

@@ -63,20 +63,6 @@ async fn show_form(
         "notes",
     ];
     placed.extend(f.custom.iter().map(|c| c.key.as_str()));
-    // The service names custom fields `custom_fields.x`; the boxes are `cf.x`.
-    let problems = Problems {
-        fields: problems
-            .fields
-            .into_iter()
-            .map(|mut e| {
-                if let Some(name) = e.field.strip_prefix("custom_fields.") {
-                    e.field = format!("cf.{name}");
-                }
-                e
-            })
-            .collect(),
-        general: problems.general,
-    };
     let status = if problems.is_empty() {
         actix_web::http::StatusCode::OK
     } else {

@@ -71,6 +71,15 @@ impl AssetPage {
     fn error(&self, field: &str) -> Option<&str> {
         self.problems.of(field)
     }
+
+    /// The refusal, for the form it is about; nothing for the others.
+    fn for_form(&self, form: &str) -> &Problems {
+        if self.open == form {
+            &self.problems
+        } else {
+            &super::form::NONE
+        }
+    }
 }
 
 /// What the check-out form last held (kept when it is refused).
@@ -130,30 +139,34 @@ pub async fn show(
     Ok(resp)
 }
 
-/// The boxes each form shows, so a message for another field is said at
-/// the top rather than lost.
-const PLACED: &[&str] = &[
-    "asset_tag",
-    "serial",
-    "model_id",
-    "hostname",
-    "location_id",
-    "purchase_date",
-    "cost",
-    "currency",
-    "warranty_end",
-    "supplier",
-    "po_number",
-    "notes",
-    "reason",
-    "assignee",
-    "expected_return",
-    "disposal",
-    "method",
-    "date",
-    "evidence",
-    "ticket",
-];
+/// The boxes of the form a refusal is about, so that a message for any
+/// other field is said at the top rather than lost.
+fn placed<'a>(open: &str, edit: &'a FactsForm) -> Vec<&'a str> {
+    let mut boxes: Vec<&str> = match open {
+        "edit" => vec![
+            "asset_tag",
+            "serial",
+            "model_id",
+            "hostname",
+            "location_id",
+            "purchase_date",
+            "cost",
+            "currency",
+            "warranty_end",
+            "supplier",
+            "po_number",
+        ],
+        "move" => vec!["reason", "assignee", "location_id"],
+        "dispose" => vec!["method", "date", "evidence", "reason"],
+        "checkout" => vec!["assignee", "expected_return"],
+        "link" => vec!["ticket"],
+        _ => Vec::new(),
+    };
+    if open == "edit" {
+        boxes.extend(edit.custom.iter().map(|c| c.key.as_str()));
+    }
+    boxes
+}
 
 /// The asset page, with a refused form's input and reasons when there
 /// are some (then answered 422).
@@ -182,9 +195,7 @@ pub async fn page(
     let edit = shown
         .facts
         .unwrap_or_else(|| FactsForm::of(a, specs, currency));
-    let mut placed: Vec<&str> = PLACED.to_vec();
-    placed.extend(edit.custom.iter().map(|c| c.key.as_str()));
-    let general = shown.problems.unplaced(&placed);
+    let general = shown.problems.unplaced(&placed(shown.open, &edit));
     let status_code = if shown.problems.is_empty() {
         StatusCode::OK
     } else {

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::format::{asset_status_words, or_dash, plural, when};
+use super::format::{asset_field_words, asset_status_words, or_dash, plural, substate_words, when};
 use crate::assets::Asset;
 use crate::assets::domain::{Status, value_on};
 use crate::assets::fields::FieldSpec;
@@ -37,15 +37,16 @@ pub(super) fn describe(action: &str, changes: &serde_json::Value) -> String {
             asset_status_words(changes["status"].as_str().unwrap_or(""))
         ),
         "asset_updated" | "asset_imported" => {
-            let fields: Vec<&str> = changes
+            let mut fields: Vec<String> = changes
                 .as_object()
                 .map(|m| {
                     m.keys()
-                        .map(String::as_str)
                         .filter(|k| *k != "reason")
+                        .map(|k| asset_field_words(k))
                         .collect()
                 })
                 .unwrap_or_default();
+            fields.dedup();
             let what = if action == "asset_updated" {
                 "details changed"
             } else {
@@ -81,7 +82,10 @@ pub(super) fn facts(v: &AssetView) -> Vec<(&'static str, String)> {
             ),
         ),
         ("Host name", or_dash(a.hostname.clone())),
-        ("Substate", or_dash(a.substate.map(|s| s.to_string()))),
+        (
+            "Substate",
+            or_dash(a.substate.map(|s| substate_words(s).to_owned())),
+        ),
         (
             "With",
             or_dash(v.assignee.as_ref().map(|u| u.email.clone())),

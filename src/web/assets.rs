@@ -96,7 +96,7 @@ impl Row {
                 Some(s) => format!(
                     "{} ({})",
                     asset_status_label(v.asset.status),
-                    s.as_str().replace('_', " ")
+                    super::format::substate_words(s)
                 ),
                 None => asset_status_label(v.asset.status).to_owned(),
             },
@@ -230,6 +230,8 @@ fn labels_link(q: &ListQuery) -> String {
         ("category", &q.category),
         ("q", &q.q),
         ("location", &q.location),
+        ("warranty_before", &q.warranty_before),
+        ("needs_review", &q.needs_review),
     ] {
         if !v.trim().is_empty() {
             s.append_pair(k, v.trim());

@@ -4,6 +4,12 @@
 
 use crate::error::{AppError, FieldError};
 
+/// Nothing refused (for the forms a refusal is not about).
+pub static NONE: Problems = Problems {
+    fields: Vec::new(),
+    general: None,
+};
+
 /// The field errors of a refused submit; `general` holds what belongs to
 /// no one field (a conflict, a rule about the whole form).
 #[derive(Debug, Clone, Default)]
@@ -26,7 +32,15 @@ impl Problems {
     pub fn of_error(e: &AppError) -> Option<Problems> {
         match e {
             AppError::Validation(errors) => Some(Problems {
-                fields: errors.clone(),
+                // The service names custom fields `custom_fields.x`; their
+                // boxes are `cf.x`.
+                fields: errors
+                    .iter()
+                    .map(|e| match e.field.strip_prefix("custom_fields.") {
+                        Some(name) => FieldError::new(format!("cf.{name}"), e.message.clone()),
+                        None => e.clone(),
+                    })
+                    .collect(),
                 general: None,
             }),
             AppError::Conflict { detail, .. } | AppError::BadRequest { detail, .. } => {

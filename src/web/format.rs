@@ -53,6 +53,36 @@ pub fn asset_status_label(s: crate::assets::domain::Status) -> &'static str {
 }
 
 /// A stored asset status code in words (the code itself when unknown).
+/// An asset substate in words.
+pub fn substate_words(s: crate::assets::domain::Substate) -> &'static str {
+    use crate::assets::domain::Substate::*;
+    match s {
+        Available => "available",
+        Reserved => "reserved",
+        PendingRepair => "waiting for repair",
+        PendingDisposal => "waiting for disposal",
+        Discovered => "found by an inventory agent",
+    }
+}
+
+/// An asset fact's name in words (for "details changed: …").
+pub fn asset_field_words(key: &str) -> String {
+    match key {
+        "asset_tag" => "tag".into(),
+        "model_id" => "model".into(),
+        "location_id" => "location".into(),
+        "assignee_id" => "person".into(),
+        "cost_minor" | "currency" => "cost".into(),
+        "purchase_date" => "purchase date".into(),
+        "warranty_end" => "warranty end".into(),
+        "po_number" => "PO number".into(),
+        "hostname" => "host name".into(),
+        "custom_fields" => "custom fields".into(),
+        "needs_review" => "review".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 pub fn asset_status_words(code: &str) -> String {
     code.parse::<crate::assets::domain::Status>()
         .map(|s| asset_status_label(s).to_owned())

@@ -123,6 +123,7 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         .route("/queue/views", web::post().to(queue_views::save))
         .route("/responses", web::get().to(responses::list))
         .route("/responses", web::post().to(responses::save))
+        .route("/responses/{id}", web::get().to(responses::one))
         .route("/responses/{id}", web::post().to(responses::save))
         .route(
             "/queue/views/{id}/delete",

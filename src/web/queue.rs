@@ -354,9 +354,10 @@ impl Filters {
     /// The order the listing uses: the chosen one, else the best match
     /// to a search, else priority.
     fn effective_sort(&self) -> &str {
-        match (self.sort.as_str(), self.q.trim().is_empty()) {
-            ("", false) => "relevance",
-            ("", true) => "priority",
+        let searching = crate::tickets::listing::SearchTerms::parse(&self.q).is_some();
+        match (self.sort.as_str(), searching) {
+            ("", true) => "relevance",
+            ("", false) => "priority",
             (chosen, _) => chosen,
         }
     }

@@ -175,3 +175,17 @@ pub async fn save(
         },
     }
 }
+
+/// `GET /responses/{id}`: the reply on the list (a refused change is shown
+/// at this address; reloading it lands on the list).
+pub async fn one(user: WebUser, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+    if !user.user.role.works_tickets() {
+        return Err(AppError::Forbidden("saved replies are for IT staff".into()).into());
+    }
+    let id: String = path
+        .into_inner()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    Ok(super::see_other(&format!("/responses#reply-{id}")))
+}

@@ -155,7 +155,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/queue" | "/dashboard" | "/assets" | "/assets/{tag}") => Staff,
         ("GET", "/tickets/{number}/mail/{id}" | "/tickets/{number}/mail/{id}/raw") => Workers,
         ("GET", "/assets/import" | "/assets/new") => Managers,
-        ("GET", "/responses") => Workers,
+        ("GET", "/responses" | "/responses/{id}") => Workers,
         ("GET", "/assets/labels" | "/assets/export") => Staff,
         ("GET", "/assets/labels.css") => Public,
         ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,

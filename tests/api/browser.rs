@@ -98,14 +98,38 @@ pub(crate) async fn log_in(c: &Client, base: &str, email: &str, password: &str) 
 }
 
 pub(crate) async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    // A page being replaced may hand out an element that is gone a moment
+    // later: look again.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"));
+        match found.text().await {
+            Ok(text) => return text,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("reading {css}: {e}"),
+        }
+    }
+}
+
+/// Waits until the element's text is `expected` (after a submit, the old
+/// page may still be showing); returns what it last read.
+pub(crate) async fn text_becomes(c: &Client, css: &str, expected: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = text_of(c, css).await;
+        if text == expected || Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 pub(crate) async fn screenshot(c: &Client, name: &str) {

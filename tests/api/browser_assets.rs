@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::browser::{
     browser, check_widths, click, fill, log_in, screenshot, script_value, start_chromedriver,
-    text_of,
+    text_becomes, text_of,
 };
 use crate::helpers::spawn_app;
 
@@ -83,14 +83,23 @@ async fn an_asset_manager_registers_retires_and_disposes_of_a_laptop() {
     assert_eq!(kept, json!(["7H2K9", "16"]));
     fill(&c, "new-cost", "1,299.00").await;
     click(&c, "register").await;
-    assert_eq!(text_of(&c, "#flash").await, "The asset is registered.");
-    assert_eq!(text_of(&c, "#asset-status").await, "In stock");
+    assert_eq!(
+        text_becomes(&c, "#flash", "The asset is registered.").await,
+        "The asset is registered."
+    );
+    assert_eq!(
+        text_becomes(&c, "#asset-status", "In stock").await,
+        "In stock"
+    );
 
     // Retire it: the reason goes with the button.
     click(&c, "status-moves").await;
     fill(&c, "mv-reason", "battery swollen").await;
     click(&c, "move-retired").await;
-    assert_eq!(text_of(&c, "#asset-status").await, "Retired");
+    assert_eq!(
+        text_becomes(&c, "#asset-status", "Retired").await,
+        "Retired"
+    );
     // Dispose of it with its evidence.
     click(&c, "dispose").await;
     c.find(Locator::Css("#dp-method option[value='recycled']"))
@@ -102,7 +111,10 @@ async fn an_asset_manager_registers_retires_and_disposes_of_a_laptop() {
     fill(&c, "dp-evidence", "WIPE-0042").await;
     fill(&c, "dp-reason", "WEEE pickup").await;
     click(&c, "dispose-button").await;
-    assert_eq!(text_of(&c, "#asset-status").await, "Disposed");
+    assert_eq!(
+        text_becomes(&c, "#asset-status", "Disposed").await,
+        "Disposed"
+    );
     assert!(text_of(&c, "#disposal").await.contains("WIPE-0042"));
     let a: serde_json::Value = app
         .get(&token, "/api/v1/assets/IT-1")

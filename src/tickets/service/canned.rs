@@ -51,7 +51,8 @@ fn first_name(name: &str, email: &str) -> String {
     }
 }
 
-/// The reply with its placeholders filled.
+/// The reply with its placeholders filled, in one pass (text that is
+/// filled in is never read again as a placeholder).
 pub fn fill(body: &str, f: &Fill<'_>) -> String {
     let full = |name: &str, email: &str| {
         if name.trim().is_empty() {
@@ -60,21 +61,38 @@ pub fn fill(body: &str, f: &Fill<'_>) -> String {
             name.trim().to_owned()
         }
     };
-    body.replace(
-        "{requester.first_name}",
-        &first_name(f.requester_name, f.requester_email),
-    )
-    .replace(
-        "{requester.name}",
-        &full(f.requester_name, f.requester_email),
-    )
-    .replace("{ticket.reference}", f.reference)
-    .replace("{ticket.subject}", f.subject)
-    .replace(
-        "{agent.first_name}",
-        &first_name(f.agent_name, f.agent_email),
-    )
-    .replace("{agent.name}", &full(f.agent_name, f.agent_email))
+    let value = |token: &str| -> Option<String> {
+        Some(match token {
+            "{requester.first_name}" => first_name(f.requester_name, f.requester_email),
+            "{requester.name}" => full(f.requester_name, f.requester_email),
+            "{ticket.reference}" => f.reference.to_owned(),
+            "{ticket.subject}" => f.subject.to_owned(),
+            "{agent.first_name}" => first_name(f.agent_name, f.agent_email),
+            "{agent.name}" => full(f.agent_name, f.agent_email),
+            _ => return None,
+        })
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        match tail
+            .find('}')
+            .and_then(|end| value(&tail[..=end]).map(|v| (end, v)))
+        {
+            Some((end, v)) => {
+                out.push_str(&v);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The `{…}` in a body that are not placeholders.
@@ -272,6 +290,19 @@ mod tests {
                 &f
             ),
             "Hello Ria, about IT-1042 (VPN drops): … Sam / sam.lee@example.org"
+        );
+    }
+
+    #[test]
+    fn filled_text_is_not_read_again() {
+        let f = Fill {
+            subject: "printer says {agent.name}",
+            agent_name: "Sam Lee",
+            ..Fill::default()
+        };
+        assert_eq!(
+            fill("{ticket.subject} {x} {", &f),
+            "printer says {agent.name} {x} {"
         );
     }
 
