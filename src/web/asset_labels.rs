@@ -254,6 +254,29 @@ fn chosen(
     Ok(out)
 }
 
+/// One label per asset: its QR code to its page, tag, name and serial.
+fn labels_of(assets: &[AssetView], base: &str) -> Result<Vec<Label>, AppError> {
+    let base = base.trim_end_matches('/');
+    let mut labels = Vec::with_capacity(assets.len());
+    for v in assets {
+        let a = &v.asset;
+        let url = format!("{base}/assets/{}", super::pages::path_part(&a.asset_tag));
+        labels.push(Label {
+            tag: a.asset_tag.clone(),
+            line: v
+                .model
+                .as_ref()
+                .map(|(m, maker)| format!("{} {}", maker.name, m.name))
+                .or_else(|| super::asset_view::shown_name(a))
+                .or_else(|| a.hostname.clone())
+                .unwrap_or_default(),
+            serial: a.serial.clone().unwrap_or_default(),
+            qr: qr_svg(&url)?,
+        });
+    }
+    Ok(labels)
+}
+
 /// `GET /assets/labels`
 pub async fn show(
     state: web::Data<AppState>,
@@ -278,24 +301,7 @@ pub async fn show(
     let actor = user.user.clone();
     let query = q.clone();
     let assets = blocking(move || chosen(&st, &actor, &query)).await?;
-    let base = state.settings.base_url().trim_end_matches('/').to_owned();
-    let mut labels = Vec::with_capacity(assets.len());
-    for v in &assets {
-        let a = &v.asset;
-        let url = format!("{base}/assets/{}", super::pages::path_part(&a.asset_tag));
-        labels.push(Label {
-            tag: a.asset_tag.clone(),
-            line: v
-                .model
-                .as_ref()
-                .map(|(m, maker)| format!("{} {}", maker.name, m.name))
-                .or_else(|| super::asset_view::shown_name(a))
-                .or_else(|| a.hostname.clone())
-                .unwrap_or_default(),
-            serial: a.serial.clone().unwrap_or_default(),
-            qr: qr_svg(&url)?,
-        });
-    }
+    let labels = labels_of(&assets, state.settings.base_url())?;
     let total = labels.len();
     let mut sheets = Vec::new();
     let mut rest = labels.into_iter().peekable();

@@ -51,6 +51,10 @@ fn first_name(name: &str, email: &str) -> String {
     }
 }
 
+/// Where a placeholder starts and ends.
+const OPEN: char = '\u{7b}';
+const CLOSE: char = '\u{7d}';
+
 /// The reply with its placeholders filled, in one pass (text that is
 /// filled in is never read again as a placeholder).
 pub fn fill(body: &str, f: &Fill<'_>) -> String {
@@ -74,7 +78,7 @@ pub fn fill(body: &str, f: &Fill<'_>) -> String {
     };
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
-    while let Some(start) = rest.find('{') {
+    while let Some(start) = rest.find(OPEN) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         match tail
@@ -86,7 +90,7 @@ pub fn fill(body: &str, f: &Fill<'_>) -> String {
                 rest = &tail[end + 1..];
             }
             None => {
-                out.push('{');
+                out.push(OPEN);
                 rest = &tail[1..];
             }
         }
