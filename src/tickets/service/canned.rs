@@ -82,7 +82,7 @@ pub fn fill(body: &str, f: &Fill<'_>) -> String {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         match tail
-            .find('}')
+            .find(CLOSE)
             .and_then(|end| value(&tail[..=end]).map(|v| (end, v)))
         {
             Some((end, v)) => {
