@@ -16,6 +16,7 @@ mod attachments;
 mod backup;
 mod browser;
 mod browser_assets;
+mod browser_pages;
 mod browser_ticket;
 mod cli;
 mod cli_sla;
