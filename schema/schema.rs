@@ -258,6 +258,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    license_products (id) {
+        id -> Text,
+        publisher -> Text,
+        name -> Text,
+        edition -> Nullable<Text>,
+        family -> Nullable<Text>,
+        version -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    license_rules (id) {
+        id -> Text,
+        product_id -> Nullable<Text>,
+        name_pattern -> Text,
+        publisher_pattern -> Nullable<Text>,
+        version_pattern -> Nullable<Text>,
+        exclude -> Bool,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     saved_views (id) {
         id -> Text,
         owner_id -> Text,
@@ -489,6 +516,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_schedules,
     saved_views,
     canned_responses,
+    license_products,
+    license_rules,
     app_state,
     mail_messages,
     mail_outbox,

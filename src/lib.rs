@@ -19,6 +19,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod ids;
 pub mod jobs;
+pub mod licenses;
 pub mod mail;
 pub mod money;
 pub mod openapi;

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sla", description = "Service levels: calendars, policies, previews, notifications"),
         (name = "mail", description = "Mail in and out"),
         (name = "assets", description = "The asset register: assets, their lifecycle, models, locations"),
+        (name = "licenses", description = "The license register: products, normalization rules, unmatched installations"),
         (name = "access", description = "API tokens and deactivating people"),
         (name = "system", description = "Health"),
     )
@@ -56,6 +57,7 @@ pub fn document() -> String {
         crate::sla::handlers::Api::openapi(),
         crate::mail::handlers::Api::openapi(),
         crate::assets::handlers::Api::openapi(),
+        crate::licenses::handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

@@ -131,6 +131,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::sla::handlers::configure)
                 .configure(crate::mail::handlers::configure)
                 .configure(crate::assets::handlers::configure)
+                .configure(crate::licenses::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);
@@ -145,6 +146,7 @@ struct Contexts {
     sla: web::Data<crate::sla::Sla>,
     mail: web::Data<crate::mail::Mail>,
     assets: web::Data<crate::assets::Assets>,
+    licenses: web::Data<crate::licenses::Licenses>,
 }
 
 impl Contexts {
@@ -155,6 +157,7 @@ impl Contexts {
             sla: web::Data::new(state.sla.clone()),
             mail: web::Data::new(state.mail.clone()),
             assets: web::Data::new(state.assets.clone()),
+            licenses: web::Data::new(state.licenses.clone()),
         }
     }
 
@@ -163,7 +166,8 @@ impl Contexts {
             .app_data(self.tickets.clone())
             .app_data(self.sla.clone())
             .app_data(self.mail.clone())
-            .app_data(self.assets.clone());
+            .app_data(self.assets.clone())
+            .app_data(self.licenses.clone());
     }
 }
 

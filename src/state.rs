@@ -31,6 +31,7 @@ pub struct AppState {
     pub sla: Sla,
     pub mail: Mail,
     pub assets: Assets,
+    pub licenses: crate::licenses::Licenses,
     pub outbox: Outbox,
 }
 
@@ -103,6 +104,7 @@ impl AppState {
                     public_url: s.base_url().to_owned(),
                 }),
             },
+            licenses: crate::licenses::Licenses { db: db.clone() },
             outbox: Outbox {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),

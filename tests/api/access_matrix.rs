@@ -90,6 +90,13 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/checkouts/{id}/accept") => TheRequester,
         ("POST", "/api/v1/inbound/email") => Workers,
         ("POST", "/api/v1/inventory/ocs") => OwnAuth,
+        ("GET", "/api/v1/licenses/products" | "/api/v1/licenses/products/{id}") => Staff,
+        ("POST", "/api/v1/licenses/products") => Managers,
+        ("PATCH" | "DELETE", "/api/v1/licenses/products/{id}") => Managers,
+        ("GET", "/api/v1/licenses/rules" | "/api/v1/licenses/unmatched") => Staff,
+        ("POST", "/api/v1/licenses/rules") => Managers,
+        ("POST", "/api/v1/licenses/rules/preview") => Staff,
+        ("PATCH" | "DELETE", "/api/v1/licenses/rules/{id}") => Managers,
         ("GET", "/api/v1/locations") => Staff,
         ("POST", "/api/v1/locations") => Managers,
         ("GET", "/api/v1/mail/dead-letters") => Workers,
@@ -343,6 +350,26 @@ async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let product: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/licenses/products",
+            &json!({"publisher": "Matrix", "name": "Matrix Suite"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rule: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/licenses/rules",
+            &json!({"name_pattern": "Matrix runtime*", "exclude": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let asset: Value = app
         .post_json(
             &manager,
@@ -439,12 +466,16 @@ async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@mail", "no-such-mail".into());
     values.insert("{token}", "no-such-token".into());
     values.insert("{model}", model["id"].as_str().unwrap().to_owned());
+    values.insert("{id}@products", product["id"].as_str().unwrap().to_owned());
+    values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
     Fixture { values, tokens }
 }
 
 /// A concrete address for a route template.
 fn expand(path: &str, f: &Fixture) -> String {
     let scope = [
+        "products",
+        "rules",
         "imports",
         "checkouts",
         "tokens",
@@ -491,6 +522,12 @@ fn body(method: &str, path: &str, n: usize) -> Body {
             j(json!({"coordinators": ["coordinator@example.org"]}))
         }
         ("POST", "/api/v1/locations") => j(json!({"name": "Site {n}"})),
+        ("POST", "/api/v1/licenses/products") => {
+            j(json!({"publisher": "Matrix", "name": "Product {n}"}))
+        }
+        ("POST", "/api/v1/licenses/rules" | "/api/v1/licenses/rules/preview") => {
+            j(json!({"name_pattern": "Matrix tool {n}*", "exclude": true}))
+        }
         ("POST", "/api/v1/manufacturers") => j(json!({"name": "Maker {n}"})),
         ("POST", "/api/v1/models") => {
             j(json!({"manufacturer": "Dell", "name": "Model {n}", "category": "laptop"}))

@@ -33,6 +33,7 @@ mod helpers;
 mod housekeeping;
 mod inventory;
 mod jobs;
+mod licenses;
 mod lifecycle;
 mod listing;
 mod mail;

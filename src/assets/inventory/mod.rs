@@ -277,6 +277,37 @@ pub fn installations(
     .load(conn)
 }
 
+/// An installation still present on its device, for the license register.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct OpenInstall {
+    pub id: String,
+    pub asset_id: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: Option<String>,
+}
+
+/// The present installations after `after` (by id), at most `limit`.
+pub fn open_installations(
+    conn: &mut DbConn,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<OpenInstall>> {
+    software_installations::table
+        .filter(software_installations::ended_at.is_null())
+        .filter(software_installations::id.gt(after))
+        .order(software_installations::id.asc())
+        .limit(limit)
+        .select((
+            software_installations::id,
+            software_installations::asset_id,
+            software_installations::name,
+            software_installations::version,
+            software_installations::publisher,
+        ))
+        .load(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

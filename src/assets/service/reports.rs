@@ -31,6 +31,20 @@ pub fn installations(
     })
 }
 
+/// Every installation still present on a device, in pages by id (for the
+/// license register, which checks its own readers).
+pub fn open_installations(
+    db: &Db,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<crate::assets::inventory::OpenInstall>, AppError> {
+    db.read(|conn| {
+        Ok(crate::assets::inventory::open_installations(
+            conn, after, limit,
+        )?)
+    })
+}
+
 /// Model, category, purchase date, cost and currency of an asset.
 type CostRow = (
     Option<String>,

@@ -1,0 +1,2 @@
+DROP TABLE license_rules;
+DROP TABLE license_products;

@@ -1,0 +1,58 @@
+//! License register use cases. Asset managers and admins change the
+//! register; staff who see the asset register read it. Every change is in
+//! the history.
+
+mod catalog;
+mod triage;
+
+pub use catalog::*;
+pub use triage::{preview, unmatched};
+
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Entry};
+use crate::auth::User;
+use crate::db::DbConn;
+use crate::error::AppError;
+
+pub(super) fn may_read(actor: &User) -> Result<(), AppError> {
+    if actor.role.sees_assets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "the license register is for staff".into(),
+        ))
+    }
+}
+
+pub(super) fn may_change(actor: &User) -> Result<(), AppError> {
+    if actor.role.manages_assets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only asset managers and admins change the license register".into(),
+        ))
+    }
+}
+
+pub(super) fn record(
+    conn: &mut DbConn,
+    actor: &User,
+    (entity_type, id): (&'static str, &str),
+    action: &'static str,
+    changes: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        Entry {
+            entity_type,
+            entity_id: id,
+            actor_id: Some(&actor.id),
+            action,
+            changes,
+            at: now,
+        },
+    )?;
+    Ok(())
+}
