@@ -271,6 +271,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    license_entitlements (id) {
+        id -> Text,
+        product_id -> Text,
+        metric -> Text,
+        quantity -> BigInt,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        unit_cost_minor -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        core_rule -> Nullable<Text>,
+        min_cores_per_processor -> Nullable<Integer>,
+        min_cores_per_device -> Nullable<Integer>,
+        core_pack -> Nullable<Integer>,
+        downgrade_rights -> Bool,
+        license_key -> Nullable<Text>,
+        vendor -> Nullable<Text>,
+        po_number -> Nullable<Text>,
+        contract_ref -> Nullable<Text>,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     license_rules (id) {
         id -> Text,
         product_id -> Nullable<Text>,
@@ -517,6 +542,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_views,
     canned_responses,
     license_products,
+    license_entitlements,
     license_rules,
     app_state,
     mail_messages,

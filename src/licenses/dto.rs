@@ -1,6 +1,6 @@
 //! The license register's JSON shapes.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -174,4 +174,117 @@ pub struct RulePreview {
     /// Devices with at least one matching installation.
     pub devices: usize,
     pub installations: usize,
+}
+
+/// `POST /api/v1/licenses/entitlements` (and, every field optional, the
+/// body of `PATCH …/{id}`, where `null` clears).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntitlementInput {
+    #[serde(default)]
+    pub product_id: Option<String>,
+    /// `device`, `user`, `processor`, `core` or `site`.
+    #[serde(default)]
+    pub metric: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub starts_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub ends_on: Option<Option<NaiveDate>>,
+    /// The cost of one unit, in the currency's minor unit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub unit_cost_minor: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub currency: Option<Option<String>>,
+    /// `per_device` (default) or `factor`; `core` metric only.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub core_rule: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub min_cores_per_processor: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub min_cores_per_device: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub core_pack: Option<Option<i32>>,
+    /// Also covers older versions of the product's family.
+    #[serde(default)]
+    pub downgrade_rights: Option<bool>,
+    /// Shown only to asset managers and admins.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub license_key: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub vendor: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub po_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub contract_ref: Option<Option<String>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// An entitlement: what was bought.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntitlementDto {
+    pub id: String,
+    pub product_id: String,
+    pub metric: String,
+    pub quantity: i64,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub unit_cost_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub core_rule: Option<String>,
+    pub min_cores_per_processor: Option<i32>,
+    pub min_cores_per_device: Option<i32>,
+    pub core_pack: Option<i32>,
+    pub downgrade_rights: bool,
+    /// Absent for readers who may not see keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_key: Option<String>,
+    pub vendor: Option<String>,
+    pub po_number: Option<String>,
+    pub contract_ref: Option<String>,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EntitlementDto {
+    /// `show_key`: whether the reader may see the licence key.
+    pub fn new(e: &super::model::Entitlement, show_key: bool) -> EntitlementDto {
+        EntitlementDto {
+            id: e.id.clone(),
+            product_id: e.product_id.clone(),
+            metric: e.metric.as_str().to_owned(),
+            quantity: e.quantity,
+            starts_on: e.starts_on,
+            ends_on: e.ends_on,
+            unit_cost_minor: e.unit_cost_minor,
+            currency: e.currency.clone(),
+            core_rule: e.core_rule.map(|r| r.as_str().to_owned()),
+            min_cores_per_processor: e.min_cores_per_processor,
+            min_cores_per_device: e.min_cores_per_device,
+            core_pack: e.core_pack,
+            downgrade_rights: e.downgrade_rights,
+            license_key: e.license_key.clone().filter(|_| show_key),
+            vendor: e.vendor.clone(),
+            po_number: e.po_number.clone(),
+            contract_ref: e.contract_ref.clone(),
+            notes: e.notes.clone(),
+            created_at: utc(e.created_at),
+            updated_at: utc(e.updated_at),
+        }
+    }
 }

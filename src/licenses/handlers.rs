@@ -1,16 +1,18 @@
 //! `/api/v1/licenses`: the product catalog, normalization rules, the
-//! triage list of unmatched installations and a draft rule's preview.
+//! triage list of unmatched installations, a draft rule's preview, and
+//! entitlements.
 
 use actix_web::{HttpResponse, web};
 
 use super::Licenses;
 use super::dto::{
-    InstallGroup, NewProduct, NewRule, ProductDto, RuleDto, RulePreview, UpdateProduct, UpdateRule,
+    EntitlementDto, EntitlementInput, InstallGroup, NewProduct, NewRule, ProductDto, RuleDto,
+    RulePreview, UpdateProduct, UpdateRule,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
-use crate::http::ApiJson;
+use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
 
 /// Registers the license routes under `/api/v1`.
@@ -38,7 +40,105 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_rule))
             .route(web::delete().to(delete_rule)),
     )
-    .service(web::resource("/licenses/unmatched").route(web::get().to(unmatched)));
+    .service(web::resource("/licenses/unmatched").route(web::get().to(unmatched)))
+    .service(
+        web::resource("/licenses/entitlements")
+            .route(web::post().to(create_entitlement))
+            .route(web::get().to(entitlements)),
+    )
+    .service(
+        web::resource("/licenses/entitlements/{id}")
+            .route(web::get().to(entitlement))
+            .route(web::patch().to(update_entitlement))
+            .route(web::delete().to(delete_entitlement)),
+    );
+}
+
+/// `?product_id=` narrows the entitlement list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EntitlementParams {
+    /// Only this product's entitlements.
+    pub product_id: Option<String>,
+}
+
+/// Add an entitlement.
+#[utoipa::path(post, path = "/api/v1/licenses/entitlements", tag = "licenses", request_body = EntitlementInput,
+    responses((status = 201, body = EntitlementDto)), security(("token" = [])))]
+pub async fn create_entitlement(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<EntitlementInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let show = service::shows_keys(&actor);
+    let e = blocking(move || service::create_entitlement(&state.db, &actor, &input, ids::now()))
+        .await?;
+    Ok(HttpResponse::Created().json(EntitlementDto::new(&e, show)))
+}
+
+/// The entitlements (keys only for asset managers and admins).
+#[utoipa::path(get, path = "/api/v1/licenses/entitlements", tag = "licenses", params(EntitlementParams),
+    responses((status = 200, body = Vec<EntitlementDto>)), security(("token" = [])))]
+pub async fn entitlements(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<EntitlementParams>,
+) -> Result<web::Json<Vec<EntitlementDto>>, AppError> {
+    let show = service::shows_keys(&actor);
+    let product = query.0.product_id;
+    let rows =
+        blocking(move || service::entitlements(&state.db, &actor, product.as_deref())).await?;
+    Ok(web::Json(
+        rows.iter().map(|e| EntitlementDto::new(e, show)).collect(),
+    ))
+}
+
+/// One entitlement.
+#[utoipa::path(get, path = "/api/v1/licenses/entitlements/{id}", tag = "licenses",
+    params(("id" = String, Path, description = "Entitlement id")),
+    responses((status = 200, body = EntitlementDto)), security(("token" = [])))]
+pub async fn entitlement(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<EntitlementDto>, AppError> {
+    let id = path.into_inner();
+    let show = service::shows_keys(&actor);
+    let e = blocking(move || service::entitlement(&state.db, &actor, &id)).await?;
+    Ok(web::Json(EntitlementDto::new(&e, show)))
+}
+
+/// Change an entitlement (absent fields stay; `null` clears).
+#[utoipa::path(patch, path = "/api/v1/licenses/entitlements/{id}", tag = "licenses", request_body = EntitlementInput,
+    params(("id" = String, Path, description = "Entitlement id")),
+    responses((status = 200, body = EntitlementDto)), security(("token" = [])))]
+pub async fn update_entitlement(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<EntitlementInput>,
+) -> Result<web::Json<EntitlementDto>, AppError> {
+    let (id, input) = (path.into_inner(), body.value);
+    let show = service::shows_keys(&actor);
+    let e =
+        blocking(move || service::update_entitlement(&state.db, &actor, &id, &input, ids::now()))
+            .await?;
+    Ok(web::Json(EntitlementDto::new(&e, show)))
+}
+
+/// Delete an entitlement.
+#[utoipa::path(delete, path = "/api/v1/licenses/entitlements/{id}", tag = "licenses",
+    params(("id" = String, Path, description = "Entitlement id")),
+    responses((status = 204)), security(("token" = [])))]
+pub async fn delete_entitlement(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    blocking(move || service::delete_entitlement(&state.db, &actor, &id, ids::now())).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Add a product to the catalog.
@@ -205,5 +305,10 @@ pub async fn unmatched(
     delete_rule,
     preview,
     unmatched,
+    create_entitlement,
+    entitlements,
+    entitlement,
+    update_entitlement,
+    delete_entitlement,
 ))]
 pub struct Api;

@@ -9,8 +9,9 @@ pub mod handlers;
 mod model;
 mod repo;
 pub mod service;
+pub mod terms;
 
-pub use model::{Product, RuleRow};
+pub use model::{Entitlement, Product, RuleRow};
 
 use crate::db::Db;
 

@@ -46,3 +46,40 @@ impl RuleRow {
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = crate::db::schema::license_entitlements, treat_none_as_null = true)]
+pub struct Entitlement {
+    pub id: String,
+    pub product_id: String,
+    pub metric: super::terms::Metric,
+    pub quantity: i64,
+    pub starts_on: Option<chrono::NaiveDate>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub unit_cost_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub core_rule: Option<super::terms::CoreRule>,
+    pub min_cores_per_processor: Option<i32>,
+    pub min_cores_per_device: Option<i32>,
+    pub core_pack: Option<i32>,
+    pub downgrade_rights: bool,
+    pub license_key: Option<String>,
+    pub vendor: Option<String>,
+    pub po_number: Option<String>,
+    pub contract_ref: Option<String>,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Entitlement {
+    /// Its core parameters, defaults filled in.
+    pub fn core_terms(&self) -> super::terms::CoreTerms {
+        super::terms::CoreTerms::of(
+            self.core_rule,
+            self.min_cores_per_processor,
+            self.min_cores_per_device,
+            self.core_pack,
+        )
+    }
+}

@@ -112,3 +112,59 @@ pub fn delete_rule(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
         .execute(conn)
         .map(|n| n > 0)
 }
+
+use super::model::Entitlement;
+use crate::db::schema::license_entitlements;
+
+pub fn insert_entitlement(conn: &mut DbConn, e: &Entitlement) -> QueryResult<()> {
+    diesel::insert_into(license_entitlements::table)
+        .values(e)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Entitlements, of one product when given, by product and start.
+pub fn entitlements(conn: &mut DbConn, product: Option<&str>) -> QueryResult<Vec<Entitlement>> {
+    let mut q = license_entitlements::table
+        .select(Entitlement::as_select())
+        .order((
+            license_entitlements::product_id.asc(),
+            license_entitlements::starts_on.asc(),
+            license_entitlements::id.asc(),
+        ))
+        .into_boxed();
+    if let Some(p) = product {
+        q = q.filter(license_entitlements::product_id.eq(p.to_owned()));
+    }
+    q.load(conn)
+}
+
+pub fn entitlement(conn: &mut DbConn, id: &str) -> QueryResult<Option<Entitlement>> {
+    license_entitlements::table
+        .find(id)
+        .select(Entitlement::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes every field of an entitlement back.
+pub fn save_entitlement(conn: &mut DbConn, e: &Entitlement) -> QueryResult<()> {
+    diesel::update(license_entitlements::table.find(&e.id))
+        .set(e)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete_entitlement(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::delete(license_entitlements::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// How many entitlements a product has.
+pub fn entitlements_of_product(conn: &mut DbConn, id: &str) -> QueryResult<i64> {
+    license_entitlements::table
+        .filter(license_entitlements::product_id.eq(id))
+        .count()
+        .get_result(conn)
+}

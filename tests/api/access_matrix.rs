@@ -90,6 +90,9 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/checkouts/{id}/accept") => TheRequester,
         ("POST", "/api/v1/inbound/email") => Workers,
         ("POST", "/api/v1/inventory/ocs") => OwnAuth,
+        ("GET", "/api/v1/licenses/entitlements" | "/api/v1/licenses/entitlements/{id}") => Staff,
+        ("POST", "/api/v1/licenses/entitlements") => Managers,
+        ("PATCH" | "DELETE", "/api/v1/licenses/entitlements/{id}") => Managers,
         ("GET", "/api/v1/licenses/products" | "/api/v1/licenses/products/{id}") => Staff,
         ("POST", "/api/v1/licenses/products") => Managers,
         ("PATCH" | "DELETE", "/api/v1/licenses/products/{id}") => Managers,
@@ -370,6 +373,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let entitlement: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/licenses/entitlements",
+            &json!({"product_id": product["id"], "metric": "device", "quantity": 5}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let asset: Value = app
         .post_json(
             &manager,
@@ -468,12 +481,17 @@ async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{model}", model["id"].as_str().unwrap().to_owned());
     values.insert("{id}@products", product["id"].as_str().unwrap().to_owned());
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
+    values.insert(
+        "{id}@entitlements",
+        entitlement["id"].as_str().unwrap().to_owned(),
+    );
     Fixture { values, tokens }
 }
 
 /// A concrete address for a route template.
 fn expand(path: &str, f: &Fixture) -> String {
     let scope = [
+        "entitlements",
         "products",
         "rules",
         "imports",
@@ -522,6 +540,10 @@ fn body(method: &str, path: &str, n: usize) -> Body {
             j(json!({"coordinators": ["coordinator@example.org"]}))
         }
         ("POST", "/api/v1/locations") => j(json!({"name": "Site {n}"})),
+        ("POST", "/api/v1/licenses/entitlements") => {
+            j(json!({"product_id": "{product}", "metric": "user", "quantity": 3}))
+        }
+        ("PATCH", "/api/v1/licenses/entitlements/{id}") => j(json!({"notes": "matrix {n}"})),
         ("POST", "/api/v1/licenses/products") => {
             j(json!({"publisher": "Matrix", "name": "Product {n}"}))
         }
@@ -581,9 +603,10 @@ async fn call(app: &TestApp, f: &Fixture, method: &str, path: &str, token: Optio
         .request(method.parse().unwrap(), app.url(&expand(path, f)));
     req = match body(method, path, n) {
         Body::None => req,
-        Body::Json(text) => req
-            .header("content-type", "application/json")
-            .body(text.replace("{model}", &f.values["{model}"])),
+        Body::Json(text) => req.header("content-type", "application/json").body(
+            text.replace("{model}", &f.values["{model}"])
+                .replace("{product}", &f.values["{id}@products"]),
+        ),
         Body::File => req.multipart(
             reqwest::multipart::Form::new().part("file", file_part("m.txt", b"m", "text/plain")),
         ),

@@ -33,6 +33,7 @@ mod helpers;
 mod housekeeping;
 mod inventory;
 mod jobs;
+mod license_entitlements;
 mod licenses;
 mod lifecycle;
 mod listing;

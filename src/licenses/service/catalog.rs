@@ -147,12 +147,22 @@ pub fn update_product(
     })
 }
 
-/// Deletes a product no rule (or entitlement) names.
+/// Deletes a product no rule or entitlement names.
 pub fn delete_product(db: &Db, actor: &User, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
     may_change(actor)?;
     db.write(|conn| {
         let p =
             repo::product(conn, id)?.ok_or_else(|| AppError::NotFound(format!("product {id}")))?;
+        let held = repo::entitlements_of_product(conn, id)?;
+        if held > 0 {
+            return Err(AppError::conflict(
+                "in_use",
+                format!(
+                    "{} {} has {held} entitlement(s): delete them first",
+                    p.publisher, p.name
+                ),
+            ));
+        }
         let rules = repo::rules_of_product(conn, id)?;
         if rules > 0 {
             return Err(AppError::conflict(

@@ -3,9 +3,11 @@
 //! the history.
 
 mod catalog;
+mod entitlements;
 mod triage;
 
 pub use catalog::*;
+pub use entitlements::*;
 pub use triage::{preview, unmatched};
 
 use chrono::NaiveDateTime;
