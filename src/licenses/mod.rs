@@ -3,6 +3,7 @@
 //! rules that map each installation to a product, to "excluded" or to
 //! "unmatched" (entitlements, positions and audit exports build on these).
 
+pub mod consume;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
