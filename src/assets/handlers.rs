@@ -307,21 +307,28 @@ pub async fn export(
     ApiUser(actor): ApiUser,
     query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    use crate::export::Format;
     if !actor.role.sees_assets() {
         return Err(AppError::Forbidden(
             "the asset register is for staff".into(),
         ));
     }
-    let format: Format = query
-        .get("format")
-        .map(String::as_str)
+    export_file(state.db.clone(), query.get("format").map(String::as_str)).await
+}
+
+/// Every asset as a downloadable file in `format` (`csv` when absent);
+/// the API and the register page both answer with it.
+pub async fn export_file(
+    db: crate::db::Db,
+    format: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    use crate::export::Format;
+    let format: Format = format
         .unwrap_or("csv")
         .parse()
         .map_err(|_| AppError::invalid("format", "csv, json or xlsx"))?;
     let body = blocking(move || {
         let mut out = Vec::new();
-        super::export::export(&state.db, format, &mut out, &mut |_| {})?;
+        super::export::export(&db, format, &mut out, &mut |_| {})?;
         Ok(out)
     })
     .await?;

@@ -72,7 +72,7 @@ pub(super) async fn finish(
 ) -> Result<HttpResponse, PageError> {
     match result {
         Ok(now_tag) => Ok(flash::redirect(
-            &format!("/assets/{}", super::pages::path_part(&now_tag)),
+            &format!("/assets/{}", super::session::url_encode(&now_tag)),
             code,
         )),
         Err(e) => match Problems::of_error(&e) {

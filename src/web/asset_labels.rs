@@ -260,7 +260,7 @@ fn labels_of(assets: &[AssetView], base: &str) -> Result<Vec<Label>, AppError> {
     let mut labels = Vec::with_capacity(assets.len());
     for v in assets {
         let a = &v.asset;
-        let url = format!("{base}/assets/{}", super::pages::path_part(&a.asset_tag));
+        let url = format!("{base}/assets/{}", super::session::url_encode(&a.asset_tag));
         labels.push(Label {
             tag: a.asset_tag.clone(),
             line: v

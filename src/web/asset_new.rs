@@ -129,7 +129,7 @@ pub async fn submit(
             .await;
     match result {
         Ok(v) => Ok(flash::redirect(
-            &format!("/assets/{}", super::pages::path_part(&v.asset.asset_tag)),
+            &format!("/assets/{}", super::session::url_encode(&v.asset.asset_tag)),
             "asset_registered",
         )),
         Err(e) => match Problems::of_error(&e) {

@@ -199,27 +199,9 @@ pub async fn export(
     user: WebUser,
     query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    use crate::export::Format;
     staff(&user)?;
-    let format: Format = query
-        .get("format")
-        .map(String::as_str)
-        .unwrap_or("csv")
-        .parse()
-        .map_err(|_| AppError::invalid("format", "csv, json or xlsx"))?;
-    let body = blocking(move || {
-        let mut out = Vec::new();
-        crate::assets::export::export(&state.db, format, &mut out, &mut |_| {})?;
-        Ok(out)
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"assets.{format}\""),
-        ))
-        .body(body))
+    let format = query.get("format").cloned();
+    Ok(crate::assets::handlers::export_file(state.db.clone(), format.as_deref()).await?)
 }
 
 /// The labels page for the assets the filters select.

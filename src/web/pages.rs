@@ -153,17 +153,3 @@ pub async fn assignable(state: &web::Data<AppState>) -> Result<Vec<User>, AppErr
     })
     .await
 }
-
-/// Text made safe as one segment of a path: unreserved characters kept,
-/// every other byte percent-encoded (an asset tag may hold `/` or `#`).
-pub fn path_part(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
