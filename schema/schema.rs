@@ -478,6 +478,43 @@ diesel::table! {
         first_seen -> Timestamp,
         last_seen -> Timestamp,
         ended_at -> Nullable<Timestamp>,
+        title_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    software_titles (id) {
+        id -> Text,
+        name -> Text,
+        version -> Text,
+        publisher -> Text,
+    }
+}
+
+diesel::table! {
+    asset_hardware (asset_id) {
+        asset_id -> Text,
+        cpu_sockets -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    license_resolutions (title_id) {
+        title_id -> Text,
+        product_id -> Nullable<Text>,
+        rule_id -> Nullable<Text>,
+        excluded -> Bool,
+    }
+}
+
+diesel::table! {
+    license_allocations (id) {
+        id -> Text,
+        entitlement_id -> Text,
+        person_id -> Nullable<Text>,
+        asset_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -516,6 +553,10 @@ diesel::joinable!(asset_checkouts -> assets (asset_id));
 diesel::joinable!(ticket_assets -> assets (asset_id));
 diesel::joinable!(software_installations -> assets (asset_id));
 diesel::joinable!(ticket_assets -> tickets (ticket_id));
+diesel::joinable!(software_installations -> software_titles (title_id));
+diesel::joinable!(license_resolutions -> software_titles (title_id));
+diesel::joinable!(asset_hardware -> assets (asset_id));
+diesel::joinable!(license_allocations -> license_entitlements (entitlement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
@@ -555,4 +596,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     asset_checkouts,
     ticket_assets,
     software_installations,
+    software_titles,
+    asset_hardware,
+    license_resolutions,
+    license_allocations,
 );

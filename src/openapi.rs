@@ -58,6 +58,7 @@ pub fn document() -> String {
         crate::mail::handlers::Api::openapi(),
         crate::assets::handlers::Api::openapi(),
         crate::licenses::handlers::Api::openapi(),
+        crate::licenses::book_handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

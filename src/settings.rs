@@ -34,6 +34,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub inventory: InventorySettings,
     pub assets: AssetSettings,
+    pub licenses: crate::licenses::settings::LicenseSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
@@ -82,6 +83,7 @@ impl Settings {
         crate::sla::settings::validate_definitions(&self.calendars, &self.sla_policies)?;
         self.mail.validate()?;
         self.sla.validate()?;
+        self.licenses.validate().map_err(ConfigError::Invalid)?;
         Ok(())
     }
 }

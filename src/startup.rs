@@ -132,6 +132,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::mail::handlers::configure)
                 .configure(crate::assets::handlers::configure)
                 .configure(crate::licenses::handlers::configure)
+                .configure(crate::licenses::book_handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

@@ -104,7 +104,10 @@ impl AppState {
                     public_url: s.base_url().to_owned(),
                 }),
             },
-            licenses: crate::licenses::Licenses { db: db.clone() },
+            licenses: crate::licenses::Licenses {
+                db: db.clone(),
+                settings: Arc::new(s.licenses.clone()),
+            },
             outbox: Outbox {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),

@@ -98,6 +98,16 @@ impl DbConn {
         Ok(())
     }
 
+    /// Holds the advisory lock `key` until the caller's transaction ends
+    /// (PostgreSQL; SQLite's single writer needs nothing): writers that
+    /// must see each other's work take turns.
+    pub fn lock_turn(&mut self, key: i64) -> QueryResult<()> {
+        if let DbConn::Postgres(c) = self {
+            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({key})"))?;
+        }
+        Ok(())
+    }
+
     /// Which backend this connection talks to.
     pub fn backend(&self) -> Backend {
         match self {

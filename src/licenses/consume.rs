@@ -57,6 +57,108 @@ fn round_up(n: i64, pack: i64) -> i64 {
     }
 }
 
+/// Units counted so far under one metric, device by device: what a device
+/// would add depends on what is counted already (a person counts once,
+/// factored cores round up once at the total).
+#[derive(Debug, Clone)]
+pub struct Tally<'a> {
+    metric: Metric,
+    core: CoreTerms,
+    factors: &'a [CoreFactor],
+    people: BTreeSet<String>,
+    whole: i64,
+    /// Factored cores, in hundredths (factors are halves and quarters).
+    hundredths: i64,
+}
+
+impl<'a> Tally<'a> {
+    pub fn new(metric: Metric, core: CoreTerms, factors: &'a [CoreFactor]) -> Tally<'a> {
+        Tally {
+            metric,
+            core,
+            factors,
+            people: BTreeSet::new(),
+            whole: 0,
+            hundredths: 0,
+        }
+    }
+
+    /// The units counted: whole units plus factored cores rounded up.
+    pub fn units(&self) -> i64 {
+        self.whole
+            + self.hundredths.div_euclid(100)
+            + i64::from(self.hundredths.rem_euclid(100) > 0)
+    }
+
+    /// The units counted if `share` were added.
+    pub fn units_with(&self, share: &Share) -> i64 {
+        let mut t = self.clone();
+        t.count(share);
+        t.units()
+    }
+
+    /// What `d` would add, with its flags (nothing is counted).
+    pub fn share(&self, d: &Device) -> Share {
+        let (units, flags) = match self.metric {
+            Metric::Device | Metric::Site => (1.0, Vec::new()),
+            Metric::User => match &d.assignee {
+                Some(p) if self.people.contains(p) => (0.0, Vec::new()),
+                Some(_) => (1.0, Vec::new()),
+                None => (1.0, vec!["no_assignee"]),
+            },
+            Metric::Processor => match d.processors {
+                Some(p) => (p.max(1) as f64, Vec::new()),
+                None => (1.0, vec!["processors_unknown"]),
+            },
+            Metric::Core => match self.core.rule {
+                CoreRule::PerDevice => per_device(&self.core, d),
+                CoreRule::Factor => match d.cores {
+                    Some(c) => (
+                        c as f64 * factor_for(self.factors, d.cpu_name.as_deref()),
+                        Vec::new(),
+                    ),
+                    None => (0.0, vec!["cores_unknown"]),
+                },
+            },
+        };
+        Share {
+            asset_id: d.asset_id.clone(),
+            units,
+            flags,
+        }
+    }
+
+    fn count(&mut self, share: &Share) {
+        if self.metric == Metric::Core && self.core.rule == CoreRule::Factor {
+            self.hundredths += (share.units * 100.0).round() as i64;
+        } else {
+            self.whole += share.units as i64;
+        }
+    }
+
+    /// Counts `d`, returning its share.
+    pub fn add(&mut self, d: &Device) -> Share {
+        let share = self.share(d);
+        self.count(&share);
+        if let Some(p) = &d.assignee {
+            self.people.insert(p.clone());
+        }
+        share
+    }
+
+    /// Counts a named seat held by a person (each person once).
+    pub fn add_person(&mut self, person: &str) {
+        if self.people.insert(person.to_owned()) {
+            self.whole += 1;
+        }
+    }
+
+    /// Counts a named seat held by a device.
+    pub fn add_seat(&mut self) {
+        self.whole += 1;
+    }
+}
+
 /// The units `devices` consume under `metric` (`core` by `core`), with
 /// each device's share. `named` are people holding allocations: under
 /// `user` each counts once, with the devices' people.
@@ -67,104 +169,28 @@ pub fn consume(
     devices: &[Device],
     named: &[String],
 ) -> (i64, Vec<Share>) {
-    let share = |d: &Device, units: f64, flags: Vec<&'static str>| Share {
-        asset_id: d.asset_id.clone(),
-        units,
-        flags,
-    };
-    match metric {
-        Metric::Device | Metric::Site => (
-            devices.len() as i64,
-            devices.iter().map(|d| share(d, 1.0, Vec::new())).collect(),
-        ),
-        Metric::User => {
-            let mut people: BTreeSet<&str> = named.iter().map(String::as_str).collect();
-            let mut alone = 0;
-            let mut shares = Vec::new();
-            for d in devices {
-                match &d.assignee {
-                    Some(p) => {
-                        let first = people.insert(p.as_str());
-                        shares.push(share(d, if first { 1.0 } else { 0.0 }, Vec::new()));
-                    }
-                    None => {
-                        alone += 1;
-                        shares.push(share(d, 1.0, vec!["no_assignee"]));
-                    }
-                }
-            }
-            (people.len() as i64 + alone, shares)
-        }
-        Metric::Processor => {
-            let shares: Vec<Share> = devices
-                .iter()
-                .map(|d| match d.processors {
-                    Some(p) => share(d, p.max(1) as f64, Vec::new()),
-                    None => share(d, 1.0, vec!["processors_unknown"]),
-                })
-                .collect();
-            (shares.iter().map(|s| s.units as i64).sum(), shares)
-        }
-        Metric::Core => match core.rule {
-            CoreRule::PerDevice => per_device(core, devices),
-            CoreRule::Factor => by_factor(factors, devices),
-        },
+    let mut tally = Tally::new(metric, *core, factors);
+    for p in named {
+        tally.add_person(p);
     }
+    let shares = devices.iter().map(|d| tally.add(d)).collect();
+    (tally.units(), shares)
 }
 
 /// Per device: the larger of its cores and the minimums, in whole packs; an
 /// unknown core count counts the minimum (one processor when unknown too).
-fn per_device(core: &CoreTerms, devices: &[Device]) -> (i64, Vec<Share>) {
-    let shares: Vec<Share> = devices
-        .iter()
-        .map(|d| {
-            let mut flags = Vec::new();
-            let procs = d.processors.unwrap_or(1).max(1) as i64;
-            let minimum = (core.min_per_processor as i64 * procs).max(core.min_per_device as i64);
-            let counted = match d.cores {
-                Some(c) => (c as i64).max(minimum),
-                None => {
-                    flags.push("cores_unknown");
-                    minimum
-                }
-            };
-            Share {
-                asset_id: d.asset_id.clone(),
-                units: round_up(counted, core.pack as i64) as f64,
-                flags,
-            }
-        })
-        .collect();
-    (shares.iter().map(|s| s.units as i64).sum(), shares)
-}
-
-/// Σ cores × factor over every device, rounded up once at the total; an
-/// unknown core count counts 0.
-fn by_factor(factors: &[CoreFactor], devices: &[Device]) -> (i64, Vec<Share>) {
-    let shares: Vec<Share> = devices
-        .iter()
-        .map(|d| match d.cores {
-            Some(c) => Share {
-                asset_id: d.asset_id.clone(),
-                units: c as f64 * factor_for(factors, d.cpu_name.as_deref()),
-                flags: Vec::new(),
-            },
-            None => Share {
-                asset_id: d.asset_id.clone(),
-                units: 0.0,
-                flags: vec!["cores_unknown"],
-            },
-        })
-        .collect();
-    // Factors are halves and quarters: sum in hundredths to round exactly.
-    let hundredths: i64 = shares
-        .iter()
-        .map(|s| (s.units * 100.0).round() as i64)
-        .sum();
-    (
-        hundredths.div_euclid(100) + i64::from(hundredths.rem_euclid(100) > 0),
-        shares,
-    )
+fn per_device(core: &CoreTerms, d: &Device) -> (f64, Vec<&'static str>) {
+    let mut flags = Vec::new();
+    let procs = d.processors.unwrap_or(1).max(1) as i64;
+    let minimum = (core.min_per_processor as i64 * procs).max(core.min_per_device as i64);
+    let counted = match d.cores {
+        Some(c) => (c as i64).max(minimum),
+        None => {
+            flags.push("cores_unknown");
+            minimum
+        }
+    };
+    (round_up(counted, core.pack as i64) as f64, flags)
 }
 
 #[cfg(test)]

@@ -128,18 +128,20 @@ pub fn resolve(rules: &[Rule], name: &str, publisher: Option<&str>, version: &st
         .iter()
         .filter(|r| r.matches(&name, &publisher, version))
         .min_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
-    match first {
-        None => Resolution::Unmatched,
-        Some(r) if r.exclude => Resolution::Excluded {
+    first.map_or(Resolution::Unmatched, decided_by)
+}
+
+/// The resolution a matching rule decides.
+pub fn decided_by(r: &Rule) -> Resolution {
+    match (&r.product_id, r.exclude) {
+        (_, true) => Resolution::Excluded {
             rule_id: r.id.clone(),
         },
-        Some(r) => match &r.product_id {
-            Some(p) => Resolution::Product {
-                product_id: p.clone(),
-                rule_id: r.id.clone(),
-            },
-            None => Resolution::Unmatched,
+        (Some(p), false) => Resolution::Product {
+            product_id: p.clone(),
+            rule_id: r.id.clone(),
         },
+        (None, false) => Resolution::Unmatched,
     }
 }
 

@@ -1,15 +1,20 @@
 //! The license-entitlement register, built on the software installations
 //! the asset inventory records: a product catalog and the normalization
 //! rules that map each installation to a product, to "excluded" or to
-//! "unmatched" (entitlements, positions and audit exports build on these).
+//! "unmatched"; entitlements and named seats; and the compliance positions
+//! that compare the two.
 
+pub mod book_handlers;
 pub mod consume;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
 mod model;
+pub mod positions;
 mod repo;
+pub mod resolver;
 pub mod service;
+pub mod settings;
 pub mod terms;
 
 pub use model::{Entitlement, Product, RuleRow};
@@ -20,4 +25,5 @@ use crate::db::Db;
 #[derive(Clone)]
 pub struct Licenses {
     pub db: Db,
+    pub settings: std::sync::Arc<settings::LicenseSettings>,
 }

@@ -100,6 +100,11 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/licenses/rules") => Managers,
         ("POST", "/api/v1/licenses/rules/preview") => Staff,
         ("PATCH" | "DELETE", "/api/v1/licenses/rules/{id}") => Managers,
+        ("GET", "/api/v1/licenses/positions" | "/api/v1/licenses/positions/{product_id}") => Staff,
+        ("GET", "/api/v1/licenses/entitlements/{id}/allocations") => Staff,
+        ("POST", "/api/v1/licenses/entitlements/{id}/allocations") => Managers,
+        ("DELETE", "/api/v1/licenses/entitlements/{id}/allocations/{allocation_id}") => Managers,
+        ("POST", "/api/v1/licenses/resolve") => Managers,
         ("GET", "/api/v1/locations") => Staff,
         ("POST", "/api/v1/locations") => Managers,
         ("GET", "/api/v1/mail/dead-letters") => Workers,
@@ -481,6 +486,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{model}", model["id"].as_str().unwrap().to_owned());
     values.insert("{id}@products", product["id"].as_str().unwrap().to_owned());
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
+    values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
+    values.insert("{allocation_id}", "no-such-allocation".into());
     values.insert(
         "{id}@entitlements",
         entitlement["id"].as_str().unwrap().to_owned(),
@@ -544,6 +551,7 @@ fn body(method: &str, path: &str, n: usize) -> Body {
             j(json!({"product_id": "{product}", "metric": "user", "quantity": 3}))
         }
         ("PATCH", "/api/v1/licenses/entitlements/{id}") => j(json!({"notes": "matrix {n}"})),
+        ("POST", "/api/v1/licenses/entitlements/{id}/allocations") => j(json!({"asset": "MX-1"})),
         ("POST", "/api/v1/licenses/products") => {
             j(json!({"publisher": "Matrix", "name": "Product {n}"}))
         }

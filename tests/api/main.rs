@@ -34,6 +34,7 @@ mod housekeeping;
 mod inventory;
 mod jobs;
 mod license_entitlements;
+mod license_positions;
 mod licenses;
 mod lifecycle;
 mod listing;

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
+pub mod facts;
 mod parse;
+pub mod titles;
 
 pub(crate) use parse::real_serial;
 pub use parse::{DecodeError, Report, Request, Software, decode_body, parse};
@@ -17,7 +19,7 @@ use super::domain::{Status, Substate};
 use super::model::Asset;
 use super::repo;
 use crate::audit::{self, Entry};
-use crate::db::schema::{assets, software_installations};
+use crate::db::schema::{asset_hardware, assets, software_installations};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::ids;
@@ -176,8 +178,27 @@ fn record_hardware(
             assets::serial.eq(asset.serial.clone().or(r.serial.clone())),
             assets::updated_at.eq(now),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    let row = (
+        asset_hardware::asset_id.eq(&asset.id),
+        asset_hardware::cpu_sockets.eq(r.cpu_sockets),
+    );
+    let sockets = asset_hardware::cpu_sockets.eq(r.cpu_sockets);
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(asset_hardware::table)
+            .values(row)
+            .on_conflict(asset_hardware::asset_id)
+            .do_update()
+            .set(sockets)
+            .execute(c),
+        DbConn::Postgres(c) => diesel::insert_into(asset_hardware::table)
+            .values(row)
+            .on_conflict(asset_hardware::asset_id)
+            .do_update()
+            .set(sockets)
+            .execute(c),
+    }
+    .map(|_| ())
 }
 
 /// Replaces a device's software list: packages new to it start now,
@@ -203,11 +224,19 @@ pub fn replace_software(
         .map(|(id, name, version)| ((name, version), id))
         .collect();
     let mut still = Vec::new();
-    let mut new_rows = Vec::new();
+    let mut fresh = Vec::new();
     for s in software {
         match open_by_key.remove(&(s.name.clone(), s.version.clone())) {
             Some(id) => still.push(id),
-            None => new_rows.push((
+            None => fresh.push(s),
+        }
+    }
+    let titles = titles::ids_of(conn, &fresh)?;
+    let new_rows: Vec<_> = fresh
+        .iter()
+        .zip(titles)
+        .map(|(s, title)| {
+            (
                 software_installations::id.eq(ids::new_id()),
                 software_installations::asset_id.eq(asset_id.to_owned()),
                 software_installations::name.eq(s.name.clone()),
@@ -215,9 +244,10 @@ pub fn replace_software(
                 software_installations::publisher.eq(s.publisher.clone()),
                 software_installations::first_seen.eq(now),
                 software_installations::last_seen.eq(now),
-            )),
-        }
-    }
+                software_installations::title_id.eq(Some(title)),
+            )
+        })
+        .collect();
     for chunk in new_rows.chunks(500) {
         crate::insert_all!(conn, software_installations::table, chunk)?;
     }

@@ -53,6 +53,8 @@ pub struct Report {
     pub os_version: Option<String>,
     pub cpu_name: Option<String>,
     pub cpu_cores: Option<i32>,
+    /// Processors (sockets): the `CPUS` entries the agent reports.
+    pub cpu_sockets: Option<i32>,
     pub cpu_threads: Option<i32>,
     pub memory_mb: Option<i64>,
     pub software: Vec<Software>,
@@ -143,7 +145,7 @@ fn report(content: roxmltree::Node<'_, '_>, device_id: String) -> Report {
             .or_else(|| hardware.and_then(|h| text(h, "OSVERSION"))),
         ..Report::default()
     };
-    let (mut cores, mut threads, mut memories) = (0, 0, 0i64);
+    let (mut sockets, mut cores, mut threads, mut memories) = (0, 0, 0, 0i64);
     let mut seen = HashSet::new();
     let number = |node, name| text(node, name).and_then(|c| c.parse::<i64>().ok());
     for node in content.children().filter(|c| c.is_element()) {
@@ -152,6 +154,7 @@ fn report(content: roxmltree::Node<'_, '_>, device_id: String) -> Report {
                 if r.cpu_name.is_none() {
                     r.cpu_name = text(node, "NAME");
                 }
+                sockets += 1;
                 cores += number(node, "CORE").unwrap_or(0) as i32;
                 threads += number(node, "THREAD").unwrap_or(0) as i32;
             }
@@ -172,6 +175,7 @@ fn report(content: roxmltree::Node<'_, '_>, device_id: String) -> Report {
             _ => {}
         }
     }
+    r.cpu_sockets = (sockets > 0).then_some(sockets);
     r.cpu_cores = (cores > 0).then_some(cores);
     r.cpu_threads = (threads > 0).then_some(threads);
     r.memory_mb = if memories > 0 {

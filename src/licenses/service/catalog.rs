@@ -249,12 +249,14 @@ pub fn create_rule(
 ) -> Result<RuleRow, AppError> {
     may_change(actor)?;
     db.write(|conn| {
+        super::resolution::before_rule_change(conn)?;
         let position = match input.position {
             Some(p) => p,
             None => repo::next_position(conn)?,
         };
         let row = rule_row(conn, input, position, now)?;
         repo::insert_rule(conn, &row)?;
+        super::resolution::after_rule_change(conn, None, Some(&row.rule()))?;
         record(
             conn,
             actor,
@@ -281,8 +283,10 @@ pub fn update_rule(
 ) -> Result<RuleRow, AppError> {
     may_change(actor)?;
     db.write(|conn| {
+        super::resolution::before_rule_change(conn)?;
         let mut r =
             repo::rule(conn, id)?.ok_or_else(|| AppError::NotFound(format!("rule {id}")))?;
+        let old = r.rule();
         if let Some(v) = &input.product_id {
             r.product_id = opt(v);
         }
@@ -304,6 +308,7 @@ pub fn update_rule(
         check_row(conn, &r)?;
         r.updated_at = now;
         repo::save_rule(conn, &r)?;
+        super::resolution::after_rule_change(conn, Some(&old), Some(&r.rule()))?;
         record(
             conn,
             actor,
@@ -319,8 +324,10 @@ pub fn update_rule(
 pub fn delete_rule(db: &Db, actor: &User, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
     may_change(actor)?;
     db.write(|conn| {
+        super::resolution::before_rule_change(conn)?;
         let r = repo::rule(conn, id)?.ok_or_else(|| AppError::NotFound(format!("rule {id}")))?;
         repo::delete_rule(conn, id)?;
+        super::resolution::after_rule_change(conn, Some(&r.rule()), None)?;
         record(
             conn,
             actor,

@@ -2,12 +2,19 @@
 //! register; staff who see the asset register read it. Every change is in
 //! the history.
 
+mod allocations;
+pub mod book;
 mod catalog;
 mod entitlements;
+mod positions;
+pub(crate) mod resolution;
 mod triage;
 
+pub use allocations::{allocate, allocations, deallocate};
 pub use catalog::*;
 pub use entitlements::*;
+pub use positions::{label, position, positions};
+pub use resolution::{resolutions, resolve_all};
 pub use triage::{preview, unmatched};
 
 use chrono::NaiveDateTime;

@@ -1,5 +1,8 @@
 //! Queries of the license register's tables.
 
+mod book;
+pub use book::*;
+
 use diesel::dsl::max;
 use diesel::prelude::*;
 

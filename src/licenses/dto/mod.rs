@@ -288,3 +288,6 @@ impl EntitlementDto {
         }
     }
 }
+
+mod positions;
+pub use positions::*;

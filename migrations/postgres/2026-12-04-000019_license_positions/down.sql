@@ -1,0 +1,2 @@
+DROP TABLE license_allocations;
+DROP TABLE license_resolutions;

@@ -1,0 +1,190 @@
+//! Compliance positions on a day: what every product's devices consume
+//! against what was bought, with the evidence behind each figure.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
+
+use super::may_read;
+use super::resolution::catch_up;
+use crate::assets::inventory::facts::{self, DeviceFacts};
+use crate::assets::inventory::titles;
+use crate::auth::User;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::licenses::Licenses;
+use crate::licenses::consume::Device;
+use crate::licenses::model::{Entitlement, Product};
+use crate::licenses::positions::{self, Book, Ent, Policy, Prod, Seat};
+use crate::licenses::repo::{self, Allocation};
+
+/// The day `as_of` names (today when none) and the instant it ends, in
+/// the register's time zone.
+pub fn day_end(
+    lic: &Licenses,
+    as_of: Option<NaiveDate>,
+) -> Result<(NaiveDate, NaiveDateTime), AppError> {
+    let tz = lic
+        .settings
+        .zone()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let day = as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
+    let midnight = (day + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
+    let end = tz
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(midnight, |t| t.naive_utc());
+    Ok((day, end))
+}
+
+/// Everything positions are computed from, read in one transaction.
+pub(super) struct Snapshot {
+    pub day: NaiveDate,
+    pub end: NaiveDateTime,
+    pub products: Vec<Product>,
+    pub entitlements: Vec<Entitlement>,
+    pub allocations: Vec<Allocation>,
+    /// The counted devices running each product.
+    pub runs: BTreeMap<String, Vec<String>>,
+    pub devices: HashMap<String, DeviceFacts>,
+    /// The email of each device's assignee.
+    pub emails: HashMap<String, String>,
+}
+
+impl Snapshot {
+    pub fn read(
+        conn: &mut DbConn,
+        day: NaiveDate,
+        end: NaiveDateTime,
+    ) -> Result<Snapshot, AppError> {
+        let of_product: HashMap<String, String> = repo::product_titles(conn)?
+            .into_iter()
+            .map(|(t, p, _)| (t, p))
+            .collect();
+        let title_ids: Vec<String> = of_product.keys().cloned().collect();
+        let mut pairs: Vec<(String, String)> = titles::present(conn, &title_ids, end)?
+            .into_iter()
+            .map(|(t, a)| (of_product[&t].clone(), a))
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        let mut ids: Vec<String> = pairs.iter().map(|(_, a)| a.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let devices: HashMap<String, DeviceFacts> = facts::devices(conn, &ids)?
+            .into_iter()
+            .filter(|d| d.counted(day, end))
+            .map(|d| (d.id.clone(), d))
+            .collect();
+        let mut runs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (product, asset) in pairs {
+            if devices.contains_key(&asset) {
+                runs.entry(product).or_default().push(asset);
+            }
+        }
+        for list in runs.values_mut() {
+            list.sort_by(|a, b| {
+                devices[a]
+                    .asset_tag
+                    .cmp(&devices[b].asset_tag)
+                    .then(a.cmp(b))
+            });
+        }
+        let people: Vec<String> = devices
+            .values()
+            .filter_map(|d| d.assignee_id.clone())
+            .collect();
+        let emails = crate::auth::people::find_users(conn, &people)?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+        Ok(Snapshot {
+            emails,
+            day,
+            end,
+            products: repo::products(conn)?,
+            entitlements: repo::entitlements(conn, None)?,
+            allocations: repo::allocations(conn, None)?,
+            runs,
+            devices,
+        })
+    }
+
+    /// The positions and evidence of this snapshot.
+    pub fn book(&self, lic: &Licenses) -> Book {
+        let products: Vec<Prod> = self
+            .products
+            .iter()
+            .map(|p| Prod {
+                id: p.id.clone(),
+                family: p.family.clone(),
+                version: p.version.clone(),
+            })
+            .collect();
+        let ents: Vec<Ent> = self.entitlements.iter().map(ent).collect();
+        let seats: Vec<Seat> = self
+            .allocations
+            .iter()
+            .map(|a| Seat {
+                entitlement_id: a.entitlement_id.clone(),
+                person: a.person_id.clone(),
+                asset: a.asset_id.clone(),
+            })
+            .collect();
+        let runs: BTreeMap<String, Vec<Device>> = self
+            .runs
+            .iter()
+            .map(|(p, ids)| {
+                (
+                    p.clone(),
+                    ids.iter().map(|id| device(&self.devices[id])).collect(),
+                )
+            })
+            .collect();
+        let policy = Policy {
+            at_risk_ratio: lic.settings.at_risk_ratio,
+            expiry_warning_days: lic.settings.expiry_warning_days,
+            factors: lic.settings.core_factors.clone(),
+        };
+        positions::book(self.day, &products, &ents, &seats, &runs, &policy)
+    }
+}
+
+fn ent(e: &Entitlement) -> Ent {
+    Ent {
+        id: e.id.clone(),
+        product_id: e.product_id.clone(),
+        metric: e.metric,
+        quantity: e.quantity,
+        starts_on: e.starts_on,
+        ends_on: e.ends_on,
+        unit_cost_minor: e.unit_cost_minor,
+        currency: e.currency.clone(),
+        downgrade_rights: e.downgrade_rights,
+        core: e.core_terms(),
+    }
+}
+
+fn device(f: &DeviceFacts) -> Device {
+    Device {
+        asset_id: f.id.clone(),
+        assignee: f.assignee_id.clone(),
+        processors: f.cpu_sockets,
+        cores: f.cpu_cores,
+        cpu_name: f.cpu_name.clone(),
+    }
+}
+
+/// Reads a snapshot of the register on `as_of` after resolving new titles.
+pub(super) fn snapshot(
+    lic: &Licenses,
+    actor: &User,
+    as_of: Option<NaiveDate>,
+) -> Result<Snapshot, AppError> {
+    may_read(actor)?;
+    catch_up(&lic.db)?;
+    let (day, end) = day_end(lic, as_of)?;
+    lic.db.read(|conn| Snapshot::read(conn, day, end))
+}
