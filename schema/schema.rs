@@ -508,6 +508,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    license_audits (id) {
+        id -> Text,
+        as_of -> Date,
+        products -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    license_audit_files (audit_id, name) {
+        audit_id -> Text,
+        name -> Text,
+        sha256 -> Text,
+        bytes -> Binary,
+    }
+}
+
+diesel::table! {
     license_allocations (id) {
         id -> Text,
         entitlement_id -> Text,
@@ -557,6 +576,7 @@ diesel::joinable!(software_installations -> software_titles (title_id));
 diesel::joinable!(license_resolutions -> software_titles (title_id));
 diesel::joinable!(asset_hardware -> assets (asset_id));
 diesel::joinable!(license_allocations -> license_entitlements (entitlement_id));
+diesel::joinable!(license_audit_files -> license_audits (audit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
@@ -600,4 +620,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     asset_hardware,
     license_resolutions,
     license_allocations,
+    license_audits,
+    license_audit_files,
 );

@@ -125,6 +125,8 @@ enum ImportCommand {
 enum ExportCommand {
     #[command(flatten)]
     Assets(itdesk::assets::cli::Export),
+    #[command(flatten)]
+    Licenses(itdesk::licenses::cli::Export),
 }
 
 fn main() -> ExitCode {
@@ -211,6 +213,9 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Backup { output } => commands::backup(settings, &output),
         Command::Export(ExportCommand::Assets(c)) => {
             itdesk::assets::cli::export(c, &prepare_light(settings, false)?.assets)
+        }
+        Command::Export(ExportCommand::Licenses(c)) => {
+            itdesk::licenses::cli::export(c, &prepare_light(settings, false)?.licenses)
         }
         Command::Import(ImportCommand::Assets(c)) => {
             let code = itdesk::assets::cli::import(c, &prepare_light(settings, false)?.assets)?;

@@ -59,6 +59,7 @@ pub fn document() -> String {
         crate::assets::handlers::Api::openapi(),
         crate::licenses::handlers::Api::openapi(),
         crate::licenses::book_handlers::Api::openapi(),
+        crate::licenses::audit_handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

@@ -133,6 +133,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::assets::handlers::configure)
                 .configure(crate::licenses::handlers::configure)
                 .configure(crate::licenses::book_handlers::configure)
+                .configure(crate::licenses::audit_handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

@@ -234,7 +234,7 @@ pub fn revoke_token(db: &Db, id: &str) -> anyhow::Result<()> {
 
 /// The command line acts with an admin's rights (whoever runs it can read
 /// the database anyway).
-fn cli_admin() -> super::User {
+pub fn cli_admin() -> super::User {
     let at = crate::ids::now();
     super::User {
         id: String::new(),

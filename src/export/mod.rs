@@ -93,6 +93,8 @@ pub struct TableWriter<'o> {
     columns: Vec<String>,
     out: &'o mut dyn Write,
     workbook: Option<rust_xlsxwriter::Workbook>,
+    /// The XLSX worksheet rows go to.
+    sheet: usize,
     rows: u64,
 }
 
@@ -110,6 +112,7 @@ impl<'o> TableWriter<'o> {
             columns: columns.iter().map(|c| (*c).to_owned()).collect(),
             out,
             workbook: None,
+            sheet: 0,
             rows: 0,
         };
         match format {
@@ -120,15 +123,41 @@ impl<'o> TableWriter<'o> {
             Format::Json => write!(w.out, "[")?,
             Format::Xlsx => {
                 let mut book = rust_xlsxwriter::Workbook::new();
-                let ws = book.add_worksheet();
-                ws.set_name(sheet)?;
-                for (c, name) in columns.iter().enumerate() {
-                    ws.write_string(0, c as u16, *name)?;
-                }
+                start_sheet(&mut book, sheet, columns)?;
                 w.workbook = Some(book);
             }
         }
         Ok(w)
+    }
+
+    /// XLSX only: ends the current sheet and starts another in the same
+    /// workbook; rows go there from now on.
+    pub fn next_sheet(&mut self, sheet: &str, columns: &[&str]) -> Result<(), ExportError> {
+        self.close_sheet()?;
+        if let Some(book) = self.workbook.as_mut() {
+            start_sheet(book, sheet, columns)?;
+            self.sheet += 1;
+        }
+        self.columns = columns.iter().map(|c| (*c).to_owned()).collect();
+        self.rows = 0;
+        Ok(())
+    }
+
+    /// Filters and a frozen header on the current XLSX sheet.
+    fn close_sheet(&mut self) -> Result<(), ExportError> {
+        let (rows, last_col) = (
+            self.rows as u32,
+            self.columns.len().saturating_sub(1) as u16,
+        );
+        if let Some(ws) = self
+            .workbook
+            .as_mut()
+            .and_then(|b| b.worksheets_mut().get_mut(self.sheet))
+        {
+            ws.autofilter(0, 0, rows, last_col)?;
+            ws.set_freeze_panes(1, 0)?;
+        }
+        Ok(())
     }
 
     /// Adds one row; it must have one cell per column.
@@ -159,7 +188,7 @@ impl<'o> TableWriter<'o> {
                 if let Some(ws) = self
                     .workbook
                     .as_mut()
-                    .and_then(|b| b.worksheets_mut().first_mut())
+                    .and_then(|b| b.worksheets_mut().get_mut(self.sheet))
                 {
                     for (c, cell) in cells.iter().enumerate() {
                         let col = c as u16;
@@ -199,12 +228,8 @@ impl<'o> TableWriter<'o> {
             Format::Csv => {}
             Format::Json => writeln!(self.out, "\n]")?,
             Format::Xlsx => {
+                self.close_sheet()?;
                 if let Some(mut book) = self.workbook.take() {
-                    if let Some(ws) = book.worksheets_mut().first_mut() {
-                        let last_col = self.columns.len().saturating_sub(1) as u16;
-                        ws.autofilter(0, 0, self.rows as u32, last_col)?;
-                        ws.set_freeze_panes(1, 0)?;
-                    }
                     self.out.write_all(&book.save_to_buffer()?)?;
                 }
             }
@@ -212,6 +237,21 @@ impl<'o> TableWriter<'o> {
         self.out.flush()?;
         Ok(self.rows)
     }
+}
+
+/// Adds a worksheet (rows streamed to a temporary file, so a large sheet
+/// does not sit in memory) with its header row.
+fn start_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    name: &str,
+    columns: &[&str],
+) -> Result<(), ExportError> {
+    let ws = book.add_worksheet_with_constant_memory();
+    ws.set_name(name)?;
+    for (c, col) in columns.iter().enumerate() {
+        ws.write_string(0, c as u16, *col)?;
+    }
+    Ok(())
 }
 
 fn json_value(c: &Cell) -> serde_json::Value {

@@ -4,7 +4,9 @@
 //! "unmatched"; entitlements and named seats; and the compliance positions
 //! that compare the two.
 
+pub mod audit_handlers;
 pub mod book_handlers;
+pub mod cli;
 pub mod consume;
 pub mod domain;
 pub mod dto;

@@ -105,6 +105,9 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/licenses/entitlements/{id}/allocations") => Managers,
         ("DELETE", "/api/v1/licenses/entitlements/{id}/allocations/{allocation_id}") => Managers,
         ("POST", "/api/v1/licenses/resolve") => Managers,
+        ("GET", "/api/v1/licenses/audit" | "/api/v1/licenses/audits") => Staff,
+        ("GET", "/api/v1/licenses/audits/{id}") => Staff,
+        ("POST", "/api/v1/licenses/audits") => Managers,
         ("GET", "/api/v1/locations") => Staff,
         ("POST", "/api/v1/locations") => Managers,
         ("GET", "/api/v1/mail/dead-letters") => Workers,
@@ -388,6 +391,12 @@ async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let frozen: Value = app
+        .post_json(&manager, "/api/v1/licenses/audits", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let asset: Value = app
         .post_json(
             &manager,
@@ -488,6 +497,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
     values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
     values.insert("{allocation_id}", "no-such-allocation".into());
+    values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
     values.insert(
         "{id}@entitlements",
         entitlement["id"].as_str().unwrap().to_owned(),
@@ -499,6 +509,7 @@ async fn fixture(app: &TestApp) -> Fixture {
 fn expand(path: &str, f: &Fixture) -> String {
     let scope = [
         "entitlements",
+        "audits",
         "products",
         "rules",
         "imports",

@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, assert_problem, spawn_app_with};
 
 /// An agent's inventory: serial, processors (name, cores), packages
 /// (name, publisher, version).
-fn machine(serial: &str, cpus: &[(&str, u32)], packages: &[(&str, &str, &str)]) -> String {
+pub fn machine(serial: &str, cpus: &[(&str, u32)], packages: &[(&str, &str, &str)]) -> String {
     let cpus: String = cpus
         .iter()
         .map(|(name, cores)| format!("<CPUS><CORE>{cores}</CORE><NAME>{name}</NAME></CPUS>"))
@@ -31,12 +31,12 @@ fn machine(serial: &str, cpus: &[(&str, u32)], packages: &[(&str, &str, &str)]) 
     )
 }
 
-async fn send(app: &TestApp, xml: &str) {
+pub async fn send(app: &TestApp, xml: &str) {
     let resp = post_inventory(app, zlib(xml), Some(("agent", "s3cret"))).await;
     assert_eq!(resp.status(), 200);
 }
 
-async fn created(resp: reqwest::Response) -> Value {
+pub async fn created(resp: reqwest::Response) -> Value {
     let status = resp.status();
     let body: Value = resp.json().await.unwrap();
     assert_eq!(status, 201, "{body}");
@@ -44,7 +44,7 @@ async fn created(resp: reqwest::Response) -> Value {
 }
 
 /// A product and the rule that maps `pattern` to it; its id.
-async fn product(app: &TestApp, token: &str, name: &str, pattern: &str) -> String {
+pub async fn product(app: &TestApp, token: &str, name: &str, pattern: &str) -> String {
     let p = created(
         app.post_json(
             token,
@@ -67,7 +67,7 @@ async fn product(app: &TestApp, token: &str, name: &str, pattern: &str) -> Strin
     id
 }
 
-async fn entitle(app: &TestApp, token: &str, body: Value) -> Value {
+pub async fn entitle(app: &TestApp, token: &str, body: Value) -> Value {
     created(
         app.post_json(token, "/api/v1/licenses/entitlements", &body)
             .await,
@@ -75,7 +75,7 @@ async fn entitle(app: &TestApp, token: &str, body: Value) -> Value {
     .await
 }
 
-async fn positions(app: &TestApp, token: &str, as_of: &str) -> Value {
+pub async fn positions(app: &TestApp, token: &str, as_of: &str) -> Value {
     let resp = app
         .get(token, &format!("/api/v1/licenses/positions?as_of={as_of}"))
         .await;
@@ -83,7 +83,7 @@ async fn positions(app: &TestApp, token: &str, as_of: &str) -> Value {
     resp.json().await.unwrap()
 }
 
-fn item<'a>(p: &'a Value, product: &str) -> &'a Value {
+pub fn item<'a>(p: &'a Value, product: &str) -> &'a Value {
     p["items"]
         .as_array()
         .unwrap()
@@ -93,7 +93,7 @@ fn item<'a>(p: &'a Value, product: &str) -> &'a Value {
 }
 
 /// Four machines: kim has two, lee one, one has nobody; processors vary.
-async fn fleet(app: &TestApp, manager: &str) {
+pub async fn fleet(app: &TestApp, manager: &str) {
     app.token("kim@example.org", Role::Requester).await;
     app.token("lee@example.org", Role::Requester).await;
     for (tag, serial, who) in [

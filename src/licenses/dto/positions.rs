@@ -158,3 +158,33 @@ pub struct AllocationDto {
     pub asset_tag: Option<String>,
     pub created_at: DateTime<Utc>,
 }
+
+/// `POST /api/v1/licenses/audits`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAudit {
+    /// The day (default today).
+    pub as_of: Option<NaiveDate>,
+    /// Only these product ids (default all).
+    #[serde(default)]
+    pub products: Vec<String>,
+}
+
+/// One stored file of a frozen audit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditFileDto {
+    /// `xlsx`, `json`, `csv-summary`, `csv-evidence` or `csv-entitlements`.
+    pub name: String,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// A frozen audit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FrozenAuditDto {
+    pub id: String,
+    pub as_of: NaiveDate,
+    pub products: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub files: Vec<AuditFileDto>,
+}

@@ -1,6 +1,8 @@
 //! Queries of the license register's tables.
 
+mod audits;
 mod book;
+pub use audits::*;
 pub use book::*;
 
 use diesel::dsl::max;

@@ -3,9 +3,12 @@
 //! the history.
 
 mod allocations;
+pub mod audit_file;
 pub mod book;
 mod catalog;
 mod entitlements;
+mod evidence;
+mod frozen;
 mod positions;
 pub(crate) mod resolution;
 mod triage;
@@ -13,6 +16,7 @@ mod triage;
 pub use allocations::{allocate, allocations, deallocate};
 pub use catalog::*;
 pub use entitlements::*;
+pub use frozen::{file_name, freeze, frozen_audits, frozen_file};
 pub use positions::{label, position, positions};
 pub use resolution::{resolutions, resolve_all};
 pub use triage::{preview, unmatched};

@@ -1,0 +1,2 @@
+DROP TABLE license_audit_files;
+DROP TABLE license_audits;

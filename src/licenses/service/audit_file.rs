@@ -1,0 +1,293 @@
+//! The audit export: every position (Summary), every consuming installation
+//! and named seat (Evidence) and every counting entitlement (Entitlements)
+//! on a day, as XLSX (three sheets), CSV (one sheet) or JSON (all three).
+//! Column names and order are a contract: `schema/license-audit.md`.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::book::snapshot;
+use super::positions::{items, label};
+use crate::auth::User;
+use crate::error::AppError;
+use crate::export::{Cell, ExportError, Format, TableWriter};
+use crate::licenses::Licenses;
+use crate::licenses::dto::{EvidenceDto, PositionDto};
+use crate::licenses::model::{Entitlement, Product};
+use crate::licenses::terms::counts_on;
+
+crate::text_enum! {
+    /// The sheets of an audit.
+    pub enum Sheet { Summary = "summary", Evidence = "evidence", Entitlements = "entitlements" }
+}
+
+pub const SUMMARY: &[&str] = &[
+    "product_id",
+    "publisher",
+    "product",
+    "metric",
+    "entitled",
+    "consumed",
+    "balance",
+    "status",
+    "covers_older",
+    "covered_by_newer",
+    "shortfall_cost_minor",
+    "unused_cost_minor",
+    "currency",
+];
+
+pub const EVIDENCE: &[&str] = &[
+    "asset_tag",
+    "hostname",
+    "serial",
+    "asset_status",
+    "assignee_email",
+    "product",
+    "discovered_name",
+    "version",
+    "publisher",
+    "rule_id",
+    "first_seen",
+    "last_seen",
+    "units",
+    "flags",
+    "kind",
+    "metric",
+    "product_id",
+    "covered_by",
+    "entitlement_id",
+];
+
+pub const ENTITLEMENTS: &[&str] = &[
+    "entitlement_id",
+    "product_id",
+    "product",
+    "metric",
+    "quantity",
+    "starts_on",
+    "ends_on",
+    "unit_cost_minor",
+    "currency",
+    "vendor",
+    "po_number",
+    "contract_ref",
+    "downgrade_rights",
+    "core_rule",
+    "min_cores_per_processor",
+    "min_cores_per_device",
+    "core_pack",
+];
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct AuditRequest {
+    pub as_of: Option<NaiveDate>,
+    /// Only these products (all when empty).
+    pub products: Vec<String>,
+    pub format: Format,
+    /// CSV: the sheet (evidence when none).
+    pub sheet: Option<Sheet>,
+}
+
+/// The three sheets' rows.
+pub(super) struct Audit {
+    pub day: NaiveDate,
+    summary: Vec<PositionDto>,
+    evidence: Vec<EvidenceDto>,
+    entitlements: Vec<(Entitlement, String)>,
+}
+
+pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result<Audit, AppError> {
+    let snap = snapshot(lic, actor, req.as_of)?;
+    for p in &req.products {
+        if !snap.products.iter().any(|x| &x.id == p) {
+            return Err(AppError::invalid("product", format!("no product {p}")));
+        }
+    }
+    let chosen: Vec<&Product> = snap
+        .products
+        .iter()
+        .filter(|p| req.products.is_empty() || req.products.contains(&p.id))
+        .collect();
+    let book = snap.book(lic);
+    let mine: Vec<_> = book
+        .positions
+        .iter()
+        .filter(|p| chosen.iter().any(|c| c.id == p.product_id))
+        .cloned()
+        .collect();
+    let summary = items(&snap, &mine);
+    let evidence = super::evidence::evidence(lic, &snap, &book, &chosen)?;
+    let entitlements = snap
+        .entitlements
+        .iter()
+        .filter(|e| counts_on(e.starts_on, e.ends_on, snap.day))
+        .filter_map(|e| {
+            let p = chosen.iter().find(|p| p.id == e.product_id)?;
+            Some((e.clone(), label(p)))
+        })
+        .collect();
+    Ok(Audit {
+        day: snap.day,
+        summary,
+        evidence,
+        entitlements,
+    })
+}
+
+fn int(n: Option<i64>) -> Cell {
+    n.map_or(Cell::Empty, Cell::Int)
+}
+
+fn summary_row(p: &PositionDto) -> Vec<Cell> {
+    vec![
+        Cell::text(&p.product_id),
+        Cell::text(&p.publisher),
+        Cell::text(&p.product),
+        Cell::text(p.metric.as_str()),
+        int(p.entitled),
+        Cell::Int(p.consumed),
+        int(p.balance),
+        Cell::text(&p.status),
+        Cell::Int(p.covers_older),
+        Cell::Int(p.covered_by_newer),
+        Cell::Int(p.shortfall_cost_minor),
+        Cell::Int(p.unused_cost_minor),
+        Cell::opt(p.currency.clone()),
+    ]
+}
+
+fn evidence_row(e: &EvidenceDto) -> Vec<Cell> {
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| Cell::opt(t.map(|t| t.to_rfc3339()));
+    vec![
+        Cell::opt(e.asset_tag.clone()),
+        Cell::opt(e.hostname.clone()),
+        Cell::opt(e.serial.clone()),
+        Cell::opt(e.asset_status.clone()),
+        Cell::opt(e.assignee_email.clone()),
+        Cell::text(&e.product),
+        Cell::opt(e.discovered_name.clone()),
+        Cell::opt(e.version.clone()),
+        Cell::opt(e.publisher.clone()),
+        Cell::opt(e.rule_id.clone()),
+        when(e.first_seen),
+        when(e.last_seen),
+        Cell::Decimal(e.units.to_string()),
+        Cell::text(e.flags.join(" ")),
+        Cell::text(&e.kind),
+        Cell::text(e.metric.as_str()),
+        Cell::text(&e.product_id),
+        Cell::opt(e.covered_by.clone()),
+        Cell::opt(e.entitlement_id.clone()),
+    ]
+}
+
+fn entitlement_row((e, product): &(Entitlement, String)) -> Vec<Cell> {
+    let small = |n: Option<i32>| n.map_or(Cell::Empty, |n| Cell::Int(n.into()));
+    vec![
+        Cell::text(&e.id),
+        Cell::text(&e.product_id),
+        Cell::text(product),
+        Cell::text(e.metric.as_str()),
+        Cell::Int(e.quantity),
+        Cell::opt(e.starts_on.map(|d| d.to_string())),
+        Cell::opt(e.ends_on.map(|d| d.to_string())),
+        int(e.unit_cost_minor),
+        Cell::opt(e.currency.clone()),
+        Cell::opt(e.vendor.clone()),
+        Cell::opt(e.po_number.clone()),
+        Cell::opt(e.contract_ref.clone()),
+        Cell::text(e.downgrade_rights.to_string()),
+        Cell::opt(e.core_rule.map(|r| r.as_str())),
+        small(e.min_cores_per_processor),
+        small(e.min_cores_per_device),
+        small(e.core_pack),
+    ]
+}
+
+fn sheet(a: &Audit, s: Sheet) -> (&'static str, &'static [&'static str], Vec<Vec<Cell>>) {
+    match s {
+        Sheet::Summary => (
+            "Summary",
+            SUMMARY,
+            a.summary.iter().map(summary_row).collect(),
+        ),
+        Sheet::Evidence => (
+            "Evidence",
+            EVIDENCE,
+            a.evidence.iter().map(evidence_row).collect(),
+        ),
+        Sheet::Entitlements => (
+            "Entitlements",
+            ENTITLEMENTS,
+            a.entitlements.iter().map(entitlement_row).collect(),
+        ),
+    }
+}
+
+/// Writes the audit to `out`; returns the day it was taken on.
+pub fn write_audit(
+    lic: &Licenses,
+    actor: &User,
+    req: &AuditRequest,
+    out: &mut dyn Write,
+) -> Result<NaiveDate, AppError> {
+    let a = gather(lic, actor, req)?;
+    write_gathered(&a, req.format, req.sheet, out)?;
+    Ok(a.day)
+}
+
+/// Writes gathered rows in one format (CSV: one sheet, evidence by default).
+pub(super) fn write_gathered(
+    a: &Audit,
+    format: Format,
+    csv_sheet: Option<Sheet>,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Csv => {
+            let (name, cols, rows) = sheet(a, csv_sheet.unwrap_or(Sheet::Evidence));
+            let mut t = TableWriter::new(Format::Csv, name, cols, out)?;
+            for r in &rows {
+                t.row(r)?;
+            }
+            t.finish()?;
+        }
+        Format::Xlsx => {
+            let mut t = TableWriter::new(Format::Xlsx, "Summary", SUMMARY, out)?;
+            for (i, s) in [Sheet::Summary, Sheet::Evidence, Sheet::Entitlements]
+                .into_iter()
+                .enumerate()
+            {
+                let (name, cols, rows) = sheet(a, s);
+                if i > 0 {
+                    t.next_sheet(name, cols)?;
+                }
+                for r in &rows {
+                    t.row(r)?;
+                }
+            }
+            t.finish()?;
+        }
+        Format::Json => json(a, out)?,
+    }
+    Ok(())
+}
+
+/// `{"as_of", "summary": […], "evidence": […], "entitlements": […]}`.
+fn json(a: &Audit, out: &mut dyn Write) -> Result<(), ExportError> {
+    write!(out, "{{\"as_of\": \"{}\"", a.day)?;
+    for s in [Sheet::Summary, Sheet::Evidence, Sheet::Entitlements] {
+        let (_, cols, rows) = sheet(a, s);
+        write!(out, ",\n\"{}\": ", s.as_str())?;
+        let mut t = TableWriter::new(Format::Json, "", cols, out)?;
+        for r in &rows {
+            t.row(r)?;
+        }
+        t.finish()?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
