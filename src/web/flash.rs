@@ -58,6 +58,12 @@ const MESSAGES: &[(&str, &str)] = &[
     ("reply_created", "The saved reply is added."),
     ("reply_saved", "The saved reply is changed."),
     ("reply_deleted", "The saved reply is deleted."),
+    ("seat_allocated", "The seat is given."),
+    ("seat_released", "The seat is taken back and free again."),
+    (
+        "audit_frozen",
+        "The audit is frozen: its files stay exactly as they are now.",
+    ),
     (
         "already_applied",
         "This dry run was already applied (or its file is gone): upload the file again.",

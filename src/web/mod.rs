@@ -21,6 +21,8 @@ mod error_layout;
 mod flash;
 mod form;
 mod format;
+mod license_product;
+mod licenses;
 mod login;
 mod mail_view;
 mod new_ticket;
@@ -69,6 +71,7 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
         .configure(account_routes)
         .configure(ticket_routes)
         .configure(asset_routes)
+        .configure(license_routes)
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",
@@ -159,6 +162,25 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
 
 /// The register, imports, hand-over confirmations, and an asset's page
 /// with its forms.
+fn license_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/licenses", web::get().to(licenses::positions))
+        .route("/licenses/audit", web::get().to(licenses::audit))
+        .route("/licenses/audits", web::post().to(licenses::freeze))
+        .route("/licenses/audits/{id}", web::get().to(licenses::frozen))
+        .route(
+            "/licenses/products/{id}",
+            web::get().to(license_product::show),
+        )
+        .route(
+            "/licenses/entitlements/{id}/allocations",
+            web::post().to(license_product::allocate),
+        )
+        .route(
+            "/licenses/entitlements/{id}/allocations/{aid}/release",
+            web::post().to(license_product::release),
+        );
+}
+
 fn asset_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets", web::get().to(assets::list))
         .route("/assets/accept/{token}", web::get().to(asset_accept::show))

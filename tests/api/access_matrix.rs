@@ -178,6 +178,8 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/assets/labels.css") => Public,
         ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,
         ("GET", "/admin/access") => Admins,
+        ("GET", "/licenses" | "/licenses/audit") => Staff,
+        ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
         // Forms: who may act is decided by the same services as the API
         // (checked there); here only that nobody acts without logging in.
         ("POST", _) => Everyone,

@@ -125,3 +125,29 @@ pub fn position(
         evidence,
     })
 }
+
+/// A product's history and its entitlements', oldest first: (event,
+/// what it is about).
+pub fn product_history(
+    lic: &Licenses,
+    actor: &User,
+    product_id: &str,
+) -> Result<Vec<(crate::audit::AuditEvent, &'static str)>, AppError> {
+    super::may_read(actor)?;
+    lic.db.read(|conn| {
+        let mut out: Vec<(crate::audit::AuditEvent, &'static str)> =
+            crate::audit::history(conn, "license_product", product_id)?
+                .into_iter()
+                .map(|e| (e, "product"))
+                .collect();
+        let ents: Vec<String> = crate::licenses::repo::entitlements(conn, Some(product_id))?
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        for (_, events) in crate::audit::history_many(conn, "license_entitlement", &ents)? {
+            out.extend(events.into_iter().map(|e| (e, "entitlement")));
+        }
+        out.sort_by(|a, b| (a.0.occurred_at, &a.0.id).cmp(&(b.0.occurred_at, &b.0.id)));
+        Ok(out)
+    })
+}
