@@ -6,6 +6,7 @@
 pub mod assets;
 mod catalog;
 mod generate;
+pub mod licenses;
 mod people;
 
 use generate::{Batch, World, generate_ticket};

@@ -259,7 +259,12 @@ pub fn book(
     let mut ledgers: BTreeMap<&str, Ledger> = BTreeMap::new();
     let empty = Vec::new();
     for p in products {
-        let all: Vec<&Ent> = ents.iter().filter(|e| e.product_id == p.id).collect();
+        let mut all: Vec<&Ent> = ents.iter().filter(|e| e.product_id == p.id).collect();
+        if all.is_empty() {
+            // Nothing bought for it: counted as the newer versions that
+            // could cover it are, so their downgrade rights can.
+            all = downgrade_sources(p, products, ents);
+        }
         let devices = runs.get(&p.id).unwrap_or(&empty);
         if all.is_empty() && devices.is_empty() {
             continue;
@@ -267,7 +272,7 @@ pub fn book(
         let counting: Vec<&Ent> = all
             .iter()
             .copied()
-            .filter(|e| counts_on(e.starts_on, e.ends_on, day))
+            .filter(|e| e.product_id == p.id && counts_on(e.starts_on, e.ends_on, day))
             .collect();
         let held: Vec<&Seat> = seats
             .iter()
@@ -292,6 +297,26 @@ pub fn book(
         out.evidence.insert(p.id.clone(), l.counted.clone());
     }
     out
+}
+
+/// The downgrade-rights entitlements of newer products of `p`'s family.
+fn downgrade_sources<'e>(p: &Prod, products: &[Prod], ents: &'e [Ent]) -> Vec<&'e Ent> {
+    let (Some(family), Some(version)) = (&p.family, &p.version) else {
+        return Vec::new();
+    };
+    let newer: Vec<&str> = products
+        .iter()
+        .filter(|q| q.family.as_ref() == Some(family))
+        .filter(|q| {
+            q.version
+                .as_deref()
+                .is_some_and(|v| version_order(version, v) == std::cmp::Ordering::Less)
+        })
+        .map(|q| q.id.as_str())
+        .collect();
+    ents.iter()
+        .filter(|e| e.downgrade_rights && newer.contains(&e.product_id.as_str()))
+        .collect()
 }
 
 /// Lets newer products of a family cover the overflow of older ones.

@@ -338,4 +338,16 @@ fn downgrade_rights_cover_older_versions_of_the_family() {
     let b = book(d("2027-01-10"), &products, &[new], &[], &runs, &policy());
     assert_eq!(only(&b, "2019", Metric::Device).consumed, 3);
     assert_eq!(version_order("9.1", "10.0"), std::cmp::Ordering::Less);
+    // Per core: the older version, with nothing bought, counts per core
+    // too, under the newer one's core terms, and is covered.
+    let mut cores = ent("c", "2022", Metric::Core, 16);
+    (cores.downgrade_rights, cores.core) = (true, CoreTerms::of(None, Some(4), None, Some(2)));
+    let runs = BTreeMap::from([("2019".to_owned(), vec![dev("b", None), dev("c", None)])]);
+    let b = book(d("2027-01-10"), &products, &[cores], &[], &runs, &policy());
+    let older = only(&b, "2019", Metric::Core);
+    assert_eq!(
+        (older.consumed, older.covered, older.status),
+        (0, 8, "compliant")
+    );
+    assert_eq!(only(&b, "2022", Metric::Core).consumed, 8);
 }

@@ -33,7 +33,46 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
         String::from_utf8_lossy(&out.stderr)
     );
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("and 40 assets"), "{said}");
+    assert!(
+        said.contains(" 40 assets and 12 licensed products"),
+        "{said}"
+    );
+    // The license book is alive: some covered, some at risk, some short,
+    // one older version covered by a newer one's downgrade rights.
+    let audit = itdesk(&db)
+        .args([
+            "export",
+            "license-audit",
+            "--format",
+            "csv",
+            "--sheet",
+            "summary",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    let summary = String::from_utf8_lossy(&audit.stdout);
+    let rows: Vec<Vec<&str>> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let products: std::collections::HashSet<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(products.len(), 12, "{summary}");
+    for status in ["compliant", "at_risk", "non_compliant"] {
+        assert!(
+            rows.iter().any(|r| r[7] == status),
+            "a {status} position: {summary}"
+        );
+    }
+    assert!(
+        rows.iter().any(|r| r[8] != "0"),
+        "downgrade rights at work: {summary}"
+    );
 
     let settings = Settings::load(&Sources {
         database_url: Some(db.url.clone()),

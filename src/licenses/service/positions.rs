@@ -17,9 +17,15 @@ use crate::licenses::positions::Position;
 
 /// The label of a product: publisher, name and edition.
 pub fn label(p: &Product) -> String {
+    // "Microsoft" + "Microsoft 365 Apps" reads once.
+    let name = if p.name.starts_with(&p.publisher) {
+        p.name.clone()
+    } else {
+        format!("{} {}", p.publisher, p.name)
+    };
     match &p.edition {
-        Some(e) => format!("{} {} {}", p.publisher, p.name, e),
-        None => format!("{} {}", p.publisher, p.name),
+        Some(e) => format!("{name} {e}"),
+        None => name,
     }
 }
 
