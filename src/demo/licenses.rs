@@ -347,10 +347,20 @@ pub fn load_licenses(
         service::create_rule(&lic.db, &actor, &rule, now)?;
         made.push(p.id);
     }
-    // Buy one of each, see what is used, then buy relative to that so
-    // that some come out short.
+    buy(lic, &actor, &made, now)?;
+    Ok(made.len())
+}
+
+/// Buys one of each, sees what is used, then buys relative to that so
+/// that some come out short.
+fn buy(
+    lic: &Licenses,
+    actor: &crate::auth::User,
+    made: &[String],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     let mut bought = Vec::new();
-    for (i, ((.., metric, _, cost), id)) in BOOK.iter().zip(&made).enumerate() {
+    for (i, ((.., metric, _, cost), id)) in BOOK.iter().zip(made).enumerate() {
         let core = *metric == "core";
         let input = EntitlementInput {
             product_id: Some(id.clone()),
@@ -368,10 +378,10 @@ pub fn load_licenses(
             po_number: Some(Some(format!("PO-77{i:02}"))),
             ..EntitlementInput::default()
         };
-        bought.push(service::create_entitlement(&lic.db, &actor, &input, now)?.id);
+        bought.push(service::create_entitlement(&lic.db, actor, &input, now)?.id);
     }
-    let used = service::positions(lic, &actor, Some(now.date()))?;
-    for (((.., metric, delta, _), id), e) in BOOK.iter().zip(&made).zip(&bought) {
+    let used = service::positions(lic, actor, Some(now.date()))?;
+    for (((.., metric, delta, _), id), e) in BOOK.iter().zip(made).zip(&bought) {
         if *metric == "site" {
             continue;
         }
@@ -383,14 +393,14 @@ pub fn load_licenses(
             .sum();
         let quantity = consumed + delta;
         if quantity <= 0 {
-            service::delete_entitlement(&lic.db, &actor, e, now)?;
+            service::delete_entitlement(&lic.db, actor, e, now)?;
             continue;
         }
         let change = EntitlementInput {
             quantity: Some(quantity),
             ..EntitlementInput::default()
         };
-        service::update_entitlement(&lic.db, &actor, e, &change, now)?;
+        service::update_entitlement(&lic.db, actor, e, &change, now)?;
     }
-    Ok(made.len())
+    Ok(())
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use super::Licenses;
 use super::dto::{
-    AllocationDto, AsOfParams, NewAllocation, PositionDetailDto, PositionsDto, Resolved,
+    AllocationDto, AsOfParams, NewAllocation, PositionDetailDto, PositionsDto, ReclaimDto, Resolved,
 };
 use super::service;
 use crate::auth::extract::ApiUser;
@@ -26,7 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/licenses/entitlements/{id}/allocations/{allocation_id}")
                 .route(web::delete().to(deallocate)),
         )
-        .service(web::resource("/licenses/resolve").route(web::post().to(resolve)));
+        .service(web::resource("/licenses/resolve").route(web::post().to(resolve)))
+        .service(web::resource("/licenses/reclaim").route(web::get().to(reclaim)));
 }
 
 /// Every (product, metric) position on a day, with totals by status and
@@ -120,6 +121,30 @@ pub async fn resolve(
     Ok(web::Json(r))
 }
 
+/// Licences that could be taken back: installations on stale, retired,
+/// missing or stolen devices or whose assignee is deactivated, and seats
+/// of deactivated people, with what each would free.
+#[utoipa::path(get, path = "/api/v1/licenses/reclaim", tag = "licenses", params(AsOfParams),
+    responses((status = 200, body = ReclaimDto), (status = 403, body = Problem)),
+    security(("token" = [])))]
+pub async fn reclaim(
+    state: web::Data<Licenses>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<AsOfParams>,
+) -> Result<web::Json<ReclaimDto>, AppError> {
+    let as_of = query.0.as_of;
+    let r = blocking(move || service::reclaim(&state, &actor, as_of)).await?;
+    Ok(web::Json(r))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(positions, position, allocations, allocate, deallocate, resolve))]
+#[openapi(paths(
+    positions,
+    position,
+    allocations,
+    allocate,
+    deallocate,
+    resolve,
+    reclaim
+))]
 pub struct Api;

@@ -145,6 +145,9 @@ pub fn decided_by(r: &Rule) -> Resolution {
     }
 }
 
+/// Rule positions run from 0 to this (room to add after the last).
+pub const MAX_POSITION: i32 = 1_000_000_000;
+
 fn only_stars(p: &str) -> bool {
     p.chars().all(|c| c == '*')
 }

@@ -1,9 +1,10 @@
 //! The normalization rules, ready to resolve many titles: rules sorted by
-//! position and bucketed by the first letter of their name pattern, so a
-//! title is tried only against the rules that could take it — in order,
-//! the first match deciding, exactly as [`domain::resolve`] does.
+//! position and indexed by the literal start of their name pattern (the
+//! text before the first `*` or `?`, lower-cased), so a title is tried only
+//! against the rules whose literal start its name has — in order, the first
+//! match deciding, exactly as [`domain::resolve`] does.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::domain::{self, Resolution, Rule};
 
@@ -11,14 +12,20 @@ use super::domain::{self, Resolution, Rule};
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     rules: Vec<Rule>,
-    /// Rules (indices, ascending) whose name pattern starts with a letter.
-    by_first: HashMap<char, Vec<usize>>,
-    /// Rules whose name pattern starts with `*` or `?`.
-    wild: Vec<usize>,
+    /// Rules (indices, ascending) by the literal start of their pattern
+    /// (`""` for a pattern that starts with a wildcard).
+    by_start: HashMap<String, Vec<usize>>,
+    /// The byte lengths of those starts.
+    lengths: BTreeSet<usize>,
 }
 
-fn first_letter(s: &str) -> Option<char> {
-    s.chars().next().and_then(|c| c.to_lowercase().next())
+/// The lower-cased text of a pattern before its first wildcard.
+fn literal_start(pattern: &str) -> String {
+    pattern
+        .to_lowercase()
+        .chars()
+        .take_while(|c| *c != '*' && *c != '?')
+        .collect()
 }
 
 impl Resolver {
@@ -26,10 +33,9 @@ impl Resolver {
         rules.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
         let mut r = Resolver::default();
         for (i, rule) in rules.iter().enumerate() {
-            match first_letter(&rule.name_pattern) {
-                Some(c) if c != '*' && c != '?' => r.by_first.entry(c).or_default().push(i),
-                _ => r.wild.push(i),
-            }
+            let start = literal_start(&rule.name_pattern);
+            r.lengths.insert(start.len());
+            r.by_start.entry(start).or_default().push(i);
         }
         r.rules = rules;
         r
@@ -44,24 +50,22 @@ impl Resolver {
 
     /// Where an already cleaned name and publisher resolve.
     pub fn resolve_clean(&self, name: &str, publisher: &str, version: &str) -> Resolution {
-        let empty = Vec::new();
-        let lettered = first_letter(name)
-            .and_then(|c| self.by_first.get(&c))
-            .unwrap_or(&empty);
-        let (mut a, mut b) = (lettered.iter().peekable(), self.wild.iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&&x), Some(&&y)) if x < y => a.next(),
-                (Some(_), Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, Some(_)) => b.next(),
-                (None, None) => return Resolution::Unmatched,
-            };
-            let rule = &self.rules[*next.expect("peeked")];
-            if rule.matches(name, publisher, version) {
-                return domain::decided_by(rule);
-            }
-        }
+        let lower = name.to_lowercase();
+        let mut candidates: Vec<usize> = self
+            .lengths
+            .iter()
+            .take_while(|len| **len <= lower.len())
+            .filter(|len| lower.is_char_boundary(**len))
+            .filter_map(|len| self.by_start.get(&lower[..*len]))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates
+            .into_iter()
+            .map(|i| &self.rules[i])
+            .find(|rule| rule.matches(name, publisher, version))
+            .map_or(Resolution::Unmatched, domain::decided_by)
     }
 }
 
@@ -82,7 +86,7 @@ mod tests {
     }
 
     #[test]
-    fn buckets_keep_the_first_match_by_position() {
+    fn indexed_rules_keep_the_first_match_by_position() {
         let rules = vec![
             rule("r1", 3, "Microsoft Visio*", Some("visio")),
             rule("r2", 1, "*Language Pack*", None),

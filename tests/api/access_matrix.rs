@@ -106,6 +106,7 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("DELETE", "/api/v1/licenses/entitlements/{id}/allocations/{allocation_id}") => Managers,
         ("POST", "/api/v1/licenses/resolve") => Managers,
         ("GET", "/api/v1/licenses/audit" | "/api/v1/licenses/audits") => Staff,
+        ("GET", "/api/v1/licenses/reclaim") => Staff,
         ("GET", "/api/v1/licenses/audits/{id}") => Staff,
         ("POST", "/api/v1/licenses/audits") => Managers,
         ("GET", "/api/v1/locations") => Staff,

@@ -321,6 +321,31 @@ async fn terms_end_between_two_dates_and_retired_devices_still_count() {
             .contains(&json!("retired_device")),
         "{it2}"
     );
+
+    // Reclaim candidates: the retired machine, and in May every machine
+    // (none inventoried for 90 days), each with what it would free.
+    let reclaim: Value = app
+        .get(&manager, "/api/v1/licenses/reclaim?as_of=2026-12-31")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = reclaim["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{reclaim}");
+    assert_eq!(
+        (items[0]["asset_tag"].as_str(), items[0]["units"].as_i64()),
+        (Some("IT-2"), Some(1))
+    );
+    assert_eq!(items[0]["reasons"], json!(["retired_device"]));
+    let may: Value = app
+        .get(&manager, "/api/v1/licenses/reclaim?as_of=2027-05-15")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let stale = may["items"].as_array().unwrap();
+    assert_eq!(stale.len(), 4, "{may}");
+    assert!(stale.iter().all(|i| i["reasons"][0] == "stale"), "{may}");
 }
 
 #[tokio::test]
@@ -379,7 +404,7 @@ async fn the_last_seat_goes_to_one_of_two_racing_allocations() {
     // and the unassigned machine.
     assert_eq!(v["consumed"], 4, "{p}");
     // A seat given back frees it.
-    let aid = held[0]["id"].as_str().unwrap();
+    let aid = held[1]["id"].as_str().unwrap();
     let resp = app
         .client
         .delete(app.url(&format!("{seats}/{aid}")))
@@ -393,6 +418,31 @@ async fn the_last_seat_goes_to_one_of_two_racing_allocations() {
             .await,
     )
     .await;
+    // A leaver's seat is a reclaim candidate.
+    let admin = app.token("admin@example.org", Role::Admin).await;
+    let resp = app
+        .post_json(
+            &admin,
+            "/api/v1/users/max@example.org/deactivate",
+            &json!({}),
+        )
+        .await;
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    let reclaim: Value = app
+        .get(&manager, "/api/v1/licenses/reclaim?as_of=2026-12-31")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seat = reclaim["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "allocation")
+        .unwrap_or_else(|| panic!("{reclaim}"))
+        .clone();
+    assert_eq!(seat["person_email"], "max@example.org");
+    assert_eq!(seat["reasons"], json!(["person_deactivated"]));
 }
 
 #[tokio::test]

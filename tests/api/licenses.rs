@@ -265,6 +265,14 @@ async fn bad_rules_are_refused_naming_the_field_and_nothing_is_saved() {
             json!({"product_id": p["id"], "name_pattern": "Acrobat*", "publisher_pattern": " "}),
             "publisher_pattern",
         ),
+        (
+            json!({"name_pattern": "Acrobat*", "exclude": true, "position": 2147483647}),
+            "position",
+        ),
+        (
+            json!({"name_pattern": "Acrobat*", "exclude": true, "position": -1}),
+            "position",
+        ),
     ];
     for (body, field) in cases {
         let resp = app
@@ -280,4 +288,23 @@ async fn bad_rules_are_refused_naming_the_field_and_nothing_is_saved() {
         .await
         .unwrap();
     assert_eq!(rules, json!([]));
+    // After a rule at the last position, the next still finds a place.
+    for _ in 0..2 {
+        let resp = app
+            .post_json(
+                &manager,
+                "/api/v1/licenses/rules",
+                &json!({"name_pattern": "Updater*", "exclude": true, "position": 1_000_000_000}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+    let resp = app
+        .post_json(
+            &manager,
+            "/api/v1/licenses/rules",
+            &json!({"name_pattern": "Helper*", "exclude": true}),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
 }

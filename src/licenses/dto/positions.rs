@@ -188,3 +188,34 @@ pub struct FrozenAuditDto {
     pub created_at: DateTime<Utc>,
     pub files: Vec<AuditFileDto>,
 }
+
+/// A licence that could be taken back.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReclaimItem {
+    /// `installation` or `allocation`.
+    pub kind: String,
+    /// `stale`, `retired_device`, `missing_device`, `stolen_device`,
+    /// `assignee_deactivated`, `person_deactivated`.
+    pub reasons: Vec<String>,
+    pub product_id: String,
+    pub product: String,
+    pub metric: Metric,
+    pub asset_id: Option<String>,
+    pub asset_tag: Option<String>,
+    pub person_email: Option<String>,
+    pub allocation_id: Option<String>,
+    /// Units taking it back would free.
+    pub units: i64,
+    /// What those units cost (the position's unit cost).
+    pub cost_minor: i64,
+    pub currency: Option<String>,
+}
+
+/// `GET /api/v1/licenses/reclaim`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReclaimDto {
+    pub as_of: NaiveDate,
+    pub items: Vec<ReclaimItem>,
+    /// Per currency, what all of it would free (`unused_cost_minor`).
+    pub totals: Vec<CostTotal>,
+}

@@ -94,7 +94,9 @@ pub fn next_position(conn: &mut DbConn) -> QueryResult<i32> {
     let top: Option<i32> = license_rules::table
         .select(max(license_rules::position))
         .first(conn)?;
-    Ok(top.map_or(10, |p| p + 10))
+    Ok(top.map_or(10, |p| {
+        p.saturating_add(10).min(super::domain::MAX_POSITION)
+    }))
 }
 
 pub fn save_rule(conn: &mut DbConn, r: &RuleRow) -> QueryResult<()> {

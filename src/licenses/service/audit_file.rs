@@ -100,7 +100,11 @@ pub(super) struct Audit {
 }
 
 pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result<Audit, AppError> {
-    let snap = snapshot(lic, actor, req.as_of)?;
+    let only = match req.products.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    let snap = snapshot(lic, actor, req.as_of, only)?;
     for p in &req.products {
         if !snap.products.iter().any(|x| &x.id == p) {
             return Err(AppError::invalid("product", format!("no product {p}")));

@@ -51,16 +51,31 @@ pub(super) struct Snapshot {
     pub devices: HashMap<String, DeviceFacts>,
     /// The email of each device's assignee.
     pub emails: HashMap<String, String>,
+    /// Those of them whose account is deactivated.
+    pub inactive: std::collections::HashSet<String>,
 }
 
 impl Snapshot {
+    /// Reads what positions on `day` need; with `only`, just what that
+    /// product's positions need (its installations and its family's).
     pub fn read(
         conn: &mut DbConn,
         day: NaiveDate,
         end: NaiveDateTime,
+        only: Option<&str>,
     ) -> Result<Snapshot, AppError> {
+        let products = repo::products(conn)?;
+        let family = only.and_then(|id| products.iter().find(|p| p.id == id)?.family.clone());
+        let wanted = |p: &str| match only {
+            None => true,
+            Some(id) => {
+                p == id
+                    || family.is_some() && products.iter().any(|x| x.id == p && x.family == family)
+            }
+        };
         let of_product: HashMap<String, String> = repo::product_titles(conn)?
             .into_iter()
+            .filter(|(_, p, _)| wanted(p))
             .map(|(t, p, _)| (t, p))
             .collect();
         let title_ids: Vec<String> = of_product.keys().cloned().collect();
@@ -96,15 +111,19 @@ impl Snapshot {
             .values()
             .filter_map(|d| d.assignee_id.clone())
             .collect();
-        let emails = crate::auth::people::find_users(conn, &people)?
-            .into_iter()
-            .map(|u| (u.id, u.email))
+        let found = crate::auth::people::find_users(conn, &people)?;
+        let inactive = found
+            .iter()
+            .filter(|u| !u.is_active)
+            .map(|u| u.id.clone())
             .collect();
+        let emails = found.into_iter().map(|u| (u.id, u.email)).collect();
         Ok(Snapshot {
             emails,
+            inactive,
             day,
             end,
-            products: repo::products(conn)?,
+            products,
             entitlements: repo::entitlements(conn, None)?,
             allocations: repo::allocations(conn, None)?,
             runs,
@@ -152,7 +171,7 @@ impl Snapshot {
     }
 }
 
-fn ent(e: &Entitlement) -> Ent {
+pub(super) fn ent(e: &Entitlement) -> Ent {
     Ent {
         id: e.id.clone(),
         product_id: e.product_id.clone(),
@@ -182,9 +201,10 @@ pub(super) fn snapshot(
     lic: &Licenses,
     actor: &User,
     as_of: Option<NaiveDate>,
+    only: Option<&str>,
 ) -> Result<Snapshot, AppError> {
     may_read(actor)?;
     catch_up(&lic.db)?;
     let (day, end) = day_end(lic, as_of)?;
-    lic.db.read(|conn| Snapshot::read(conn, day, end))
+    lic.db.read(|conn| Snapshot::read(conn, day, end, only))
 }

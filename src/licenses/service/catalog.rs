@@ -222,6 +222,12 @@ fn check_row(conn: &mut DbConn, row: &RuleRow) -> Result<(), AppError> {
         row.version_pattern.as_deref(),
         row.exclude,
     );
+    if !(0..=domain::MAX_POSITION).contains(&row.position) {
+        errors.push(FieldError::new(
+            "position",
+            format!("from 0 to {}", domain::MAX_POSITION),
+        ));
+    }
     if let Some(pid) = &row.product_id
         && !row.exclude
         && repo::product(conn, pid)?.is_none()

@@ -10,6 +10,7 @@ mod entitlements;
 mod evidence;
 mod frozen;
 mod positions;
+mod reclaim;
 pub(crate) mod resolution;
 mod triage;
 
@@ -18,6 +19,7 @@ pub use catalog::*;
 pub use entitlements::*;
 pub use frozen::{file_name, freeze, frozen_audits, frozen_file};
 pub use positions::{label, position, positions, product_history};
+pub use reclaim::reclaim;
 pub use resolution::{resolutions, resolve_all};
 pub use triage::{preview, unmatched};
 

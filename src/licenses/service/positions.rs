@@ -92,7 +92,7 @@ pub fn positions(
     actor: &User,
     as_of: Option<NaiveDate>,
 ) -> Result<PositionsDto, AppError> {
-    let snap = snapshot(lic, actor, as_of)?;
+    let snap = snapshot(lic, actor, as_of, None)?;
     let book = snap.book(lic);
     let items = items(&snap, &book.positions);
     Ok(PositionsDto {
@@ -109,7 +109,7 @@ pub fn position(
     product_id: &str,
     as_of: Option<NaiveDate>,
 ) -> Result<PositionDetailDto, AppError> {
-    let snap = snapshot(lic, actor, as_of)?;
+    let snap = snapshot(lic, actor, as_of, Some(product_id))?;
     let product = snap
         .products
         .iter()

@@ -16,6 +16,11 @@ use chrono::NaiveDate;
 use super::consume::{CoreFactor, Device, Share, Tally};
 use super::terms::{CoreTerms, Metric, counts_on};
 
+mod downgrade;
+
+pub use downgrade::version_order;
+use downgrade::{downgrade, downgrade_sources};
+
 /// A product as positions see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prod {
@@ -235,17 +240,6 @@ impl Ledger<'_> {
     }
 }
 
-/// Compares versions part by part, numbers as numbers (`9` < `10`).
-pub fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let parts = |s: &str| -> Vec<(u64, String)> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|p| !p.is_empty())
-            .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_lowercase()))
-            .collect()
-    };
-    parts(a).cmp(&parts(b))
-}
-
 /// The positions on `day`. `runs` are, per product, the devices that run
 /// it that day (sorted as they should be counted).
 pub fn book(
@@ -299,93 +293,15 @@ pub fn book(
     out
 }
 
-/// The downgrade-rights entitlements of newer products of `p`'s family.
-fn downgrade_sources<'e>(p: &Prod, products: &[Prod], ents: &'e [Ent]) -> Vec<&'e Ent> {
-    let (Some(family), Some(version)) = (&p.family, &p.version) else {
-        return Vec::new();
-    };
-    let newer: Vec<&str> = products
-        .iter()
-        .filter(|q| q.family.as_ref() == Some(family))
-        .filter(|q| {
-            q.version
-                .as_deref()
-                .is_some_and(|v| version_order(version, v) == std::cmp::Ordering::Less)
+/// The unit cost (and currency) of a product's metric on `day`: the
+/// latest-starting counting entitlement that has a cost; 0 when none has.
+pub fn unit_cost(mine: &[&Ent], day: NaiveDate) -> (i64, Option<String>) {
+    mine.iter()
+        .filter(|e| counts_on(e.starts_on, e.ends_on, day) && e.unit_cost_minor.is_some())
+        .max_by(|a, b| (a.starts_on, &a.id).cmp(&(b.starts_on, &b.id)))
+        .map_or((0, None), |e| {
+            (e.unit_cost_minor.unwrap_or(0), e.currency.clone())
         })
-        .map(|q| q.id.as_str())
-        .collect();
-    ents.iter()
-        .filter(|e| e.downgrade_rights && newer.contains(&e.product_id.as_str()))
-        .collect()
-}
-
-/// Lets newer products of a family cover the overflow of older ones.
-fn downgrade(
-    day: NaiveDate,
-    products: &[Prod],
-    ents: &[Ent],
-    ledgers: &mut BTreeMap<&str, Ledger>,
-) {
-    let mut newest_first: Vec<&Prod> = products
-        .iter()
-        .filter(|p| {
-            p.family.is_some() && p.version.is_some() && ledgers.contains_key(p.id.as_str())
-        })
-        .collect();
-    newest_first.sort_by(|a, b| {
-        version_order(
-            b.version.as_deref().unwrap_or(""),
-            a.version.as_deref().unwrap_or(""),
-        )
-    });
-    for newer in &newest_first {
-        for m in ORDER {
-            let downgrade: i64 = ents
-                .iter()
-                .filter(|e| e.product_id == newer.id && e.metric == m && e.downgrade_rights)
-                .filter(|e| counts_on(e.starts_on, e.ends_on, day))
-                .map(|e| e.quantity)
-                .sum();
-            if downgrade == 0 {
-                continue;
-            }
-            for older in newest_first.iter().filter(|o| {
-                o.family == newer.family
-                    && version_order(
-                        o.version.as_deref().unwrap_or(""),
-                        newer.version.as_deref().unwrap_or(""),
-                    ) == std::cmp::Ordering::Less
-            }) {
-                shift(ledgers, newer, older, m, downgrade);
-            }
-        }
-    }
-}
-
-/// Moves `older`'s overflow under `m` onto `newer`'s spare units.
-fn shift(
-    ledgers: &mut BTreeMap<&str, Ledger>,
-    newer: &Prod,
-    older: &Prod,
-    m: Metric,
-    downgrade: i64,
-) {
-    let mut spare = ledgers[newer.id.as_str()].spare(m, downgrade);
-    let old = ledgers.get_mut(older.id.as_str()).expect("a ledger");
-    let mut moved = 0;
-    for i in old.over.clone() {
-        let c = &mut old.counted[i];
-        let units = c.share.units.ceil() as i64;
-        if c.metric != m || c.covered_by.is_some() || units > spare {
-            continue;
-        }
-        c.covered_by = Some(newer.id.clone());
-        spare -= units;
-        moved += units;
-    }
-    *old.covered.entry(m).or_default() += moved;
-    let new = ledgers.get_mut(newer.id.as_str()).expect("a ledger");
-    *new.covers.entry(m).or_default() += moved;
 }
 
 fn position(
@@ -402,11 +318,7 @@ fn position(
         .iter()
         .filter(|e| counts_on(e.starts_on, e.ends_on, day))
         .collect();
-    let priced = counting
-        .iter()
-        .filter(|e| e.unit_cost_minor.is_some())
-        .max_by(|a, b| (a.starts_on, &a.id).cmp(&(b.starts_on, &b.id)));
-    let unit_cost = priced.and_then(|e| e.unit_cost_minor).unwrap_or(0);
+    let (unit_cost, currency) = unit_cost(mine, day);
     let ending = counting.iter().any(|e| {
         e.ends_on
             .is_some_and(|end| (end - day).num_days() <= policy.expiry_warning_days)
@@ -435,10 +347,9 @@ fn position(
         status,
         shortfall_cost_minor: short * unit_cost,
         unused_cost_minor: unused * unit_cost,
-        currency: priced.and_then(|e| e.currency.clone()),
+        currency,
     }
 }
 
 #[cfg(test)]
-#[path = "positions_tests.rs"]
 mod tests;
