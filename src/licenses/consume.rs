@@ -92,9 +92,17 @@ impl<'a> Tally<'a> {
 
     /// The units counted if `share` were added.
     pub fn units_with(&self, share: &Share) -> i64 {
-        let mut t = self.clone();
-        t.count(share);
-        t.units()
+        let (mut whole, mut hundredths) = (self.whole, self.hundredths);
+        if self.factored() {
+            hundredths += (share.units * 100.0).round() as i64;
+        } else {
+            whole += share.units as i64;
+        }
+        whole + hundredths.div_euclid(100) + i64::from(hundredths.rem_euclid(100) > 0)
+    }
+
+    fn factored(&self) -> bool {
+        self.metric == Metric::Core && self.core.rule == CoreRule::Factor
     }
 
     /// What `d` would add, with its flags (nothing is counted).
@@ -129,7 +137,7 @@ impl<'a> Tally<'a> {
     }
 
     fn count(&mut self, share: &Share) {
-        if self.metric == Metric::Core && self.core.rule == CoreRule::Factor {
+        if self.factored() {
             self.hundredths += (share.units * 100.0).round() as i64;
         } else {
             self.whole += share.units as i64;

@@ -182,6 +182,16 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -201,7 +211,17 @@ fn main() {
         db: db.clone(),
         settings: Arc::new(settings.licenses.clone()),
     };
-    let admin = itdesk::auth::cli::cli_admin();
+    db.write(|conn| {
+        exec(conn, &format!("INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at, is_vip) VALUES ('admin0', 'admin@bench.example', 'Bench admin', 'admin', TRUE, '{AT}', '{AT}', FALSE)"));
+        Ok::<_, itdesk::error::AppError>(())
+    })
+    .unwrap();
+    let admin = db
+        .read(|conn| {
+            Ok::<_, itdesk::error::AppError>(itdesk::auth::people::find_user(conn, "admin0")?)
+        })
+        .unwrap()
+        .unwrap();
     println!("backend: {:?}", db.backend());
 
     let t = Instant::now();
@@ -278,6 +298,10 @@ fn main() {
         ms(t)
     );
 
+    // Peak memory from here on: the audit itself, on top of what the
+    // process already holds (connection caches included).
+    let before = rss_mb();
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let t = Instant::now();
     let req = service::audit_file::AuditRequest {
         as_of: None,
@@ -288,7 +312,7 @@ fn main() {
     let mut out = Vec::new();
     service::audit_file::write_audit(&lic, &admin, &req, &mut out).unwrap();
     println!(
-        "audit XLSX: {:.1} MB in {:.1} s (target < 10 s); peak memory of this process {:.0} MB (target < 300)",
+        "audit XLSX: {:.1} MB in {:.1} s (target < 10 s); memory of this process: {before:.0} MB before, {:.0} MB at the peak while writing it (target < 300)",
         out.len() as f64 / 1e6,
         t.elapsed().as_secs_f64(),
         peak_rss_mb()

@@ -19,7 +19,7 @@ UPDATE software_installations SET title_id = (
     WHERE t.name = software_installations.name
       AND t.version = software_installations.version
       AND t.publisher = COALESCE(software_installations.publisher, ''));
-CREATE INDEX software_installations_title ON software_installations(title_id, asset_id);
+CREATE INDEX software_installations_title ON software_installations(title_id, asset_id, first_seen, ended_at);
 
 CREATE TABLE asset_hardware (
     asset_id TEXT PRIMARY KEY NOT NULL REFERENCES assets(id),

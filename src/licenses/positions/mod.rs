@@ -9,6 +9,7 @@
 //! rest). Downgrade rights then let a newer product's spare units cover an
 //! older product of the same family.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -121,11 +122,11 @@ struct Ledger<'a> {
     covered: HashMap<Metric, i64>,
 }
 
-fn ledger<'a>(
+fn ledger<'a, D: Borrow<Device>>(
     all: &[&Ent],
     counting: &[&Ent],
     seats: &[&Seat],
-    devices: &[Device],
+    devices: &[D],
     policy: &'a Policy,
 ) -> Ledger<'a> {
     let mut metrics: Vec<Metric> = ORDER
@@ -161,7 +162,7 @@ fn ledger<'a>(
 }
 
 impl Ledger<'_> {
-    fn count(&mut self, counting: &[&Ent], seats: &[&Seat], devices: &[Device]) {
+    fn count<D: Borrow<Device>>(&mut self, counting: &[&Ent], seats: &[&Seat], devices: &[D]) {
         let metric_of: HashMap<&str, Metric> =
             counting.iter().map(|e| (e.id.as_str(), e.metric)).collect();
         let mut seat_people = HashMap::new();
@@ -180,6 +181,7 @@ impl Ledger<'_> {
             }
         }
         for d in devices {
+            let d = d.borrow();
             let seat = seat_assets
                 .get(&d.asset_id)
                 .or_else(|| d.assignee.as_ref().and_then(|p| seat_people.get(p)));
@@ -242,12 +244,12 @@ impl Ledger<'_> {
 
 /// The positions on `day`. `runs` are, per product, the devices that run
 /// it that day (sorted as they should be counted).
-pub fn book(
+pub fn book<D: Borrow<Device>>(
     day: NaiveDate,
     products: &[Prod],
     ents: &[Ent],
     seats: &[Seat],
-    runs: &BTreeMap<String, Vec<Device>>,
+    runs: &BTreeMap<String, Vec<D>>,
     policy: &Policy,
 ) -> Book {
     let mut ledgers: BTreeMap<&str, Ledger> = BTreeMap::new();

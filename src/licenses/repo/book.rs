@@ -14,6 +14,21 @@ pub fn resolution_count(conn: &mut DbConn) -> QueryResult<i64> {
     license_resolutions::table.count().get_result(conn)
 }
 
+/// The titles resolved to `products`, with the product and the rule.
+pub fn titles_of_products(
+    conn: &mut DbConn,
+    products: &[String],
+) -> QueryResult<Vec<(String, String, Option<String>)>> {
+    license_resolutions::table
+        .filter(license_resolutions::product_id.eq_any(products))
+        .select((
+            license_resolutions::title_id,
+            license_resolutions::product_id.assume_not_null(),
+            license_resolutions::rule_id,
+        ))
+        .load(conn)
+}
+
 /// The titles resolved to a product, with it.
 pub fn product_titles(conn: &mut DbConn) -> QueryResult<Vec<(String, String, Option<String>)>> {
     license_resolutions::table

@@ -7,7 +7,8 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::book::snapshot;
+use super::book::{Snapshot, snapshot};
+use super::evidence::Source;
 use super::positions::{items, label};
 use crate::auth::User;
 use crate::error::AppError;
@@ -15,6 +16,7 @@ use crate::export::{Cell, ExportError, Format, TableWriter};
 use crate::licenses::Licenses;
 use crate::licenses::dto::{EvidenceDto, PositionDto};
 use crate::licenses::model::{Entitlement, Product};
+use crate::licenses::positions::Book;
 use crate::licenses::terms::counts_on;
 
 crate::text_enum! {
@@ -91,12 +93,17 @@ pub struct AuditRequest {
     pub sheet: Option<Sheet>,
 }
 
-/// The three sheets' rows.
+/// The three sheets: summary and entitlements in hand, evidence read
+/// product by product as it is written (so a large register is never
+/// all in memory at once).
 pub(super) struct Audit {
     pub day: NaiveDate,
     summary: Vec<PositionDto>,
-    evidence: Vec<EvidenceDto>,
     entitlements: Vec<(Entitlement, String)>,
+    snap: Snapshot,
+    book: Book,
+    chosen: Vec<Product>,
+    source: Source,
 }
 
 pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result<Audit, AppError> {
@@ -110,10 +117,11 @@ pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result
             return Err(AppError::invalid("product", format!("no product {p}")));
         }
     }
-    let chosen: Vec<&Product> = snap
+    let chosen: Vec<Product> = snap
         .products
         .iter()
         .filter(|p| req.products.is_empty() || req.products.contains(&p.id))
+        .cloned()
         .collect();
     let book = snap.book(lic);
     let mine: Vec<_> = book
@@ -123,7 +131,7 @@ pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result
         .cloned()
         .collect();
     let summary = items(&snap, &mine);
-    let evidence = super::evidence::evidence(lic, &snap, &book, &chosen)?;
+    let source = Source::of(lic, &chosen.iter().collect::<Vec<_>>())?;
     let entitlements = snap
         .entitlements
         .iter()
@@ -136,8 +144,11 @@ pub(super) fn gather(lic: &Licenses, actor: &User, req: &AuditRequest) -> Result
     Ok(Audit {
         day: snap.day,
         summary,
-        evidence,
         entitlements,
+        snap,
+        book,
+        chosen,
+        source,
     })
 }
 
@@ -211,24 +222,37 @@ fn entitlement_row((e, product): &(Entitlement, String)) -> Vec<Cell> {
     ]
 }
 
-fn sheet(a: &Audit, s: Sheet) -> (&'static str, &'static [&'static str], Vec<Vec<Cell>>) {
+/// A sheet's name and columns.
+fn head(s: Sheet) -> (&'static str, &'static [&'static str]) {
     match s {
-        Sheet::Summary => (
-            "Summary",
-            SUMMARY,
-            a.summary.iter().map(summary_row).collect(),
-        ),
-        Sheet::Evidence => (
-            "Evidence",
-            EVIDENCE,
-            a.evidence.iter().map(evidence_row).collect(),
-        ),
-        Sheet::Entitlements => (
-            "Entitlements",
-            ENTITLEMENTS,
-            a.entitlements.iter().map(entitlement_row).collect(),
-        ),
+        Sheet::Summary => ("Summary", SUMMARY),
+        Sheet::Evidence => ("Evidence", EVIDENCE),
+        Sheet::Entitlements => ("Entitlements", ENTITLEMENTS),
     }
+}
+
+/// Writes a sheet's rows.
+fn rows(lic: &Licenses, a: &Audit, s: Sheet, t: &mut TableWriter) -> Result<(), AppError> {
+    match s {
+        Sheet::Summary => {
+            for p in &a.summary {
+                t.row(&summary_row(p))?;
+            }
+        }
+        Sheet::Evidence => {
+            for p in &a.chosen {
+                for e in a.source.rows(lic, &a.snap, &a.book, p)? {
+                    t.row(&evidence_row(&e))?;
+                }
+            }
+        }
+        Sheet::Entitlements => {
+            for e in &a.entitlements {
+                t.row(&entitlement_row(e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the audit to `out`; returns the day it was taken on.
@@ -239,24 +263,24 @@ pub fn write_audit(
     out: &mut dyn Write,
 ) -> Result<NaiveDate, AppError> {
     let a = gather(lic, actor, req)?;
-    write_gathered(&a, req.format, req.sheet, out)?;
+    write_gathered(lic, &a, req.format, req.sheet, out)?;
     Ok(a.day)
 }
 
 /// Writes gathered rows in one format (CSV: one sheet, evidence by default).
 pub(super) fn write_gathered(
+    lic: &Licenses,
     a: &Audit,
     format: Format,
     csv_sheet: Option<Sheet>,
     out: &mut dyn Write,
-) -> Result<(), ExportError> {
+) -> Result<(), AppError> {
     match format {
         Format::Csv => {
-            let (name, cols, rows) = sheet(a, csv_sheet.unwrap_or(Sheet::Evidence));
+            let s = csv_sheet.unwrap_or(Sheet::Evidence);
+            let (name, cols) = head(s);
             let mut t = TableWriter::new(Format::Csv, name, cols, out)?;
-            for r in &rows {
-                t.row(r)?;
-            }
+            rows(lic, a, s, &mut t)?;
             t.finish()?;
         }
         Format::Xlsx => {
@@ -265,33 +289,29 @@ pub(super) fn write_gathered(
                 .into_iter()
                 .enumerate()
             {
-                let (name, cols, rows) = sheet(a, s);
+                let (name, cols) = head(s);
                 if i > 0 {
                     t.next_sheet(name, cols)?;
                 }
-                for r in &rows {
-                    t.row(r)?;
-                }
+                rows(lic, a, s, &mut t)?;
             }
             t.finish()?;
         }
-        Format::Json => json(a, out)?,
+        Format::Json => json(lic, a, out)?,
     }
     Ok(())
 }
 
 /// `{"as_of", "summary": […], "evidence": […], "entitlements": […]}`.
-fn json(a: &Audit, out: &mut dyn Write) -> Result<(), ExportError> {
-    write!(out, "{{\"as_of\": \"{}\"", a.day)?;
+fn json(lic: &Licenses, a: &Audit, out: &mut dyn Write) -> Result<(), AppError> {
+    write!(out, "{{\"as_of\": \"{}\"", a.day).map_err(ExportError::from)?;
     for s in [Sheet::Summary, Sheet::Evidence, Sheet::Entitlements] {
-        let (_, cols, rows) = sheet(a, s);
-        write!(out, ",\n\"{}\": ", s.as_str())?;
+        let (_, cols) = head(s);
+        write!(out, ",\n\"{}\": ", s.as_str()).map_err(ExportError::from)?;
         let mut t = TableWriter::new(Format::Json, "", cols, out)?;
-        for r in &rows {
-            t.row(r)?;
-        }
+        rows(lic, a, s, &mut t)?;
         t.finish()?;
     }
-    writeln!(out, "}}")?;
+    writeln!(out, "}}").map_err(ExportError::from)?;
     Ok(())
 }

@@ -73,44 +73,36 @@ impl Snapshot {
                     || family.is_some() && products.iter().any(|x| x.id == p && x.family == family)
             }
         };
-        let of_product: HashMap<String, String> = repo::product_titles(conn)?
-            .into_iter()
-            .filter(|(_, p, _)| wanted(p))
-            .map(|(t, p, _)| (t, p))
-            .collect();
+        let resolved = match only {
+            None => repo::product_titles(conn)?,
+            Some(_) => {
+                let ids: Vec<String> = products
+                    .iter()
+                    .filter(|p| wanted(&p.id))
+                    .map(|p| p.id.clone())
+                    .collect();
+                repo::titles_of_products(conn, &ids)?
+            }
+        };
+        let of_product: HashMap<String, String> =
+            resolved.into_iter().map(|(t, p, _)| (t, p)).collect();
         let title_ids: Vec<String> = of_product.keys().cloned().collect();
-        let mut pairs: Vec<(String, String)> = titles::present(conn, &title_ids, end)?
-            .into_iter()
-            .map(|(t, a)| (of_product[&t].clone(), a))
-            .collect();
-        pairs.sort();
-        pairs.dedup();
+        let pairs = titles::present(conn, &title_ids, end)?;
         let mut ids: Vec<String> = pairs.iter().map(|(_, a)| a.clone()).collect();
-        ids.sort();
+        ids.sort_unstable();
         ids.dedup();
         let devices: HashMap<String, DeviceFacts> = facts::devices(conn, &ids)?
             .into_iter()
             .filter(|d| d.counted(day, end))
             .map(|d| (d.id.clone(), d))
             .collect();
-        let mut runs: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (product, asset) in pairs {
-            if devices.contains_key(&asset) {
-                runs.entry(product).or_default().push(asset);
-            }
-        }
-        for list in runs.values_mut() {
-            list.sort_by(|a, b| {
-                devices[a]
-                    .asset_tag
-                    .cmp(&devices[b].asset_tag)
-                    .then(a.cmp(b))
-            });
-        }
-        let people: Vec<String> = devices
+        let runs = runs_by_tag(&pairs, &of_product, &devices);
+        let mut people: Vec<String> = devices
             .values()
             .filter_map(|d| d.assignee_id.clone())
             .collect();
+        people.sort_unstable();
+        people.dedup();
         let found = crate::auth::people::find_users(conn, &people)?;
         let inactive = found
             .iter()
@@ -152,13 +144,19 @@ impl Snapshot {
                 asset: a.asset_id.clone(),
             })
             .collect();
-        let runs: BTreeMap<String, Vec<Device>> = self
+        // One value per device, shared by every product it runs.
+        let devices: HashMap<&str, Device> = self
+            .devices
+            .iter()
+            .map(|(id, f)| (id.as_str(), device(f)))
+            .collect();
+        let runs: BTreeMap<String, Vec<&Device>> = self
             .runs
             .iter()
             .map(|(p, ids)| {
                 (
                     p.clone(),
-                    ids.iter().map(|id| device(&self.devices[id])).collect(),
+                    ids.iter().map(|id| &devices[id.as_str()]).collect(),
                 )
             })
             .collect();
@@ -169,6 +167,41 @@ impl Snapshot {
         };
         positions::book(self.day, &products, &ents, &seats, &runs, &policy)
     }
+}
+
+/// Each product's counted devices in asset-tag order (the order they are
+/// counted in).
+fn runs_by_tag(
+    pairs: &[(String, String)],
+    of_product: &HashMap<String, String>,
+    devices: &HashMap<String, DeviceFacts>,
+) -> BTreeMap<String, Vec<String>> {
+    // Devices are counted in asset-tag order.
+    let mut by_tag: Vec<&DeviceFacts> = devices.values().collect();
+    by_tag.sort_by(|a, b| a.asset_tag.cmp(&b.asset_tag).then(a.id.cmp(&b.id)));
+    let rank: HashMap<&str, usize> = by_tag
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut ranked: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (title, asset) in pairs {
+        if let Some(r) = rank.get(asset.as_str()) {
+            ranked
+                .entry(of_product[title].clone())
+                .or_default()
+                .push(*r);
+        }
+    }
+    ranked
+        .into_iter()
+        .map(|(product, mut list)| {
+            list.sort_unstable();
+            list.dedup();
+            let ids = list.into_iter().map(|i| by_tag[i].id.clone()).collect();
+            (product, ids)
+        })
+        .collect()
 }
 
 pub(super) fn ent(e: &Entitlement) -> Ent {

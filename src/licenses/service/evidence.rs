@@ -34,6 +34,61 @@ fn device_flags(lic: &Licenses, snap: &Snapshot, f: &DeviceFacts) -> Vec<String>
     flags
 }
 
+/// Where each product's evidence comes from: its titles and the rule
+/// that resolved each.
+pub(super) struct Source {
+    of_title: HashMap<String, (String, Option<String>)>,
+    titles_of: HashMap<String, Vec<String>>,
+}
+
+impl Source {
+    /// The titles of `products`.
+    pub fn of(lic: &Licenses, products: &[&Product]) -> Result<Source, AppError> {
+        let wanted: HashSet<&str> = products.iter().map(|p| p.id.as_str()).collect();
+        let of_title: HashMap<String, (String, Option<String>)> = lic.db.read(|conn| {
+            Ok::<_, AppError>(
+                repo::product_titles(conn)?
+                    .into_iter()
+                    .filter(|(_, p, _)| wanted.contains(p.as_str()))
+                    .map(|(t, p, r)| (t, (p, r)))
+                    .collect(),
+            )
+        })?;
+        let mut titles_of: HashMap<String, Vec<String>> = HashMap::new();
+        for (t, (p, _)) in &of_title {
+            titles_of.entry(p.clone()).or_default().push(t.clone());
+        }
+        Ok(Source {
+            of_title,
+            titles_of,
+        })
+    }
+
+    /// One product's evidence rows: installations by device, then seats.
+    pub fn rows(
+        &self,
+        lic: &Licenses,
+        snap: &Snapshot,
+        book: &Book,
+        product: &Product,
+    ) -> Result<Vec<EvidenceDto>, AppError> {
+        let title_ids = self
+            .titles_of
+            .get(&product.id)
+            .map_or(&[][..], Vec::as_slice);
+        let installs = lic
+            .db
+            .read(|conn| Ok::<_, AppError>(titles::installs(conn, title_ids, snap.end)?))?;
+        let counted = book
+            .evidence
+            .get(&product.id)
+            .map_or(&[][..], Vec::as_slice);
+        let mut out = installations(lic, snap, product, counted, installs, &self.of_title);
+        out.extend(seats(lic, snap, product)?);
+        Ok(out)
+    }
+}
+
 /// Evidence rows of `products` in this snapshot and book, product by
 /// product (installations by device, then seats).
 pub(super) fn evidence(
@@ -42,37 +97,10 @@ pub(super) fn evidence(
     book: &Book,
     products: &[&Product],
 ) -> Result<Vec<EvidenceDto>, AppError> {
-    let wanted: HashSet<&str> = products.iter().map(|p| p.id.as_str()).collect();
-    let of_title: HashMap<String, (String, Option<String>)> = lic.db.read(|conn| {
-        Ok::<_, AppError>(
-            repo::product_titles(conn)?
-                .into_iter()
-                .filter(|(_, p, _)| wanted.contains(p.as_str()))
-                .map(|(t, p, r)| (t, (p, r)))
-                .collect(),
-        )
-    })?;
-    let title_ids: Vec<String> = of_title.keys().cloned().collect();
-    let rows = lic
-        .db
-        .read(|conn| Ok::<_, AppError>(titles::installs(conn, &title_ids, snap.end)?))?;
-    let mut by_product: HashMap<&str, Vec<titles::TitledInstall>> = HashMap::new();
-    for i in rows {
-        if let Some((p, _)) = i.title_id.as_ref().and_then(|t| of_title.get(t)) {
-            by_product.entry(p.as_str()).or_default().push(i);
-        }
-    }
+    let source = Source::of(lic, products)?;
     let mut out = Vec::new();
     for product in products {
-        let counted = book
-            .evidence
-            .get(&product.id)
-            .map_or(&[][..], Vec::as_slice);
-        let installs = by_product.remove(product.id.as_str()).unwrap_or_default();
-        out.extend(installations(
-            lic, snap, product, counted, installs, &of_title,
-        ));
-        out.extend(seats(lic, snap, product)?);
+        out.extend(source.rows(lic, snap, book, product)?);
     }
     Ok(out)
 }

@@ -70,7 +70,7 @@ pub fn freeze(
     let mut files: Vec<AuditFile> = Vec::new();
     for (name, format, sheet) in FILES {
         let mut bytes = Vec::new();
-        write_gathered(&gathered, format, sheet, &mut bytes)?;
+        write_gathered(lic, &gathered, format, sheet, &mut bytes)?;
         let sha = crate::text::hex(&Sha256::digest(&bytes));
         files.push((name.to_owned(), sha, bytes));
     }
