@@ -39,9 +39,9 @@ fn drop_marks(s: &str, noise: &[&str]) -> String {
     let mut out = s.to_owned();
     for mark in noise {
         loop {
-            let lower = out.to_lowercase();
-            // Lower-casing keeps these ASCII and symbol marks at the same
-            // byte offsets.
+            // ASCII case folding keeps every byte where it is (the marks
+            // are ASCII or symbols without case).
+            let lower = out.to_ascii_lowercase();
             match lower.find(mark) {
                 Some(i) if out.is_char_boundary(i) && out.is_char_boundary(i + mark.len()) => {
                     out.replace_range(i..i + mark.len(), " ");
@@ -65,7 +65,8 @@ pub fn clean_publisher(raw: &str) -> String {
     let mut s = collapse(&drop_marks(raw, NAME_NOISE));
     loop {
         let trimmed = s.trim_end_matches([',', ' ']).to_owned();
-        let lower = trimmed.to_lowercase();
+        // The suffixes are ASCII: ASCII folding keeps byte offsets.
+        let lower = trimmed.to_ascii_lowercase();
         let cut = PUBLISHER_SUFFIXES.iter().find_map(|suffix| {
             let rest = lower.strip_suffix(suffix)?;
             (rest.ends_with(' ') || rest.ends_with(',')).then_some(rest.len())
@@ -203,6 +204,13 @@ pub fn check_rule(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_whose_case_changes_length_are_kept_whole() {
+        assert_eq!(clean_publisher("ẞẞ GmbH"), "ẞẞ");
+        assert_eq!(clean_publisher("İstanbul Yazılım Ltd."), "İstanbul Yazılım");
+        assert_eq!(clean_name("KELVIN™ Tool (x64)"), "KELVIN Tool");
+    }
 
     fn rule(
         id: &str,

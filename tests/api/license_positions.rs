@@ -418,6 +418,25 @@ async fn the_last_seat_goes_to_one_of_two_racing_allocations() {
             .await,
     )
     .await;
+    // An entitlement with seats given is neither deleted nor shrunk below
+    // them.
+    let ent_path = format!(
+        "/api/v1/licenses/entitlements/{}",
+        e["id"].as_str().unwrap()
+    );
+    let resp = app
+        .client
+        .delete(app.url(&ent_path))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 409, "in_use").await;
+    let resp = app
+        .patch_json(&manager, &ent_path, &json!({"quantity": 1}))
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "quantity");
     // A leaver's seat is a reclaim candidate.
     let admin = app.token("admin@example.org", Role::Admin).await;
     let resp = app

@@ -90,7 +90,13 @@ fn shift(
     m: Metric,
     downgrade: i64,
 ) {
-    let mut spare = ledgers[newer.id.as_str()].spare(m, downgrade);
+    // The downgrade units bought cover older versions once, in total.
+    let given = ledgers[newer.id.as_str()]
+        .covers
+        .get(&m)
+        .copied()
+        .unwrap_or(0);
+    let mut spare = ledgers[newer.id.as_str()].spare(m, downgrade - given);
     let old = ledgers.get_mut(older.id.as_str()).expect("a ledger");
     let mut moved = 0;
     for i in old.over.clone() {

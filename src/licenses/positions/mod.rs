@@ -141,7 +141,9 @@ fn ledger<'a, D: Borrow<Device>>(
     for m in &metrics {
         let of_metric: Vec<&&Ent> = counting.iter().filter(|e| e.metric == *m).collect();
         let quantity = of_metric.iter().map(|e| e.quantity).sum();
-        room.insert(*m, (*m != Metric::Site).then_some(quantity));
+        // A site licence is unlimited while one counts; otherwise nothing.
+        let unlimited = *m == Metric::Site && !of_metric.is_empty();
+        room.insert(*m, (!unlimited).then_some(quantity));
         let core = all
             .iter()
             .find(|e| e.metric == *m)

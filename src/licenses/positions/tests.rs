@@ -291,6 +291,51 @@ fn a_site_licence_is_never_short() {
     );
     let p = only(&b, "p", Metric::Site);
     assert_eq!((p.entitled, p.consumed, p.status), (None, 50, "compliant"));
+    // Once it has ended it covers nothing.
+    let mut ended = ent("s", "p", Metric::Site, 0);
+    ended.ends_on = Some(d("2026-12-31"));
+    let one = runs("p", vec![dev("a", None)]);
+    let b = book(
+        d("2027-01-10"),
+        &[prod("p")],
+        &[ended],
+        &[],
+        &one,
+        &policy(),
+    );
+    let p = only(&b, "p", Metric::Site);
+    assert_eq!((p.entitled, p.status), (Some(0), "non_compliant"));
+}
+
+#[test]
+fn downgrade_units_cover_older_versions_once_in_total() {
+    let v = |id: &str, version: &str| Prod {
+        id: id.into(),
+        family: Some("Suite".into()),
+        version: Some(version.into()),
+    };
+    let products = [v("2019", "2019"), v("2016", "2016"), v("2022", "2022")];
+    // 10 bought without downgrade rights and 2 with: at most 2 go to the
+    // older versions, however many there are.
+    let mut down = ent("d", "2022", Metric::Device, 2);
+    down.downgrade_rights = true;
+    let plain = ent("p", "2022", Metric::Device, 10);
+    let runs = BTreeMap::from([
+        ("2019".to_owned(), vec![dev("a", None), dev("b", None)]),
+        ("2016".to_owned(), vec![dev("c", None), dev("e", None)]),
+    ]);
+    let b = book(
+        d("2027-01-10"),
+        &products,
+        &[down, plain],
+        &[],
+        &runs,
+        &policy(),
+    );
+    assert_eq!(only(&b, "2022", Metric::Device).covers, 2);
+    let covered =
+        only(&b, "2019", Metric::Device).covered + only(&b, "2016", Metric::Device).covered;
+    assert_eq!(covered, 2);
 }
 
 #[test]

@@ -228,8 +228,29 @@ pub fn update_entitlement(
     db.write(|conn| {
         let mut e = repo::entitlement(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("entitlement {id}")))?;
+        let before = e.clone();
         let mut errors = Vec::new();
         apply(&mut e, input, &mut errors);
+        let seats = repo::allocations(conn, Some(id))?.len() as i64;
+        if seats > 0 {
+            if e.quantity < seats {
+                errors.push(FieldError::new(
+                    "quantity",
+                    format!("{seats} seats are given: take some back first"),
+                ));
+            }
+            for (field, changed) in [
+                ("metric", e.metric != before.metric),
+                ("product_id", e.product_id != before.product_id),
+            ] {
+                if changed {
+                    errors.push(FieldError::new(
+                        field,
+                        "its seats are given: take them back first",
+                    ));
+                }
+            }
+        }
         check(conn, &e, errors)?;
         e.updated_at = now;
         repo::save_entitlement(conn, &e)?;
@@ -255,6 +276,13 @@ pub fn delete_entitlement(
     db.write(|conn| {
         let e = repo::entitlement(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("entitlement {id}")))?;
+        let seats = repo::allocations(conn, Some(id))?.len();
+        if seats > 0 {
+            return Err(AppError::conflict(
+                "in_use",
+                format!("{seats} seats of this entitlement are given: take them back first"),
+            ));
+        }
         repo::delete_entitlement(conn, id)?;
         record(
             conn,
