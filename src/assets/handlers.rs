@@ -332,13 +332,7 @@ pub async fn export_file(
         Ok(out)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"assets.{format}\""),
-        ))
-        .body(body))
+    Ok(format.download("assets", body))
 }
 
 /// Stock by model: how many are available, reserved, out, in repair.

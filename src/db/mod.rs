@@ -92,10 +92,7 @@ impl DbConn {
     /// process reads what the first wrote instead of inserting it again.
     /// SQLite's single writer needs nothing.
     pub fn lock_for_seeding(&mut self) -> QueryResult<()> {
-        if let DbConn::Postgres(c) = self {
-            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({PG_SEEDING_LOCK})"))?;
-        }
-        Ok(())
+        self.lock_turn(PG_SEEDING_LOCK)
     }
 
     /// Holds the advisory lock `key` until the caller's transaction ends

@@ -26,6 +26,17 @@ impl Format {
         }
     }
 
+    /// A file in this format to download, saved as `name.format`.
+    pub fn download(self, name: &str, body: Vec<u8>) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Ok()
+            .content_type(self.content_type())
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{self}\""),
+            ))
+            .body(body)
+    }
+
     /// Reads a format name, with the error people see for a wrong one.
     pub fn parse_name(name: &str) -> Result<Format, String> {
         name.parse()

@@ -43,30 +43,7 @@ pub struct AuditParams {
 }
 
 fn format_and_sheet(p: &AuditParams) -> Result<(Format, Option<Sheet>), AppError> {
-    let format: Format = p
-        .format
-        .as_deref()
-        .unwrap_or("xlsx")
-        .parse()
-        .map_err(|_| AppError::invalid("format", "xlsx, csv or json"))?;
-    let sheet = match p.sheet.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.parse::<Sheet>()
-                .map_err(|_| AppError::invalid("sheet", "summary, evidence or entitlements"))?,
-        ),
-    };
-    Ok((format, sheet))
-}
-
-fn file(format: Format, name: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{format}\""),
-        ))
-        .body(body)
+    service::audit_file::format_and_sheet(p.format.as_deref(), p.sheet.as_deref())
 }
 
 /// The audit export on a day: XLSX with sheets Summary, Evidence and
@@ -103,7 +80,7 @@ pub async fn audit(
         Ok((day, out))
     })
     .await?;
-    Ok(file(format, &format!("license-audit-{day}"), body))
+    Ok(format.download(&format!("license-audit-{day}"), body))
 }
 
 /// Freeze the audit as it stands: every format is stored with its SHA-256.
@@ -151,7 +128,7 @@ pub async fn frozen(
     let name = id.clone();
     let (_, sha, bytes) =
         blocking(move || service::frozen_file(&state, &actor, &id, format, sheet)).await?;
-    let mut resp = file(format, &format!("license-audit-{name}"), bytes);
+    let mut resp = format.download(&format!("license-audit-{name}"), bytes);
     if let Ok(v) = header::HeaderValue::from_str(&format!("\"{sha}\"")) {
         resp.headers_mut().insert(header::ETAG, v);
     }

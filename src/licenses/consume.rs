@@ -57,6 +57,11 @@ fn round_up(n: i64, pack: i64) -> i64 {
     }
 }
 
+/// Whole units plus hundredths rounded up to the next whole unit.
+fn rounded(whole: i64, hundredths: i64) -> i64 {
+    whole + hundredths.div_euclid(100) + i64::from(hundredths.rem_euclid(100) > 0)
+}
+
 /// Units counted so far under one metric, device by device: what a device
 /// would add depends on what is counted already (a person counts once,
 /// factored cores round up once at the total).
@@ -92,13 +97,20 @@ impl<'a> Tally<'a> {
 
     /// The units counted if `share` were added.
     pub fn units_with(&self, share: &Share) -> i64 {
-        let (mut whole, mut hundredths) = (self.whole, self.hundredths);
+        let (whole, hundredths) = self.added(share);
+        rounded(whole, hundredths)
+    }
+
+    /// Whole units and factored hundredths once `share` is counted.
+    fn added(&self, share: &Share) -> (i64, i64) {
         if self.factored() {
-            hundredths += (share.units * 100.0).round() as i64;
+            (
+                self.whole,
+                self.hundredths + (share.units * 100.0).round() as i64,
+            )
         } else {
-            whole += share.units as i64;
+            (self.whole + share.units as i64, self.hundredths)
         }
-        whole + hundredths.div_euclid(100) + i64::from(hundredths.rem_euclid(100) > 0)
     }
 
     fn factored(&self) -> bool {
@@ -137,11 +149,7 @@ impl<'a> Tally<'a> {
     }
 
     fn count(&mut self, share: &Share) {
-        if self.factored() {
-            self.hundredths += (share.units * 100.0).round() as i64;
-        } else {
-            self.whole += share.units as i64;
-        }
+        (self.whole, self.hundredths) = self.added(share);
     }
 
     /// Counts `d`, returning its share.

@@ -119,13 +119,7 @@ fn entitlement(
         .collect();
     EntRow {
         id: e.id.clone(),
-        metric: match e.metric {
-            Metric::User => "per user",
-            Metric::Device => "per device",
-            Metric::Processor => "per processor",
-            Metric::Core => "per core",
-            Metric::Site => "site licence",
-        },
+        metric: super::licenses::metric_words(e.metric.as_str()),
         seat_kind: match e.metric {
             Metric::User => "person",
             Metric::Device => "asset",
@@ -214,16 +208,7 @@ async fn show_page(
         &ProductPage {
             nav: user.nav("licenses"),
             flash,
-            title: service::label(&crate::licenses::Product {
-                id: p.id.clone(),
-                publisher: p.publisher.clone(),
-                name: p.name.clone(),
-                edition: p.edition.clone(),
-                family: p.family.clone(),
-                version: p.version.clone(),
-                created_at: p.created_at.naive_utc(),
-                updated_at: p.updated_at.naive_utc(),
-            }),
+            title: service::label_of(&p.publisher, &p.name, p.edition.as_deref()),
             product_id: p.id.clone(),
             as_of: l.detail.as_of.to_string(),
             facts,

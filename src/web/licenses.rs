@@ -73,7 +73,7 @@ fn bar(p: &PositionDto) -> Bar {
     }
 }
 
-fn metric_words(m: &str) -> &'static str {
+pub(super) fn metric_words(m: &str) -> &'static str {
     match m {
         "user" => "per user",
         "device" => "per device",
@@ -138,13 +138,8 @@ struct PositionsPage {
 }
 
 pub(super) fn date_param(s: &str) -> Result<Option<NaiveDate>, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| format!("“{s}” is not a date: use YYYY-MM-DD"))
+    super::asset_forms::date_box(s)
+        .map_err(|_| format!("“{}” is not a date: use YYYY-MM-DD", s.trim()))
 }
 
 /// `GET /licenses`: every position on a day.
@@ -219,34 +214,8 @@ pub struct AuditQuery {
 fn format_of(
     q: &AuditQuery,
 ) -> Result<(crate::export::Format, Option<service::audit_file::Sheet>), AppError> {
-    let format = if q.format.is_empty() {
-        "xlsx"
-    } else {
-        q.format.as_str()
-    };
-    let format: crate::export::Format = format
-        .parse()
-        .map_err(|_| AppError::invalid("format", "xlsx, csv or json"))?;
-    let sheet = if q.sheet.is_empty() {
-        None
-    } else {
-        Some(
-            q.sheet
-                .parse()
-                .map_err(|_| AppError::invalid("sheet", "summary, evidence or entitlements"))?,
-        )
-    };
-    Ok((format, sheet))
-}
-
-fn download(format: crate::export::Format, name: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{format}\""),
-        ))
-        .body(body)
+    let given = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    service::audit_file::format_and_sheet(given(&q.format).as_deref(), given(&q.sheet).as_deref())
 }
 
 /// `GET /licenses/audit`: the audit file on a day.
@@ -271,7 +240,7 @@ pub async fn audit(
         Ok((day, out))
     })
     .await?;
-    Ok(download(format, &format!("license-audit-{day}"), body))
+    Ok(format.download(&format!("license-audit-{day}"), body))
 }
 
 /// `POST /licenses/audits`: freezes the audit on the chosen day.
@@ -314,5 +283,5 @@ pub async fn frozen(
     let name = format!("license-audit-{id}");
     let (_, _, bytes) =
         blocking(move || service::frozen_file(&state.licenses, &actor, &id, format, sheet)).await?;
-    Ok(download(format, &name, bytes))
+    Ok(format.download(&name, bytes))
 }

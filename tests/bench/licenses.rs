@@ -172,21 +172,12 @@ fn catalog(lic: &Licenses, admin: &itdesk::auth::User) {
     }
 }
 
-fn peak_rss_mb() -> f64 {
+/// A memory line of /proc/self/status (`VmRSS`, `VmHWM`), in MB.
+fn memory_mb(line: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(line))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
@@ -300,7 +291,7 @@ fn main() {
 
     // Peak memory from here on: the audit itself, on top of what the
     // process already holds (connection caches included).
-    let before = rss_mb();
+    let before = memory_mb("VmRSS:");
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let t = Instant::now();
     let req = service::audit_file::AuditRequest {
@@ -315,6 +306,6 @@ fn main() {
         "audit XLSX: {:.1} MB in {:.1} s (target < 10 s); memory of this process: {before:.0} MB before, {:.0} MB at the peak while writing it (target < 300)",
         out.len() as f64 / 1e6,
         t.elapsed().as_secs_f64(),
-        peak_rss_mb()
+        memory_mb("VmHWM:")
     );
 }

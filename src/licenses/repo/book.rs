@@ -14,6 +14,13 @@ pub fn resolution_count(conn: &mut DbConn) -> QueryResult<i64> {
     license_resolutions::table.count().get_result(conn)
 }
 
+/// The ids of the titles a resolution is stored for.
+pub fn resolved_title_ids(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    license_resolutions::table
+        .select(license_resolutions::title_id)
+        .load(conn)
+}
+
 /// The titles resolved to `products`, with the product and the rule.
 pub fn titles_of_products(
     conn: &mut DbConn,

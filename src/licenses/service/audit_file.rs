@@ -82,6 +82,26 @@ pub const ENTITLEMENTS: &[&str] = &[
     "core_pack",
 ];
 
+/// The format (`xlsx` when none) and CSV sheet a request names, each
+/// refused with a 422 naming its field.
+pub fn format_and_sheet(
+    format: Option<&str>,
+    sheet: Option<&str>,
+) -> Result<(Format, Option<Sheet>), AppError> {
+    let format: Format = format
+        .unwrap_or("xlsx")
+        .parse()
+        .map_err(|_| AppError::invalid("format", "xlsx, csv or json"))?;
+    let sheet = match sheet {
+        None => None,
+        Some(s) => Some(
+            s.parse::<Sheet>()
+                .map_err(|_| AppError::invalid("sheet", "summary, evidence or entitlements"))?,
+        ),
+    };
+    Ok((format, sheet))
+}
+
 /// What to export.
 #[derive(Debug, Clone)]
 pub struct AuditRequest {

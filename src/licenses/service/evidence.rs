@@ -19,7 +19,7 @@ use crate::licenses::repo;
 use crate::licenses::terms::counts_on;
 
 /// Flags that come from the device rather than the counting.
-fn device_flags(lic: &Licenses, snap: &Snapshot, f: &DeviceFacts) -> Vec<String> {
+pub(super) fn device_flags(lic: &Licenses, snap: &Snapshot, f: &DeviceFacts) -> Vec<String> {
     let mut flags = Vec::new();
     let stale_before = snap.end - chrono::Duration::days(lic.settings.stale_days);
     if f.last_inventory_at.is_none_or(|t| t < stale_before) {

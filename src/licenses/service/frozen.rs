@@ -24,15 +24,13 @@ const FILES: [(&str, Format, Option<Sheet>); 5] = [
     ("csv-entitlements", Format::Csv, Some(Sheet::Entitlements)),
 ];
 
-/// The stored file a format (and CSV sheet) asks for.
+/// The stored file a format (and CSV sheet, evidence by default) asks for.
 pub fn file_name(format: Format, sheet: Option<Sheet>) -> &'static str {
-    match (format, sheet.unwrap_or(Sheet::Evidence)) {
-        (Format::Xlsx, _) => "xlsx",
-        (Format::Json, _) => "json",
-        (Format::Csv, Sheet::Summary) => "csv-summary",
-        (Format::Csv, Sheet::Evidence) => "csv-evidence",
-        (Format::Csv, Sheet::Entitlements) => "csv-entitlements",
-    }
+    let sheet = (format == Format::Csv).then(|| sheet.unwrap_or(Sheet::Evidence));
+    FILES
+        .iter()
+        .find(|(_, f, s)| *f == format && *s == sheet)
+        .map_or("xlsx", |(name, ..)| name)
 }
 
 fn dto(a: &FrozenAudit, files: &[(String, String)]) -> FrozenAuditDto {

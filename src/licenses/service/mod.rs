@@ -18,7 +18,7 @@ pub use allocations::{allocate, allocations, deallocate};
 pub use catalog::*;
 pub use entitlements::*;
 pub use frozen::{file_name, freeze, frozen_audits, frozen_file};
-pub use positions::{label, position, positions, product_history};
+pub use positions::{label, label_of, position, positions, product_history};
 pub use reclaim::reclaim;
 pub use resolution::{resolutions, resolve_all};
 pub use triage::{preview, unmatched};

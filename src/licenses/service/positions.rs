@@ -17,13 +17,18 @@ use crate::licenses::positions::Position;
 
 /// The label of a product: publisher, name and edition.
 pub fn label(p: &Product) -> String {
-    // "Microsoft" + "Microsoft 365 Apps" reads once.
-    let name = if p.name.starts_with(&p.publisher) {
-        p.name.clone()
+    label_of(&p.publisher, &p.name, p.edition.as_deref())
+}
+
+/// A product's label from its parts ("Microsoft" + "Microsoft 365 Apps"
+/// reads once).
+pub fn label_of(publisher: &str, name: &str, edition: Option<&str>) -> String {
+    let name = if name.starts_with(publisher) {
+        name.to_owned()
     } else {
-        format!("{} {}", p.publisher, p.name)
+        format!("{publisher} {name}")
     };
-    match &p.edition {
+    match edition {
         Some(e) => format!("{name} {e}"),
         None => name,
     }

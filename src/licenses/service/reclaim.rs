@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::book::{Snapshot, ent, snapshot};
+use super::evidence::device_flags;
 use super::positions::label;
-use crate::assets::domain::Status;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::licenses::Licenses;
@@ -18,22 +18,13 @@ use crate::licenses::dto::{CostTotal, ReclaimDto, ReclaimItem};
 use crate::licenses::positions::{Ent, unit_cost};
 use crate::licenses::terms::{Metric, counts_on};
 
-/// Why a device's licence could be taken back.
+/// Why a device's licence could be taken back: its evidence flags, and
+/// an assignee who left.
 fn reasons(lic: &Licenses, snap: &Snapshot, asset_id: &str) -> Vec<String> {
     let Some(f) = snap.devices.get(asset_id) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    let stale_before = snap.end - chrono::Duration::days(lic.settings.stale_days);
-    if f.last_inventory_at.is_none_or(|t| t < stale_before) {
-        out.push("stale".to_owned());
-    }
-    match f.status {
-        Status::Retired => out.push("retired_device".into()),
-        Status::Missing => out.push("missing_device".into()),
-        Status::Stolen => out.push("stolen_device".into()),
-        _ => {}
-    }
+    let mut out = device_flags(lic, snap, f);
     if f.assignee_id
         .as_ref()
         .is_some_and(|p| snap.inactive.contains(p))

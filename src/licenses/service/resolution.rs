@@ -42,10 +42,8 @@ fn unresolved(conn: &mut DbConn) -> Result<Vec<Title>, AppError> {
     if titles::count(conn)? == repo::resolution_count(conn)? {
         return Ok(Vec::new());
     }
-    let known: std::collections::HashSet<String> = repo::resolutions(conn)?
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let known: std::collections::HashSet<String> =
+        repo::resolved_title_ids(conn)?.into_iter().collect();
     let missing: Vec<String> = titles::ids(conn)?
         .into_iter()
         .filter(|t| !known.contains(t))
