@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::inventory_credentials;
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
-use crate::license_positions::{created, entitle, fleet, product};
+use crate::license_fixtures::{created, entitle, fleet, product};
 use crate::zip::member;
 
 /// The documented columns of each sheet, in order.

@@ -3,6 +3,7 @@
 //! ITDESK_TEST_DATABASE_URL is set, as tests/run.sh does for the second run).
 
 mod access;
+mod access_fixture;
 mod access_matrix;
 mod architecture;
 mod asset_checkouts;
@@ -35,7 +36,10 @@ mod inventory;
 mod jobs;
 mod license_audit;
 mod license_entitlements;
+mod license_fixtures;
 mod license_positions;
+mod license_resolution;
+mod license_seats;
 mod licenses;
 mod lifecycle;
 mod listing;

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::fixtures::inventory_credentials;
 use crate::helpers::{browser, csrf_of, login, spawn_app_with};
-use crate::license_positions::{entitle, fleet, product};
+use crate::license_fixtures::{entitle, fleet, product};
 
 async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
     let resp = c.get(url).send().await.unwrap();
