@@ -292,6 +292,25 @@ diesel::table! {
         notes -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        source_ref -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    license_imports (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        profile -> Text,
+        file_name -> Text,
+        file_sha256 -> Text,
+        dry_run -> Bool,
+        applied -> Bool,
+        row_count -> Integer,
+        created -> Integer,
+        updated -> Integer,
+        rejected -> Integer,
+        report -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -622,4 +641,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     license_allocations,
     license_audits,
     license_audit_files,
+    license_imports,
 );

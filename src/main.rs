@@ -118,6 +118,8 @@ enum Command {
 enum ImportCommand {
     #[command(flatten)]
     Assets(itdesk::assets::cli::Import),
+    #[command(flatten)]
+    Licenses(itdesk::licenses::cli::Import),
 }
 
 /// `itdesk export …`: each context adds its kinds here.
@@ -219,6 +221,15 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Assets(c)) => {
             let code = itdesk::assets::cli::import(c, &prepare_light(settings, false)?.assets)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Licenses(c)) => {
+            let state = prepare_light(settings, false)?;
+            let currency = state.assets.settings.default_currency.clone();
+            let code = itdesk::licenses::cli::import(c, &state.licenses, &currency)?;
             if code != 0 {
                 std::process::exit(code);
             }

@@ -11,6 +11,7 @@ pub mod consume;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
+pub mod import;
 mod model;
 pub mod positions;
 mod repo;

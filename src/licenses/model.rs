@@ -70,6 +70,9 @@ pub struct Entitlement {
     pub notes: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Where an imported entitlement came from (`snipeit:42`), so that an
+    /// export imported again updates it.
+    pub source_ref: Option<String>,
 }
 
 impl Entitlement {

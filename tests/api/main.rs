@@ -37,6 +37,7 @@ mod jobs;
 mod license_audit;
 mod license_entitlements;
 mod license_fixtures;
+mod license_import;
 mod license_positions;
 mod license_resolution;
 mod license_seats;

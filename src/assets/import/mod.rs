@@ -18,7 +18,7 @@ pub mod pending;
 pub mod profiles;
 pub mod read;
 pub mod tags;
-mod text;
+pub(crate) mod text;
 pub mod values;
 
 use chrono::NaiveDateTime;

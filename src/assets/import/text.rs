@@ -5,7 +5,7 @@ use super::ImportError;
 
 /// Text from the file's bytes: UTF-8 (a byte-order mark is dropped) or
 /// UTF-16 with its mark, as Excel's "Unicode text" writes.
-pub(super) fn decode(bytes: &[u8]) -> Result<String, ImportError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, ImportError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return utf8(rest);
     }
@@ -53,7 +53,7 @@ fn utf8(bytes: &[u8]) -> Result<String, ImportError> {
 }
 
 /// The separator the header line uses most: comma, semicolon or tab.
-pub(super) fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let first = text.lines().next().unwrap_or("");
     let mut in_quotes = false;
     let mut counts = [0usize; 3];
@@ -74,7 +74,7 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
 /// count only where the csv reader honours them: at the start of a cell,
 /// and inside a quoted cell (where `""` is one quote); a stray `"` inside
 /// an unquoted cell (`Dell 24" Monitor`) is just a character.
-pub(super) fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+pub(crate) fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     let delimiter = delimiter as char;
     let mut line = 1;
     let mut opened_at = None;

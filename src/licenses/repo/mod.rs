@@ -2,8 +2,10 @@
 
 mod audits;
 mod book;
+mod imports;
 pub use audits::*;
 pub use book::*;
+pub use imports::*;
 
 use diesel::dsl::max;
 use diesel::prelude::*;

@@ -133,46 +133,66 @@ pub fn allocate(
 ) -> Result<AllocationDto, AppError> {
     may_change(actor)?;
     db.write(|conn| {
-        conn.lock_turn(SEAT_TURN)?;
+        take_turn(conn)?;
         let e = repo::entitlement(conn, entitlement_id)?
             .ok_or_else(|| AppError::NotFound(format!("entitlement {entitlement_id}")))?;
-        let (person_id, asset_id) = holder(conn, e.metric, input)?;
-        let held = repo::allocations(conn, Some(entitlement_id))?;
-        if held.iter().any(|a| {
-            a.person_id.is_some() && a.person_id == person_id
-                || a.asset_id.is_some() && a.asset_id == asset_id
-        }) {
-            return Err(AppError::conflict(
-                "already_allocated",
-                "this entitlement already has a seat for them",
-            ));
-        }
-        if held.len() as i64 >= e.quantity {
-            return Err(AppError::conflict(
-                "no_seats_left",
-                format!("all {} seats of this entitlement are allocated", e.quantity),
-            ));
-        }
-        let a = Allocation {
-            id: ids::new_id(),
-            entitlement_id: e.id.clone(),
-            person_id,
-            asset_id,
-            created_by: Some(actor.id.clone()),
-            created_at: now,
-        };
-        repo::insert_allocation(conn, &a)?;
-        record(
-            conn,
-            actor,
-            ("license_entitlement", &e.id),
-            "seat_allocated",
-            json!({"allocation_id": a.id, "person_id": a.person_id, "asset_id": a.asset_id}),
-            now,
-        )?;
+        let a = allocate_in(conn, Some(&actor.id), &e, input, now)?;
         let names = names_in(conn, &[&a])?;
         Ok(dto(&a, &names))
     })
+}
+
+/// Waits for the other allocations in flight (PostgreSQL): call first in
+/// the write transaction that allocates.
+pub(crate) fn take_turn(conn: &mut DbConn) -> Result<(), AppError> {
+    Ok(conn.lock_turn(SEAT_TURN)?)
+}
+
+/// Gives a seat of `e` inside a write transaction that took its turn
+/// ([`take_turn`]): 409 `already_allocated` or `no_seats_left` when it
+/// cannot.
+pub(crate) fn allocate_in(
+    conn: &mut DbConn,
+    actor_id: Option<&str>,
+    e: &crate::licenses::model::Entitlement,
+    input: &NewAllocation,
+    now: NaiveDateTime,
+) -> Result<Allocation, AppError> {
+    let (person_id, asset_id) = holder(conn, e.metric, input)?;
+    let held = repo::allocations(conn, Some(&e.id))?;
+    if held.iter().any(|a| {
+        a.person_id.is_some() && a.person_id == person_id
+            || a.asset_id.is_some() && a.asset_id == asset_id
+    }) {
+        return Err(AppError::conflict(
+            "already_allocated",
+            "this entitlement already has a seat for them",
+        ));
+    }
+    if held.len() as i64 >= e.quantity {
+        return Err(AppError::conflict(
+            "no_seats_left",
+            format!("all {} seats of this entitlement are allocated", e.quantity),
+        ));
+    }
+    let a = Allocation {
+        id: ids::new_id(),
+        entitlement_id: e.id.clone(),
+        person_id,
+        asset_id,
+        created_by: actor_id.map(str::to_owned),
+        created_at: now,
+    };
+    repo::insert_allocation(conn, &a)?;
+    super::record_by(
+        conn,
+        actor_id,
+        ("license_entitlement", &e.id),
+        "seat_allocated",
+        json!({"allocation_id": a.id, "person_id": a.person_id, "asset_id": a.asset_id}),
+        now,
+    )?;
+    Ok(a)
 }
 
 /// Takes a seat back.

@@ -28,7 +28,7 @@ fn clean(v: &Option<String>) -> Option<String> {
 }
 
 /// Puts the input's fields on `e` (absent fields stay), collecting faults.
-fn apply(e: &mut Entitlement, input: &EntitlementInput, errors: &mut Vec<FieldError>) {
+pub(crate) fn apply(e: &mut Entitlement, input: &EntitlementInput, errors: &mut Vec<FieldError>) {
     if let Some(p) = &input.product_id {
         e.product_id = p.trim().to_owned();
     }
@@ -96,7 +96,11 @@ fn apply(e: &mut Entitlement, input: &EntitlementInput, errors: &mut Vec<FieldEr
 }
 
 /// Every fault of the entitlement as it would be stored.
-fn check(conn: &mut DbConn, e: &Entitlement, mut errors: Vec<FieldError>) -> Result<(), AppError> {
+pub(crate) fn check(
+    conn: &mut DbConn,
+    e: &Entitlement,
+    mut errors: Vec<FieldError>,
+) -> Result<(), AppError> {
     let shape = Shape {
         metric: Some(e.metric),
         quantity: e.quantity,
@@ -140,7 +144,34 @@ fn check(conn: &mut DbConn, e: &Entitlement, mut errors: Vec<FieldError>) -> Res
     }
 }
 
-fn changes(e: &Entitlement) -> serde_json::Value {
+/// A new entitlement before its fields are set.
+pub(crate) fn blank(now: NaiveDateTime) -> Entitlement {
+    Entitlement {
+        id: ids::new_id(),
+        product_id: String::new(),
+        metric: Metric::Device,
+        quantity: 0,
+        starts_on: None,
+        ends_on: None,
+        unit_cost_minor: None,
+        currency: None,
+        core_rule: None,
+        min_cores_per_processor: None,
+        min_cores_per_device: None,
+        core_pack: None,
+        downgrade_rights: false,
+        license_key: None,
+        vendor: None,
+        po_number: None,
+        contract_ref: None,
+        notes: String::new(),
+        created_at: now,
+        updated_at: now,
+        source_ref: None,
+    }
+}
+
+pub(crate) fn changes(e: &Entitlement) -> serde_json::Value {
     json!({"product_id": e.product_id, "metric": e.metric.as_str(), "quantity": e.quantity,
            "starts_on": e.starts_on, "ends_on": e.ends_on, "unit_cost_minor": e.unit_cost_minor,
            "currency": e.currency, "license_key": e.license_key.as_ref().map(|_| "set")})
@@ -163,28 +194,7 @@ pub fn create_entitlement(
     if input.quantity.is_none() && input.metric.as_deref() != Some("site") {
         errors.push(FieldError::new("quantity", "a number of units above 0"));
     }
-    let mut e = Entitlement {
-        id: ids::new_id(),
-        product_id: String::new(),
-        metric: Metric::Device,
-        quantity: 0,
-        starts_on: None,
-        ends_on: None,
-        unit_cost_minor: None,
-        currency: None,
-        core_rule: None,
-        min_cores_per_processor: None,
-        min_cores_per_device: None,
-        core_pack: None,
-        downgrade_rights: false,
-        license_key: None,
-        vendor: None,
-        po_number: None,
-        contract_ref: None,
-        notes: String::new(),
-        created_at: now,
-        updated_at: now,
-    };
+    let mut e = blank(now);
     apply(&mut e, input, &mut errors);
     db.write(|conn| {
         check(conn, &e, errors)?;

@@ -2,11 +2,11 @@
 //! register; staff who see the asset register read it. Every change is in
 //! the history.
 
-mod allocations;
+pub(crate) mod allocations;
 pub mod audit_file;
 pub mod book;
-mod catalog;
-mod entitlements;
+pub(crate) mod catalog;
+pub(crate) mod entitlements;
 mod evidence;
 mod frozen;
 mod positions;
@@ -53,6 +53,18 @@ pub(super) fn may_change(actor: &User) -> Result<(), AppError> {
 pub(super) fn record(
     conn: &mut DbConn,
     actor: &User,
+    what: (&'static str, &str),
+    action: &'static str,
+    changes: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    record_by(conn, Some(&actor.id), what, action, changes, now)
+}
+
+/// Like [`record`], for a change of the command line (no person).
+pub(crate) fn record_by(
+    conn: &mut DbConn,
+    actor_id: Option<&str>,
     (entity_type, id): (&'static str, &str),
     action: &'static str,
     changes: serde_json::Value,
@@ -63,7 +75,7 @@ pub(super) fn record(
         Entry {
             entity_type,
             entity_id: id,
-            actor_id: Some(&actor.id),
+            actor_id,
             action,
             changes,
             at: now,
