@@ -59,6 +59,19 @@ const MESSAGES: &[(&str, &str)] = &[
     ("reply_saved", "The saved reply is changed."),
     ("reply_deleted", "The saved reply is deleted."),
     ("seat_allocated", "The seat is given."),
+    ("entitlement_created", "The entitlement is added."),
+    ("entitlement_saved", "The entitlement is changed."),
+    ("entitlement_deleted", "The entitlement is deleted."),
+    ("product_created", "The product is in the catalog."),
+    ("product_saved", "The product is changed."),
+    (
+        "rule_created",
+        "The rule is saved; installations it matches resolve to it now.",
+    ),
+    (
+        "rule_deleted",
+        "The rule is deleted; what it matched resolves by the other rules.",
+    ),
     ("seat_released", "The seat is taken back and free again."),
     (
         "audit_frozen",

@@ -21,6 +21,10 @@ mod error_layout;
 mod flash;
 mod form;
 mod format;
+mod license_catalog;
+mod license_entitlement_boxes;
+mod license_entitlement_form;
+mod license_import;
 mod license_product;
 mod licenses;
 mod login;
@@ -167,9 +171,48 @@ fn license_routes(cfg: &mut web::ServiceConfig) {
         .route("/licenses/audit", web::get().to(licenses::audit))
         .route("/licenses/audits", web::post().to(licenses::freeze))
         .route("/licenses/audits/{id}", web::get().to(licenses::frozen))
+        .route("/licenses/catalog", web::get().to(license_catalog::show))
+        .route(
+            "/licenses/products",
+            web::post().to(license_catalog::create_product),
+        )
+        .route(
+            "/licenses/rules",
+            web::post().to(license_catalog::create_rule),
+        )
+        .route(
+            "/licenses/rules/{id}/delete",
+            web::post().to(license_catalog::delete_rule),
+        )
+        .route("/licenses/import", web::get().to(license_import::show))
+        .route("/licenses/import", web::post().to(license_import::submit))
+        .route(
+            "/licenses/imports/{id}",
+            web::get().to(license_import::report),
+        )
         .route(
             "/licenses/products/{id}",
             web::get().to(license_product::show),
+        )
+        .route(
+            "/licenses/products/{id}/entitlements/new",
+            web::get().to(license_entitlement_form::new_form),
+        )
+        .route(
+            "/licenses/products/{id}/entitlements",
+            web::post().to(license_entitlement_form::create),
+        )
+        .route(
+            "/licenses/entitlements/{id}/edit",
+            web::get().to(license_entitlement_form::edit_form),
+        )
+        .route(
+            "/licenses/entitlements/{id}/edit",
+            web::post().to(license_entitlement_form::update),
+        )
+        .route(
+            "/licenses/entitlements/{id}/delete",
+            web::post().to(license_entitlement_form::delete),
         )
         .route(
             "/licenses/entitlements/{id}/allocations",

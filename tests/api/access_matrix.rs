@@ -180,6 +180,10 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/admin/access") => Admins,
         ("GET", "/licenses" | "/licenses/audit") => Staff,
         ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
+        ("GET", "/licenses/catalog") => Staff,
+        ("GET", "/licenses/import" | "/licenses/imports/{id}") => Managers,
+        ("GET", "/licenses/products/{id}/entitlements/new") => Managers,
+        ("GET", "/licenses/entitlements/{id}/edit") => Managers,
         // Forms: who may act is decided by the same services as the API
         // (checked there); here only that nobody acts without logging in.
         ("POST", _) => Everyone,

@@ -64,6 +64,7 @@ mod web_asset_lifecycle;
 mod web_assets;
 mod web_canned;
 mod web_dashboard;
+mod web_license_forms;
 mod web_licenses;
 mod web_pages;
 mod web_portal;

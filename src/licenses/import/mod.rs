@@ -12,6 +12,7 @@
 mod apply;
 pub mod profiles;
 pub mod read;
+mod rows;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};

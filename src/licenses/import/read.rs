@@ -187,6 +187,28 @@ impl Table {
                 }
             }
         }
+        let extra = Extra {
+            total_cost,
+            terminates,
+            order_number,
+        };
+        self.complete(&mut row, extra, &mut faults);
+        if faults.is_empty() {
+            self.rows.push(row);
+        } else {
+            self.errors.extend(faults);
+        }
+    }
+
+    /// What the row's cells give together: the names it needs, the end of
+    /// its term, its PO and its unit cost.
+    fn complete(&mut self, row: &mut Row, extra: Extra, faults: &mut Vec<RowError>) {
+        let Extra {
+            total_cost,
+            terminates,
+            order_number,
+        } = extra;
+        let line = row.line;
         if row.product.is_empty() {
             faults.push(self.fault(
                 line,
@@ -235,12 +257,14 @@ impl Table {
                 )),
             }
         }
-        if faults.is_empty() {
-            self.rows.push(row);
-        } else {
-            self.errors.extend(faults);
-        }
     }
+}
+
+/// Cells read beside the row's own fields.
+struct Extra {
+    total_cost: Option<Money>,
+    terminates: Option<NaiveDate>,
+    order_number: Option<String>,
 }
 
 /// What a cell gave beyond the row's own fields.
