@@ -154,6 +154,14 @@ async fn the_audit_exports_every_sheet_with_the_documented_columns() {
         "format"
     );
     let wrong = app
+        .get(&manager, "/api/v1/licenses/audit?format=xlsx&sheet=summary")
+        .await;
+    assert_eq!(
+        assert_problem(wrong, 422, "validation_failed").await["errors"][0]["field"],
+        "sheet",
+        "an XLSX holds every sheet: a sheet is for CSV, as on the command line"
+    );
+    let wrong = app
         .get(&manager, "/api/v1/licenses/audit?products=nope")
         .await;
     assert_eq!(

@@ -38,6 +38,7 @@ mod license_audit;
 mod license_entitlements;
 mod license_fixtures;
 mod license_import;
+mod license_metrics;
 mod license_positions;
 mod license_resolution;
 mod license_seats;

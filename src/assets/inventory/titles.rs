@@ -165,7 +165,9 @@ fn present_at(end: NaiveDateTime) -> Condition {
 }
 
 /// (title, device) for every installation of `titles` present at the
-/// instant `end` (installed before it, not ended by it), each pair once.
+/// instant `end` (installed before it, not ended by it). A title installed
+/// twice on one device gives its pair twice: callers that count devices
+/// dedup (cheaper here than a DISTINCT on the server).
 pub fn present(
     conn: &mut DbConn,
     titles: &[String],
@@ -180,7 +182,6 @@ pub fn present(
                 software_installations::title_id,
                 software_installations::asset_id,
             ))
-            .distinct()
             .load(conn)?;
         out.extend(rows.into_iter().filter_map(|(t, a)| t.map(|t| (t, a))));
     }

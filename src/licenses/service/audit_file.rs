@@ -99,6 +99,12 @@ pub fn format_and_sheet(
                 .map_err(|_| AppError::invalid("sheet", "summary, evidence or entitlements"))?,
         ),
     };
+    if sheet.is_some() && format != Format::Csv {
+        return Err(AppError::invalid(
+            "sheet",
+            "picks the sheet of a CSV export; XLSX and JSON hold all three",
+        ));
+    }
     Ok((format, sheet))
 }
 

@@ -29,14 +29,23 @@ pub fn day_end(
         .zone()
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let day = as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&tz).date_naive());
+    let end = end_of_day(tz, day);
+    Ok((day, end))
+}
+
+/// The instant `day` ends in `tz`: the next midnight, or where midnight
+/// falls in a daylight-saving gap, when the clocks jump (the first
+/// quarter hour that exists after it).
+pub(crate) fn end_of_day(tz: chrono_tz::Tz, day: NaiveDate) -> NaiveDateTime {
     let midnight = (day + Duration::days(1))
         .and_hms_opt(0, 0, 0)
         .expect("midnight");
-    let end = tz
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map_or(midnight, |t| t.naive_utc());
-    Ok((day, end))
+    (0..=12)
+        .find_map(|q| {
+            tz.from_local_datetime(&(midnight + Duration::minutes(15 * q)))
+                .earliest()
+        })
+        .map_or(midnight, |t| t.naive_utc())
 }
 
 /// Everything positions are computed from, read in one transaction.
@@ -170,13 +179,14 @@ impl Snapshot {
 }
 
 /// Each product's counted devices in asset-tag order (the order they are
-/// counted in).
+/// counted in). Products and devices are numbered first, so that the
+/// pairs (a few hundred thousand at 10,000 devices) are grouped without
+/// copying a string each.
 fn runs_by_tag(
     pairs: &[(String, String)],
     of_product: &HashMap<String, String>,
     devices: &HashMap<String, DeviceFacts>,
 ) -> BTreeMap<String, Vec<String>> {
-    // Devices are counted in asset-tag order.
     let mut by_tag: Vec<&DeviceFacts> = devices.values().collect();
     by_tag.sort_by(|a, b| a.asset_tag.cmp(&b.asset_tag).then(a.id.cmp(&b.id)));
     let rank: HashMap<&str, usize> = by_tag
@@ -184,22 +194,29 @@ fn runs_by_tag(
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let mut ranked: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut names: Vec<&str> = of_product.values().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let product_ix: HashMap<&str, usize> = names.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let title_ix: HashMap<&str, usize> = of_product
+        .iter()
+        .map(|(t, p)| (t.as_str(), product_ix[p.as_str()]))
+        .collect();
+    let mut ranked: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (title, asset) in pairs {
-        if let Some(r) = rank.get(asset.as_str()) {
-            ranked
-                .entry(of_product[title].clone())
-                .or_default()
-                .push(*r);
+        if let (Some(r), Some(p)) = (rank.get(asset.as_str()), title_ix.get(title.as_str())) {
+            ranked[*p].push(*r);
         }
     }
-    ranked
+    names
         .into_iter()
+        .zip(ranked)
+        .filter(|(_, list)| !list.is_empty())
         .map(|(product, mut list)| {
             list.sort_unstable();
             list.dedup();
             let ids = list.into_iter().map(|i| by_tag[i].id.clone()).collect();
-            (product, ids)
+            (product.to_owned(), ids)
         })
         .collect()
 }
@@ -240,4 +257,34 @@ pub(super) fn snapshot(
     catch_up(&lic.db)?;
     let (day, end) = day_end(lic, as_of)?;
     lic.db.read(|conn| Snapshot::read(conn, day, end, only))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_day_ends_at_local_midnight_or_when_the_clocks_jump_over_it() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            end_of_day(chrono_tz::UTC, day("2026-12-31")),
+            at("2027-01-01 00:00")
+        );
+        let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(
+            end_of_day(berlin, day("2026-07-01")),
+            at("2026-07-01 22:00")
+        );
+        // Chile skipped from 00:00 to 01:00 on 2024-09-08: 7 September
+        // ended at 01:00 local summer time, 04:00 UTC.
+        let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+        assert_eq!(
+            end_of_day(santiago, day("2024-09-07")),
+            at("2024-09-08 04:00")
+        );
+    }
 }

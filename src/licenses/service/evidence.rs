@@ -46,8 +46,15 @@ impl Source {
     pub fn of(lic: &Licenses, products: &[&Product]) -> Result<Source, AppError> {
         let wanted: HashSet<&str> = products.iter().map(|p| p.id.as_str()).collect();
         let of_title: HashMap<String, (String, Option<String>)> = lic.db.read(|conn| {
-            Ok::<_, AppError>(
+            // A few products: theirs alone; many: all at once.
+            let resolved = if products.len() <= 50 {
+                let ids: Vec<String> = products.iter().map(|p| p.id.clone()).collect();
+                repo::titles_of_products(conn, &ids)?
+            } else {
                 repo::product_titles(conn)?
+            };
+            Ok::<_, AppError>(
+                resolved
                     .into_iter()
                     .filter(|(_, p, _)| wanted.contains(p.as_str()))
                     .map(|(t, p, r)| (t, (p, r)))
