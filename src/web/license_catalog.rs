@@ -213,7 +213,9 @@ pub async fn show(
         rf: query.into_inner(),
         ..Shown::default()
     };
-    page(state, user, shown, flash::take(&req)).await
+    let mut resp = page(state, user, shown, flash::take(&req)).await?;
+    flash::clear(&req, &mut resp);
+    Ok(resp)
 }
 
 fn text(v: &str) -> Option<String> {

@@ -241,15 +241,10 @@ pub async fn show(
     super::assets::staff(&user)?;
     let as_of = date_param(&query.as_of).unwrap_or(None);
     let none = (String::new(), String::new(), Problems::default());
-    show_page(
-        state,
-        user,
-        path.into_inner(),
-        as_of,
-        none,
-        flash::take(&req),
-    )
-    .await
+    let shown = flash::take(&req);
+    let mut resp = show_page(state, user, path.into_inner(), as_of, none, shown).await?;
+    flash::clear(&req, &mut resp);
+    Ok(resp)
 }
 
 /// `POST /licenses/entitlements/{id}/allocations`: a seat for a person or

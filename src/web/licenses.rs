@@ -199,6 +199,10 @@ pub async fn positions(
         audits: audits.into_iter().take(10).collect(),
         can_change: user.user.role.manages_assets(),
     })
+    .map(|mut resp| {
+        flash::clear(&req, &mut resp);
+        resp
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]

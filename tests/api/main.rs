@@ -17,6 +17,7 @@ mod attachments;
 mod backup;
 mod browser;
 mod browser_assets;
+mod browser_licenses;
 mod browser_pages;
 mod browser_ticket;
 mod cli;

@@ -81,6 +81,11 @@ async fn a_manager_builds_the_catalog_and_the_book_from_the_pages() {
     let product = product_page.rsplit('/').next().unwrap().to_owned();
     let (_, html) = text(&c, app.url(&product_page)).await;
     assert!(html.contains("The product is in the catalog."), "{html}");
+    let (_, again) = text(&c, app.url(&product_page)).await;
+    assert!(
+        !again.contains("The product is in the catalog."),
+        "said once: {again}"
+    );
 
     // A rule previewed: what it would take, nothing saved; then saved.
     let rule = |action: &'static str, pattern: &'static str| {
