@@ -99,6 +99,21 @@ async fn a_snipeit_export_adds_products_and_entitlements_and_running_it_again_ch
     let products = json_at(&app, &manager, "/api/v1/licenses/products").await;
     assert_eq!(products.as_array().unwrap().len(), 2);
 
+    // Managers refine what Snipe-IT does not know: Acrobat is per user,
+    // with a note. Snipe-IT has no metric and Acrobat no notes there: the
+    // import changes neither.
+    let acrobat_path = format!(
+        "/api/v1/licenses/entitlements/{}",
+        acrobat["id"].as_str().unwrap()
+    );
+    let resp = app
+        .patch_json(
+            &manager,
+            &acrobat_path,
+            &serde_json::json!({"metric": "user", "notes": "per user since 2026"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
     // The same export again: the same two entitlements, unchanged.
     let (code, out, _) = import(
         &app,
@@ -108,6 +123,12 @@ async fn a_snipeit_export_adds_products_and_entitlements_and_running_it_again_ch
     );
     assert_eq!(code, 0);
     assert!(out.contains("0 created, 0 updated, 2 unchanged"), "{out}");
+    let kept = json_at(&app, &manager, &acrobat_path).await;
+    assert_eq!(
+        (kept["metric"].as_str(), kept["notes"].as_str()),
+        (Some("user"), Some("per user since 2026")),
+        "{kept}"
+    );
     // More seats bought in Snipe-IT: the entitlement is updated in place.
     let more = OFFICE.replace(",3,10,admin,", ",3,20,admin,");
     let (code, out, _) = import(
@@ -292,4 +313,43 @@ async fn named_seats_from_a_file_never_exceed_the_quantity() {
     )
     .await;
     assert_eq!(seats.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn amounts_are_read_in_the_currency_of_their_row() {
+    let app = spawn_app().await;
+    let manager = app.token("assets@example.org", Role::AssetManager).await;
+    let mapping = app.dir.path().join("map.toml");
+    std::fs::write(
+        &mapping,
+        "currency = \"EUR\"\n[columns]\npublisher = \"Vendor\"\nproduct = \"Software\"\nquantity = \"Qty\"\nunit_cost = \"Price\"\ncurrency = \"Currency\"\n",
+    )
+    .unwrap();
+    let csv = "Vendor,Software,Qty,Price,Currency\nJustSystems,Ichitaro,3,129000,JPY\nAcme,Tool,2,12.50,\n";
+    let (code, out, _) = import(
+        &app,
+        "yen.csv",
+        csv.as_bytes(),
+        &[
+            "--profile",
+            "generic",
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let all = entitlements(&app, &manager).await;
+    let yen = all
+        .iter()
+        .find(|e| e["currency"] == "JPY")
+        .expect("a yen entitlement");
+    assert_eq!(
+        yen["unit_cost_minor"], 129_000,
+        "the yen has no minor unit: {yen}"
+    );
+    let euro = all
+        .iter()
+        .find(|e| e["currency"] == "EUR")
+        .expect("a euro entitlement");
+    assert_eq!(euro["unit_cost_minor"], 1_250);
 }

@@ -65,6 +65,17 @@ async fn products_are_kept_once_and_only_changed_by_asset_managers() {
         )
         .await;
     assert_problem(again, 409, "already_exists").await;
+    // Without an edition too (a missing edition is one value, not many).
+    for expected in [201, 409] {
+        let resp = app
+            .post_json(
+                &manager,
+                "/api/v1/licenses/products",
+                &json!({"publisher": "Adobe", "name": "Acrobat Pro"}),
+            )
+            .await;
+        assert_eq!(resp.status(), expected);
+    }
     let empty = app
         .post_json(
             &manager,
@@ -88,7 +99,7 @@ async fn products_are_kept_once_and_only_changed_by_asset_managers() {
         .json()
         .await
         .unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "SQL Server and Acrobat");
     let refused = app
         .post_json(
             &agent,

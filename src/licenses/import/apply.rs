@@ -163,13 +163,14 @@ fn one_row(
 ) -> Result<Change, RowFault> {
     let product = product_of(conn, actor_id, row, catalog, new_product, now)?;
     let product_id = product.id.clone();
-    let input = input_of(table, row, &product_id);
+    let mut input = input_of(row, &product_id);
     let mut errors = Vec::new();
     let before = existing(conn, row, &product_id)?;
     let mut e = match &before {
         Some(b) => b.clone(),
         None => {
-            if row.quantity.is_none() && row.metric.as_deref() != Some("site") {
+            let metric = input.metric.get_or_insert_with(|| table.metric.clone());
+            if row.quantity.is_none() && metric != "site" {
                 errors.push(FieldError::new("quantity", "a number of units above 0"));
             }
             let mut e = entitlements::blank(now);
@@ -178,13 +179,7 @@ fn one_row(
         }
     };
     entitlements::apply(&mut e, &input, &mut errors);
-    let seats = repo::allocations(conn, Some(&e.id))?.len() as i64;
-    if seats > e.quantity {
-        errors.push(FieldError::new(
-            "quantity",
-            format!("{seats} seats are given: take some back first"),
-        ));
-    }
+    seat_rules(conn, before.as_ref(), &e, &mut errors)?;
     match entitlements::check(conn, &e, errors) {
         Ok(()) => {}
         Err(AppError::Validation(errs)) => return Err(rejected(table, row.line, errs)),
@@ -205,6 +200,37 @@ fn one_row(
         fields,
         allocated,
     })
+}
+
+/// What given seats forbid, as the API says it: fewer units than seats,
+/// another metric or another product.
+fn seat_rules(
+    conn: &mut DbConn,
+    before: Option<&Entitlement>,
+    e: &Entitlement,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), RowFault> {
+    let Some(b) = before else { return Ok(()) };
+    let seats = repo::allocations(conn, Some(&e.id))?.len() as i64;
+    if seats == 0 {
+        return Ok(());
+    }
+    if seats > e.quantity {
+        let m = format!("{seats} seats are given: take some back first");
+        errors.push(FieldError::new("quantity", m));
+    }
+    for (field, changed) in [
+        ("metric", e.metric != b.metric),
+        ("product_id", e.product_id != b.product_id),
+    ] {
+        if changed {
+            errors.push(FieldError::new(
+                field,
+                "its seats are given: take them back first",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Adds or saves the entitlement: (`created`, `updated` or `unchanged`,

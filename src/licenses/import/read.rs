@@ -42,6 +42,8 @@ pub struct Table {
     pub seen: usize,
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
+    /// The metric of new entitlements whose row names none.
+    pub metric: String,
 }
 
 impl Table {
@@ -100,6 +102,7 @@ pub fn read(bytes: &[u8], profile: &Profile) -> Result<Table, ImportError> {
     let mut table = Table {
         headers,
         columns,
+        metric: profile.metric.clone(),
         ..Table::default()
     };
     let mut record = csv::StringRecord::new();
@@ -167,14 +170,16 @@ impl Table {
         }
         let mut row = Row {
             line,
-            metric: Some(profile.metric.clone()),
             ..Row::default()
         };
         let mut faults = Vec::new();
         let mut total_cost: Option<Money> = None;
         let mut terminates: Option<NaiveDate> = None;
         let mut order_number: Option<String> = None;
-        for (field, _) in self.columns.clone() {
+        // The row's currency first: the amounts are read in it.
+        let mut fields: Vec<Field> = self.columns.iter().map(|(f, _)| *f).collect();
+        fields.sort_by_key(|f| *f != Field::Currency);
+        for field in fields {
             let Some(value) = cell(field) else { continue };
             let read = read_cell(profile, field, value, &mut row);
             match read {

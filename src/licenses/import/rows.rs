@@ -16,30 +16,24 @@ use crate::licenses::repo;
 use crate::licenses::service::{allocations, record_by};
 use crate::licenses::terms::Metric;
 
-/// The entitlement input a row gives: only the fields the file has.
-pub(super) fn input_of(table: &Table, row: &Row, product_id: &str) -> EntitlementInput {
-    let has = |f: Field| table.columns.iter().any(|(c, _)| *c == f);
-    let some_if = |f: bool, v: Option<String>| if f { Some(v) } else { None };
+/// The entitlement input a row gives: the cells it fills (an empty cell
+/// changes nothing, as in the asset import). A new entitlement without a
+/// metric cell takes the import's metric; an existing one keeps its own.
+pub(super) fn input_of(row: &Row, product_id: &str) -> EntitlementInput {
+    let some = |v: &Option<String>| v.clone().map(Some);
     EntitlementInput {
         product_id: Some(product_id.to_owned()),
         metric: row.metric.clone(),
         quantity: row.quantity,
-        starts_on: has(Field::StartsOn).then_some(row.starts_on),
-        ends_on: (has(Field::EndsOn) || has(Field::TerminatesOn)).then_some(row.ends_on),
-        unit_cost_minor: (has(Field::UnitCost) || has(Field::TotalCost))
-            .then_some(row.unit_cost_minor),
-        currency: some_if(
-            has(Field::Currency) || has(Field::UnitCost) || has(Field::TotalCost),
-            row.currency.clone(),
-        ),
-        license_key: some_if(has(Field::LicenseKey), row.license_key.clone()),
-        vendor: some_if(has(Field::Vendor), row.vendor.clone()),
-        po_number: some_if(
-            has(Field::PoNumber) || has(Field::OrderNumber),
-            row.po_number.clone(),
-        ),
-        contract_ref: some_if(has(Field::ContractRef), row.contract_ref.clone()),
-        notes: has(Field::Notes).then(|| row.notes.clone().unwrap_or_default()),
+        starts_on: row.starts_on.map(Some),
+        ends_on: row.ends_on.map(Some),
+        unit_cost_minor: row.unit_cost_minor.map(Some),
+        currency: some(&row.currency),
+        license_key: some(&row.license_key),
+        vendor: some(&row.vendor),
+        po_number: some(&row.po_number),
+        contract_ref: some(&row.contract_ref),
+        notes: row.notes.clone(),
         ..EntitlementInput::default()
     }
 }
@@ -121,6 +115,7 @@ pub(super) fn product_of(
 /// What a row changes on an existing entitlement, by field name.
 pub(super) fn changed_fields(before: &Entitlement, after: &Entitlement) -> Vec<String> {
     let pairs = [
+        ("product_id", before.product_id != after.product_id),
         ("metric", before.metric != after.metric),
         ("quantity", before.quantity != after.quantity),
         ("starts_on", before.starts_on != after.starts_on),

@@ -328,6 +328,8 @@ fn position(
             .is_some_and(|end| (end - day).num_days() <= policy.expiry_warning_days)
     });
     let status = match entitled {
+        // Unlimited, but not for ever: a site licence ending soon is a risk.
+        None if ending => "at_risk",
         None => "compliant",
         Some(e) if consumed > e => "non_compliant",
         Some(e)

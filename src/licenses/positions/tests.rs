@@ -291,6 +291,19 @@ fn a_site_licence_is_never_short() {
     );
     let p = only(&b, "p", Metric::Site);
     assert_eq!((p.entitled, p.consumed, p.status), (None, 50, "compliant"));
+    // Ending within the warning window: unlimited, but at risk.
+    let mut ending = ent("s", "p", Metric::Site, 0);
+    ending.ends_on = Some(d("2027-02-15"));
+    let one = runs("p", vec![dev("a", None)]);
+    let b = book(
+        d("2027-01-10"),
+        &[prod("p")],
+        &[ending],
+        &[],
+        &one,
+        &policy(),
+    );
+    assert_eq!(only(&b, "p", Metric::Site).status, "at_risk");
     // Once it has ended it covers nothing.
     let mut ended = ent("s", "p", Metric::Site, 0);
     ended.ends_on = Some(d("2026-12-31"));

@@ -52,6 +52,11 @@ pub(crate) fn end_of_day(tz: chrono_tz::Tz, day: NaiveDate) -> NaiveDateTime {
 pub(super) struct Snapshot {
     pub day: NaiveDate,
     pub end: NaiveDateTime,
+    /// The instant installations are read at: the end of the day, or the
+    /// moment the snapshot was taken when that is earlier (today). The
+    /// evidence, read after the snapshot, reads at the same instant, so an
+    /// inventory arriving meanwhile changes neither.
+    pub seen_by: NaiveDateTime,
     pub products: Vec<Product>,
     pub entitlements: Vec<Entitlement>,
     pub allocations: Vec<Allocation>,
@@ -96,7 +101,8 @@ impl Snapshot {
         let of_product: HashMap<String, String> =
             resolved.into_iter().map(|(t, p, _)| (t, p)).collect();
         let title_ids: Vec<String> = of_product.keys().cloned().collect();
-        let pairs = titles::present(conn, &title_ids, end)?;
+        let seen_by = end.min(crate::ids::now());
+        let pairs = titles::present(conn, &title_ids, seen_by)?;
         let mut ids: Vec<String> = pairs.iter().map(|(_, a)| a.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -124,6 +130,7 @@ impl Snapshot {
             inactive,
             day,
             end,
+            seen_by,
             products,
             entitlements: repo::entitlements(conn, None)?,
             allocations: repo::allocations(conn, None)?,

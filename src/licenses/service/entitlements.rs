@@ -236,6 +236,9 @@ pub fn update_entitlement(
 ) -> Result<Entitlement, AppError> {
     may_change(actor)?;
     db.write(|conn| {
+        // In turn with allocations: a lower quantity and a racing seat see
+        // each other.
+        super::allocations::take_turn(conn)?;
         let mut e = repo::entitlement(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("entitlement {id}")))?;
         let before = e.clone();

@@ -85,7 +85,7 @@ impl Source {
             .map_or(&[][..], Vec::as_slice);
         let installs = lic
             .db
-            .read(|conn| Ok::<_, AppError>(titles::installs(conn, title_ids, snap.end)?))?;
+            .read(|conn| Ok::<_, AppError>(titles::installs(conn, title_ids, snap.seen_by)?))?;
         let counted = book
             .evidence
             .get(&product.id)
