@@ -198,4 +198,63 @@ async fn terms_end_between_two_dates_and_retired_devices_still_count() {
     let stale = may["items"].as_array().unwrap();
     assert_eq!(stale.len(), 4, "{may}");
     assert!(stale.iter().all(|i| i["reasons"][0] == "stale"), "{may}");
+
+    // A missing machine still counts, flagged; a disposed one counts until
+    // its disposal date and not after.
+    let resp = transition(
+        &app,
+        &manager,
+        "IT-3",
+        json!({"to": "missing", "reason": "not seen since the move"}),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let resp = transition(
+        &app,
+        &manager,
+        "IT-2",
+        json!({"to": "disposed", "reason": "recycled",
+        "disposal": {"method": "recycled", "date": "2027-06-01", "evidence": "WIPE-7"}}),
+    )
+    .await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let before = json_at(
+        &app,
+        &manager,
+        &format!("/api/v1/licenses/positions/{visio}?as_of=2027-05-31"),
+    )
+    .await;
+    assert_eq!(before["items"][0]["consumed"], 4, "{before}");
+    let it3 = before["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["asset_tag"] == "IT-3")
+        .unwrap()
+        .clone();
+    assert!(
+        it3["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("missing_device")),
+        "{it3}"
+    );
+    let after = json_at(
+        &app,
+        &manager,
+        &format!("/api/v1/licenses/positions/{visio}?as_of=2027-06-01"),
+    )
+    .await;
+    assert_eq!(
+        after["items"][0]["consumed"], 3,
+        "disposed on the day: {after}"
+    );
+    assert!(
+        after["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["asset_tag"] != "IT-2"),
+        "{after}"
+    );
 }

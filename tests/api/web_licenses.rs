@@ -64,6 +64,16 @@ async fn managers_read_positions_and_give_seats_from_the_pages() {
         short_only.contains("Vendor Visio") && !short_only.contains("Vendor SQL Server"),
         "{short_only}"
     );
+    let (_, vendor) = text(&c, app.url("/licenses?as_of=2026-12-31&publisher=Vendor")).await;
+    assert!(
+        vendor.contains("Vendor Visio") && vendor.contains("Vendor SQL Server"),
+        "{vendor}"
+    );
+    let (_, other) = text(&c, app.url("/licenses?as_of=2026-12-31&publisher=Adobe")).await;
+    assert!(
+        !other.contains("Vendor Visio"),
+        "filtered by publisher: {other}"
+    );
     let (_, bad_day) = text(&c, app.url("/licenses?as_of=31.12.2026")).await;
     assert!(
         bad_day.contains("is not a date: use YYYY-MM-DD"),
