@@ -99,7 +99,11 @@ async fn products_are_kept_once_and_only_changed_by_asset_managers() {
         .json()
         .await
         .unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 2, "SQL Server and Acrobat");
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        2,
+        "SQL Server and Acrobat"
+    );
     let refused = app
         .post_json(
             &agent,
