@@ -297,6 +297,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    vendors (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        website -> Nullable<Text>,
+        account_number -> Nullable<Text>,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_contacts (id) {
+        id -> Text,
+        vendor_id -> Text,
+        name -> Text,
+        role -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        escalation_order -> Integer,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        vendor_id -> Text,
+        kind -> Text,
+        reference -> Nullable<Text>,
+        title -> Text,
+        owner_id -> Nullable<Text>,
+        draft -> Bool,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        auto_renew -> Bool,
+        renewal_months -> Nullable<Integer>,
+        notice_months -> Nullable<Integer>,
+        notice_days -> Nullable<Integer>,
+        amount_minor -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        billing -> Nullable<Text>,
+        terminates_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        renewed_on -> Nullable<Date>,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     license_imports (id) {
         id -> Text,
         actor_id -> Nullable<Text>,
@@ -596,6 +648,8 @@ diesel::joinable!(license_resolutions -> software_titles (title_id));
 diesel::joinable!(asset_hardware -> assets (asset_id));
 diesel::joinable!(license_allocations -> license_entitlements (entitlement_id));
 diesel::joinable!(license_audit_files -> license_audits (audit_id));
+diesel::joinable!(vendor_contacts -> vendors (vendor_id));
+diesel::joinable!(contracts -> vendors (vendor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
@@ -642,4 +696,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     license_audits,
     license_audit_files,
     license_imports,
+    vendors,
+    vendor_contacts,
+    contracts,
 );

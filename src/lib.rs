@@ -31,4 +31,5 @@ pub mod state;
 pub mod telemetry;
 pub mod text;
 pub mod tickets;
+pub mod vendors;
 pub mod web;

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "mail", description = "Mail in and out"),
         (name = "assets", description = "The asset register: assets, their lifecycle, models, locations"),
         (name = "licenses", description = "The license register: products, normalization rules, unmatched installations"),
+        (name = "vendors", description = "Vendors, their contacts, and contracts: terms, notice deadlines, costs, renewal"),
         (name = "access", description = "API tokens and deactivating people"),
         (name = "system", description = "Health"),
     )
@@ -60,6 +61,7 @@ pub fn document() -> String {
         crate::licenses::handlers::Api::openapi(),
         crate::licenses::book_handlers::Api::openapi(),
         crate::licenses::audit_handlers::Api::openapi(),
+        crate::vendors::handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

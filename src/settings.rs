@@ -35,6 +35,7 @@ pub struct Settings {
     pub inventory: InventorySettings,
     pub assets: AssetSettings,
     pub licenses: crate::licenses::settings::LicenseSettings,
+    pub vendors: crate::vendors::settings::VendorSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
@@ -84,6 +85,7 @@ impl Settings {
         self.mail.validate()?;
         self.sla.validate()?;
         self.licenses.validate().map_err(ConfigError::Invalid)?;
+        self.vendors.validate().map_err(ConfigError::Invalid)?;
         Ok(())
     }
 }

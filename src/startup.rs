@@ -134,6 +134,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::handlers::configure)
                 .configure(crate::licenses::book_handlers::configure)
                 .configure(crate::licenses::audit_handlers::configure)
+                .configure(crate::vendors::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);
@@ -149,6 +150,7 @@ struct Contexts {
     mail: web::Data<crate::mail::Mail>,
     assets: web::Data<crate::assets::Assets>,
     licenses: web::Data<crate::licenses::Licenses>,
+    vendors: web::Data<crate::vendors::Vendors>,
 }
 
 impl Contexts {
@@ -160,6 +162,7 @@ impl Contexts {
             mail: web::Data::new(state.mail.clone()),
             assets: web::Data::new(state.assets.clone()),
             licenses: web::Data::new(state.licenses.clone()),
+            vendors: web::Data::new(state.vendors.clone()),
         }
     }
 
@@ -169,7 +172,8 @@ impl Contexts {
             .app_data(self.sla.clone())
             .app_data(self.mail.clone())
             .app_data(self.assets.clone())
-            .app_data(self.licenses.clone());
+            .app_data(self.licenses.clone())
+            .app_data(self.vendors.clone());
     }
 }
 

@@ -32,6 +32,7 @@ pub struct AppState {
     pub mail: Mail,
     pub assets: Assets,
     pub licenses: crate::licenses::Licenses,
+    pub vendors: crate::vendors::Vendors,
     pub outbox: Outbox,
 }
 
@@ -92,21 +93,14 @@ impl AppState {
                 notifier,
                 tickets: tickets.clone(),
             },
-            assets: Assets {
-                db: db.clone(),
-                settings: Arc::new(s.assets.clone()),
-                inventory: Arc::new(s.inventory.clone()),
-                fields: Arc::new(s.asset_fields.clone()),
-                api,
-                mail_from: Arc::new(MailFrom {
-                    address: s.mail.address.clone(),
-                    display_name: s.mail.display_name.clone(),
-                    public_url: s.base_url().to_owned(),
-                }),
-            },
+            assets: assets(&s, &db, api),
             licenses: crate::licenses::Licenses {
                 db: db.clone(),
                 settings: Arc::new(s.licenses.clone()),
+            },
+            vendors: crate::vendors::Vendors {
+                db: db.clone(),
+                settings: Arc::new(s.vendors.clone()),
             },
             outbox: Outbox {
                 db: db.clone(),
@@ -117,5 +111,21 @@ impl AppState {
             db,
             settings: s,
         }
+    }
+}
+
+/// The asset register, with where its mail comes from.
+fn assets(s: &Settings, db: &Db, api: Arc<crate::http::ApiSettings>) -> Assets {
+    Assets {
+        db: db.clone(),
+        settings: Arc::new(s.assets.clone()),
+        inventory: Arc::new(s.inventory.clone()),
+        fields: Arc::new(s.asset_fields.clone()),
+        api,
+        mail_from: Arc::new(MailFrom {
+            address: s.mail.address.clone(),
+            display_name: s.mail.display_name.clone(),
+            public_url: s.base_url().to_owned(),
+        }),
     }
 }

@@ -50,6 +50,11 @@ impl Role {
         matches!(self, Role::AssetManager | Role::Admin)
     }
 
+    /// Who may change vendors and contracts.
+    pub fn manages_contracts(self) -> bool {
+        matches!(self, Role::Coordinator | Role::AssetManager | Role::Admin)
+    }
+
     /// Who may read the asset register.
     pub fn sees_assets(self) -> bool {
         !matches!(self, Role::Requester)

@@ -59,6 +59,14 @@ const MESSAGES: &[(&str, &str)] = &[
     ("reply_saved", "The saved reply is changed."),
     ("reply_deleted", "The saved reply is deleted."),
     ("seat_allocated", "The seat is given."),
+    (
+        "contract_terminated",
+        "Notice is recorded: the contract ends on that day and does not renew.",
+    ),
+    (
+        "contract_renewed",
+        "The contract is renewed for its next term.",
+    ),
     ("entitlement_created", "The entitlement is added."),
     ("entitlement_saved", "The entitlement is changed."),
     ("entitlement_deleted", "The entitlement is deleted."),

@@ -16,6 +16,7 @@ mod asset_page;
 mod asset_view;
 mod assets;
 mod chart;
+mod contracts;
 mod dashboard;
 mod error_layout;
 mod flash;
@@ -167,7 +168,14 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
 /// The register, imports, hand-over confirmations, and an asset's page
 /// with its forms.
 fn license_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/licenses", web::get().to(licenses::positions))
+    cfg.route("/contracts", web::get().to(contracts::list))
+        .route("/contracts/{id}", web::get().to(contracts::show))
+        .route(
+            "/contracts/{id}/terminate",
+            web::post().to(contracts::terminate),
+        )
+        .route("/contracts/{id}/renew", web::post().to(contracts::renew))
+        .route("/licenses", web::get().to(licenses::positions))
         .route("/licenses/audit", web::get().to(licenses::audit))
         .route("/licenses/audits", web::post().to(licenses::freeze))
         .route("/licenses/audits/{id}", web::get().to(licenses::frozen))

@@ -106,6 +106,27 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let vendor: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/vendors",
+            &json!({"name": "Matrix Vendor", "kind": "msp"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let contract: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/contracts",
+            &json!({"vendor_id": vendor["id"], "kind": "support", "title": "Matrix support",
+                "ends_on": "2030-12-31", "auto_renew": true, "renewal_months": 12}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let frozen: Value = app
         .post_json(&manager, "/api/v1/licenses/audits", &json!({}))
         .await
@@ -213,6 +234,11 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
     values.insert("{allocation_id}", "no-such-allocation".into());
     values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
+    values.insert("{id}@vendors", vendor["id"].as_str().unwrap().to_owned());
+    values.insert(
+        "{id}@contracts",
+        contract["id"].as_str().unwrap().to_owned(),
+    );
     values.insert(
         "{id}@entitlements",
         entitlement["id"].as_str().unwrap().to_owned(),
@@ -225,6 +251,8 @@ pub fn expand(path: &str, f: &Fixture) -> String {
     let scope = [
         "entitlements",
         "audits",
+        "vendors",
+        "contracts",
         "products",
         "rules",
         "imports",
@@ -285,6 +313,16 @@ fn body(method: &str, path: &str, n: usize) -> Body {
             j(json!({"name_pattern": "Matrix tool {n}*", "exclude": true}))
         }
         ("POST", "/api/v1/manufacturers") => j(json!({"name": "Maker {n}"})),
+        ("POST", "/api/v1/vendors") => j(json!({"name": "Vendor {n}", "kind": "other"})),
+        ("PATCH", "/api/v1/vendors/{id}" | "/api/v1/contracts/{id}") => {
+            j(json!({"notes": "matrix {n}"}))
+        }
+        ("POST", "/api/v1/contracts") => {
+            j(json!({"vendor_id": "{vendor}", "kind": "support", "title": "Contract {n}"}))
+        }
+        ("POST", "/api/v1/contracts/{id}/terminate") => {
+            j(json!({"effective_on": "2030-12-31", "reason": "matrix {n}"}))
+        }
         ("POST", "/api/v1/models") => {
             j(json!({"manufacturer": "Dell", "name": "Model {n}", "category": "laptop"}))
         }
@@ -345,7 +383,8 @@ pub async fn call(
         Body::None => req,
         Body::Json(text) => req.header("content-type", "application/json").body(
             text.replace("{model}", &f.values["{model}"])
-                .replace("{product}", &f.values["{id}@products"]),
+                .replace("{product}", &f.values["{id}@products"])
+                .replace("{vendor}", &f.values["{id}@vendors"]),
         ),
         Body::File => req.multipart(
             reqwest::multipart::Form::new().part("file", file_part("m.txt", b"m", "text/plain")),

@@ -32,6 +32,8 @@ enum Rule {
     Managers,
     /// Admins.
     Admins,
+    /// Coordinators, asset managers and admins (vendors and contracts).
+    ContractManagers,
     /// Only the person the resource is about (here: the requester, to
     /// whom the fixture's asset is checked out).
     TheRequester,
@@ -57,6 +59,7 @@ impl Rule {
             Rule::Coordinators => matches!(role, Coordinator | Admin),
             Rule::Managers => matches!(role, AssetManager | Admin),
             Rule::Admins => role == Admin,
+            Rule::ContractManagers => matches!(role, Coordinator | AssetManager | Admin),
             Rule::TheRequester => role == Requester,
         }
     }
@@ -108,6 +111,13 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/licenses/reclaim") => Staff,
         ("GET", "/api/v1/licenses/audits/{id}") => Staff,
         ("POST", "/api/v1/licenses/audits") => Managers,
+        ("GET", "/api/v1/vendors" | "/api/v1/vendors/{id}") => Staff,
+        ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
+        ("GET", "/api/v1/contracts" | "/api/v1/contracts/{id}") => Staff,
+        ("POST", "/api/v1/contracts") | ("PATCH", "/api/v1/contracts/{id}") => ContractManagers,
+        ("POST", "/api/v1/contracts/{id}/terminate" | "/api/v1/contracts/{id}/renew") => {
+            ContractManagers
+        }
         ("GET", "/api/v1/locations") => Staff,
         ("POST", "/api/v1/locations") => Managers,
         ("GET", "/api/v1/mail/dead-letters") => Workers,
@@ -181,6 +191,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses" | "/licenses/audit") => Staff,
         ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
         ("GET", "/licenses/catalog") => Staff,
+        ("GET", "/contracts" | "/contracts/{id}") => Staff,
         ("GET", "/licenses/import" | "/licenses/imports/{id}") => Managers,
         ("GET", "/licenses/products/{id}/entitlements/new") => Managers,
         ("GET", "/licenses/entitlements/{id}/edit") => Managers,

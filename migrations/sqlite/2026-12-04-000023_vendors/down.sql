@@ -1,0 +1,3 @@
+DROP TABLE contracts;
+DROP TABLE vendor_contacts;
+DROP TABLE vendors;

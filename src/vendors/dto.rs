@@ -1,0 +1,168 @@
+//! The vendor register's JSON shapes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::domain::{ContractKind, VendorKind};
+use super::terms::{Billing, Status};
+use crate::http::present;
+
+/// A vendor's contact, in escalation order.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// 1 is called first; by default the order given.
+    #[serde(default)]
+    pub escalation_order: Option<i32>,
+}
+
+/// A vendor to add, or the fields to change (absent stay; `null` clears).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// manufacturer, reseller, msp, carrier, software or other.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub account_number: Option<Option<String>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Replaces the contacts when given.
+    #[serde(default)]
+    pub contacts: Option<Vec<ContactInput>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactDto {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub escalation_order: i32,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VendorDto {
+    pub id: String,
+    pub name: String,
+    pub kind: VendorKind,
+    pub website: Option<String>,
+    pub account_number: Option<String>,
+    pub notes: String,
+    pub contacts: Vec<ContactDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A contract to add, or the fields to change (absent stay; `null` clears).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractInput {
+    #[serde(default)]
+    pub vendor_id: Option<String>,
+    /// support, maintenance, subscription, lease, msp, warranty_extension or other.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub reference: Option<Option<String>>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The person who decides on renewals (id or email).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub owner: Option<Option<String>>,
+    /// Being prepared, not in force.
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub starts_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub ends_on: Option<Option<NaiveDate>>,
+    #[serde(default)]
+    pub auto_renew: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub renewal_months: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub notice_months: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub notice_days: Option<Option<i32>>,
+    /// The amount of one bill, in the currency's minor unit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub amount_minor: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub currency: Option<Option<String>>,
+    /// monthly, quarterly, annual or one_time.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub billing: Option<Option<String>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /contracts/{id}/terminate`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Termination {
+    /// The day it ends (its current end when it should simply not renew).
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+/// A contract with what follows from its terms.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractDto {
+    pub id: String,
+    pub vendor_id: String,
+    pub vendor: String,
+    pub kind: ContractKind,
+    pub reference: Option<String>,
+    pub title: String,
+    pub owner_id: Option<String>,
+    pub owner_email: Option<String>,
+    pub draft: bool,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub auto_renew: bool,
+    pub renewal_months: Option<i32>,
+    pub notice_months: Option<i32>,
+    pub notice_days: Option<i32>,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub billing: Option<Billing>,
+    pub terminates_on: Option<NaiveDate>,
+    pub termination_reason: Option<String>,
+    /// The start of the current term when a renewal began it.
+    pub renewed_on: Option<NaiveDate>,
+    pub notes: String,
+    /// The last day notice can be given for the current term.
+    pub notice_deadline: Option<NaiveDate>,
+    pub term_months: Option<i64>,
+    pub annual_cost_minor: Option<i64>,
+    pub total_contract_value_minor: Option<i64>,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}

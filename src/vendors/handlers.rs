@@ -1,0 +1,250 @@
+//! `/api/v1/vendors` and `/api/v1/contracts`.
+
+use actix_web::{HttpResponse, web};
+
+use super::Vendors;
+use super::domain::{ContractKind, VendorKind};
+use super::dto::{ContractDto, ContractInput, Termination, VendorDto, VendorInput};
+use super::service::{self, ContractFilter};
+use super::terms::Status;
+use crate::auth::extract::ApiUser;
+use crate::error::{AppError, Problem, blocking};
+use crate::http::{ApiJson, ApiQuery};
+use crate::ids;
+
+/// Registers the vendor and contract routes under `/api/v1`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/vendors")
+            .route(web::post().to(create_vendor))
+            .route(web::get().to(vendors)),
+    )
+    .service(
+        web::resource("/vendors/{id}")
+            .route(web::get().to(vendor))
+            .route(web::patch().to(update_vendor)),
+    )
+    .service(
+        web::resource("/contracts")
+            .route(web::post().to(create_contract))
+            .route(web::get().to(contracts)),
+    )
+    .service(
+        web::resource("/contracts/{id}")
+            .route(web::get().to(contract))
+            .route(web::patch().to(update_contract)),
+    )
+    .service(web::resource("/contracts/{id}/terminate").route(web::post().to(terminate)))
+    .service(web::resource("/contracts/{id}/renew").route(web::post().to(renew)));
+}
+
+/// `?q=&kind=` narrow the vendor list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VendorParams {
+    /// Names containing this (any case).
+    pub q: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub kind: Option<VendorKind>,
+}
+
+/// Add a vendor (with its contacts).
+#[utoipa::path(post, path = "/api/v1/vendors", tag = "vendors", request_body = VendorInput,
+    responses((status = 201, body = VendorDto), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_vendor(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<VendorInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let v = blocking(move || service::create_vendor(&state.db, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// The vendors, by name.
+#[utoipa::path(get, path = "/api/v1/vendors", tag = "vendors", params(VendorParams),
+    responses((status = 200, body = Vec<VendorDto>)), security(("token" = [])))]
+pub async fn vendors(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<VendorParams>,
+) -> Result<web::Json<Vec<VendorDto>>, AppError> {
+    let p = query.0;
+    let list =
+        blocking(move || service::vendors(&state.db, &actor, p.q.as_deref(), p.kind)).await?;
+    Ok(web::Json(list))
+}
+
+/// One vendor with its contacts.
+#[utoipa::path(get, path = "/api/v1/vendors/{id}", tag = "vendors",
+    params(("id" = String, Path, description = "Vendor id")),
+    responses((status = 200, body = VendorDto), (status = 404, body = Problem)), security(("token" = [])))]
+pub async fn vendor(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<VendorDto>, AppError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        blocking(move || service::vendor(&state.db, &actor, &id)).await?,
+    ))
+}
+
+/// Change a vendor (absent fields stay; `contacts` replaces the list).
+#[utoipa::path(patch, path = "/api/v1/vendors/{id}", tag = "vendors", request_body = VendorInput,
+    params(("id" = String, Path, description = "Vendor id")),
+    responses((status = 200, body = VendorDto), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn update_vendor(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<VendorInput>,
+) -> Result<web::Json<VendorDto>, AppError> {
+    let (id, input) = (path.into_inner(), body.value);
+    let v = blocking(move || service::update_vendor(&state.db, &actor, &id, &input, ids::now()))
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// `?vendor_id=&kind=&status=&owner=` narrow the contract list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ContractParams {
+    pub vendor_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub kind: Option<ContractKind>,
+    /// draft, active, notice_due, expiring, expired, renewed or terminated.
+    #[param(value_type = Option<String>)]
+    pub status: Option<Status>,
+    /// The owner's id or email.
+    pub owner: Option<String>,
+}
+
+/// Add a contract.
+#[utoipa::path(post, path = "/api/v1/contracts", tag = "vendors", request_body = ContractInput,
+    responses((status = 201, body = ContractDto), (status = 422, body = Problem)), security(("token" = [])))]
+pub async fn create_contract(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    body: ApiJson<ContractInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.value;
+    let c = blocking(move || service::create_contract(&state, &actor, &input, ids::now())).await?;
+    Ok(HttpResponse::Created().json(c))
+}
+
+/// The contracts, the nearest decision (notice deadline, else end) first.
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "vendors", params(ContractParams),
+    responses((status = 200, body = Vec<ContractDto>), (status = 422, body = Problem)), security(("token" = [])))]
+pub async fn contracts(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<ContractParams>,
+) -> Result<web::Json<Vec<ContractDto>>, AppError> {
+    let p = query.0;
+    let filter = ContractFilter {
+        vendor_id: p.vendor_id,
+        kind: p.kind,
+        status: p.status,
+        owner: p.owner,
+    };
+    Ok(web::Json(
+        blocking(move || service::contracts(&state, &actor, &filter)).await?,
+    ))
+}
+
+/// One contract with its notice deadline, costs and status.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "vendors",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = ContractDto), (status = 404, body = Problem)), security(("token" = [])))]
+pub async fn contract(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<ContractDto>, AppError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        blocking(move || service::contract(&state, &actor, &id)).await?,
+    ))
+}
+
+/// Change a contract (absent fields stay; `null` clears).
+#[utoipa::path(patch, path = "/api/v1/contracts/{id}", tag = "vendors", request_body = ContractInput,
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = ContractDto), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn update_contract(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<ContractInput>,
+) -> Result<web::Json<ContractDto>, AppError> {
+    let (id, input) = (path.into_inner(), body.value);
+    let c =
+        blocking(move || service::update_contract(&state, &actor, &id, &input, ids::now())).await?;
+    Ok(web::Json(c))
+}
+
+/// Give notice: the contract ends on `effective_on` and does not renew.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/terminate", tag = "vendors", request_body = Termination,
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = ContractDto), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn terminate(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+    body: ApiJson<Termination>,
+) -> Result<web::Json<ContractDto>, AppError> {
+    let (id, input) = (path.into_inner(), body.value);
+    let c = blocking(move || service::terminate(&state, &actor, &id, &input, ids::now())).await?;
+    Ok(web::Json(c))
+}
+
+/// Roll the contract into its next term now (`renewal_months` from its end).
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/renew", tag = "vendors",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = ContractDto), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn renew(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<ContractDto>, AppError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        blocking(move || service::renew(&state, &actor, &id, ids::now())).await?,
+    ))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        create_vendor,
+        vendors,
+        vendor,
+        update_vendor,
+        create_contract,
+        contracts,
+        contract,
+        update_contract,
+        terminate,
+        renew
+    ),
+    components(schemas(
+        VendorInput,
+        VendorDto,
+        super::dto::ContactInput,
+        super::dto::ContactDto,
+        ContractInput,
+        ContractDto,
+        Termination,
+        Status,
+        VendorKind,
+        ContractKind,
+        super::terms::Billing
+    ))
+)]
+pub struct Api;

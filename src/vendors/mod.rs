@@ -1,0 +1,23 @@
+//! Vendors and their contracts: who IT buys from and escalates to, what
+//! each contract costs, when notice must be given before it renews, and
+//! where it stands.
+
+pub mod domain;
+pub mod dto;
+pub mod handlers;
+mod model;
+mod repo;
+pub mod service;
+pub mod settings;
+pub mod terms;
+
+pub use model::{Contact, Contract, Vendor};
+
+use crate::db::Db;
+
+/// The vendor register at run time.
+#[derive(Clone)]
+pub struct Vendors {
+    pub db: Db,
+    pub settings: std::sync::Arc<settings::VendorSettings>,
+}

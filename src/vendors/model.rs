@@ -1,0 +1,85 @@
+//! Rows of the vendor and contract tables.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::domain::{ContractKind, VendorKind};
+use super::terms::Billing;
+use crate::db::schema::{contracts, vendor_contacts, vendors};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = vendors, treat_none_as_null = true)]
+pub struct Vendor {
+    pub id: String,
+    pub name: String,
+    pub kind: VendorKind,
+    pub website: Option<String>,
+    pub account_number: Option<String>,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = vendor_contacts)]
+pub struct Contact {
+    pub id: String,
+    pub vendor_id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub escalation_order: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = contracts, treat_none_as_null = true)]
+pub struct Contract {
+    pub id: String,
+    pub vendor_id: String,
+    pub kind: ContractKind,
+    pub reference: Option<String>,
+    pub title: String,
+    pub owner_id: Option<String>,
+    pub draft: bool,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub auto_renew: bool,
+    pub renewal_months: Option<i32>,
+    pub notice_months: Option<i32>,
+    pub notice_days: Option<i32>,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub billing: Option<Billing>,
+    pub terminates_on: Option<NaiveDate>,
+    pub termination_reason: Option<String>,
+    pub renewed_on: Option<NaiveDate>,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Contract {
+    /// Its notice period, if it has one.
+    pub fn notice(&self) -> Option<super::terms::Notice> {
+        use super::terms::Notice;
+        match (self.notice_months, self.notice_days) {
+            (Some(m), _) => Some(Notice::Months(m.max(0) as u32)),
+            (None, Some(d)) => Some(Notice::Days(d.max(0) as u32)),
+            (None, None) => None,
+        }
+    }
+
+    /// What its status is computed from.
+    pub fn standing(&self) -> super::terms::Standing {
+        super::terms::Standing {
+            draft: self.draft,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            auto_renew: self.auto_renew,
+            notice: self.notice(),
+            terminates_on: self.terminates_on,
+            renewed_on: self.renewed_on,
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! Contracts: their terms, what follows from them (notice deadline, costs,
+//! status), termination and renewal.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use super::view::dtos;
+use super::{clean, may_change, may_read, record};
+use crate::auth::{User, people};
+use crate::db::DbConn;
+use crate::error::{AppError, FieldError};
+use crate::ids;
+use crate::vendors::Vendors;
+use crate::vendors::domain::{self, ContractKind, Shape};
+use crate::vendors::dto::{ContractDto, ContractInput, Termination};
+use crate::vendors::model::Contract;
+use crate::vendors::repo;
+use crate::vendors::terms::{self, Billing, Status};
+
+/// What the listing filters on.
+#[derive(Debug, Clone, Default)]
+pub struct ContractFilter {
+    pub vendor_id: Option<String>,
+    pub kind: Option<ContractKind>,
+    pub status: Option<Status>,
+    /// Id or email.
+    pub owner: Option<String>,
+}
+
+fn shape(c: &Contract) -> Shape {
+    Shape {
+        starts_on: c.starts_on,
+        ends_on: c.ends_on,
+        auto_renew: c.auto_renew,
+        renewal_months: c.renewal_months,
+        notice_months: c.notice_months,
+        notice_days: c.notice_days,
+        amount_minor: c.amount_minor,
+        currency: c.currency.clone(),
+        billing_given: c.billing.is_some(),
+    }
+}
+
+/// Puts the input on `c`, collecting faults (the owner is looked up).
+fn apply(
+    conn: &mut DbConn,
+    c: &mut Contract,
+    input: &ContractInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
+    if let Some(v) = &input.vendor_id {
+        c.vendor_id = v.trim().to_owned();
+    }
+    if let Some(k) = &input.kind {
+        match k.trim().parse::<ContractKind>() {
+            Ok(k) => c.kind = k,
+            Err(e) => errors.push(FieldError::new("kind", e.to_string())),
+        }
+    }
+    if let Some(t) = &input.title {
+        let t = t.trim();
+        if t.is_empty() || t.chars().count() > 200 {
+            errors.push(FieldError::new("title", "1 to 200 characters"));
+        }
+        c.title = t.to_owned();
+    }
+    if let Some(r) = &input.reference {
+        c.reference = clean(r);
+    }
+    if let Some(o) = &input.owner {
+        c.owner_id = match clean(o) {
+            None => None,
+            Some(who) => match people::find_person(conn, &who)? {
+                Some(u) => Some(u.id),
+                None => {
+                    errors.push(FieldError::new("owner", "no such person"));
+                    None
+                }
+            },
+        };
+    }
+    if let Some(d) = input.draft {
+        c.draft = d;
+    }
+    if let Some(v) = input.starts_on {
+        c.starts_on = v;
+    }
+    if let Some(v) = input.ends_on {
+        c.ends_on = v;
+    }
+    if let Some(v) = input.auto_renew {
+        c.auto_renew = v;
+    }
+    for (field, given) in [
+        (&mut c.renewal_months, input.renewal_months),
+        (&mut c.notice_months, input.notice_months),
+        (&mut c.notice_days, input.notice_days),
+    ] {
+        if let Some(v) = given {
+            *field = v;
+        }
+    }
+    apply_cost(c, input, errors);
+    if let Some(n) = &input.notes {
+        c.notes = n.clone();
+    }
+    Ok(())
+}
+
+/// The cost fields of the input on `c`.
+fn apply_cost(c: &mut Contract, input: &ContractInput, errors: &mut Vec<FieldError>) {
+    if let Some(v) = input.amount_minor {
+        c.amount_minor = v;
+    }
+    if let Some(v) = &input.currency {
+        c.currency = clean(v).map(|s| s.to_uppercase());
+    }
+    if let Some(b) = &input.billing {
+        c.billing = match clean(b) {
+            None => None,
+            Some(b) => match b.parse::<Billing>() {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    errors.push(FieldError::new("billing", e.to_string()));
+                    None
+                }
+            },
+        };
+    }
+}
+
+/// Every fault of the contract as it would be stored.
+fn check(conn: &mut DbConn, c: &Contract, mut errors: Vec<FieldError>) -> Result<(), AppError> {
+    errors.extend(domain::check(&shape(c)));
+    if c.vendor_id.is_empty() {
+        errors.push(FieldError::new("vendor_id", "the vendor"));
+    } else if repo::vendor(conn, &c.vendor_id)?.is_none() {
+        errors.push(FieldError::new("vendor_id", "no such vendor"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn changes(c: &Contract) -> serde_json::Value {
+    json!({"vendor_id": c.vendor_id, "title": c.title, "kind": c.kind.as_str(),
+        "starts_on": c.starts_on, "ends_on": c.ends_on, "auto_renew": c.auto_renew,
+        "notice_months": c.notice_months, "notice_days": c.notice_days,
+        "amount_minor": c.amount_minor, "currency": c.currency,
+        "billing": c.billing.map(|b| b.as_str()), "owner_id": c.owner_id})
+}
+
+fn load(conn: &mut DbConn, id: &str) -> Result<Contract, AppError> {
+    repo::contract(conn, id)?.ok_or_else(|| AppError::NotFound(format!("contract {id}")))
+}
+
+fn one(conn: &mut DbConn, vendors: &Vendors, c: &Contract) -> Result<ContractDto, AppError> {
+    Ok(dtos(conn, vendors, std::slice::from_ref(c))?.remove(0))
+}
+
+pub fn create_contract(
+    vendors: &Vendors,
+    actor: &User,
+    input: &ContractInput,
+    now: NaiveDateTime,
+) -> Result<ContractDto, AppError> {
+    may_change(actor)?;
+    let mut c = Contract {
+        id: ids::new_id(),
+        vendor_id: String::new(),
+        kind: ContractKind::Other,
+        reference: None,
+        title: String::new(),
+        owner_id: None,
+        draft: false,
+        starts_on: None,
+        ends_on: None,
+        auto_renew: false,
+        renewal_months: None,
+        notice_months: None,
+        notice_days: None,
+        amount_minor: None,
+        currency: None,
+        billing: None,
+        terminates_on: None,
+        termination_reason: None,
+        renewed_on: None,
+        notes: String::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    vendors.db.write(|conn| {
+        let mut errors = Vec::new();
+        if input.title.is_none() {
+            errors.push(FieldError::new("title", "what the contract is for"));
+        }
+        if input.kind.is_none() {
+            errors.push(FieldError::new(
+                "kind",
+                "support, maintenance, subscription, lease, msp, warranty_extension or other",
+            ));
+        }
+        apply(conn, &mut c, input, &mut errors)?;
+        check(conn, &c, errors)?;
+        repo::insert_contract(conn, &c)?;
+        record(
+            conn,
+            actor,
+            ("contract", &c.id),
+            "created",
+            changes(&c),
+            now,
+        )?;
+        one(conn, vendors, &c)
+    })
+}
+
+/// Contracts, the nearest decision first: a notice deadline still ahead
+/// of an auto-renewing contract, else its end; open-ended ones last.
+pub fn contracts(
+    vendors: &Vendors,
+    actor: &User,
+    filter: &ContractFilter,
+) -> Result<Vec<ContractDto>, AppError> {
+    may_read(actor)?;
+    let mut list = vendors.db.read(|conn| {
+        let owner = match &filter.owner {
+            Some(o) => Some(
+                people::find_person(conn, o)?
+                    .map(|u| u.id)
+                    .ok_or_else(|| AppError::invalid("owner", "no such person"))?,
+            ),
+            None => None,
+        };
+        let rows: Vec<Contract> = repo::contracts(conn, filter.vendor_id.as_deref())?
+            .into_iter()
+            .filter(|c| filter.kind.is_none_or(|k| k == c.kind))
+            .filter(|c| owner.is_none() || c.owner_id == owner)
+            .collect();
+        dtos(conn, vendors, &rows)
+    })?;
+    if let Some(s) = filter.status {
+        list.retain(|c| c.status == s);
+    }
+    let today = vendors.settings.today();
+    let next = |c: &ContractDto| {
+        let notice = c.notice_deadline.filter(|d| c.auto_renew && *d >= today);
+        notice.or(c.terminates_on).or(c.ends_on)
+    };
+    list.sort_by(|a, b| {
+        (next(a).is_none(), next(a), &a.id).cmp(&(next(b).is_none(), next(b), &b.id))
+    });
+    Ok(list)
+}
+
+pub fn contract(vendors: &Vendors, actor: &User, id: &str) -> Result<ContractDto, AppError> {
+    may_read(actor)?;
+    vendors.db.read(|conn| {
+        let c = load(conn, id)?;
+        one(conn, vendors, &c)
+    })
+}
+
+pub fn update_contract(
+    vendors: &Vendors,
+    actor: &User,
+    id: &str,
+    input: &ContractInput,
+    now: NaiveDateTime,
+) -> Result<ContractDto, AppError> {
+    may_change(actor)?;
+    vendors.db.write(|conn| {
+        let mut c = load(conn, id)?;
+        let mut errors = Vec::new();
+        apply(conn, &mut c, input, &mut errors)?;
+        check(conn, &c, errors)?;
+        c.updated_at = now;
+        repo::save_contract(conn, &c)?;
+        record(conn, actor, ("contract", id), "updated", changes(&c), now)?;
+        one(conn, vendors, &c)
+    })
+}
+
+/// Notice given: the contract ends on `effective_on` and does not renew.
+pub fn terminate(
+    vendors: &Vendors,
+    actor: &User,
+    id: &str,
+    input: &Termination,
+    now: NaiveDateTime,
+) -> Result<ContractDto, AppError> {
+    may_change(actor)?;
+    let reason = input.reason.trim().to_owned();
+    vendors.db.write(|conn| {
+        let mut c = load(conn, id)?;
+        let mut errors = Vec::new();
+        if reason.is_empty() {
+            errors.push(FieldError::new("reason", "why it ends"));
+        }
+        if c.starts_on.is_some_and(|s| input.effective_on < s) {
+            errors.push(FieldError::new("effective_on", "before the contract starts"));
+        }
+        if c.terminates_on.is_some() {
+            return Err(AppError::conflict("already_terminated", "notice was given already"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        c.terminates_on = Some(input.effective_on);
+        c.termination_reason = Some(reason.clone());
+        c.updated_at = now;
+        repo::save_contract(conn, &c)?;
+        let changes = json!({"effective_on": input.effective_on, "reason": reason,
+            "notice_deadline": c.ends_on.zip(c.notice()).map(|(e, n)| terms::notice_deadline(e, n))});
+        record(conn, actor, ("contract", id), "terminated", changes, now)?;
+        one(conn, vendors, &c)
+    })
+}
+
+/// Rolls the contract into its next term: `renewal_months` more, from the
+/// day after its end.
+pub fn renew(
+    vendors: &Vendors,
+    actor: &User,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<ContractDto, AppError> {
+    may_change(actor)?;
+    vendors.db.write(|conn| {
+        let mut c = load(conn, id)?;
+        let (Some(end), Some(months)) = (c.ends_on, c.renewal_months.filter(|m| *m > 0)) else {
+            return Err(AppError::invalid(
+                "renewal_months",
+                "a contract renews for its renewal months from its end: give both",
+            ));
+        };
+        if c.terminates_on.is_some() {
+            return Err(AppError::conflict("terminated", "notice was given: it does not renew"));
+        }
+        let new_end = terms::add_months(end, months as i64);
+        let renewed_on = end + chrono::Duration::days(1);
+        let changes = json!({"previous_term": {"starts_on": c.renewed_on.or(c.starts_on), "ends_on": end},
+            "term": {"starts_on": renewed_on, "ends_on": new_end}});
+        c.ends_on = Some(new_end);
+        c.renewed_on = Some(renewed_on);
+        c.updated_at = now;
+        repo::save_contract(conn, &c)?;
+        record(conn, actor, ("contract", id), "renewed", changes, now)?;
+        one(conn, vendors, &c)
+    })
+}
+
+/// The contract's history, oldest first.
+pub fn contract_history(
+    vendors: &Vendors,
+    actor: &User,
+    id: &str,
+) -> Result<Vec<crate::audit::AuditEvent>, AppError> {
+    may_read(actor)?;
+    vendors
+        .db
+        .read(|conn| Ok(crate::audit::history(conn, "contract", id)?))
+}

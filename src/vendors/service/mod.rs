@@ -1,0 +1,67 @@
+//! Vendor register use cases. Coordinators, asset managers and admins
+//! change it; staff read it; every change is in the history.
+
+mod contracts;
+mod vendors;
+mod view;
+
+pub use contracts::*;
+pub use vendors::*;
+pub use view::contract_dto;
+
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Entry};
+use crate::auth::User;
+use crate::db::DbConn;
+use crate::error::AppError;
+
+pub(super) fn may_read(actor: &User) -> Result<(), AppError> {
+    if actor.role.sees_assets() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "vendors and contracts are for staff".into(),
+        ))
+    }
+}
+
+pub(super) fn may_change(actor: &User) -> Result<(), AppError> {
+    if actor.role.manages_contracts() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only coordinators, asset managers and admins change vendors and contracts".into(),
+        ))
+    }
+}
+
+pub(super) fn record(
+    conn: &mut DbConn,
+    actor: &User,
+    (entity_type, id): (&'static str, &str),
+    action: &'static str,
+    changes: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        Entry {
+            entity_type,
+            entity_id: id,
+            actor_id: Some(&actor.id),
+            action,
+            changes,
+            at: now,
+        },
+    )?;
+    Ok(())
+}
+
+/// A trimmed text, `None` when empty.
+pub(super) fn clean(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
