@@ -27,6 +27,7 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             demo::settle_service_levels(&state.sla, &opts, now)?;
             demo::assets::load_assets(&state.assets, opts.seed, now)?;
             demo::licenses::load_licenses(&state.licenses, &state.assets, now)?;
+            demo::vendors::load_vendors(&state.vendors, now)?;
             Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
@@ -97,16 +98,17 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
         now,
     )?;
     let open = demo::settle_service_levels(&state.sla, opts, now)?;
-    let (devices, products) = if opts.all_open {
-        (0, 0)
+    let (devices, products, contracts) = if opts.all_open {
+        (0, 0, 0)
     } else {
         (
             demo::assets::load_assets(&state.assets, opts.seed, now)?,
             demo::licenses::load_licenses(&state.licenses, &state.assets, now)?,
+            demo::vendors::load_vendors(&state.vendors, now)?,
         )
     };
     println!(
-        "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets and {products} licensed products, and computed the SLA of {open} open tickets, in {:.1} s",
+        "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets, {products} licensed products and {contracts} contracts, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,
         summary.comments,
         summary.history_events,

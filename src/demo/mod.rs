@@ -8,6 +8,7 @@ mod catalog;
 mod generate;
 pub mod licenses;
 mod people;
+pub mod vendors;
 
 use generate::{Batch, World, generate_ticket};
 use people::{ensure_catalog, ensure_requesters, ensure_staff};

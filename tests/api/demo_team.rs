@@ -34,7 +34,7 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains(" 40 assets and 12 licensed products"),
+        said.contains(" 40 assets, 12 licensed products and 6 contracts"),
         "{said}"
     );
     // The license book is alive: some covered, some at risk, some short,
