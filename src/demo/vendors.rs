@@ -1,8 +1,7 @@
 //! The demo's vendors and contracts: a managed service provider, a
 //! reseller, a carrier and two software vendors, with contracts at every
 //! stage — one inside its notice window, one about to end, one expired, one
-//! renewed, one being negotiated — dated from today so the book is always
-//! alive.
+//! being negotiated — dated from today so the book is always alive.
 
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The kinds of vendors and contracts, and what makes a contract's terms
 //! consistent (pure: no database).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::terms::{self, Notice};
 use crate::error::FieldError;
@@ -32,6 +32,13 @@ text_enum! {
     }
 }
 
+/// Longest notice or renewal, in months (a century).
+pub const MAX_MONTHS: i32 = 1200;
+/// Longest notice in days (a century).
+pub const MAX_DAYS: i32 = 36_500;
+/// Largest amount of one bill, in minor units.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
 /// The parts of a contract whose consistency is checked together.
 #[derive(Debug, Clone, Default)]
 pub struct Shape {
@@ -49,6 +56,27 @@ pub struct Shape {
 /// Every fault of a contract's terms, each naming its field.
 pub fn check(s: &Shape) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    let mut fault = |field: &str, message: &str| errors.push(FieldError::new(field, message));
+    for (field, day) in [("starts_on", s.starts_on), ("ends_on", s.ends_on)] {
+        if day.is_some_and(|d| !(1900..=9999).contains(&d.year())) {
+            fault(field, "a year from 1900 to 9999");
+        }
+    }
+    for (field, v, max) in [
+        ("notice_months", s.notice_months, MAX_MONTHS),
+        ("notice_days", s.notice_days, MAX_DAYS),
+        ("renewal_months", s.renewal_months, MAX_MONTHS),
+    ] {
+        if v.is_some_and(|n| n > max) {
+            fault(field, &format!("at most {max}"));
+        }
+    }
+    if s.amount_minor.is_some_and(|a| a > MAX_AMOUNT) {
+        fault("amount_minor", "at most 10^15 minor units");
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
     let mut fault = |field: &str, message: &str| errors.push(FieldError::new(field, message));
     if let (Some(start), Some(end)) = (s.starts_on, s.ends_on)
         && end < start

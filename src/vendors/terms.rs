@@ -88,7 +88,7 @@ pub fn term_months(starts_on: NaiveDate, ends_on: NaiveDate) -> i64 {
 /// a year or less, or open).
 pub fn annual_cost(amount_minor: i64, billing: Billing, term: Option<i64>) -> i64 {
     match billing.months() {
-        Some(m) => amount_minor * 12 / m,
+        Some(m) => (amount_minor as i128 * 12 / m as i128) as i64,
         None => match term {
             Some(t) if t > 12 => (amount_minor as i128 * 12 / t as i128) as i64,
             _ => amount_minor,
@@ -102,7 +102,7 @@ pub fn annual_cost(amount_minor: i64, billing: Billing, term: Option<i64>) -> i6
 pub fn total_value(amount_minor: i64, billing: Billing, term: Option<i64>) -> Option<i64> {
     match (billing.months(), term) {
         (None, _) => Some(amount_minor),
-        (Some(m), Some(t)) => Some(amount_minor * ((t + m - 1) / m)),
+        (Some(m), Some(t)) => i64::try_from(amount_minor as i128 * ((t + m - 1) / m) as i128).ok(),
         (Some(_), None) => None,
     }
 }
@@ -148,7 +148,8 @@ pub fn status(s: &Standing, today: NaiveDate, window: i64) -> Status {
         return Status::Draft;
     }
     if let Some(t) = s.terminates_on {
-        return if t <= today {
+        // Like an end date, the effective day is still served.
+        return if t < today {
             Status::Terminated
         } else {
             Status::Expiring
@@ -290,7 +291,12 @@ mod tests {
             ..base.clone()
         };
         assert_eq!(status(&ended, d("2027-05-01"), 90), Status::Expiring);
-        assert_eq!(status(&ended, d("2027-06-30"), 90), Status::Terminated);
+        assert_eq!(
+            status(&ended, d("2027-06-30"), 90),
+            Status::Expiring,
+            "its last day"
+        );
+        assert_eq!(status(&ended, d("2027-07-01"), 90), Status::Terminated);
         let renewed = Standing {
             renewed_on: Some(d("2026-07-01")),
             ..base.clone()

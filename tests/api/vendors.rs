@@ -260,10 +260,10 @@ async fn the_status_says_what_to_decide_and_contracts_end_or_renew() {
     assert_eq!(
         titles,
         [
-            "Old printers",
             "Printers",
             "Backup",
             "Mail filter",
+            "Old printers",
             "Being negotiated"
         ]
     );
@@ -347,6 +347,16 @@ async fn bad_terms_are_refused_naming_the_field_and_nothing_is_saved() {
         (json!({"kind": "handshake"}), "kind"),
         (json!({"auto_renew": true}), "renewal_months"),
         (json!({"owner": "nobody@example.org"}), "owner"),
+        (json!({"notice_days": 2_000_000_000}), "notice_days"),
+        (json!({"notice_months": 2_147_483_646}), "notice_months"),
+        (
+            json!({"amount_minor": 9_000_000_000_000_000_000i64}),
+            "amount_minor",
+        ),
+        (
+            json!({"ends_on": "9999-12-31", "auto_renew": true, "renewal_months": 5000}),
+            "renewal_months",
+        ),
     ] {
         let mut body = base.clone();
         for (k, v) in change.as_object().unwrap() {

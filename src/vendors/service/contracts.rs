@@ -245,13 +245,18 @@ pub fn contracts(
         list.retain(|c| c.status == s);
     }
     let today = vendors.settings.today();
+    // Upcoming dates first, soonest first; then past ones, latest first;
+    // open-ended last.
     let next = |c: &ContractDto| {
         let notice = c.notice_deadline.filter(|d| c.auto_renew && *d >= today);
-        notice.or(c.terminates_on).or(c.ends_on)
+        c.terminates_on.or(notice).or(c.ends_on)
     };
-    list.sort_by(|a, b| {
-        (next(a).is_none(), next(a), &a.id).cmp(&(next(b).is_none(), next(b), &b.id))
-    });
+    let key = |c: &ContractDto| match next(c) {
+        Some(d) if d >= today => (0, (d - today).num_days()),
+        Some(d) => (1, (today - d).num_days()),
+        None => (2, 0),
+    };
+    list.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
     Ok(list)
 }
 
