@@ -10,12 +10,23 @@ use crate::helpers::{TestApp, spawn_app};
 /// Runs `itdesk import assets` on `csv` and returns (exit code, stdout,
 /// stderr).
 pub fn import(app: &TestApp, name: &str, csv: &[u8], args: &[&str]) -> (i32, String, String) {
+    import_kind(app, "assets", name, csv, args)
+}
+
+/// Runs `itdesk import KIND` on `csv`: (exit code, stdout, stderr).
+pub fn import_kind(
+    app: &TestApp,
+    kind: &str,
+    name: &str,
+    csv: &[u8],
+    args: &[&str],
+) -> (i32, String, String) {
     let path = app.dir.path().join(name);
     std::fs::write(&path, csv).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_itdesk"))
         .env_remove("ITDESK_DATABASE_URL")
         .env("RUST_LOG", "warn")
-        .args(["--database-url", &app.db.url, "import", "assets"])
+        .args(["--database-url", &app.db.url, "import", kind])
         .arg(&path)
         .args(args)
         .output()

@@ -10,21 +10,7 @@ use crate::license_fixtures::json_at;
 
 /// Runs `itdesk import licenses` on `csv`: (exit code, stdout, stderr).
 fn import(app: &TestApp, name: &str, csv: &[u8], args: &[&str]) -> (i32, String, String) {
-    let path = app.dir.path().join(name);
-    std::fs::write(&path, csv).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_itdesk"))
-        .env_remove("ITDESK_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .args(["--database-url", &app.db.url, "import", "licenses"])
-        .arg(&path)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::asset_import::import_kind(app, "licenses", name, csv, args)
 }
 
 /// Snipe-IT's export header, as `LicensesController@getExportLicensesCsv`

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::profiles::{Field, Kind, Profile, resolve};
-use super::text::{decode, sniff_delimiter, unclosed_quote};
+use super::text::open;
 use super::values::{parse_category, parse_date, parse_datetime, parse_months, parse_status};
 use super::{ImportError, RowError};
 use crate::assets::domain::{Category, Status, Substate};
@@ -75,28 +75,7 @@ pub fn read(
     profile: &Profile,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Table, ImportError> {
-    // Control characters other than tab and newlines go (crate::text).
-    let text = crate::text::strip_controls_owned(decode(bytes)?);
-    if text.trim().is_empty() {
-        return Err(ImportError::File("the file is empty".into()));
-    }
-    let delimiter = profile.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-    if let Some(line) = unclosed_quote(&text, delimiter) {
-        return Err(ImportError::File(format!(
-            "line {line}: a quote opened here is never closed, so the rest of the file would be one cell"
-        )));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::File(format!("line 1: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
+    let (mut reader, headers, delimiter) = open(bytes, profile.delimiter)?;
     let columns = resolve(profile, &headers).map_err(ImportError::File)?;
     let mut table = Table {
         headers,

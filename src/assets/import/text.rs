@@ -106,3 +106,39 @@ pub(crate) fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     }
     opened_at
 }
+
+/// A reader over a whole file's text.
+pub(crate) type Csv = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
+/// A CSV reader over the file's text, its trimmed headers and its
+/// separator (`delimiter`, or the one the header line uses most): the
+/// file-level checks every import makes first (encoding, control
+/// characters, empty file, a quote left open, the header line).
+pub(crate) fn open(
+    bytes: &[u8],
+    delimiter: Option<u8>,
+) -> Result<(Csv, Vec<String>, u8), ImportError> {
+    // Control characters other than tab and newlines go (crate::text).
+    let text = crate::text::strip_controls_owned(decode(bytes)?);
+    if text.trim().is_empty() {
+        return Err(ImportError::File("the file is empty".into()));
+    }
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+    if let Some(line) = unclosed_quote(&text, delimiter) {
+        return Err(ImportError::File(format!(
+            "line {line}: a quote opened here is never closed, so the rest of the file would be one cell"
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::File(format!("line 1: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    Ok((reader, headers, delimiter))
+}

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::profiles::{Field, Profile, resolve};
-use crate::assets::import::text::{decode, sniff_delimiter, unclosed_quote};
+use crate::assets::import::text::open;
 use crate::assets::import::values::parse_date;
 use crate::assets::import::{ImportError, RowError};
 use crate::money::{Currency, Money};
@@ -77,27 +77,7 @@ impl Table {
 /// Reads the whole file: a file-level problem is an `Err`, row problems
 /// are in `Table::errors`.
 pub fn read(bytes: &[u8], profile: &Profile) -> Result<Table, ImportError> {
-    let text = crate::text::strip_controls_owned(decode(bytes)?);
-    if text.trim().is_empty() {
-        return Err(ImportError::File("the file is empty".into()));
-    }
-    let delimiter = profile.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-    if let Some(line) = unclosed_quote(&text, delimiter) {
-        return Err(ImportError::File(format!(
-            "line {line}: a quote opened here is never closed, so the rest of the file would be one cell"
-        )));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::File(format!("line 1: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
+    let (mut reader, headers, _) = open(bytes, profile.delimiter)?;
     let columns = resolve(profile, &headers).map_err(ImportError::File)?;
     let mut table = Table {
         headers,
