@@ -349,6 +349,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    contract_terms (id) {
+        id -> Text,
+        contract_id -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Date,
+        renewed_by -> Text,
+        amount_minor -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        billing -> Nullable<Text>,
+        closed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_reminders (id) {
+        id -> Text,
+        contract_id -> Text,
+        deadline -> Text,
+        due_on -> Date,
+        offset_days -> Integer,
+        missed -> Text,
+        sent_to -> Text,
+        queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     license_imports (id) {
         id -> Text,
         actor_id -> Nullable<Text>,
@@ -650,9 +677,13 @@ diesel::joinable!(license_allocations -> license_entitlements (entitlement_id));
 diesel::joinable!(license_audit_files -> license_audits (audit_id));
 diesel::joinable!(vendor_contacts -> vendors (vendor_id));
 diesel::joinable!(contracts -> vendors (vendor_id));
+diesel::joinable!(contract_terms -> contracts (contract_id));
+diesel::joinable!(contract_reminders -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
+    contract_terms,
+    contract_reminders,
     users,
     api_tokens,
     web_sessions,

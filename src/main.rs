@@ -106,6 +106,9 @@ enum Command {
         #[arg(long)]
         all_open: bool,
     },
+    /// Contracts: the daily renewal and reminder pass, now.
+    #[command(subcommand)]
+    Contracts(itdesk::vendors::cli::ContractsCommand),
     /// Service levels: what-if simulations, the timer scan, recomputing.
     #[command(subcommand)]
     Sla(itdesk::sla::cli::SlaCommand),
@@ -129,6 +132,8 @@ enum ExportCommand {
     Assets(itdesk::assets::cli::Export),
     #[command(flatten)]
     Licenses(itdesk::licenses::cli::Export),
+    #[command(flatten)]
+    Contracts(itdesk::vendors::cli::Export),
 }
 
 fn main() -> ExitCode {
@@ -218,6 +223,12 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Export(ExportCommand::Licenses(c)) => {
             itdesk::licenses::cli::export(c, &prepare_light(settings, false)?.licenses)
+        }
+        Command::Export(ExportCommand::Contracts(c)) => {
+            itdesk::vendors::cli::export(c, &prepare_light(settings, false)?.vendors)
+        }
+        Command::Contracts(c) => {
+            itdesk::vendors::cli::run(c, &prepare_light(settings, false)?.vendors)
         }
         Command::Import(ImportCommand::Assets(c)) => {
             let code = itdesk::assets::cli::import(c, &prepare_light(settings, false)?.assets)?;

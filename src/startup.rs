@@ -117,6 +117,7 @@ pub fn jobs(state: &AppState) -> crate::jobs::Jobs {
         state.sla.jobs(),
         state.mail.jobs(),
         state.assets.jobs(),
+        state.vendors.jobs(),
     ])
 }
 

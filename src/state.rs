@@ -101,6 +101,7 @@ impl AppState {
             vendors: crate::vendors::Vendors {
                 db: db.clone(),
                 settings: Arc::new(s.vendors.clone()),
+                mail_from: mail_from(&s),
             },
             outbox: Outbox {
                 db: db.clone(),
@@ -122,10 +123,15 @@ fn assets(s: &Settings, db: &Db, api: Arc<crate::http::ApiSettings>) -> Assets {
         inventory: Arc::new(s.inventory.clone()),
         fields: Arc::new(s.asset_fields.clone()),
         api,
-        mail_from: Arc::new(MailFrom {
-            address: s.mail.address.clone(),
-            display_name: s.mail.display_name.clone(),
-            public_url: s.base_url().to_owned(),
-        }),
+        mail_from: mail_from(s),
     }
+}
+
+/// Where the contexts' own mail (digests, reminders) comes from.
+fn mail_from(s: &Settings) -> Arc<MailFrom> {
+    Arc::new(MailFrom {
+        address: s.mail.address.clone(),
+        display_name: s.mail.display_name.clone(),
+        public_url: s.base_url().to_owned(),
+    })
 }

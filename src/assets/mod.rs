@@ -41,10 +41,4 @@ pub struct Assets {
     pub mail_from: Arc<MailFrom>,
 }
 
-/// The sender and link base of the register's mail.
-#[derive(Debug, Clone)]
-pub struct MailFrom {
-    pub address: String,
-    pub display_name: String,
-    pub public_url: String,
-}
+pub use crate::outbox::MailFrom;

@@ -36,6 +36,25 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// The sender and link base of a context's mail (digests, hand-overs,
+/// reminders).
+#[derive(Debug, Clone)]
+pub struct MailFrom {
+    pub address: String,
+    pub display_name: String,
+    pub public_url: String,
+}
+
+impl MailFrom {
+    /// As the sender of a message.
+    pub fn sender(&self) -> Sender<'_> {
+        Sender {
+            address: &self.address,
+            display_name: &self.display_name,
+        }
+    }
+}
+
 /// Who mail comes from: the helpdesk's address and name.
 #[derive(Debug, Clone, Copy)]
 pub struct Sender<'a> {

@@ -77,6 +77,12 @@ pub fn check(s: &Shape) -> Vec<FieldError> {
     if !errors.is_empty() {
         return errors;
     }
+    check_terms(s, errors)
+}
+
+/// The faults of terms within the limits: how the dates, notice, renewal
+/// and cost fit together.
+fn check_terms(s: &Shape, mut errors: Vec<FieldError>) -> Vec<FieldError> {
     let mut fault = |field: &str, message: &str| errors.push(FieldError::new(field, message));
     if let (Some(start), Some(end)) = (s.starts_on, s.ends_on)
         && end < start

@@ -166,3 +166,72 @@ pub struct ContractDto {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A term the contract left behind when it renewed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TermDto {
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: NaiveDate,
+    /// Rolled over by the daily pass (`true`) or renewed by a person.
+    pub automatic: bool,
+    /// Who renewed it (a person's id), when a person did.
+    pub renewed_by: Option<String>,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub billing: Option<Billing>,
+    pub closed_at: DateTime<Utc>,
+}
+
+/// A reminder sent about one of the contract's deadlines.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReminderDto {
+    /// notice (the notice deadline) or end (its last day).
+    #[schema(value_type = String)]
+    pub deadline: crate::vendors::due::Deadline,
+    /// The deadline's date.
+    pub due_on: NaiveDate,
+    /// Days before it this reminder stands for.
+    pub offset_days: i32,
+    /// Earlier offsets that were never sent (downtime), named in it.
+    pub missed: Vec<i32>,
+    pub sent_to: Vec<String>,
+    pub queued_at: DateTime<Utc>,
+}
+
+impl From<crate::vendors::Term> for TermDto {
+    fn from(t: crate::vendors::Term) -> TermDto {
+        let automatic = t.renewed_by == "job";
+        TermDto {
+            starts_on: t.starts_on,
+            ends_on: t.ends_on,
+            automatic,
+            renewed_by: (!automatic).then_some(t.renewed_by),
+            amount_minor: t.amount_minor,
+            currency: t.currency,
+            billing: t.billing,
+            closed_at: t.closed_at.and_utc(),
+        }
+    }
+}
+
+impl From<crate::vendors::Reminder> for ReminderDto {
+    fn from(r: crate::vendors::Reminder) -> ReminderDto {
+        let list = |s: &str| -> Vec<String> {
+            s.split(',')
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        ReminderDto {
+            deadline: r.deadline,
+            due_on: r.due_on,
+            offset_days: r.offset_days,
+            missed: list(&r.missed)
+                .iter()
+                .filter_map(|d| d.parse().ok())
+                .collect(),
+            sent_to: list(&r.sent_to),
+            queued_at: r.queued_at.and_utc(),
+        }
+    }
+}

@@ -4,7 +4,9 @@ use actix_web::{HttpResponse, web};
 
 use super::Vendors;
 use super::domain::{ContractKind, VendorKind};
-use super::dto::{ContractDto, ContractInput, Termination, VendorDto, VendorInput};
+use super::dto::{
+    ContractDto, ContractInput, ReminderDto, TermDto, Termination, VendorDto, VendorInput,
+};
 use super::service::{self, ContractFilter};
 use super::terms::Status;
 use crate::auth::extract::ApiUser;
@@ -35,7 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_contract)),
     )
     .service(web::resource("/contracts/{id}/terminate").route(web::post().to(terminate)))
-    .service(web::resource("/contracts/{id}/renew").route(web::post().to(renew)));
+    .service(web::resource("/contracts/{id}/renew").route(web::post().to(renew)))
+    .service(web::resource("/contracts/{id}/terms").route(web::get().to(terms)))
+    .service(web::resource("/contracts/{id}/reminders").route(web::get().to(reminders)));
 }
 
 /// `?q=&kind=` narrow the vendor list.
@@ -203,20 +207,65 @@ pub async fn terminate(
     Ok(web::Json(c))
 }
 
-/// Roll the contract into its next term now (`renewal_months` from its end).
+/// `?ends_on=` guards a renewal against running twice.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RenewParams {
+    /// The end of the term the caller saw (YYYY-MM-DD): when the contract
+    /// ends on another day by now (renewed already), nothing happens and
+    /// the answer is 409 `stale`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub ends_on: Option<chrono::NaiveDate>,
+}
+
+/// Roll the contract into its next term now (`renewal_months` from its
+/// end); the term it leaves is kept in its history.
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/renew", tag = "vendors",
-    params(("id" = String, Path, description = "Contract id")),
+    params(("id" = String, Path, description = "Contract id"), RenewParams),
     responses((status = 200, body = ContractDto), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn renew(
     state: web::Data<Vendors>,
     ApiUser(actor): ApiUser,
     path: web::Path<String>,
+    params: ApiQuery<RenewParams>,
 ) -> Result<web::Json<ContractDto>, AppError> {
-    let id = path.into_inner();
+    let (id, expected) = (path.into_inner(), params.0.ends_on);
     Ok(web::Json(
-        blocking(move || service::renew(&state, &actor, &id, ids::now())).await?,
+        blocking(move || service::renew(&state, &actor, &id, expected, ids::now())).await?,
     ))
+}
+
+/// The terms the contract left behind when it renewed, oldest first (the
+/// running term is the contract itself).
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/terms", tag = "vendors",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = Vec<TermDto>), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn terms(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<TermDto>>, AppError> {
+    let id = path.into_inner();
+    let (terms, _) = blocking(move || service::contract_terms(&state, &actor, &id)).await?;
+    Ok(web::Json(terms))
+}
+
+/// The reminders sent about the contract's notice deadline and end, latest
+/// first: each once per deadline and offset.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/reminders", tag = "vendors",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = Vec<ReminderDto>), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn reminders(
+    state: web::Data<Vendors>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<ReminderDto>>, AppError> {
+    let id = path.into_inner();
+    let (_, sent) = blocking(move || service::contract_terms(&state, &actor, &id)).await?;
+    Ok(web::Json(sent))
 }
 
 #[derive(utoipa::OpenApi)]
@@ -231,7 +280,9 @@ pub async fn renew(
         contract,
         update_contract,
         terminate,
-        renew
+        renew,
+        terms,
+        reminders
     ),
     components(schemas(
         VendorInput,
@@ -241,6 +292,8 @@ pub async fn renew(
         ContractInput,
         ContractDto,
         Termination,
+        TermDto,
+        ReminderDto,
         Status,
         VendorKind,
         ContractKind,

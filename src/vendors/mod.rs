@@ -2,16 +2,20 @@
 //! each contract costs, when notice must be given before it renews, and
 //! where it stands.
 
+pub mod cli;
 pub mod domain;
 pub mod dto;
+pub mod due;
+pub mod export;
 pub mod handlers;
+pub mod jobs;
 mod model;
 mod repo;
 pub mod service;
 pub mod settings;
 pub mod terms;
 
-pub use model::{Contact, Contract, Vendor};
+pub use model::{Contact, Contract, Reminder, Term, Vendor};
 
 use crate::db::Db;
 
@@ -20,4 +24,6 @@ use crate::db::Db;
 pub struct Vendors {
     pub db: Db,
     pub settings: std::sync::Arc<settings::VendorSettings>,
+    /// Where reminders come from, and the base of their links.
+    pub mail_from: std::sync::Arc<crate::outbox::MailFrom>,
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::domain::{ContractKind, VendorKind};
 use super::terms::Billing;
-use crate::db::schema::{contracts, vendor_contacts, vendors};
+use crate::db::schema::{contract_reminders, contract_terms, contracts, vendor_contacts, vendors};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = vendors, treat_none_as_null = true)]
@@ -82,4 +82,37 @@ impl Contract {
             renewed_on: self.renewed_on,
         }
     }
+}
+
+/// A term a contract left behind when it renewed.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contract_terms)]
+pub struct Term {
+    pub id: String,
+    pub contract_id: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: NaiveDate,
+    /// `job` (it rolled over by itself) or the id of the person who
+    /// renewed it.
+    pub renewed_by: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub billing: Option<Billing>,
+    pub closed_at: NaiveDateTime,
+}
+
+/// A reminder sent about one deadline of a contract, at one offset.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contract_reminders)]
+pub struct Reminder {
+    pub id: String,
+    pub contract_id: String,
+    pub deadline: super::due::Deadline,
+    pub due_on: NaiveDate,
+    pub offset_days: i32,
+    /// Earlier offsets it stands in for (comma-separated days).
+    pub missed: String,
+    /// Addresses it went to (comma-separated).
+    pub sent_to: String,
+    pub queued_at: NaiveDateTime,
 }

@@ -2,9 +2,12 @@
 
 use diesel::prelude::*;
 
-use super::model::{Contact, Contract, Vendor};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::due::Deadline;
+use super::model::{Contact, Contract, Reminder, Term, Vendor};
 use crate::db::DbConn;
-use crate::db::schema::{contracts, vendor_contacts, vendors};
+use crate::db::schema::{contract_reminders, contract_terms, contracts, vendor_contacts, vendors};
 
 pub fn insert_vendor(conn: &mut DbConn, v: &Vendor) -> QueryResult<()> {
     diesel::insert_into(vendors::table)
@@ -97,4 +100,116 @@ pub fn contracts(conn: &mut DbConn, vendor: Option<&str>) -> QueryResult<Vec<Con
         q = q.filter(contracts::vendor_id.eq(v.to_owned()));
     }
     q.load(conn)
+}
+
+/// Auto-renewing contracts nobody terminated whose term ended before
+/// `today`.
+pub fn due_renewals(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<Contract>> {
+    contracts::table
+        .filter(contracts::auto_renew.eq(true))
+        .filter(contracts::draft.eq(false))
+        .filter(contracts::terminates_on.is_null())
+        .filter(contracts::renewal_months.gt(0))
+        .filter(contracts::ends_on.lt(today))
+        .order(contracts::id.asc())
+        .select(Contract::as_select())
+        .load(conn)
+}
+
+/// Moves a contract into its next term, only if its end is still `from`
+/// (another process, or person, may have moved it): `true` when it moved.
+pub fn roll(
+    conn: &mut DbConn,
+    id: &str,
+    from: NaiveDate,
+    (renewed_on, ends_on): (NaiveDate, NaiveDate),
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        contracts::table
+            .find(id)
+            .filter(contracts::ends_on.eq(from)),
+    )
+    .set((
+        contracts::ends_on.eq(ends_on),
+        contracts::renewed_on.eq(renewed_on),
+        contracts::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn insert_term(conn: &mut DbConn, t: &Term) -> QueryResult<()> {
+    diesel::insert_into(contract_terms::table)
+        .values(t)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The terms a contract left behind, oldest first.
+pub fn terms(conn: &mut DbConn, contract: &str) -> QueryResult<Vec<Term>> {
+    contract_terms::table
+        .filter(contract_terms::contract_id.eq(contract))
+        .order(contract_terms::ends_on.asc())
+        .select(Term::as_select())
+        .load(conn)
+}
+
+/// Contracts that may owe a reminder: not drafts, still in force on
+/// `today` or later.
+pub fn reminder_candidates(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<Contract>> {
+    contracts::table
+        .filter(contracts::draft.eq(false))
+        .filter(
+            contracts::ends_on
+                .ge(today)
+                .or(contracts::terminates_on.ge(today)),
+        )
+        .order(contracts::id.asc())
+        .select(Contract::as_select())
+        .load(conn)
+}
+
+/// What was sent about a deadline on `from` or later: (contract, deadline,
+/// date, offset).
+pub type SentKey = (String, Deadline, NaiveDate, i32);
+
+pub fn sent_from(conn: &mut DbConn, from: NaiveDate) -> QueryResult<Vec<SentKey>> {
+    contract_reminders::table
+        .filter(contract_reminders::due_on.ge(from))
+        .select((
+            contract_reminders::contract_id,
+            contract_reminders::deadline,
+            contract_reminders::due_on,
+            contract_reminders::offset_days,
+        ))
+        .load(conn)
+}
+
+/// Records a reminder unless the same one is there: `true` when this call
+/// recorded it (and so its caller sends it).
+pub fn claim_reminder(conn: &mut DbConn, r: &Reminder) -> QueryResult<bool> {
+    let inserted = match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(contract_reminders::table)
+            .values(r)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::insert_into(contract_reminders::table)
+            .values(r)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// The reminders sent about a contract, latest first.
+pub fn reminders(conn: &mut DbConn, contract: &str) -> QueryResult<Vec<Reminder>> {
+    contract_reminders::table
+        .filter(contract_reminders::contract_id.eq(contract))
+        .order((
+            contract_reminders::queued_at.desc(),
+            contract_reminders::id.asc(),
+        ))
+        .select(Reminder::as_select())
+        .load(conn)
 }

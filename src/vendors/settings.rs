@@ -11,6 +11,11 @@ pub struct VendorSettings {
     pub reminder_days: Vec<u32>,
     /// Contract dates are days in this IANA time zone.
     pub time_zone: String,
+    /// Addresses that get every contract's reminders, besides its owner.
+    pub contract_managers: Vec<String>,
+    /// Local time (HH:MM, in `time_zone`) of the daily pass that renews
+    /// contracts and mails reminders.
+    pub remind_at: String,
 }
 
 impl VendorSettings {
@@ -21,7 +26,27 @@ impl VendorSettings {
             );
         }
         self.zone()?;
+        self.remind_time()?;
+        if let Some(bad) = self
+            .contract_managers
+            .iter()
+            .find(|a| crate::auth::domain::normalize_email(a).is_err())
+        {
+            return Err(format!(
+                "vendors.contract_managers: `{bad}` is not a mail address"
+            ));
+        }
         Ok(())
+    }
+
+    /// When the daily pass runs.
+    pub fn remind_time(&self) -> Result<chrono::NaiveTime, String> {
+        chrono::NaiveTime::parse_from_str(&self.remind_at, "%H:%M").map_err(|_| {
+            format!(
+                "vendors.remind_at `{}` is not a time of day such as 07:00",
+                self.remind_at
+            )
+        })
     }
 
     /// The window before a deadline in which a contract asks for a decision.
@@ -40,7 +65,12 @@ impl VendorSettings {
 
     /// Today in the contracts' time zone.
     pub fn today(&self) -> chrono::NaiveDate {
+        self.day_of(chrono::Utc::now())
+    }
+
+    /// The day an instant falls on in the contracts' time zone.
+    pub fn day_of(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
         let tz = self.zone().unwrap_or(chrono_tz::UTC);
-        chrono::Utc::now().with_timezone(&tz).date_naive()
+        at.with_timezone(&tz).date_naive()
     }
 }

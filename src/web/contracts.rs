@@ -1,21 +1,17 @@
-//! The contracts pages: every contract, the nearest decision first, with
-//! filters (`/contracts`), and one contract with its terms, costs, notice
-//! deadline, history, and the notice and renewal actions
-//! (`/contracts/{id}`).
+//! The contracts list: every contract, the nearest decision first, with
+//! filters (`/contracts`). One contract is in [`super::contract`].
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::form::Problems;
-use super::session::{Nav, url_encode};
-use super::{PageError, WebUser, flash, render, render_with};
+use super::session::Nav;
+use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
-use crate::http::multipart::form_field;
 use crate::money::Money;
 use crate::state::AppState;
 use crate::vendors::domain::ContractKind;
-use crate::vendors::dto::{ContractDto, Termination, VendorDto};
+use crate::vendors::dto::{ContractDto, VendorDto};
 use crate::vendors::service::{self, ContractFilter};
 use crate::vendors::terms::Status;
 
@@ -33,16 +29,16 @@ pub struct ListQuery {
 
 /// A contract in words.
 pub(super) struct Line {
-    id: String,
-    title: String,
-    vendor: String,
-    kind: String,
-    status: &'static str,
-    status_class: &'static str,
-    next: String,
-    ends: String,
-    annual: String,
-    owner: String,
+    pub id: String,
+    pub title: String,
+    pub vendor: String,
+    pub kind: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub next: String,
+    pub ends: String,
+    pub annual: String,
+    pub owner: String,
 }
 
 pub(super) fn status_words(s: Status) -> (&'static str, &'static str) {
@@ -57,7 +53,7 @@ pub(super) fn status_words(s: Status) -> (&'static str, &'static str) {
     }
 }
 
-fn words(s: &str) -> String {
+pub(super) fn words(s: &str) -> String {
     let s = s.replace('_', " ");
     let mut c = s.chars();
     c.next().map_or(String::new(), |f| {
@@ -65,11 +61,11 @@ fn words(s: &str) -> String {
     })
 }
 
-fn money(minor: Option<i64>, currency: &Option<String>) -> String {
+pub(super) fn money(minor: Option<i64>, currency: &Option<String>) -> String {
     Money::from_parts(minor, currency.as_deref()).map_or(String::new(), |m| m.grouped())
 }
 
-fn line(c: &ContractDto) -> Line {
+pub(super) fn line(c: &ContractDto) -> Line {
     let (status, status_class) = status_words(c.status);
     let next = match (c.auto_renew, c.notice_deadline, c.terminates_on) {
         (_, _, Some(t)) => format!("ends {t} (notice given)"),
@@ -103,6 +99,7 @@ struct ListPage {
     statuses: Options,
     rows: Vec<Line>,
     error: Option<String>,
+    can_change: bool,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -167,210 +164,9 @@ pub async fn list(
         rows: rows.iter().map(line).collect(),
         q,
         error,
+        can_change: user.user.role.manages_contracts(),
     };
     let mut resp = render(&page)?;
     flash::clear(&req, &mut resp);
     Ok(resp)
-}
-
-#[derive(Template)]
-#[template(path = "contract.html", config = "src/web/askama.toml")]
-struct ContractPage {
-    nav: Nav,
-    flash: Option<&'static str>,
-    c: ContractDto,
-    status: (&'static str, &'static str),
-    facts: Vec<(&'static str, String)>,
-    history: Vec<(String, String)>,
-    can_change: bool,
-    problems: Problems,
-    reason: String,
-    effective_on: String,
-}
-
-fn facts(c: &ContractDto) -> Vec<(&'static str, String)> {
-    let mut f = vec![
-        ("Vendor", c.vendor.clone()),
-        ("Kind", words(c.kind.as_str())),
-    ];
-    let mut push = |k: &'static str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            f.push((k, v));
-        }
-    };
-    push("Reference", c.reference.clone());
-    push("Owner", c.owner_email.clone());
-    push("Starts", c.starts_on.map(|d| d.to_string()));
-    push(
-        "Ends",
-        Some(c.ends_on.map_or("open-ended".into(), |d| d.to_string())),
-    );
-    push(
-        "Renews",
-        c.auto_renew.then(|| {
-            format!(
-                "automatically, for {} months",
-                c.renewal_months.unwrap_or(0)
-            )
-        }),
-    );
-    push(
-        "Notice",
-        match (c.notice_months, c.notice_days) {
-            (Some(m), _) => Some(format!("{m} months")),
-            (None, Some(d)) => Some(format!("{d} days")),
-            _ => None,
-        },
-    );
-    push("Notice deadline", c.notice_deadline.map(|d| d.to_string()));
-    push(
-        "Billed",
-        c.billing.map(|b| {
-            format!(
-                "{} {}",
-                money(c.amount_minor, &c.currency),
-                words(b.as_str()).to_lowercase()
-            )
-        }),
-    );
-    push("A year", Some(money(c.annual_cost_minor, &c.currency)));
-    push(
-        "Over the term",
-        Some(money(c.total_contract_value_minor, &c.currency)),
-    );
-    push(
-        "Notice given",
-        c.terminates_on.map(|t| {
-            format!(
-                "ends {t}: {}",
-                c.termination_reason.clone().unwrap_or_default()
-            )
-        }),
-    );
-    f
-}
-
-async fn contract_page(
-    state: web::Data<AppState>,
-    user: WebUser,
-    id: String,
-    flash: Option<&'static str>,
-    (problems, reason, effective_on): (Problems, String, String),
-) -> Result<HttpResponse, PageError> {
-    super::assets::staff(&user)?;
-    let (st, actor) = (state.clone(), user.user.clone());
-    let (c, history) = blocking(move || {
-        Ok((
-            service::contract(&st.vendors, &actor, &id)?,
-            service::contract_history(&st.vendors, &actor, &id)?,
-        ))
-    })
-    .await?;
-    let status = if problems.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with(
-        status,
-        &ContractPage {
-            nav: user.nav("contracts"),
-            flash,
-            status: status_words(c.status),
-            facts: facts(&c),
-            history: history
-                .into_iter()
-                .map(|e| {
-                    (
-                        super::format::when(e.occurred_at),
-                        e.action.replace('_', " "),
-                    )
-                })
-                .collect(),
-            can_change: user.user.role.manages_contracts(),
-            effective_on: if effective_on.is_empty() {
-                c.ends_on.map_or(String::new(), |d| d.to_string())
-            } else {
-                effective_on
-            },
-            c,
-            problems,
-            reason,
-        },
-    )
-}
-
-/// `GET /contracts/{id}`.
-pub async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let none = (Problems::default(), String::new(), String::new());
-    let mut resp = contract_page(state, user, path.into_inner(), flash::take(&req), none).await?;
-    flash::clear(&req, &mut resp);
-    Ok(resp)
-}
-
-/// `POST /contracts/{id}/terminate`: notice given, or refused beside the
-/// field with the input kept.
-pub async fn terminate(
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&form_field(&form, "csrf"))?;
-    let id = path.into_inner();
-    let (reason, day) = (
-        form_field(&form, "reason"),
-        form_field(&form, "effective_on"),
-    );
-    let Ok(effective_on) = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") else {
-        let p = Problems::field("effective_on", "a date such as 2027-03-31");
-        return contract_page(state, user, id, None, (p, reason, day)).await;
-    };
-    let input = Termination {
-        effective_on,
-        reason: reason.clone(),
-    };
-    let (st, actor, cid) = (state.clone(), user.user.clone(), id.clone());
-    let done = blocking(move || {
-        Ok(service::terminate(
-            &st.vendors,
-            &actor,
-            &cid,
-            &input,
-            crate::ids::now(),
-        ))
-    })
-    .await?;
-    match done {
-        Ok(_) => Ok(flash::redirect(
-            &format!("/contracts/{}", url_encode(&id)),
-            "contract_terminated",
-        )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => contract_page(state, user, id, None, (p, reason, day)).await,
-            None => Err(e.into()),
-        },
-    }
-}
-
-/// `POST /contracts/{id}/renew`.
-pub async fn renew(
-    state: web::Data<AppState>,
-    user: WebUser,
-    path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&form_field(&form, "csrf"))?;
-    let id = path.into_inner();
-    let (st, actor, cid) = (state.clone(), user.user.clone(), id.clone());
-    blocking(move || service::renew(&st.vendors, &actor, &cid, crate::ids::now())).await?;
-    Ok(flash::redirect(
-        &format!("/contracts/{}", url_encode(&id)),
-        "contract_renewed",
-    ))
 }

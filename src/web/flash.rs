@@ -63,9 +63,17 @@ const MESSAGES: &[(&str, &str)] = &[
         "contract_terminated",
         "Notice is recorded: the contract ends on that day and does not renew.",
     ),
+    ("contract_created", "The contract is added."),
+    ("contract_saved", "The contract is changed."),
+    ("vendor_created", "The vendor is added."),
+    ("vendor_saved", "The vendor is changed."),
     (
         "contract_renewed",
         "The contract is renewed for its next term.",
+    ),
+    (
+        "contract_renewed_already",
+        "Nothing changed: the contract had already moved to a new term (renewed meanwhile). Its current term is shown.",
     ),
     ("entitlement_created", "The entitlement is added."),
     ("entitlement_saved", "The entitlement is changed."),

@@ -86,6 +86,68 @@ impl Problems {
     }
 }
 
+/// Reads boxes, noting the ones that do not read. An empty box is
+/// `Some(None)` (it clears); one that does not read is `None`.
+#[derive(Default)]
+pub(super) struct Reader {
+    pub problems: Problems,
+}
+
+impl Reader {
+    pub fn date(&mut self, field: &str, v: &str) -> Option<Option<chrono::NaiveDate>> {
+        if v.is_empty() {
+            return Some(None);
+        }
+        match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(Some(d)),
+            Err(_) => {
+                self.problems.push(field, "a date such as 2027-03-31");
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, field: &str, v: &str) -> Option<Option<i64>> {
+        if v.is_empty() {
+            return Some(None);
+        }
+        match v.parse::<i64>() {
+            Ok(n) => Some(Some(n)),
+            Err(_) => {
+                self.problems.push(field, "a whole number");
+                None
+            }
+        }
+    }
+
+    pub fn small(&mut self, field: &str, v: &str) -> Option<i32> {
+        match self.number(field, v).flatten().map(i32::try_from) {
+            Some(Ok(n)) => Some(n),
+            Some(Err(_)) => {
+                self.problems.push(field, "a smaller number");
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// An amount in `currency`, in its minor unit.
+    pub fn money(&mut self, field: &str, v: &str, currency: &str) -> Option<Option<i64>> {
+        if v.is_empty() {
+            return Some(None);
+        }
+        match crate::money::Currency::parse(currency)
+            .and_then(|c| crate::money::Money::parse(v, crate::money::DecimalMark::Point, &c))
+        {
+            Ok(m) => Some(Some(m.amount_minor)),
+            Err(e) => {
+                self.problems.push(field, e.to_string());
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,11 @@
 //! The entitlement form's boxes: filled from an entitlement, read from a
 //! submit, and turned into the service's input (or what does not read).
 
-use chrono::NaiveDate;
-
-use super::form::Problems;
+use super::form::{Problems, Reader};
 use crate::http::multipart::form_field;
 use crate::licenses::Entitlement;
 use crate::licenses::dto::EntitlementInput;
-use crate::money::{Currency, DecimalMark, Money};
+use crate::money::Money;
 
 /// The form's boxes as typed.
 #[derive(Debug, Clone, Default)]
@@ -80,65 +78,6 @@ pub(super) fn boxes_from(form: &[(String, String)]) -> Boxes {
     }
 }
 
-/// Reads boxes, noting the ones that do not read. An empty box is
-/// `Some(None)` (it clears); one that does not read is `None`.
-#[derive(Default)]
-struct Reader {
-    problems: Problems,
-}
-
-impl Reader {
-    fn date(&mut self, field: &str, v: &str) -> Option<Option<NaiveDate>> {
-        if v.is_empty() {
-            return Some(None);
-        }
-        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(Some(d)),
-            Err(_) => {
-                self.problems.push(field, "a date such as 2027-03-31");
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, field: &str, v: &str) -> Option<Option<i64>> {
-        if v.is_empty() {
-            return Some(None);
-        }
-        match v.parse::<i64>() {
-            Ok(n) => Some(Some(n)),
-            Err(_) => {
-                self.problems.push(field, "a whole number");
-                None
-            }
-        }
-    }
-
-    fn small(&mut self, field: &str, v: &str) -> Option<i32> {
-        match self.number(field, v).flatten().map(i32::try_from) {
-            Some(Ok(n)) => Some(n),
-            Some(Err(_)) => {
-                self.problems.push(field, "a smaller number");
-                None
-            }
-            None => None,
-        }
-    }
-
-    fn cost(&mut self, v: &str, currency: &str) -> Option<Option<i64>> {
-        if v.is_empty() {
-            return Some(None);
-        }
-        match Currency::parse(currency).and_then(|c| Money::parse(v, DecimalMark::Point, &c)) {
-            Ok(m) => Some(Some(m.amount_minor)),
-            Err(e) => {
-                self.problems.push("unit_cost", e.to_string());
-                None
-            }
-        }
-    }
-}
-
 /// The input the boxes give, or what is wrong with the ones that do not
 /// read. Empty boxes clear (`keep_key`: an empty key box keeps the key,
 /// for readers who were not shown it).
@@ -163,7 +102,7 @@ pub(super) fn input_of(
     let minp = r.small("min_cores_per_processor", &b.min_cores_per_processor);
     let mind = r.small("min_cores_per_device", &b.min_cores_per_device);
     let pack = r.small("core_pack", &b.core_pack);
-    let unit_cost = r.cost(&b.unit_cost, &currency);
+    let unit_cost = r.money("unit_cost", &b.unit_cost, &currency);
     if !r.problems.is_empty() {
         return Err(r.problems);
     }

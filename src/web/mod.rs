@@ -16,6 +16,8 @@ mod asset_page;
 mod asset_view;
 mod assets;
 mod chart;
+mod contract;
+mod contract_form;
 mod contracts;
 mod dashboard;
 mod error_layout;
@@ -46,6 +48,8 @@ mod ticket_forms;
 mod ticket_page;
 mod ticket_rows;
 mod ticket_work;
+mod vendor_form;
+mod vendors;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -77,6 +81,7 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
         .configure(ticket_routes)
         .configure(asset_routes)
         .configure(license_routes)
+        .configure(vendor_routes)
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",
@@ -165,17 +170,37 @@ fn ticket_routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// Vendors and contracts, with their forms.
+fn vendor_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/contracts", web::get().to(contracts::list))
+        .route("/contracts/new", web::get().to(contract_form::new_form))
+        .route("/contracts/new", web::post().to(contract_form::create))
+        .route("/contracts/{id}", web::get().to(contract::show))
+        .route(
+            "/contracts/{id}/edit",
+            web::get().to(contract_form::edit_form),
+        )
+        .route(
+            "/contracts/{id}/edit",
+            web::post().to(contract_form::update),
+        )
+        .route(
+            "/contracts/{id}/terminate",
+            web::post().to(contract::terminate),
+        )
+        .route("/contracts/{id}/renew", web::post().to(contract::renew))
+        .route("/vendors", web::get().to(vendors::list))
+        .route("/vendors/new", web::get().to(vendor_form::new_form))
+        .route("/vendors/new", web::post().to(vendor_form::create))
+        .route("/vendors/{id}", web::get().to(vendors::show))
+        .route("/vendors/{id}/edit", web::get().to(vendor_form::edit_form))
+        .route("/vendors/{id}/edit", web::post().to(vendor_form::update));
+}
+
 /// The register, imports, hand-over confirmations, and an asset's page
 /// with its forms.
 fn license_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/contracts", web::get().to(contracts::list))
-        .route("/contracts/{id}", web::get().to(contracts::show))
-        .route(
-            "/contracts/{id}/terminate",
-            web::post().to(contracts::terminate),
-        )
-        .route("/contracts/{id}/renew", web::post().to(contracts::renew))
-        .route("/licenses", web::get().to(licenses::positions))
+    cfg.route("/licenses", web::get().to(licenses::positions))
         .route("/licenses/audit", web::get().to(licenses::audit))
         .route("/licenses/audits", web::post().to(licenses::freeze))
         .route("/licenses/audits/{id}", web::get().to(licenses::frozen))

@@ -113,7 +113,13 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/licenses/audits") => Managers,
         ("GET", "/api/v1/vendors" | "/api/v1/vendors/{id}") => Staff,
         ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
-        ("GET", "/api/v1/contracts" | "/api/v1/contracts/{id}") => Staff,
+        (
+            "GET",
+            "/api/v1/contracts"
+            | "/api/v1/contracts/{id}"
+            | "/api/v1/contracts/{id}/terms"
+            | "/api/v1/contracts/{id}/reminders",
+        ) => Staff,
         ("POST", "/api/v1/contracts") | ("PATCH", "/api/v1/contracts/{id}") => ContractManagers,
         ("POST", "/api/v1/contracts/{id}/terminate" | "/api/v1/contracts/{id}/renew") => {
             ContractManagers
@@ -191,7 +197,9 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses" | "/licenses/audit") => Staff,
         ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
         ("GET", "/licenses/catalog") => Staff,
-        ("GET", "/contracts" | "/contracts/{id}") => Staff,
+        ("GET", "/contracts" | "/contracts/{id}" | "/vendors" | "/vendors/{id}") => Staff,
+        ("GET", "/contracts/new" | "/contracts/{id}/edit") => ContractManagers,
+        ("GET", "/vendors/new" | "/vendors/{id}/edit") => ContractManagers,
         ("GET", "/licenses/import" | "/licenses/imports/{id}") => Managers,
         ("GET", "/licenses/products/{id}/entitlements/new") => Managers,
         ("GET", "/licenses/entitlements/{id}/edit") => Managers,

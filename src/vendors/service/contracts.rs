@@ -225,6 +225,15 @@ pub fn contracts(
     filter: &ContractFilter,
 ) -> Result<Vec<ContractDto>, AppError> {
     may_read(actor)?;
+    list_contracts(vendors, filter)
+}
+
+/// [`contracts`] without asking who wants them (exports on the command
+/// line).
+pub fn list_contracts(
+    vendors: &Vendors,
+    filter: &ContractFilter,
+) -> Result<Vec<ContractDto>, AppError> {
     let mut list = vendors.db.read(|conn| {
         let owner = match &filter.owner {
             Some(o) => Some(
@@ -325,16 +334,19 @@ pub fn terminate(
 }
 
 /// Rolls the contract into its next term: `renewal_months` more, from the
-/// day after its end.
+/// day after its end. `expected_end`, when given, is the end the caller
+/// saw: if the contract moved since (renewed twice by a double click, or
+/// by the daily pass), nothing happens and the answer is a 409.
 pub fn renew(
     vendors: &Vendors,
     actor: &User,
     id: &str,
+    expected_end: Option<chrono::NaiveDate>,
     now: NaiveDateTime,
 ) -> Result<ContractDto, AppError> {
     may_change(actor)?;
     vendors.db.write(|conn| {
-        let mut c = load(conn, id)?;
+        let c = load(conn, id)?;
         let (Some(end), Some(months)) = (c.ends_on, c.renewal_months.filter(|m| *m > 0)) else {
             return Err(AppError::invalid(
                 "renewal_months",
@@ -342,17 +354,28 @@ pub fn renew(
             ));
         };
         if c.terminates_on.is_some() {
-            return Err(AppError::conflict("terminated", "notice was given: it does not renew"));
+            return Err(AppError::conflict(
+                "terminated",
+                "notice was given: it does not renew",
+            ));
         }
-        let new_end = terms::add_months(end, months as i64);
-        let renewed_on = end + chrono::Duration::days(1);
-        let changes = json!({"previous_term": {"starts_on": c.renewed_on.or(c.starts_on), "ends_on": end},
-            "term": {"starts_on": renewed_on, "ends_on": new_end}});
-        c.ends_on = Some(new_end);
-        c.renewed_on = Some(renewed_on);
-        c.updated_at = now;
-        repo::save_contract(conn, &c)?;
+        let moved = || {
+            AppError::conflict(
+                "stale",
+                format!("the contract's term changed meanwhile: it now ends on {end}"),
+            )
+        };
+        if expected_end.is_some_and(|e| e != end) {
+            return Err(moved());
+        }
+        let next = (
+            end + chrono::Duration::days(1),
+            terms::add_months(end, months as i64),
+        );
+        let r = super::renewals::roll(conn, &c, next, &actor.id, now)?.ok_or_else(moved)?;
+        let changes = super::renewals::changes(&c, &r, false);
         record(conn, actor, ("contract", id), "renewed", changes, now)?;
+        let c = load(conn, id)?;
         one(conn, vendors, &c)
     })
 }

@@ -2,10 +2,14 @@
 //! change it; staff read it; every change is in the history.
 
 mod contracts;
+mod reminders;
+mod renewals;
 mod vendors;
 mod view;
 
 pub use contracts::*;
+pub use reminders::{Pass, Sent, describe, run_pass};
+pub use renewals::{Renewed, contract_terms, renew_due};
 pub use vendors::*;
 pub use view::contract_dto;
 

@@ -1,0 +1,2 @@
+DROP TABLE contract_reminders;
+DROP TABLE contract_terms;

@@ -1,0 +1,141 @@
+//! The vendor pages: every vendor with a search (`/vendors`), and one
+//! vendor with its contacts in escalation order and its contracts
+//! (`/vendors/{id}`).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::contracts::{Line, line, words};
+use super::session::Nav;
+use super::{PageError, WebUser, flash, render};
+use crate::error::blocking;
+use crate::state::AppState;
+use crate::vendors::domain::VendorKind;
+use crate::vendors::dto::VendorDto;
+use crate::vendors::service::{self, ContractFilter};
+
+type Options = Vec<(String, String)>;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// A vendor in a row of the list.
+struct Row {
+    id: String,
+    name: String,
+    kind: String,
+    website: String,
+    first_contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "vendors.html", config = "src/web/askama.toml")]
+struct ListPage {
+    nav: Nav,
+    flash: Option<&'static str>,
+    q: ListQuery,
+    kinds: Options,
+    rows: Vec<Row>,
+    can_change: bool,
+}
+
+pub(super) fn kinds() -> Options {
+    VendorKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), words(k.as_str())))
+        .collect()
+}
+
+/// `GET /vendors`.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: WebUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    super::assets::staff(&user)?;
+    let q = query.into_inner();
+    let (st, actor) = (state.clone(), user.user.clone());
+    let (text, kind) = (
+        Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        q.kind.parse::<VendorKind>().ok(),
+    );
+    let found = blocking(move || service::vendors(&st.db, &actor, text.as_deref(), kind)).await?;
+    let page = ListPage {
+        nav: user.nav("vendors"),
+        flash: flash::take(&req),
+        kinds: kinds(),
+        rows: found
+            .into_iter()
+            .map(|v| Row {
+                first_contact: v
+                    .contacts
+                    .first()
+                    .map(|c| {
+                        let reach = c.email.clone().or(c.phone.clone()).unwrap_or_default();
+                        format!("{} {reach}", c.name).trim().to_owned()
+                    })
+                    .unwrap_or_default(),
+                kind: words(v.kind.as_str()),
+                website: v.website.unwrap_or_default(),
+                id: v.id,
+                name: v.name,
+            })
+            .collect(),
+        can_change: user.user.role.manages_contracts(),
+        q,
+    };
+    let mut resp = render(&page)?;
+    flash::clear(&req, &mut resp);
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "vendor.html", config = "src/web/askama.toml")]
+struct VendorPage {
+    nav: Nav,
+    flash: Option<&'static str>,
+    v: VendorDto,
+    kind: String,
+    rows: Vec<Line>,
+    can_change: bool,
+}
+
+/// `GET /vendors/{id}`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    super::assets::staff(&user)?;
+    let (st, actor, id) = (state.clone(), user.user.clone(), path.into_inner());
+    let (v, contracts) = blocking(move || {
+        let filter = ContractFilter {
+            vendor_id: Some(id.clone()),
+            ..ContractFilter::default()
+        };
+        Ok((
+            service::vendor(&st.db, &actor, &id)?,
+            service::contracts(&st.vendors, &actor, &filter)?,
+        ))
+    })
+    .await?;
+    let page = VendorPage {
+        nav: user.nav("vendors"),
+        flash: flash::take(&req),
+        kind: words(v.kind.as_str()),
+        rows: contracts.iter().map(line).collect(),
+        can_change: user.user.role.manages_contracts(),
+        v,
+    };
+    let mut resp = render(&page)?;
+    flash::clear(&req, &mut resp);
+    Ok(resp)
+}
