@@ -75,7 +75,10 @@ fn remind(
     if owed.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let owner_ids: Vec<String> = owed.iter().filter_map(|(c, _)| c.owner_id.clone()).collect();
+    let owner_ids: Vec<String> = owed
+        .iter()
+        .filter_map(|(c, _)| c.owner_id.clone())
+        .collect();
     let owners: HashMap<String, String> = people::find_users(conn, &owner_ids)?
         .into_iter()
         .filter(|u| u.is_active)
@@ -92,7 +95,13 @@ fn remind(
             .as_ref()
             .and_then(|o| owners.get(o).cloned())
             .into_iter()
-            .chain(vendors.settings.contract_managers.iter().map(|a| a.to_lowercase()))
+            .chain(
+                vendors
+                    .settings
+                    .contract_managers
+                    .iter()
+                    .map(|a| a.to_lowercase()),
+            )
             .collect();
         to.sort();
         to.dedup();
