@@ -345,6 +345,32 @@ diesel::table! {
         notes -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        response_target_seconds -> Nullable<BigInt>,
+        resolution_target_seconds -> Nullable<BigInt>,
+        service_calendar -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    vendor_escalations (id) {
+        id -> Text,
+        ticket_id -> Text,
+        vendor_id -> Text,
+        contract_id -> Nullable<Text>,
+        vendor_reference -> Nullable<Text>,
+        note -> Text,
+        escalated_by -> Nullable<Text>,
+        escalated_at -> Timestamp,
+        calendar -> Text,
+        response_target_seconds -> Nullable<BigInt>,
+        resolution_target_seconds -> Nullable<BigInt>,
+        response_due_at -> Nullable<Timestamp>,
+        resolution_due_at -> Nullable<Timestamp>,
+        responded_at -> Nullable<Timestamp>,
+        response_seconds -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        resolution_seconds -> Nullable<BigInt>,
+        resolution_note -> Nullable<Text>,
     }
 }
 
@@ -679,11 +705,13 @@ diesel::joinable!(vendor_contacts -> vendors (vendor_id));
 diesel::joinable!(contracts -> vendors (vendor_id));
 diesel::joinable!(contract_terms -> contracts (contract_id));
 diesel::joinable!(contract_reminders -> contracts (contract_id));
+diesel::joinable!(vendor_escalations -> vendors (vendor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
     contract_terms,
     contract_reminders,
+    vendor_escalations,
     users,
     api_tokens,
     web_sessions,

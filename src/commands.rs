@@ -27,7 +27,9 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             demo::settle_service_levels(&state.sla, &opts, now)?;
             demo::assets::load_assets(&state.assets, opts.seed, now)?;
             demo::licenses::load_licenses(&state.licenses, &state.assets, now)?;
-            demo::vendors::load_vendors(&state.vendors, now)?;
+            if demo::vendors::load_vendors(&state.vendors, now)? > 0 {
+                demo::vendors::escalate_some(&state.vendors, &state.tickets, now)?;
+            }
             Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
@@ -107,6 +109,9 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
             demo::vendors::load_vendors(&state.vendors, now)?,
         )
     };
+    if contracts > 0 {
+        demo::vendors::escalate_some(&state.vendors, &state.tickets, now)?;
+    }
     println!(
         "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets, {products} licensed products and {contracts} contracts, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,

@@ -62,6 +62,7 @@ pub fn document() -> String {
         crate::licenses::book_handlers::Api::openapi(),
         crate::licenses::audit_handlers::Api::openapi(),
         crate::vendors::handlers::Api::openapi(),
+        crate::vendors::escalation_handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

@@ -136,6 +136,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::book_handlers::configure)
                 .configure(crate::licenses::audit_handlers::configure)
                 .configure(crate::vendors::handlers::configure)
+                .configure(crate::vendors::escalation_handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

@@ -102,6 +102,7 @@ impl AppState {
                 db: db.clone(),
                 settings: Arc::new(s.vendors.clone()),
                 mail_from: mail_from(&s),
+                calendars: sla.registry.clone(),
             },
             outbox: Outbox {
                 db: db.clone(),

@@ -120,6 +120,20 @@ pub struct ContractInput {
     pub billing: Option<Option<String>>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Business time the vendor has to answer a ticket escalated under
+    /// this contract, written like 30m, 4h or 2h30m.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub response_target: Option<Option<String>>,
+    /// Business time the vendor has to resolve one, like 16h.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub resolution_target: Option<Option<String>>,
+    /// The business calendar (by name) the targets count on; `24x7` when
+    /// none is given.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub service_calendar: Option<Option<String>>,
 }
 
 /// `POST /contracts/{id}/terminate`.
@@ -163,6 +177,13 @@ pub struct ContractDto {
     pub annual_cost_minor: Option<i64>,
     pub total_contract_value_minor: Option<i64>,
     pub status: Status,
+    /// The vendor's service targets (business time on `service_calendar`),
+    /// as written (`4h`) and in seconds.
+    pub response_target: Option<String>,
+    pub response_target_seconds: Option<i64>,
+    pub resolution_target: Option<String>,
+    pub resolution_target_seconds: Option<i64>,
+    pub service_calendar: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -234,4 +255,82 @@ impl From<crate::vendors::Reminder> for ReminderDto {
             queued_at: r.queued_at.and_utc(),
         }
     }
+}
+
+/// `POST /tickets/{id}/vendor-escalations`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationInput {
+    pub vendor_id: String,
+    /// The contract it falls under: its service targets start the
+    /// vendor's clock.
+    #[serde(default)]
+    pub contract_id: Option<String>,
+    /// The vendor's case number.
+    #[serde(default)]
+    pub vendor_reference: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST …/vendor-escalations/{eid}/response` and `…/resolve`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorAnswer {
+    /// When the vendor answered (default: now); not before the escalation
+    /// nor in the future.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A ticket handed to a vendor, with the vendor's clock.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EscalationDto {
+    pub id: String,
+    pub ticket_id: String,
+    pub ticket_number: i64,
+    pub vendor_id: String,
+    pub vendor: String,
+    pub contract_id: Option<String>,
+    pub vendor_reference: Option<String>,
+    pub note: String,
+    pub escalated_by: Option<String>,
+    pub escalated_at: DateTime<Utc>,
+    /// The business calendar the vendor's clock counts on.
+    pub calendar: String,
+    pub response_target_seconds: Option<i64>,
+    pub resolution_target_seconds: Option<i64>,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    /// Business seconds from the escalation to the answer.
+    pub response_seconds: Option<i64>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolution_seconds: Option<i64>,
+    pub resolution_note: Option<String>,
+    /// Business seconds the vendor has taken to answer: so far while none
+    /// came, else to the answer.
+    pub response_elapsed_seconds: i64,
+    /// The same for the resolution.
+    pub resolution_elapsed_seconds: i64,
+    /// awaiting_response, in_progress or resolved.
+    pub state: String,
+    /// Whether the answer (resolution) came within target; `null` while
+    /// open and not yet late, or without a target.
+    pub response_met: Option<bool>,
+    pub resolution_met: Option<bool>,
+}
+
+/// `GET /vendors/{id}/performance`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PerformanceDto {
+    pub vendor_id: String,
+    pub vendor: String,
+    /// The first and last day of the period (in vendors.time_zone).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(flatten)]
+    pub figures: crate::vendors::performance::Performance,
 }

@@ -6,16 +6,19 @@ pub mod cli;
 pub mod domain;
 pub mod dto;
 pub mod due;
+pub mod escalation_handlers;
 pub mod export;
 pub mod handlers;
 pub mod jobs;
 mod model;
+pub mod performance;
 mod repo;
+mod repo_escalations;
 pub mod service;
 pub mod settings;
 pub mod terms;
 
-pub use model::{Contact, Contract, Reminder, Term, Vendor};
+pub use model::{Contact, Contract, Escalation, Reminder, Term, Vendor};
 
 use crate::db::Db;
 
@@ -26,4 +29,7 @@ pub struct Vendors {
     pub settings: std::sync::Arc<settings::VendorSettings>,
     /// Where reminders come from, and the base of their links.
     pub mail_from: std::sync::Arc<crate::outbox::MailFrom>,
+    /// The business calendars in force (vendor service targets count on
+    /// them).
+    pub calendars: std::sync::Arc<crate::sla::registry::InForce>,
 }

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use super::domain::{ContractKind, VendorKind};
 use super::terms::Billing;
-use crate::db::schema::{contract_reminders, contract_terms, contracts, vendor_contacts, vendors};
+use crate::db::schema::{
+    contract_reminders, contract_terms, contracts, vendor_contacts, vendor_escalations, vendors,
+};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = vendors, treat_none_as_null = true)]
@@ -57,6 +59,12 @@ pub struct Contract {
     pub notes: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Business seconds the vendor has to answer an escalated ticket.
+    pub response_target_seconds: Option<i64>,
+    /// Business seconds the vendor has to resolve one.
+    pub resolution_target_seconds: Option<i64>,
+    /// The calendar its targets count on (`24x7` when none).
+    pub service_calendar: Option<String>,
 }
 
 impl Contract {
@@ -115,4 +123,32 @@ pub struct Reminder {
     /// Addresses it went to (comma-separated).
     pub sent_to: String,
     pub queued_at: NaiveDateTime,
+}
+
+/// A ticket handed to a vendor: under which contract and targets, and
+/// what the vendor answered when.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = vendor_escalations)]
+pub struct Escalation {
+    pub id: String,
+    pub ticket_id: String,
+    pub vendor_id: String,
+    pub contract_id: Option<String>,
+    pub vendor_reference: Option<String>,
+    pub note: String,
+    pub escalated_by: Option<String>,
+    pub escalated_at: NaiveDateTime,
+    /// The business calendar its clock counts on.
+    pub calendar: String,
+    pub response_target_seconds: Option<i64>,
+    pub resolution_target_seconds: Option<i64>,
+    pub response_due_at: Option<NaiveDateTime>,
+    pub resolution_due_at: Option<NaiveDateTime>,
+    pub responded_at: Option<NaiveDateTime>,
+    /// Business seconds from escalation to the answer.
+    pub response_seconds: Option<i64>,
+    pub resolved_at: Option<NaiveDateTime>,
+    /// Business seconds from escalation to the resolution.
+    pub resolution_seconds: Option<i64>,
+    pub resolution_note: Option<String>,
 }

@@ -87,6 +87,13 @@ fn facts(c: &ContractDto) -> Vec<(&'static str, String)> {
         Some(money(c.total_contract_value_minor, &c.currency)),
     );
     push(
+        "Vendor answers within",
+        c.response_target
+            .clone()
+            .map(|t| format!("{t} ({})", c.service_calendar.as_deref().unwrap_or("24x7"))),
+    );
+    push("Vendor resolves within", c.resolution_target.clone());
+    push(
         "Notice given",
         c.terminates_on.map(|t| {
             format!(

@@ -41,6 +41,9 @@ pub(super) struct Boxes {
     pub currency: String,
     pub billing: String,
     pub notes: String,
+    pub response_target: String,
+    pub resolution_target: String,
+    pub service_calendar: String,
 }
 
 fn boxes_of(c: &ContractDto) -> Boxes {
@@ -69,6 +72,9 @@ fn boxes_of(c: &ContractDto) -> Boxes {
         currency: c.currency.clone().unwrap_or_default(),
         billing: c.billing.map_or(String::new(), |b| b.as_str().to_owned()),
         notes: c.notes.clone(),
+        response_target: c.response_target.clone().unwrap_or_default(),
+        resolution_target: c.resolution_target.clone().unwrap_or_default(),
+        service_calendar: c.service_calendar.clone().unwrap_or_default(),
     }
 }
 
@@ -91,6 +97,9 @@ fn boxes_from(form: &[(String, String)]) -> Boxes {
         currency: f("currency").to_uppercase(),
         billing: f("billing"),
         notes: form_field(form, "notes"),
+        response_target: f("response_target"),
+        resolution_target: f("resolution_target"),
+        service_calendar: f("service_calendar"),
     }
 }
 
@@ -133,6 +142,9 @@ fn input_of(b: &Boxes, default_currency: &str) -> Result<ContractInput, Problems
         currency: Some(Some(currency).filter(|_| has_amount || !b.currency.is_empty())),
         billing: text(&b.billing),
         notes: Some(b.notes.clone()),
+        response_target: text(&b.response_target),
+        resolution_target: text(&b.resolution_target),
+        service_calendar: text(&b.service_calendar),
     })
 }
 
@@ -148,6 +160,7 @@ struct FormPage {
     vendors: Options,
     kinds: Options,
     billings: Options,
+    calendars: Options,
     problems: Problems,
     unplaced: Vec<String>,
 }
@@ -168,6 +181,9 @@ const SHOWN: &[&str] = &[
     "amount_minor",
     "currency",
     "billing",
+    "response_target",
+    "resolution_target",
+    "service_calendar",
 ];
 
 async fn page(
@@ -215,6 +231,18 @@ async fn page(
                 .iter()
                 .map(|k| (k.as_str().to_owned(), words(k.as_str())))
                 .collect(),
+            calendars: {
+                let mut names: Vec<String> = state
+                    .vendors
+                    .calendars
+                    .get()
+                    .calendars
+                    .keys()
+                    .cloned()
+                    .collect();
+                names.sort();
+                names.into_iter().map(|n| (n.clone(), n)).collect()
+            },
             billings: Billing::ALL
                 .iter()
                 .map(|b| (b.as_str().to_owned(), words(b.as_str())))

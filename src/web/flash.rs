@@ -64,6 +64,15 @@ const MESSAGES: &[(&str, &str)] = &[
         "Notice is recorded: the contract ends on that day and does not renew.",
     ),
     ("contract_created", "The contract is added."),
+    (
+        "escalated",
+        "The ticket is with the vendor: on hold until they resolve it, their clock running.",
+    ),
+    ("vendor_answered", "The vendor's answer is recorded."),
+    (
+        "vendor_resolved",
+        "The vendor's resolution is recorded; the ticket is back with us.",
+    ),
     ("contract_saved", "The contract is changed."),
     ("vendor_created", "The vendor is added."),
     ("vendor_saved", "The vendor is changed."),

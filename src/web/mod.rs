@@ -47,6 +47,7 @@ mod ticket_canned;
 mod ticket_forms;
 mod ticket_page;
 mod ticket_rows;
+mod ticket_vendors;
 mod ticket_work;
 mod vendor_form;
 mod vendors;

@@ -71,6 +71,8 @@ struct TicketPage {
     link_assets: bool,
     link_asset: String,
     assets: Vec<super::ticket_assets::AssetRow>,
+    /// Escalations to vendors, for staff.
+    vendors: Option<super::ticket_vendors::Panel>,
 }
 
 impl TicketPage {
@@ -132,6 +134,7 @@ struct Loaded {
     mail: Vec<crate::mail::MailSummary>,
     assets: Vec<super::ticket_assets::AssetRow>,
     canned: Vec<crate::tickets::CannedResponse>,
+    vendors: Option<super::ticket_vendors::Panel>,
 }
 
 async fn load(
@@ -154,6 +157,7 @@ async fn load(
             queues: catalog::list_queues(&st.db)?,
             categories: catalog::list_categories(&st.db)?,
             assets: super::ticket_assets::linked(&st, &actor, &view.ticket.id)?,
+            vendors: super::ticket_vendors::load(&st, &actor, &view.ticket.id)?,
             canned: if actor.role.works_tickets() {
                 service::canned::offered(&st.db, &actor, view.ticket.queue_id.as_deref())?
             } else {
@@ -242,6 +246,7 @@ pub(super) async fn page(
         link_assets: staff_edit && role.sees_assets(),
         link_asset: shown.link_asset,
         assets: loaded.assets,
+        vendors: loaded.vendors,
     };
     render_with(status, &template)
 }

@@ -246,6 +246,9 @@ pub async fn work(
         "link_asset" | "unlink_asset" => {
             return super::ticket_assets::work(&state, &user, r, &path, &parts.fields).await;
         }
+        "escalate" | "vendor_answer" | "vendor_resolve" => {
+            return super::ticket_vendors::work(&state, &user, r, &path, &parts.fields).await;
+        }
         "insert_canned" => {
             let chosen = form_field(&parts.fields, "canned");
             return super::ticket_canned::insert(&state, &user, r, draft, &chosen).await;

@@ -9,10 +9,12 @@ use serde::Deserialize;
 use super::contracts::{Line, line, words};
 use super::session::Nav;
 use super::{PageError, WebUser, flash, render};
+use crate::calendar::BusinessDuration;
 use crate::error::blocking;
 use crate::state::AppState;
 use crate::vendors::domain::VendorKind;
 use crate::vendors::dto::VendorDto;
+use crate::vendors::performance::{Performance, Times};
 use crate::vendors::service::{self, ContractFilter};
 
 type Options = Vec<(String, String)>;
@@ -105,6 +107,39 @@ struct VendorPage {
     kind: String,
     rows: Vec<Line>,
     can_change: bool,
+    /// The period of the figures, and (what, answer, resolution) rows.
+    period: String,
+    escalations: usize,
+    figures: Vec<(&'static str, String, String)>,
+}
+
+fn figures(p: &Performance) -> Vec<(&'static str, String, String)> {
+    let time = |s: Option<i64>| s.map_or("–".to_owned(), |s| BusinessDuration(s).to_string());
+    let share = |t: &Times| {
+        t.within_target.map_or("no target".to_owned(), |w| {
+            format!("{:.0}% ({} of {})", w * 100.0, t.met, t.met + t.missed)
+        })
+    };
+    let (a, r) = (&p.response, &p.resolution);
+    vec![
+        (
+            "Answered / resolved",
+            a.count.to_string(),
+            r.count.to_string(),
+        ),
+        (
+            "Median (business time)",
+            time(a.median_seconds),
+            time(r.median_seconds),
+        ),
+        ("90th percentile", time(a.p90_seconds), time(r.p90_seconds)),
+        ("Within target", share(a), share(r)),
+        (
+            "Open past target",
+            a.open_past_target.to_string(),
+            r.open_past_target.to_string(),
+        ),
+    ]
 }
 
 /// `GET /vendors/{id}`.
@@ -116,7 +151,7 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     super::assets::staff(&user)?;
     let (st, actor, id) = (state.clone(), user.user.clone(), path.into_inner());
-    let (v, contracts) = blocking(move || {
+    let (v, contracts, perf) = blocking(move || {
         let filter = ContractFilter {
             vendor_id: Some(id.clone()),
             ..ContractFilter::default()
@@ -124,6 +159,7 @@ pub async fn show(
         Ok((
             service::vendor(&st.db, &actor, &id)?,
             service::contracts(&st.vendors, &actor, &filter)?,
+            service::performance(&st.vendors, &actor, &id, (None, None))?,
         ))
     })
     .await?;
@@ -133,6 +169,9 @@ pub async fn show(
         kind: words(v.kind.as_str()),
         rows: contracts.iter().map(line).collect(),
         can_change: user.user.role.manages_contracts(),
+        period: format!("{} to {}", perf.from, perf.to),
+        escalations: perf.figures.escalations,
+        figures: figures(&perf.figures),
         v,
     };
     let mut resp = render(&page)?;

@@ -233,6 +233,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
     values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
     values.insert("{allocation_id}", "no-such-allocation".into());
+    values.insert("{eid}", "no-such-escalation".into());
     values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
     values.insert("{id}@vendors", vendor["id"].as_str().unwrap().to_owned());
     values.insert(
@@ -319,6 +320,9 @@ fn body(method: &str, path: &str, n: usize) -> Body {
         }
         ("POST", "/api/v1/contracts") => {
             j(json!({"vendor_id": "{vendor}", "kind": "support", "title": "Contract {n}"}))
+        }
+        ("POST", "/api/v1/tickets/{id}/vendor-escalations") => {
+            j(json!({"vendor_id": "{vendor}", "note": "matrix {n}"}))
         }
         ("POST", "/api/v1/contracts/{id}/terminate") => {
             j(json!({"effective_on": "2030-12-31", "reason": "matrix {n}"}))

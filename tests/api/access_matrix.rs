@@ -153,6 +153,14 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         // asks for an urgency change.
         ("PATCH", "/api/v1/tickets/{id}") => Workers,
         ("GET", "/api/v1/tickets/{id}/assets") => Staff,
+        ("GET", "/api/v1/tickets/{id}/vendor-escalations") => Staff,
+        ("POST", "/api/v1/tickets/{id}/vendor-escalations") => Workers,
+        (
+            "POST",
+            "/api/v1/tickets/{id}/vendor-escalations/{eid}/response"
+            | "/api/v1/tickets/{id}/vendor-escalations/{eid}/resolve",
+        ) => Workers,
+        ("GET", "/api/v1/vendors/{id}/performance") => Staff,
         ("POST", "/api/v1/tickets/{id}/assets") => Workers,
         ("DELETE", "/api/v1/tickets/{id}/assets/{asset}") => Workers,
         ("GET", "/api/v1/tickets/{id}/attachments") => Everyone,

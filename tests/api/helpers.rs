@@ -174,6 +174,7 @@ pub async fn spawn_app_with(extra: Vec<(String, Value)>) -> TestApp {
         state,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(IDLE)
             .build()
             .unwrap(),
         db,
@@ -411,11 +412,17 @@ impl Drop for TestApp {
     }
 }
 
+/// How long a test client keeps an idle connection: well under the
+/// server's keep-alive (actix: 5 s), so that a request after a slow step in
+/// a test never goes out on a connection the server is closing.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A browser-like client with its own cookie jar.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(IDLE)
         .build()
         .unwrap()
 }

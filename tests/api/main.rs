@@ -61,6 +61,7 @@ mod sla_config;
 mod sla_late;
 mod storage;
 mod tickets;
+mod vendor_escalations;
 mod vendors;
 mod web_asset_forms;
 mod web_asset_import_apply;

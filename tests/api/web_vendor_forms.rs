@@ -205,3 +205,125 @@ async fn a_renewal_clicked_twice_renews_once_and_the_page_shows_the_old_term() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_ticket_is_handed_to_a_vendor_from_its_page_and_shows_the_vendor_clock() {
+    let app = spawn_app().await;
+    let token = app.token("coord@example.org", Role::Coordinator).await;
+    let kim = app.token("kim@example.org", Role::Requester).await;
+    let v: Value = app
+        .post_json(
+            &token,
+            "/api/v1/vendors",
+            &serde_json::json!({"name": "Northwind Telecom", "kind": "carrier"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let k: Value = app
+        .post_json(
+            &token,
+            "/api/v1/contracts",
+            &serde_json::json!({"vendor_id": v["id"], "kind": "support", "title": "Office internet",
+                "response_target": "1h", "resolution_target": "8h"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = app
+        .create_ticket(
+            &kim,
+            serde_json::json!({"subject": "Internet down", "description": "no link"}),
+        )
+        .await;
+    let path = format!("/tickets/{}", t["number"]);
+    let c = coordinator(&app).await;
+    let (_, html) = text(&c, app.url(&path)).await;
+    assert!(html.contains("id=\"escalate-form\""), "{html}");
+    let csrf = csrf_of(&html);
+    let form = |vendor: &str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("do", "escalate")
+            .text("vendor_id", vendor.to_owned())
+            .text("contract_id", k["id"].as_str().unwrap().to_owned())
+            .text("vendor_reference", "NT-1")
+    };
+    let resp = c
+        .post(app.url(&path))
+        .multipart(form(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("id=\"e-esc-vendor\""),
+        "the fault beside the vendor box: {html}"
+    );
+    let resp = c
+        .post(app.url(&path))
+        .multipart(form(v["id"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (_, html) = text(&c, app.url(&path)).await;
+    assert!(html.contains("The ticket is with the vendor"), "{html}");
+    assert!(
+        html.contains("Vendor answer") && html.contains("Vendor resolution"),
+        "two vendor bars: {html}"
+    );
+    assert!(
+        html.contains("case NT-1") && html.contains("waiting for the vendor"),
+        "{html}"
+    );
+    let eid = html
+        .split("id=\"escalation-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let answer = |what: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("do", what)
+            .text("escalation", eid.clone())
+    };
+    let resp = c
+        .post(app.url(&path))
+        .multipart(answer("vendor_resolve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (_, html) = text(&c, app.url(&path)).await;
+    assert!(html.contains("the ticket is back with us"), "{html}");
+    assert!(html.contains("resolved by the vendor"), "{html}");
+    // A second click of the same button: said, nothing recorded twice.
+    let resp = c
+        .post(app.url(&path))
+        .multipart(answer("vendor_resolve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 409);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("id=\"escalation-error\"")
+    );
+    // The vendor page shows the figures.
+    let (_, vendor_page) = text(
+        &c,
+        app.url(&format!("/vendors/{}", v["id"].as_str().unwrap())),
+    )
+    .await;
+    assert!(
+        vendor_page.contains("id=\"performance\"") && vendor_page.contains("100% (1 of 1)"),
+        "{vendor_page}"
+    );
+}

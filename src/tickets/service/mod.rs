@@ -13,6 +13,7 @@ pub mod lookup;
 mod query;
 pub mod service_level;
 mod update;
+pub mod vendor_hold;
 pub mod views;
 mod work;
 

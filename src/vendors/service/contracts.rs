@@ -101,6 +101,7 @@ fn apply(
         }
     }
     apply_cost(c, input, errors);
+    super::targets::apply(c, input, errors);
     if let Some(n) = &input.notes {
         c.notes = n.clone();
     }
@@ -130,8 +131,14 @@ fn apply_cost(c: &mut Contract, input: &ContractInput, errors: &mut Vec<FieldErr
 }
 
 /// Every fault of the contract as it would be stored.
-fn check(conn: &mut DbConn, c: &Contract, mut errors: Vec<FieldError>) -> Result<(), AppError> {
+fn check(
+    conn: &mut DbConn,
+    vendors: &Vendors,
+    c: &Contract,
+    mut errors: Vec<FieldError>,
+) -> Result<(), AppError> {
     errors.extend(domain::check(&shape(c)));
+    super::targets::check(vendors, c, &mut errors);
     if c.vendor_id.is_empty() {
         errors.push(FieldError::new("vendor_id", "the vendor"));
     } else if repo::vendor(conn, &c.vendor_id)?.is_none() {
@@ -149,7 +156,10 @@ fn changes(c: &Contract) -> serde_json::Value {
         "starts_on": c.starts_on, "ends_on": c.ends_on, "auto_renew": c.auto_renew,
         "notice_months": c.notice_months, "notice_days": c.notice_days,
         "amount_minor": c.amount_minor, "currency": c.currency,
-        "billing": c.billing.map(|b| b.as_str()), "owner_id": c.owner_id})
+        "billing": c.billing.map(|b| b.as_str()), "owner_id": c.owner_id,
+        "response_target_seconds": c.response_target_seconds,
+        "resolution_target_seconds": c.resolution_target_seconds,
+        "service_calendar": c.service_calendar})
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<Contract, AppError> {
@@ -190,6 +200,9 @@ pub fn create_contract(
         notes: String::new(),
         created_at: now,
         updated_at: now,
+        response_target_seconds: None,
+        resolution_target_seconds: None,
+        service_calendar: None,
     };
     vendors.db.write(|conn| {
         let mut errors = Vec::new();
@@ -203,7 +216,7 @@ pub fn create_contract(
             ));
         }
         apply(conn, &mut c, input, &mut errors)?;
-        check(conn, &c, errors)?;
+        check(conn, vendors, &c, errors)?;
         repo::insert_contract(conn, &c)?;
         record(
             conn,
@@ -289,7 +302,7 @@ pub fn update_contract(
         let mut c = load(conn, id)?;
         let mut errors = Vec::new();
         apply(conn, &mut c, input, &mut errors)?;
-        check(conn, &c, errors)?;
+        check(conn, vendors, &c, errors)?;
         c.updated_at = now;
         repo::save_contract(conn, &c)?;
         record(conn, actor, ("contract", id), "updated", changes(&c), now)?;

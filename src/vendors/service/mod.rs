@@ -2,12 +2,17 @@
 //! change it; staff read it; every change is in the history.
 
 mod contracts;
+mod escalations;
+mod performance;
 mod reminders;
 mod renewals;
+mod targets;
 mod vendors;
 mod view;
 
 pub use contracts::*;
+pub use escalations::{Answered, answer, escalate, ticket_escalations};
+pub use performance::performance;
 pub use reminders::{Pass, Sent, describe, run_pass};
 pub use renewals::{Renewed, contract_terms, renew_due};
 pub use vendors::*;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::auth::people;
+use crate::calendar::BusinessDuration;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::ids::utc;
@@ -62,6 +63,15 @@ pub fn contract_dto(
         annual_cost_minor: cost(|a, b, t| Some(terms::annual_cost(a, b, t))),
         total_contract_value_minor: cost(terms::total_value),
         status: terms::status(&c.standing(), today, window),
+        response_target: c
+            .response_target_seconds
+            .map(|s| BusinessDuration(s).to_string()),
+        response_target_seconds: c.response_target_seconds,
+        resolution_target: c
+            .resolution_target_seconds
+            .map(|s| BusinessDuration(s).to_string()),
+        resolution_target_seconds: c.resolution_target_seconds,
+        service_calendar: c.service_calendar.clone(),
         created_at: utc(c.created_at),
         updated_at: utc(c.updated_at),
     }

@@ -1,0 +1,71 @@
+//! A vendor's performance over a period: its escalations' answer and
+//! resolution times against its own targets.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
+
+use super::may_read;
+use crate::auth::User;
+use crate::error::AppError;
+use crate::ids;
+use crate::vendors::Vendors;
+use crate::vendors::dto::PerformanceDto;
+use crate::vendors::performance::{Facts, compute};
+use crate::vendors::{repo, repo_escalations};
+
+/// The longest period asked for at once.
+const MAX_DAYS: i64 = 3660;
+
+/// The start of `day` in the contracts' time zone, as UTC.
+fn start_of(vendors: &Vendors, day: NaiveDate) -> NaiveDateTime {
+    let tz = vendors.settings.zone().unwrap_or(chrono_tz::UTC);
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map_or(midnight, |t| t.naive_utc())
+}
+
+/// The figures of the escalations made from `from` to `to` (days in
+/// `vendors.time_zone`, both included; by default the last 90 days).
+pub fn performance(
+    vendors: &Vendors,
+    actor: &User,
+    vendor_id: &str,
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Result<PerformanceDto, AppError> {
+    may_read(actor)?;
+    let to = to.unwrap_or_else(|| vendors.settings.today());
+    let from = from.unwrap_or(to - Duration::days(89));
+    if from > to {
+        return Err(AppError::invalid("from", "after `to`"));
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(AppError::invalid("from", "at most ten years at once"));
+    }
+    let span = (
+        start_of(vendors, from),
+        start_of(vendors, to + Duration::days(1)),
+    );
+    let now = ids::now();
+    vendors.db.read(|conn| {
+        let vendor = repo::vendor(conn, vendor_id)?
+            .ok_or_else(|| AppError::NotFound(format!("vendor {vendor_id}")))?;
+        let facts: Vec<Facts> = repo_escalations::of_vendor(conn, vendor_id, span)?
+            .into_iter()
+            .map(|e| Facts {
+                response_target: e.response_target_seconds,
+                resolution_target: e.resolution_target_seconds,
+                response_due_at: e.response_due_at,
+                resolution_due_at: e.resolution_due_at,
+                response_seconds: e.response_seconds,
+                resolution_seconds: e.resolution_seconds,
+            })
+            .collect();
+        Ok(PerformanceDto {
+            vendor_id: vendor.id,
+            vendor: vendor.name,
+            from,
+            to,
+            figures: compute(&facts, now),
+        })
+    })
+}
