@@ -352,6 +352,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    asset_suppliers (asset_id) {
+        asset_id -> Text,
+        vendor_id -> Text,
+    }
+}
+
+diesel::table! {
+    contract_assets (contract_id, asset_id) {
+        contract_id -> Text,
+        asset_id -> Text,
+    }
+}
+
+diesel::table! {
+    contract_entitlements (contract_id, entitlement_id) {
+        contract_id -> Text,
+        entitlement_id -> Text,
+    }
+}
+
+diesel::table! {
     vendor_escalations (id) {
         id -> Text,
         ticket_id -> Text,
@@ -706,12 +727,18 @@ diesel::joinable!(contracts -> vendors (vendor_id));
 diesel::joinable!(contract_terms -> contracts (contract_id));
 diesel::joinable!(contract_reminders -> contracts (contract_id));
 diesel::joinable!(vendor_escalations -> vendors (vendor_id));
+diesel::joinable!(contract_assets -> contracts (contract_id));
+diesel::joinable!(asset_suppliers -> assets (asset_id));
+diesel::joinable!(contract_entitlements -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
     contract_terms,
     contract_reminders,
     vendor_escalations,
+    contract_assets,
+    contract_entitlements,
+    asset_suppliers,
     users,
     api_tokens,
     web_sessions,

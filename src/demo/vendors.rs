@@ -123,24 +123,14 @@ pub fn escalate_some(
     tickets: &crate::tickets::Tickets,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    use diesel::prelude::*;
     let Some(actor) = v.db.read(|conn| {
         Ok::<_, AppError>(users::find_user_by_email(conn, "coordinator@example.org")?)
     })?
     else {
         return Ok(0);
     };
-    let open: Vec<i64> = v.db.read(|conn| {
-        use crate::db::schema::tickets::dsl as t;
-        Ok::<_, AppError>(
-            t::tickets
-                .filter(t::status.eq_any(["new", "triaged", "in_progress"]))
-                .order(t::created_at.desc())
-                .select(t::number)
-                .limit(2)
-                .load(conn)?,
-        )
-    })?;
+    let open =
+        v.db.read(|conn| crate::tickets::service::lookup::newest_open(conn, 2))?;
     let contracts = service::list_contracts(v, &service::ContractFilter::default())?;
     let under = |title: &str| contracts.iter().find(|c| c.title.starts_with(title));
     let plan = [

@@ -134,6 +134,13 @@ pub struct ContractInput {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub service_calendar: Option<Option<String>>,
+    /// The assets it covers, by tag (replaces the list when given).
+    #[serde(default)]
+    pub assets: Option<Vec<String>>,
+    /// The license entitlements it covers, by id (replaces the list when
+    /// given).
+    #[serde(default)]
+    pub entitlement_ids: Option<Vec<String>>,
 }
 
 /// `POST /contracts/{id}/terminate`.
@@ -184,6 +191,10 @@ pub struct ContractDto {
     pub resolution_target: Option<String>,
     pub resolution_target_seconds: Option<i64>,
     pub service_calendar: Option<String>,
+    /// The tags of the assets it covers.
+    pub assets: Vec<String>,
+    /// The license entitlements it covers.
+    pub entitlement_ids: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -14,6 +14,7 @@ mod model;
 pub mod performance;
 mod repo;
 mod repo_escalations;
+mod repo_links;
 pub mod service;
 pub mod settings;
 pub mod terms;

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use super::domain::{ContractKind, VendorKind};
 use super::terms::Billing;
 use crate::db::schema::{
-    contract_reminders, contract_terms, contracts, vendor_contacts, vendor_escalations, vendors,
+    contract_assets, contract_entitlements, contract_reminders, contract_terms, contracts,
+    vendor_contacts, vendor_escalations, vendors,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -151,4 +152,20 @@ pub struct Escalation {
     /// Business seconds from escalation to the resolution.
     pub resolution_seconds: Option<i64>,
     pub resolution_note: Option<String>,
+}
+
+/// An asset a contract covers.
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable)]
+#[diesel(table_name = contract_assets)]
+pub struct CoveredAsset {
+    pub contract_id: String,
+    pub asset_id: String,
+}
+
+/// A license entitlement a contract covers.
+#[derive(Debug, Clone, PartialEq, Queryable, Insertable)]
+#[diesel(table_name = contract_entitlements)]
+pub struct CoveredEntitlement {
+    pub contract_id: String,
+    pub entitlement_id: String,
 }

@@ -30,6 +30,10 @@ struct ContractPage {
     reminders: Vec<(String, String, String)>,
     /// The reminder offsets, in words ("90, 60, 30 and 7").
     reminder_days: String,
+    /// (tag, host name, status) of the assets it covers.
+    assets: Vec<(String, String, &'static str)>,
+    /// (id, label) of the license entitlements it covers.
+    entitlements: Vec<(String, String)>,
     can_change: bool,
     problems: Problems,
     reason: String,
@@ -164,11 +168,12 @@ async fn contract_page(
 ) -> Result<HttpResponse, PageError> {
     super::assets::staff(&user)?;
     let (st, actor) = (state.clone(), user.user.clone());
-    let (c, history, (terms, reminders)) = blocking(move || {
+    let (c, history, (terms, reminders), (assets, entitlements)) = blocking(move || {
         Ok((
             service::contract(&st.vendors, &actor, &id)?,
             service::contract_history(&st.vendors, &actor, &id)?,
             service::contract_terms(&st.vendors, &actor, &id)?,
+            service::contract_coverage(&st.vendors, &actor, &id)?,
         ))
     })
     .await?;
@@ -196,6 +201,17 @@ async fn contract_page(
             terms: terms.iter().rev().map(term_line).collect(),
             reminders: reminders.iter().map(reminder_line).collect(),
             reminder_days: days_in_words(&state.vendors.settings.reminder_days),
+            assets: assets
+                .into_iter()
+                .map(|a| {
+                    (
+                        a.tag,
+                        a.hostname.unwrap_or_default(),
+                        super::format::asset_status_label(a.status),
+                    )
+                })
+                .collect(),
+            entitlements,
             can_change: user.user.role.manages_contracts(),
             effective_on: if effective_on.is_empty() {
                 c.ends_on.map_or(String::new(), |d| d.to_string())

@@ -44,6 +44,8 @@ pub(super) struct Boxes {
     pub response_target: String,
     pub resolution_target: String,
     pub service_calendar: String,
+    /// Tags of the assets it covers, separated by commas or spaces.
+    pub assets: String,
 }
 
 fn boxes_of(c: &ContractDto) -> Boxes {
@@ -75,6 +77,7 @@ fn boxes_of(c: &ContractDto) -> Boxes {
         response_target: c.response_target.clone().unwrap_or_default(),
         resolution_target: c.resolution_target.clone().unwrap_or_default(),
         service_calendar: c.service_calendar.clone().unwrap_or_default(),
+        assets: c.assets.join(", "),
     }
 }
 
@@ -100,6 +103,7 @@ fn boxes_from(form: &[(String, String)]) -> Boxes {
         response_target: f("response_target"),
         resolution_target: f("resolution_target"),
         service_calendar: f("service_calendar"),
+        assets: f("assets"),
     }
 }
 
@@ -145,6 +149,15 @@ fn input_of(b: &Boxes, default_currency: &str) -> Result<ContractInput, Problems
         response_target: text(&b.response_target),
         resolution_target: text(&b.resolution_target),
         service_calendar: text(&b.service_calendar),
+        assets: Some(
+            b.assets
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        entitlement_ids: None,
     })
 }
 
@@ -175,15 +188,13 @@ const SHOWN: &[&str] = &[
     "ends_on",
     "renewal_months",
     "notice",
-    "notice_months",
-    "notice_days",
     "amount",
-    "amount_minor",
     "currency",
     "billing",
     "response_target",
     "resolution_target",
     "service_calendar",
+    "assets",
 ];
 
 async fn page(
@@ -193,15 +204,20 @@ async fn page(
     f: Boxes,
     mut problems: Problems,
 ) -> Result<HttpResponse, PageError> {
-    // The service names the stored fields; the form has one notice box.
-    for (from, to) in [
-        ("notice_months", "notice"),
-        ("notice_days", "notice"),
-        ("amount_minor", "amount"),
-    ] {
-        if let Some(m) = problems.of(from).map(str::to_owned) {
-            problems.push(to, m);
+    // The service names the stored fields (and each asset); the form has
+    // one notice box, one amount box and one box of tags.
+    let mut unknown_tags = Vec::new();
+    for e in problems.fields.iter_mut() {
+        match e.field.as_str() {
+            "notice_months" | "notice_days" => e.field = "notice".into(),
+            "amount_minor" => e.field = "amount".into(),
+            f if f.starts_with("assets[") => unknown_tags.push(e.message.clone()),
+            _ => {}
         }
+    }
+    if !unknown_tags.is_empty() {
+        problems.fields.retain(|e| !e.field.starts_with("assets["));
+        problems.push("assets", unknown_tags.join("; "));
     }
     let (st, actor) = (state.clone(), user.user.clone());
     let vendors = blocking(move || service::vendors(&st.db, &actor, None, None)).await?;

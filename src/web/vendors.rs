@@ -111,6 +111,10 @@ struct VendorPage {
     period: String,
     escalations: usize,
     figures: Vec<(&'static str, String, String)>,
+    /// Assets it supplied: how many, and (tag, host name, status) of the
+    /// newest.
+    supplied_count: i64,
+    supplied: Vec<(String, String, &'static str)>,
 }
 
 fn figures(p: &Performance) -> Vec<(&'static str, String, String)> {
@@ -151,7 +155,7 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     super::assets::staff(&user)?;
     let (st, actor, id) = (state.clone(), user.user.clone(), path.into_inner());
-    let (v, contracts, perf) = blocking(move || {
+    let (v, contracts, perf, supplied) = blocking(move || {
         let filter = ContractFilter {
             vendor_id: Some(id.clone()),
             ..ContractFilter::default()
@@ -160,6 +164,7 @@ pub async fn show(
             service::vendor(&st.db, &actor, &id)?,
             service::contracts(&st.vendors, &actor, &filter)?,
             service::performance(&st.vendors, &actor, &id, (None, None))?,
+            service::vendor_assets(&st.db, &actor, &id)?,
         ))
     })
     .await?;
@@ -172,6 +177,18 @@ pub async fn show(
         period: format!("{} to {}", perf.from, perf.to),
         escalations: perf.figures.escalations,
         figures: figures(&perf.figures),
+        supplied_count: supplied.0,
+        supplied: supplied
+            .1
+            .into_iter()
+            .map(|a| {
+                (
+                    a.tag,
+                    a.hostname.unwrap_or_default(),
+                    super::format::asset_status_label(a.status),
+                )
+            })
+            .collect(),
         v,
     };
     let mut resp = render(&page)?;

@@ -62,6 +62,7 @@ mod sla_late;
 mod storage;
 mod tickets;
 mod vendor_escalations;
+mod vendor_links;
 mod vendors;
 mod web_asset_forms;
 mod web_asset_import_apply;

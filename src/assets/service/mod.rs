@@ -9,6 +9,7 @@ mod lifecycle;
 mod links;
 mod register;
 mod reports;
+pub mod suppliers;
 
 pub use catalog::*;
 pub use checkout::*;

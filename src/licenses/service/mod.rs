@@ -6,6 +6,7 @@ pub(crate) mod allocations;
 pub mod audit_file;
 pub mod book;
 pub(crate) mod catalog;
+pub mod covered;
 pub(crate) mod entitlements;
 mod evidence;
 mod frozen;

@@ -31,3 +31,17 @@ pub fn is_watcher(conn: &mut DbConn, ticket_id: &str, user_id: &str) -> Result<b
 pub fn count_attachments(conn: &mut DbConn, ticket_id: &str) -> Result<i64, AppError> {
     Ok(repo::count_attachments(conn, ticket_id)?)
 }
+
+/// The numbers of the newest `limit` open tickets (new, triaged or in
+/// progress), newest first.
+pub fn newest_open(conn: &mut DbConn, limit: i64) -> Result<Vec<i64>, AppError> {
+    use crate::db::schema::tickets::dsl as t;
+    use crate::tickets::domain::Status;
+    use diesel::prelude::*;
+    Ok(t::tickets
+        .filter(t::status.eq_any([Status::New, Status::Triaged, Status::InProgress]))
+        .order((t::created_at.desc(), t::id.asc()))
+        .select(t::number)
+        .limit(limit)
+        .load(conn)?)
+}

@@ -15,17 +15,7 @@ use crate::vendors::domain::{self, ContractKind, Shape};
 use crate::vendors::dto::{ContractDto, ContractInput, Termination};
 use crate::vendors::model::Contract;
 use crate::vendors::repo;
-use crate::vendors::terms::{self, Billing, Status};
-
-/// What the listing filters on.
-#[derive(Debug, Clone, Default)]
-pub struct ContractFilter {
-    pub vendor_id: Option<String>,
-    pub kind: Option<ContractKind>,
-    pub status: Option<Status>,
-    /// Id or email.
-    pub owner: Option<String>,
-}
+use crate::vendors::terms::{self, Billing};
 
 fn shape(c: &Contract) -> Shape {
     Shape {
@@ -151,6 +141,19 @@ fn check(
     }
 }
 
+/// The history entry of a save: the contract's fields, and what it covers
+/// when the input changed that.
+fn saved(c: &Contract, input: &ContractInput) -> serde_json::Value {
+    let mut v = changes(c);
+    if let Some(a) = &input.assets {
+        v["assets"] = json!(a);
+    }
+    if let Some(e) = &input.entitlement_ids {
+        v["entitlement_ids"] = json!(e);
+    }
+    v
+}
+
 fn changes(c: &Contract) -> serde_json::Value {
     json!({"vendor_id": c.vendor_id, "title": c.title, "kind": c.kind.as_str(),
         "starts_on": c.starts_on, "ends_on": c.ends_on, "auto_renew": c.auto_renew,
@@ -216,70 +219,20 @@ pub fn create_contract(
             ));
         }
         apply(conn, &mut c, input, &mut errors)?;
+        let covers = super::coverage::resolve(conn, input, &mut errors)?;
         check(conn, vendors, &c, errors)?;
         repo::insert_contract(conn, &c)?;
+        super::coverage::save(conn, &c.id, &covers)?;
         record(
             conn,
             actor,
             ("contract", &c.id),
             "created",
-            changes(&c),
+            saved(&c, input),
             now,
         )?;
         one(conn, vendors, &c)
     })
-}
-
-/// Contracts, the nearest decision first: a notice deadline still ahead
-/// of an auto-renewing contract, else its end; open-ended ones last.
-pub fn contracts(
-    vendors: &Vendors,
-    actor: &User,
-    filter: &ContractFilter,
-) -> Result<Vec<ContractDto>, AppError> {
-    may_read(actor)?;
-    list_contracts(vendors, filter)
-}
-
-/// [`contracts`] without asking who wants them (exports on the command
-/// line).
-pub fn list_contracts(
-    vendors: &Vendors,
-    filter: &ContractFilter,
-) -> Result<Vec<ContractDto>, AppError> {
-    let mut list = vendors.db.read(|conn| {
-        let owner = match &filter.owner {
-            Some(o) => Some(
-                people::find_person(conn, o)?
-                    .map(|u| u.id)
-                    .ok_or_else(|| AppError::invalid("owner", "no such person"))?,
-            ),
-            None => None,
-        };
-        let rows: Vec<Contract> = repo::contracts(conn, filter.vendor_id.as_deref())?
-            .into_iter()
-            .filter(|c| filter.kind.is_none_or(|k| k == c.kind))
-            .filter(|c| owner.is_none() || c.owner_id == owner)
-            .collect();
-        dtos(conn, vendors, &rows)
-    })?;
-    if let Some(s) = filter.status {
-        list.retain(|c| c.status == s);
-    }
-    let today = vendors.settings.today();
-    // Upcoming dates first, soonest first; then past ones, latest first;
-    // open-ended last.
-    let next = |c: &ContractDto| {
-        let notice = c.notice_deadline.filter(|d| c.auto_renew && *d >= today);
-        c.terminates_on.or(notice).or(c.ends_on)
-    };
-    let key = |c: &ContractDto| match next(c) {
-        Some(d) if d >= today => (0, (d - today).num_days()),
-        Some(d) => (1, (today - d).num_days()),
-        None => (2, 0),
-    };
-    list.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
-    Ok(list)
 }
 
 pub fn contract(vendors: &Vendors, actor: &User, id: &str) -> Result<ContractDto, AppError> {
@@ -302,10 +255,19 @@ pub fn update_contract(
         let mut c = load(conn, id)?;
         let mut errors = Vec::new();
         apply(conn, &mut c, input, &mut errors)?;
+        let covers = super::coverage::resolve(conn, input, &mut errors)?;
         check(conn, vendors, &c, errors)?;
         c.updated_at = now;
         repo::save_contract(conn, &c)?;
-        record(conn, actor, ("contract", id), "updated", changes(&c), now)?;
+        super::coverage::save(conn, &c.id, &covers)?;
+        record(
+            conn,
+            actor,
+            ("contract", id),
+            "updated",
+            saved(&c, input),
+            now,
+        )?;
         one(conn, vendors, &c)
     })
 }

@@ -2,7 +2,9 @@
 //! change it; staff read it; every change is in the history.
 
 mod contracts;
+mod coverage;
 mod escalations;
+mod listing;
 mod performance;
 mod reminders;
 mod renewals;
@@ -11,7 +13,9 @@ mod vendors;
 mod view;
 
 pub use contracts::*;
+pub use coverage::contract_coverage;
 pub use escalations::{Answered, answer, escalate, ticket_escalations};
+pub use listing::{ContractFilter, contracts, list_contracts};
 pub use performance::performance;
 pub use reminders::{Pass, Sent, describe, run_pass};
 pub use renewals::{Renewed, contract_terms, renew_due};

@@ -1,5 +1,6 @@
 //! Vendors and their contacts.
 
+use crate::assets::service::suppliers;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -135,7 +136,9 @@ pub fn create_vendor(
     db.write(|conn| {
         repo::insert_vendor(conn, &v)?;
         repo::replace_contacts(conn, &v.id, &contacts)?;
-        let changes = json!({"name": v.name, "kind": v.kind.as_str()});
+        // Assets whose supplier text names it are its own from now on.
+        let linked = suppliers::link_supplier(conn, &v.id, &v.name)?;
+        let changes = json!({"name": v.name, "kind": v.kind.as_str(), "assets_linked": linked});
         record(conn, actor, ("vendor", &v.id), "created", changes, now)?;
         Ok(dto(&v, &contacts))
     })
@@ -197,6 +200,7 @@ pub fn update_vendor(
         }
         v.updated_at = now;
         repo::save_vendor(conn, &v)?;
+        suppliers::link_supplier(conn, &v.id, &v.name)?;
         if let Some(list) = &contacts {
             repo::replace_contacts(conn, id, list)?;
         }
@@ -212,4 +216,14 @@ pub fn update_vendor(
 /// The vendor's name (for other contexts' pages and checks).
 pub fn vendor_name(conn: &mut DbConn, id: &str) -> Result<Option<String>, AppError> {
     Ok(repo::vendor(conn, id)?.map(|v| v.name))
+}
+
+/// How many assets the vendor supplied, and the newest 20.
+pub fn vendor_assets(
+    db: &Db,
+    actor: &User,
+    id: &str,
+) -> Result<(i64, Vec<suppliers::AssetRef>), AppError> {
+    may_read(actor)?;
+    db.read(|conn| suppliers::supplied_by(conn, id, 20))
 }

@@ -72,6 +72,8 @@ pub fn contract_dto(
             .map(|s| BusinessDuration(s).to_string()),
         resolution_target_seconds: c.resolution_target_seconds,
         service_calendar: c.service_calendar.clone(),
+        assets: Vec::new(),
+        entitlement_ids: Vec::new(),
         created_at: utc(c.created_at),
         updated_at: utc(c.updated_at),
     }
@@ -93,12 +95,20 @@ pub(super) fn dtos(
         .map(|u| (u.id, u.email))
         .collect();
     let (today, window) = (vendors.settings.today(), vendors.settings.window());
+    // One contract: its own links; a list: every link at once.
+    let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
+    let mut covers = super::coverage::of_contracts(conn, (ids.len() == 1).then_some(&ids[..]))?;
     Ok(list
         .iter()
         .map(|c| {
             let vendor = names.get(&c.vendor_id).map_or("", String::as_str);
             let owner = c.owner_id.as_ref().and_then(|o| emails.get(o).cloned());
-            contract_dto(c, vendor, owner, today, window)
+            let mut dto = contract_dto(c, vendor, owner, today, window);
+            if let Some((assets, ents)) = covers.remove(&c.id) {
+                dto.assets = assets;
+                dto.entitlement_ids = ents;
+            }
+            dto
         })
         .collect())
 }
