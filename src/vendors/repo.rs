@@ -139,11 +139,20 @@ pub fn roll(
     .map(|n| n == 1)
 }
 
+/// Keeps a term a contract left; one that is kept already (its end was
+/// set back by hand and it renewed again) stays as it was.
 pub fn insert_term(conn: &mut DbConn, t: &Term) -> QueryResult<()> {
-    diesel::insert_into(contract_terms::table)
-        .values(t)
-        .execute(conn)
-        .map(|_| ())
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(contract_terms::table)
+            .values(t)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::insert_into(contract_terms::table)
+            .values(t)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(())
 }
 
 /// The terms a contract left behind, oldest first.

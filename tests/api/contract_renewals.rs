@@ -507,3 +507,43 @@ async fn the_remind_command_explains_a_bad_instant_and_exports_list_contracts() 
     );
     assert!(row.contains("olga@example.org"));
 }
+
+#[tokio::test]
+async fn an_end_set_back_by_hand_renews_again_without_stopping_the_pass() {
+    let (app, token) = app().await;
+    let id = new_contract(
+        &app,
+        &token,
+        json!({"title": "Rolled back", "kind": "support", "owner": "olga@example.org",
+            "ends_on": "2027-01-31", "auto_renew": true, "renewal_months": 12, "notice_days": 30}),
+    )
+    .await;
+    let other = new_contract(
+        &app,
+        &token,
+        json!({"title": "Another", "kind": "support", "owner": "olga@example.org", "ends_on": "2027-05-31"}),
+    )
+    .await;
+    assert_eq!(pass(&app, "2027-02-01").await.renewed.len(), 1);
+    // Someone saves the old end again (a form opened before the pass).
+    let resp = app
+        .patch_json(
+            &token,
+            &format!("/api/v1/contracts/{id}"),
+            &json!({"ends_on": "2027-01-31"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    // The pass renews it again (the kept term stays once) and still sends
+    // the other contract's reminder: 90 days before 2027-05-31.
+    let p = pass(&app, "2027-03-02").await;
+    assert_eq!(p.renewed.len(), 1, "{p:?}");
+    assert!(p.reminders.iter().any(|r| r.contract_id == other), "{p:?}");
+    let terms: Vec<Value> = app
+        .get(&token, &format!("/api/v1/contracts/{id}/terms"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(terms.len(), 1);
+}

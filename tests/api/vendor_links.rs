@@ -209,4 +209,24 @@ async fn contracts_cover_assets_and_entitlements_that_exist() {
         ),
         (json!([]), 1)
     );
+
+    // An entitlement deleted from the license register drops out of the
+    // contract; the delete is not refused for it.
+    let resp = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/licenses/entitlements/{}",
+            ent["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let c = ok(
+        app.get(&manager, &format!("/api/v1/contracts/{id}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(c["entitlement_ids"], json!([]));
 }

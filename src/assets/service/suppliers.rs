@@ -66,12 +66,13 @@ pub fn supplied_by(
     vendor_id: &str,
     limit: i64,
 ) -> Result<(i64, Vec<AssetRef>), AppError> {
-    let ids: Vec<String> = asset_suppliers::table
+    let count = asset_suppliers::table
         .filter(asset_suppliers::vendor_id.eq(vendor_id))
-        .select(asset_suppliers::asset_id)
-        .load(conn)?;
-    let rows: Vec<Row> = assets::table
-        .filter(assets::id.eq_any(&ids))
+        .count()
+        .get_result(conn)?;
+    let rows: Vec<Row> = asset_suppliers::table
+        .inner_join(assets::table)
+        .filter(asset_suppliers::vendor_id.eq(vendor_id))
         .order((assets::created_at.desc(), assets::id.asc()))
         .limit(limit)
         .select((
@@ -81,7 +82,7 @@ pub fn supplied_by(
             assets::status,
         ))
         .load(conn)?;
-    Ok((ids.len() as i64, refs(rows)))
+    Ok((count, refs(rows)))
 }
 
 /// The assets with these tags (those that exist).

@@ -100,8 +100,20 @@ pub(super) fn of_contracts(conn: &mut DbConn, ids: Option<&[String]>) -> Result<
             }
         }
     }
-    for (c, e) in repo_links::entitlements_of(conn, ids)? {
-        out.entry(c).or_default().1.push(e);
+    let ents = repo_links::entitlements_of(conn, ids)?;
+    if !ents.is_empty() {
+        // An entitlement deleted from the license register drops out.
+        let wanted: Vec<String> = ents.iter().map(|(_, e)| e.clone()).collect();
+        let existing: std::collections::HashSet<String> =
+            covered::entitlement_labels(conn, &wanted)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        for (c, e) in ents {
+            if existing.contains(&e) {
+                out.entry(c).or_default().1.push(e);
+            }
+        }
     }
     for (tags, ents) in out.values_mut() {
         tags.sort();

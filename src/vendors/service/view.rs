@@ -95,9 +95,10 @@ pub(super) fn dtos(
         .map(|u| (u.id, u.email))
         .collect();
     let (today, window) = (vendors.settings.today(), vendors.settings.window());
-    // One contract: its own links; a list: every link at once.
+    // The listed contracts' links; for a very long list every link at once
+    // (a statement takes a bounded number of parameters).
     let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
-    let mut covers = super::coverage::of_contracts(conn, (ids.len() == 1).then_some(&ids[..]))?;
+    let mut covers = super::coverage::of_contracts(conn, (ids.len() <= 5_000).then_some(&ids[..]))?;
     Ok(list
         .iter()
         .map(|c| {
