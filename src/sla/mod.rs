@@ -25,6 +25,8 @@ pub mod worker;
 pub use repo::Notification;
 
 #[cfg(test)]
+mod clock_pause_tests;
+#[cfg(test)]
 mod clock_tests;
 
 use std::sync::Arc;

@@ -222,3 +222,23 @@ pub fn reminders(conn: &mut DbConn, contract: &str) -> QueryResult<Vec<Reminder>
         .select(Reminder::as_select())
         .load(conn)
 }
+
+/// (id, vendor id, title) of the contracts in force on `today`: not drafts,
+/// not ended, by title.
+pub fn in_force(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<(String, String, String)>> {
+    contracts::table
+        .filter(contracts::draft.eq(false))
+        .filter(
+            contracts::ends_on
+                .is_null()
+                .or(contracts::ends_on.ge(today)),
+        )
+        .filter(
+            contracts::terminates_on
+                .is_null()
+                .or(contracts::terminates_on.ge(today)),
+        )
+        .order((contracts::title.asc(), contracts::id.asc()))
+        .select((contracts::id, contracts::vendor_id, contracts::title))
+        .load(conn)
+}

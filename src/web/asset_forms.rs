@@ -75,10 +75,10 @@ pub(super) async fn finish(
             &format!("/assets/{}", super::session::url_encode(&now_tag)),
             code,
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(problems) => page(state, user, tag, Shown { problems, ..shown }).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let problems = Problems::refusal(e)?;
+            page(state, user, tag, Shown { problems, ..shown }).await
+        }
     }
 }
 

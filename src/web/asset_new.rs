@@ -132,9 +132,9 @@ pub async fn submit(
             &format!("/assets/{}", super::session::url_encode(&v.asset.asset_tag)),
             "asset_registered",
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => show_form(state, user, f, p).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            show_form(state, user, f, p).await
+        }
     }
 }

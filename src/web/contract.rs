@@ -5,8 +5,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::contracts::{money, status_words, words};
+use super::contracts::{money, status_words};
 use super::form::Problems;
+use super::format::capitalized;
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render_with};
 use crate::error::{AppError, blocking};
@@ -43,7 +44,7 @@ struct ContractPage {
 fn facts(c: &ContractDto) -> Vec<(&'static str, String)> {
     let mut f = vec![
         ("Vendor", c.vendor.clone()),
-        ("Kind", words(c.kind.as_str())),
+        ("Kind", capitalized(c.kind.as_str())),
     ];
     let mut push = |k: &'static str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
@@ -81,7 +82,7 @@ fn facts(c: &ContractDto) -> Vec<(&'static str, String)> {
             format!(
                 "{} {}",
                 money(c.amount_minor, &c.currency),
-                words(b.as_str()).to_lowercase()
+                b.as_str().replace('_', " ")
             )
         }),
     );
@@ -123,7 +124,7 @@ fn term_line(t: &TermDto) -> (String, String, &'static str, String) {
         Some(b) => format!(
             "{} {}",
             money(t.amount_minor, &t.currency),
-            words(b.as_str()).to_lowercase()
+            b.as_str().replace('_', " ")
         ),
         None => money(t.amount_minor, &t.currency),
     };
@@ -276,10 +277,10 @@ pub async fn terminate(
             &format!("/contracts/{}", url_encode(&id)),
             "contract_terminated",
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => contract_page(state, user, id, None, (p, reason, day)).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            contract_page(state, user, id, None, (p, reason, day)).await
+        }
     }
 }
 

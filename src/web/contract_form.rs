@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::contracts::words;
 use super::form::{Problems, Reader};
+use super::format::capitalized;
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render_with};
 use crate::error::{AppError, blocking};
@@ -245,7 +245,7 @@ async fn page(
             vendors: vendors.into_iter().map(|v| (v.id, v.name)).collect(),
             kinds: ContractKind::ALL
                 .iter()
-                .map(|k| (k.as_str().to_owned(), words(k.as_str())))
+                .map(|k| (k.as_str().to_owned(), capitalized(k.as_str())))
                 .collect(),
             calendars: {
                 let mut names: Vec<String> = state
@@ -261,7 +261,7 @@ async fn page(
             },
             billings: Billing::ALL
                 .iter()
-                .map(|b| (b.as_str().to_owned(), words(b.as_str())))
+                .map(|b| (b.as_str().to_owned(), capitalized(b.as_str())))
                 .collect(),
             unplaced: problems.unplaced(SHOWN),
             problems,
@@ -370,9 +370,9 @@ async fn save(
             &format!("/contracts/{}", url_encode(&c.id)),
             code,
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => page(state, user, id, b, p).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            page(state, user, id, b, p).await
+        }
     }
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::format::capitalized;
 use super::session::Nav;
 use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
@@ -53,14 +54,6 @@ pub(super) fn status_words(s: Status) -> (&'static str, &'static str) {
     }
 }
 
-pub(super) fn words(s: &str) -> String {
-    let s = s.replace('_', " ");
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
-}
-
 pub(super) fn money(minor: Option<i64>, currency: &Option<String>) -> String {
     Money::from_parts(minor, currency.as_deref()).map_or(String::new(), |m| m.grouped())
 }
@@ -76,7 +69,7 @@ pub(super) fn line(c: &ContractDto) -> Line {
         id: c.id.clone(),
         title: c.title.clone(),
         vendor: c.vendor.clone(),
-        kind: words(c.kind.as_str()),
+        kind: capitalized(c.kind.as_str()),
         status,
         status_class,
         next,
@@ -155,7 +148,7 @@ pub async fn list(
             .collect(),
         kinds: ContractKind::ALL
             .iter()
-            .map(|k| (k.as_str().to_owned(), words(k.as_str())))
+            .map(|k| (k.as_str().to_owned(), capitalized(k.as_str())))
             .collect(),
         statuses: Status::ALL
             .iter()

@@ -53,6 +53,12 @@ impl Problems {
         }
     }
 
+    /// The refusal to show on the form again, or the error page for a
+    /// fault that is not the input's.
+    pub fn refusal(e: AppError) -> Result<Problems, super::PageError> {
+        Problems::of_error(&e).ok_or_else(|| e.into())
+    }
+
     /// The message for `field`, to show beside it.
     pub fn of(&self, field: &str) -> Option<&str> {
         self.fields

@@ -259,22 +259,20 @@ pub async fn create_product(
             &format!("/licenses/products/{}", url_encode(&p.id)),
             "product_created",
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(pp) => {
-                page(
-                    state,
-                    user,
-                    Shown {
-                        pf,
-                        pp,
-                        ..Shown::default()
-                    },
-                    None,
-                )
-                .await
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let pp = Problems::refusal(e)?;
+            page(
+                state,
+                user,
+                Shown {
+                    pf,
+                    pp,
+                    ..Shown::default()
+                },
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -357,22 +355,20 @@ pub async fn create_rule(
             )
             .await
         }
-        Err(e) => match Problems::of_error(&e) {
-            Some(rp) => {
-                page(
-                    state,
-                    user,
-                    Shown {
-                        rf,
-                        rp,
-                        ..Shown::default()
-                    },
-                    None,
-                )
-                .await
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let rp = Problems::refusal(e)?;
+            page(
+                state,
+                user,
+                Shown {
+                    rf,
+                    rp,
+                    ..Shown::default()
+                },
+                None,
+            )
+            .await
+        }
     }
 }
 

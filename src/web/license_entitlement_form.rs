@@ -206,10 +206,10 @@ async fn save(
     };
     match done {
         Ok(e) => Ok(flash::redirect(&back(&e.product_id), code)),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => page(state, user, (product, id), b, p).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            page(state, user, (product, id), b, p).await
+        }
     }
 }
 

@@ -166,13 +166,11 @@ pub async fn save(
     };
     match result {
         Ok(()) => Ok(flash::redirect("/responses", code)),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => {
-                let editing = id.unwrap_or_else(|| "new".into());
-                show_page(state, user, editing, draft, p, None).await
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            let editing = id.unwrap_or_else(|| "new".into());
+            show_page(state, user, editing, draft, p, None).await
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use crate::ids;
 use crate::state::AppState;
 use crate::tickets::service::TicketRef;
 use crate::vendors::dto::{EscalationDto, EscalationInput, VendorAnswer};
-use crate::vendors::service::{self, Answered, ContractFilter};
+use crate::vendors::service::{self, Answered};
 
 /// One escalation as the page shows it.
 pub struct Row {
@@ -139,11 +139,7 @@ pub fn load(state: &AppState, actor: &User, ticket_id: &str) -> Result<Option<Pa
             .into_iter()
             .map(|v| (v.id, v.name))
             .collect();
-        let contracts = service::list_contracts(&state.vendors, &ContractFilter::default())?
-            .into_iter()
-            .filter(|c| !c.draft)
-            .map(|c| (c.id, format!("{} — {}", c.vendor, c.title)))
-            .collect();
+        let contracts = service::contract_choices(&state.vendors, actor)?;
         (vendors, contracts)
     } else {
         (Vec::new(), Vec::new())

@@ -304,9 +304,9 @@ async fn save(
             &format!("/vendors/{}", url_encode(&v.id)),
             code,
         )),
-        Err(e) => match Problems::of_error(&e) {
-            Some(p) => page(user, id, b, p).await,
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let p = Problems::refusal(e)?;
+            page(user, id, b, p).await
+        }
     }
 }

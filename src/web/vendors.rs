@@ -6,7 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::contracts::{Line, line, words};
+use super::contracts::{Line, line};
+use super::format::capitalized;
 use super::session::Nav;
 use super::{PageError, WebUser, flash, render};
 use crate::calendar::BusinessDuration;
@@ -50,7 +51,7 @@ struct ListPage {
 pub(super) fn kinds() -> Options {
     VendorKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_owned(), words(k.as_str())))
+        .map(|k| (k.as_str().to_owned(), capitalized(k.as_str())))
         .collect()
 }
 
@@ -84,7 +85,7 @@ pub async fn list(
                         format!("{} {reach}", c.name).trim().to_owned()
                     })
                     .unwrap_or_default(),
-                kind: words(v.kind.as_str()),
+                kind: capitalized(v.kind.as_str()),
                 website: v.website.unwrap_or_default(),
                 id: v.id,
                 name: v.name,
@@ -171,7 +172,7 @@ pub async fn show(
     let page = VendorPage {
         nav: user.nav("vendors"),
         flash: flash::take(&req),
-        kind: words(v.kind.as_str()),
+        kind: capitalized(v.kind.as_str()),
         rows: contracts.iter().map(line).collect(),
         can_change: user.user.role.manages_contracts(),
         period: format!("{} to {}", perf.from, perf.to),

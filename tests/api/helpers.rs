@@ -460,3 +460,26 @@ pub async fn login(
         .await
         .unwrap()
 }
+
+/// A page as a browser gets it: its status and body.
+pub async fn page_text(c: &reqwest::Client, url: String) -> (u16, String) {
+    let resp = c.get(url).send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// A form posted as a browser posts it: the status, where it sends you
+/// (`Location`, empty when nowhere) and the body.
+pub async fn post_form(
+    c: &reqwest::Client,
+    url: String,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let resp = c.post(url).form(form).send().await.unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, resp.text().await.unwrap())
+}

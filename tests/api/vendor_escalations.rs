@@ -75,6 +75,11 @@ async fn backdate(app: &TestApp, id: &str, at: &str, due: (&str, &str)) {
     .unwrap();
 }
 
+/// The ticket as the API shows it.
+async fn ticket_json(app: &TestApp, token: &str, n: i64) -> Value {
+    json_of(app.get(token, &format!("/api/v1/tickets/{n}")).await, 200).await
+}
+
 async fn ticket(app: &TestApp, token: &str, subject: &str) -> i64 {
     let t = app
         .create_ticket(
@@ -120,12 +125,7 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
         .post_json(&kim, &path, &json!({"vendor_id": vendor}))
         .await;
     assert_eq!(resp.status(), 403, "requesters do not escalate");
-    let t: Value = app
-        .get(&token, &format!("/api/v1/tickets/{n}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = ticket_json(&app, &token, n).await;
     assert_eq!(t["status"], "new");
 
     let e = json_of(
@@ -144,12 +144,7 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
     );
     assert!(e["response_due_at"].is_string() && e["resolution_due_at"].is_string());
     assert!(e["response_due_at"].as_str() < e["resolution_due_at"].as_str());
-    let t: Value = app
-        .get(&token, &format!("/api/v1/tickets/{n}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = ticket_json(&app, &token, n).await;
     assert_eq!(
         (t["status"].as_str(), t["hold_reason"].as_str()),
         (Some("on_hold"), Some("awaiting_vendor"))
@@ -200,12 +195,7 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
         "already_answered",
     )
     .await;
-    let t: Value = app
-        .get(&token, &format!("/api/v1/tickets/{n}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = ticket_json(&app, &token, n).await;
     assert_eq!(t["status"], "on_hold", "an answer is not a resolution");
 
     // Resolved Wednesday 09:00 Berlin: 1h + 9h + 1h of office time.
@@ -227,12 +217,7 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
         (Some(11 * 3600), Some(true))
     );
     assert_eq!(r["response_seconds"], 7200, "the first answer stays");
-    let t: Value = app
-        .get(&token, &format!("/api/v1/tickets/{n}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = ticket_json(&app, &token, n).await;
     assert_eq!(t["status"], "in_progress", "back to us");
     assert_problem(
         app.post_json(&token, &format!("{path}/{eid}/resolve"), &json!({}))

@@ -9,8 +9,7 @@ use crate::helpers::{TestApp, spawn_app};
 use crate::web_pages::{browser, csrf_of, login};
 
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let resp = client.get(app.url(path)).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    crate::helpers::page_text(client, app.url(path)).await
 }
 
 #[tokio::test]

@@ -6,12 +6,7 @@ use chrono::Duration;
 use itdesk::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{browser, csrf_of, login, spawn_app};
-
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let resp = c.get(url).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
+use crate::helpers::{browser, csrf_of, login, page_text as text, spawn_app};
 
 #[tokio::test]
 async fn coordinators_see_what_to_decide_and_give_notice_from_the_page() {

@@ -8,13 +8,8 @@ use itdesk::auth::Role;
 use reqwest::multipart::Form;
 
 use crate::fixtures::inventory_credentials;
-use crate::helpers::{browser, csrf_of, login, spawn_app_with};
+use crate::helpers::{browser, csrf_of, login, page_text as text, spawn_app_with};
 use crate::license_fixtures::{fleet, json_at};
-
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let resp = c.get(url).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
 
 fn location(resp: &reqwest::Response) -> String {
     resp.headers()["location"].to_str().unwrap().to_owned()

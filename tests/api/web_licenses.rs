@@ -7,13 +7,8 @@ use itdesk::auth::Role;
 use serde_json::json;
 
 use crate::fixtures::inventory_credentials;
-use crate::helpers::{browser, csrf_of, login, spawn_app_with};
+use crate::helpers::{browser, csrf_of, login, page_text as text, spawn_app_with};
 use crate::license_fixtures::{entitle, fleet, product};
-
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let resp = c.get(url).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
 
 #[tokio::test]
 async fn managers_read_positions_and_give_seats_from_the_pages() {

@@ -5,22 +5,32 @@
 use itdesk::auth::Role;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, browser, csrf_of, login, spawn_app};
+use crate::helpers::{
+    TestApp, browser, csrf_of, login, page_text as text, post_form as post, spawn_app,
+};
 
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let resp = c.get(url).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
-
-async fn post(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String, String) {
-    let resp = c.post(url).form(form).send().await.unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
+/// A vendor made over the API, and a contract with it (`contract` without
+/// its `vendor_id`).
+async fn vendor_with(
+    app: &TestApp,
+    token: &str,
+    vendor: Value,
+    mut contract: Value,
+) -> (Value, Value) {
+    let v: Value = app
+        .post_json(token, "/api/v1/vendors", &vendor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    contract["vendor_id"] = v["id"].clone();
+    let k: Value = app
+        .post_json(token, "/api/v1/contracts", &contract)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (v, k)
 }
 
 async fn coordinator(app: &TestApp) -> reqwest::Client {
@@ -158,28 +168,15 @@ async fn a_vendor_and_its_contract_are_added_from_forms_that_keep_input_on_refus
 async fn a_renewal_clicked_twice_renews_once_and_the_page_shows_the_old_term() {
     let app = spawn_app().await;
     let token = app.token("coord@example.org", Role::Coordinator).await;
-    let v: Value = app
-        .post_json(
-            &token,
-            "/api/v1/vendors",
-            &serde_json::json!({"name": "Tailspin", "kind": "software"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let k: Value = app
-        .post_json(
-            &token,
-            "/api/v1/contracts",
-            &serde_json::json!({"vendor_id": v["id"], "kind": "subscription", "title": "Design suite",
+    let (_, k) = vendor_with(
+        &app,
+        &token,
+        serde_json::json!({"name": "Tailspin", "kind": "software"}),
+        serde_json::json!({"kind": "subscription", "title": "Design suite",
                 "starts_on": "2026-01-01", "ends_on": "2026-12-31", "auto_renew": true, "renewal_months": 12,
                 "notice_months": 1}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    )
+    .await;
     let c = coordinator(&app).await;
     let at = format!("/contracts/{}", k["id"].as_str().unwrap());
     let (_, page) = text(&c, app.url(&at)).await;
@@ -211,27 +208,14 @@ async fn a_ticket_is_handed_to_a_vendor_from_its_page_and_shows_the_vendor_clock
     let app = spawn_app().await;
     let token = app.token("coord@example.org", Role::Coordinator).await;
     let kim = app.token("kim@example.org", Role::Requester).await;
-    let v: Value = app
-        .post_json(
-            &token,
-            "/api/v1/vendors",
-            &serde_json::json!({"name": "Northwind Telecom", "kind": "carrier"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let k: Value = app
-        .post_json(
-            &token,
-            "/api/v1/contracts",
-            &serde_json::json!({"vendor_id": v["id"], "kind": "support", "title": "Office internet",
+    let (v, k) = vendor_with(
+        &app,
+        &token,
+        serde_json::json!({"name": "Northwind Telecom", "kind": "carrier"}),
+        serde_json::json!({"kind": "support", "title": "Office internet",
                 "response_target": "1h", "resolution_target": "8h"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    )
+    .await;
     let t = app
         .create_ticket(
             &kim,

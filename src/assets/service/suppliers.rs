@@ -34,9 +34,11 @@ fn refs(rows: Vec<Row>) -> Vec<AssetRef> {
 /// Links to `vendor_id` the assets not linked yet whose supplier text is
 /// `name` (any case, spaces around ignored); how many.
 pub fn link_supplier(conn: &mut DbConn, vendor_id: &str, name: &str) -> Result<usize, AppError> {
-    let linked: Vec<String> = asset_suppliers::table
+    let linked: std::collections::HashSet<String> = asset_suppliers::table
         .select(asset_suppliers::asset_id)
-        .load(conn)?;
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
     let all: Vec<(String, Option<String>)> = assets::table
         .filter(assets::supplier.is_not_null())
         .select((assets::id, assets::supplier))

@@ -72,3 +72,26 @@ pub fn list_contracts(
     list.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
     Ok(list)
 }
+
+/// (id, "Vendor — title") of the contracts in force today, for a form that
+/// picks one (a ticket's hand-over to a vendor).
+pub fn contract_choices(
+    vendors: &Vendors,
+    actor: &User,
+) -> Result<Vec<(String, String)>, AppError> {
+    may_read(actor)?;
+    let today = vendors.settings.today();
+    vendors.db.read(|conn| {
+        let names: std::collections::HashMap<String, String> = repo::vendors(conn)?
+            .into_iter()
+            .map(|v| (v.id, v.name))
+            .collect();
+        Ok(repo::in_force(conn, today)?
+            .into_iter()
+            .map(|(id, vendor, title)| {
+                let vendor = names.get(&vendor).map_or("", String::as_str);
+                (id, format!("{vendor} — {title}"))
+            })
+            .collect())
+    })
+}

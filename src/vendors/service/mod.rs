@@ -15,7 +15,7 @@ mod view;
 pub use contracts::*;
 pub use coverage::contract_coverage;
 pub use escalations::{Answered, answer, escalate, ticket_escalations};
-pub use listing::{ContractFilter, contracts, list_contracts};
+pub use listing::{ContractFilter, contract_choices, contracts, list_contracts};
 pub use performance::performance;
 pub use reminders::{Pass, Sent, describe, run_pass};
 pub use renewals::{Renewed, contract_terms, renew_due};
