@@ -348,6 +348,7 @@ diesel::table! {
         response_target_seconds -> Nullable<BigInt>,
         resolution_target_seconds -> Nullable<BigInt>,
         service_calendar -> Nullable<Text>,
+        notice_deadline -> Nullable<Date>,
     }
 }
 
@@ -545,6 +546,7 @@ diesel::table! {
         category -> Text,
         depreciation_months -> Integer,
         created_at -> Timestamp,
+        warranty_months -> Nullable<Integer>,
     }
 }
 
@@ -707,6 +709,91 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    purchase_orders (id) {
+        id -> Text,
+        seq -> BigInt,
+        number -> Text,
+        vendor_id -> Text,
+        requested_by -> Nullable<Text>,
+        cost_centre -> Nullable<Text>,
+        currency -> Text,
+        conversion_rate_micros -> Nullable<BigInt>,
+        tax_bp -> BigInt,
+        discount_bp -> BigInt,
+        shipping_minor -> BigInt,
+        expected_on -> Nullable<Date>,
+        status -> Text,
+        notes -> Text,
+        approved_by -> Nullable<Text>,
+        ordered_on -> Nullable<Date>,
+        invoice_flagged -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    purchase_order_lines (order_id, number) {
+        order_id -> Text,
+        number -> Integer,
+        kind -> Text,
+        model_id -> Nullable<Text>,
+        product_id -> Nullable<Text>,
+        metric -> Nullable<Text>,
+        description -> Text,
+        quantity -> BigInt,
+        unit_cost_minor -> BigInt,
+        received -> BigInt,
+    }
+}
+
+diesel::table! {
+    purchase_receipts (id) {
+        id -> Text,
+        order_id -> Text,
+        received_on -> Date,
+        location_id -> Nullable<Text>,
+        received_by -> Nullable<Text>,
+        request_key -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    purchase_receipt_lines (receipt_id, line_number) {
+        receipt_id -> Text,
+        line_number -> Integer,
+        quantity -> BigInt,
+        entitlement_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    purchase_units (asset_id) {
+        asset_id -> Text,
+        order_id -> Text,
+        line_number -> Integer,
+        receipt_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    purchase_invoices (id) {
+        id -> Text,
+        order_id -> Text,
+        number -> Text,
+        amount_minor -> BigInt,
+        received_on -> Date,
+        expected_minor -> BigInt,
+        variance_minor -> BigInt,
+        flagged -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tickets -> queues (queue_id));
 diesel::joinable!(tickets -> categories (category_id));
 diesel::joinable!(asset_models -> manufacturers (manufacturer_id));
@@ -730,9 +817,20 @@ diesel::joinable!(vendor_escalations -> vendors (vendor_id));
 diesel::joinable!(contract_assets -> contracts (contract_id));
 diesel::joinable!(asset_suppliers -> assets (asset_id));
 diesel::joinable!(contract_entitlements -> contracts (contract_id));
+diesel::joinable!(purchase_orders -> vendors (vendor_id));
+diesel::joinable!(purchase_order_lines -> purchase_orders (order_id));
+diesel::joinable!(purchase_receipts -> purchase_orders (order_id));
+diesel::joinable!(purchase_receipt_lines -> purchase_receipts (receipt_id));
+diesel::joinable!(purchase_invoices -> purchase_orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     asset_imports,
+    purchase_orders,
+    purchase_order_lines,
+    purchase_receipts,
+    purchase_receipt_lines,
+    purchase_units,
+    purchase_invoices,
     contract_terms,
     contract_reminders,
     vendor_escalations,

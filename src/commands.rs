@@ -30,6 +30,13 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             if demo::vendors::load_vendors(&state.vendors, now)? > 0 {
                 demo::vendors::escalate_some(&state.vendors, &state.tickets, now)?;
             }
+            demo::purchasing::load_orders(
+                &state.purchasing,
+                &state.assets,
+                &state.licenses,
+                &state.vendors,
+                now,
+            )?;
             Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
@@ -112,8 +119,19 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
     if contracts > 0 {
         demo::vendors::escalate_some(&state.vendors, &state.tickets, now)?;
     }
+    let orders = if opts.all_open {
+        0
+    } else {
+        demo::purchasing::load_orders(
+            &state.purchasing,
+            &state.assets,
+            &state.licenses,
+            &state.vendors,
+            now,
+        )?
+    };
     println!(
-        "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets, {products} licensed products and {contracts} contracts, and computed the SLA of {open} open tickets, in {:.1} s",
+        "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets, {products} licensed products, {contracts} contracts and {orders} purchase orders, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,
         summary.comments,
         summary.history_events,

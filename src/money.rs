@@ -30,6 +30,17 @@ impl Currency {
         }
     }
 
+    /// Like [`Currency::parse`], for an ISO 4217 code in use today (what
+    /// people type into a form: `XYZ` is refused).
+    pub fn parse_iso(code: &str) -> Result<Currency, MoneyError> {
+        let c = Currency::parse(code)?;
+        if ISO_4217.binary_search(&c.code()).is_ok() {
+            Ok(c)
+        } else {
+            Err(MoneyError::Currency(code.trim().to_owned()))
+        }
+    }
+
     pub fn code(&self) -> &str {
         &self.0
     }
@@ -58,6 +69,24 @@ impl fmt::Display for Currency {
         f.write_str(&self.0)
     }
 }
+
+/// The active ISO 4217 currency codes (funds and precious metals aside),
+/// sorted.
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUP", "CVE",
+    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+    "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK",
+    "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO",
+    "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON",
+    "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD",
+    "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD",
+    "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV",
+    "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+];
 
 /// ISO 4217 minor units; every code not listed has two.
 fn decimals_of(code: &str) -> u32 {
@@ -363,6 +392,18 @@ mod tests {
 
     fn money(minor: i64, code: &str) -> Money {
         Money::new(minor, cur(code))
+    }
+
+    #[test]
+    fn forms_take_only_codes_in_use() {
+        assert!(
+            ISO_4217.windows(2).all(|w| w[0] < w[1]),
+            "sorted, once each"
+        );
+        assert_eq!(Currency::parse_iso(" eur ").unwrap().code(), "EUR");
+        assert!(Currency::parse_iso("JPY").is_ok());
+        assert!(Currency::parse_iso("XYZ").is_err());
+        assert!(Currency::parse_iso("EURO").is_err());
     }
 
     #[test]

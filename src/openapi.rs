@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "assets", description = "The asset register: assets, their lifecycle, models, locations"),
         (name = "licenses", description = "The license register: products, normalization rules, unmatched installations"),
         (name = "vendors", description = "Vendors, their contacts, and contracts: terms, notice deadlines, costs, renewal"),
+        (name = "purchasing", description = "Purchase orders: approval, receiving into stock and entitlements, invoices"),
         (name = "access", description = "API tokens and deactivating people"),
         (name = "system", description = "Health"),
     )
@@ -63,6 +64,7 @@ pub fn document() -> String {
         crate::licenses::audit_handlers::Api::openapi(),
         crate::vendors::handlers::Api::openapi(),
         crate::vendors::escalation_handlers::Api::openapi(),
+        crate::purchasing::handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

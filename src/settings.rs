@@ -36,6 +36,7 @@ pub struct Settings {
     pub assets: AssetSettings,
     pub licenses: crate::licenses::settings::LicenseSettings,
     pub vendors: crate::vendors::settings::VendorSettings,
+    pub purchasing: crate::purchasing::settings::PurchasingSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
@@ -77,6 +78,12 @@ impl Settings {
             .map_err(ConfigError::Invalid)?;
         crate::assets::import::tags::TagPattern::parse(&self.assets.import_tag_pattern)
             .map_err(ConfigError::Invalid)?;
+        crate::assets::import::tags::TagPattern::parse_setting(
+            &self.assets.tag_pattern,
+            "assets.tag_pattern",
+        )
+        .map_err(ConfigError::Invalid)?;
+        self.purchasing.validate().map_err(ConfigError::Invalid)?;
         self.database.validate()?;
         self.web.validate()?;
         self.api.validate()?;

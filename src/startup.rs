@@ -137,6 +137,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::audit_handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
+                .configure(crate::purchasing::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);
@@ -153,6 +154,7 @@ struct Contexts {
     assets: web::Data<crate::assets::Assets>,
     licenses: web::Data<crate::licenses::Licenses>,
     vendors: web::Data<crate::vendors::Vendors>,
+    purchasing: web::Data<crate::purchasing::Purchasing>,
 }
 
 impl Contexts {
@@ -165,6 +167,7 @@ impl Contexts {
             assets: web::Data::new(state.assets.clone()),
             licenses: web::Data::new(state.licenses.clone()),
             vendors: web::Data::new(state.vendors.clone()),
+            purchasing: web::Data::new(state.purchasing.clone()),
         }
     }
 
@@ -175,7 +178,8 @@ impl Contexts {
             .app_data(self.mail.clone())
             .app_data(self.assets.clone())
             .app_data(self.licenses.clone())
-            .app_data(self.vendors.clone());
+            .app_data(self.vendors.clone())
+            .app_data(self.purchasing.clone());
     }
 }
 

@@ -33,6 +33,7 @@ pub struct AppState {
     pub assets: Assets,
     pub licenses: crate::licenses::Licenses,
     pub vendors: crate::vendors::Vendors,
+    pub purchasing: crate::purchasing::Purchasing,
     pub outbox: Outbox,
 }
 
@@ -104,6 +105,7 @@ impl AppState {
                 mail_from: mail_from(&s),
                 calendars: sla.registry.clone(),
             },
+            purchasing: purchasing(&s, &db),
             outbox: Outbox {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),
@@ -125,6 +127,20 @@ fn assets(s: &Settings, db: &Db, api: Arc<crate::http::ApiSettings>) -> Assets {
         fields: Arc::new(s.asset_fields.clone()),
         api,
         mail_from: mail_from(s),
+    }
+}
+
+fn purchasing(s: &Settings, db: &Db) -> crate::purchasing::Purchasing {
+    crate::purchasing::Purchasing {
+        db: db.clone(),
+        settings: Arc::new(s.purchasing.clone()),
+        tag_pattern: Arc::new(
+            crate::assets::import::tags::TagPattern::parse_setting(
+                &s.assets.tag_pattern,
+                "assets.tag_pattern",
+            )
+            .expect("validated with the settings"),
+        ),
     }
 }
 

@@ -23,6 +23,8 @@ pub struct AssetModel {
     pub category: Category,
     pub depreciation_months: i32,
     pub created_at: NaiveDateTime,
+    /// The warranty of a unit received from an order, from its receipt.
+    pub warranty_months: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]

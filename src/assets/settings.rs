@@ -16,6 +16,8 @@ pub struct AssetSettings {
     pub import_max_bytes: u64,
     /// Tags of imported assets the file gives none (`IT-{n:6}`).
     pub import_tag_pattern: String,
+    /// Tags of assets received from purchase orders (`IT-{seq:06}`).
+    pub tag_pattern: String,
     /// The category of a new model an import does not categorize.
     pub category_rules: Vec<super::import::category::CategoryRule>,
 }

@@ -67,6 +67,7 @@ pub fn load_assets(assets: &Assets, seed: u64, now: NaiveDateTime) -> Result<usi
             name: (*name).into(),
             category: *category,
             depreciation_months: None,
+            warranty_months: Some(36),
         };
         let (m, _) = service::create_model(&assets.db, &actor, &input, start)?;
         models.push((m.id, *category, *cost));

@@ -8,6 +8,7 @@ mod catalog;
 mod generate;
 pub mod licenses;
 mod people;
+pub mod purchasing;
 pub mod vendors;
 
 use generate::{Batch, World, generate_ticket};

@@ -147,7 +147,7 @@ fn check_terms(s: &Shape, mut errors: Vec<FieldError>) -> Vec<FieldError> {
         _ => {}
     }
     if let Some(c) = &s.currency
-        && crate::money::Currency::parse(c).is_err()
+        && crate::money::Currency::parse_iso(c).is_err()
     {
         fault("currency", "an ISO 4217 code such as EUR");
     }

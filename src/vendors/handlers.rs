@@ -98,7 +98,7 @@ pub async fn vendor(
 /// Change a vendor (absent fields stay; `contacts` replaces the list).
 #[utoipa::path(patch, path = "/api/v1/vendors/{id}", tag = "vendors", request_body = VendorInput,
     params(("id" = String, Path, description = "Vendor id")),
-    responses((status = 200, body = VendorDto), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = VendorDto), (status = 404, body = Problem), (status = 409, description = "Another vendor has that name", body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn update_vendor(
     state: web::Data<Vendors>,

@@ -66,9 +66,19 @@ pub struct Contract {
     pub resolution_target_seconds: Option<i64>,
     /// The calendar its targets count on (`24x7` when none).
     pub service_calendar: Option<String>,
+    /// Derived from `ends_on` and the notice period and stored only to be
+    /// searched by; [`repo`](super::repo) writes it with every change.
+    pub notice_deadline: Option<NaiveDate>,
 }
 
 impl Contract {
+    /// `ends_on` minus the notice period, when it has both.
+    pub fn derived_notice_deadline(&self) -> Option<NaiveDate> {
+        self.ends_on
+            .zip(self.notice())
+            .map(|(e, n)| super::terms::notice_deadline(e, n))
+    }
+
     /// Its notice period, if it has one.
     pub fn notice(&self) -> Option<super::terms::Notice> {
         use super::terms::Notice;

@@ -64,18 +64,47 @@ pub fn replace_contacts(conn: &mut DbConn, vendor: &str, list: &[Contact]) -> Qu
     Ok(())
 }
 
+/// `c` as stored: with its derived notice deadline.
+fn stored(c: &Contract) -> Contract {
+    Contract {
+        notice_deadline: c.derived_notice_deadline(),
+        ..c.clone()
+    }
+}
+
 pub fn insert_contract(conn: &mut DbConn, c: &Contract) -> QueryResult<()> {
     diesel::insert_into(contracts::table)
-        .values(c)
+        .values(&stored(c))
         .execute(conn)
         .map(|_| ())
 }
 
 pub fn save_contract(conn: &mut DbConn, c: &Contract) -> QueryResult<()> {
     diesel::update(contracts::table.find(&c.id))
-        .set(c)
+        .set(&stored(c))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Stores the notice deadline of contracts written before it was stored
+/// (it is empty where it should not be); how many were filled in.
+pub fn fill_notice_deadlines(conn: &mut DbConn) -> QueryResult<usize> {
+    let missing: Vec<Contract> = contracts::table
+        .filter(contracts::notice_deadline.is_null())
+        .filter(contracts::ends_on.is_not_null())
+        .filter(
+            contracts::notice_months
+                .is_not_null()
+                .or(contracts::notice_days.is_not_null()),
+        )
+        .select(Contract::as_select())
+        .load(conn)?;
+    for c in &missing {
+        diesel::update(contracts::table.find(&c.id))
+            .set(contracts::notice_deadline.eq(c.derived_notice_deadline()))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
 }
 
 pub fn contract(conn: &mut DbConn, id: &str) -> QueryResult<Option<Contract>> {
@@ -120,18 +149,22 @@ pub fn due_renewals(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<Cont
 /// (another process, or person, may have moved it): `true` when it moved.
 pub fn roll(
     conn: &mut DbConn,
-    id: &str,
+    c: &Contract,
     from: NaiveDate,
     (renewed_on, ends_on): (NaiveDate, NaiveDate),
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let notice = c
+        .notice()
+        .map(|n| crate::vendors::terms::notice_deadline(ends_on, n));
     diesel::update(
         contracts::table
-            .find(id)
+            .find(&c.id)
             .filter(contracts::ends_on.eq(from)),
     )
     .set((
         contracts::ends_on.eq(ends_on),
+        contracts::notice_deadline.eq(notice),
         contracts::renewed_on.eq(renewed_on),
         contracts::updated_at.eq(now),
     ))
@@ -164,28 +197,36 @@ pub fn terms(conn: &mut DbConn, contract: &str) -> QueryResult<Vec<Term>> {
         .load(conn)
 }
 
-/// Contracts that may owe a reminder: not drafts, still in force on
-/// `today` or later.
-pub fn reminder_candidates(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<Contract>> {
+/// Contracts that may owe a reminder: not drafts, with a notice deadline,
+/// end or termination between `today` and `until` (the largest offset
+/// ahead).
+pub fn reminder_candidates(
+    conn: &mut DbConn,
+    (today, until): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<Contract>> {
     contracts::table
         .filter(contracts::draft.eq(false))
         .filter(
-            contracts::ends_on
-                .ge(today)
-                .or(contracts::terminates_on.ge(today)),
+            contracts::notice_deadline
+                .between(today, until)
+                .or(contracts::ends_on.between(today, until))
+                .or(contracts::terminates_on.between(today, until)),
         )
         .order(contracts::id.asc())
         .select(Contract::as_select())
         .load(conn)
 }
 
-/// What was sent about a deadline on `from` or later: (contract, deadline,
+/// What was sent about a deadline from `from` to `until`: (contract, deadline,
 /// date, offset).
 pub type SentKey = (String, Deadline, NaiveDate, i32);
 
-pub fn sent_from(conn: &mut DbConn, from: NaiveDate) -> QueryResult<Vec<SentKey>> {
+pub fn sent_between(
+    conn: &mut DbConn,
+    (from, until): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<SentKey>> {
     contract_reminders::table
-        .filter(contract_reminders::due_on.ge(from))
+        .filter(contract_reminders::due_on.between(from, until))
         .select((
             contract_reminders::contract_id,
             contract_reminders::deadline,

@@ -127,6 +127,17 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let order: Value = app
+        .post_json(
+            &manager,
+            "/api/v1/purchase-orders",
+            &json!({"vendor_id": vendor["id"],
+                "lines": [{"description": "Matrix cables", "quantity": 2, "unit_cost_minor": 500}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let frozen: Value = app
         .post_json(&manager, "/api/v1/licenses/audits", &json!({}))
         .await
@@ -237,6 +248,10 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
     values.insert("{id}@vendors", vendor["id"].as_str().unwrap().to_owned());
     values.insert(
+        "{id}@purchase-orders",
+        order["id"].as_str().unwrap().to_owned(),
+    );
+    values.insert(
         "{id}@contracts",
         contract["id"].as_str().unwrap().to_owned(),
     );
@@ -254,6 +269,7 @@ pub fn expand(path: &str, f: &Fixture) -> String {
         "audits",
         "vendors",
         "contracts",
+        "purchase-orders",
         "products",
         "rules",
         "imports",
@@ -324,6 +340,15 @@ fn body(method: &str, path: &str, n: usize) -> Body {
         ("POST", "/api/v1/tickets/{id}/vendor-escalations") => {
             j(json!({"vendor_id": "{vendor}", "note": "matrix {n}"}))
         }
+        ("POST", "/api/v1/purchase-orders") => j(json!({"vendor_id": "{vendor}",
+            "lines": [{"description": "Item {n}", "quantity": 1, "unit_cost_minor": 100}]})),
+        ("PATCH", "/api/v1/purchase-orders/{id}") => j(json!({"notes": "matrix {n}"})),
+        ("POST", "/api/v1/purchase-orders/{id}/transitions") => j(json!({"to": "submitted"})),
+        ("POST", "/api/v1/purchase-orders/{id}/receipts") => {
+            j(json!({"lines": [{"line": 1, "quantity": 1}]}))
+        }
+        ("POST", "/api/v1/purchase-orders/{id}/invoices") => j(json!({"number": "INV-{n}",
+            "amount_minor": 100, "received_on": "2026-01-01"})),
         ("POST", "/api/v1/contracts/{id}/terminate") => {
             j(json!({"effective_on": "2030-12-31", "reason": "matrix {n}"}))
         }

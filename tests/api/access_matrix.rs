@@ -161,6 +161,16 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
             | "/api/v1/tickets/{id}/vendor-escalations/{eid}/resolve",
         ) => Workers,
         ("GET", "/api/v1/vendors/{id}/performance") => Staff,
+        ("GET", "/api/v1/purchase-orders" | "/api/v1/purchase-orders/{id}") => Staff,
+        ("POST", "/api/v1/purchase-orders") | ("PATCH", "/api/v1/purchase-orders/{id}") => {
+            ContractManagers
+        }
+        (
+            "POST",
+            "/api/v1/purchase-orders/{id}/transitions"
+            | "/api/v1/purchase-orders/{id}/receipts"
+            | "/api/v1/purchase-orders/{id}/invoices",
+        ) => ContractManagers,
         ("POST", "/api/v1/tickets/{id}/assets") => Workers,
         ("DELETE", "/api/v1/tickets/{id}/assets/{asset}") => Workers,
         ("GET", "/api/v1/tickets/{id}/attachments") => Everyone,

@@ -295,3 +295,77 @@ async fn the_remind_command_explains_a_bad_instant_and_exports_list_contracts() 
     );
     assert!(row.contains("olga@example.org"));
 }
+
+/// The notice deadline the contracts table holds for `id`.
+async fn stored_deadline(app: &TestApp, id: &str) -> Option<chrono::NaiveDate> {
+    let (db, id) = (app.state.db.clone(), id.to_owned());
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use itdesk::db::schema::contracts as c;
+        db.read(|conn| {
+            Ok::<_, itdesk::error::AppError>(
+                c::table
+                    .find(id)
+                    .select(c::notice_deadline)
+                    .first::<Option<chrono::NaiveDate>>(conn)?,
+            )
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_stored_notice_deadline_follows_every_change_and_is_filled_in_where_missing() {
+    let (app, token) = app().await;
+    let id = new_contract(
+        &app,
+        &token,
+        json!({"title": "Carrier line", "kind": "support", "owner": "olga@example.org",
+            "starts_on": "2026-05-01", "ends_on": "2027-04-30", "auto_renew": true,
+            "renewal_months": 12, "notice_months": 1}),
+    )
+    .await;
+    // A month-end stays a month-end.
+    assert_eq!(stored_deadline(&app, &id).await, Some(d("2027-03-31")));
+    let resp = app
+        .patch_json(
+            &token,
+            &format!("/api/v1/contracts/{id}"),
+            &json!({"notice_months": null, "notice_days": 10}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert_eq!(stored_deadline(&app, &id).await, Some(d("2027-04-20")));
+
+    // A row written before the column existed (or by hand) has none: the
+    // next pass fills it in and still reminds on time.
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        db.with_writer(|c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("UPDATE contracts SET notice_deadline = NULL")
+                .execute(c)
+                .unwrap()
+        })
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(stored_deadline(&app, &id).await, None);
+    let p = pass(&app, "2027-01-20").await;
+    assert_eq!(
+        p.reminders
+            .iter()
+            .map(|r| (r.deadline.as_str(), r.on, r.offset_days))
+            .collect::<Vec<_>>(),
+        vec![("notice", d("2027-04-20"), 90)]
+    );
+    assert_eq!(stored_deadline(&app, &id).await, Some(d("2027-04-20")));
+
+    // Rolling into the next term moves it along.
+    let p = pass(&app, "2027-05-01").await;
+    assert_eq!(p.renewed.len(), 1, "{p:?}");
+    assert_eq!(stored_deadline(&app, &id).await, Some(d("2028-04-20")));
+}

@@ -61,6 +61,8 @@ mod mail_loops;
 mod mail_senders;
 mod mail_servers;
 mod mail_smtp;
+mod purchase_orders;
+mod purchase_receipts;
 mod search_rank;
 mod sla;
 mod sla_config;

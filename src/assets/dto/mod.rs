@@ -205,6 +205,9 @@ pub struct ModelDto {
     pub name: String,
     pub category: Category,
     pub depreciation_months: i32,
+    /// Warranty of units received from a purchase order, in months from
+    /// their receipt.
+    pub warranty_months: Option<i32>,
 }
 
 impl ModelDto {
@@ -215,6 +218,7 @@ impl ModelDto {
             name: m.name.clone(),
             category: m.category,
             depreciation_months: m.depreciation_months,
+            warranty_months: m.warranty_months,
         }
     }
 }
@@ -352,4 +356,8 @@ pub struct CreateModel {
     /// Straight-line depreciation period (default by category).
     #[serde(default)]
     pub depreciation_months: Option<i32>,
+    /// Warranty of units received from a purchase order (months from the
+    /// receipt); none when not given.
+    #[serde(default)]
+    pub warranty_months: Option<i32>,
 }

@@ -7,6 +7,12 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::schema::assets;
 
+/// Where the number of a pattern starts (`{seq`, `{n`) and ends, written
+/// as escapes so that the text stays plain.
+const SEQ: &str = "\u{7b}seq";
+const N: &str = "\u{7b}n";
+const CLOSE: char = '\u{7d}';
+
 /// A tag pattern: text around one number, zero-padded to `width`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagPattern {
@@ -16,26 +22,41 @@ pub struct TagPattern {
 }
 
 impl TagPattern {
-    /// Reads `PREFIX{n}SUFFIX` or `PREFIX{n:WIDTH}SUFFIX`.
+    /// Reads `PREFIX{n}SUFFIX` or `PREFIX{n:WIDTH}SUFFIX` of
+    /// `assets.import_tag_pattern`.
     pub fn parse(s: &str) -> Result<TagPattern, String> {
-        let hint =
-            "assets.import_tag_pattern holds one {n} (or {n:6} for six digits), e.g. \"IT-{n:6}\"";
-        let start = s.find("{n").ok_or_else(|| hint.to_owned())?;
-        let end = start + s[start..].find('}').ok_or_else(|| hint.to_owned())?;
-        let width = match &s[start + 2..end] {
+        Self::parse_setting(s, "assets.import_tag_pattern")
+    }
+
+    /// Reads a pattern of the setting `key`: the number is `{n}` or
+    /// `{seq}`, zero-padded with `{n:6}` or `{seq:06}`.
+    pub fn parse_setting(s: &str, key: &str) -> Result<TagPattern, String> {
+        let hint = format!(
+            "{key} holds one {{seq}} (or {{seq:06}} for six digits; {{n}} and {{n:6}} say the same), e.g. \"IT-{{seq:06}}\""
+        );
+        let (start, name) = match (s.find(SEQ), s.find(N)) {
+            (Some(i), _) => (i, 4),
+            (None, Some(i)) => (i, 2),
+            (None, None) => return Err(hint),
+        };
+        let end = start + s[start..].find(CLOSE).ok_or_else(|| hint.clone())?;
+        let width = match &s[start + name..end] {
             "" => 0,
             w => w
                 .strip_prefix(':')
                 .and_then(|w| w.parse::<usize>().ok())
                 .filter(|w| (1..=12).contains(w))
-                .ok_or_else(|| hint.to_owned())?,
+                .ok_or_else(|| hint.clone())?,
         };
         let (prefix, suffix) = (&s[..start], &s[end + 1..]);
-        if suffix.contains("{n") || (prefix.is_empty() && suffix.is_empty() && width == 0) {
-            return Err(hint.to_owned());
+        if suffix.contains(N)
+            || suffix.contains(SEQ)
+            || (prefix.is_empty() && suffix.is_empty() && width == 0)
+        {
+            return Err(hint);
         }
         if prefix.chars().count() + suffix.chars().count() + width.max(1) > 64 {
-            return Err("assets.import_tag_pattern makes tags longer than 64 characters".into());
+            return Err(format!("{key} makes tags longer than 64 characters"));
         }
         Ok(TagPattern {
             prefix: prefix.to_owned(),
@@ -131,7 +152,22 @@ mod tests {
         assert_eq!(p.number_of("LAP-000001"), None);
         let q = TagPattern::parse("{n}-HH").unwrap();
         assert_eq!(q.make(7), "7-HH");
-        for bad in ["IT-", "IT-{x}", "IT-{n:0}", "{n}{n}", "IT-{n:99}"] {
+        let s = TagPattern::parse_setting("IT-{seq:06}", "assets.tag_pattern").unwrap();
+        assert_eq!(s.make(42), "IT-000042");
+        assert_eq!(s.number_of("IT-000042"), Some(42));
+        assert!(
+            TagPattern::parse_setting("IT-{seq}{seq}", "assets.tag_pattern")
+                .unwrap_err()
+                .starts_with("assets.tag_pattern holds")
+        );
+        for bad in [
+            "IT-",
+            "IT-{x}",
+            "IT-{n:0}",
+            "{n}{n}",
+            "IT-{n:99}",
+            "{seq:x}",
+        ] {
             assert!(TagPattern::parse(bad).is_err(), "{bad}");
         }
     }

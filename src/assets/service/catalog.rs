@@ -73,6 +73,12 @@ pub fn create_model(
     if !(0..=600).contains(&months) {
         return Err(AppError::invalid("depreciation_months", "must be 0–600"));
     }
+    if input
+        .warranty_months
+        .is_some_and(|w| !(0..=240).contains(&w))
+    {
+        return Err(AppError::invalid("warranty_months", "must be 0–240"));
+    }
     db.write(|conn| {
         let maker = match repo::manufacturer_by_name(conn, &maker_name)? {
             Some(m) => m,
@@ -93,6 +99,7 @@ pub fn create_model(
             category: input.category,
             depreciation_months: months,
             created_at: now,
+            warranty_months: input.warranty_months,
         };
         repo::insert_model(conn, &model)?;
         Ok::<_, AppError>((model, maker))

@@ -11,6 +11,7 @@ pub(crate) mod entitlements;
 mod evidence;
 mod frozen;
 mod positions;
+pub mod purchased;
 mod reclaim;
 pub(crate) mod resolution;
 mod triage;

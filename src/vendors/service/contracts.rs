@@ -206,6 +206,7 @@ pub fn create_contract(
         response_target_seconds: None,
         resolution_target_seconds: None,
         service_calendar: None,
+        notice_deadline: None,
     };
     vendors.db.write(|conn| {
         let mut errors = Vec::new();

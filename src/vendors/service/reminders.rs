@@ -49,6 +49,7 @@ pub struct Pass {
 /// Runs the pass for `today` in one transaction.
 pub fn run_pass(vendors: &Vendors, today: NaiveDate, now: NaiveDateTime) -> Result<Pass, AppError> {
     vendors.db.write(|conn| {
+        repo::fill_notice_deadlines(conn)?;
         let renewed = renew_due(conn, today, now)?;
         let (reminders, unaddressed) = remind(conn, vendors, today, now)?;
         let mails = mail(conn, vendors, &reminders, today, now)?;
@@ -70,8 +71,13 @@ fn remind(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(Vec<Sent>, usize), AppError> {
-    let candidates = repo::reminder_candidates(conn, today)?;
-    let owed = owed(conn, &candidates, today, &vendors.settings.reminder_days)?;
+    let offsets = &vendors.settings.reminder_days;
+    let Some(&ahead) = offsets.iter().max() else {
+        return Ok((Vec::new(), 0));
+    };
+    let window = (today, today + chrono::Days::new(ahead.into()));
+    let candidates = repo::reminder_candidates(conn, window)?;
+    let owed = owed(conn, &candidates, window, offsets)?;
     if owed.is_empty() {
         return Ok((Vec::new(), 0));
     }
@@ -131,11 +137,12 @@ fn remind(
 fn owed<'c>(
     conn: &mut DbConn,
     candidates: &'c [Contract],
-    today: NaiveDate,
+    window: (NaiveDate, NaiveDate),
     offsets: &[u32],
 ) -> Result<Vec<(&'c Contract, Due)>, AppError> {
+    let today = window.0;
     let mut sent: HashMap<String, Vec<(Deadline, NaiveDate, i32)>> = HashMap::new();
-    for (c, d, on, o) in repo::sent_from(conn, today)? {
+    for (c, d, on, o) in repo::sent_between(conn, window)? {
         sent.entry(c).or_default().push((d, on, o));
     }
     let mut owed = Vec::new();

@@ -42,7 +42,7 @@ pub(super) fn roll(
     let Some(end) = c.ends_on else {
         return Ok(None);
     };
-    if !repo::roll(conn, &c.id, end, next, now)? {
+    if !repo::roll(conn, c, end, next, now)? {
         return Ok(None);
     }
     repo::insert_term(

@@ -160,6 +160,7 @@ fn model_of(
         name: name.clone(),
         category,
         depreciation_months: crate::assets::service::default_months(category),
+        warranty_months: None,
         created_at: now,
     };
     catalog
