@@ -173,6 +173,7 @@ pub struct OrderDto {
     pub vendor: String,
     pub requested_by: Option<String>,
     pub requested_by_name: Option<String>,
+    pub requested_by_email: Option<String>,
     pub cost_centre: Option<String>,
     pub currency: String,
     pub conversion_rate: Option<f64>,
@@ -203,6 +204,9 @@ pub struct OrderDto {
     pub receipts: Option<Vec<ReceiptDto>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoices: Option<Vec<InvoiceDto>>,
+    /// Only on one order: every change, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<crate::auth::dto::HistoryEntryDto>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -65,6 +65,24 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("contract_created", "The contract is added."),
     (
+        "order_created",
+        "The order is raised as a draft: submit it for approval when it is complete.",
+    ),
+    ("order_saved", "The order is changed."),
+    ("order_moved", "The order moved on."),
+    (
+        "order_received",
+        "Received: the devices are in stock and the licences in the register.",
+    ),
+    (
+        "invoice_recorded",
+        "The invoice is recorded and matches what arrived.",
+    ),
+    (
+        "invoice_flagged",
+        "The invoice is recorded, but the invoices are off what arrived by more than the tolerance: the order is flagged.",
+    ),
+    (
         "escalated",
         "The ticket is with the vendor: on hold until they resolve it, their clock running.",
     ),

@@ -85,6 +85,7 @@ mod web_license_forms;
 mod web_licenses;
 mod web_pages;
 mod web_portal;
+mod web_purchase_orders;
 mod web_queue;
 mod web_sla;
 mod web_ticket_work;

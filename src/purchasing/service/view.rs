@@ -89,9 +89,9 @@ pub fn dtos(
         .iter()
         .filter_map(|o| o.requested_by.clone())
         .collect();
-    let names: HashMap<String, String> = people::find_users(conn, &people_ids)?
+    let names: HashMap<String, (String, String)> = people::find_users(conn, &people_ids)?
         .into_iter()
-        .map(|u| (u.id, u.display_name))
+        .map(|u| (u.id, (u.display_name, u.email)))
         .collect();
     let mut vendors: HashMap<String, String> = HashMap::new();
     let mut out = Vec::with_capacity(orders.len());
@@ -109,7 +109,14 @@ pub fn dtos(
             vendor_id: o.vendor_id.clone(),
             vendor: vendors[&o.vendor_id].clone(),
             requested_by: o.requested_by.clone(),
-            requested_by_name: o.requested_by.as_ref().and_then(|u| names.get(u).cloned()),
+            requested_by_name: o
+                .requested_by
+                .as_ref()
+                .and_then(|u| names.get(u).map(|n| n.0.clone())),
+            requested_by_email: o
+                .requested_by
+                .as_ref()
+                .and_then(|u| names.get(u).map(|n| n.1.clone())),
             cost_centre: o.cost_centre.clone(),
             currency: o.currency.clone(),
             conversion_rate: o
@@ -136,6 +143,7 @@ pub fn dtos(
             invoice_flagged: o.invoice_flagged,
             receipts: None,
             invoices: None,
+            history: None,
             created_at: utc(o.created_at),
             updated_at: utc(o.updated_at),
         });
@@ -186,5 +194,26 @@ pub fn full(conn: &mut DbConn, p: &Purchasing, o: &Order) -> Result<OrderDto, Ap
         .collect();
     dto.receipts = Some(receipts);
     dto.invoices = Some(invoices);
+    dto.history = Some(history(conn, &o.id)?);
     Ok(dto)
+}
+
+/// An order's history, oldest first, with who made each change.
+fn history(
+    conn: &mut DbConn,
+    id: &str,
+) -> Result<Vec<crate::auth::dto::HistoryEntryDto>, AppError> {
+    let events = crate::audit::history(conn, "purchase_order", id)?;
+    let ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
+    let people: HashMap<String, crate::auth::User> = people::find_users(conn, &ids)?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    Ok(events
+        .iter()
+        .map(|e| {
+            let who = e.actor_id.as_ref().and_then(|a| people.get(a));
+            crate::auth::dto::HistoryEntryDto::new(e, who)
+        })
+        .collect())
 }
