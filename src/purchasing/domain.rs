@@ -5,6 +5,7 @@
 use crate::text_enum;
 
 text_enum! {
+    schema "PurchaseOrderStatus";
     /// Where an order stands.
     pub enum Status {
         Draft = "draft",
@@ -19,6 +20,7 @@ text_enum! {
 }
 
 text_enum! {
+    schema "PurchaseLineKind";
     /// What a line buys.
     pub enum LineKind {
         /// Units of an asset model: received into stock as assets.
@@ -97,7 +99,7 @@ pub struct Pricing {
 
 /// An order's value, all in its currency's minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Totals {
+pub struct OrderTotals {
     /// Quantity × unit cost over the lines.
     pub subtotal_minor: i64,
     pub discount_minor: i64,
@@ -109,11 +111,11 @@ pub struct Totals {
 
 /// The value of `subtotal` worth of lines: the discount off it, tax on
 /// what remains, shipping added once (when `with_shipping`).
-pub fn totals(subtotal: i64, p: Pricing, with_shipping: bool) -> Totals {
+pub fn totals(subtotal: i64, p: Pricing, with_shipping: bool) -> OrderTotals {
     let discount = share(subtotal, p.discount_bp);
     let tax = share(subtotal - discount, p.tax_bp);
     let shipping = if with_shipping { p.shipping_minor } else { 0 };
-    Totals {
+    OrderTotals {
         subtotal_minor: subtotal,
         discount_minor: discount,
         tax_minor: tax,
@@ -141,7 +143,9 @@ pub fn convert(amount_minor: i64, from_decimals: u32, to_decimals: u32, rate_mic
     let num = amount_minor as i128 * rate_micros as i128 * 10i128.pow(to_decimals);
     let den = RATE_SCALE as i128 * 10i128.pow(from_decimals);
     let q = (num.abs() + den / 2) / den;
-    (if num < 0 { -q } else { q }) as i64
+    // Beyond i64 saturates (so a huge order still needs an admin).
+    let q = i64::try_from(q).unwrap_or(i64::MAX);
+    if num < 0 { -q } else { q }
 }
 
 /// Who approves an order worth `base_total` in the base currency.
@@ -163,7 +167,7 @@ pub fn approver(base_total: i64, limit_minor: i64) -> Approver {
 
 /// How an invoice compares with what arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Match {
+pub struct InvoiceMatch {
     /// The received value with its discount, tax and shipping.
     pub expected_minor: i64,
     /// Everything invoiced on the order so far, this invoice included.
@@ -176,10 +180,10 @@ pub struct Match {
 
 /// Matches the order's invoices (`invoiced`, in total) against
 /// `expected`, allowing `tolerance_bp` of it either way.
-pub fn match_invoice(invoiced: i64, expected: i64, tolerance_bp: BasisPoints) -> Match {
+pub fn match_invoice(invoiced: i64, expected: i64, tolerance_bp: BasisPoints) -> InvoiceMatch {
     let variance = invoiced - expected;
     let allowed = share(expected.abs(), tolerance_bp);
-    Match {
+    InvoiceMatch {
         expected_minor: expected,
         invoiced_minor: invoiced,
         variance_minor: variance,
@@ -231,7 +235,7 @@ mod tests {
         };
         assert_eq!(
             totals(599_500, p, true),
-            Totals {
+            OrderTotals {
                 subtotal_minor: 599_500,
                 discount_minor: 59_950,
                 tax_minor: 107_910,
@@ -257,6 +261,8 @@ mod tests {
         assert_eq!(convert(150_000, 0, 2, 6_200), 93_000);
         // 10.00 EUR at 1 into a three-decimal currency.
         assert_eq!(convert(1000, 2, 3, RATE_SCALE), 10_000);
+        // Far beyond i64 saturates rather than wrapping negative.
+        assert_eq!(convert(i64::MAX / 2, 0, 4, 1_000_000_000_000_000), i64::MAX);
     }
 
     #[test]

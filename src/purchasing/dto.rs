@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::domain::{LineKind, Match, Status, Totals};
+use super::domain::{InvoiceMatch, LineKind, OrderTotals, Status};
 use crate::http::present;
 
 /// One line of an order: an asset model (`model_id`), a license product
@@ -160,7 +160,7 @@ pub struct InvoiceDto {
     pub amount_minor: i64,
     pub received_on: NaiveDate,
     #[serde(flatten)]
-    pub matched: Match,
+    pub matched: InvoiceMatch,
     pub created_at: DateTime<Utc>,
 }
 
@@ -190,9 +190,9 @@ pub struct OrderDto {
     pub ordered_on: Option<NaiveDate>,
     pub lines: Vec<LineDto>,
     /// What was ordered.
-    pub totals: Totals,
+    pub totals: OrderTotals,
     /// What arrived, priced the same way.
-    pub received: Totals,
+    pub received: OrderTotals,
     /// `totals.total_minor` in the base currency.
     pub base_total_minor: i64,
     /// Above the approval limit: only an admin approves it.

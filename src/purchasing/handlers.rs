@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Purchasing;
-use super::domain::{LineKind, Match, Status, Totals};
+use super::domain::{InvoiceMatch, LineKind, OrderTotals, Status};
 use super::dto::{
     InvoiceDto, InvoiceInput, LineDto, LineInput, OrderDto, OrderInput, ReceiptDto, ReceiptInput,
     ReceiptLineDto, ReceiptLineInput, TransitionInput,
@@ -172,6 +172,8 @@ pub async fn receive(
     path: web::Path<String>,
     body: ApiJson<ReceiptInput>,
 ) -> Result<HttpResponse, AppError> {
+    // Who may receive is said before what is wrong with the request.
+    service::may_receive(&actor)?;
     let key = match req.headers().get("Idempotency-Key") {
         None => None,
         Some(v) => Some(
@@ -239,8 +241,8 @@ pub async fn invoice(
         ReceiptDto,
         ReceiptLineDto,
         InvoiceDto,
-        Totals,
-        Match,
+        OrderTotals,
+        InvoiceMatch,
         Status,
         LineKind
     ))

@@ -68,6 +68,19 @@ pub fn order(conn: &mut DbConn, id_or_number: &str) -> QueryResult<Option<Order>
         .optional()
 }
 
+/// By id or number, locked until the transaction ends (PostgreSQL: `FOR
+/// UPDATE`; SQLite's write transaction holds the whole database), so that
+/// two requests changing one order take turns and each sees the other's
+/// change.
+pub fn order_locked(conn: &mut DbConn, id_or_number: &str) -> QueryResult<Option<Order>> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT 1 FROM purchase_orders WHERE id = $1 OR number = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id_or_number)
+            .execute(c)?;
+    }
+    order(conn, id_or_number)
+}
+
 /// What the order listing filters on.
 #[derive(Debug, Clone, Default)]
 pub struct OrderQuery {

@@ -57,6 +57,13 @@ impl PurchasingSettings {
         })
     }
 
+    /// The base currency's code as orders carry it (`usd` is `USD`).
+    pub fn base_code(&self) -> String {
+        self.base()
+            .map(|c| c.code().to_owned())
+            .unwrap_or_else(|_| self.base_currency.trim().to_uppercase())
+    }
+
     /// The invoice tolerance in hundredths of a percent.
     pub fn tolerance_bp(&self) -> Result<i64, String> {
         super::domain::basis_points(self.invoice_tolerance_percent, 100.0).ok_or_else(|| {

@@ -57,6 +57,8 @@ struct OrderPage {
     receives: bool,
     takes_invoices: bool,
     problems: Problems,
+    /// Faults no box on the page shows (a bad move, a long note).
+    unplaced: Vec<String>,
     reason: String,
     inv: InvoiceBoxes,
 }
@@ -86,7 +88,7 @@ fn facts(o: &OrderDto) -> Vec<(&'static str, String)> {
 }
 
 fn figures(
-    t: &crate::purchasing::domain::Totals,
+    t: &crate::purchasing::domain::OrderTotals,
     currency: &str,
     o: &OrderDto,
 ) -> Vec<(&'static str, String)> {
@@ -234,6 +236,7 @@ async fn order_page(
         ),
         can_change,
         o,
+        unplaced: problems.unplaced(&["number", "amount", "received_on"]),
         problems,
         reason,
         inv,
@@ -255,7 +258,8 @@ pub async fn show(
 }
 
 /// A refusal to show on the page: field and conflict messages, and a
-/// refused approval (above the limit) too.
+/// refused approval (above the limit, or by a role that approves nothing)
+/// too — the person may change orders, or they would not be here.
 fn shown(e: AppError) -> Result<Problems, PageError> {
     match e {
         AppError::Forbidden(why) => Ok(Problems {
@@ -274,6 +278,7 @@ pub async fn transition(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     user.check_csrf(&form_field(&form, "csrf"))?;
+    super::contract_form::managers(&user)?;
     let id = path.into_inner();
     let reason = form_field(&form, "reason");
     let input = TransitionInput {
@@ -311,6 +316,7 @@ pub async fn invoice(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     user.check_csrf(&form_field(&form, "csrf"))?;
+    super::contract_form::managers(&user)?;
     let id = path.into_inner();
     let f = |n: &str| form_field(&form, n).trim().to_owned();
     let inv = InvoiceBoxes {

@@ -19,10 +19,20 @@ pub(super) struct LineBoxes {
     pub metric: String,
     pub quantity: String,
     pub cost: String,
-    pub errors: Vec<String>,
+    /// (box, message): the box is `item`, `description`, `metric`,
+    /// `quantity` or `cost`.
+    pub errors: Vec<(String, String)>,
 }
 
 impl LineBoxes {
+    /// The message beside one of its boxes.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(b, _)| b == name)
+            .map(|(_, m)| m.as_str())
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.item.is_empty()
             && self.description.is_empty()
@@ -126,42 +136,26 @@ fn decimal(r: &mut Reader, field: &str, v: &str) -> Option<f64> {
     }
 }
 
-/// The order the boxes describe, and the row each line came from; or what
-/// does not read.
-pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usize>), Problems> {
-    let currency = if b.currency.is_empty() {
-        base.to_owned()
-    } else {
-        b.currency.clone()
-    };
-    let mut r = Reader::default();
-    let tax = decimal(&mut r, "tax_percent", &b.tax_percent);
-    let discount = decimal(&mut r, "discount_percent", &b.discount_percent);
-    let rate = if b.conversion_rate.is_empty() {
-        Some(None)
-    } else {
-        decimal(&mut r, "conversion_rate", &b.conversion_rate).map(Some)
-    };
-    let shipping = r.money("shipping", &b.shipping, &currency);
-    let expected = r.date("expected_on", &b.expected_on);
+/// The lines the rows describe (empty rows left out), the row each came
+/// from, and whether some row does not read (its faults put on it).
+fn read_lines(rows_in: &mut [LineBoxes], currency: &str) -> (Vec<LineInput>, Vec<usize>, bool) {
     let (mut lines, mut rows) = (Vec::new(), Vec::new());
     let mut bad_line = false;
-    for (i, l) in b
-        .lines
+    for (i, l) in rows_in
         .iter_mut()
         .enumerate()
         .filter(|(_, l)| !l.is_empty())
     {
         let mut lr = Reader::default();
         let quantity = lr.number("quantity", &l.quantity).flatten().unwrap_or(0);
-        let cost = lr.money("cost", &l.cost, &currency).flatten().unwrap_or(0);
+        let cost = lr.money("cost", &l.cost, currency).flatten().unwrap_or(0);
         if !lr.problems.is_empty() {
             bad_line = true;
             l.errors = lr
                 .problems
                 .fields
                 .iter()
-                .map(|e| words(&e.field, &e.message))
+                .map(|e| (box_of(&e.field).to_owned(), e.message.clone()))
                 .collect();
             continue;
         }
@@ -182,6 +176,28 @@ pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usi
         });
         rows.push(i);
     }
+    (lines, rows, bad_line)
+}
+
+/// The order the boxes describe, and the row each line came from; or what
+/// does not read.
+pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usize>), Problems> {
+    let currency = if b.currency.is_empty() {
+        base.to_owned()
+    } else {
+        b.currency.clone()
+    };
+    let mut r = Reader::default();
+    let tax = decimal(&mut r, "tax_percent", &b.tax_percent);
+    let discount = decimal(&mut r, "discount_percent", &b.discount_percent);
+    let rate = if b.conversion_rate.is_empty() {
+        Some(None)
+    } else {
+        decimal(&mut r, "conversion_rate", &b.conversion_rate).map(Some)
+    };
+    let shipping = r.money("shipping", &b.shipping, &currency);
+    let expected = r.date("expected_on", &b.expected_on);
+    let (lines, rows, bad_line) = read_lines(&mut b.lines, &currency);
     if !r.problems.is_empty() || bad_line {
         if bad_line && r.problems.is_empty() {
             r.problems.general = Some("Some lines do not read: see below each.".into());
@@ -192,7 +208,10 @@ pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usi
     Ok((
         OrderInput {
             vendor_id: Some(b.vendor_id.clone()),
-            requested_by: text(&b.requested_by),
+            // Empty: the person raising it (a change leaves it as it was).
+            requested_by: Some(b.requested_by.clone())
+                .filter(|v| !v.is_empty())
+                .map(Some),
             cost_centre: text(&b.cost_centre),
             currency: Some(currency),
             conversion_rate: rate,
@@ -207,15 +226,11 @@ pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usi
     ))
 }
 
-/// A line's fault in words.
-pub(super) fn words(field: &str, message: &str) -> String {
-    let what = match field {
-        "model_id" | "product_id" => "What",
-        "description" => "Description",
-        "metric" => "Counted per",
-        "quantity" => "Quantity",
-        "cost" | "unit_cost_minor" => "Each",
+/// The box of a line a field's fault belongs to.
+pub(super) fn box_of(field: &str) -> &str {
+    match field {
+        "model_id" | "product_id" => "item",
+        "unit_cost_minor" => "cost",
         other => other,
-    };
-    format!("{what}: {message}")
+    }
 }

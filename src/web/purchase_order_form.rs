@@ -9,7 +9,7 @@ use askama::Template;
 use super::contract_form::managers;
 use super::form::Problems;
 use super::purchase_order_boxes::{
-    Boxes, LineBoxes, SPARE_ROWS, boxes_from, boxes_of, input_of, words,
+    Boxes, LineBoxes, SPARE_ROWS, box_of, boxes_from, boxes_of, input_of,
 };
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render_with};
@@ -138,7 +138,7 @@ pub async fn new_form(
     managers(&user)?;
     let f = Boxes {
         vendor_id: query.into_inner().vendor,
-        currency: state.purchasing.settings.base_currency.clone(),
+        currency: state.purchasing.settings.base_code(),
         ..Boxes::default()
     };
     page(state, user, String::new(), f, Problems::default()).await
@@ -189,7 +189,9 @@ fn place_line_faults(p: &mut Problems, f: &mut Boxes, rows: &[usize]) {
         };
         match k.parse::<usize>().ok().and_then(|k| rows.get(k)) {
             Some(&row) => {
-                f.lines[row].errors.push(words(field, &e.message));
+                f.lines[row]
+                    .errors
+                    .push((box_of(field).to_owned(), e.message.clone()));
                 false
             }
             None => true,
@@ -209,7 +211,7 @@ async fn save(
     user.check_csrf(&form_field(&form, "csrf"))?;
     managers(&user)?;
     let mut b = boxes_from(&form);
-    let (input, rows) = match input_of(&mut b, &state.purchasing.settings.base_currency) {
+    let (input, rows) = match input_of(&mut b, &state.purchasing.settings.base_code()) {
         Ok(i) => i,
         Err(p) => return page(state, user, id, b, p).await,
     };

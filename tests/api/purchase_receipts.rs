@@ -407,8 +407,89 @@ async fn with_assets_created_on_order_receiving_moves_the_same_assets_into_stock
         "{a}"
     );
     // An order placed and then cancelled takes its ordered units back.
-    let id = placed(&app, &manager, &vendor, lines).await;
+    let id = placed(&app, &manager, &vendor, lines.clone()).await;
     assert_eq!(app.count("assets").await, 4);
     ok(move_to(&app, &manager, &id, "cancelled").await, 200).await;
     assert_eq!(app.count("assets").await, 2);
+    // One of two arrives, with the tag the dock gave it; closing short
+    // takes the other back.
+    let id = placed(&app, &manager, &vendor, lines).await;
+    let o = ok(
+        receive(
+            &app,
+            &manager,
+            &id,
+            json!({"lines": [{"line": 1, "quantity": 1, "serials": ["PF-3"], "tags": ["DOCK-7"]}]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        o["receipts"][0]["lines"][0]["asset_tags"],
+        json!(["DOCK-7"])
+    );
+    assert_eq!(asset(&app, &manager, "DOCK-7").await["serial"], "PF-3");
+    ok(move_to(&app, &manager, &id, "closed").await, 200).await;
+    assert_eq!(
+        app.count("assets").await,
+        3,
+        "the unit that never came is gone"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_flag_follows_what_arrives_and_tags_are_given_once() {
+    let app = spawn_app_with(settings()).await;
+    let manager = app.token("am@example.org", Role::AssetManager).await;
+    let (vendor, model) = vendor_and_model(&app, &manager).await;
+    let id = placed(
+        &app,
+        &manager,
+        &vendor,
+        json!([{"model_id": model, "quantity": 2, "unit_cost_minor": 10_000}]),
+    )
+    .await;
+    let p = assert_problem(
+        receive(
+            &app,
+            &manager,
+            &id,
+            json!({"lines": [{"line": 1, "quantity": 2, "tags": ["T-1", "T-1"]}]}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "lines[0].tags[1]");
+    ok(
+        receive(
+            &app,
+            &manager,
+            &id,
+            json!({"lines": [{"line": 1, "quantity": 1}]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    // Invoiced in full (2 × 100.00 + 10 % tax) when half has arrived.
+    let o = ok(invoice(&app, &manager, &id, "INV-9", 22_000).await, 201).await;
+    assert_eq!(o["invoice_flagged"], true);
+    let o = ok(
+        receive(
+            &app,
+            &manager,
+            &id,
+            json!({"lines": [{"line": 1, "quantity": 1}]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        o["invoice_flagged"], false,
+        "the rest arrived: it matches now"
+    );
 }

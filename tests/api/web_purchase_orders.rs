@@ -68,10 +68,14 @@ async fn an_order_is_raised_approved_received_by_scanning_and_invoiced_from_page
     let (status, _, page) = post(&am, app.url("/purchase-orders/new"), &fields).await;
     assert_eq!(status, 422, "{page}");
     assert!(
-        page.contains("Quantity: a whole number from 1 to 100000"),
+        page.contains("a whole number from 1 to 100000</p>"),
         "{page}"
     );
     assert!(page.contains("For the January starters") && page.contains("Set-up service"));
+    assert!(
+        page.contains("name=\"l1_quantity\" value=\"0\" inputmode=\"numeric\" size=\"5\" aria-label=\"Line 2: quantity\" aria-invalid=\"true\""),
+        "the refused box is marked and keeps what was typed: {page}"
+    );
     assert_eq!(app.count("purchase_orders").await, 0);
     fields[19] = ("l1_quantity", "1");
     let (status, location, _) = post(&am, app.url("/purchase-orders/new"), &fields).await;

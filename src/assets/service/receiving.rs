@@ -57,6 +57,17 @@ pub fn model_facts(
         .collect())
 }
 
+/// Makes units one receipt at a time across processes: serials and tags
+/// are checked, then inserted, and two receipts at once must not both pass
+/// the check (PostgreSQL: a lock held until the transaction ends; SQLite's
+/// single writer does this already).
+pub fn lock_for_units(conn: &mut DbConn) -> Result<(), AppError> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7270014)").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Whether a location exists.
 pub fn location_exists(conn: &mut DbConn, id: &str) -> Result<bool, AppError> {
     Ok(diesel::select(diesel::dsl::exists(locations::table.find(id))).get_result(conn)?)
@@ -95,12 +106,18 @@ pub fn tags_taken(conn: &mut DbConn, tags: &[String]) -> Result<HashSet<String>,
     Ok(taken)
 }
 
-/// Hands out tags of `assets.tag_pattern` for one receipt.
-pub struct Tags(TagCounter);
+/// Hands out tags of `assets.tag_pattern` for one receipt, skipping the
+/// tags it was told are given elsewhere in it.
+pub struct Tags(TagCounter, HashSet<String>);
 
 impl Tags {
     pub fn load(conn: &mut DbConn, pattern: &TagPattern) -> Result<Tags, AppError> {
-        Ok(Tags(TagCounter::load(conn, pattern)?))
+        Ok(Tags(TagCounter::load(conn, pattern)?, HashSet::new()))
+    }
+
+    /// Tags given to units of the same receipt: never handed out.
+    pub fn reserve(&mut self, given: impl IntoIterator<Item = String>) {
+        self.1.extend(given);
     }
 }
 
@@ -141,8 +158,9 @@ fn fresh_tags(
 ) -> Result<Vec<String>, AppError> {
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
+        let reserved = &tags.1;
         let batch: Vec<String> = (out.len()..n)
-            .map(|_| tags.0.take(|t| given.contains(t)))
+            .map(|_| tags.0.take(|t| given.contains(t) || reserved.contains(t)))
             .collect();
         let taken = tags_taken(conn, &batch)?;
         out.extend(batch.into_iter().filter(|t| !taken.contains(t)));
@@ -264,19 +282,37 @@ fn insert_rows(
     Ok(())
 }
 
+/// A unit placed with its order that arrived: its asset, and the serial
+/// and tag it came with (a tag keeps the one it was given when ordered).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Arrived {
+    pub asset_id: String,
+    pub serial: Option<String>,
+    pub tag: Option<String>,
+}
+
 /// Moves `ordered` units that arrived into stock (available), with their
-/// serials, location, receipt day and warranty. Each unit is
-/// `(asset id, serial)`.
+/// serials (and tags, where given), location, receipt day and warranty.
 pub fn stock_units(
     conn: &mut DbConn,
-    units: &[(String, Option<String>)],
+    units: &[Arrived],
     arrival: &Arrival<'_>,
     actor_id: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let warranty = warranty_end(arrival.on, arrival.warranty_months);
     let mut entries_data = Vec::with_capacity(units.len());
-    for (id, serial) in units {
+    for Arrived {
+        asset_id: id,
+        serial,
+        tag,
+    } in units
+    {
+        if let Some(t) = tag {
+            diesel::update(assets::table.find(id))
+                .set(assets::asset_tag.eq(t))
+                .execute(conn)?;
+        }
         let moved = diesel::update(
             assets::table
                 .find(id)
@@ -302,7 +338,7 @@ pub fn stock_units(
         }
         entries_data.push((
             id,
-            json!({"status": {"from": "ordered", "to": "in_stock"}, "serial": serial,
+            json!({"status": {"from": "ordered", "to": "in_stock"}, "serial": serial, "asset_tag": tag,
                    "reason": format!("received on {}", arrival.po_number)}),
         ));
     }

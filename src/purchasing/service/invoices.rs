@@ -20,7 +20,7 @@ use crate::purchasing::repo;
 const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 
 /// The invoice number, once the fields are right.
-fn checked(input: &InvoiceInput) -> Result<String, AppError> {
+fn checked(input: &InvoiceInput, today: chrono::NaiveDate) -> Result<String, AppError> {
     let number = input.number.trim().to_owned();
     let mut errors = Vec::new();
     if number.is_empty() || number.chars().count() > 100 {
@@ -34,6 +34,9 @@ fn checked(input: &InvoiceInput) -> Result<String, AppError> {
             "amount_minor",
             "an amount in minor units, not negative",
         ));
+    }
+    if input.received_on > today {
+        errors.push(FieldError::new("received_on", "not in the future"));
     }
     if errors.is_empty() {
         Ok(number)
@@ -66,6 +69,27 @@ fn may_invoice(o: &Order, before: &[Invoice], number: &str) -> Result<(), AppErr
     Ok(())
 }
 
+/// Whether the order's invoices (if any) are off what arrived by now
+/// beyond the tolerance: receipts after an invoice change the answer.
+pub(super) fn flagged(
+    conn: &mut crate::db::DbConn,
+    p: &Purchasing,
+    o: &Order,
+    lines: &[crate::purchasing::model::Line],
+) -> Result<bool, AppError> {
+    let invoices = repo::invoices(conn, &o.id)?;
+    if invoices.is_empty() {
+        return Ok(false);
+    }
+    let tolerance = p
+        .settings
+        .tolerance_bp()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let (_, received) = figures(o, lines);
+    let invoiced = invoices.iter().map(|i| i.amount_minor).sum();
+    Ok(match_invoice(invoiced, received.total_minor, tolerance).flagged)
+}
+
 /// Records an invoice against an order that was placed.
 pub fn add_invoice(
     p: &Purchasing,
@@ -75,13 +99,13 @@ pub fn add_invoice(
     now: NaiveDateTime,
 ) -> Result<OrderDto, AppError> {
     may_change(actor)?;
-    let number = checked(input)?;
+    let number = checked(input, now.date())?;
     let tolerance = p
         .settings
         .tolerance_bp()
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     p.db.write(|conn| {
-        let mut o = repo::order(conn, id)?
+        let mut o = repo::order_locked(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("purchase order {id}")))?;
         let before = repo::invoices(conn, &o.id)?;
         may_invoice(&o, &before, &number)?;

@@ -41,6 +41,11 @@ pub(super) fn may_change(actor: &User) -> Result<(), AppError> {
     }
 }
 
+/// Whether `actor` may take receipts (for checks made before the service).
+pub fn may_receive(actor: &User) -> Result<(), AppError> {
+    may_change(actor)
+}
+
 pub(super) fn record(
     conn: &mut DbConn,
     actor: &User,

@@ -103,7 +103,7 @@ fn apply_currency(p: &Purchasing, o: &mut Order, input: &OrderInput, errors: &mu
             }
         };
     }
-    if o.currency == p.settings.base_currency {
+    if o.currency == p.settings.base_code() {
         o.conversion_rate_micros = None;
     } else if o.conversion_rate_micros.is_none()
         && !errors
@@ -114,7 +114,9 @@ fn apply_currency(p: &Purchasing, o: &mut Order, input: &OrderInput, errors: &mu
             "conversion_rate",
             format!(
                 "needed for an order in {}: how many {} one {} is worth",
-                o.currency, p.settings.base_currency, o.currency
+                o.currency,
+                p.settings.base_code(),
+                o.currency
             ),
         ));
     }
@@ -174,7 +176,7 @@ pub fn create_order(
             vendor_id: String::new(),
             requested_by: Some(actor.id.clone()),
             cost_centre: None,
-            currency: p.settings.base_currency.clone(),
+            currency: p.settings.base_code(),
             conversion_rate_micros: None,
             tax_bp: 0,
             discount_bp: 0,
@@ -227,7 +229,7 @@ pub fn update_order(
 ) -> Result<OrderDto, AppError> {
     may_change(actor)?;
     p.db.write(|conn| {
-        let mut o = repo::order(conn, id)?
+        let mut o = repo::order_locked(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("purchase order {id}")))?;
         let touches_terms = input.vendor_id.is_some()
             || input.requested_by.is_some()

@@ -53,6 +53,7 @@ pub(super) fn check_shape(input: &ReceiptInput, today: chrono::NaiveDate) -> Res
     }
     let mut seen_lines = HashSet::new();
     let mut seen_serials: HashSet<String> = HashSet::new();
+    let mut seen_tags: HashSet<String> = HashSet::new();
     for (i, l) in input.lines.iter().enumerate() {
         if !seen_lines.insert(l.line) {
             errors.push(FieldError::new(
@@ -77,7 +78,16 @@ pub(super) fn check_shape(input: &ReceiptInput, today: chrono::NaiveDate) -> Res
                 }
             }
         }
-        clean_codes(i, "tags", &l.tags, l.quantity, &mut errors);
+        if let Some(tags) = clean_codes(i, "tags", &l.tags, l.quantity, &mut errors) {
+            for (j, t) in tags.iter().enumerate() {
+                if !t.is_empty() && !seen_tags.insert(t.clone()) {
+                    errors.push(FieldError::new(
+                        format!("lines[{i}].tags[{j}]"),
+                        format!("tag {t} is given twice in this receipt"),
+                    ));
+                }
+            }
+        }
     }
     if errors.is_empty() {
         Ok(())

@@ -10,7 +10,7 @@ use super::receipt_checks::{check_against, check_shape, codes};
 use super::view::full;
 use super::{may_change, record};
 use crate::assets::service::receiving::{
-    Arrival, Tags, Unit as NewUnit, create_units, model_facts, stock_units,
+    Arrival, Arrived, Tags, Unit as NewUnit, create_units, lock_for_units, model_facts, stock_units,
 };
 use crate::auth::User;
 use crate::db::DbConn;
@@ -48,7 +48,7 @@ pub fn receive(
     may_change(actor)?;
     check_shape(input, now.date())?;
     p.db.write(|conn| {
-        let mut o = repo::order(conn, id)?
+        let mut o = repo::order_locked(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("purchase order {id}")))?;
         if let Some(k) = &key
             && repo::receipt_by_key(conn, &o.id, k)?.is_some()
@@ -58,6 +58,7 @@ pub fn receive(
         if !o.status.receives() {
             return Err(not_receiving(&o));
         }
+        lock_for_units(conn)?;
         let mut lines = repo::lines(conn, std::slice::from_ref(&o.id))?;
         check_against(conn, &o, &lines, input)?;
         let receipt = Receipt {
@@ -82,6 +83,7 @@ pub fn receive(
         count_in(conn, &o, &mut lines, input)?;
         let from = o.status;
         o.status = after_receipt(&open_lines(&lines));
+        o.invoice_flagged = super::invoices::flagged(conn, p, &o, &lines)?;
         o.updated_at = now;
         repo::save_order(conn, &o)?;
         record(
@@ -158,6 +160,7 @@ fn apply(
     let models = model_facts(conn, &model_ids)?;
     let mut units = repo::units(conn, &t.order.id)?;
     let mut tags = Tags::load(conn, &p.tag_pattern)?;
+    tags.reserve(input.lines.iter().filter_map(|l| codes(l, false)).flatten());
     let mut rows = Vec::new();
     for l in &input.lines {
         let line = lines.iter().find(|x| x.number == l.line).expect("checked");
@@ -213,26 +216,30 @@ fn receive_units(
     tags: &mut Tags,
 ) -> Result<(), AppError> {
     let serials = codes(l, true);
+    let given_tags = codes(l, false);
     let waiting: Vec<&mut Unit> = units
         .iter_mut()
         .filter(|u| u.line_number == l.line && u.receipt_id.is_none())
         .take(l.quantity as usize)
         .collect();
     if waiting.len() as i64 == l.quantity {
-        let moved: Vec<(String, Option<String>)> = waiting
+        let moved: Vec<Arrived> = waiting
             .iter()
             .enumerate()
-            .map(|(k, u)| (u.asset_id.clone(), serials.as_ref().map(|s| s[k].clone())))
+            .map(|(k, u)| Arrived {
+                asset_id: u.asset_id.clone(),
+                serial: serials.as_ref().map(|s| s[k].clone()),
+                tag: given_tags.as_ref().map(|t| t[k].clone()),
+            })
             .collect();
         stock_units(conn, &moved, arrival, Some(t.actor_id), t.now)?;
-        let ids: Vec<String> = moved.into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<String> = moved.into_iter().map(|a| a.asset_id).collect();
         repo::mark_units_received(conn, &ids, &t.receipt.id)?;
         for u in waiting {
             u.receipt_id = Some(t.receipt.id.clone());
         }
         return Ok(());
     }
-    let given_tags = codes(l, false);
     let new: Vec<NewUnit> = (0..l.quantity as usize)
         .map(|k| NewUnit {
             tag: given_tags.as_ref().map(|g| g[k].clone()),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::view::{base_total, figures, full};
 use super::{may_change, record};
 use crate::assets::service::receiving::{
-    Arrival, Tags, Unit as NewUnit, create_units, withdraw_ordered,
+    Arrival, Tags, Unit as NewUnit, create_units, lock_for_units, withdraw_ordered,
 };
 use crate::auth::{Role, User};
 use crate::db::DbConn;
@@ -69,9 +69,9 @@ fn may_approve(p: &Purchasing, actor: &User, o: &Order, total: i64) -> Result<()
             "{} is worth {} {}, above the approval limit of {} {}: an admin approves it",
             o.number,
             money(base),
-            p.settings.base_currency,
+            p.settings.base_code(),
             money(limit),
-            p.settings.base_currency
+            p.settings.base_code()
         )));
     }
     Ok(())
@@ -104,7 +104,7 @@ pub fn transition(
         return Err(AppError::invalid("reason", "at most 1,000 characters"));
     }
     p.db.write(|conn| {
-        let mut o = repo::order(conn, id)?
+        let mut o = repo::order_locked(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("purchase order {id}")))?;
         let from = o.status;
         if !from.allowed_next().contains(&to) {
@@ -162,9 +162,11 @@ fn side_effects(
                 extra = json!({"assets_ordered": n});
             }
         }
-        Status::Cancelled => {
+        Status::Cancelled | Status::Closed => {
+            // Units placed with the order that never arrived go with it.
             let units: Vec<String> = repo::units(conn, &o.id)?
                 .into_iter()
+                .filter(|u| u.receipt_id.is_none())
                 .map(|u| u.asset_id)
                 .collect();
             if !units.is_empty() {
@@ -188,6 +190,7 @@ fn place_units(
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let vendor = vendor_name(conn, &o.vendor_id)?.unwrap_or_default();
+    lock_for_units(conn)?;
     let mut tags = Tags::load(conn, &p.tag_pattern)?;
     let mut units = Vec::new();
     for l in lines.iter().filter(|l| l.kind == LineKind::Asset) {

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::ids::utc;
 use crate::money::Currency;
 use crate::purchasing::Purchasing;
-use crate::purchasing::domain::{self, Approver, Totals, percent};
+use crate::purchasing::domain::{self, Approver, OrderTotals, percent};
 use crate::purchasing::dto::{InvoiceDto, LineDto, OrderDto, ReceiptDto, ReceiptLineDto};
 use crate::purchasing::model::{Invoice, Line, Order};
 use crate::purchasing::repo;
@@ -35,7 +35,7 @@ pub fn base_total(p: &Purchasing, o: &Order, total: i64) -> Result<i64, AppError
 }
 
 /// What was ordered and what arrived.
-pub fn figures(o: &Order, lines: &[Line]) -> (Totals, Totals) {
+pub fn figures(o: &Order, lines: &[Line]) -> (OrderTotals, OrderTotals) {
     let received = received_subtotal(lines);
     (
         domain::totals(subtotal(lines), o.pricing(), true),
@@ -64,7 +64,7 @@ pub fn invoice_dto(i: &Invoice, invoiced: i64) -> InvoiceDto {
         number: i.number.clone(),
         amount_minor: i.amount_minor,
         received_on: i.received_on,
-        matched: domain::Match {
+        matched: domain::InvoiceMatch {
             expected_minor: i.expected_minor,
             invoiced_minor: invoiced,
             variance_minor: i.variance_minor,
@@ -122,7 +122,7 @@ pub fn dtos(
             conversion_rate: o
                 .conversion_rate_micros
                 .map(|r| r as f64 / domain::RATE_SCALE as f64),
-            base_currency: p.settings.base_currency.clone(),
+            base_currency: p.settings.base_code(),
             tax_percent: percent(o.tax_bp),
             discount_percent: percent(o.discount_bp),
             shipping_minor: o.shipping_minor,
