@@ -21,6 +21,7 @@ mod browser;
 mod browser_assets;
 mod browser_licenses;
 mod browser_pages;
+mod browser_purchasing;
 mod browser_ticket;
 mod cli;
 mod cli_admin;

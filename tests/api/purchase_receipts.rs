@@ -493,3 +493,57 @@ async fn an_invoice_flag_follows_what_arrives_and_tags_are_given_once() {
         "the rest arrived: it matches now"
     );
 }
+
+#[tokio::test]
+async fn a_product_deleted_from_the_license_register_leaves_the_order_readable() {
+    let app = spawn_app_with(settings()).await;
+    let manager = app.token("am@example.org", Role::AssetManager).await;
+    let (vendor, _) = vendor_and_model(&app, &manager).await;
+    let product = ok(
+        app.post_json(
+            &manager,
+            "/api/v1/licenses/products",
+            &json!({"publisher": "Contoso", "name": "Diagrammer"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let pid = product["id"].as_str().unwrap();
+    let id = placed(
+        &app,
+        &manager,
+        &vendor,
+        json!([{"product_id": pid, "quantity": 5, "unit_cost_minor": 5_000}]),
+    )
+    .await;
+    let resp = app
+        .client
+        .delete(app.url(&format!("/api/v1/licenses/products/{pid}")))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204, "the license register decides alone");
+    let o = ok(
+        app.get(&manager, &format!("/api/v1/purchase-orders/{id}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(o["lines"][0]["description"], "Contoso Diagrammer");
+    let p = assert_problem(
+        receive(
+            &app,
+            &manager,
+            &id,
+            json!({"lines": [{"line": 1, "quantity": 5}]}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "lines[0].line", "{p}");
+    assert_eq!(app.count("license_entitlements").await, 0);
+}

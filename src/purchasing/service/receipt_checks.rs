@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::assets::service::receiving::{location_exists, serials_taken, tags_taken};
 use crate::db::DbConn;
 use crate::error::{AppError, FieldError};
+use crate::licenses::service::purchased::product_labels;
 use crate::purchasing::domain::LineKind;
 use crate::purchasing::dto::{ReceiptInput, ReceiptLineInput};
 use crate::purchasing::model::{Line, Order};
@@ -116,6 +117,8 @@ pub(super) fn check_against(
     {
         errors.push(FieldError::new("location_id", "no such location"));
     }
+    let product_ids: Vec<String> = lines.iter().filter_map(|l| l.product_id.clone()).collect();
+    let products = product_labels(conn, &product_ids)?;
     for (i, l) in input.lines.iter().enumerate() {
         let Some(line) = lines.iter().find(|x| x.number == l.line) else {
             errors.push(FieldError::new(
@@ -129,6 +132,19 @@ pub(super) fn check_against(
             ));
             continue;
         };
+        if line
+            .product_id
+            .as_ref()
+            .is_some_and(|p| !products.contains_key(p))
+        {
+            errors.push(FieldError::new(
+                format!("lines[{i}].line"),
+                format!(
+                    "the product of line {} ({}) is no longer in the license register: add it again, or close the order short",
+                    line.number, line.description
+                ),
+            ));
+        }
         if line.kind != LineKind::Asset && (l.serials.is_some() || l.tags.is_some()) {
             errors.push(FieldError::new(
                 format!("lines[{i}].serials"),
