@@ -112,9 +112,9 @@ pub fn load_orders(
     let monitors = new(json!({"cost_centre": "IT-HW", "tax_percent": 19,
         "lines": [{"model_id": n.monitor, "quantity": 4, "unit_cost_minor": 54_999},
                   {"description": "Monitor arms", "quantity": 4, "unit_cost_minor": 8_900}]}))?;
-    for to in ["submitted", "approved", "ordered"] {
-        mv(&monitors, c, to)?;
-    }
+    mv(&monitors, c, "submitted")?;
+    mv(&monitors, &n.admin, "approved")?;
+    mv(&monitors, c, "ordered")?;
     let r: ReceiptInput = input(json!({"received_on": day(-10),
         "lines": [{"line": 1, "quantity": 4}, {"line": 2, "quantity": 4}]}))?;
     let received = service::receive(p, c, &monitors, &r, None, now)?.0;

@@ -103,15 +103,21 @@ pub fn orders(conn: &mut DbConn, q: &OrderQuery) -> QueryResult<(Vec<Order>, i64
             b = b.filter(purchase_orders::vendor_id.eq(v.clone()));
         }
         if let Some(text) = &q.q {
-            let like = format!("%{}%", text.to_lowercase().replace(['%', '_', '\\'], "_"));
+            // `%`, `_` and `\` typed are themselves, not wildcards.
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let like = format!("%{escaped}%");
             b = b.filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(purchase_orders.number) LIKE ")
                     .bind::<diesel::sql_types::Text, _>(like.clone())
-                    .sql(" OR lower(coalesce(purchase_orders.cost_centre, '')) LIKE ")
+                    .sql(" ESCAPE '\\' OR lower(coalesce(purchase_orders.cost_centre, '')) LIKE ")
                     .bind::<diesel::sql_types::Text, _>(like.clone())
-                    .sql(" OR lower(purchase_orders.notes) LIKE ")
+                    .sql(" ESCAPE '\\' OR lower(purchase_orders.notes) LIKE ")
                     .bind::<diesel::sql_types::Text, _>(like)
-                    .sql(")"),
+                    .sql(" ESCAPE '\\')"),
             );
         }
         b

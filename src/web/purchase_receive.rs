@@ -43,6 +43,8 @@ struct ReceivePage {
     location_id: String,
     received_on: String,
     key: String,
+    /// Why the order takes no receipts now (cancelled, not ordered yet).
+    closed: Option<String>,
     problems: Problems,
     unplaced: Vec<String>,
 }
@@ -119,6 +121,15 @@ async fn page(
             location_id: typed.location_id,
             received_on: typed.received_on,
             key: typed.key,
+            closed: (!o.status.receives()).then(|| {
+                format!(
+                    "{} takes no receipts: it is {}.",
+                    o.number,
+                    super::purchase_orders::status_words(o.status)
+                        .0
+                        .to_lowercase()
+                )
+            }),
             unplaced: problems.unplaced(&shown),
             problems,
         },

@@ -187,6 +187,35 @@ async fn an_order_is_numbered_priced_by_hand_and_approved_by_its_limit() {
     ok(move_to(&app, &manager, small, "submitted").await, 200).await;
     ok(move_to(&app, &coordinator, small, "approved").await, 200).await;
 
+    // Four eyes: an admin who raised an order does not approve it.
+    let own = ok(
+        app.post_json(
+            &admin,
+            "/api/v1/purchase-orders",
+            &json!({"vendor_id": vendor, "lines": [{"description": "Toner", "quantity": 2,
+                "unit_cost_minor": 4_000}]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let own = own["id"].as_str().unwrap();
+    ok(move_to(&app, &admin, own, "submitted").await, 200).await;
+    let p = assert_problem(
+        move_to(&app, &admin, own, "approved").await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("raised or requested by you"),
+        "{p}"
+    );
+    ok(move_to(&app, &coordinator, own, "approved").await, 200).await;
+
     // By number too, and in the list (newest first, with its total).
     let by_number = ok(
         app.get(&manager, "/api/v1/purchase-orders/PO-00001").await,
@@ -200,8 +229,8 @@ async fn an_order_is_numbered_priced_by_hand_and_approved_by_its_limit() {
         200,
     )
     .await;
-    assert_eq!(page["total"], 1);
-    assert_eq!(page["items"][0]["number"], "PO-00002");
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["items"][1]["number"], "PO-00002", "newest first");
     let page = ok(
         app.get(&manager, "/api/v1/purchase-orders?limit=1").await,
         200,
@@ -212,8 +241,24 @@ async fn an_order_is_numbered_priced_by_hand_and_approved_by_its_limit() {
             page["total"].as_i64(),
             page["items"].as_array().unwrap().len()
         ),
-        (Some(2), 1)
+        (Some(3), 1)
     );
+    // A search takes % and _ as they are typed.
+    let page = ok(
+        app.get(&manager, "/api/v1/purchase-orders?q=%25").await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        page["total"], 0,
+        "no number, cost centre or notes holds a %"
+    );
+    let page = ok(
+        app.get(&manager, "/api/v1/purchase-orders?q=it-ops").await,
+        200,
+    )
+    .await;
+    assert_eq!(page["total"], 1);
 
     // Every change is in the history.
     let n = history(&app, id).await;

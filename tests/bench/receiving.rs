@@ -46,6 +46,7 @@ fn main() {
     println!("backend: {:?}", db.backend());
     db.write(|conn| {
         exec(conn, &format!("INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at, is_vip) VALUES ('admin0', 'admin@bench.example', 'Bench admin', 'admin', TRUE, '{AT}', '{AT}', FALSE)"));
+        exec(conn, &format!("INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at, is_vip) VALUES ('buyer0', 'buyer@bench.example', 'Bench buyer', 'coordinator', TRUE, '{AT}', '{AT}', FALSE)"));
         exec(conn, &format!("INSERT INTO vendors (id, name, kind, notes, created_at, updated_at) VALUES ('v1', 'Bench Supply', 'reseller', '', '{AT}', '{AT}')"));
         exec(conn, &format!("INSERT INTO manufacturers (id, name, created_at) VALUES ('m1', 'Lenovo', '{AT}')"));
         exec(conn, &format!("INSERT INTO asset_models (id, manufacturer_id, name, category, depreciation_months, created_at, warranty_months) VALUES ('model1', 'm1', 'ThinkPad T14', 'laptop', 36, '{AT}', 36)"));
@@ -53,12 +54,13 @@ fn main() {
         Ok::<_, itdesk::error::AppError>(())
     })
     .unwrap();
-    let admin = db
-        .read(|conn| {
-            Ok::<_, itdesk::error::AppError>(itdesk::auth::people::find_user(conn, "admin0")?)
-        })
-        .unwrap()
-        .unwrap();
+    let person = |id: &'static str| {
+        db.read(|conn| Ok::<_, itdesk::error::AppError>(itdesk::auth::people::find_user(conn, id)?))
+            .unwrap()
+            .unwrap()
+    };
+    // Four eyes: the buyer raises and receives, the admin approves.
+    let (admin, buyer) = (person("admin0"), person("buyer0"));
     let p = Purchasing {
         db: db.clone(),
         settings: Arc::new(settings.purchasing.clone()),
@@ -76,17 +78,21 @@ fn main() {
             serde_json::from_value(json!({"vendor_id": "v1", "tax_percent": 19,
             "lines": [{"model_id": "model1", "quantity": UNITS, "unit_cost_minor": 139_900}]}))
             .unwrap();
-        let id = service::create_order(&p, &admin, &order, now).unwrap().id;
-        for to in ["submitted", "approved", "ordered"] {
+        let id = service::create_order(&p, &buyer, &order, now).unwrap().id;
+        for (who, to) in [
+            (&buyer, "submitted"),
+            (&admin, "approved"),
+            (&buyer, "ordered"),
+        ] {
             let t: TransitionInput = serde_json::from_value(json!({"to": to})).unwrap();
-            service::transition(&p, &admin, &id, &t, now).unwrap();
+            service::transition(&p, who, &id, &t, now).unwrap();
         }
         let serials: Vec<String> = (0..UNITS).map(|u| format!("SN{round:02}{u:05}")).collect();
         let receipt: ReceiptInput = serde_json::from_value(json!({"location_id": "loc1",
             "lines": [{"line": 1, "quantity": UNITS, "serials": serials}]}))
         .unwrap();
         let t = Instant::now();
-        let (o, fresh) = service::receive(&p, &admin, &id, &receipt, None, now).unwrap();
+        let (o, fresh) = service::receive(&p, &buyer, &id, &receipt, None, now).unwrap();
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         assert!(fresh && o.status.as_str() == "received");
         println!("round {}: received {UNITS} units in {ms:.0} ms", round + 1);

@@ -30,10 +30,7 @@ fn checked(input: &InvoiceInput, today: chrono::NaiveDate) -> Result<String, App
         ));
     }
     if !(0..=MAX_AMOUNT).contains(&input.amount_minor) {
-        errors.push(FieldError::new(
-            "amount_minor",
-            "an amount in minor units, not negative",
-        ));
+        errors.push(FieldError::new("amount_minor", "0 or more"));
     }
     if input.received_on > today {
         errors.push(FieldError::new("received_on", "not in the future"));

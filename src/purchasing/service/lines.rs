@@ -83,7 +83,7 @@ fn kind_of(
             if !described {
                 fault(
                     "description",
-                    "what the line buys: a model_id, a product_id or a description".into(),
+                    "what the line buys: a device model, a licence product or a description".into(),
                 );
             }
             (LineKind::Other, None)
@@ -145,10 +145,7 @@ fn read_line(
         );
     }
     if !(0..=MAX_UNIT_COST).contains(&l.unit_cost_minor) {
-        fault(
-            "unit_cost_minor",
-            "an amount in minor units, not negative".into(),
-        );
+        fault("unit_cost_minor", "0 or more".into());
     }
     Line {
         order_id: order_id.to_owned(),

@@ -144,10 +144,7 @@ fn apply_pricing(o: &mut Order, input: &OrderInput, errors: &mut Vec<FieldError>
     }
     if let Some(s) = input.shipping_minor {
         if !(0..=MAX_SHIPPING).contains(&s) {
-            errors.push(FieldError::new(
-                "shipping_minor",
-                "an amount in minor units, not negative",
-            ));
+            errors.push(FieldError::new("shipping_minor", "0 or more"));
         }
         o.shipping_minor = s;
     }

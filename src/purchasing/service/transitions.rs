@@ -56,6 +56,15 @@ fn may_approve(p: &Purchasing, actor: &User, o: &Order, total: i64) -> Result<()
             "coordinators and admins approve purchase orders".into(),
         ));
     }
+    // Four eyes: whoever raised or asked for an order does not approve it.
+    if o.created_by.as_deref() == Some(actor.id.as_str())
+        || o.requested_by.as_deref() == Some(actor.id.as_str())
+    {
+        return Err(AppError::Forbidden(format!(
+            "{} was raised or requested by you: another coordinator or an admin approves it",
+            o.number
+        )));
+    }
     let base = base_total(p, o, total)?;
     let limit = p.settings.approval_limit_minor;
     if approver(base, limit) == Approver::Admin && actor.role != Role::Admin {
