@@ -67,7 +67,11 @@ pub(super) fn row(o: &OrderDto) -> Row {
         number: o.number.clone(),
         vendor: o.vendor.clone(),
         status: status_words(o.status),
-        total: amount(o.totals.total_minor, &o.currency),
+        total: format!(
+            "{} {}",
+            amount(o.totals.total_minor, &o.currency),
+            o.currency
+        ),
         received: format!("{arrived} of {ordered}"),
         expected: o.expected_on.map_or(String::new(), |d| d.to_string()),
         flagged: o.invoice_flagged,
@@ -82,8 +86,9 @@ pub struct ListQuery {
     vendor: String,
     #[serde(default)]
     q: String,
+    /// 1, 2, …; anything else is the first page.
     #[serde(default)]
-    page: Option<i64>,
+    page: String,
 }
 
 const PAGE: i64 = 50;
@@ -136,7 +141,12 @@ pub async fn list(
         }
         None => None,
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q
+        .page
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
     let filter = OrderFilter {
         status,
         vendor_id: some(&q.vendor),

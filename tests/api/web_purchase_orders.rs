@@ -207,6 +207,12 @@ async fn an_order_is_raised_approved_received_by_scanning_and_invoiced_from_page
         list.contains("PO-00001") && list.contains("2 of 4"),
         "{list}"
     );
+    assert!(
+        list.contains("4,476.70 USD"),
+        "the total says its currency: {list}"
+    );
+    let (status, _) = text(&am, app.url("/purchase-orders?page=abc")).await;
+    assert_eq!(status, 200, "a page that is no number is the first");
     let api: Value = app
         .get(&token, &format!("/api/v1/purchase-orders/{id}"))
         .await
