@@ -397,6 +397,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    contract_documents (id) {
+        id -> Text,
+        contract_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contract_terms (id) {
         id -> Text,
         contract_id -> Text,
@@ -812,6 +825,7 @@ diesel::joinable!(license_audit_files -> license_audits (audit_id));
 diesel::joinable!(vendor_contacts -> vendors (vendor_id));
 diesel::joinable!(contracts -> vendors (vendor_id));
 diesel::joinable!(contract_terms -> contracts (contract_id));
+diesel::joinable!(contract_documents -> contracts (contract_id));
 diesel::joinable!(contract_reminders -> contracts (contract_id));
 diesel::joinable!(vendor_escalations -> vendors (vendor_id));
 diesel::joinable!(contract_assets -> contracts (contract_id));
@@ -832,6 +846,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_units,
     purchase_invoices,
     contract_terms,
+    contract_documents,
     contract_reminders,
     vendor_escalations,
     contract_assets,

@@ -65,13 +65,24 @@ fn run_job(state: &crate::state::AppState) -> Result<(), AppError> {
     if swept != Swept::default() {
         tracing::info!(?swept, "housekeeping");
     }
-    let files = crate::tickets::service::collect_orphans(
-        &state.db,
-        &state.settings.attachments,
-        ORPHAN_GRACE,
-    )?;
+    let files = collect_files(state, ORPHAN_GRACE)?;
     if files > 0 {
         tracing::info!(files, "removed unreferenced attachment files");
     }
     Ok(())
+}
+
+/// Removes stored files that neither a ticket nor a contract refers to,
+/// once older than `grace`; returns how many.
+pub fn collect_files(
+    state: &crate::state::AppState,
+    grace: std::time::Duration,
+) -> Result<usize, AppError> {
+    let vendors = &state.vendors;
+    crate::tickets::service::collect_orphans(
+        &state.db,
+        &state.settings.attachments,
+        grace,
+        &|digests| crate::vendors::service::document_digests(vendors, digests),
+    )
 }

@@ -64,6 +64,7 @@ pub fn document() -> String {
         crate::licenses::audit_handlers::Api::openapi(),
         crate::vendors::handlers::Api::openapi(),
         crate::vendors::escalation_handlers::Api::openapi(),
+        crate::vendors::document_handlers::Api::openapi(),
         crate::purchasing::handlers::Api::openapi(),
     ] {
         doc.merge(part);

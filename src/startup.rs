@@ -137,6 +137,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::audit_handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
+                .configure(crate::vendors::document_handlers::configure)
                 .configure(crate::purchasing::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )

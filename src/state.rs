@@ -100,6 +100,7 @@ impl AppState {
                 settings: Arc::new(s.licenses.clone()),
             },
             vendors: crate::vendors::Vendors {
+                files: Arc::new(s.attachments.clone()),
                 db: db.clone(),
                 settings: Arc::new(s.vendors.clone()),
                 mail_from: mail_from(&s),

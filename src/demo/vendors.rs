@@ -131,7 +131,7 @@ pub fn escalate_some(
     };
     let open =
         v.db.read(|conn| crate::tickets::service::lookup::newest_open(conn, 2))?;
-    let contracts = service::list_contracts(v, &service::ContractFilter::default())?;
+    let (contracts, _) = service::list_contracts(v, &service::ContractFilter::default())?;
     let under = |title: &str| contracts.iter().find(|c| c.title.starts_with(title));
     let plan = [
         (under("Managed desktops"), "CMS-55102", false),

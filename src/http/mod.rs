@@ -2,6 +2,7 @@
 //! offending field, query-string errors as problems, and the fallback 404.
 
 pub mod multipart;
+pub mod paging;
 
 use std::future::Future;
 use std::pin::Pin;

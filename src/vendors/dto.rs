@@ -345,3 +345,35 @@ pub struct PerformanceDto {
     #[serde(flatten)]
     pub figures: crate::vendors::performance::Performance,
 }
+
+/// A document kept with a contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ContractDocument)]
+pub struct DocumentDto {
+    pub id: String,
+    pub contract_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by_id: String,
+    pub created_at: DateTime<Utc>,
+    /// Where to download it (same authentication as the API).
+    pub download_url: String,
+}
+
+impl From<&super::model::Document> for DocumentDto {
+    fn from(d: &super::model::Document) -> DocumentDto {
+        DocumentDto {
+            id: d.id.clone(),
+            contract_id: d.contract_id.clone(),
+            filename: d.filename.clone(),
+            content_type: d.content_type.clone(),
+            size_bytes: d.size_bytes,
+            sha256: d.sha256.clone(),
+            uploaded_by_id: d.uploaded_by_id.clone(),
+            created_at: crate::ids::utc(d.created_at),
+            download_url: format!("/api/v1/contracts/{}/documents/{}", d.contract_id, d.id),
+        }
+    }
+}

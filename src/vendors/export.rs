@@ -85,7 +85,7 @@ pub fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<u64, AppError> {
-    let list = service::list_contracts(vendors, filter)?;
+    let (list, _) = service::list_contracts(vendors, filter)?;
     let mut table = TableWriter::new(format, "Contracts", COLUMNS, out)?;
     for c in &list {
         table.row(&row(c))?;

@@ -1,6 +1,6 @@
 //! `/api/v1/vendors` and `/api/v1/contracts`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::Vendors;
 use super::domain::{ContractKind, VendorKind};
@@ -11,7 +11,7 @@ use super::service::{self, ContractFilter};
 use super::terms::Status;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
-use crate::http::{ApiJson, ApiQuery};
+use crate::http::{ApiJson, ApiQuery, paging};
 use crate::ids;
 
 /// Registers the vendor and contract routes under `/api/v1`.
@@ -112,7 +112,8 @@ pub async fn update_vendor(
     Ok(web::Json(v))
 }
 
-/// `?vendor_id=&kind=&status=&owner=` narrow the contract list.
+/// `?vendor_id=&kind=&status=&owner=` narrow the contract list;
+/// `?limit=&offset=` page it.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ContractParams {
@@ -124,6 +125,10 @@ pub struct ContractParams {
     pub status: Option<Status>,
     /// The owner's id or email.
     pub owner: Option<String>,
+    /// At most this many, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Skip this many first (default 0).
+    pub offset: Option<i64>,
 }
 
 /// Add a contract.
@@ -139,24 +144,34 @@ pub async fn create_contract(
     Ok(HttpResponse::Created().json(c))
 }
 
-/// The contracts, the nearest decision (notice deadline, else end) first.
+/// The contracts, the nearest decision (notice deadline, else end) first,
+/// one page at a time: `X-Total-Count` says how many match and `Link`
+/// points at the pages around (RFC 8288).
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "vendors", params(ContractParams),
-    responses((status = 200, body = Vec<ContractDto>), (status = 422, body = Problem)), security(("token" = [])))]
+    responses((status = 200, body = Vec<ContractDto>,
+        headers(("X-Total-Count" = i64, description = "How many contracts match"),
+                ("Link" = String, description = "first, prev, next and last pages"))),
+        (status = 422, body = Problem)), security(("token" = [])))]
 pub async fn contracts(
+    req: HttpRequest,
     state: web::Data<Vendors>,
     ApiUser(actor): ApiUser,
     query: ApiQuery<ContractParams>,
-) -> Result<web::Json<Vec<ContractDto>>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let p = query.0;
+    let (limit, offset) = paging::window(p.limit, p.offset)?;
     let filter = ContractFilter {
         vendor_id: p.vendor_id,
         kind: p.kind,
         status: p.status,
         owner: p.owner,
+        limit: Some(limit),
+        offset,
     };
-    Ok(web::Json(
-        blocking(move || service::contracts(&state, &actor, &filter)).await?,
-    ))
+    let (list, total) = blocking(move || service::contracts(&state, &actor, &filter)).await?;
+    let mut resp = HttpResponse::Ok();
+    paging::headers(&mut resp, &req, total, (limit, offset));
+    Ok(resp.json(list))
 }
 
 /// One contract with its notice deadline, costs and status.

@@ -3,6 +3,7 @@
 //! where it stands.
 
 pub mod cli;
+pub mod document_handlers;
 pub mod domain;
 pub mod dto;
 pub mod due;
@@ -13,13 +14,15 @@ pub mod jobs;
 mod model;
 pub mod performance;
 mod repo;
+mod repo_documents;
 mod repo_escalations;
 mod repo_links;
+mod repo_listing;
 pub mod service;
 pub mod settings;
 pub mod terms;
 
-pub use model::{Contact, Contract, Escalation, Reminder, Term, Vendor};
+pub use model::{Contact, Contract, Document, Escalation, Reminder, Term, Vendor};
 
 use crate::db::Db;
 
@@ -33,4 +36,7 @@ pub struct Vendors {
     /// The business calendars in force (vendor service targets count on
     /// them).
     pub calendars: std::sync::Arc<crate::sla::registry::InForce>,
+    /// Where documents are stored and what they may be (the same rules as
+    /// a ticket's files).
+    pub files: std::sync::Arc<crate::tickets::settings::AttachmentSettings>,
 }

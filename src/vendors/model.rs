@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::domain::{ContractKind, VendorKind};
 use super::terms::Billing;
 use crate::db::schema::{
-    contract_assets, contract_entitlements, contract_reminders, contract_terms, contracts,
-    vendor_contacts, vendor_escalations, vendors,
+    contract_assets, contract_documents, contract_entitlements, contract_reminders, contract_terms,
+    contracts, vendor_contacts, vendor_escalations, vendors,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -178,4 +178,19 @@ pub struct CoveredAsset {
 pub struct CoveredEntitlement {
     pub contract_id: String,
     pub entitlement_id: String,
+}
+
+/// A file kept with a contract; its bytes live by `sha256` in the
+/// attachments folder.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contract_documents)]
+pub struct Document {
+    pub id: String,
+    pub contract_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by_id: String,
+    pub created_at: NaiveDateTime,
 }

@@ -115,22 +115,6 @@ pub fn contract(conn: &mut DbConn, id: &str) -> QueryResult<Option<Contract>> {
         .optional()
 }
 
-/// Contracts, of one vendor when given, by end date (open-ended last).
-pub fn contracts(conn: &mut DbConn, vendor: Option<&str>) -> QueryResult<Vec<Contract>> {
-    let mut q = contracts::table
-        .select(Contract::as_select())
-        .order((
-            contracts::ends_on.is_null().asc(),
-            contracts::ends_on.asc(),
-            contracts::id.asc(),
-        ))
-        .into_boxed();
-    if let Some(v) = vendor {
-        q = q.filter(contracts::vendor_id.eq(v.to_owned()));
-    }
-    q.load(conn)
-}
-
 /// Auto-renewing contracts nobody terminated whose term ended before
 /// `today`.
 pub fn due_renewals(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<Contract>> {

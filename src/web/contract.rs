@@ -35,10 +35,34 @@ struct ContractPage {
     assets: Vec<(String, String, &'static str)>,
     /// (id, label) of the license entitlements it covers.
     entitlements: Vec<(String, String)>,
+    /// (name, size, uploaded, download link, removal action) of each
+    /// document, oldest first.
+    documents: Vec<Doc>,
+    /// Why the last upload was refused.
+    file_error: Option<String>,
     can_change: bool,
     problems: Problems,
     reason: String,
     effective_on: String,
+}
+
+/// A document as the page lists it.
+struct Doc {
+    name: String,
+    size: String,
+    added: String,
+    href: String,
+    remove: String,
+}
+
+/// What a refused form sends back to the page: the notice form's problems
+/// and input, or why an upload was refused.
+#[derive(Default)]
+pub(super) struct Refused {
+    pub problems: Problems,
+    pub reason: String,
+    pub effective_on: String,
+    pub file: Option<String>,
 }
 
 fn facts(c: &ContractDto) -> Vec<(&'static str, String)> {
@@ -160,25 +184,32 @@ fn reminder_line(r: &ReminderDto) -> (String, String, String) {
     )
 }
 
-async fn contract_page(
+pub(super) async fn contract_page(
     state: web::Data<AppState>,
     user: WebUser,
     id: String,
     flash: Option<&'static str>,
-    (problems, reason, effective_on): (Problems, String, String),
+    refused: Refused,
 ) -> Result<HttpResponse, PageError> {
     super::assets::staff(&user)?;
     let (st, actor) = (state.clone(), user.user.clone());
-    let (c, history, (terms, reminders), (assets, entitlements)) = blocking(move || {
+    let (c, history, (terms, reminders), (assets, entitlements), docs) = blocking(move || {
         Ok((
             service::contract(&st.vendors, &actor, &id)?,
             service::contract_history(&st.vendors, &actor, &id)?,
             service::contract_terms(&st.vendors, &actor, &id)?,
             service::contract_coverage(&st.vendors, &actor, &id)?,
+            service::documents(&st.vendors, &actor, &id)?,
         ))
     })
     .await?;
-    let status = if problems.is_empty() {
+    let Refused {
+        problems,
+        reason,
+        effective_on,
+        file: file_error,
+    } = refused;
+    let status = if problems.is_empty() && file_error.is_none() {
         actix_web::http::StatusCode::OK
     } else {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -192,12 +223,7 @@ async fn contract_page(
             facts: facts(&c),
             history: history
                 .into_iter()
-                .map(|e| {
-                    (
-                        super::format::when(e.occurred_at),
-                        e.action.replace('_', " "),
-                    )
-                })
+                .map(|e| (super::format::when(e.occurred_at), history_line(&e)))
                 .collect(),
             terms: terms.iter().rev().map(term_line).collect(),
             reminders: reminders.iter().map(reminder_line).collect(),
@@ -213,6 +239,8 @@ async fn contract_page(
                 })
                 .collect(),
             entitlements,
+            documents: docs.iter().map(|d| doc(&c.id, d)).collect(),
+            file_error,
             can_change: user.user.role.manages_contracts(),
             effective_on: if effective_on.is_empty() {
                 c.ends_on.map_or(String::new(), |d| d.to_string())
@@ -226,6 +254,31 @@ async fn contract_page(
     )
 }
 
+/// A history entry in words; a document's entry names the file.
+fn history_line(e: &crate::audit::AuditEvent) -> String {
+    let words = e.action.replace('_', " ");
+    let changes: serde_json::Value = serde_json::from_str(&e.changes).unwrap_or_default();
+    match changes["document"]["filename"].as_str() {
+        Some(name) if e.action.starts_with("document_") => format!("{words}: {name}"),
+        _ => words,
+    }
+}
+
+fn doc(contract: &str, d: &crate::vendors::Document) -> Doc {
+    let base = format!(
+        "/contracts/{}/documents/{}",
+        url_encode(contract),
+        url_encode(&d.id)
+    );
+    Doc {
+        name: d.filename.clone(),
+        size: super::format::size(d.size_bytes),
+        added: super::format::when(d.created_at),
+        remove: format!("{base}/delete"),
+        href: base,
+    }
+}
+
 /// `GET /contracts/{id}`.
 pub async fn show(
     req: HttpRequest,
@@ -233,7 +286,7 @@ pub async fn show(
     user: WebUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let none = (Problems::default(), String::new(), String::new());
+    let none = Refused::default();
     let mut resp = contract_page(state, user, path.into_inner(), flash::take(&req), none).await?;
     flash::clear(&req, &mut resp);
     Ok(resp)
@@ -254,8 +307,14 @@ pub async fn terminate(
         form_field(&form, "effective_on"),
     );
     let Ok(effective_on) = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") else {
-        let p = Problems::field("effective_on", "a date such as 2027-03-31");
-        return contract_page(state, user, id, None, (p, reason, day)).await;
+        let problems = Problems::field("effective_on", "a date such as 2027-03-31");
+        let r = Refused {
+            problems,
+            reason,
+            effective_on: day,
+            file: None,
+        };
+        return contract_page(state, user, id, None, r).await;
     };
     let input = Termination {
         effective_on,
@@ -278,8 +337,13 @@ pub async fn terminate(
             "contract_terminated",
         )),
         Err(e) => {
-            let p = Problems::refusal(e)?;
-            contract_page(state, user, id, None, (p, reason, day)).await
+            let r = Refused {
+                problems: Problems::refusal(e)?,
+                reason,
+                effective_on: day,
+                file: None,
+            };
+            contract_page(state, user, id, None, r).await
         }
     }
 }

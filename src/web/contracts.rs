@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::format::capitalized;
-use super::session::Nav;
+use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
 use crate::money::Money;
@@ -26,6 +26,21 @@ pub struct ListQuery {
     status: String,
     #[serde(default)]
     owner: String,
+    /// 1, 2, …; anything else is the first page.
+    #[serde(default)]
+    page: String,
+}
+
+const PAGE: i64 = 50;
+
+fn link(q: &ListQuery, page: i64) -> String {
+    format!(
+        "/contracts?vendor={}&kind={}&status={}&owner={}&page={page}",
+        url_encode(&q.vendor),
+        url_encode(&q.kind),
+        url_encode(&q.status),
+        url_encode(&q.owner)
+    )
 }
 
 /// A contract in words.
@@ -91,6 +106,13 @@ struct ListPage {
     kinds: Options,
     statuses: Options,
     rows: Vec<Line>,
+    /// How many match, and the positions of the first and last shown.
+    total: i64,
+    first: i64,
+    last: i64,
+    /// Links to the pages before and after, with the filters kept.
+    previous: Option<String>,
+    next: Option<String>,
     error: Option<String>,
     can_change: bool,
 }
@@ -116,11 +138,19 @@ pub async fn list(
                 .ok()
         })
     };
+    let page = q
+        .page
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
     let filter = ContractFilter {
         vendor_id: some(&q.vendor),
         kind: some(&q.kind).and_then(|k| k.parse::<ContractKind>().ok()),
         status: parse(&q.status, &mut error),
         owner: some(&q.owner),
+        limit: Some(PAGE),
+        offset: (page - 1) * PAGE,
     };
     let (st, actor) = (state.clone(), user.user.clone());
     let found = blocking(move || {
@@ -131,15 +161,15 @@ pub async fn list(
     })
     .await?;
     let (rows, vendors) = found;
-    let rows = match rows {
+    let (rows, total) = match rows {
         Ok(r) => r,
         Err(AppError::Validation(errs)) => {
             error = errs.first().map(|e| format!("{}: {}", e.field, e.message));
-            Vec::new()
+            (Vec::new(), 0)
         }
         Err(e) => return Err(e.into()),
     };
-    let page = ListPage {
+    let view = ListPage {
         nav: user.nav("contracts"),
         flash: flash::take(&req),
         vendors: vendors
@@ -155,11 +185,16 @@ pub async fn list(
             .map(|s| (s.as_str().to_owned(), status_words(*s).0.to_owned()))
             .collect(),
         rows: rows.iter().map(line).collect(),
+        total,
+        first: (page - 1) * PAGE + 1,
+        last: (page - 1) * PAGE + rows.len() as i64,
+        previous: (page > 1).then(|| link(&q, page - 1)),
+        next: (page * PAGE < total).then(|| link(&q, page + 1)),
         q,
         error,
         can_change: user.user.role.manages_contracts(),
     };
-    let mut resp = render(&page)?;
+    let mut resp = render(&view)?;
     flash::clear(&req, &mut resp);
     Ok(resp)
 }

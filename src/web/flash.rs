@@ -99,6 +99,14 @@ const MESSAGES: &[(&str, &str)] = &[
         "The contract is renewed for its next term.",
     ),
     (
+        "document_added",
+        "The documents are kept with the contract.",
+    ),
+    (
+        "document_removed",
+        "The document is taken off the contract; its history says which it was.",
+    ),
+    (
         "contract_renewed_already",
         "Nothing changed: the contract had already moved to a new term (renewed meanwhile). Its current term is shown.",
     ),

@@ -17,6 +17,7 @@ mod asset_view;
 mod assets;
 mod chart;
 mod contract;
+mod contract_documents;
 mod contract_form;
 mod contracts;
 mod dashboard;

@@ -162,6 +162,18 @@ fn vendor_routes(cfg: &mut web::ServiceConfig) {
             web::post().to(contract::terminate),
         )
         .route("/contracts/{id}/renew", web::post().to(contract::renew))
+        .route(
+            "/contracts/{id}/documents",
+            web::post().to(contract_documents::upload),
+        )
+        .route(
+            "/contracts/{id}/documents/{document_id}",
+            web::get().to(contract_documents::download),
+        )
+        .route(
+            "/contracts/{id}/documents/{document_id}/delete",
+            web::post().to(contract_documents::remove),
+        )
         .route("/vendors", web::get().to(vendors::list))
         .route("/vendors/new", web::get().to(vendor_form::new_form))
         .route("/vendors/new", web::post().to(vendor_form::create))

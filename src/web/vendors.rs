@@ -163,7 +163,7 @@ pub async fn show(
         };
         Ok((
             service::vendor(&st.db, &actor, &id)?,
-            service::contracts(&st.vendors, &actor, &filter)?,
+            service::contracts(&st.vendors, &actor, &filter)?.0,
             service::performance(&st.vendors, &actor, &id, (None, None))?,
             service::vendor_assets(&st.db, &actor, &id)?,
         ))

@@ -127,6 +127,23 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let document: Vec<Value> = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/contracts/{}/documents",
+            contract["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&manager)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", file_part("signed.txt", b"signed", "text/plain")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let order: Value = app
         .post_json(
             &manager,
@@ -244,6 +261,10 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
     values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
     values.insert("{allocation_id}", "no-such-allocation".into());
+    values.insert(
+        "{document_id}",
+        document[0]["id"].as_str().unwrap().to_owned(),
+    );
     values.insert("{eid}", "no-such-escalation".into());
     values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
     values.insert("{id}@vendors", vendor["id"].as_str().unwrap().to_owned());
@@ -373,7 +394,9 @@ fn body(method: &str, path: &str, n: usize) -> Body {
         ("POST", "/api/v1/tickets/{id}/comments") => j(json!({"body": "matrix {n}"})),
         ("POST", "/api/v1/tokens") => j(json!({"label": "matrix {n}"})),
         ("POST", "/api/v1/checkouts/accept") => j(json!({"token": "no-such-token"})),
-        ("POST", "/api/v1/tickets/{id}/attachments") => Body::File,
+        ("POST", "/api/v1/tickets/{id}/attachments" | "/api/v1/contracts/{id}/documents") => {
+            Body::File
+        }
         ("POST", "/api/v1/assets/imports") => Body::Import,
         ("POST", "/api/v1/inbound/email") => Body::Mail(n),
         ("GET" | "DELETE", _) => Body::None,
@@ -405,6 +428,12 @@ pub async fn call(
 ) -> u16 {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // A removal would take away the document the downloads read.
+    let path = &if method == "DELETE" {
+        path.replace("{document_id}", "no-such-document")
+    } else {
+        path.to_owned()
+    };
     let mut req = app
         .client
         .request(method.parse().unwrap(), app.url(&expand(path, f)));

@@ -124,6 +124,12 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/contracts/{id}/terminate" | "/api/v1/contracts/{id}/renew") => {
             ContractManagers
         }
+        (
+            "GET",
+            "/api/v1/contracts/{id}/documents" | "/api/v1/contracts/{id}/documents/{document_id}",
+        ) => Staff,
+        ("POST", "/api/v1/contracts/{id}/documents") => ContractManagers,
+        ("DELETE", "/api/v1/contracts/{id}/documents/{document_id}") => ContractManagers,
         ("GET", "/api/v1/locations") => Staff,
         ("POST", "/api/v1/locations") => Managers,
         ("GET", "/api/v1/mail/dead-letters") => Workers,
@@ -217,6 +223,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses/catalog") => Staff,
         ("GET", "/contracts" | "/contracts/{id}" | "/vendors" | "/vendors/{id}") => Staff,
         ("GET", "/contracts/new" | "/contracts/{id}/edit") => ContractManagers,
+        ("GET", "/contracts/{id}/documents/{document_id}") => Staff,
         ("GET", "/vendors/new" | "/vendors/{id}/edit") => ContractManagers,
         ("GET", "/purchase-orders" | "/purchase-orders/{id}") => Staff,
         (

@@ -395,9 +395,8 @@ async fn files_left_by_a_refused_transaction_are_collected_later() {
     let collect = |grace_hours: u64| {
         let state = app.state.clone();
         tokio::task::spawn_blocking(move || {
-            itdesk::tickets::service::collect_orphans(
-                &state.db,
-                &state.settings.attachments,
+            itdesk::housekeeping::collect_files(
+                &state,
                 std::time::Duration::from_secs(grace_hours * 3600),
             )
             .unwrap()

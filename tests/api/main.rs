@@ -28,6 +28,8 @@ mod cli_admin;
 mod cli_serve;
 mod cli_sla;
 mod comments;
+mod contract_documents;
+mod contract_listing;
 mod contract_reminders;
 mod contract_renewals;
 mod contracts;

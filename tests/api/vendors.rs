@@ -15,7 +15,7 @@ async fn created(resp: reqwest::Response) -> Value {
     body
 }
 
-async fn vendor(app: &TestApp, token: &str, name: &str) -> String {
+pub(crate) async fn vendor(app: &TestApp, token: &str, name: &str) -> String {
     let v = created(
         app.post_json(
             token,
@@ -28,11 +28,11 @@ async fn vendor(app: &TestApp, token: &str, name: &str) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-async fn contract(app: &TestApp, token: &str, body: Value) -> Value {
+pub(crate) async fn contract(app: &TestApp, token: &str, body: Value) -> Value {
     created(app.post_json(token, "/api/v1/contracts", &body).await).await
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 

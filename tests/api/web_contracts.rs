@@ -111,3 +111,57 @@ async fn coordinators_see_what_to_decide_and_give_notice_from_the_page() {
     );
     assert!(html.contains("terminated"), "in the history: {html}");
 }
+
+#[tokio::test]
+async fn the_contracts_page_shows_fifty_at_a_time_with_the_filters_kept() {
+    let app = spawn_app().await;
+    let token = app.token("coord@example.org", Role::Coordinator).await;
+    let vendor: Value = app
+        .post_json(
+            &token,
+            "/api/v1/vendors",
+            &json!({"name": "Fabrikam", "kind": "carrier"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let day = |n: i64| (chrono::Utc::now().date_naive() + Duration::days(n)).to_string();
+    for n in 1..=52 {
+        let resp = app
+            .post_json(
+                &token,
+                "/api/v1/contracts",
+                &json!({"vendor_id": vendor["id"], "kind": "lease", "title": format!("Line {n:02}"),
+                    "starts_on": day(-10), "ends_on": day(100 + n)}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+    app.user_with_password("c@example.org", Role::Coordinator, "coord password")
+        .await;
+    let c = browser();
+    login(&app, &c, "c@example.org", "coord password").await;
+    let (status, html) = text(&c, app.url("/contracts?kind=lease")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("52 contracts, 1–50 shown"), "{html}");
+    assert!(
+        html.contains("Line 50") && !html.contains("Line 51"),
+        "soonest end first"
+    );
+    assert!(
+        html.contains(
+            "href=\"/contracts?vendor=&#38;kind=lease&#38;status=&#38;owner=&#38;page=2\""
+        ),
+        "{html}"
+    );
+    let (_, second) = text(&c, app.url("/contracts?kind=lease&page=2")).await;
+    assert!(second.contains("52 contracts, 51–52 shown"), "{second}");
+    assert!(second.contains("Line 52") && !second.contains("Line 49"));
+    assert!(second.contains("id=\"previous-page\"") && !second.contains("id=\"next-page\""));
+    let (_, odd) = text(&c, app.url("/contracts?kind=lease&page=abc")).await;
+    assert!(
+        odd.contains("1–50 shown"),
+        "a page that is no number is the first"
+    );
+}

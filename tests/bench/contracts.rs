@@ -6,7 +6,9 @@
 //!     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/itdesk_bench \
 //!         cargo bench --bench contracts                  # an empty PostgreSQL database
 //!
-//! `tests/bench/contracts.sh` runs both. Prints the load time, the first
+//! `tests/bench/contracts.sh` runs both. With `BENCH_LOAD_ONLY=1` it only
+//! loads the contracts and stops (`tests/bench/contracts_listing.sh` then
+//! serves them and measures the listing with wrk). Prints the load time, the first
 //! pass (the catch-up of a fresh install: every deadline inside its window
 //! owes one reminder), then 30 daily passes — renewals, reminders and their
 //! digests queued in the outbox — with their median and slowest time
@@ -24,6 +26,7 @@ use itdesk::settings::Settings;
 use itdesk::sla::registry::{InForce, Registry};
 use itdesk::vendors::Vendors;
 use itdesk::vendors::service;
+use itdesk::vendors::terms::{Notice, notice_deadline};
 
 const CONTRACTS: usize = 10_000;
 const VENDORS: usize = 50;
@@ -42,27 +45,36 @@ fn insert(conn: &mut DbConn, head: &str, rows: impl Iterator<Item = String>) {
     }
 }
 
-fn load(db: &Db, today: NaiveDate) {
+/// Inserts the contracts; with `deadlines` their stored notice deadline
+/// too (else the first pass fills it in, as for rows written before
+/// migration 000027).
+fn load(db: &Db, today: NaiveDate, deadlines: bool) {
     db.write(|conn| {
         insert(conn, "INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at, is_vip)",
             (0..OWNERS).map(|u| format!("('o{u:04}', 'owner{u:04}@example.org', 'Owner {u}', 'coordinator', TRUE, '{AT}', '{AT}', FALSE)")));
         insert(conn, "INSERT INTO vendors (id, name, kind, notes, created_at, updated_at)",
             (0..VENDORS).map(|v| format!("('v{v:03}', 'Vendor {v:03}', 'msp', '', '{AT}', '{AT}')")));
         insert(conn, "INSERT INTO contracts (id, vendor_id, kind, title, owner_id, draft, starts_on, ends_on, auto_renew, \
-            renewal_months, notice_months, notice_days, amount_minor, currency, billing, terminates_on, notes, created_at, updated_at)",
+            renewal_months, notice_months, notice_days, amount_minor, currency, billing, terminates_on, notes, created_at, updated_at, \
+            notice_deadline)",
             (0..CONTRACTS).map(|c| {
                 // Ends from 100 days ago to 1,000 days ahead.
                 let ends = today + Duration::days((c as i64 * 7919) % 1100 - 100);
                 let starts = ends - Duration::days(365);
                 let auto = c % 10 < 7;
                 let draft = c % 50 == 0;
-                let (months, days) = match c % 3 {
-                    0 => ("1", "NULL".to_owned()),
-                    1 => ("3", "NULL".to_owned()),
-                    _ => ("NULL", "60".to_owned()),
+                let (months, days, notice) = match c % 3 {
+                    0 => ("1", "NULL".to_owned(), Notice::Months(1)),
+                    1 => ("3", "NULL".to_owned(), Notice::Months(3)),
+                    _ => ("NULL", "60".to_owned(), Notice::Days(60)),
+                };
+                let deadline = if deadlines {
+                    format!("'{}'", notice_deadline(ends, notice))
+                } else {
+                    "NULL".into()
                 };
                 let terminated = if c % 20 == 1 { format!("'{ends}'") } else { "NULL".into() };
-                format!("('k{c:05}', 'v{:03}', 'support', 'Contract {c}', 'o{:04}', {draft}, '{starts}', '{ends}', {auto}, 12, {months}, {days}, 100000, 'EUR', 'annual', {terminated}, '', '{AT}', '{AT}')",
+                format!("('k{c:05}', 'v{:03}', 'support', 'Contract {c}', 'o{:04}', {draft}, '{starts}', '{ends}', {auto}, 12, {months}, {days}, 100000, 'EUR', 'annual', {terminated}, '', '{AT}', '{AT}', {deadline})",
                     c % VENDORS, c % OWNERS)
             }));
         Ok::<_, itdesk::error::AppError>(())
@@ -102,15 +114,25 @@ fn main() {
             public_url: "http://localhost:8080".into(),
         }),
         calendars: Arc::new(InForce::new(registry)),
+        files: Arc::new(settings.attachments.clone()),
     };
     println!("backend: {:?}", db.backend());
-    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let load_only = std::env::var_os("BENCH_LOAD_ONLY").is_some();
+    // Loaded for a server to list, the dates are around the real today.
+    let today = if load_only {
+        chrono::Utc::now().date_naive()
+    } else {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    };
     let t = Instant::now();
-    load(&db, today);
+    load(&db, today, load_only);
     println!(
         "loaded {CONTRACTS} contracts ({VENDORS} vendors, {OWNERS} owners) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    if load_only {
+        return;
+    }
 
     let noon = |d: NaiveDate| d.and_hms_opt(7, 0, 0).unwrap();
     let t = Instant::now();

@@ -162,11 +162,14 @@ pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result
 /// Removes stored files that no attachment refers to (their transaction was
 /// refused after the bytes were written) and left-over temporary files,
 /// once they are older than `grace`: a file younger than that may belong to
-/// a transaction still running. Returns how many were removed.
+/// a transaction still running. `elsewhere` says which digests other
+/// registers keep files under (contract documents share the folder).
+/// Returns how many were removed.
 pub fn collect_orphans(
     db: &Db,
     settings: &AttachmentSettings,
     grace: std::time::Duration,
+    elsewhere: &dyn Fn(&[String]) -> Result<std::collections::HashSet<String>, AppError>,
 ) -> Result<usize, AppError> {
     let Ok(shards) = std::fs::read_dir(&settings.dir) else {
         return Ok(0); // nothing stored yet
@@ -197,8 +200,9 @@ pub fn collect_orphans(
         }
         for chunk in candidates.chunks(500) {
             let digests: Vec<String> = chunk.iter().map(|(d, _)| d.clone()).collect();
-            let used =
+            let mut used =
                 db.read(|conn| Ok::<_, AppError>(repo::referenced_digests(conn, &digests)?))?;
+            used.extend(elsewhere(&digests)?);
             for (digest, path) in chunk {
                 if !used.contains(digest) {
                     removed += usize::from(std::fs::remove_file(path).is_ok());

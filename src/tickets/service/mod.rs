@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub(crate) use attachments::{Attach, attach_in};
 pub use attachments::{
     NewUpload, Upload, add_attachment, attachment_for_download, collect_orphans, list_attachments,
-    store_files,
+    store_files, stored_path,
 };
 pub use comments::{CommentView, add_comment, confirm_comment, list_comments};
 pub(crate) use comments::{NewComment, comment_in};

@@ -9,9 +9,10 @@ use crate::vendors::domain::ContractKind;
 use crate::vendors::dto::ContractDto;
 use crate::vendors::model::Contract;
 use crate::vendors::repo;
-use crate::vendors::terms::Status;
+use crate::vendors::repo_listing::{self, ContractQuery};
+use crate::vendors::terms::{self, Status};
 
-/// What the listing filters on.
+/// What the listing filters on, and which part of it to show.
 #[derive(Debug, Clone, Default)]
 pub struct ContractFilter {
     pub vendor_id: Option<String>,
@@ -19,15 +20,20 @@ pub struct ContractFilter {
     pub status: Option<Status>,
     /// Id or email.
     pub owner: Option<String>,
+    /// At most this many (all when `None`) …
+    pub limit: Option<i64>,
+    /// … after skipping this many.
+    pub offset: i64,
 }
 
-/// Contracts, the nearest decision first: a notice deadline still ahead
-/// of an auto-renewing contract, else its end; open-ended ones last.
+/// Contracts, the nearest decision first (a notice deadline still ahead
+/// of an auto-renewing contract, else its end; open-ended ones last), one
+/// page of them, and how many there are in all.
 pub fn contracts(
     vendors: &Vendors,
     actor: &User,
     filter: &ContractFilter,
-) -> Result<Vec<ContractDto>, AppError> {
+) -> Result<(Vec<ContractDto>, i64), AppError> {
     may_read(actor)?;
     list_contracts(vendors, filter)
 }
@@ -37,8 +43,9 @@ pub fn contracts(
 pub fn list_contracts(
     vendors: &Vendors,
     filter: &ContractFilter,
-) -> Result<Vec<ContractDto>, AppError> {
-    let mut list = vendors.db.read(|conn| {
+) -> Result<(Vec<ContractDto>, i64), AppError> {
+    let (today, window) = (vendors.settings.today(), vendors.settings.window());
+    vendors.db.read(|conn| {
         let owner = match &filter.owner {
             Some(o) => Some(
                 people::find_person(conn, o)?
@@ -47,30 +54,31 @@ pub fn list_contracts(
             ),
             None => None,
         };
-        let rows: Vec<Contract> = repo::contracts(conn, filter.vendor_id.as_deref())?
-            .into_iter()
-            .filter(|c| filter.kind.is_none_or(|k| k == c.kind))
-            .filter(|c| owner.is_none() || c.owner_id == owner)
-            .collect();
-        dtos(conn, vendors, &rows)
-    })?;
-    if let Some(s) = filter.status {
-        list.retain(|c| c.status == s);
-    }
-    let today = vendors.settings.today();
-    // Upcoming dates first, soonest first; then past ones, latest first;
-    // open-ended last.
-    let next = |c: &ContractDto| {
-        let notice = c.notice_deadline.filter(|d| c.auto_renew && *d >= today);
-        c.terminates_on.or(notice).or(c.ends_on)
-    };
-    let key = |c: &ContractDto| match next(c) {
-        Some(d) if d >= today => (0, (d - today).num_days()),
-        Some(d) => (1, (today - d).num_days()),
-        None => (2, 0),
-    };
-    list.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
-    Ok(list)
+        let q = ContractQuery {
+            vendor_id: filter.vendor_id.as_deref(),
+            kind: filter.kind,
+            owner_id: owner.as_deref(),
+            status: filter.status,
+            today,
+            window,
+        };
+        let (rows, total): (Vec<Contract>, i64) = match filter.status {
+            // A status is decided on the day: narrowed in SQL, settled here.
+            Some(s) => {
+                let mut all = repo_listing::page(conn, &q, None, 0)?;
+                all.retain(|c| terms::status(&c.standing(), today, window) == s);
+                let total = all.len() as i64;
+                let skip = filter.offset.max(0) as usize;
+                let take = filter.limit.map_or(usize::MAX, |l| l.max(0) as usize);
+                (all.into_iter().skip(skip).take(take).collect(), total)
+            }
+            None => (
+                repo_listing::page(conn, &q, filter.limit, filter.offset.max(0))?,
+                repo_listing::count(conn, &q)?,
+            ),
+        };
+        Ok((dtos(conn, vendors, &rows)?, total))
+    })
 }
 
 /// (id, "Vendor — title") of the contracts in force today, for a form that

@@ -3,6 +3,7 @@
 
 mod contracts;
 mod coverage;
+mod documents;
 mod escalations;
 mod listing;
 mod performance;
@@ -14,6 +15,7 @@ mod view;
 
 pub use contracts::*;
 pub use coverage::contract_coverage;
+pub use documents::*;
 pub use escalations::{Answered, answer, escalate, ticket_escalations};
 pub use listing::{ContractFilter, contract_choices, contracts, list_contracts};
 pub use performance::performance;
