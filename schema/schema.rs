@@ -771,6 +771,7 @@ diesel::table! {
         received_by -> Nullable<Text>,
         request_key -> Nullable<Text>,
         created_at -> Timestamp,
+        request_hash -> Nullable<Text>,
     }
 }
 

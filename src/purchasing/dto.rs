@@ -171,6 +171,8 @@ pub struct OrderDto {
     pub number: String,
     pub vendor_id: String,
     pub vendor: String,
+    /// Who raised it (does not approve it).
+    pub created_by: Option<String>,
     pub requested_by: Option<String>,
     pub requested_by_name: Option<String>,
     pub requested_by_email: Option<String>,

@@ -187,6 +187,7 @@ pub async fn receive(
                 .to_owned(),
         ),
     };
+    let key = key.map(|k| (k, crate::http::json_fingerprint(&body.raw)));
     let (id, input) = (path.into_inner(), body.value);
     let (o, fresh) =
         blocking(move || service::receive(&state, &actor, &id, &input, key, ids::now())).await?;

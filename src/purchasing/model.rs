@@ -75,6 +75,8 @@ pub struct Receipt {
     /// The `Idempotency-Key` it was posted with.
     pub request_key: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The fingerprint of the body posted with that key.
+    pub request_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]

@@ -48,6 +48,9 @@ struct OrderPage {
     base_total: Option<String>,
     /// (status, words) of the moves a person may make from here.
     moves: Vec<(&'static str, &'static str)>,
+    /// Why this person does not get an Approve button, when the order
+    /// waits for approval.
+    approval_note: Option<String>,
     /// (received on, what) of each receipt, with the assets' tags.
     receipts: Vec<ReceiptRow>,
     /// (number, received on, amount, variance, flagged) of each invoice.
@@ -164,6 +167,28 @@ fn receipt_rows(o: &OrderDto) -> Vec<ReceiptRow> {
         .collect()
 }
 
+/// Why `me` may not approve `o` (the service refuses the same), if so.
+fn approval_blocker(o: &OrderDto, me: &crate::auth::User) -> Option<String> {
+    use crate::auth::Role;
+    if !o.allowed.contains(&Status::Approved) {
+        return None;
+    }
+    let own = o.created_by.as_deref() == Some(me.id.as_str())
+        || o.requested_by.as_deref() == Some(me.id.as_str());
+    if own {
+        Some(
+            "You raised or asked for this order: another coordinator or an admin approves it."
+                .into(),
+        )
+    } else if !matches!(me.role, Role::Coordinator | Role::Admin) {
+        Some("A coordinator or an admin approves it.".into())
+    } else if o.needs_admin_approval && me.role != Role::Admin {
+        Some("Above the approval limit: an admin approves it.".into())
+    } else {
+        None
+    }
+}
+
 async fn order_page(
     state: web::Data<AppState>,
     user: WebUser,
@@ -191,9 +216,11 @@ async fn order_page(
         base_total: o
             .conversion_rate
             .map(|_| amount(o.base_total_minor, &o.base_currency)),
+        approval_note: approval_blocker(&o, &user.user),
         moves: o
             .allowed
             .iter()
+            .filter(|s| **s != Status::Approved || approval_blocker(&o, &user.user).is_none())
             .map(|s| (s.as_str(), move_words(*s)))
             .collect(),
         receipts: receipt_rows(&o),

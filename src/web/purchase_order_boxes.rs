@@ -55,6 +55,9 @@ pub(super) struct Boxes {
     pub expected_on: String,
     pub notes: String,
     pub lines: Vec<LineBoxes>,
+    /// The order's status in words when its terms no longer change (past
+    /// `submitted`): the form then offers the expected day and notes only.
+    pub locked: String,
 }
 
 fn money_text(minor: i64, currency: &str) -> String {
@@ -73,6 +76,11 @@ pub(super) fn boxes_of(o: &OrderDto) -> Boxes {
         shipping: money_text(o.shipping_minor, &o.currency),
         expected_on: o.expected_on.map_or(String::new(), |d| d.to_string()),
         notes: o.notes.clone(),
+        locked: if o.status.editable() {
+            String::new()
+        } else {
+            o.status.as_str().replace('_', " ")
+        },
         lines: o
             .lines
             .iter()
@@ -94,9 +102,22 @@ pub(super) fn boxes_of(o: &OrderDto) -> Boxes {
 
 pub(super) fn boxes_from(form: &[(String, String)]) -> Boxes {
     let f = |n: &str| form_field(form, n).trim().to_owned();
+    // Every row a box was posted for, even when one of its boxes (or a
+    // row before it) is missing.
+    let rows = form
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix('l')?
+                .split_once('_')?
+                .0
+                .parse::<usize>()
+                .ok()
+        })
+        .filter(|i| *i < 1000)
+        .max()
+        .map_or(0, |m| m + 1);
     let mut lines = Vec::new();
-    let mut i = 0;
-    while form.iter().any(|(k, _)| k == &format!("l{i}_item")) {
+    for i in 0..rows {
         let g = |n: &str| f(&format!("l{i}_{n}"));
         lines.push(LineBoxes {
             item: g("item"),
@@ -106,7 +127,6 @@ pub(super) fn boxes_from(form: &[(String, String)]) -> Boxes {
             cost: g("cost"),
             errors: Vec::new(),
         });
-        i += 1;
     }
     Boxes {
         vendor_id: f("vendor_id"),
@@ -119,6 +139,7 @@ pub(super) fn boxes_from(form: &[(String, String)]) -> Boxes {
         shipping: f("shipping"),
         expected_on: f("expected_on"),
         notes: form_field(form, "notes"),
+        locked: f("locked"),
         lines,
     }
 }
@@ -147,6 +168,16 @@ fn read_lines(rows_in: &mut [LineBoxes], currency: &str) -> (Vec<LineInput>, Vec
         .filter(|(_, l)| !l.is_empty())
     {
         let mut lr = Reader::default();
+        let item = match l.item.split_once(':') {
+            _ if l.item.is_empty() => Some((None, None)),
+            Some(("m", id)) if !id.is_empty() => Some((Some(id.to_owned()), None)),
+            Some(("p", id)) if !id.is_empty() => Some((None, Some(id.to_owned()))),
+            _ => {
+                lr.problems
+                    .push("item", "choose a model, a license product or free text");
+                None
+            }
+        };
         let quantity = lr.number("quantity", &l.quantity).flatten().unwrap_or(0);
         let cost = lr.money("cost", &l.cost, currency).flatten().unwrap_or(0);
         if !lr.problems.is_empty() {
@@ -159,11 +190,7 @@ fn read_lines(rows_in: &mut [LineBoxes], currency: &str) -> (Vec<LineInput>, Vec
                 .collect();
             continue;
         }
-        let (model_id, product_id) = match l.item.split_once(':') {
-            Some(("m", id)) => (Some(id.to_owned()), None),
-            Some(("p", id)) => (None, Some(id.to_owned())),
-            _ => (None, None),
-        };
+        let (model_id, product_id) = item.unwrap_or_default();
         lines.push(LineInput {
             metric: product_id
                 .as_ref()
@@ -182,6 +209,19 @@ fn read_lines(rows_in: &mut [LineBoxes], currency: &str) -> (Vec<LineInput>, Vec
 /// The order the boxes describe, and the row each line came from; or what
 /// does not read.
 pub(super) fn input_of(b: &mut Boxes, base: &str) -> Result<(OrderInput, Vec<usize>), Problems> {
+    if !b.locked.is_empty() {
+        let mut r = Reader::default();
+        let expected = r.date("expected_on", &b.expected_on);
+        if !r.problems.is_empty() {
+            return Err(r.problems);
+        }
+        let only = OrderInput {
+            expected_on: expected,
+            notes: Some(b.notes.clone()),
+            ..OrderInput::default()
+        };
+        return Ok((only, Vec::new()));
+    }
     let currency = if b.currency.is_empty() {
         base.to_owned()
     } else {

@@ -240,7 +240,15 @@ pub async fn submit(
         Ok(r) => r,
         Err(p) => return page(state, user, id, typed, p).await,
     };
-    let key = Some(typed.key.clone()).filter(|k| !k.is_empty());
+    // The form's key guards against a second click; what was typed is its
+    // fingerprint, so a changed form under the same key is refused.
+    let typed_print = serde_json::json!([typed.lines, typed.location_id, typed.received_on]);
+    let key = Some(typed.key.clone()).filter(|k| !k.is_empty()).map(|k| {
+        (
+            k,
+            crate::http::json_fingerprint(typed_print.to_string().as_bytes()),
+        )
+    });
     let (st, actor, oid) = (state.clone(), user.user.clone(), id.clone());
     let done = blocking(move || {
         Ok(service::receive(

@@ -362,6 +362,10 @@ async fn bad_orders_name_each_field_and_store_nothing() {
             "conversion_rate",
         ),
         (
+            json!({"vendor_id": vendor, "currency": "USD", "conversion_rate": 1.1}),
+            "conversion_rate",
+        ),
+        (
             json!({"vendor_id": vendor, "tax_percent": 8.255}),
             "tax_percent",
         ),

@@ -203,6 +203,19 @@ async fn three_of_five_laptops_then_the_other_two() {
     assert_eq!(again["lines"][0]["received"], 5);
     assert_eq!(app.count("assets").await, 5);
     assert_eq!(app.count("purchase_receipts").await, 2);
+    // The same key with another receipt is a mistake, not a replay.
+    let other = app
+        .client
+        .post(app.url(&format!("/api/v1/purchase-orders/{id}/receipts")))
+        .bearer_auth(&manager)
+        .header("Idempotency-Key", "dock-42")
+        .json(&json!({"lines": [{"line": 1, "quantity": 1, "serials": ["SN-A6"]}]}))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(other, 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(app.count("purchase_receipts").await, 2);
     assert_eq!(first["allowed"], json!(["closed"]));
     let closed = ok(move_to(&app, &manager, &id, "closed").await, 200).await;
     assert_eq!(closed["status"], "closed");

@@ -121,6 +121,36 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "vendor_id");
+    // A draft or ended contract binds the vendor to nothing.
+    for (body, says) in [
+        (
+            json!({"vendor_id": vendor, "kind": "support", "title": "Next year", "draft": true}),
+            "draft",
+        ),
+        (
+            json!({"vendor_id": vendor, "kind": "support", "title": "Old one",
+            "starts_on": "2020-01-01", "ends_on": "2021-12-31"}),
+            "ended on 2021-12-31",
+        ),
+    ] {
+        let c = json_of(app.post_json(&token, "/api/v1/contracts", &body).await, 201).await;
+        let p = assert_problem(
+            app.post_json(
+                &token,
+                &path,
+                &json!({"vendor_id": vendor, "contract_id": c["id"]}),
+            )
+            .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(p["errors"][0]["field"], "contract_id");
+        assert!(
+            p["errors"][0]["message"].as_str().unwrap().contains(says),
+            "{p}"
+        );
+    }
     let resp = app
         .post_json(&kim, &path, &json!({"vendor_id": vendor}))
         .await;
@@ -198,6 +228,18 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
     let t = ticket_json(&app, &token, n).await;
     assert_eq!(t["status"], "on_hold", "an answer is not a resolution");
 
+    // A resolution before the answer it follows is a typing mistake.
+    let early = app
+        .post_json(
+            &token,
+            &format!("{path}/{eid}/resolve"),
+            &json!({"at": "2026-12-01T07:00:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(early, 422, "validation_failed").await["errors"][0]["field"],
+        "at"
+    );
     // Resolved Wednesday 09:00 Berlin: 1h + 9h + 1h of office time.
     let r = json_of(
         app.post_json(

@@ -77,6 +77,23 @@ async fn an_order_is_raised_approved_received_by_scanning_and_invoiced_from_page
         "the refused box is marked and keeps what was typed: {page}"
     );
     assert_eq!(app.count("purchase_orders").await, 0);
+    // An item the form never offered is refused on its row, not taken as
+    // free text; a row whose item box is missing is still read.
+    let mut odd = fields.clone();
+    odd[11] = ("l0_item", "x:zz");
+    odd[19] = ("l1_quantity", "1");
+    odd.retain(|(k, _)| *k != "l1_item");
+    let (status, _, page) = post(&am, app.url("/purchase-orders/new"), &odd).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("choose a model, a license product or free text"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Set-up service"),
+        "the second row is kept: {page}"
+    );
+    assert_eq!(app.count("purchase_orders").await, 0);
     fields[19] = ("l1_quantity", "1");
     let (status, location, _) = post(&am, app.url("/purchase-orders/new"), &fields).await;
     assert_eq!(status, 303);
@@ -112,6 +129,38 @@ async fn an_order_is_raised_approved_received_by_scanning_and_invoiced_from_page
     let (status, _, _) = move_to(&coord, "approved").await;
     assert_eq!(status, 303);
     assert_eq!(move_to(&admin, "ordered").await.0, 303);
+
+    // Ordered: the form offers the expected day and notes only, and saves
+    // them.
+    let edit = app.url(&format!("/purchase-orders/{id}/edit"));
+    let (status, form) = text(&am, edit.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("id=\"order-locked\"") && !form.contains("name=\"l0_item\""),
+        "{form}"
+    );
+    let csrf = csrf_of(&form);
+    let locked = [
+        ("csrf", csrf.as_str()),
+        ("locked", "ordered"),
+        ("expected_on", "2027-01-15"),
+        ("notes", "Arrives mid-January"),
+    ];
+    let (status, _, _) = post(&am, edit.clone(), &locked).await;
+    assert_eq!(status, 303);
+    let (_, order) = text(&am, app.url(&format!("/purchase-orders/{id}"))).await;
+    assert!(
+        order.contains("2027-01-15") && order.contains("Arrives mid-January"),
+        "{order}"
+    );
+    let mut bad = locked;
+    bad[2] = ("expected_on", "mid-January");
+    let (status, _, form) = post(&am, edit, &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        form.contains("value=\"mid-January\"") && form.contains("id=\"order-locked\""),
+        "{form}"
+    );
 
     // Receiving: two serials scanned, the count left empty.
     let (status, receive) = text(&am, app.url(&format!("/purchase-orders/{id}/receive"))).await;
@@ -248,6 +297,21 @@ async fn a_coordinator_is_told_the_limit_beside_the_buttons() {
     let coord = signed_in(&app, "coord@example.org", Role::Coordinator).await;
     let (_, page) = text(&coord, app.url(&format!("/purchase-orders/{id}"))).await;
     assert!(page.contains("an admin approves it"), "{page}");
+    assert!(
+        !page.contains("id=\"move-approved\""),
+        "no button that would be refused"
+    );
+    assert!(
+        page.contains("id=\"move-cancelled\""),
+        "the other moves stay"
+    );
+    let admin = signed_in(&app, "admin@example.org", Role::Admin).await;
+    let (_, page) = text(&admin, app.url(&format!("/purchase-orders/{id}"))).await;
+    assert!(
+        page.contains("id=\"move-approved\""),
+        "an admin approves it"
+    );
+    let (_, page) = text(&coord, app.url(&format!("/purchase-orders/{id}"))).await;
     let csrf = csrf_of(&page);
     let (status, _, page) = post(
         &coord,

@@ -104,6 +104,15 @@ fn apply_currency(p: &Purchasing, o: &mut Order, input: &OrderInput, errors: &mu
         };
     }
     if o.currency == p.settings.base_code() {
+        if input.conversion_rate.is_some_and(|r| r.is_some()) {
+            errors.push(FieldError::new(
+                "conversion_rate",
+                format!(
+                    "only for an order in another currency than {}",
+                    p.settings.base_code()
+                ),
+            ));
+        }
         o.conversion_rate_micros = None;
     } else if o.conversion_rate_micros.is_none()
         && !errors

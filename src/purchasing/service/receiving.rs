@@ -42,7 +42,7 @@ pub fn receive(
     actor: &User,
     id: &str,
     input: &ReceiptInput,
-    key: Option<String>,
+    key: Option<(String, String)>,
     now: NaiveDateTime,
 ) -> Result<(OrderDto, bool), AppError> {
     may_change(actor)?;
@@ -50,9 +50,15 @@ pub fn receive(
     p.db.write(|conn| {
         let mut o = repo::order_locked(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("purchase order {id}")))?;
-        if let Some(k) = &key
-            && repo::receipt_by_key(conn, &o.id, k)?.is_some()
+        if let Some((k, hash)) = &key
+            && let Some(done) = repo::receipt_by_key(conn, &o.id, k)?
         {
+            if done.request_hash.as_ref().is_some_and(|h| h != hash) {
+                return Err(AppError::invalid(
+                    "Idempotency-Key",
+                    "this key was already used with a different receipt",
+                ));
+            }
             return Ok((full(conn, p, &o)?, false));
         }
         if !o.status.receives() {
@@ -67,7 +73,8 @@ pub fn receive(
             received_on: input.received_on.unwrap_or(now.date()),
             location_id: input.location_id.clone(),
             received_by: Some(actor.id.clone()),
-            request_key: key,
+            request_key: key.as_ref().map(|(k, _)| k.clone()),
+            request_hash: key.map(|(_, h)| h),
             created_at: now,
         };
         repo::insert_receipt(conn, &receipt)?;

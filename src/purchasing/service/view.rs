@@ -108,6 +108,7 @@ pub fn dtos(
             number: o.number.clone(),
             vendor_id: o.vendor_id.clone(),
             vendor: vendors[&o.vendor_id].clone(),
+            created_by: o.created_by.clone(),
             requested_by: o.requested_by.clone(),
             requested_by_name: o
                 .requested_by

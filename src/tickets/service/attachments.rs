@@ -159,6 +159,10 @@ pub fn store_files(settings: &AttachmentSettings, files: &[NewUpload]) -> Result
     Ok(())
 }
 
+/// Which of some digests another register keeps files under.
+pub type ReferencedElsewhere<'a> =
+    dyn Fn(&[String]) -> Result<std::collections::HashSet<String>, AppError> + 'a;
+
 /// Removes stored files that no attachment refers to (their transaction was
 /// refused after the bytes were written) and left-over temporary files,
 /// once they are older than `grace`: a file younger than that may belong to
@@ -169,7 +173,7 @@ pub fn collect_orphans(
     db: &Db,
     settings: &AttachmentSettings,
     grace: std::time::Duration,
-    elsewhere: &dyn Fn(&[String]) -> Result<std::collections::HashSet<String>, AppError>,
+    elsewhere: &ReferencedElsewhere<'_>,
 ) -> Result<usize, AppError> {
     let Ok(shards) = std::fs::read_dir(&settings.dir) else {
         return Ok(0); // nothing stored yet

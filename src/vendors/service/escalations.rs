@@ -20,6 +20,7 @@ use crate::tickets::service::vendor_hold::{self, HeldTicket};
 use crate::vendors::Vendors;
 use crate::vendors::dto::{EscalationDto, EscalationInput, VendorAnswer};
 use crate::vendors::model::Escalation;
+use crate::vendors::terms::Status;
 use crate::vendors::{repo, repo_escalations};
 
 fn micros(t: NaiveDateTime) -> i64 {
@@ -162,7 +163,31 @@ fn new_escalation(
     {
         None => None,
         Some(id) => match repo::contract(conn, id)? {
-            Some(c) if c.vendor_id == input.vendor_id => Some(c),
+            Some(c) if c.vendor_id == input.vendor_id => {
+                // Its service targets bind the vendor only while in force.
+                let today = vendors.settings.today();
+                match crate::vendors::terms::status(&c.standing(), today, 0) {
+                    Status::Draft => {
+                        errors.push(FieldError::new(
+                            "contract_id",
+                            "a draft contract: not in force yet",
+                        ));
+                        None
+                    }
+                    Status::Expired | Status::Terminated => {
+                        let ended = c
+                            .terminates_on
+                            .or(c.ends_on)
+                            .map_or(String::new(), |d| format!(" on {d}"));
+                        errors.push(FieldError::new(
+                            "contract_id",
+                            format!("a contract that ended{ended}"),
+                        ));
+                        None
+                    }
+                    _ => Some(c),
+                }
+            }
             Some(_) => {
                 errors.push(FieldError::new(
                     "contract_id",
@@ -336,6 +361,15 @@ pub fn answer(
                 "vendor_answered"
             }
             Answered::Resolution => {
+                if let Some(r) = e.responded_at
+                    && at < r
+                    && e.resolved_at.is_none()
+                {
+                    return Err(AppError::invalid(
+                        "at",
+                        format!("before the vendor's answer at {}", crate::ids::utc(r)),
+                    ));
+                }
                 if !repo_escalations::resolve(conn, &e.id, at, seconds, note)? {
                     return Err(AppError::conflict(
                         "already_resolved",

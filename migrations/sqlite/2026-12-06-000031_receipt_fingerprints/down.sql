@@ -1,0 +1,1 @@
+ALTER TABLE purchase_receipts DROP COLUMN request_hash;
