@@ -189,6 +189,16 @@ fn approval_blocker(o: &OrderDto, me: &crate::auth::User) -> Option<String> {
     }
 }
 
+/// (status, words) of the moves `me` may make: no Approve button for
+/// someone the service would refuse.
+fn moves(o: &OrderDto, me: &crate::auth::User) -> Vec<(&'static str, &'static str)> {
+    o.allowed
+        .iter()
+        .filter(|s| **s != Status::Approved || approval_blocker(o, me).is_none())
+        .map(|s| (s.as_str(), move_words(*s)))
+        .collect()
+}
+
 async fn order_page(
     state: web::Data<AppState>,
     user: WebUser,
@@ -217,12 +227,7 @@ async fn order_page(
             .conversion_rate
             .map(|_| amount(o.base_total_minor, &o.base_currency)),
         approval_note: approval_blocker(&o, &user.user),
-        moves: o
-            .allowed
-            .iter()
-            .filter(|s| **s != Status::Approved || approval_blocker(&o, &user.user).is_none())
-            .map(|s| (s.as_str(), move_words(*s)))
-            .collect(),
+        moves: moves(&o, &user.user),
         receipts: receipt_rows(&o),
         invoices: o
             .invoices

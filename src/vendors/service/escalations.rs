@@ -143,6 +143,43 @@ fn ticket_history(
     Ok(())
 }
 
+/// The contract an escalation names, when it is the vendor's and in force
+/// (its service targets bind the vendor only then); else a fault.
+fn escalation_contract(
+    conn: &mut DbConn,
+    vendors: &Vendors,
+    input: &EscalationInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<crate::vendors::Contract>, AppError> {
+    let Some(id) = input
+        .contract_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    let fault = match repo::contract(conn, id)? {
+        None => "no such contract".to_owned(),
+        Some(c) if c.vendor_id != input.vendor_id => "a contract with another vendor".to_owned(),
+        Some(c) => {
+            match crate::vendors::terms::status(&c.standing(), vendors.settings.today(), 0) {
+                Status::Draft => "a draft contract: not in force yet".to_owned(),
+                Status::Expired | Status::Terminated => {
+                    let ended = c
+                        .terminates_on
+                        .or(c.ends_on)
+                        .map_or(String::new(), |d| format!(" on {d}"));
+                    format!("a contract that ended{ended}")
+                }
+                _ => return Ok(Some(c)),
+            }
+        }
+    };
+    errors.push(FieldError::new("contract_id", fault));
+    Ok(None)
+}
+
 /// The escalation row for `input`, its clock started at `now`; the
 /// faults of a vendor or contract that do not fit.
 fn new_escalation(
@@ -155,52 +192,7 @@ fn new_escalation(
     if repo::vendor(conn, &input.vendor_id)?.is_none() {
         errors.push(FieldError::new("vendor_id", "no such vendor"));
     }
-    let contract = match input
-        .contract_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(id) => match repo::contract(conn, id)? {
-            Some(c) if c.vendor_id == input.vendor_id => {
-                // Its service targets bind the vendor only while in force.
-                let today = vendors.settings.today();
-                match crate::vendors::terms::status(&c.standing(), today, 0) {
-                    Status::Draft => {
-                        errors.push(FieldError::new(
-                            "contract_id",
-                            "a draft contract: not in force yet",
-                        ));
-                        None
-                    }
-                    Status::Expired | Status::Terminated => {
-                        let ended = c
-                            .terminates_on
-                            .or(c.ends_on)
-                            .map_or(String::new(), |d| format!(" on {d}"));
-                        errors.push(FieldError::new(
-                            "contract_id",
-                            format!("a contract that ended{ended}"),
-                        ));
-                        None
-                    }
-                    _ => Some(c),
-                }
-            }
-            Some(_) => {
-                errors.push(FieldError::new(
-                    "contract_id",
-                    "a contract with another vendor",
-                ));
-                None
-            }
-            None => {
-                errors.push(FieldError::new("contract_id", "no such contract"));
-                None
-            }
-        },
-    };
+    let contract = escalation_contract(conn, vendors, input, &mut errors)?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
