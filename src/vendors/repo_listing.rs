@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Nullable, Text};
+use diesel::sql_types::{Bool, Date, Integer, Nullable, Text};
 
 use super::domain::ContractKind;
 use super::model::Contract;
@@ -67,9 +67,10 @@ fn may_have(s: Status, today: NaiveDate, window: i64) -> String {
             "NOT contracts.draft AND (contracts.terminates_on >= {t} OR (contracts.terminates_on IS NULL \
              AND contracts.ends_on >= {t} AND contracts.ends_on <= {w}))"
         ),
-        Status::Expired => format!("{live} AND contracts.ends_on < {t}"),
+        // Index ranges: the day it settles, the notice deadline.
+        Status::Expired => format!("{live} AND {SETTLE} < {t}"),
         Status::NoticeDue => format!(
-            "{live} AND contracts.auto_renew AND contracts.ends_on >= {t} \
+            "{live} AND contracts.auto_renew \
              AND contracts.notice_deadline >= {t} AND contracts.notice_deadline <= {w}"
         ),
         Status::Renewed => format!(
@@ -92,7 +93,8 @@ pub fn count(conn: &mut DbConn, q: &ContractQuery) -> QueryResult<i64> {
 /// soonest first, then past ones latest first, then open-ended ones; the
 /// date is the termination day, else a notice deadline still ahead of an
 /// auto-renewing contract, else the end. `limit` rows from `offset`, or
-/// all.
+/// all. Sorts every filtered row: for a status (few rows); the listing
+/// without one reads its page from indexes ([`ordered_page`]).
 pub fn page(
     conn: &mut DbConn,
     q: &ContractQuery,
@@ -113,9 +115,105 @@ pub fn page(
             "CASE WHEN {next} >= {t} THEN {next} END ASC"
         )))
         .then_order_by(sql::<Nullable<Text>>(&format!("{next} DESC")))
+        .then_order_by(sql::<Nullable<Text>>(&format!(
+            "CASE WHEN {next} < {t} THEN contracts.id END DESC"
+        )))
         .then_order_by(contracts::id.asc());
     if let Some(l) = limit {
         b = b.limit(l).offset(offset);
     }
     b.load(conn)
+}
+
+/// The day a contract settles: its termination day, else its end (the
+/// expression the `contracts_settle` index is built on).
+const SETTLE: &str = "COALESCE(contracts.terminates_on, contracts.ends_on)";
+
+/// The filtered contracts in [`page`]'s order, `limit` from `offset`, and
+/// how many there are, read from indexes: the upcoming ones are the
+/// auto-renewing, unterminated contracts with a notice deadline ahead (by
+/// that deadline) merged with the rest that settle today or later (by that
+/// day); then those that settled before today, latest first; then the
+/// open-ended.
+pub fn ordered_page(
+    conn: &mut DbConn,
+    q: &ContractQuery,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Contract>, i64)> {
+    let t = day(q.today);
+    let notice_ahead = format!(
+        "contracts.auto_renew AND contracts.terminates_on IS NULL AND contracts.notice_deadline >= {t}"
+    );
+    let count = |cond: String, conn: &mut DbConn| -> QueryResult<i64> {
+        filtered(q).filter(sql::<Bool>(&cond)).select(count_star()).get_result(conn)
+    };
+    let upcoming = count(format!("{SETTLE} >= {t}"), conn)?;
+    let past = count(format!("{SETTLE} < {t}"), conn)?;
+    let open = count(format!("{SETTLE} IS NULL"), conn)?;
+    let (end, mut ids) = (offset + limit, Vec::new());
+    if offset < upcoming {
+        // Each part in its own index order, merged here.
+        let arm = |cond: String, key: &str, conn: &mut DbConn| -> QueryResult<Vec<(String, Option<NaiveDate>)>> {
+            filtered(q)
+                .filter(sql::<Bool>(&cond))
+                .select((contracts::id, sql::<Nullable<Date>>(key)))
+                .order(sql::<Nullable<Date>>(key))
+                .then_order_by(contracts::id.asc())
+                .limit(end.min(upcoming))
+                .load(conn)
+        };
+        let by_notice = arm(notice_ahead.clone(), "contracts.notice_deadline", conn)?;
+        let by_settle = arm(
+            format!("{SETTLE} >= {t} AND NOT ({notice_ahead} AND contracts.notice_deadline IS NOT NULL)"),
+            SETTLE,
+            conn,
+        )?;
+        let mut merged: Vec<(Option<NaiveDate>, String)> = by_notice
+            .into_iter()
+            .chain(by_settle)
+            .map(|(id, k)| (k, id))
+            .collect();
+        merged.sort();
+        ids.extend(
+            merged
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|(_, id)| id),
+        );
+    }
+    let from_past = (offset - upcoming).max(0);
+    if end > upcoming && from_past < past {
+        let want = (end - upcoming - from_past).min(limit);
+        let rows: Vec<String> = filtered(q)
+            .filter(sql::<Bool>(&format!("{SETTLE} < {t}")))
+            .select(contracts::id)
+            .order(sql::<Nullable<Date>>(&format!("{SETTLE} DESC")))
+            .then_order_by(contracts::id.desc())
+            .limit(want)
+            .offset(from_past)
+            .load(conn)?;
+        ids.extend(rows);
+    }
+    let from_open = (offset - upcoming - past).max(0);
+    if end > upcoming + past && from_open < open {
+        let want = (end - upcoming - past - from_open).min(limit);
+        let rows: Vec<String> = filtered(q)
+            .filter(sql::<Bool>(&format!("{SETTLE} IS NULL")))
+            .select(contracts::id)
+            .order(contracts::id.asc())
+            .limit(want)
+            .offset(from_open)
+            .load(conn)?;
+        ids.extend(rows);
+    }
+    let mut rows: Vec<Contract> = contracts::table
+        .filter(contracts::id.eq_any(&ids))
+        .select(Contract::as_select())
+        .load(conn)?;
+    let at: std::collections::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    rows.sort_by_key(|c| at.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
+    Ok((rows, upcoming + past + open))
 }

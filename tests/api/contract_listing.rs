@@ -164,3 +164,66 @@ async fn contracts_page_in_the_order_of_the_nearest_decision_with_totals_and_lin
         assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
     }
 }
+
+/// The order a person would give the contracts: the next decision (the
+/// termination day, a notice deadline still ahead of an auto-renewing
+/// contract, else the end); upcoming soonest first, past latest first,
+/// open-ended last; ties by id (past ones the other way round).
+fn reference_key(c: &Value, today: &str) -> (u8, String, String) {
+    let s = |k: &str| c[k].as_str().map(str::to_owned);
+    let notice = s("notice_deadline").filter(|d| c["auto_renew"] == true && d.as_str() >= today);
+    let next = s("terminates_on").or(notice).or(s("ends_on"));
+    let id = s("id").unwrap();
+    match next {
+        Some(d) if d.as_str() >= today => (0, d, id),
+        Some(d) => {
+            // Latest first: invert the date and the id character by character.
+            let inv = |x: &str| x.chars().map(|ch| char::from(255 - ch as u8)).collect::<String>();
+            (1, inv(&d), inv(&id))
+        }
+        None => (2, String::new(), id),
+    }
+}
+
+#[tokio::test]
+async fn pages_of_many_contracts_with_equal_dates_follow_the_reference_order() {
+    let app = spawn_app().await;
+    let token = app.token("coord@example.org", Role::Coordinator).await;
+    let v = vendor(&app, &token, "Northwind").await;
+    let day = |n: i64| (today() + Duration::days(n)).to_string();
+    for i in 0..40i64 {
+        // Dates repeat (ties), some auto-renewing with their notice ahead
+        // or passed, some open-ended, some past.
+        let end = (i * 37) % 90 - 30;
+        let mut body = json!({"vendor_id": v, "kind": "support", "title": format!("C{i}")});
+        if i % 9 != 0 {
+            body["starts_on"] = json!(day(end - 400));
+            body["ends_on"] = json!(day(end));
+        }
+        if i % 3 == 0 && i % 9 != 0 {
+            body["auto_renew"] = json!(true);
+            body["renewal_months"] = json!(12);
+            body["notice_days"] = json!(20);
+        }
+        contract(&app, &token, body).await;
+    }
+    let resp = app.get(&token, "/api/v1/contracts?limit=200").await;
+    let all: Vec<Value> = resp.json().await.unwrap();
+    assert_eq!(all.len(), 40);
+    let today = today().to_string();
+    let mut expected = all.clone();
+    expected.sort_by_key(|c| reference_key(c, &today));
+    let ids = |l: &[Value]| l.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(&all), ids(&expected));
+    let mut paged = Vec::new();
+    for offset in (0..40).step_by(7) {
+        let page: Vec<Value> = app
+            .get(&token, &format!("/api/v1/contracts?limit=7&offset={offset}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        paged.extend(page);
+    }
+    assert_eq!(ids(&paged), ids(&expected), "pages join into the same order");
+}

@@ -72,10 +72,13 @@ pub fn list_contracts(
                 let take = filter.limit.map_or(usize::MAX, |l| l.max(0) as usize);
                 (all.into_iter().skip(skip).take(take).collect(), total)
             }
-            None => (
-                repo_listing::page(conn, &q, filter.limit, filter.offset.max(0))?,
-                repo_listing::count(conn, &q)?,
-            ),
+            None => match filter.limit {
+                Some(l) => repo_listing::ordered_page(conn, &q, l, filter.offset.max(0))?,
+                None => (
+                    repo_listing::page(conn, &q, None, 0)?,
+                    repo_listing::count(conn, &q)?,
+                ),
+            },
         };
         Ok((dtos(conn, vendors, &rows)?, total))
     })

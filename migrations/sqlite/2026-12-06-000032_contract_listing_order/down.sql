@@ -1,0 +1,2 @@
+DROP INDEX contracts_notice_order;
+DROP INDEX contracts_settle;
