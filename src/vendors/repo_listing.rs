@@ -34,7 +34,7 @@ fn day(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
 }
 
-fn filtered<'a>(q: &ContractQuery<'a>) -> Boxed<'a> {
+fn filtered<'a>(q: &ContractQuery<'a>, conn: &DbConn) -> Boxed<'a> {
     let mut b = contracts::table.into_boxed();
     if let Some(v) = q.vendor_id {
         b = b.filter(contracts::vendor_id.eq(v));
@@ -46,20 +46,25 @@ fn filtered<'a>(q: &ContractQuery<'a>) -> Boxed<'a> {
         b = b.filter(contracts::owner_id.eq(o));
     }
     if let Some(s) = q.status {
-        b = b.filter(sql::<Bool>(&may_have(s, q.today, q.window)));
+        b = b.filter(sql::<Bool>(&may_have(
+            s,
+            q.today,
+            q.window,
+            unterminated(conn),
+        )));
     }
     b
 }
 
 /// A condition every contract with status `s` meets (a superset: what is
 /// left is decided in Rust by [`super::terms::status`]).
-fn may_have(s: Status, today: NaiveDate, window: i64) -> String {
+fn may_have(s: Status, today: NaiveDate, window: i64, unterminated: &str) -> String {
     let (t, w) = (
         day(today),
         day(today + chrono::Days::new(window.max(0) as u64)),
     );
     let back = day(today - chrono::Days::new(window.max(0) as u64));
-    let live = "NOT contracts.draft AND contracts.terminates_on IS NULL";
+    let live = format!("NOT contracts.draft AND {unterminated}");
     match s {
         Status::Draft => "contracts.draft".into(),
         Status::Terminated => format!("NOT contracts.draft AND contracts.terminates_on < {t}"),
@@ -86,7 +91,7 @@ fn may_have(s: Status, today: NaiveDate, window: i64) -> String {
 /// How many contracts the filters let through (before the status is
 /// decided on the rows).
 pub fn count(conn: &mut DbConn, q: &ContractQuery) -> QueryResult<i64> {
-    filtered(q).select(count_star()).get_result(conn)
+    filtered(q, conn).select(count_star()).get_result(conn)
 }
 
 /// The filtered contracts, the nearest decision first: upcoming dates
@@ -106,7 +111,7 @@ pub fn page(
         "COALESCE(contracts.terminates_on, CASE WHEN contracts.auto_renew AND \
          contracts.notice_deadline >= {t} THEN contracts.notice_deadline END, contracts.ends_on)"
     );
-    let mut b = filtered(q)
+    let mut b = filtered(q, conn)
         .select(Contract::as_select())
         .order(sql::<Integer>(&format!(
             "CASE WHEN {next} IS NULL THEN 2 WHEN {next} >= {t} THEN 0 ELSE 1 END"
@@ -125,16 +130,29 @@ pub fn page(
     b.load(conn)
 }
 
+/// Not terminated. On SQLite written so that the planner does not read it
+/// from the index on `terminates_on` (nearly every contract matches; it
+/// has no statistics, would take that index and sort what it finds);
+/// PostgreSQL estimates the plain test well, and misjudges the other.
+fn unterminated(conn: &DbConn) -> &'static str {
+    match conn {
+        DbConn::Sqlite(_) => "(CASE WHEN contracts.terminates_on IS NULL THEN 1 ELSE 0 END) = 1",
+        DbConn::Postgres(_) => "contracts.terminates_on IS NULL",
+    }
+}
+
 /// The day a contract settles: its termination day, else its end (the
 /// expression the `contracts_settle` index is built on).
 const SETTLE: &str = "COALESCE(contracts.terminates_on, contracts.ends_on)";
+
+type Keyed = Vec<(String, Option<NaiveDate>)>;
 
 /// The filtered contracts in [`page`]'s order, `limit` from `offset`, and
 /// how many there are, read from indexes: the upcoming ones are the
 /// auto-renewing, unterminated contracts with a notice deadline ahead (by
 /// that deadline) merged with the rest that settle today or later (by that
 /// day); then those that settled before today, latest first; then the
-/// open-ended.
+/// open-ended. A part is counted only when a page starts beyond it.
 pub fn ordered_page(
     conn: &mut DbConn,
     q: &ContractQuery,
@@ -143,77 +161,94 @@ pub fn ordered_page(
 ) -> QueryResult<(Vec<Contract>, i64)> {
     let t = day(q.today);
     let notice_ahead = format!(
-        "contracts.auto_renew AND contracts.terminates_on IS NULL AND contracts.notice_deadline >= {t}"
+        "contracts.notice_deadline >= {t} AND contracts.auto_renew AND {}",
+        unterminated(conn)
     );
-    let count = |cond: String, conn: &mut DbConn| -> QueryResult<i64> {
-        filtered(q).filter(sql::<Bool>(&cond)).select(count_star()).get_result(conn)
+    let total: i64 = filtered(q, conn).select(count_star()).get_result(conn)?;
+    let (mut skip, mut ids) = (offset, Vec::new());
+    // Upcoming: each part in its own index order, the first `want` of
+    // each merged here.
+    let want = skip + limit;
+    let arm = |cond: String, key: &str, conn: &mut DbConn| -> QueryResult<Keyed> {
+        filtered(q, conn)
+            .filter(sql::<Bool>(&cond))
+            .select((contracts::id, sql::<Nullable<Date>>(key)))
+            .order(sql::<Nullable<Date>>(key))
+            .then_order_by(contracts::id.asc())
+            .limit(want)
+            .load(conn)
     };
-    let upcoming = count(format!("{SETTLE} >= {t}"), conn)?;
-    let past = count(format!("{SETTLE} < {t}"), conn)?;
-    let open = count(format!("{SETTLE} IS NULL"), conn)?;
-    let (end, mut ids) = (offset + limit, Vec::new());
-    if offset < upcoming {
-        // Each part in its own index order, merged here.
-        let arm = |cond: String, key: &str, conn: &mut DbConn| -> QueryResult<Vec<(String, Option<NaiveDate>)>> {
-            filtered(q)
-                .filter(sql::<Bool>(&cond))
-                .select((contracts::id, sql::<Nullable<Date>>(key)))
-                .order(sql::<Nullable<Date>>(key))
-                .then_order_by(contracts::id.asc())
-                .limit(end.min(upcoming))
-                .load(conn)
-        };
-        let by_notice = arm(notice_ahead.clone(), "contracts.notice_deadline", conn)?;
-        let by_settle = arm(
-            format!("{SETTLE} >= {t} AND NOT ({notice_ahead} AND contracts.notice_deadline IS NOT NULL)"),
-            SETTLE,
-            conn,
-        )?;
-        let mut merged: Vec<(Option<NaiveDate>, String)> = by_notice
-            .into_iter()
-            .chain(by_settle)
-            .map(|(id, k)| (k, id))
-            .collect();
-        merged.sort();
-        ids.extend(
-            merged
-                .into_iter()
-                .skip(offset as usize)
-                .take(limit as usize)
-                .map(|(_, id)| id),
-        );
+    let by_notice = arm(notice_ahead.clone(), "contracts.notice_deadline", conn)?;
+    let by_settle = arm(
+        format!(
+            "{SETTLE} >= {t} AND NOT ({notice_ahead} AND contracts.notice_deadline IS NOT NULL)"
+        ),
+        SETTLE,
+        conn,
+    )?;
+    let whole = (by_notice.len() as i64) < want && (by_settle.len() as i64) < want;
+    let mut merged: Vec<(Option<NaiveDate>, String)> = by_notice
+        .into_iter()
+        .chain(by_settle)
+        .map(|(id, k)| (k, id))
+        .collect();
+    merged.sort();
+    let upcoming = merged.len() as i64;
+    merged.truncate(want as usize);
+    ids.extend(merged.into_iter().skip(skip as usize).map(|(_, id)| id));
+    if !whole || ids.len() as i64 == limit {
+        return load_in_order(conn, ids, total);
     }
-    let from_past = (offset - upcoming).max(0);
-    if end > upcoming && from_past < past {
-        let want = (end - upcoming - from_past).min(limit);
-        let rows: Vec<String> = filtered(q)
-            .filter(sql::<Bool>(&format!("{SETTLE} < {t}")))
-            .select(contracts::id)
-            .order(sql::<Nullable<Date>>(&format!("{SETTLE} DESC")))
-            .then_order_by(contracts::id.desc())
-            .limit(want)
-            .offset(from_past)
-            .load(conn)?;
-        ids.extend(rows);
+    skip = (skip - upcoming).max(0);
+    let past_cond = format!("{SETTLE} < {t}");
+    let rows: Vec<String> = filtered(q, conn)
+        .filter(sql::<Bool>(&past_cond))
+        .select(contracts::id)
+        .order(sql::<Nullable<Date>>(&format!("{SETTLE} DESC")))
+        .then_order_by(contracts::id.desc())
+        .limit(limit - ids.len() as i64)
+        .offset(skip)
+        .load(conn)?;
+    let got_past = !rows.is_empty();
+    ids.extend(rows);
+    if ids.len() as i64 == limit {
+        return load_in_order(conn, ids, total);
     }
-    let from_open = (offset - upcoming - past).max(0);
-    if end > upcoming + past && from_open < open {
-        let want = (end - upcoming - past - from_open).min(limit);
-        let rows: Vec<String> = filtered(q)
-            .filter(sql::<Bool>(&format!("{SETTLE} IS NULL")))
-            .select(contracts::id)
-            .order(contracts::id.asc())
-            .limit(want)
-            .offset(from_open)
-            .load(conn)?;
-        ids.extend(rows);
+    if !got_past && skip > 0 {
+        let past: i64 = filtered(q, conn)
+            .filter(sql::<Bool>(&past_cond))
+            .select(count_star())
+            .get_result(conn)?;
+        skip = (skip - past).max(0);
+    } else {
+        skip = 0;
     }
+    let rows: Vec<String> = filtered(q, conn)
+        .filter(sql::<Bool>(&format!("{SETTLE} IS NULL")))
+        .select(contracts::id)
+        .order(contracts::id.asc())
+        .limit(limit - ids.len() as i64)
+        .offset(skip)
+        .load(conn)?;
+    ids.extend(rows);
+    load_in_order(conn, ids, total)
+}
+
+/// The contracts with these ids, in this order.
+fn load_in_order(
+    conn: &mut DbConn,
+    ids: Vec<String>,
+    total: i64,
+) -> QueryResult<(Vec<Contract>, i64)> {
     let mut rows: Vec<Contract> = contracts::table
         .filter(contracts::id.eq_any(&ids))
         .select(Contract::as_select())
         .load(conn)?;
-    let at: std::collections::HashMap<&str, usize> =
-        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let at: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
     rows.sort_by_key(|c| at.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
-    Ok((rows, upcoming + past + open))
+    Ok((rows, total))
 }

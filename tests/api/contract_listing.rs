@@ -178,7 +178,11 @@ fn reference_key(c: &Value, today: &str) -> (u8, String, String) {
         Some(d) if d.as_str() >= today => (0, d, id),
         Some(d) => {
             // Latest first: invert the date and the id character by character.
-            let inv = |x: &str| x.chars().map(|ch| char::from(255 - ch as u8)).collect::<String>();
+            let inv = |x: &str| {
+                x.chars()
+                    .map(|ch| char::from(255 - ch as u8))
+                    .collect::<String>()
+            };
             (1, inv(&d), inv(&id))
         }
         None => (2, String::new(), id),
@@ -213,17 +217,49 @@ async fn pages_of_many_contracts_with_equal_dates_follow_the_reference_order() {
     let today = today().to_string();
     let mut expected = all.clone();
     expected.sort_by_key(|c| reference_key(c, &today));
-    let ids = |l: &[Value]| l.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let ids = |l: &[Value]| {
+        l.iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&all), ids(&expected));
     let mut paged = Vec::new();
     for offset in (0..40).step_by(7) {
         let page: Vec<Value> = app
-            .get(&token, &format!("/api/v1/contracts?limit=7&offset={offset}"))
+            .get(
+                &token,
+                &format!("/api/v1/contracts?limit=7&offset={offset}"),
+            )
             .await
             .json()
             .await
             .unwrap();
         paged.extend(page);
     }
-    assert_eq!(ids(&paged), ids(&expected), "pages join into the same order");
+    assert_eq!(
+        ids(&paged),
+        ids(&expected),
+        "pages join into the same order"
+    );
+    for (limit, offset) in [(1, 0), (3, 38), (5, 17), (40, 0), (10, 33)] {
+        let page: Vec<Value> = app
+            .get(
+                &token,
+                &format!("/api/v1/contracts?limit={limit}&offset={offset}"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let want: Vec<String> = ids(&expected)
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .collect();
+        assert_eq!(ids(&page), want, "limit {limit} offset {offset}");
+    }
+    let resp = app.get(&token, "/api/v1/contracts?offset=100").await;
+    assert_eq!(resp.headers()["X-Total-Count"], "40");
+    let beyond: Vec<Value> = resp.json().await.unwrap();
+    assert!(beyond.is_empty(), "past the end: nothing, and the total");
 }

@@ -160,6 +160,37 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
         .unwrap();
     // 40 registered by the demo, 7 received from its purchase orders.
     assert_eq!(count, 47);
+    // Vendors at work: a contract inside its notice window, tickets
+    // handed to vendors.
+    let due = itdesk(&db)
+        .args([
+            "export",
+            "contracts",
+            "--format",
+            "csv",
+            "--status",
+            "notice_due",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        due.status.success(),
+        "{}",
+        String::from_utf8_lossy(&due.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&due.stdout).lines().count() >= 2,
+        "a header and at least one contract to decide on"
+    );
+    let escalated: i64 = handle
+        .read(|conn| {
+            itdesk::db::schema::vendor_escalations::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(itdesk::error::AppError::from)
+        })
+        .unwrap();
+    assert!(escalated >= 2, "{escalated} tickets handed to vendors");
     assert!(out_now >= 15, "{out_now} devices handed out");
     assert!(oldest.unwrap() < now - Duration::days(365), "{oldest:?}");
 }

@@ -68,7 +68,7 @@ bench_backend() {
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   export TOKEN; TOKEN=$("$bin" admin create-token --email bench@example.org --role coordinator 2>/dev/null | tail -1)
   local base="http://127.0.0.1:$port/api/v1/contracts"
-  echo "  matching contracts: $(curl -fsI -H "Authorization: Bearer $TOKEN" "$base" | sed -n 's/^x-total-count: *//Ip' | tr -d '\r')"
+  echo "  matching contracts: $(curl -fs -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "$base" | sed -n 's/^x-total-count: *//Ip' | tr -d '\r')"
   measure "first page (50)" "$base"
   measure "page 100 (offset 4950)" "$base?offset=4950"
   measure "one vendor (200), first 50" "$base?vendor_id=v007"
