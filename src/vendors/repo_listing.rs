@@ -67,6 +67,7 @@ fn may_have(s: Status, today: NaiveDate, window: i64, unterminated: &str) -> Str
     let live = format!("NOT contracts.draft AND {unterminated}");
     match s {
         Status::Draft => "contracts.draft".into(),
+        // Exact, as are the two below (see `status_page`).
         Status::Terminated => format!("NOT contracts.draft AND contracts.terminates_on < {t}"),
         Status::Expiring => format!(
             "NOT contracts.draft AND (contracts.terminates_on >= {t} OR (contracts.terminates_on IS NULL \
@@ -232,6 +233,36 @@ pub fn ordered_page(
         .load(conn)?;
     ids.extend(rows);
     load_in_order(conn, ids, total)
+}
+
+/// A page of the contracts with a status the SQL decides exactly (a notice
+/// due, expired, terminated), in [`page`]'s order read from an index, and
+/// how many there are; `None` for the other statuses.
+pub fn status_page(
+    conn: &mut DbConn,
+    q: &ContractQuery,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Option<(Vec<Contract>, i64)>> {
+    let b = filtered(q, conn);
+    let b = match q.status {
+        // All upcoming, by the notice deadline.
+        Some(Status::NoticeDue) => b
+            .order(contracts::notice_deadline.asc())
+            .then_order_by(contracts::id.asc()),
+        // All past, by the day they settled, latest first.
+        Some(Status::Expired | Status::Terminated) => b
+            .order(sql::<Nullable<Date>>(&format!("{SETTLE} DESC")))
+            .then_order_by(contracts::id.desc()),
+        _ => return Ok(None),
+    };
+    let ids: Vec<String> = b
+        .select(contracts::id)
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    let total: i64 = filtered(q, conn).select(count_star()).get_result(conn)?;
+    load_in_order(conn, ids, total).map(Some)
 }
 
 /// The contracts with these ids, in this order.

@@ -258,6 +258,31 @@ async fn pages_of_many_contracts_with_equal_dates_follow_the_reference_order() {
             .collect();
         assert_eq!(ids(&page), want, "limit {limit} offset {offset}");
     }
+    // A status keeps the same order, and pages.
+    for status in ["notice_due", "expired", "expiring", "active", "draft"] {
+        let want: Vec<String> = expected
+            .iter()
+            .filter(|c| c["status"] == status)
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        let mut got = Vec::new();
+        for offset in (0..want.len().max(1)).step_by(3) {
+            let resp = app
+                .get(
+                    &token,
+                    &format!("/api/v1/contracts?status={status}&limit=3&offset={offset}"),
+                )
+                .await;
+            assert_eq!(
+                resp.headers()["X-Total-Count"],
+                want.len().to_string().as_str(),
+                "{status}"
+            );
+            let page: Vec<Value> = resp.json().await.unwrap();
+            got.extend(ids(&page));
+        }
+        assert_eq!(got, want, "{status}");
+    }
     let resp = app.get(&token, "/api/v1/contracts?offset=100").await;
     assert_eq!(resp.headers()["X-Total-Count"], "40");
     let beyond: Vec<Value> = resp.json().await.unwrap();

@@ -65,6 +65,12 @@ pub fn list_contracts(
         let (rows, total): (Vec<Contract>, i64) = match filter.status {
             // A status is decided on the day: narrowed in SQL, settled here.
             Some(s) => {
+                if let Some(limit) = filter.limit
+                    && let Some(found) =
+                        repo_listing::status_page(conn, &q, limit, filter.offset.max(0))?
+                {
+                    return Ok((dtos(conn, vendors, &found.0)?, found.1));
+                }
                 let mut all = repo_listing::page(conn, &q, None, 0)?;
                 all.retain(|c| terms::status(&c.standing(), today, window) == s);
                 let total = all.len() as i64;
