@@ -35,6 +35,13 @@ fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     for name in &applied {
         tracing::info!(migration = %name, "applied migration");
     }
+    if !applied.is_empty() {
+        let filled = crate::vendors::service::fill_notice_deadlines(&db)
+            .map_err(|e| anyhow::anyhow!("storing contracts' notice deadlines: {e}"))?;
+        if filled > 0 {
+            tracing::info!(filled, "stored the notice deadlines of older contracts");
+        }
+    }
     let key_bytes = auth::service::session_key(&db, &settings.web.session_key)
         .map_err(|e| anyhow::anyhow!("loading the session key: {e}"))?;
     let session_key = Key::try_from(key_bytes.as_slice())

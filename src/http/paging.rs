@@ -8,6 +8,8 @@ use crate::error::AppError;
 /// The page size when none is asked for, and the largest one allowed.
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
+/// The deepest a page may start (a cursor goes further).
+pub const MAX_OFFSET: i64 = 1_000_000;
 
 /// `limit` and `offset` as asked, checked: 422 naming the field.
 pub fn window(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), AppError> {
@@ -19,8 +21,11 @@ pub fn window(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), App
         ));
     }
     let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(AppError::invalid("offset", "must not be negative"));
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        return Err(AppError::invalid(
+            "offset",
+            format!("must be between 0 and {MAX_OFFSET}"),
+        ));
     }
     Ok((limit, offset))
 }
@@ -109,5 +114,9 @@ mod tests {
         assert!(window(Some(0), None).is_err());
         assert!(window(Some(201), None).is_err());
         assert!(window(Some(10), Some(-1)).is_err());
+        assert!(
+            window(Some(10), Some(i64::MAX - 5)).is_err(),
+            "no overflow further on"
+        );
     }
 }

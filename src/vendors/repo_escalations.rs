@@ -64,12 +64,19 @@ pub fn resolve(
     seconds: i64,
     note: Option<&str>,
 ) -> QueryResult<bool> {
-    diesel::update(e::table.find(id).filter(e::resolved_at.is_null()))
-        .set((
-            e::resolved_at.eq(at),
-            e::resolution_seconds.eq(seconds),
-            e::resolution_note.eq(note),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    // Not before the vendor's answer, checked in the update itself: an
+    // answer recorded meanwhile by someone else counts.
+    diesel::update(
+        e::table
+            .find(id)
+            .filter(e::resolved_at.is_null())
+            .filter(e::responded_at.is_null().or(e::responded_at.le(at))),
+    )
+    .set((
+        e::resolved_at.eq(at),
+        e::resolution_seconds.eq(seconds),
+        e::resolution_note.eq(note),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }

@@ -169,7 +169,7 @@ pub fn ordered_page(
     let (mut skip, mut ids) = (offset, Vec::new());
     // Upcoming: each part in its own index order, the first `want` of
     // each merged here.
-    let want = skip + limit;
+    let want = skip.saturating_add(limit);
     let arm = |cond: String, key: &str, conn: &mut DbConn| -> QueryResult<Keyed> {
         filtered(q, conn)
             .filter(sql::<Bool>(&cond))

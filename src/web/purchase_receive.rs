@@ -268,6 +268,17 @@ pub async fn submit(
         )),
         Err(e) => {
             let mut p = Problems::refusal(e)?;
+            let mut typed = typed;
+            if p.fields.iter().any(|f| f.field == "Idempotency-Key") {
+                // The form changed after its key was used: a new key, so
+                // that sending it again takes the receipt.
+                typed.key = crate::ids::new_id();
+                p.fields.retain(|f| f.field != "Idempotency-Key");
+                p.general = Some(
+                    "This form was sent before with other lines: check them and send it again."
+                        .into(),
+                );
+            }
             // The service names `lines[i].…`; the boxes are q{n} and s{n}.
             for e in p.fields.iter_mut() {
                 let Some(rest) = e.field.strip_prefix("lines[") else {

@@ -158,6 +158,7 @@ async fn contracts_page_in_the_order_of_the_nearest_decision_with_totals_and_lin
         ("limit=0", "limit"),
         ("limit=201", "limit"),
         ("offset=-1", "offset"),
+        ("offset=9223372036854775800", "offset"),
     ] {
         let resp = app.get(&token, &format!("/api/v1/contracts?{query}")).await;
         let problem = assert_problem(resp, 422, "validation_failed").await;

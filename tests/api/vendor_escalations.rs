@@ -151,6 +151,29 @@ async fn a_ticket_handed_to_a_vendor_waits_on_hold_and_comes_back_when_resolved(
             "{p}"
         );
     }
+    // Past its end but auto-renewing, about to roll over: in force.
+    let lapsed = json_of(
+        app.post_json(
+            &token,
+            "/api/v1/contracts",
+            &json!({"vendor_id": vendor, "kind": "support", "title": "Rolls today",
+                "starts_on": "2025-01-01", "ends_on": "2025-12-31", "auto_renew": true, "renewal_months": 12}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let other_ticket = ticket(&app, &kim, "Printer line down").await;
+    json_of(
+        app.post_json(
+            &token,
+            &format!("/api/v1/tickets/{other_ticket}/vendor-escalations"),
+            &json!({"vendor_id": vendor, "contract_id": lapsed["id"]}),
+        )
+        .await,
+        201,
+    )
+    .await;
     let resp = app
         .post_json(&kim, &path, &json!({"vendor_id": vendor}))
         .await;

@@ -195,6 +195,24 @@ async fn an_order_is_raised_approved_received_by_scanning_and_invoiced_from_page
     .await;
     assert_eq!(status, 303);
     assert_eq!(app.count("assets").await, 2);
+    // Back in the browser, changed, sent under the used key: refused with a
+    // fresh key, so that sending it again takes it.
+    let mut changed = scan;
+    changed[3] = ("s1", "PF-102\r\n");
+    let (status, _, page) = post(
+        &am,
+        app.url(&format!("/purchase-orders/{id}/receive")),
+        &changed,
+    )
+    .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("This form was sent before with other lines"),
+        "{page}"
+    );
+    let fresh = value_after(&page, "name=\"key\" value=\"").to_owned();
+    assert_ne!(fresh, key);
+    assert_eq!(app.count("assets").await, 2, "nothing received twice");
     let (_, order) = text(&am, app.url(&location)).await;
     assert!(
         order.contains("Partly received") && order.contains("IT-000001"),

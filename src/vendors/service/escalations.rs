@@ -165,6 +165,14 @@ fn escalation_contract(
         Some(c) => {
             match crate::vendors::terms::status(&c.standing(), vendors.settings.today(), 0) {
                 Status::Draft => "a draft contract: not in force yet".to_owned(),
+                // Past its end but about to roll into its next term today.
+                Status::Expired
+                    if c.auto_renew
+                        && c.terminates_on.is_none()
+                        && c.renewal_months.is_some_and(|m| m > 0) =>
+                {
+                    return Ok(Some(c));
+                }
                 Status::Expired | Status::Terminated => {
                     let ended = c
                         .terminates_on
@@ -353,20 +361,24 @@ pub fn answer(
                 "vendor_answered"
             }
             Answered::Resolution => {
-                if let Some(r) = e.responded_at
-                    && at < r
-                    && e.resolved_at.is_none()
-                {
-                    return Err(AppError::invalid(
-                        "at",
-                        format!("before the vendor's answer at {}", crate::ids::utc(r)),
-                    ));
-                }
                 if !repo_escalations::resolve(conn, &e.id, at, seconds, note)? {
-                    return Err(AppError::conflict(
-                        "already_resolved",
-                        "the vendor's resolution is recorded already",
-                    ));
+                    // Resolved already, or the answer came after `at` (it
+                    // may have been recorded a moment ago).
+                    let now_is = repo_escalations::find(conn, &e.id)?;
+                    return Err(
+                        match now_is
+                            .and_then(|x| x.responded_at.filter(|_| x.resolved_at.is_none()))
+                        {
+                            Some(r) => AppError::invalid(
+                                "at",
+                                format!("before the vendor's answer at {}", crate::ids::utc(r)),
+                            ),
+                            None => AppError::conflict(
+                                "already_resolved",
+                                "the vendor's resolution is recorded already",
+                            ),
+                        },
+                    );
                 }
                 // A resolution answers too, when nothing did before.
                 repo_escalations::answer(conn, &e.id, at, seconds)?;

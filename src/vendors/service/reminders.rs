@@ -46,6 +46,13 @@ pub struct Pass {
     pub unaddressed: usize,
 }
 
+/// Stores the notice deadline of contracts written before it was stored
+/// (run after migrations, so the listing finds them before the first
+/// pass); how many.
+pub fn fill_notice_deadlines(db: &crate::db::Db) -> Result<usize, AppError> {
+    db.write(|conn| Ok(repo::fill_notice_deadlines(conn)?))
+}
+
 /// Runs the pass for `today` in one transaction.
 pub fn run_pass(vendors: &Vendors, today: NaiveDate, now: NaiveDateTime) -> Result<Pass, AppError> {
     vendors.db.write(|conn| {
