@@ -397,6 +397,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    people (user_id) {
+        user_id -> Text,
+        employee_id -> Nullable<Text>,
+        given_name -> Text,
+        surname -> Text,
+        department -> Nullable<Text>,
+        title -> Nullable<Text>,
+        manager_id -> Nullable<Text>,
+        location_id -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        employment_status -> Text,
+        directory_flavor -> Nullable<Text>,
+        directory_dn -> Nullable<Text>,
+        directory_key -> Nullable<Text>,
+        account_name -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contract_documents (id) {
         id -> Text,
         contract_id -> Text,
@@ -848,6 +870,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_invoices,
     contract_terms,
     contract_documents,
+    people,
     contract_reminders,
     vendor_escalations,
     contract_assets,

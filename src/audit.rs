@@ -41,6 +41,29 @@ pub fn record(conn: &mut DbConn, entry: Entry<'_>) -> QueryResult<()> {
     record_many(conn, std::slice::from_ref(&entry))
 }
 
+/// Appends what `actor_id` did to one entity (the shape most services
+/// record).
+pub fn record_by(
+    conn: &mut DbConn,
+    actor_id: &str,
+    (entity_type, entity_id): (&str, &str),
+    action: &str,
+    changes: Value,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    record(
+        conn,
+        Entry {
+            entity_type,
+            entity_id,
+            actor_id: Some(actor_id),
+            action,
+            changes,
+            at,
+        },
+    )
+}
+
 /// Appends several events in one statement.
 pub fn record_many(conn: &mut DbConn, entries: &[Entry<'_>]) -> QueryResult<()> {
     if entries.is_empty() {

@@ -24,6 +24,7 @@ pub mod mail;
 pub mod money;
 pub mod openapi;
 pub mod outbox;
+pub mod people;
 pub mod purchasing;
 pub mod settings;
 pub mod sla;

@@ -142,6 +142,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::handlers::configure)
                 .configure(crate::licenses::book_handlers::configure)
                 .configure(crate::licenses::audit_handlers::configure)
+                .configure(crate::people::handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)
@@ -161,6 +162,7 @@ struct Contexts {
     mail: web::Data<crate::mail::Mail>,
     assets: web::Data<crate::assets::Assets>,
     licenses: web::Data<crate::licenses::Licenses>,
+    people: web::Data<crate::people::People>,
     vendors: web::Data<crate::vendors::Vendors>,
     purchasing: web::Data<crate::purchasing::Purchasing>,
 }
@@ -174,6 +176,7 @@ impl Contexts {
             mail: web::Data::new(state.mail.clone()),
             assets: web::Data::new(state.assets.clone()),
             licenses: web::Data::new(state.licenses.clone()),
+            people: web::Data::new(state.people.clone()),
             vendors: web::Data::new(state.vendors.clone()),
             purchasing: web::Data::new(state.purchasing.clone()),
         }
@@ -186,6 +189,7 @@ impl Contexts {
             .app_data(self.mail.clone())
             .app_data(self.assets.clone())
             .app_data(self.licenses.clone())
+            .app_data(self.people.clone())
             .app_data(self.vendors.clone())
             .app_data(self.purchasing.clone());
     }

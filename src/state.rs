@@ -31,6 +31,7 @@ pub struct AppState {
     pub sla: Sla,
     pub mail: Mail,
     pub assets: Assets,
+    pub people: crate::people::People,
     pub licenses: crate::licenses::Licenses,
     pub vendors: crate::vendors::Vendors,
     pub purchasing: crate::purchasing::Purchasing,
@@ -95,6 +96,7 @@ impl AppState {
                 tickets: tickets.clone(),
             },
             assets: assets(&s, &db, api),
+            people: crate::people::People { db: db.clone() },
             licenses: crate::licenses::Licenses {
                 db: db.clone(),
                 settings: Arc::new(s.licenses.clone()),

@@ -106,6 +106,16 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    let person: Value = app
+        .post_json(
+            &admin,
+            "/api/v1/people",
+            &json!({"email": "matrix.person@example.org", "given_name": "Matrix", "surname": "Person"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let vendor: Value = app
         .post_json(
             &manager,
@@ -268,6 +278,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{eid}", "no-such-escalation".into());
     values.insert("{id}@audits", frozen["id"].as_str().unwrap().to_owned());
     values.insert("{id}@vendors", vendor["id"].as_str().unwrap().to_owned());
+    values.insert("{id}@people", person["id"].as_str().unwrap().to_owned());
     values.insert(
         "{id}@purchase-orders",
         order["id"].as_str().unwrap().to_owned(),
@@ -289,6 +300,7 @@ pub fn expand(path: &str, f: &Fixture) -> String {
         "entitlements",
         "audits",
         "vendors",
+        "people",
         "contracts",
         "purchase-orders",
         "products",
@@ -352,6 +364,9 @@ fn body(method: &str, path: &str, n: usize) -> Body {
         }
         ("POST", "/api/v1/manufacturers") => j(json!({"name": "Maker {n}"})),
         ("POST", "/api/v1/vendors") => j(json!({"name": "Vendor {n}", "kind": "other"})),
+        ("POST", "/api/v1/people") => j(json!({"email": "person{n}@example.org",
+            "given_name": "Given", "surname": "Surname {n}"})),
+        ("PATCH", "/api/v1/people/{id}") => j(json!({"title": "Matrix {n}"})),
         ("PATCH", "/api/v1/vendors/{id}" | "/api/v1/contracts/{id}") => {
             j(json!({"notes": "matrix {n}"}))
         }

@@ -112,6 +112,8 @@ fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/licenses/audits/{id}") => Staff,
         ("POST", "/api/v1/licenses/audits") => Managers,
         ("GET", "/api/v1/vendors" | "/api/v1/vendors/{id}") => Staff,
+        ("GET", "/api/v1/people" | "/api/v1/people/{id}") => Staff,
+        ("POST", "/api/v1/people") | ("PATCH", "/api/v1/people/{id}") => Coordinators,
         ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
         (
             "GET",

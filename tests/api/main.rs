@@ -64,6 +64,7 @@ mod mail_loops;
 mod mail_senders;
 mod mail_servers;
 mod mail_smtp;
+mod people;
 mod purchase_orders;
 mod purchase_receipts;
 mod search_rank;

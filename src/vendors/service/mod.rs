@@ -26,7 +26,7 @@ pub use view::contract_dto;
 
 use chrono::NaiveDateTime;
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::User;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -54,22 +54,12 @@ pub(super) fn may_change(actor: &User) -> Result<(), AppError> {
 pub(super) fn record(
     conn: &mut DbConn,
     actor: &User,
-    (entity_type, id): (&'static str, &str),
+    entity: (&'static str, &str),
     action: &'static str,
     changes: serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        Entry {
-            entity_type,
-            entity_id: id,
-            actor_id: Some(&actor.id),
-            action,
-            changes,
-            at: now,
-        },
-    )?;
+    audit::record_by(conn, &actor.id, entity, action, changes, now)?;
     Ok(())
 }
 
