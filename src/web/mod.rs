@@ -36,6 +36,7 @@ mod mail_view;
 mod new_ticket;
 mod notifications;
 mod pages;
+mod people;
 mod portal;
 mod purchase_order;
 mod purchase_order_boxes;

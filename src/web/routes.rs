@@ -174,6 +174,8 @@ fn vendor_routes(cfg: &mut web::ServiceConfig) {
             "/contracts/{id}/documents/{document_id}/delete",
             web::post().to(contract_documents::remove),
         )
+        .route("/people", web::get().to(people::list))
+        .route("/people/{id}", web::get().to(people::show))
         .route("/vendors", web::get().to(vendors::list))
         .route("/vendors/new", web::get().to(vendor_form::new_form))
         .route("/vendors/new", web::post().to(vendor_form::create))

@@ -224,6 +224,7 @@ fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
         ("GET", "/licenses/catalog") => Staff,
         ("GET", "/contracts" | "/contracts/{id}" | "/vendors" | "/vendors/{id}") => Staff,
+        ("GET", "/people" | "/people/{id}") => Staff,
         ("GET", "/contracts/new" | "/contracts/{id}/edit") => ContractManagers,
         ("GET", "/contracts/{id}/documents/{document_id}") => Staff,
         ("GET", "/vendors/new" | "/vendors/{id}/edit") => ContractManagers,

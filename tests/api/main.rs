@@ -88,6 +88,7 @@ mod web_dashboard;
 mod web_license_forms;
 mod web_licenses;
 mod web_pages;
+mod web_people;
 mod web_portal;
 mod web_purchase_orders;
 mod web_queue;
