@@ -8,6 +8,25 @@
 
 use std::borrow::Cow;
 
+/// `%text%` for a case-blind `LIKE … ESCAPE '\\'`: lowercased, with `%`,
+/// `_` and `\\` taken literally.
+pub fn like_contains(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A trimmed text, `None` when empty or absent.
+pub fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 /// Lowercase hex of bytes (digests, keys).
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

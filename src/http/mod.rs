@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by the API: a JSON body extractor that names the
 //! offending field, query-string errors as problems, and the fallback 404.
 
+mod idempotency;
 pub mod multipart;
 pub mod paging;
 
@@ -12,6 +13,8 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+
+pub use idempotency::idempotency_key;
 
 use crate::error::{AppError, FieldError};
 

@@ -4,7 +4,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::header::{self, DispositionParam};
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
 use crate::error::AppError;
@@ -209,4 +209,20 @@ pub fn parse_flag(field: &str, value: &str) -> Result<bool, AppError> {
             format!("`{other}` is not true or false"),
         )),
     }
+}
+
+/// A stored file's bytes as a download browsers will not render or sniff
+/// (ticket attachments, contract documents).
+pub fn download_response(content_type: &str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
+    use actix_web::http::header::{ContentDisposition, DispositionType};
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: disposition_names(filename),
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type.to_owned()))
+        .insert_header(disposition)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
+        .body(bytes)
 }

@@ -53,16 +53,6 @@ pub struct PeopleQuery {
 
 type Boxed<'a> = people::BoxedQuery<'a, DbBackend>;
 
-/// `%text%` for LIKE, with `%`, `_` and `\` taken literally.
-fn like(text: &str) -> String {
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn filtered<'a>(q: &'a PeopleQuery) -> Boxed<'a> {
     let mut b = people::table.into_boxed();
     if let Some(d) = &q.department {
@@ -75,7 +65,7 @@ fn filtered<'a>(q: &'a PeopleQuery) -> Boxed<'a> {
         b = b.filter(people::employment_status.eq(s));
     }
     if let Some(text) = &q.q {
-        let pattern = like(text);
+        let pattern = crate::text::like_contains(text);
         b = b.filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>(
                 "(lower(people.given_name || ' ' || people.surname) LIKE ",

@@ -36,13 +36,7 @@ fn may_change(actor: &User) -> Result<(), AppError> {
     }
 }
 
-/// A trimmed text, `None` when empty.
-fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+use crate::text::trimmed as text;
 
 /// Puts the input on `p`, collecting faults; the manager is resolved.
 fn apply(

@@ -174,20 +174,8 @@ pub async fn receive(
 ) -> Result<HttpResponse, AppError> {
     // Who may receive is said before what is wrong with the request.
     service::may_receive(&actor)?;
-    let key = match req.headers().get("Idempotency-Key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .map(str::trim)
-                .filter(|k| !k.is_empty() && k.len() <= 255)
-                .ok_or_else(|| {
-                    AppError::invalid("Idempotency-Key", "must be 1–255 visible ASCII characters")
-                })?
-                .to_owned(),
-        ),
-    };
-    let key = key.map(|k| (k, crate::http::json_fingerprint(&body.raw)));
+    let key =
+        crate::http::idempotency_key(&req)?.map(|k| (k, crate::http::json_fingerprint(&body.raw)));
     let (id, input) = (path.into_inner(), body.value);
     let (o, fresh) =
         blocking(move || service::receive(&state, &actor, &id, &input, key, ids::now())).await?;

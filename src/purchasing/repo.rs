@@ -104,12 +104,7 @@ pub fn orders(conn: &mut DbConn, q: &OrderQuery) -> QueryResult<(Vec<Order>, i64
         }
         if let Some(text) = &q.q {
             // `%`, `_` and `\` typed are themselves, not wildcards.
-            let escaped = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let like = format!("%{escaped}%");
+            let like = crate::text::like_contains(text);
             b = b.filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(purchase_orders.number) LIKE ")
                     .bind::<diesel::sql_types::Text, _>(like.clone())

@@ -1,7 +1,6 @@
 //! `/api/v1/tickets/{id}/attachments`: multipart upload within the limits,
 //! listing, and downloads that browsers will not render or sniff.
 
-use actix_web::http::header::{self, ContentDisposition, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::Tickets;
@@ -9,7 +8,7 @@ use super::dto::{AttachmentDto, UploadFiles};
 use super::service::{self, NewUpload, TicketRef};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
-use crate::http::multipart::{disposition_names, form_field, parse_flag, read_uploads};
+use crate::http::multipart::{download_response, form_field, parse_flag, read_uploads};
 use crate::ids;
 
 /// Attach files (multipart/form-data, one or more `file` parts, and
@@ -113,14 +112,5 @@ pub async fn serve_attachment(
         Ok((row, bytes))
     })
     .await?;
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: disposition_names(&row.filename),
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, row.content_type.clone()))
-        .insert_header(disposition)
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
-        .body(bytes))
+    Ok(download_response(&row.content_type, &row.filename, bytes))
 }

@@ -68,21 +68,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn idempotency(req: &HttpRequest, body: &[u8]) -> Result<Option<IdempotencyRequest>, AppError> {
-    let Some(value) = req.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    let key = value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 255)
-        .ok_or_else(|| {
-            AppError::invalid("Idempotency-Key", "must be 1–255 visible ASCII characters")
-        })?;
-    Ok(Some(IdempotencyRequest {
-        key: key.to_owned(),
-        request_hash: crate::http::json_fingerprint(body),
-    }))
+    Ok(
+        crate::http::idempotency_key(req)?.map(|key| IdempotencyRequest {
+            key,
+            request_hash: crate::http::json_fingerprint(body),
+        }),
+    )
 }
 
 /// File a ticket.

@@ -1,7 +1,6 @@
 //! `/api/v1/contracts/{id}/documents`: files kept with a contract, on the
 //! rules of a ticket's attachments.
 
-use actix_web::http::header::{self, ContentDisposition, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::Vendors;
@@ -10,7 +9,7 @@ use super::service;
 use crate::auth::User;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
-use crate::http::multipart::{disposition_names, read_uploads};
+use crate::http::multipart::{download_response, read_uploads};
 use crate::ids;
 use crate::tickets::service::{NewUpload, Upload};
 
@@ -152,16 +151,7 @@ pub async fn serve_document(
         Ok((row, bytes))
     })
     .await?;
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: disposition_names(&row.filename),
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, row.content_type.clone()))
-        .insert_header(disposition)
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
-        .body(bytes))
+    Ok(download_response(&row.content_type, &row.filename, bytes))
 }
 
 #[derive(utoipa::OpenApi)]

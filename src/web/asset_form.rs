@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::form::Problems;
+use super::pages::some;
 use crate::assets::Asset;
 use crate::assets::domain::{Category, Status};
 use crate::assets::dto::{RegisterAsset, UpdateAsset};
@@ -301,10 +302,6 @@ impl FactsForm {
             reason: Some("edited on the asset page".into()),
         })
     }
-}
-
-fn some(v: &str) -> Option<String> {
-    Some(v.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// A date box: `Some(None)` when empty, a message for the box when it is

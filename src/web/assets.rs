@@ -5,6 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::format::asset_status_label;
+use super::pages::some;
 use super::session::Nav;
 use super::{PageError, WebUser, render};
 use crate::assets::domain::{Category, Status};
@@ -74,10 +75,6 @@ pub(super) fn staff(user: &WebUser) -> Result<(), PageError> {
     } else {
         Err(AppError::Forbidden("the asset register is for staff".into()).into())
     }
-}
-
-fn some(s: &str) -> Option<String> {
-    (!s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
 impl Row {

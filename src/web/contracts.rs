@@ -6,6 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::format::capitalized;
+use super::pages::{page_number, some};
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
@@ -117,10 +118,6 @@ struct ListPage {
     can_change: bool,
 }
 
-fn some(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
 /// `GET /contracts`.
 pub async fn list(
     req: HttpRequest,
@@ -138,12 +135,7 @@ pub async fn list(
                 .ok()
         })
     };
-    let page = q
-        .page
-        .trim()
-        .parse::<i64>()
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
+    let page = page_number(&q.page);
     let filter = ContractFilter {
         vendor_id: some(&q.vendor),
         kind: some(&q.kind).and_then(|k| k.parse::<ContractKind>().ok()),

@@ -97,6 +97,16 @@ pub fn sla_state_label(state: &str) -> &'static str {
     }
 }
 
+/// A filter box's text, trimmed; `None` when empty.
+pub fn some(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// A `?page=` number: 1, 2, …; anything else is the first page.
+pub fn page_number(s: &str) -> i64 {
+    s.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
+}
+
 /// The link to the next page: the same query with the new cursor.
 pub fn next_link(path: &str, params: &[(&str, &str)], page: &ListPage) -> Option<String> {
     let cursor = page.next_cursor.as_ref()?;

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::pages::{page_number, some};
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render};
 use crate::error::blocking;
@@ -71,10 +72,6 @@ struct ListPage {
     error: Option<String>,
 }
 
-fn some(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
 fn link(q: &ListQuery, page: i64) -> String {
     format!(
         "/people?q={}&department={}&status={}&page={page}",
@@ -102,7 +99,7 @@ pub async fn list(
         }
         None => None,
     };
-    let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 20_000);
+    let page = page_number(&q.page);
     let filter = PeopleFilter {
         department: some(&q.department),
         manager: None,

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::pages::{page_number, some};
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
@@ -110,10 +111,6 @@ struct ListPage {
     can_change: bool,
 }
 
-fn some(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
 fn link(q: &ListQuery, page: i64) -> String {
     format!(
         "/purchase-orders?status={}&vendor={}&q={}&page={page}",
@@ -141,12 +138,7 @@ pub async fn list(
         }
         None => None,
     };
-    let page = q
-        .page
-        .trim()
-        .parse::<i64>()
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
+    let page = page_number(&q.page);
     let filter = OrderFilter {
         status,
         vendor_id: some(&q.vendor),

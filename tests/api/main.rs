@@ -65,6 +65,7 @@ mod mail_senders;
 mod mail_servers;
 mod mail_smtp;
 mod people;
+mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
 mod search_rank;

@@ -17,12 +17,7 @@ use crate::auth::User;
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 
-fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+use crate::text::trimmed as clean;
 
 /// Applies the given facts; an edit that changes nothing records nothing.
 pub fn update(

@@ -20,12 +20,7 @@ pub fn shows_keys(actor: &User) -> bool {
     actor.role.manages_assets()
 }
 
-fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+use crate::text::trimmed as clean;
 
 /// Puts the input's fields on `e` (absent fields stay), collecting faults.
 pub(crate) fn apply(e: &mut Entitlement, input: &EntitlementInput, errors: &mut Vec<FieldError>) {

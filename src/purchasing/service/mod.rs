@@ -68,10 +68,4 @@ pub(super) fn record(
     Ok(())
 }
 
-/// Trimmed, or none when empty.
-pub(super) fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+pub(super) use crate::text::trimmed as clean;

@@ -63,10 +63,4 @@ pub(super) fn record(
     Ok(())
 }
 
-/// A trimmed text, `None` when empty.
-pub(super) fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+pub(super) use crate::text::trimmed as clean;
