@@ -55,7 +55,7 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
         }
     }
     let s = &app.state().settings;
-    if let Some(path) = crate::mail::gate::socket_path(&s.mail, &s.database.url) {
+    if let Some(path) = crate::mail::gate::socket_path(&s.mail.mailgate_socket, &s.database.url) {
         tokio::spawn(crate::mail::gate::listen(app.state().mail.clone(), path));
     }
     let jobs = crate::startup::jobs(app.state());

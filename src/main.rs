@@ -137,6 +137,11 @@ enum ExportCommand {
 }
 
 fn main() -> ExitCode {
+    // An MTA starts `itdesk mailgate` once per message: spare it the full
+    // argument parser and configuration when the service takes the message.
+    if let Some(sources) = mailgate_sources(std::env::args_os().skip(1)) {
+        return mailgate(sources);
+    }
     let cli = Cli::parse();
     if let Command::Openapi = cli.command {
         print!("{}", itdesk::openapi::document());
@@ -152,25 +157,17 @@ fn main() -> ExitCode {
         bind,
         overrides: Vec::new(),
     };
+    if let Command::Mailgate = cli.command {
+        return mailgate(sources);
+    }
     let settings = match Settings::load(&sources) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            // A broken configuration is fixed by a person: the MTA keeps the mail till then.
-            let mta = matches!(cli.command, Command::Mailgate);
-            return ExitCode::from(if mta { 75 } else { 2 });
+            return ExitCode::from(2);
         }
     };
     telemetry::init(&settings.log);
-    if let Command::Mailgate = cli.command {
-        let (mail, url) = (settings.mail.clone(), settings.database.url.clone());
-        return ExitCode::from(itdesk::mail::cli::mailgate(
-            &mail,
-            &url,
-            std::io::stdin(),
-            || Ok(prepare_light(settings, true)?.mail),
-        ));
-    }
     match run(cli.command, settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -178,6 +175,50 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The sources of a plain `itdesk [--config F] [--database-url U] mailgate`
+/// (options before or after, `--opt value` or `--opt=value`, each once);
+/// anything else (`--help`, a typo) is `None` and goes through clap.
+fn mailgate_sources(args: impl Iterator<Item = std::ffi::OsString>) -> Option<Sources> {
+    let mut sources = Sources::default();
+    let mut command = false;
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().ok()?;
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| args.next()?.into_string().ok());
+        match name {
+            "mailgate" if !command => command = true,
+            "--config" if sources.file.is_none() => sources.file = Some(value()?.into()),
+            "--database-url" if sources.database_url.is_none() => {
+                sources.database_url = Some(value()?)
+            }
+            _ => return None,
+        }
+    }
+    command.then_some(sources)
+}
+
+/// `itdesk mailgate`: exit 75 (the MTA keeps the message) on a
+/// configuration it cannot read.
+fn mailgate(sources: Sources) -> ExitCode {
+    let gate = match itdesk::mail::gate::GateConfig::load(&sources) {
+        Ok(gate) => gate,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(itdesk::mail::gate::exit::TEMPFAIL);
+        }
+    };
+    ExitCode::from(itdesk::mail::cli::mailgate(&gate, std::io::stdin(), || {
+        let settings = Settings::load(&sources)?;
+        telemetry::init(&settings.log);
+        let url = settings.database.url.clone();
+        Ok((prepare_light(settings, true)?.mail, url))
+    }))
 }
 
 fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -247,5 +288,62 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi | Command::Mailgate => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mailgate_sources;
+
+    fn parse(args: &[&str]) -> Option<(Option<String>, Option<String>)> {
+        let args = args.iter().map(std::ffi::OsString::from);
+        mailgate_sources(args).map(|s| {
+            let file = s.file.map(|f| f.display().to_string());
+            (file, s.database_url)
+        })
+    }
+
+    #[test]
+    fn only_a_plain_mailgate_skips_the_full_parser() {
+        assert_eq!(parse(&["mailgate"]), Some((None, None)));
+        let both = Some((Some("a.toml".into()), Some("sqlite://x".into())));
+        let spellings: [&[&str]; 3] = [
+            &[
+                "--config",
+                "a.toml",
+                "mailgate",
+                "--database-url",
+                "sqlite://x",
+            ],
+            &["--database-url=sqlite://x", "mailgate", "--config=a.toml"],
+            &[
+                "mailgate",
+                "--config",
+                "a.toml",
+                "--database-url=sqlite://x",
+            ],
+        ];
+        for args in spellings {
+            assert_eq!(parse(args), both, "{args:?}");
+        }
+        // An empty value is a value; an `=` inside one stays.
+        let url = "postgres://u@h/db?options=-c%20x=y";
+        assert_eq!(
+            parse(&["--database-url", url, "mailgate"]),
+            Some((None, Some(url.into())))
+        );
+        for args in [
+            &[][..],
+            &["serve"],
+            &["mailgate", "mailgate"],
+            &["mailgate", "--help"],
+            &["mailgate", "--config"],
+            &["--config", "a", "--config", "b", "mailgate"],
+            &["mailgate", "extra"],
+            &["--", "mailgate"],
+            &["mail", "poll"],
+        ] {
+            assert_eq!(parse(args), None, "{args:?} goes to clap");
+        }
     }
 }

@@ -5,7 +5,6 @@ use std::io::Read;
 use clap::Subcommand;
 
 use super::Mail;
-use super::settings::MailSettings;
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
@@ -47,20 +46,19 @@ fn poll(mail: &Mail) -> anyhow::Result<()> {
 /// serve` over its local socket when one listens (see [`super::gate`]),
 /// taken in here otherwise; prints one JSON line and returns the exit code.
 pub fn mailgate(
-    settings: &MailSettings,
-    database_url: &str,
+    gate: &super::gate::GateConfig,
     mut stdin: impl Read,
-    prepare: impl FnOnce() -> anyhow::Result<Mail>,
+    prepare: impl FnOnce() -> anyhow::Result<(Mail, String)>,
 ) -> u8 {
     use super::gate::{self, HandOver, exit};
-    let limit = settings.max_message_bytes;
     let mut raw = Vec::new();
-    if let Err(e) = (&mut stdin).take(limit as u64 + 1).read_to_end(&mut raw) {
+    let mut read = (&mut stdin).take(gate.max_message_bytes as u64 + 1);
+    if let Err(e) = read.read_to_end(&mut raw) {
         eprintln!("mailgate: cannot read the message: {e}");
         return exit::TEMPFAIL;
     }
-    if let Some(path) = gate::socket_path(settings, database_url) {
-        match gate::hand_over(&path, &raw, std::time::Duration::from_secs(120)) {
+    if let Some(path) = &gate.socket {
+        match gate::hand_over(path, &raw, std::time::Duration::from_secs(120)) {
             Ok(verdict) => return verdict.emit(),
             Err(HandOver::NoService) => {}
             Err(HandOver::Lost(why)) => {
@@ -70,13 +68,14 @@ pub fn mailgate(
             }
         }
     }
-    let mail = match prepare() {
+    let (mail, database_url) = match prepare() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("mailgate: the database is not reachable, try again later: {e:#}");
+            eprintln!("mailgate: the message cannot be taken in now, try again later: {e:#}");
             return exit::TEMPFAIL;
         }
     };
+    let limit = mail.settings.max_message_bytes;
     let sqlite = mail.db.backend() == crate::db::Backend::Sqlite;
     if sqlite {
         // Mail the MTA hands over is ours once we exit 0: make the commit durable.

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Mail;
 use super::ingest::{IngestError, dead_letter, ingest};
-use super::settings::MailSettings;
+use crate::config::{ConfigError, Sources};
 
 /// Exit codes of `itdesk mailgate` (sysexits.h).
 pub mod exit {
@@ -100,13 +100,49 @@ pub fn take_in(state: &Mail, raw: &[u8], limit: usize) -> Verdict {
 /// Where the service listens for mailgate: `mail.mailgate_socket`, or when
 /// that is empty, beside a SQLite database file (`itdesk.db.mailgate`);
 /// `off` (or PostgreSQL without a path) means no socket.
-pub fn socket_path(mail: &MailSettings, database_url: &str) -> Option<PathBuf> {
-    match mail.mailgate_socket.trim() {
+pub fn socket_path(mailgate_socket: &str, database_url: &str) -> Option<PathBuf> {
+    match mailgate_socket.trim() {
         "off" => None,
         "" => database_url
             .strip_prefix("sqlite://")
             .map(|db| PathBuf::from(format!("{db}.mailgate"))),
         path => Some(PathBuf::from(path)),
+    }
+}
+
+/// What `itdesk mailgate` reads before it hands a message over: three keys
+/// through the usual layers (defaults, `--config`, `ITDESK__…`,
+/// `ITDESK_DATABASE_URL`, `--database-url`), not the whole configuration,
+/// which only a mailgate that takes the message in itself loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateConfig {
+    /// Where the service listens ([`socket_path`]), if anywhere.
+    pub socket: Option<PathBuf>,
+    /// `mail.max_message_bytes`.
+    pub max_message_bytes: usize,
+}
+
+impl GateConfig {
+    /// The keys read, with their defaults as `config/default.toml` has them.
+    pub fn defaults() -> [(&'static str, toml::Value); 3] {
+        [
+            ("mail.mailgate_socket", toml::Value::String(String::new())),
+            ("mail.max_message_bytes", toml::Value::Integer(26_214_400)),
+            (
+                "database.url",
+                toml::Value::String("sqlite://./data/itdesk.db".into()),
+            ),
+        ]
+    }
+
+    pub fn load(sources: &Sources) -> Result<GateConfig, ConfigError> {
+        let keys = crate::config::load_keys(sources, &GateConfig::defaults())?;
+        let socket: String = keys.get("mail.mailgate_socket")?;
+        let url: String = keys.get("database.url")?;
+        Ok(GateConfig {
+            socket: socket_path(&socket, &url),
+            max_message_bytes: keys.get("mail.max_message_bytes")?,
+        })
     }
 }
 
@@ -200,4 +236,19 @@ async fn answer(state: Mail, mut stream: tokio::net::UnixStream) -> std::io::Res
     answer.push(b'\n');
     stream.write_all(&answer).await?;
     stream.shutdown().await
+}
+
+#[cfg(test)]
+mod gate_config_tests {
+    use super::GateConfig;
+
+    /// The keys mailgate reads alone default to what `default.toml` says.
+    #[test]
+    fn the_gate_defaults_are_the_shipped_defaults() {
+        let shipped: toml::Table = crate::config::DEFAULT_TOML.parse().unwrap();
+        for (key, value) in GateConfig::defaults() {
+            let (section, name) = key.split_once('.').unwrap();
+            assert_eq!(shipped[section][name], value, "{key}");
+        }
+    }
 }

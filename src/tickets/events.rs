@@ -65,6 +65,13 @@ pub trait TicketSubscriber: Send + Sync {
         now: NaiveDateTime,
         reactions: &mut Reactions,
     ) -> Result<(), AppError>;
+
+    /// The SLA columns a new ticket is written with, worked out before it
+    /// is stored and without the database (so that filing it is one
+    /// INSERT, not an INSERT and an UPDATE); `None` leaves them empty.
+    fn filing_columns(&self, _view: &TicketView, _now: NaiveDateTime) -> Option<SnapshotColumns> {
+        None
+    }
 }
 
 /// The subscribers and the service-level source registered at start-up.
@@ -83,6 +90,17 @@ impl Hooks {
     /// Names where a ticket's live service level comes from.
     pub fn set_service_levels(&mut self, source: Arc<dyn ServiceLevels>) {
         self.service_levels = Some(source);
+    }
+
+    /// The first subscriber's columns for a ticket about to be filed.
+    pub(crate) fn filing_columns(
+        &self,
+        view: &TicketView,
+        now: NaiveDateTime,
+    ) -> Option<SnapshotColumns> {
+        self.subscribers
+            .iter()
+            .find_map(|s| s.filing_columns(view, now))
     }
 
     /// Tells every subscriber, in the caller's transaction.

@@ -15,11 +15,17 @@ use crate::mail::mail;
 
 /// Runs `itdesk mailgate` with `raw` on stdin: (exit code, stdout, stderr).
 pub fn mailgate(url: &str, env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String) {
+    itdesk(&["--database-url", url, "mailgate"], env, raw)
+}
+
+/// Runs `itdesk ARGS…` with `raw` on standard input and no database in the
+/// environment: (exit code, stdout, stderr).
+pub fn itdesk(args: &[&str], env: &[(&str, &str)], raw: &[u8]) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_itdesk"))
         .env_remove("ITDESK_DATABASE_URL")
         .env("RUST_LOG", "warn")
         .envs(env.iter().copied())
-        .args(["--database-url", url, "mailgate"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -9,12 +9,26 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app_with;
 use crate::mail::mail;
-use crate::mail_cli::{line, mailgate};
+use crate::mail_cli::{itdesk, line, mailgate};
 
 /// A database mailgate itself cannot reach: only the service can take a
 /// message in.
 fn unreachable() -> &'static str {
     "sqlite:///nonexistent-folder/never/itdesk.db"
+}
+
+/// Starts the service's mailgate listener at `socket` and waits for it.
+async fn listen(app: &crate::helpers::TestApp, socket: &std::path::Path) {
+    tokio::spawn(itdesk::mail::gate::listen(
+        app.state.mail.clone(),
+        socket.to_path_buf(),
+    ));
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -23,16 +37,7 @@ async fn mailgate_hands_messages_to_the_running_service_and_answers_as_it_does()
     let socket = dir.path().join("mg.sock");
     let path = socket.display().to_string();
     let app = spawn_app_with(vec![("mail.mailgate_socket".into(), json!(path))]).await;
-    tokio::spawn(itdesk::mail::gate::listen(
-        app.state.mail.clone(),
-        socket.clone(),
-    ));
-    for _ in 0..100 {
-        if socket.exists() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    listen(&app, &socket).await;
     let gate_through = move |raw: Vec<u8>| {
         let path = path.clone();
         tokio::task::spawn_blocking(move || {
@@ -99,4 +104,59 @@ fn a_service_that_never_answers_leaves_mailgate_to_take_the_message_in_itself() 
     assert!(err.contains("did not answer"), "{err}");
     assert_eq!(line(&out)["action"], "created");
     assert!(silent.join().unwrap() > 0, "the message was offered first");
+}
+
+/// mailgate reads only the keys that find the service, through every layer:
+/// a `--config` file names the socket here, given before or after the
+/// command, as `--config F` or `--config=F`; anything else on the command
+/// line goes to the full parser.
+#[tokio::test]
+async fn mailgate_finds_the_service_through_the_configuration_file_in_any_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("cfg.sock");
+    let app = spawn_app_with(vec![]).await;
+    listen(&app, &socket).await;
+    let config = dir.path().join("itdesk.toml");
+    let toml = format!(
+        "[mail]\nmailgate_socket = {:?}\n",
+        socket.display().to_string()
+    );
+    std::fs::write(&config, toml).unwrap();
+    let config = config.display().to_string();
+    let inline = format!("--config={config}");
+    let spellings: [Vec<&str>; 3] = [
+        vec!["--config", &config, "mailgate"],
+        vec!["mailgate", &inline],
+        vec![
+            "--database-url",
+            unreachable(),
+            "mailgate",
+            "--config",
+            &config,
+        ],
+    ];
+    for (n, args) in spellings.into_iter().enumerate() {
+        let m = mail(
+            "kim@example.com",
+            "Dock",
+            &format!("cfg-{n}@example.com"),
+            "",
+            "x",
+        );
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (code, out, err) = tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            itdesk(&args, &[], m.as_bytes())
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 0, "spelling {n}: {err}");
+        assert_eq!(line(&out)["action"], "created", "spelling {n}");
+    }
+    let (code, out, _) = itdesk(&["mailgate", "--help"], &[], b"");
+    assert_eq!(code, 0);
+    assert!(out.contains("EX_TEMPFAIL"), "clap's help: {out}");
+    let (code, _, err) = itdesk(&["mailgate", "--config"], &[], b"");
+    assert_eq!(code, 2, "clap's error: {err}");
+    assert!(err.contains("--config"), "{err}");
 }

@@ -14,6 +14,10 @@
 #     durable commit: a new ticket with an acknowledgement queued,
 #   - a message with no service: mailgate opens the database itself
 #     (connection included), MESSAGES more mails,
+# PostgreSQL twice when its local socket exists: over TCP on 127.0.0.1 and
+# over the Unix socket (ITDESK_BENCH_PG_SOCKET_DIR, default
+# /var/run/postgresql), as a service on the database's own machine connects;
+# and first the harness's own floor (`/bin/true`, the same way),
 # as milliseconds per process (mean and median), and what a message costs
 # beyond starting a process. Needs a release
 # build (made first) and, for PostgreSQL, a server at
@@ -24,8 +28,14 @@ cd "$(dirname "$0")/../.."
 which_backends="${1:-both}"
 count="${2:-1000}"
 pg_admin="${ITDESK_TEST_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-cargo build --release --quiet
-bin="$PWD/target/release/itdesk"
+pg_socket_dir="${ITDESK_BENCH_PG_SOCKET_DIR:-/var/run/postgresql}"
+# ITDESK_BENCH_BIN: time another build (an earlier commit's, say) instead.
+if [ -n "${ITDESK_BENCH_BIN:-}" ]; then
+  bin="$ITDESK_BENCH_BIN"
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/itdesk"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 tests/bench/make_mail.py "$work/mail" "$((2 * count + 1))" >/dev/null
@@ -53,9 +63,12 @@ run() {
   local backend=$1 url
   case $backend in
     sqlite) url="sqlite://$work/itdesk.db"; rm -f "$work"/itdesk.db* ;;
-    postgres)
+    postgres|pg-socket)
       psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS itdesk_bench_mailgate" -c "CREATE DATABASE itdesk_bench_mailgate"
-      url="${pg_admin%/*}/itdesk_bench_mailgate" ;;
+      url="${pg_admin%/*}/itdesk_bench_mailgate"
+      if [ "$backend" = pg-socket ]; then
+        url="postgres://postgres@$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$pg_socket_dir")/itdesk_bench_mailgate"
+      fi ;;
   esac
   export ITDESK_DATABASE_URL="$url" RUST_LOG=warn ITDESK__MAIL__MAILGATE_SOCKET="$work/mailgate.sock"
   "$bin" migrate >/dev/null
@@ -80,17 +93,25 @@ run() {
   read -r served_mean served_median <<<"$served"
   read -r alone_mean alone_median <<<"$alone"
   printf '%-9s bare start (itdesk --version):      %6s ms mean, %6s ms median\n' "$backend" "$bare_mean" "$bare_median"
-  printf '%-9s a message, itdesk serve running:    %6s ms mean, %6s ms median  (%s messages/s; %s ms beyond the start)\n' \
+  printf '%-9s a message, itdesk serve running:    %6s ms mean, %6s ms median  (%s messages/s; %s ms median without the harness floor)\n' \
     "$backend" "$served_mean" "$served_median" "$(python3 -c "print(f'{1000/$served_mean:.0f}')")" \
-    "$(python3 -c "print(f'{$served_mean-$bare_mean:.2f}')")"
+    "$(python3 -c "print(f'{$served_median-$true_median:.2f}')")"
   printf '%-9s a message, no service (direct):     %6s ms mean, %6s ms median  (%s messages/s)\n' \
     "$backend" "$alone_mean" "$alone_median" "$(python3 -c "print(f'{1000/$alone_mean:.0f}')")"
-  [ "$backend" = postgres ] && psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS itdesk_bench_mailgate" || true
+  [ "$backend" != sqlite ] && psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS itdesk_bench_mailgate" || true
 }
 
 echo "$(nproc) cores, $(uname -sr), $count messages of $(du -sk "$work/mail" | cut -f1) KB in all"
+printf -- '-\n%.0s' $(seq 1 "$count") >"$work/bare"
+read -r true_mean true_median <<<"$(LIST="$work/bare" time_each /bin/true)"
+printf 'harness   floor (/bin/true, started the same way): %6s ms mean, %6s ms median\n' "$true_mean" "$true_median"
+postgres_runs() {
+  run postgres
+  if [ -S "$pg_socket_dir/.s.PGSQL.5432" ]; then run pg-socket; fi
+}
 case $which_backends in
-  sqlite|postgres) run "$which_backends" ;;
-  both) run sqlite; run postgres ;;
+  sqlite) run sqlite ;;
+  postgres) postgres_runs ;;
+  both) run sqlite; postgres_runs ;;
   *) echo "usage: $0 [sqlite|postgres|both] [MESSAGES]" >&2; exit 2 ;;
 esac

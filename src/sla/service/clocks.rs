@@ -14,7 +14,8 @@ use crate::sla::events::SlaHooks;
 use crate::sla::registry::InForce;
 use crate::tickets::Ticket;
 use crate::tickets::events::{Reactions, TicketEvent, TicketSubscriber};
-use crate::tickets::service::service_level::{SnapshotColumns, save_columns};
+use crate::tickets::service::TicketView;
+use crate::tickets::service::service_level::{SnapshotColumns, save_columns, stored_columns};
 use crate::tickets::service_level::{ServiceLevels, SlaDto};
 
 /// Keeps tickets' clocks under the definitions in force.
@@ -39,7 +40,9 @@ impl TicketSubscriber for TicketClocks {
         let report = match event {
             TicketEvent::Created { view, .. } => {
                 let (cols, report) = initial(&reg, view, now);
-                if cols != SnapshotColumns::default() {
+                // Filed with them already (filing_columns) unless the
+                // policies changed in between.
+                if cols != stored_columns(&view.ticket) {
                     save_columns(conn, &view.ticket.id, &cols)?;
                 }
                 reactions.sla_columns = Some(cols);
@@ -51,6 +54,10 @@ impl TicketSubscriber for TicketClocks {
         };
         reactions.service_level = report.map(|r| sla_dto(&r, micros(now)));
         Ok(())
+    }
+
+    fn filing_columns(&self, view: &TicketView, now: NaiveDateTime) -> Option<SnapshotColumns> {
+        Some(initial(&self.registry.get(), view, now).0)
     }
 }
 

@@ -205,7 +205,6 @@ pub(crate) fn insert_ticket(
     let p = parties(conn, actor, input, now)?;
     let number = repo::next_number(conn)?;
     let ticket = new_ticket(rules.tickets, input, &p, actor, (channel, number), now);
-    store(conn, &ticket, &p, actor, now)?;
     let mut view = TicketView {
         ticket,
         requester: p.requester,
@@ -215,6 +214,10 @@ pub(crate) fn insert_ticket(
         watchers: p.watchers,
         sla: None,
     };
+    if let Some(cols) = rules.hooks.filing_columns(&view, now) {
+        cols.apply_to(&mut view.ticket);
+    }
+    store(conn, &view, actor, now)?;
     let reactions = rules
         .hooks
         .publish(conn, TicketEvent::Created { view: &view, actor }, now)?;
@@ -321,11 +324,11 @@ fn new_ticket(
 /// history event.
 fn store(
     conn: &mut crate::db::DbConn,
-    ticket: &Ticket,
-    view: &Parties,
+    view: &TicketView,
     actor: &User,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let ticket = &view.ticket;
     repo::insert(conn, ticket)?;
     let watcher_rows: Vec<Watcher> = view
         .watchers
