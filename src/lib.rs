@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod export;
 pub mod health;

@@ -37,6 +37,7 @@ pub struct Settings {
     pub licenses: crate::licenses::settings::LicenseSettings,
     pub vendors: crate::vendors::settings::VendorSettings,
     pub purchasing: crate::purchasing::settings::PurchasingSettings,
+    pub directory: crate::directory::settings::DirectorySettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     #[serde(default)]
@@ -93,6 +94,7 @@ impl Settings {
         self.sla.validate()?;
         self.licenses.validate().map_err(ConfigError::Invalid)?;
         self.vendors.validate().map_err(ConfigError::Invalid)?;
+        self.directory.validate().map_err(ConfigError::Invalid)?;
         Ok(())
     }
 }
@@ -122,6 +124,34 @@ mod tests {
         )?;
         settings.validate()?;
         Ok(settings)
+    }
+
+    /// The example configuration loads and passes every check, with the
+    /// directory in use; a directory set up half-way is refused by name.
+    #[test]
+    fn the_example_configuration_is_valid_and_a_half_directory_is_not() {
+        let example = Sources {
+            file: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/config/example.toml").into()),
+            ..Default::default()
+        };
+        let s = load(&example, &[]).expect("config/example.toml");
+        assert!(s.directory.in_use());
+        assert_eq!(s.directory.group_roles.len(), 3);
+        let half = Sources {
+            overrides: vec![("directory.url".into(), serde_json::json!("ldap://dc:389"))],
+            ..Default::default()
+        };
+        let err = load(&half, &[]).unwrap_err().to_string();
+        assert!(err.contains("directory.bind_dn"), "{err}");
+        let ad = Sources {
+            overrides: vec![
+                ("directory.url".into(), serde_json::json!("ldap://dc:389")),
+                ("directory.flavor".into(), serde_json::json!("ad")),
+            ],
+            ..Default::default()
+        };
+        let err = load(&ad, &[]).unwrap_err().to_string();
+        assert!(err.contains("ldaps:// or starttls"), "{err}");
     }
 
     #[test]

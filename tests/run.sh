@@ -9,7 +9,9 @@
 #    when no server is reachable, dovecot-imapd and python3-aiosmtpd for the
 #    real IMAP and SMTP servers the mail tests start on loopback ports of
 #    their own — each test starts and stops its own — and
-#    fusioninventory-agent, which a test runs against the service);
+#    fusioninventory-agent, which a test runs against the service, and
+#    slapd and ldap-utils for the OpenLDAP server each test binary starts
+#    (tests/ldap/start-slapd.sh));
 # 2. makes sure PostgreSQL answers on 127.0.0.1:5432 (starting the local
 #    cluster if it is installed but stopped) and creates a fresh database;
 # 3. checks formatting and lints;
@@ -34,6 +36,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 started_pg=""
 cleanup() {
+  # The OpenLDAP servers the test binaries started (one each).
+  pkill -f "slapd -F $PWD/target/tmp/slapd-" 2>/dev/null || true
   if [ -n "$started_pg" ]; then
     log "stopping the PostgreSQL cluster this script started"
     as_root pg_ctlcluster --skip-systemctl-redirect $started_pg stop || true
@@ -51,6 +55,8 @@ command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/fusioninventory-agent ] || missing+=(fusioninventory-agent)
+[ -x /usr/sbin/slapd ] || missing+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -34,6 +34,7 @@ mod contract_reminders;
 mod contract_renewals;
 mod contracts;
 mod demo_team;
+mod directory_client;
 mod fixtures;
 mod hardening_access;
 mod hardening_files;

@@ -1,0 +1,327 @@
+//! One bound LDAP session: the operations provisioning and sync need, in
+//! the configured flavor. Blocking (ldap3's `LdapConn` owns a small
+//! runtime of its own): call it from a blocking thread, never from async
+//! code, and drop it there too.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::{LdapConn, LdapConnSettings, LdapError, Mod, Scope, SearchEntry, ldap_escape};
+
+use super::error::DirectoryError;
+use super::settings::{Attributes, DirectorySettings, Flavor};
+
+/// AD `userAccountControl`: a normal account, and the bit that disables it.
+pub(super) const UAC_NORMAL: u32 = 0x200;
+pub(super) const UAC_DISABLED: u32 = 0x2;
+
+/// A person's entry as the directory has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub dn: String,
+    /// entryUUID (OpenLDAP) or objectGUID (AD, as 32 hex digits).
+    pub key: String,
+    pub account: String,
+    pub given: String,
+    pub surname: String,
+    pub display_name: String,
+    pub mail: String,
+    pub department: String,
+    pub title: String,
+    pub manager_dn: String,
+    pub employee_id: String,
+    pub disabled: bool,
+}
+
+/// A new account, its name already free.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub account: String,
+    pub given: String,
+    pub surname: String,
+    pub mail: String,
+    pub department: String,
+    pub title: String,
+    pub manager_dn: String,
+    pub employee_id: String,
+    /// Where to create it (empty: `directory.new_users_ou`).
+    pub ou: String,
+}
+
+/// A session bound as the service account.
+pub struct Session {
+    pub(super) conn: LdapConn,
+    pub(super) settings: Arc<DirectorySettings>,
+    pub(super) attrs: Attributes,
+    pub(super) timeout: Duration,
+}
+
+impl Session {
+    /// Connects and binds as `directory.bind_dn`.
+    pub fn open(settings: Arc<DirectorySettings>) -> Result<Session, DirectoryError> {
+        let secret = settings.bind_secret().map_err(DirectoryError::Config)?;
+        let mut conn = connect(&settings)?;
+        let timeout = Duration::from_millis(settings.timeout_ms);
+        conn.with_timeout(timeout)
+            .simple_bind(&settings.bind_dn, &secret)
+            .map_err(DirectoryError::from)?
+            .success()
+            .map_err(|e| DirectoryError::refused("bind as directory.bind_dn", e))?;
+        let attrs = settings.attributes.resolved(settings.flavor);
+        Ok(Session {
+            conn,
+            settings,
+            attrs,
+            timeout,
+        })
+    }
+
+    pub fn flavor(&self) -> Flavor {
+        self.settings.flavor
+    }
+
+    /// The person whose account name is `account`, under `people_base`.
+    pub fn find_account(&mut self, account: &str) -> Result<Option<Entry>, DirectoryError> {
+        let filter = format!("({}={})", self.attrs.account, ldap_escape(account));
+        Ok(self.search_people(&filter)?.into_iter().next())
+    }
+
+    /// The person a login names: by mail or by account name.
+    pub fn find_login(&mut self, login: &str) -> Result<Option<Entry>, DirectoryError> {
+        let value = ldap_escape(login.trim());
+        let filter = format!(
+            "(|({}={value})({}={value}))",
+            self.attrs.mail, self.attrs.account
+        );
+        Ok(self.search_people(&filter)?.into_iter().next())
+    }
+
+    /// The person whose stable key is `key`.
+    pub fn find_key(&mut self, key: &str) -> Result<Option<Entry>, DirectoryError> {
+        let filter = match self.settings.flavor {
+            Flavor::OpenLdap => format!("({}={})", self.attrs.key, ldap_escape(key)),
+            // objectGUID is binary: each byte as \xx.
+            Flavor::Ad => format!("({}={})", self.attrs.key, guid_filter(key)),
+        };
+        Ok(self.search_people(&filter)?.into_iter().next())
+    }
+
+    /// Every person under `people_base` matching `filter` (a filter whose
+    /// values the caller escaped), page by page; referrals are skipped.
+    pub fn search_people(&mut self, filter: &str) -> Result<Vec<Entry>, DirectoryError> {
+        let class = match self.settings.flavor {
+            Flavor::OpenLdap => "(objectClass=inetOrgPerson)",
+            Flavor::Ad => "(&(objectCategory=person)(objectClass=user))",
+        };
+        let filter = format!("(&{class}{filter})");
+        let attrs = self.read_attributes();
+        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+            Box::new(EntriesOnly::new()),
+            Box::new(PagedResults::new(self.settings.page_size)),
+        ];
+        let base = self.settings.people_base.clone();
+        let mut search = self
+            .conn
+            .streaming_search_with(adapters, &base, Scope::Subtree, &filter, attrs)
+            .map_err(DirectoryError::from)?;
+        let mut raw = Vec::new();
+        while let Some(entry) = search.next().map_err(DirectoryError::from)? {
+            raw.push(SearchEntry::construct(entry));
+        }
+        search
+            .result()
+            .success()
+            .map_err(|e| DirectoryError::refused("search people_base", e))?;
+        Ok(raw.into_iter().map(|e| self.entry(e)).collect())
+    }
+
+    /// Whether any entry under `people_base` already has this account name.
+    pub fn account_taken(&mut self, account: &str) -> Result<bool, DirectoryError> {
+        Ok(self.find_account(account)?.is_some())
+    }
+
+    /// Ends the session.
+    pub fn close(mut self) {
+        let _ = self.conn.unbind();
+    }
+
+    pub(super) fn modify<S: AsRef<[u8]> + Eq + std::hash::Hash>(
+        &mut self,
+        dn: &str,
+        changes: Vec<Mod<S>>,
+        what: &str,
+    ) -> Result<(), DirectoryError> {
+        self.conn
+            .with_timeout(self.timeout)
+            .modify(dn, changes)
+            .map_err(DirectoryError::from)?
+            .success()
+            .map_err(|e| DirectoryError::refused(what, e))?;
+        Ok(())
+    }
+
+    pub(super) fn read_one(&mut self, dn: &str, attr: &str) -> Result<String, DirectoryError> {
+        let (entries, _) = self
+            .conn
+            .with_timeout(self.timeout)
+            .search(dn, Scope::Base, "(objectClass=*)", vec![attr])
+            .map_err(DirectoryError::from)?
+            .success()
+            .map_err(|e| DirectoryError::refused("read the entry", e))?;
+        let entry = entries.into_iter().next().map(SearchEntry::construct);
+        Ok(entry.map(|e| first(&e, attr)).unwrap_or_default())
+    }
+
+    fn read_attributes(&self) -> Vec<String> {
+        let a = &self.attrs;
+        let mut list = vec![
+            a.key.clone(),
+            a.account.clone(),
+            a.given.clone(),
+            a.surname.clone(),
+            a.display_name.clone(),
+            a.mail.clone(),
+            a.department.clone(),
+            a.title.clone(),
+            a.manager.clone(),
+            a.employee_id.clone(),
+        ];
+        match self.settings.flavor {
+            Flavor::OpenLdap => list.push("userPassword".into()),
+            Flavor::Ad => list.push("userAccountControl".into()),
+        }
+        list
+    }
+
+    fn entry(&self, e: SearchEntry) -> Entry {
+        let a = &self.attrs;
+        let disabled = match self.settings.flavor {
+            Flavor::OpenLdap => {
+                !e.attrs.contains_key("userPassword") && !e.bin_attrs.contains_key("userPassword")
+            }
+            Flavor::Ad => first(&e, "userAccountControl")
+                .parse::<u32>()
+                .is_ok_and(|uac| uac & UAC_DISABLED != 0),
+        };
+        let key = match self.settings.flavor {
+            Flavor::OpenLdap => first(&e, &a.key),
+            Flavor::Ad => e
+                .bin_attrs
+                .get(&a.key)
+                .and_then(|v| v.first())
+                .map(|b| crate::text::hex(b))
+                .unwrap_or_else(|| first(&e, &a.key)),
+        };
+        Entry {
+            key,
+            account: first(&e, &a.account),
+            given: first(&e, &a.given),
+            surname: first(&e, &a.surname),
+            display_name: first(&e, &a.display_name),
+            mail: first(&e, &a.mail),
+            department: first(&e, &a.department),
+            title: first(&e, &a.title),
+            manager_dn: first(&e, &a.manager),
+            employee_id: first(&e, &a.employee_id),
+            disabled,
+            dn: e.dn,
+        }
+    }
+}
+
+/// Connects (TLS per the settings) without binding.
+pub fn connect(settings: &DirectorySettings) -> Result<LdapConn, DirectoryError> {
+    let mut conn_settings = LdapConnSettings::new()
+        .set_conn_timeout(Duration::from_millis(settings.timeout_ms))
+        .set_starttls(settings.starttls);
+    let url = settings.url.trim();
+    if settings.starttls || url.starts_with("ldaps://") {
+        conn_settings = conn_settings.set_config(Arc::new(super::tls::client_config(
+            settings.ca_file.trim(),
+        )?));
+    }
+    LdapConn::with_settings(conn_settings, url).map_err(DirectoryError::from)
+}
+
+/// Binds as `dn` with `password` on a connection of its own: whether the
+/// directory takes the password. An empty password is refused before any
+/// bind (LDAP reads it as an anonymous bind that "succeeds").
+pub fn check_password(
+    settings: &DirectorySettings,
+    dn: &str,
+    password: &str,
+) -> Result<bool, DirectoryError> {
+    if password.is_empty() || dn.trim().is_empty() {
+        return Ok(false);
+    }
+    let mut conn = connect(settings)?;
+    let result = conn
+        .with_timeout(Duration::from_millis(settings.timeout_ms))
+        .simple_bind(dn, password)
+        .map_err(DirectoryError::from)?;
+    let _ = conn.unbind();
+    match result.rc {
+        0 => Ok(true),
+        49 => Ok(false), // invalidCredentials
+        _ => Err(DirectoryError::refused("bind", LdapError::from(result))),
+    }
+}
+
+pub(super) fn first(e: &SearchEntry, attr: &str) -> String {
+    e.attrs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(attr))
+        .and_then(|(_, v)| v.first().cloned())
+        .unwrap_or_default()
+}
+
+/// Two DNs alike but for case and spaces after commas.
+pub(super) fn same_dn(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split(',')
+            .map(|p| p.trim().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    norm(a) == norm(b)
+}
+
+/// The DN above `dn` (an escaped `\,` is not a separator).
+pub(super) fn parent_of(dn: &str) -> Option<&str> {
+    let bytes = dn.as_bytes();
+    (0..bytes.len())
+        .find(|&i| bytes[i] == b',' && (i == 0 || bytes[i - 1] != b'\\'))
+        .map(|i| &dn[i + 1..])
+}
+
+/// An objectGUID in hex (as [`Entry::key`] holds it) as a filter value.
+fn guid_filter(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| format!("\\{}", String::from_utf8_lossy(pair)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_compare_without_case_or_spaces_and_escaped_commas_stay() {
+        assert!(same_dn(
+            "CN=Kim,OU=People, DC=example",
+            "cn=kim,ou=people,dc=example"
+        ));
+        assert_eq!(
+            parent_of(r"cn=Smith\, John,ou=people,dc=x"),
+            Some("ou=people,dc=x")
+        );
+        assert_eq!(parent_of("dc=x"), None);
+    }
+
+    #[test]
+    fn object_guids_are_filtered_byte_by_byte() {
+        assert_eq!(guid_filter("0a1B"), r"\0a\1B");
+    }
+}

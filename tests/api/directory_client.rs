@@ -1,0 +1,303 @@
+//! The directory client against a real OpenLDAP server (`slapd`, one per
+//! test binary, started by `tests/ldap/start-slapd.sh`).
+
+use std::sync::{Arc, OnceLock};
+
+use itdesk::directory::names::{self, NameParts};
+use itdesk::directory::{DirectorySettings, Flavor, NewAccount, Session, client};
+use serde_json::json;
+
+const SUFFIX: &str = "dc=example,dc=test";
+
+/// The test binary's slapd: its ldap:// port (ldaps:// is the next one).
+fn slapd() -> (u16, String) {
+    static SERVER: OnceLock<(u16, String)> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let port = free_port_pair();
+            let dir = format!(
+                "{}/slapd-{}",
+                env!("CARGO_TARGET_TMPDIR"),
+                std::process::id()
+            );
+            let out = std::process::Command::new("tests/ldap/start-slapd.sh")
+                .args([&dir, &port.to_string()])
+                .output()
+                .expect("run tests/ldap/start-slapd.sh");
+            assert!(
+                out.status.success(),
+                "slapd did not start: {}\nInstall it with: apt-get install slapd ldap-utils \
+                 (tests/run.sh does)",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (port, dir)
+        })
+        .clone()
+}
+
+/// Two free consecutive ports (ldap:// and ldaps://).
+fn free_port_pair() -> u16 {
+    loop {
+        let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < 65535 && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// `[directory]` for the test server, with `extra` overrides.
+fn settings(extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
+    let (port, dir) = slapd();
+    let mut overrides: Vec<(String, serde_json::Value)> = vec![
+        (
+            "directory.url".into(),
+            json!(format!("ldap://127.0.0.1:{port}")),
+        ),
+        ("directory.starttls".into(), json!(true)),
+        (
+            "directory.ca_file".into(),
+            json!(format!("{dir}/tls/ca.pem")),
+        ),
+        (
+            "directory.bind_dn".into(),
+            json!(format!("cn=admin,{SUFFIX}")),
+        ),
+        ("directory.bind_password".into(), json!("adminpw")),
+        (
+            "directory.people_base".into(),
+            json!(format!("ou=people,{SUFFIX}")),
+        ),
+        (
+            "directory.groups_base".into(),
+            json!(format!("ou=groups,{SUFFIX}")),
+        ),
+        (
+            "directory.new_users_ou".into(),
+            json!(format!("ou=people,{SUFFIX}")),
+        ),
+        (
+            "directory.disabled_ou".into(),
+            json!(format!("ou=disabled,{SUFFIX}")),
+        ),
+        (
+            "directory.empty_group_member".into(),
+            json!(format!("cn=nobody,{SUFFIX}")),
+        ),
+    ];
+    overrides.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    let sources = itdesk::config::Sources {
+        overrides,
+        ..Default::default()
+    };
+    let settings = itdesk::settings::Settings::load(&sources).expect("settings load");
+    Arc::new(settings.directory)
+}
+
+/// A free account name for `given surname`, as provisioning picks it.
+fn free_name(s: &mut Session, given: &str, surname: &str) -> String {
+    let parts = NameParts {
+        given,
+        surname,
+        employee_id: "",
+    };
+    let base = names::base_name("{given}.{surname}", parts, Flavor::OpenLdap).unwrap();
+    names::first_free(&base, Flavor::OpenLdap, |n| s.account_taken(n).unwrap())
+}
+
+fn account(name: &str, given: &str, surname: &str, mail: &str) -> NewAccount {
+    NewAccount {
+        account: name.into(),
+        given: given.into(),
+        surname: surname.into(),
+        mail: mail.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
+    let cfg = settings(&[]);
+    let mut s = Session::open(cfg.clone()).expect("bind over StartTLS");
+    let name = free_name(&mut s, "Zoë", "O'Brien-Łukasiewicz");
+    assert_eq!(name, "zoe.obrien-lukasiewicz");
+    let dn = s
+        .create(&account(
+            &name,
+            "Zoë",
+            "O'Brien-Łukasiewicz",
+            "zoe@example.test",
+        ))
+        .unwrap();
+    s.set_password(&dn, "First-login-7").unwrap();
+    assert!(client::check_password(&cfg, &dn, "First-login-7").unwrap());
+    assert!(!client::check_password(&cfg, &dn, "wrong").unwrap());
+    assert!(
+        !client::check_password(&cfg, &dn, "").unwrap(),
+        "empty is refused before a bind"
+    );
+    // The same name again is taken: the next one counts up.
+    assert_eq!(
+        free_name(&mut s, "Zoe", "OBrien Lukasiewicz"),
+        format!("{name}2")
+    );
+
+    let found = s
+        .find_account(&name)
+        .unwrap()
+        .expect("found by account name");
+    assert_eq!(found.dn, dn);
+    assert_eq!(found.given, "Zoë");
+    assert_eq!(found.surname, "O'Brien-Łukasiewicz");
+    assert_eq!(found.key.len(), 36, "an entryUUID: {}", found.key);
+    assert!(!found.disabled);
+    let by_key = s.find_key(&found.key).unwrap().expect("found by key");
+    assert_eq!(by_key.dn, dn);
+    assert_eq!(
+        s.find_login("zoe@example.test").unwrap().map(|e| e.dn),
+        Some(dn.clone())
+    );
+
+    let moved = s.disable(&dn).unwrap();
+    assert_eq!(moved, format!("uid={name},ou=disabled,{SUFFIX}"));
+    assert!(!client::check_password(&cfg, &moved, "First-login-7").unwrap());
+    // Out of people_base: a search there no longer finds it; by key under
+    // the whole suffix it is the same entry, disabled.
+    assert!(s.find_account(&name).unwrap().is_none());
+    let whole = settings(&[("directory.people_base", json!(SUFFIX))]);
+    let mut wide = Session::open(whole).unwrap();
+    let after = wide
+        .find_key(&found.key)
+        .unwrap()
+        .expect("same key after the move");
+    assert_eq!(after.dn, moved);
+    assert!(after.disabled);
+    // Disabling again changes nothing and fails nothing.
+    assert_eq!(wide.disable(&moved).unwrap(), moved);
+}
+
+#[test]
+fn values_with_ldap_syntax_in_them_are_escaped_in_every_filter() {
+    let cfg = settings(&[]);
+    let mut s = Session::open(cfg).unwrap();
+    let hostile = [
+        "Smith, John",
+        "a*b(c)\\d",
+        "#hash",
+        "+plus",
+        "\"quoted\"",
+        "<angle>",
+        "semi;colon",
+        "eq=uals",
+        "*",
+    ];
+    let tag = std::process::id();
+    let mut made = Vec::new();
+    for (i, value) in hostile.iter().enumerate() {
+        let name = format!("esc{tag}-{i}");
+        let mail = format!("{value}@esc{tag}.test");
+        let dn = s.create(&account(&name, value, value, &mail)).unwrap();
+        made.push((dn, mail, value));
+    }
+    for (dn, mail, value) in &made {
+        let hit = s.find_login(mail).unwrap().expect("found by mail");
+        assert_eq!(&hit.dn, dn, "{value}");
+        assert_eq!(&hit.surname, *value);
+        assert_eq!(&hit.given, *value);
+    }
+    // A value that is all wildcard finds itself only, not everyone.
+    let star = s.find_login(&format!("*@esc{tag}.test")).unwrap().unwrap();
+    assert_eq!(star.surname, "*");
+}
+
+#[test]
+fn a_group_of_names_keeps_a_member_when_the_last_one_leaves() {
+    let cfg = settings(&[]);
+    let mut s = Session::open(cfg).unwrap();
+    let group = format!("cn=vpn,ou=groups,{SUFFIX}");
+    let nobody = format!("cn=nobody,{SUFFIX}");
+    let tag = std::process::id();
+    let a = s
+        .create(&account(&format!("grp{tag}-a"), "Ann", "Ash", ""))
+        .unwrap();
+    let b = s
+        .create(&account(&format!("grp{tag}-b"), "Bo", "Birch", ""))
+        .unwrap();
+    s.add_member(&group, &a).unwrap();
+    s.add_member(&group, &a).unwrap(); // twice: nothing more to do
+    s.add_member(&group, &b).unwrap();
+    assert_eq!(s.groups_of(&a).unwrap(), vec![group.clone()]);
+    let holds = |s: &mut Session| s.groups_of(&nobody).unwrap().contains(&group);
+    assert!(!holds(&mut s), "the placeholder left");
+    s.remove_member(&group, &a).unwrap();
+    s.remove_member(&group, &a).unwrap(); // not a member any more: nothing to do
+    assert!(s.groups_of(&a).unwrap().is_empty());
+    s.remove_member(&group, &b).unwrap();
+    assert!(s.groups_of(&b).unwrap().is_empty());
+    assert!(holds(&mut s), "the placeholder is back");
+}
+
+#[test]
+fn a_server_that_is_not_there_or_refuses_says_so() {
+    let cfg = settings(&[("directory.url", json!("ldap://127.0.0.1:1"))]);
+    let err = Session::open(cfg).err().expect("nobody listens on port 1");
+    assert!(err.retryable(), "{err}");
+    let cfg = settings(&[("directory.bind_password", json!("not-it"))]);
+    let err = Session::open(cfg).err().expect("a wrong service password");
+    assert_eq!(err.code(), Some(49), "{err}");
+    assert!(!err.retryable());
+    assert!(err.to_string().contains("bind"), "{err}");
+    // StartTLS against CAs that did not sign the server's certificate.
+    let cfg = settings(&[(
+        "directory.ca_file",
+        json!("/etc/ssl/certs/ca-certificates.crt"),
+    )]);
+    let err = Session::open(cfg).err().expect("an untrusted certificate");
+    assert!(!err.retryable(), "a person must fix it: {err}");
+    assert!(err.to_string().contains("directory.ca_file"), "{err}");
+}
+
+#[test]
+fn posix_accounts_take_the_next_free_uid_number() {
+    let cfg = settings(&[
+        ("directory.posix.enabled", json!(true)),
+        ("directory.posix.first_uid_number", json!(70000)),
+    ]);
+    let mut s = Session::open(cfg.clone()).unwrap();
+    let tag = std::process::id();
+    let a = s
+        .create(&account(&format!("px{tag}-a"), "Pat", "Ash", ""))
+        .unwrap();
+    let b = s
+        .create(&account(&format!("px{tag}-b"), "Pim", "Oak", ""))
+        .unwrap();
+    let (port, _) = slapd();
+    let mut admin = ldap3::LdapConn::new(&format!("ldap://127.0.0.1:{port}")).unwrap();
+    admin
+        .simple_bind(&format!("cn=admin,{SUFFIX}"), "adminpw")
+        .unwrap()
+        .success()
+        .unwrap();
+    let read = |admin: &mut ldap3::LdapConn, dn: &str| {
+        let (found, _) = admin
+            .search(
+                dn,
+                ldap3::Scope::Base,
+                "(objectClass=posixAccount)",
+                vec!["uidNumber", "homeDirectory"],
+            )
+            .unwrap()
+            .success()
+            .unwrap();
+        let e = ldap3::SearchEntry::construct(found.into_iter().next().expect("a posixAccount"));
+        (
+            e.attrs["uidNumber"][0].clone(),
+            e.attrs["homeDirectory"][0].clone(),
+        )
+    };
+    assert_eq!(
+        read(&mut admin, &a),
+        ("70000".into(), format!("/home/px{tag}-a"))
+    );
+    assert_eq!(read(&mut admin, &b).0, "70001");
+}

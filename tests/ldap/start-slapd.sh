@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# A throwaway OpenLDAP server for the tests: its own config, data and
+# certificate under DIR, listening on 127.0.0.1:PORT (ldap://, StartTLS
+# offered) and PORT+1 (ldaps://), with DIR/tls/ca.pem the CA to trust.
+# Prints nothing on success; the pid is in
+# DIR/slapd.pid. Stop it with: kill "$(cat DIR/slapd.pid)".
+#
+#   tests/ldap/start-slapd.sh DIR PORT
+#
+# Suffix dc=example,dc=test; cn=admin,dc=example,dc=test / adminpw is the
+# service account; ou=people, ou=groups, ou=disabled; the groups
+# cn=staff and cn=vpn start with the placeholder member cn=nobody.
+# Needs the Debian packages slapd and ldap-utils (tests/run.sh installs them).
+set -euo pipefail
+dir=${1:?usage: start-slapd.sh DIR PORT}
+port=${2:?usage: start-slapd.sh DIR PORT}
+for tool in slapd slapadd slappasswd ldapsearch openssl; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || {
+    echo "$tool is missing: apt-get install slapd ldap-utils openssl (tests/run.sh does)" >&2
+    exit 1
+  }
+done
+PATH="$PATH:/usr/sbin"
+suffix="dc=example,dc=test"
+admin="cn=admin,$suffix"
+if [ -f "$dir/slapd.pid" ]; then kill "$(cat "$dir/slapd.pid")" 2>/dev/null || true; sleep 0.2; fi
+rm -rf "$dir"
+mkdir -p "$dir"/{slapd.d,data,tls}
+# A CA of its own (DIR/tls/ca.pem, what clients trust) and the server's
+# certificate signed by it for localhost and 127.0.0.1.
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=itdesk test CA" \
+  -keyout "$dir/tls/ca-key.pem" -out "$dir/tls/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+  -keyout "$dir/tls/key.pem" -out "$dir/tls/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/tls/ext.cnf"
+openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca-key.pem" \
+  -CAcreateserial -days 30 -extfile "$dir/tls/ext.cnf" -out "$dir/tls/cert.pem" 2>/dev/null
+hash=$(slappasswd -s adminpw)
+cat >"$dir/config.ldif" <<LDIF
+dn: cn=config
+objectClass: olcGlobal
+cn: config
+olcPidFile: $dir/slapd.pid
+olcLogLevel: none
+olcTLSCertificateFile: $dir/tls/cert.pem
+olcTLSCertificateKeyFile: $dir/tls/key.pem
+
+dn: cn=module{0},cn=config
+objectClass: olcModuleList
+cn: module{0}
+olcModulePath: /usr/lib/ldap
+olcModuleLoad: back_mdb
+
+dn: cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: schema
+
+include: file:///etc/ldap/schema/core.ldif
+include: file:///etc/ldap/schema/cosine.ldif
+include: file:///etc/ldap/schema/inetorgperson.ldif
+include: file:///etc/ldap/schema/nis.ldif
+
+dn: olcDatabase={-1}frontend,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcFrontendConfig
+olcDatabase: {-1}frontend
+olcPasswordHash: {SSHA}
+olcSizeLimit: 1000
+
+dn: olcDatabase={0}config,cn=config
+objectClass: olcDatabaseConfig
+olcDatabase: {0}config
+olcAccess: {0}to * by * none
+
+dn: olcDatabase={1}mdb,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcMdbConfig
+olcDatabase: {1}mdb
+olcSuffix: $suffix
+olcDbDirectory: $dir/data
+olcDbMaxSize: 1073741824
+olcRootDN: $admin
+olcRootPW: $hash
+olcDbIndex: objectClass eq
+olcDbIndex: uid,cn,mail,sn eq,sub
+olcDbIndex: member eq
+olcDbIndex: entryUUID eq
+olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
+olcAccess: {1}to * by self read by users read by * none
+LDIF
+slapadd -F "$dir/slapd.d" -n 0 -l "$dir/config.ldif" >/dev/null
+cat >"$dir/base.ldif" <<LDIF
+dn: $suffix
+objectClass: top
+objectClass: dcObject
+objectClass: organization
+o: Example Test
+dc: example
+
+dn: ou=people,$suffix
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,$suffix
+objectClass: organizationalUnit
+ou: groups
+
+dn: ou=disabled,$suffix
+objectClass: organizationalUnit
+ou: disabled
+
+dn: cn=staff,ou=groups,$suffix
+objectClass: groupOfNames
+cn: staff
+member: cn=nobody,$suffix
+
+dn: cn=vpn,ou=groups,$suffix
+objectClass: groupOfNames
+cn: vpn
+member: cn=nobody,$suffix
+LDIF
+slapadd -F "$dir/slapd.d" -n 1 -l "$dir/base.ldif" >/dev/null 2>&1
+slapd -F "$dir/slapd.d" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$((port + 1))/"
+for _ in $(seq 1 100); do
+  ldapsearch -x -H "ldap://127.0.0.1:$port" -b "" -s base namingContexts >/dev/null 2>&1 && exit 0
+  sleep 0.05
+done
+echo "slapd did not answer on 127.0.0.1:$port" >&2
+exit 1
