@@ -190,7 +190,13 @@ fn mailgate_sources(args: impl Iterator<Item = std::ffi::OsString>) -> Option<So
             Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
             _ => (arg.as_str(), None),
         };
-        let mut value = || inline.clone().or_else(|| args.next()?.into_string().ok());
+        // An empty value or one that looks like an option: clap's to judge.
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next()?.into_string().ok())
+                .filter(|v| !v.is_empty() && !v.starts_with('-'))
+        };
         match name {
             "mailgate" if !command => command = true,
             "--config" if sources.file.is_none() => sources.file = Some(value()?.into()),
@@ -342,6 +348,10 @@ mod tests {
             &["mailgate", "extra"],
             &["--", "mailgate"],
             &["mail", "poll"],
+            &["--config=", "mailgate"],
+            &["--config", "", "mailgate"],
+            &["--config", "-x", "mailgate"],
+            &["mailgate", "--config", "--database-url", "u"],
         ] {
             assert_eq!(parse(args), None, "{args:?} goes to clap");
         }

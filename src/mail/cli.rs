@@ -75,7 +75,9 @@ pub fn mailgate(
             return exit::TEMPFAIL;
         }
     };
-    let limit = mail.settings.max_message_bytes;
+    // The message was read up to the limit read first; the settings read
+    // now may say otherwise if the file changed in between: the smaller.
+    let limit = mail.settings.max_message_bytes.min(gate.max_message_bytes);
     let sqlite = mail.db.backend() == crate::db::Backend::Sqlite;
     if sqlite {
         // Mail the MTA hands over is ours once we exit 0: make the commit durable.

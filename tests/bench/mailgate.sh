@@ -18,8 +18,8 @@
 # over the Unix socket (ITDESK_BENCH_PG_SOCKET_DIR, default
 # /var/run/postgresql), as a service on the database's own machine connects;
 # and first the harness's own floor (`/bin/true`, the same way),
-# as milliseconds per process (mean and median), and what a message costs
-# beyond starting a process. Needs a release
+# as milliseconds per process (mean and median), and the median less the
+# harness's own floor. Needs a release
 # build (made first) and, for PostgreSQL, a server at
 # ITDESK_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 set -euo pipefail
@@ -30,6 +30,8 @@ count="${2:-1000}"
 pg_admin="${ITDESK_TEST_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 pg_socket_dir="${ITDESK_BENCH_PG_SOCKET_DIR:-/var/run/postgresql}"
 # ITDESK_BENCH_BIN: time another build (an earlier commit's, say) instead.
+# ITDESK_BENCH_AGAINST: a second build handed every other message while the
+# service runs, printed beside this one's (A/B on the same messages).
 if [ -n "${ITDESK_BENCH_BIN:-}" ]; then
   bin="$ITDESK_BENCH_BIN"
 else
@@ -46,16 +48,25 @@ time_each() {
   python3 - "$@" <<'PY'
 import subprocess, sys, time, statistics, os
 cmd = sys.argv[1:]
+# AGAINST: another build, run on every other input (A/B, so that the
+# machine's drift hits both alike); its figures go to standard error.
+cmds = [cmd] + ([[os.environ["AGAINST"]] + cmd[1:]] if os.environ.get("AGAINST") else [])
 files = [l.strip() for l in open(os.environ["LIST"]) if l.strip()]
-times = []
-for f in files:
+times = [[] for _ in cmds]
+for i, f in enumerate(files):
+    run = cmds[i % len(cmds)]
     stdin = subprocess.DEVNULL if f == "-" else open(f, "rb")
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL)
-    times.append((time.perf_counter() - t0) * 1000)
+    r = subprocess.run(run, stdin=stdin, stdout=subprocess.DEVNULL)
+    times[i % len(cmds)].append((time.perf_counter() - t0) * 1000)
     if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} exited {r.returncode} on {f}")
-print(f"{statistics.mean(times):.2f} {statistics.median(times):.2f}")
+        sys.exit(f"{' '.join(run)} exited {r.returncode} on {f}")
+if len(cmds) > 1:
+    t = times[1]
+    print(f"          the same messages, every other one through {cmds[1][0]}: "
+          f"{statistics.mean(t):.2f} ms mean, {statistics.median(t):.2f} ms median "
+          f"(this build: {statistics.median(times[0]):.2f})", file=sys.stderr)
+print(f"{statistics.mean(times[0]):.2f} {statistics.median(times[0]):.2f}")
 PY
 }
 
@@ -67,7 +78,15 @@ run() {
       psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS itdesk_bench_mailgate" -c "CREATE DATABASE itdesk_bench_mailgate"
       url="${pg_admin%/*}/itdesk_bench_mailgate"
       if [ "$backend" = pg-socket ]; then
-        url="postgres://postgres@$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$pg_socket_dir")/itdesk_bench_mailgate"
+        # The admin URL's user and port, through the socket in pg_socket_dir.
+        url=$(python3 - "$pg_admin" "$pg_socket_dir" <<'PY'
+import sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+user = u.username or "postgres"
+host = urllib.parse.quote(sys.argv[2], safe="")
+print(f"postgres://{user}@{host}:{u.port or 5432}/itdesk_bench_mailgate")
+PY
+)
       fi ;;
   esac
   export ITDESK_DATABASE_URL="$url" RUST_LOG=warn ITDESK__MAIL__MAILGATE_SOCKET="$work/mailgate.sock"
@@ -86,7 +105,7 @@ run() {
   [ -S "$work/mailgate.sock" ] || { echo "itdesk serve did not open its mailgate socket" >&2; cat "$work/serve.log" >&2; exit 1; }
   local bare served alone
   bare=$(LIST="$work/bare" time_each "$bin" --version)
-  served=$(LIST="$work/served" time_each "$bin" mailgate)
+  served=$(LIST="$work/served" AGAINST="${ITDESK_BENCH_AGAINST:-}" time_each "$bin" mailgate)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   alone=$(LIST="$work/alone" time_each "$bin" mailgate)
   read -r bare_mean bare_median <<<"$bare"
@@ -107,7 +126,8 @@ read -r true_mean true_median <<<"$(LIST="$work/bare" time_each /bin/true)"
 printf 'harness   floor (/bin/true, started the same way): %6s ms mean, %6s ms median\n' "$true_mean" "$true_median"
 postgres_runs() {
   run postgres
-  if [ -S "$pg_socket_dir/.s.PGSQL.5432" ]; then run pg-socket; fi
+  local pg_port; pg_port=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port or 5432)' "$pg_admin")
+  if [ -S "$pg_socket_dir/.s.PGSQL.$pg_port" ]; then run pg-socket; fi
 }
 case $which_backends in
   sqlite) run sqlite ;;
