@@ -61,6 +61,12 @@ impl Session {
     /// Connects and binds as `directory.bind_dn`.
     pub fn open(settings: Arc<DirectorySettings>) -> Result<Session, DirectoryError> {
         let secret = settings.bind_secret().map_err(DirectoryError::Config)?;
+        if secret.is_empty() {
+            // An empty password is an unauthenticated bind that "succeeds".
+            return Err(DirectoryError::Config(
+                "directory.bind_password (or bind_password_file) is empty".into(),
+            ));
+        }
         let mut conn = connect(&settings)?;
         let timeout = Duration::from_millis(settings.timeout_ms);
         conn.with_timeout(timeout)
@@ -102,7 +108,7 @@ impl Session {
         let filter = match self.settings.flavor {
             Flavor::OpenLdap => format!("({}={})", self.attrs.key, ldap_escape(key)),
             // objectGUID is binary: each byte as \xx.
-            Flavor::Ad => format!("({}={})", self.attrs.key, guid_filter(key)),
+            Flavor::Ad => format!("({}={})", self.attrs.key, guid_filter(key)?),
         };
         Ok(self.search_people(&filter)?.into_iter().next())
     }
@@ -123,6 +129,7 @@ impl Session {
         let base = self.settings.people_base.clone();
         let mut search = self
             .conn
+            .with_timeout(self.timeout)
             .streaming_search_with(adapters, &base, Scope::Subtree, &filter, attrs)
             .map_err(DirectoryError::from)?;
         let mut raw = Vec::new();
@@ -188,7 +195,7 @@ impl Session {
             a.employee_id.clone(),
         ];
         match self.settings.flavor {
-            Flavor::OpenLdap => list.push("userPassword".into()),
+            Flavor::OpenLdap => list.push("pwdAccountLockedTime".into()),
             Flavor::Ad => list.push("userAccountControl".into()),
         }
         list
@@ -198,7 +205,9 @@ impl Session {
         let a = &self.attrs;
         let disabled = match self.settings.flavor {
             Flavor::OpenLdap => {
-                !e.attrs.contains_key("userPassword") && !e.bin_attrs.contains_key("userPassword")
+                let away = self.settings.disabled_ou.trim();
+                !first(&e, "pwdAccountLockedTime").is_empty()
+                    || (!away.is_empty() && parent_of(&e.dn).is_some_and(|p| same_dn(p, away)))
             }
             Flavor::Ad => first(&e, "userAccountControl")
                 .parse::<u32>()
@@ -206,12 +215,15 @@ impl Session {
         };
         let key = match self.settings.flavor {
             Flavor::OpenLdap => first(&e, &a.key),
+            // Binary; ldap3 files a value under attrs when its bytes
+            // happen to be valid UTF-8.
             Flavor::Ad => e
                 .bin_attrs
-                .get(&a.key)
-                .and_then(|v| v.first())
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&a.key))
+                .and_then(|(_, v)| v.first())
                 .map(|b| crate::text::hex(b))
-                .unwrap_or_else(|| first(&e, &a.key)),
+                .unwrap_or_else(|| crate::text::hex(first(&e, &a.key).as_bytes())),
         };
         Entry {
             key,
@@ -287,6 +299,14 @@ pub(super) fn same_dn(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// The first RDN of `dn` (an escaped `\,` is not a separator).
+pub(super) fn rdn_of(dn: &str) -> &str {
+    match parent_of(dn) {
+        Some(parent) => &dn[..dn.len() - parent.len() - 1],
+        None => dn,
+    }
+}
+
 /// The DN above `dn` (an escaped `\,` is not a separator).
 pub(super) fn parent_of(dn: &str) -> Option<&str> {
     let bytes = dn.as_bytes();
@@ -295,12 +315,19 @@ pub(super) fn parent_of(dn: &str) -> Option<&str> {
         .map(|i| &dn[i + 1..])
 }
 
-/// An objectGUID in hex (as [`Entry::key`] holds it) as a filter value.
-fn guid_filter(hex: &str) -> String {
-    hex.as_bytes()
+/// An objectGUID in hex (as [`Entry::key`] holds it, 32 digits) as a
+/// filter value: each byte as `\xx`.
+fn guid_filter(hex: &str) -> Result<String, DirectoryError> {
+    if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(DirectoryError::Config(format!(
+            "`{hex}` is not an objectGUID (32 hexadecimal digits)"
+        )));
+    }
+    Ok(hex
+        .as_bytes()
         .chunks(2)
         .map(|pair| format!("\\{}", String::from_utf8_lossy(pair)))
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -318,10 +345,19 @@ mod tests {
             Some("ou=people,dc=x")
         );
         assert_eq!(parent_of("dc=x"), None);
+        assert_eq!(
+            rdn_of(r"cn=Smith\, John,ou=people,dc=x"),
+            r"cn=Smith\, John"
+        );
+        assert_eq!(rdn_of("dc=x"), "dc=x");
     }
 
     #[test]
     fn object_guids_are_filtered_byte_by_byte() {
-        assert_eq!(guid_filter("0a1B"), r"\0a\1B");
+        let hex = "00112233445566778899aabbccddeeff";
+        let want = r"\00\11\22\33\44\55\66\77\88\99\aa\bb\cc\dd\ee\ff";
+        assert_eq!(guid_filter(hex).unwrap(), want);
+        assert!(guid_filter("0a1B").is_err());
+        assert!(guid_filter("zz112233445566778899aabbccddeeff").is_err());
     }
 }

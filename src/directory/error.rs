@@ -43,8 +43,10 @@ impl DirectoryError {
         match self {
             DirectoryError::Config(_) => false,
             DirectoryError::Unreachable(_) => true,
-            // busy, unavailable, unwillingToPerform (e.g. a replica), other
-            DirectoryError::Refused { code, .. } => matches!(code, 51 | 52 | 53 | 80),
+            // timeLimitExceeded, busy, unavailable; AD answers 53
+            // (unwillingToPerform) for what stays refused (a password over a
+            // plain connection), so that one is not retried.
+            DirectoryError::Refused { code, .. } => matches!(code, 3 | 51 | 52),
         }
     }
 
@@ -61,6 +63,16 @@ impl From<LdapError> for DirectoryError {
     fn from(e: LdapError) -> DirectoryError {
         match e {
             LdapError::LdapResult { .. } => DirectoryError::refused("do it", e),
+            // A filter, URL or name the code or the settings got wrong:
+            // trying again will not help.
+            LdapError::FilterParsing
+            | LdapError::UrlParsing { .. }
+            | LdapError::UnknownScheme(_)
+            | LdapError::DNSName { .. }
+            | LdapError::EmptyUnixPath
+            | LdapError::PortInUnixPath
+            | LdapError::AddNoValues
+            | LdapError::InvalidScopeString(_) => DirectoryError::Config(e.to_string()),
             other => {
                 let text = other.to_string();
                 if text.to_lowercase().contains("certificate") {

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use ldap3::exop::PasswordModify;
 use ldap3::{Mod, Scope, SearchEntry, dn_escape, ldap_escape};
 
-use super::client::{NewAccount, Session, UAC_DISABLED, UAC_NORMAL, first, parent_of, same_dn};
+use super::client::{
+    NewAccount, Session, UAC_DISABLED, UAC_NORMAL, first, parent_of, rdn_of, same_dn,
+};
 use super::error::DirectoryError;
 use super::settings::Flavor;
 
@@ -14,10 +16,22 @@ use super::settings::Flavor;
 struct Attrs(Vec<(String, HashSet<String>)>);
 
 impl Attrs {
+    /// One more value (an attribute named twice, as `cn` may be, gets both).
     fn put(&mut self, attr: &str, value: &str) {
-        if !value.trim().is_empty() {
-            self.0
-                .push((attr.to_owned(), HashSet::from([value.to_owned()])));
+        if value.trim().is_empty() {
+            return;
+        }
+        match self
+            .0
+            .iter_mut()
+            .find(|(a, _)| a.eq_ignore_ascii_case(attr))
+        {
+            Some((_, values)) => {
+                values.insert(value.to_owned());
+            }
+            None => self
+                .0
+                .push((attr.to_owned(), HashSet::from([value.to_owned()]))),
         }
     }
 
@@ -122,6 +136,12 @@ impl Session {
     /// Sets a password: Password Modify (RFC 3062) on OpenLDAP, `unicodePwd`
     /// (quoted, UTF-16LE) on AD.
     pub fn set_password(&mut self, dn: &str, password: &str) -> Result<(), DirectoryError> {
+        if password.is_empty() {
+            // OpenLDAP would make up a password of its own and we would lose it.
+            return Err(DirectoryError::Config(
+                "an empty password is not set".into(),
+            ));
+        }
         match self.settings.flavor {
             Flavor::OpenLdap => {
                 let op = PasswordModify {
@@ -173,8 +193,7 @@ impl Session {
     /// Adds `member` to the group (already a member: nothing to do). On
     /// OpenLDAP the placeholder `empty_group_member` leaves the group.
     pub fn add_member(&mut self, group: &str, member: &str) -> Result<(), DirectoryError> {
-        let members = self.members(group)?;
-        if members.iter().any(|m| same_dn(m, member)) {
+        if self.is_member(group, member)? {
             return Ok(());
         }
         let mut changes = vec![Mod::Add(
@@ -184,7 +203,7 @@ impl Session {
         let holder = self.settings.empty_group_member.trim().to_owned();
         if self.settings.flavor == Flavor::OpenLdap
             && !holder.is_empty()
-            && members.iter().any(|m| same_dn(m, &holder))
+            && self.is_member(group, &holder)?
         {
             changes.push(Mod::Delete("member".to_owned(), HashSet::from([holder])));
         }
@@ -195,16 +214,33 @@ impl Session {
     /// `groupOfNames` must keep one member (RFC 4519): removing the last one
     /// puts `empty_group_member` in its place.
     pub fn remove_member(&mut self, group: &str, member: &str) -> Result<(), DirectoryError> {
-        let members = self.members(group)?;
-        let Some(current) = members.iter().find(|m| same_dn(m, member)).cloned() else {
+        if !self.is_member(group, member)? {
             return Ok(());
-        };
-        let mut changes = vec![Mod::Delete("member".to_owned(), HashSet::from([current]))];
-        if self.settings.flavor == Flavor::OpenLdap && members.len() == 1 {
+        }
+        // The server matches the value by DN equality, whatever the
+        // escaping or case it stores.
+        let mut changes = vec![Mod::Delete(
+            "member".to_owned(),
+            HashSet::from([member.to_owned()]),
+        )];
+        if self.settings.flavor == Flavor::OpenLdap && self.members(group)?.len() == 1 {
             let holder = self.settings.empty_group_member.trim().to_owned();
             changes.insert(0, Mod::Add("member".to_owned(), HashSet::from([holder])));
         }
         self.modify(group, changes, "remove from the group")
+    }
+
+    /// Whether the group names `member`, as the server compares DNs.
+    fn is_member(&mut self, group: &str, member: &str) -> Result<bool, DirectoryError> {
+        let filter = format!("(member={})", ldap_escape(member));
+        let (entries, _) = self
+            .conn
+            .with_timeout(self.timeout)
+            .search(group, Scope::Base, &filter, vec!["1.1"])
+            .map_err(DirectoryError::from)?
+            .success()
+            .map_err(|e| DirectoryError::refused("read the group", e))?;
+        Ok(!entries.is_empty())
     }
 
     /// The groups under `groups_base` that name `member` directly.
@@ -239,9 +275,12 @@ impl Session {
                 self.modify(dn, changes, "disable the account")?;
             }
             Flavor::OpenLdap => {
-                if !self.read_one(dn, "userPassword")?.is_empty() {
-                    let changes = vec![Mod::Delete("userPassword".to_owned(), HashSet::new())];
-                    self.modify(dn, changes, "remove the password")?;
+                // Sent blind: the service account need not be able to read
+                // the password; none there (16) is as good as removed.
+                let changes = vec![Mod::Delete("userPassword".to_owned(), HashSet::new())];
+                match self.modify(dn, changes, "remove the password") {
+                    Err(e) if e.code() == Some(16) => {}
+                    other => other?,
                 }
             }
         }
@@ -249,7 +288,7 @@ impl Session {
         if target.is_empty() || parent_of(dn).is_some_and(|p| same_dn(p, &target)) {
             return Ok(dn.to_owned());
         }
-        let rdn = dn.split_once(',').map_or(dn, |(rdn, _)| rdn).to_owned();
+        let rdn = rdn_of(dn).to_owned();
         self.conn
             .with_timeout(self.timeout)
             .modifydn(dn, &rdn, true, Some(&target))

@@ -9,6 +9,18 @@ use serde_json::json;
 
 const SUFFIX: &str = "dc=example,dc=test";
 
+/// Values with LDAP filter or DN syntax in them.
+const SYNTAX: [&str; 8] = [
+    "Smith, John",
+    "a*b(c)\\d",
+    "#hash",
+    "+plus",
+    "\"quoted\"",
+    "<angle>",
+    "semi;colon",
+    "eq=uals",
+];
+
 /// The test binary's slapd: its ldap:// port (ldaps:// is the next one).
 fn slapd() -> (u16, String) {
     static SERVER: OnceLock<(u16, String)> = OnceLock::new();
@@ -180,17 +192,7 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
 fn values_with_ldap_syntax_in_them_are_escaped_in_every_filter() {
     let cfg = settings(&[]);
     let mut s = Session::open(cfg).unwrap();
-    let hostile = [
-        "Smith, John",
-        "a*b(c)\\d",
-        "#hash",
-        "+plus",
-        "\"quoted\"",
-        "<angle>",
-        "semi;colon",
-        "eq=uals",
-        "*",
-    ];
+    let hostile: Vec<&str> = SYNTAX.iter().copied().chain(["*"]).collect();
     let tag = std::process::id();
     let mut made = Vec::new();
     for (i, value) in hostile.iter().enumerate() {
@@ -206,8 +208,51 @@ fn values_with_ldap_syntax_in_them_are_escaped_in_every_filter() {
         assert_eq!(&hit.given, *value);
     }
     // A value that is all wildcard finds itself only, not everyone.
-    let star = s.find_login(&format!("*@esc{tag}.test")).unwrap().unwrap();
-    assert_eq!(star.surname, "*");
+    for (dn, mail, _) in &made {
+        let filter = format!("(mail={})", ldap3::ldap_escape(mail));
+        let hits = s.search_people(&filter).unwrap();
+        assert_eq!(hits.iter().map(|e| &e.dn).collect::<Vec<_>>(), vec![dn]);
+    }
+    assert!(
+        s.find_account("*").unwrap().is_none(),
+        "no account is named *"
+    );
+    assert!(s.groups_of("*").unwrap().is_empty());
+}
+
+/// With the account in the RDN (`attributes.account = "cn"`), names full of
+/// DN syntax make entries that are found, and moved, intact.
+#[test]
+fn names_with_dn_syntax_make_entries_that_are_found_and_moved_intact() {
+    let cfg = settings(&[("directory.attributes.account", json!("cn"))]);
+    let mut s = Session::open(cfg).unwrap();
+    let whole = settings(&[("directory.people_base", json!(SUFFIX))]);
+    let mut wide = Session::open(whole).unwrap();
+    let group = format!("cn=staff,ou=groups,{SUFFIX}");
+    let tag = std::process::id();
+    let extra = [" leading and trailing ", "back\\slash"];
+    let names: Vec<&str> = SYNTAX.iter().copied().chain(extra).collect();
+    for (i, value) in names.iter().enumerate() {
+        let name = format!("{value} {tag}-{i}");
+        let dn = s.create(&account(&name, "Dee", "En", "")).unwrap();
+        let found = s.find_account(&name).unwrap().expect("found by its cn");
+        // The server writes hex escapes in upper case (\2C for our \2c).
+        assert!(found.dn.eq_ignore_ascii_case(&dn), "{} ≠ {dn}", found.dn);
+        let moved = s.disable(&found.dn).unwrap();
+        assert!(
+            moved.ends_with(&format!(",ou=disabled,{SUFFIX}")),
+            "{moved}"
+        );
+        let after = wide
+            .find_key(&found.key)
+            .unwrap()
+            .expect("same entry after the move");
+        assert!(after.disabled, "{} → {moved}", found.dn);
+        s.add_member(&group, &moved).unwrap();
+        assert_eq!(s.groups_of(&moved).unwrap(), vec![group.clone()]);
+        s.remove_member(&group, &moved).unwrap();
+        assert!(s.groups_of(&moved).unwrap().is_empty());
+    }
 }
 
 #[test]
@@ -248,11 +293,11 @@ fn a_server_that_is_not_there_or_refuses_says_so() {
     assert!(!err.retryable());
     assert!(err.to_string().contains("bind"), "{err}");
     // StartTLS against CAs that did not sign the server's certificate.
-    let cfg = settings(&[(
-        "directory.ca_file",
-        json!("/etc/ssl/certs/ca-certificates.crt"),
-    )]);
+    let (_, dir) = slapd();
+    let other = format!("{dir}/tls/other-ca.pem");
+    let cfg = settings(&[("directory.ca_file", json!(other))]);
     let err = Session::open(cfg).err().expect("an untrusted certificate");
+    assert!(err.to_string().contains("certificate"), "{err}");
     assert!(!err.retryable(), "a person must fix it: {err}");
     assert!(err.to_string().contains("directory.ca_file"), "{err}");
 }

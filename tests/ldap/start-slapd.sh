@@ -33,6 +33,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=itdesk test CA" \
 openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
   -keyout "$dir/tls/key.pem" -out "$dir/tls/server.csr" 2>/dev/null
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/tls/ext.cnf"
+# A CA nobody signed anything with: what a client must not trust.
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=some other CA" \
+  -keyout "$dir/tls/other-ca-key.pem" -out "$dir/tls/other-ca.pem" 2>/dev/null
 openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca-key.pem" \
   -CAcreateserial -days 30 -extfile "$dir/tls/ext.cnf" -out "$dir/tls/cert.pem" 2>/dev/null
 hash=$(slappasswd -s adminpw)
