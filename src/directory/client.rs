@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::{LdapConn, LdapConnSettings, LdapError, Mod, Scope, SearchEntry, ldap_escape};
+use ldap3::{LdapConn, LdapConnSettings, Mod, Scope, SearchEntry, ldap_escape};
 
 use super::error::DirectoryError;
 use super::settings::{Attributes, DirectorySettings, Flavor};
@@ -254,30 +254,6 @@ pub fn connect(settings: &DirectorySettings) -> Result<LdapConn, DirectoryError>
         )?));
     }
     LdapConn::with_settings(conn_settings, url).map_err(DirectoryError::from)
-}
-
-/// Binds as `dn` with `password` on a connection of its own: whether the
-/// directory takes the password. An empty password is refused before any
-/// bind (LDAP reads it as an anonymous bind that "succeeds").
-pub fn check_password(
-    settings: &DirectorySettings,
-    dn: &str,
-    password: &str,
-) -> Result<bool, DirectoryError> {
-    if password.is_empty() || dn.trim().is_empty() {
-        return Ok(false);
-    }
-    let mut conn = connect(settings)?;
-    let result = conn
-        .with_timeout(Duration::from_millis(settings.timeout_ms))
-        .simple_bind(dn, password)
-        .map_err(DirectoryError::from)?;
-    let _ = conn.unbind();
-    match result.rc {
-        0 => Ok(true),
-        49 => Ok(false), // invalidCredentials
-        _ => Err(DirectoryError::refused("bind", LdapError::from(result))),
-    }
 }
 
 pub(super) fn first(e: &SearchEntry, attr: &str) -> String {

@@ -5,6 +5,7 @@
 //! Every filter value is escaped per RFC 4515 (`ldap3::ldap_escape`) and
 //! every DN value per RFC 4514 (`ldap3::dn_escape`) where it is built.
 
+pub mod bind;
 pub mod client;
 pub mod error;
 pub mod names;
@@ -12,6 +13,7 @@ mod provision;
 pub mod settings;
 mod tls;
 
+pub use bind::{BindOutcome, check_password};
 pub use client::{Entry, NewAccount, Session};
 pub use error::DirectoryError;
 pub use settings::{DirectorySettings, Flavor};

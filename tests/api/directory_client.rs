@@ -4,7 +4,9 @@
 use std::sync::{Arc, OnceLock};
 
 use itdesk::directory::names::{self, NameParts};
-use itdesk::directory::{DirectorySettings, Flavor, NewAccount, Session, client};
+use itdesk::directory::{
+    BindOutcome, DirectorySettings, Flavor, NewAccount, Session, check_password,
+};
 use serde_json::json;
 
 const SUFFIX: &str = "dc=example,dc=test";
@@ -142,10 +144,18 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
         ))
         .unwrap();
     s.set_password(&dn, "First-login-7").unwrap();
-    assert!(client::check_password(&cfg, &dn, "First-login-7").unwrap());
-    assert!(!client::check_password(&cfg, &dn, "wrong").unwrap());
-    assert!(
-        !client::check_password(&cfg, &dn, "").unwrap(),
+    assert_eq!(
+        check_password(&cfg, &dn, "First-login-7").unwrap(),
+        BindOutcome::Accepted
+    );
+    assert_eq!(
+        check_password(&cfg, &dn, "wrong").unwrap(),
+        BindOutcome::Rejected
+    );
+    let empty = check_password(&cfg, &dn, "").unwrap();
+    assert_eq!(
+        empty,
+        BindOutcome::Rejected,
         "empty is refused before a bind"
     );
     // The same name again is taken: the next one counts up.
@@ -172,7 +182,10 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
 
     let moved = s.disable(&dn).unwrap();
     assert_eq!(moved, format!("uid={name},ou=disabled,{SUFFIX}"));
-    assert!(!client::check_password(&cfg, &moved, "First-login-7").unwrap());
+    assert_eq!(
+        check_password(&cfg, &moved, "First-login-7").unwrap(),
+        BindOutcome::Rejected
+    );
     // Out of people_base: a search there no longer finds it; by key under
     // the whole suffix it is the same entry, disabled.
     assert!(s.find_account(&name).unwrap().is_none());
