@@ -102,6 +102,21 @@ pub fn some(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// A list page's optional filter: `None` when empty; a value that does not
+/// parse is `None` too, and its reason goes to `error` for the page to say.
+pub fn filter<T: std::str::FromStr>(raw: &str, error: &mut Option<String>) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match some(raw)?.parse::<T>() {
+        Ok(value) => Some(value),
+        Err(e) => {
+            *error = Some(e.to_string());
+            None
+        }
+    }
+}
+
 /// A `?page=` number: 1, 2, …; anything else is the first page.
 pub fn page_number(s: &str) -> i64 {
     s.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)

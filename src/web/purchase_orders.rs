@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::pages::{page_number, some};
+use super::pages::{filter, page_number, some};
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render};
 use crate::error::{AppError, blocking};
@@ -130,14 +130,7 @@ pub async fn list(
     super::assets::staff(&user)?;
     let q = query.into_inner();
     let mut error = None;
-    let status = match some(&q.status).map(|s| s.parse::<Status>()) {
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            error = Some(e.to_string());
-            None
-        }
-        None => None,
-    };
+    let status = filter::<Status>(&q.status, &mut error);
     let page = page_number(&q.page);
     let filter = OrderFilter {
         status,

@@ -3,8 +3,10 @@
 //! ITDESK_TEST_DATABASE_URL is set, as tests/run.sh does for the second run).
 
 mod access;
+mod access_bodies;
 mod access_fixture;
 mod access_matrix;
+mod access_rules;
 mod architecture;
 mod asset_checkouts;
 mod asset_edits;
@@ -39,6 +41,7 @@ mod fixtures;
 mod hardening_access;
 mod hardening_files;
 mod hardening_input;
+mod hardening_logins;
 mod hardening_mail;
 mod health;
 mod helpers;
