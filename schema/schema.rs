@@ -419,6 +419,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_syncs (id) {
+        id -> Text,
+        started_by -> Text,
+        actor_id -> Nullable<Text>,
+        dry_run -> Bool,
+        status -> Text,
+        created -> Integer,
+        updated -> Integer,
+        deactivated -> Integer,
+        unchanged -> Integer,
+        skipped -> Integer,
+        error -> Nullable<Text>,
+        details -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contract_documents (id) {
         id -> Text,
         contract_id -> Text,
@@ -871,6 +890,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_terms,
     contract_documents,
     people,
+    directory_syncs,
     contract_reminders,
     vendor_escalations,
     contract_assets,

@@ -126,6 +126,19 @@ pub fn change(from: impl Into<Value>, to: impl Into<Value>) -> Value {
     serde_json::json!({ "from": from.into(), "to": to.into() })
 }
 
+/// The fields of two snapshots (JSON objects) that differ, as
+/// `{"field": {"from": .., "to": ..}}`.
+pub fn diff(before: &Value, after: &Value) -> Value {
+    after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+        .map(|(k, v)| (k.clone(), change(before[k.as_str()].clone(), v.clone())))
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
+}
+
 /// The histories of several records, oldest first, grouped by record.
 pub fn history_many(
     conn: &mut DbConn,

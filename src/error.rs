@@ -73,6 +73,9 @@ pub enum AppError {
     /// 503: the database cannot be reached right now.
     #[error("the database is not reachable right now: {0}")]
     Unavailable(String),
+    /// 502: a server we depend on (the directory) did not answer.
+    #[error("{0}")]
+    Upstream(String),
     /// 500: a bug or an unexpected failure; details go to the log only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -110,6 +113,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable(_) => "service_unavailable",
+            AppError::Upstream(_) => "upstream_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -126,6 +130,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::RateLimited { .. } => "Too many requests",
             AppError::Unavailable(_) => "Service unavailable",
+            AppError::Upstream(_) => "A server we depend on did not answer",
             AppError::Internal(_) => "Internal error",
         }
     }
@@ -201,6 +206,7 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -230,6 +236,7 @@ pub fn log_if_server_error(err: &AppError) {
     match err {
         AppError::Internal(e) => tracing::error!(error = format!("{e:#}"), "request failed"),
         AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+        AppError::Upstream(e) => tracing::warn!(error = %e, "upstream unavailable"),
         _ => {}
     }
 }

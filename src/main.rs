@@ -112,6 +112,9 @@ enum Command {
     /// Service levels: what-if simulations, the timer scan, recomputing.
     #[command(subcommand)]
     Sla(itdesk::sla::cli::SlaCommand),
+    /// The LDAP / Active Directory server: sync people from it.
+    #[command(subcommand)]
+    Directory(itdesk::people::cli::DirectoryCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
 }
@@ -288,6 +291,13 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let state = prepare_light(settings, false)?;
             let currency = state.assets.settings.default_currency.clone();
             let code = itdesk::licenses::cli::import(c, &state.licenses, &currency)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
+        }
+        Command::Directory(c) => {
+            let code = itdesk::people::cli::run(c, &prepare_light(settings, false)?.people)?;
             if code != 0 {
                 std::process::exit(code);
             }

@@ -64,6 +64,7 @@ pub fn document() -> String {
         crate::licenses::book_handlers::Api::openapi(),
         crate::licenses::audit_handlers::Api::openapi(),
         crate::people::handlers::Api::openapi(),
+        crate::people::sync_handlers::Api::openapi(),
         crate::vendors::handlers::Api::openapi(),
         crate::vendors::escalation_handlers::Api::openapi(),
         crate::vendors::document_handlers::Api::openapi(),

@@ -125,6 +125,7 @@ pub fn jobs(state: &AppState) -> crate::jobs::Jobs {
         state.mail.jobs(),
         state.assets.jobs(),
         state.vendors.jobs(),
+        state.people.jobs(),
     ])
 }
 
@@ -143,6 +144,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::book_handlers::configure)
                 .configure(crate::licenses::audit_handlers::configure)
                 .configure(crate::people::handlers::configure)
+                .configure(crate::people::sync_handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)

@@ -86,7 +86,7 @@ impl AppState {
                 db: db.clone(),
                 login: Arc::new(s.login.clone()),
                 web: Arc::new(s.web.clone()),
-                tokens,
+                tokens: tokens.clone(),
                 session_key,
             },
             mail: Mail {
@@ -96,7 +96,7 @@ impl AppState {
                 tickets: tickets.clone(),
             },
             assets: assets(&s, &db, api),
-            people: crate::people::People { db: db.clone() },
+            people: people(&s, &db, &tokens),
             licenses: crate::licenses::Licenses {
                 db: db.clone(),
                 settings: Arc::new(s.licenses.clone()),
@@ -122,6 +122,14 @@ impl AppState {
 }
 
 /// The asset register, with where its mail comes from.
+fn people(s: &Settings, db: &Db, tokens: &Arc<TokenCache>) -> crate::people::People {
+    crate::people::People {
+        db: db.clone(),
+        directory: Arc::new(s.directory.clone()),
+        tokens: tokens.clone(),
+    }
+}
+
 fn assets(s: &Settings, db: &Db, api: Arc<crate::http::ApiSettings>) -> Assets {
     Assets {
         db: db.clone(),

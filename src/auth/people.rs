@@ -94,6 +94,71 @@ pub fn purge(
     ))
 }
 
+/// Deactivates a person on the caller's connection, on behalf of another
+/// context (`source`, e.g. `directory_sync`): every session ended and token
+/// revoked. `None` when there is no such account.
+pub fn deactivate(
+    conn: &mut DbConn,
+    user_id: &str,
+    source: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<super::service::ActiveChange>, crate::error::AppError> {
+    let Some(user) = repo::find_user(conn, user_id)? else {
+        return Ok(None);
+    };
+    super::service::change_active(conn, None, user, false, Some(source), now).map(Some)
+}
+
+/// Changes a person's address and name as another context learnt them
+/// (`source`), recorded in their history. Refused (409) when another
+/// account has the address.
+pub fn set_identity(
+    conn: &mut DbConn,
+    user: &User,
+    (email, name): (&str, &str),
+    source: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), crate::error::AppError> {
+    let email = super::domain::normalize_email(email)
+        .map_err(|m| crate::error::AppError::invalid("email", m))?;
+    if email == user.email && name == user.display_name {
+        return Ok(());
+    }
+    if email != user.email && repo::find_user_by_email(conn, &email)?.is_some() {
+        return Err(crate::error::AppError::conflict(
+            "email_taken",
+            format!("another account has {email}"),
+        ));
+    }
+    repo::set_identity(conn, &user.id, &email, name, now)?;
+    let mut changes = serde_json::Map::new();
+    if email != user.email {
+        changes.insert(
+            "email".into(),
+            crate::audit::change(user.email.as_str(), email.as_str()),
+        );
+    }
+    if name != user.display_name {
+        changes.insert(
+            "name".into(),
+            crate::audit::change(user.display_name.as_str(), name),
+        );
+    }
+    changes.insert("source".into(), source.into());
+    crate::audit::record(
+        conn,
+        crate::audit::Entry {
+            entity_type: "user",
+            entity_id: &user.id,
+            actor_id: None,
+            action: "updated",
+            changes: changes.into(),
+            at: now,
+        },
+    )?;
+    Ok(())
+}
+
 /// A person named by email (any case) or id.
 pub fn find_person(conn: &mut DbConn, who: &str) -> QueryResult<Option<User>> {
     if who.contains('@') {

@@ -68,6 +68,23 @@ pub fn set_role(
         .map(|_| ())
 }
 
+pub fn set_identity(
+    conn: &mut DbConn,
+    id: &str,
+    email: &str,
+    display_name: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::display_name.eq(display_name),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(at)))

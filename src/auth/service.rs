@@ -242,40 +242,58 @@ pub fn set_active(
                 "you cannot deactivate yourself; ask another admin",
             ));
         }
-        let (revoked_tokens, ended_sessions) = if active {
-            (Vec::new(), 0)
-        } else {
-            (
-                repo::revoke_tokens(conn, None, &user.id, now)?,
-                repo::revoke_sessions(conn, &user.id, None, None, now)?,
-            )
-        };
-        if user.is_active != active {
-            repo::set_active(conn, &user.id, active, now)?;
-            audit::record(
-                conn,
-                audit::Entry {
-                    entity_type: "user",
-                    entity_id: &user.id,
-                    actor_id: actor.map(|a| a.id.as_str()),
-                    action: if active { "activated" } else { "deactivated" },
-                    changes: serde_json::json!({
-                        "active": audit::change(user.is_active, active),
-                        "revoked_tokens": revoked_tokens.len(),
-                        "ended_sessions": ended_sessions,
-                    }),
-                    at: now,
-                },
-            )?;
+        change_active(conn, actor.map(|a| a.id.as_str()), user, active, None, now)
+    })
+}
+
+/// Sets `user` active or not on the caller's connection: deactivating ends
+/// every session and revokes every token; a change is recorded in the
+/// person's history (with `source` when another context did it).
+pub(crate) fn change_active(
+    conn: &mut DbConn,
+    actor_id: Option<&str>,
+    user: User,
+    active: bool,
+    source: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<ActiveChange, AppError> {
+    let (revoked_tokens, ended_sessions) = if active {
+        (Vec::new(), 0)
+    } else {
+        (
+            repo::revoke_tokens(conn, None, &user.id, now)?,
+            repo::revoke_sessions(conn, &user.id, None, None, now)?,
+        )
+    };
+    if user.is_active != active {
+        repo::set_active(conn, &user.id, active, now)?;
+        let mut changes = serde_json::json!({
+            "active": audit::change(user.is_active, active),
+            "revoked_tokens": revoked_tokens.len(),
+            "ended_sessions": ended_sessions,
+        });
+        if let Some(source) = source {
+            changes["source"] = source.into();
         }
-        Ok(ActiveChange {
-            user: User {
-                is_active: active,
-                ..user
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "user",
+                entity_id: &user.id,
+                actor_id,
+                action: if active { "activated" } else { "deactivated" },
+                changes,
+                at: now,
             },
-            revoked_tokens,
-            ended_sessions,
-        })
+        )?;
+    }
+    Ok(ActiveChange {
+        user: User {
+            is_active: active,
+            ..user
+        },
+        revoked_tokens,
+        ended_sessions,
     })
 }
 

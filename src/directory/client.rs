@@ -264,15 +264,18 @@ pub(super) fn first(e: &SearchEntry, attr: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A DN in one spelling: lowercase, no spaces around commas, so that two
+/// spellings of one DN compare equal (hex escapes in either case too).
+pub fn normalize_dn(dn: &str) -> String {
+    dn.split(',')
+        .map(|p| p.trim().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Two DNs alike but for case and spaces after commas.
 pub(super) fn same_dn(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split(',')
-            .map(|p| p.trim().to_lowercase())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    norm(a) == norm(b)
+    normalize_dn(a) == normalize_dn(b)
 }
 
 /// The first RDN of `dn` (an escaped `\,` is not a separator).

@@ -59,6 +59,23 @@ impl DirectoryError {
     }
 }
 
+impl From<DirectoryError> for crate::error::AppError {
+    fn from(e: DirectoryError) -> Self {
+        use crate::error::AppError;
+        match e {
+            DirectoryError::Config(m) => AppError::conflict(
+                "directory_not_configured",
+                format!("directory configuration: {m}"),
+            ),
+            DirectoryError::Unreachable(_) => AppError::Upstream(e.to_string()),
+            DirectoryError::Refused { .. } if e.retryable() => AppError::Upstream(e.to_string()),
+            DirectoryError::Refused { .. } => {
+                AppError::conflict("directory_refused", e.to_string())
+            }
+        }
+    }
+}
+
 impl From<LdapError> for DirectoryError {
     fn from(e: LdapError) -> DirectoryError {
         match e {

@@ -37,6 +37,8 @@ pub struct DirectorySettings {
     pub empty_group_member: String,
     pub timeout_ms: u64,
     pub page_size: i32,
+    /// Minutes between periodic syncs of people (0: only on demand).
+    pub sync_interval_minutes: u32,
     pub posix: PosixSettings,
     pub attributes: Attributes,
     pub group_roles: BTreeMap<String, Role>,

@@ -3,12 +3,20 @@
 //! directory link). A person is a login account (`crate::auth`) with a
 //! row in `people`; requesters known only by mail stay contacts.
 
+pub mod cli;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
+mod jobs;
 mod model;
 mod repo;
 pub mod service;
+pub mod sync;
+pub mod sync_handlers;
+pub mod sync_plan;
+pub mod sync_report;
+
+use std::sync::Arc;
 
 pub use model::Person;
 
@@ -16,4 +24,8 @@ pub use model::Person;
 #[derive(Clone)]
 pub struct People {
     pub db: crate::db::Db,
+    /// `[directory]`: where people are synced from.
+    pub directory: Arc<crate::directory::DirectorySettings>,
+    /// Verified API tokens, forgotten when a sync deactivates someone.
+    pub tokens: Arc<crate::auth::token_cache::TokenCache>,
 }

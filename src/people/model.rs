@@ -29,3 +29,28 @@ pub struct Person {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+impl Person {
+    /// A person on the account `user_id` knowing nothing yet, active.
+    pub fn blank(user_id: &str, now: NaiveDateTime) -> Person {
+        Person {
+            user_id: user_id.to_owned(),
+            employee_id: None,
+            given_name: String::new(),
+            surname: String::new(),
+            department: None,
+            title: None,
+            manager_id: None,
+            location_id: None,
+            start_date: None,
+            end_date: None,
+            employment_status: EmploymentStatus::Active,
+            directory_flavor: None,
+            directory_dn: None,
+            directory_key: None,
+            account_name: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

@@ -39,6 +39,20 @@ pub fn by_employee_id(conn: &mut DbConn, employee_id: &str) -> QueryResult<Optio
         .optional()
 }
 
+/// The person linked to this directory entry, if any.
+pub fn by_directory_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Person>> {
+    people::table
+        .filter(people::directory_key.eq(key))
+        .select(Person::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every person (a directory sync compares them all).
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Person>> {
+    people::table.select(Person::as_select()).load(conn)
+}
+
 /// What the listing filters on.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleQuery {

@@ -130,25 +130,7 @@ pub fn create_person(
                 format!("{} is a person already", user.email),
             ));
         }
-        let mut p = Person {
-            user_id: user.id.clone(),
-            employee_id: None,
-            given_name: String::new(),
-            surname: String::new(),
-            department: None,
-            title: None,
-            manager_id: None,
-            location_id: None,
-            start_date: None,
-            end_date: None,
-            employment_status: EmploymentStatus::Active,
-            directory_flavor: None,
-            directory_dn: None,
-            directory_key: None,
-            account_name: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let mut p = Person::blank(&user.id, now);
         let mut errors = Vec::new();
         for (field, v) in [
             ("given_name", &input.given_name),
@@ -200,15 +182,9 @@ pub fn update_person(
         p.updated_at = now;
         repo::save(conn, &p)?;
         let after = snapshot(&p);
-        let changes: serde_json::Map<String, serde_json::Value> = after
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(k, v)| before.get(k.as_str()) != Some(v))
-            .map(|(k, v)| (k.clone(), json!({"from": before[k.as_str()], "to": v})))
-            .collect();
-        if !changes.is_empty() {
-            record(conn, actor, &p.user_id, "updated", changes.into(), now)?;
+        let changes = audit::diff(&before, &after);
+        if changes.as_object().is_some_and(|c| !c.is_empty()) {
+            record(conn, actor, &p.user_id, "updated", changes, now)?;
         }
         view(conn, &p)
     })

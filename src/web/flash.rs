@@ -99,6 +99,14 @@ const MESSAGES: &[(&str, &str)] = &[
         "The contract is renewed for its next term.",
     ),
     (
+        "directory_synced",
+        "The sync is done: people are as the directory has them.",
+    ),
+    (
+        "directory_previewed",
+        "This is a preview: nothing was changed. Sync now to apply it.",
+    ),
+    (
         "document_added",
         "The documents are kept with the contract.",
     ),

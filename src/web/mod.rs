@@ -21,6 +21,7 @@ mod contract_documents;
 mod contract_form;
 mod contracts;
 mod dashboard;
+mod directory_sync;
 mod error_layout;
 mod flash;
 mod form;

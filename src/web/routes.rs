@@ -56,6 +56,15 @@ fn account_routes(cfg: &mut web::ServiceConfig) {
             web::post().to(account::change_password),
         )
         .route("/admin/access", web::get().to(admin_access::show))
+        .route("/admin/directory", web::get().to(directory_sync::show))
+        .route(
+            "/admin/directory/sync",
+            web::post().to(directory_sync::start),
+        )
+        .route(
+            "/admin/directory/syncs/{id}",
+            web::get().to(directory_sync::run_page),
+        )
         .route(
             "/admin/access/people/{id}",
             web::post().to(admin_access::set_active),

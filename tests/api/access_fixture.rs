@@ -237,7 +237,19 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    // With no directory configured a sync fails, and the failed run is kept.
+    let sync = app
+        .post_json(&admin, "/api/v1/directory/sync", &json!({}))
+        .await;
+    assert_eq!(sync.status(), 409);
+    let runs: Vec<Value> = app
+        .get(&admin, "/api/v1/directory/syncs")
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut values = BTreeMap::new();
+    values.insert("{id}@syncs", runs[0]["id"].as_str().unwrap().to_owned());
     values.insert("{id}@tickets", ticket.clone());
     values.insert("{number}", ticket);
     values.insert("{attachment_id}", att[0]["id"].as_str().unwrap().to_owned());
@@ -302,6 +314,7 @@ pub fn expand(path: &str, f: &Fixture) -> String {
         "audits",
         "vendors",
         "people",
+        "syncs",
         "contracts",
         "purchase-orders",
         "products",

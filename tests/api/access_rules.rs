@@ -106,6 +106,8 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/vendors" | "/api/v1/vendors/{id}") => Staff,
         ("GET", "/api/v1/people" | "/api/v1/people/{id}") => Staff,
         ("POST", "/api/v1/people") | ("PATCH", "/api/v1/people/{id}") => Coordinators,
+        ("POST", "/api/v1/directory/sync") => Admins,
+        ("GET", "/api/v1/directory/syncs" | "/api/v1/directory/syncs/{id}") => Admins,
         ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
         (
             "GET",
@@ -212,6 +214,7 @@ pub fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/assets/labels.css") => Public,
         ("GET", "/assets/imports/{id}" | "/assets/imports/{id}/rejected.csv") => Staff,
         ("GET", "/admin/access") => Admins,
+        ("GET", "/admin/directory" | "/admin/directory/syncs/{id}") => Admins,
         ("GET", "/licenses" | "/licenses/audit") => Staff,
         ("GET", "/licenses/products/{id}" | "/licenses/audits/{id}") => Staff,
         ("GET", "/licenses/catalog") => Staff,

@@ -1,15 +1,11 @@
 //! The directory client against a real OpenLDAP server (`slapd`, one per
 //! test binary, started by `tests/ldap/start-slapd.sh`).
 
-use std::sync::{Arc, OnceLock};
-
 use itdesk::directory::names::{self, NameParts};
-use itdesk::directory::{
-    BindOutcome, DirectorySettings, Flavor, NewAccount, Session, check_password,
-};
+use itdesk::directory::{BindOutcome, Flavor, NewAccount, Session, check_password};
 use serde_json::json;
 
-const SUFFIX: &str = "dc=example,dc=test";
+use crate::ldap_server::{SUFFIX, settings, slapd};
 
 /// Values with LDAP filter or DN syntax in them.
 const SYNTAX: [&str; 8] = [
@@ -22,91 +18,6 @@ const SYNTAX: [&str; 8] = [
     "semi;colon",
     "eq=uals",
 ];
-
-/// The test binary's slapd: its ldap:// port (ldaps:// is the next one).
-fn slapd() -> (u16, String) {
-    static SERVER: OnceLock<(u16, String)> = OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            let port = free_port_pair();
-            let dir = format!(
-                "{}/slapd-{}",
-                env!("CARGO_TARGET_TMPDIR"),
-                std::process::id()
-            );
-            let out = std::process::Command::new("tests/ldap/start-slapd.sh")
-                .args([&dir, &port.to_string()])
-                .output()
-                .expect("run tests/ldap/start-slapd.sh");
-            assert!(
-                out.status.success(),
-                "slapd did not start: {}\nInstall it with: apt-get install slapd ldap-utils \
-                 (tests/run.sh does)",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            (port, dir)
-        })
-        .clone()
-}
-
-/// Two free consecutive ports (ldap:// and ldaps://).
-fn free_port_pair() -> u16 {
-    loop {
-        let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = a.local_addr().unwrap().port();
-        if port < 65535 && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
-}
-
-/// `[directory]` for the test server, with `extra` overrides.
-fn settings(extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
-    let (port, dir) = slapd();
-    let mut overrides: Vec<(String, serde_json::Value)> = vec![
-        (
-            "directory.url".into(),
-            json!(format!("ldap://127.0.0.1:{port}")),
-        ),
-        ("directory.starttls".into(), json!(true)),
-        (
-            "directory.ca_file".into(),
-            json!(format!("{dir}/tls/ca.pem")),
-        ),
-        (
-            "directory.bind_dn".into(),
-            json!(format!("cn=admin,{SUFFIX}")),
-        ),
-        ("directory.bind_password".into(), json!("adminpw")),
-        (
-            "directory.people_base".into(),
-            json!(format!("ou=people,{SUFFIX}")),
-        ),
-        (
-            "directory.groups_base".into(),
-            json!(format!("ou=groups,{SUFFIX}")),
-        ),
-        (
-            "directory.new_users_ou".into(),
-            json!(format!("ou=people,{SUFFIX}")),
-        ),
-        (
-            "directory.disabled_ou".into(),
-            json!(format!("ou=disabled,{SUFFIX}")),
-        ),
-        (
-            "directory.empty_group_member".into(),
-            json!(format!("cn=nobody,{SUFFIX}")),
-        ),
-    ];
-    overrides.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-    let sources = itdesk::config::Sources {
-        overrides,
-        ..Default::default()
-    };
-    let settings = itdesk::settings::Settings::load(&sources).expect("settings load");
-    Arc::new(settings.directory)
-}
 
 /// A free account name for `given surname`, as provisioning picks it.
 fn free_name(s: &mut Session, given: &str, surname: &str) -> String {

@@ -1,0 +1,162 @@
+//! The test binary's OpenLDAP server (`slapd`, started once by
+//! `tests/ldap/start-slapd.sh`), the settings that reach it, and an admin
+//! connection for changing entries behind itdesk's back.
+
+use std::sync::{Arc, OnceLock};
+
+use itdesk::directory::DirectorySettings;
+use ldap3::{LdapConn, Mod};
+use serde_json::json;
+
+pub const SUFFIX: &str = "dc=example,dc=test";
+
+/// The test binary's slapd: its ldap:// port (ldaps:// is the next one).
+pub fn slapd() -> (u16, String) {
+    static SERVER: OnceLock<(u16, String)> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let port = free_port_pair();
+            let dir = format!(
+                "{}/slapd-{}",
+                env!("CARGO_TARGET_TMPDIR"),
+                std::process::id()
+            );
+            let out = std::process::Command::new("tests/ldap/start-slapd.sh")
+                .args([&dir, &port.to_string()])
+                .output()
+                .expect("run tests/ldap/start-slapd.sh");
+            assert!(
+                out.status.success(),
+                "slapd did not start: {}\nInstall it with: apt-get install slapd ldap-utils \
+                 (tests/run.sh does)",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (port, dir)
+        })
+        .clone()
+}
+
+/// Two free consecutive ports (ldap:// and ldaps://).
+fn free_port_pair() -> u16 {
+    loop {
+        let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < 65535 && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// The `[directory]` overrides for the test server, with `extra` ones.
+pub fn overrides(extra: &[(&str, serde_json::Value)]) -> Vec<(String, serde_json::Value)> {
+    let (port, dir) = slapd();
+    let mut overrides: Vec<(String, serde_json::Value)> = vec![
+        (
+            "directory.url".into(),
+            json!(format!("ldap://127.0.0.1:{port}")),
+        ),
+        ("directory.starttls".into(), json!(true)),
+        (
+            "directory.ca_file".into(),
+            json!(format!("{dir}/tls/ca.pem")),
+        ),
+        (
+            "directory.bind_dn".into(),
+            json!(format!("cn=admin,{SUFFIX}")),
+        ),
+        ("directory.bind_password".into(), json!("adminpw")),
+        (
+            "directory.people_base".into(),
+            json!(format!("ou=people,{SUFFIX}")),
+        ),
+        (
+            "directory.groups_base".into(),
+            json!(format!("ou=groups,{SUFFIX}")),
+        ),
+        (
+            "directory.new_users_ou".into(),
+            json!(format!("ou=people,{SUFFIX}")),
+        ),
+        (
+            "directory.disabled_ou".into(),
+            json!(format!("ou=disabled,{SUFFIX}")),
+        ),
+        (
+            "directory.empty_group_member".into(),
+            json!(format!("cn=nobody,{SUFFIX}")),
+        ),
+    ];
+    overrides.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    overrides
+}
+
+/// `[directory]` for the test server, with `extra` overrides.
+pub fn settings(extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
+    let sources = itdesk::config::Sources {
+        overrides: overrides(extra),
+        ..Default::default()
+    };
+    let settings = itdesk::settings::Settings::load(&sources).expect("settings load");
+    Arc::new(settings.directory)
+}
+
+/// A connection bound as the server's admin.
+pub fn admin() -> LdapConn {
+    let (port, _) = slapd();
+    let mut conn = LdapConn::new(&format!("ldap://127.0.0.1:{port}")).expect("connect to slapd");
+    conn.simple_bind(&format!("cn=admin,{SUFFIX}"), "adminpw")
+        .unwrap()
+        .success()
+        .expect("bind as admin");
+    conn
+}
+
+/// A new, empty OU under ou=people for one test; its DN.
+pub fn fresh_ou(name: &str) -> String {
+    let dn = format!("ou={name}-{},ou=people,{SUFFIX}", itdesk::ids::new_id());
+    let mut conn = admin();
+    conn.add(
+        &dn,
+        vec![
+            ("objectClass", ["organizationalUnit"].into()),
+            ("ou", [name].into()),
+        ],
+    )
+    .unwrap()
+    .success()
+    .expect("add the test's OU");
+    dn
+}
+
+/// Replaces attributes of an entry.
+pub fn replace(dn: &str, changes: &[(&str, &str)]) {
+    let mods = changes
+        .iter()
+        .map(|(a, v)| {
+            if v.is_empty() {
+                Mod::Delete(*a, Default::default())
+            } else {
+                Mod::Replace(*a, [*v].into())
+            }
+        })
+        .collect();
+    admin().modify(dn, mods).unwrap().success().expect("modify");
+}
+
+/// Renames or moves an entry; its new DN.
+pub fn rename(dn: &str, rdn: &str, new_parent: Option<&str>) -> String {
+    admin()
+        .modifydn(dn, rdn, true, new_parent)
+        .unwrap()
+        .success()
+        .expect("modrdn");
+    let parent = new_parent
+        .map(str::to_owned)
+        .unwrap_or_else(|| dn.split_once(',').map(|(_, p)| p.to_owned()).unwrap());
+    format!("{rdn},{parent}")
+}
+
+/// Deletes an entry.
+pub fn delete(dn: &str) {
+    admin().delete(dn).unwrap().success().expect("delete");
+}
