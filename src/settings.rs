@@ -28,6 +28,7 @@ pub struct Settings {
     pub attachments: AttachmentSettings,
     pub tickets: TicketSettings,
     pub login: LoginSettings,
+    pub auth: crate::auth::settings::AuthSettings,
     pub log: LogSettings,
     pub mail: MailSettings,
     pub sla: SlaSettings,
@@ -95,6 +96,11 @@ impl Settings {
         self.licenses.validate().map_err(ConfigError::Invalid)?;
         self.vendors.validate().map_err(ConfigError::Invalid)?;
         self.directory.validate().map_err(ConfigError::Invalid)?;
+        if self.auth.ldap && !self.directory.in_use() {
+            return Err(ConfigError::Invalid(
+                "auth.ldap = true needs a directory: set directory.url".into(),
+            ));
+        }
         Ok(())
     }
 }

@@ -74,6 +74,19 @@ pub fn begin(
     })
 }
 
+impl Attempt {
+    /// What the person typed to name themselves (trimmed, lowercase).
+    pub fn login(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Marks an admitted attempt a success (another context checked the
+/// password, e.g. the directory).
+pub fn succeed(db: &Db, attempt: &Attempt) -> Result<(), AppError> {
+    db.write(|conn| Ok::<_, AppError>(repo::mark_attempt_succeeded(conn, &attempt.id)?))
+}
+
 /// Checks the password of an admitted attempt. Unknown accounts, inactive
 /// ones and wrong passwords answer alike, after the same work.
 pub fn finish(db: &Db, attempt: &Attempt, plain_password: &str) -> Result<User, AppError> {

@@ -159,6 +159,36 @@ pub fn set_identity(
     Ok(())
 }
 
+/// Gives a person the role another context decided (`source`, e.g. the
+/// directory's groups at login), recorded in their history.
+pub fn set_role(
+    conn: &mut DbConn,
+    user: &User,
+    role: Role,
+    source: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), crate::error::AppError> {
+    if user.role == role {
+        return Ok(());
+    }
+    repo::set_role(conn, &user.id, role, now)?;
+    crate::audit::record(
+        conn,
+        crate::audit::Entry {
+            entity_type: "user",
+            entity_id: &user.id,
+            actor_id: None,
+            action: "role_changed",
+            changes: serde_json::json!({
+                "role": crate::audit::change(user.role.as_str(), role.as_str()),
+                "source": source,
+            }),
+            at: now,
+        },
+    )?;
+    Ok(())
+}
+
 /// A person named by email (any case) or id.
 pub fn find_person(conn: &mut DbConn, who: &str) -> QueryResult<Option<User>> {
     if who.contains('@') {

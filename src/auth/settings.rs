@@ -6,6 +6,15 @@ use serde::Deserialize;
 
 use crate::config::ConfigError;
 
+/// `[auth]`: how people prove who they are on the web pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Log in with the directory's password (`[directory]` must be set);
+    /// local passwords still work for break-glass admins.
+    pub ldap: bool,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginSettings {

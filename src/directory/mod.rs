@@ -8,6 +8,7 @@
 pub mod bind;
 pub mod client;
 pub mod error;
+pub mod login;
 pub mod names;
 mod provision;
 pub mod settings;

@@ -245,12 +245,17 @@ impl Session {
 
     /// The groups under `groups_base` that name `member` directly.
     pub fn groups_of(&mut self, member: &str) -> Result<Vec<String>, DirectoryError> {
-        let filter = format!("(member={})", ldap_escape(member));
+        self.group_dns(&format!("(member={})", ldap_escape(member)))
+    }
+
+    /// The DNs of the groups under `groups_base` matching `filter` (its
+    /// values escaped by the caller).
+    pub(super) fn group_dns(&mut self, filter: &str) -> Result<Vec<String>, DirectoryError> {
         let base = self.settings.groups_base.clone();
         let (entries, _) = self
             .conn
             .with_timeout(self.timeout)
-            .search(&base, Scope::Subtree, &filter, vec!["1.1"])
+            .search(&base, Scope::Subtree, filter, vec!["1.1"])
             .map_err(DirectoryError::from)?
             .success()
             .map_err(|e| DirectoryError::refused("search groups_base", e))?;
@@ -361,7 +366,7 @@ impl Session {
 }
 
 /// `"password"` as AD wants it in `unicodePwd`: quoted, UTF-16LE.
-fn ad_password(password: &str) -> Vec<u8> {
+pub(super) fn ad_password(password: &str) -> Vec<u8> {
     format!("\"{password}\"")
         .encode_utf16()
         .flat_map(u16::to_le_bytes)

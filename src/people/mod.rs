@@ -8,6 +8,7 @@ pub mod domain;
 pub mod dto;
 pub mod handlers;
 mod jobs;
+pub mod login;
 mod model;
 mod repo;
 pub mod service;

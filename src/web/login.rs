@@ -13,6 +13,7 @@ use crate::auth::session::{Session, removal_cookie};
 use crate::auth::sessions::{self, Origin};
 use crate::error::{AppError, blocking};
 use crate::ids;
+use crate::people::login::Outcome;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -23,6 +24,8 @@ struct LoginPage {
     notice: Option<&'static str>,
     email: String,
     next: String,
+    /// People may name themselves by account name too.
+    ldap: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,7 +40,7 @@ pub struct NextQuery {
 /// control character anywhere (browsers drop tabs and newlines, so
 /// `/\t/evil.example` is `//evil.example` to them) and no whitespace.
 /// Anything else goes home.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     let local = |n: &str| {
         let mut chars = n.chars();
         chars.next() == Some('/')
@@ -52,8 +55,15 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn page(session: &WebSession, error: Option<String>, email: String, next: String) -> LoginPage {
+fn page(
+    session: &WebSession,
+    ldap: bool,
+    error: Option<String>,
+    email: String,
+    next: String,
+) -> LoginPage {
     LoginPage {
+        ldap,
         nav: Nav {
             user: None,
             csrf: session.session.csrf.clone(),
@@ -91,7 +101,13 @@ pub async fn form(
             fresh: true,
         };
     }
-    let mut login = page(&session, None, String::new(), next);
+    let mut login = page(
+        &session,
+        state.settings.auth.ldap,
+        None,
+        String::new(),
+        next,
+    );
     if query.changed.as_deref() == Some("password") {
         login.notice = Some("Your password is changed. Log in with the new one.");
     }
@@ -117,29 +133,29 @@ pub async fn submit(
     session.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
-    let origin = Origin {
-        client_ip: req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "unknown".into()),
-        user_agent: req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
-    };
+    let origin = origin_of(&req);
     match log_in(&state, &form.email, form.password, &origin).await {
-        Ok(cookie) => {
+        Ok(Some(cookie)) => {
             let mut resp = see_other(&next);
             let _ = resp.add_cookie(&cookie);
             Ok(resp)
         }
+        Ok(None) => Ok(see_other(&super::login_password::address(
+            &form.email,
+            &next,
+            true,
+        ))),
         Err(e @ (AppError::Unauthenticated(_) | AppError::RateLimited { .. })) => {
             let status = actix_web::ResponseError::status_code(&e);
             let mut resp = render_with(
                 status,
-                &page(&session, Some(e.public_detail()), form.email, next),
+                &page(
+                    &session,
+                    state.settings.auth.ldap,
+                    Some(e.public_detail()),
+                    form.email,
+                    next,
+                ),
             )?;
             if let AppError::RateLimited { retry_after_secs } = e
                 && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())
@@ -153,37 +169,90 @@ pub async fn submit(
 }
 
 /// Admits the attempt, waits out the account's slow-down (on the async
-/// side: no thread sleeps), checks the password and starts a session.
+/// side: no thread sleeps), checks the password (the directory's first
+/// under `[auth] ldap`) and starts a session; `None` when the directory
+/// wants a new password first.
 async fn log_in(
     state: &web::Data<AppState>,
     email: &str,
     password: String,
     origin: &Origin,
-) -> Result<actix_web::cookie::Cookie<'static>, AppError> {
+) -> Result<Option<actix_web::cookie::Cookie<'static>>, AppError> {
+    let attempt = admit(state, email, origin).await?;
     let st = state.clone();
-    let (email, ip) = (email.to_owned(), origin.client_ip.clone());
+    let user = blocking(move || {
+        if !st.settings.auth.ldap {
+            return login::finish(&st.db, &attempt, &password).map(Some);
+        }
+        let outcome =
+            crate::people::login::finish(&st.people, &st.db, &attempt, &password, ids::now())?;
+        Ok::<_, AppError>(match outcome {
+            Outcome::LoggedIn(user) => Some(user),
+            Outcome::MustChange => None,
+        })
+    })
+    .await?;
+    match user {
+        Some(user) => Ok(Some(start_session(state, user, origin).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Admits a login attempt (or refuses it, 429) and waits out the
+/// account's slow-down.
+pub(super) async fn admit(
+    state: &web::Data<AppState>,
+    login_name: &str,
+    origin: &Origin,
+) -> Result<login::Attempt, AppError> {
+    let st = state.clone();
+    let (name, ip) = (login_name.to_owned(), origin.client_ip.clone());
     let attempt =
-        blocking(move || login::begin(&st.db, &st.settings.login, &email, &ip, ids::now())).await?;
+        blocking(move || login::begin(&st.db, &st.settings.login, &name, &ip, ids::now())).await?;
     if !attempt.delay.is_zero() {
         actix_web::rt::time::sleep(attempt.delay).await;
     }
+    Ok(attempt)
+}
+
+/// A server-side session for `user` and the cookie that carries it.
+pub(super) async fn start_session(
+    state: &web::Data<AppState>,
+    user: crate::auth::User,
+    origin: &Origin,
+) -> Result<actix_web::cookie::Cookie<'static>, AppError> {
     let st = state.clone();
     let origin = origin.clone();
     let ttl_hours = state.settings.web.session_ttl_hours;
-    let (user, session_id) = blocking(move || {
-        let user = login::finish(&st.db, &attempt, &password)?;
+    let user_id = user.id.clone();
+    let session_id = blocking(move || {
         let ttl = chrono::Duration::hours(ttl_hours);
-        let id = sessions::start(&st.db, &user, ttl, &origin, ids::now())?;
-        Ok::<_, AppError>((user, id))
+        sessions::start(&st.db, &user, ttl, &origin, ids::now())
     })
     .await?;
     let fresh = Session::for_user(
-        &user.id,
+        &user_id,
         &session_id,
         chrono::Utc::now().timestamp(),
         ttl_hours * 3600,
     );
     Ok(fresh.to_cookie(&state.auth.session_key, state.settings.web.secure_cookies))
+}
+
+/// Where a request comes from, for the login limits and the session list.
+pub(super) fn origin_of(req: &HttpRequest) -> Origin {
+    Origin {
+        client_ip: req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -33,6 +33,7 @@ mod license_import;
 mod license_product;
 mod licenses;
 mod login;
+mod login_password;
 mod mail_view;
 mod new_ticket;
 mod notifications;

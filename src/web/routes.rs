@@ -40,6 +40,8 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
 fn account_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(login::form))
         .route("/login", web::post().to(login::submit))
+        .route("/login/password", web::get().to(login_password::form))
+        .route("/login/password", web::post().to(login_password::submit))
         .route("/logout", web::post().to(login::logout))
         .route("/account", web::get().to(account::show))
         .route(

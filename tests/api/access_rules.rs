@@ -197,11 +197,16 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
 pub fn page_rule(method: &str, path: &str) -> Option<Rule> {
     use Rule::*;
     let rule = match (method, path) {
-        ("GET", "/static/app.css" | "/static/app.js" | "/login" | "/assets/accept/{token}") => {
-            Public
-        }
+        (
+            "GET",
+            "/static/app.css"
+            | "/static/app.js"
+            | "/login"
+            | "/login/password"
+            | "/assets/accept/{token}",
+        ) => Public,
         ("GET", "/") => Everyone,
-        ("POST", "/login" | "/logout" | "/assets/accept/{token}") => Public,
+        ("POST", "/login" | "/login/password" | "/logout" | "/assets/accept/{token}") => Public,
         ("GET", "/my/tickets" | "/tickets/new" | "/tickets/{number}" | "/account") => Everyone,
         ("GET", "/my/equipment" | "/tickets/{number}/withdraw") => Everyone,
         ("GET", "/tickets/{number}/attachments/{attachment_id}") => Everyone,

@@ -160,3 +160,22 @@ pub fn rename(dn: &str, rdn: &str, new_parent: Option<&str>) -> String {
 pub fn delete(dn: &str) {
     admin().delete(dn).unwrap().success().expect("delete");
 }
+
+/// A new group under ou=groups for one test (holding the placeholder
+/// member); its DN.
+pub fn fresh_group(name: &str) -> String {
+    let dn = format!("cn={name}-{},ou=groups,{SUFFIX}", itdesk::ids::new_id());
+    let nobody = format!("cn=nobody,{SUFFIX}");
+    admin()
+        .add(
+            &dn,
+            vec![
+                ("objectClass", ["groupOfNames"].into()),
+                ("member", [nobody.as_str()].into()),
+            ],
+        )
+        .unwrap()
+        .success()
+        .expect("add the test's group");
+    dn
+}

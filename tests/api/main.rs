@@ -37,6 +37,7 @@ mod contract_renewals;
 mod contracts;
 mod demo_team;
 mod directory_client;
+mod directory_login;
 mod directory_sync;
 mod fixtures;
 mod hardening_access;
