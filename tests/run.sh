@@ -11,7 +11,10 @@
 #    their own — each test starts and stops its own — and
 #    fusioninventory-agent, which a test runs against the service, and
 #    slapd and ldap-utils for the OpenLDAP server each test binary starts
-#    (tests/ldap/start-slapd.sh));
+#    (tests/ldap/start-slapd.sh), and samba, samba-ad-dc and
+#    samba-ad-provision for the Samba AD domain controller);
+# 2b. provisions and starts one Samba AD DC for the whole run
+#    (tests/samba/start-samba.sh; AD's ports are fixed: 389, 636, 88, …);
 # 2. makes sure PostgreSQL answers on 127.0.0.1:5432 (starting the local
 #    cluster if it is installed but stopped) and creates a fresh database;
 # 3. checks formatting and lints;
@@ -20,7 +23,7 @@
 #    live server on each backend (tests/schemathesis.sh; schemathesis comes
 #    from PyPI into target/schemathesis-venv), and runs each cargo-fuzz
 #    target for a short while (tests/fuzz/run.sh; cargo-fuzz from crates.io);
-# 6. stops what it started.
+# 6. stops what it started (the DC, the slapd servers, PostgreSQL).
 #
 # Environment:
 #   ITDESK_TEST_PG_ADMIN_URL  where to create the test database
@@ -35,7 +38,15 @@ log() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 started_pg=""
+samba_dir="$PWD/target/tmp/samba"
+stop_samba() {
+  if [ -f "$samba_dir/samba.pid" ]; then
+    kill "$(cat "$samba_dir/samba.pid")" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$(cat "$samba_dir/samba.pid")" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
 cleanup() {
+  stop_samba
   # The OpenLDAP servers the test binaries started (one each).
   pkill -f "slapd -F $PWD/target/tmp/slapd-" 2>/dev/null || true
   if [ -n "$started_pg" ]; then
@@ -57,6 +68,9 @@ command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 [ -x /usr/bin/fusioninventory-agent ] || missing+=(fusioninventory-agent)
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || missing+=(ldap-utils)
+[ -x /usr/sbin/samba ] || missing+=(samba)
+dpkg -s samba-ad-dc >/dev/null 2>&1 || missing+=(samba-ad-dc)
+[ -d /usr/share/samba/setup ] || missing+=(samba-ad-provision)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -83,6 +97,13 @@ pg_isready -q -d "$admin_url" || { echo "PostgreSQL is not reachable at $admin_u
 test_db="itdesk_test"
 psql -q -d "$admin_url" -c "DROP DATABASE IF EXISTS $test_db" -c "CREATE DATABASE $test_db"
 pg_url="${admin_url%/*}/$test_db"
+
+# --- 2b. the Samba AD domain controller ---------------------------------------------
+log "provisioning and starting the Samba AD DC ($samba_dir)"
+stop_samba
+rm -rf "$samba_dir"
+tests/samba/start-samba.sh "$samba_dir"
+export ITDESK_TEST_SAMBA_DIR="$samba_dir"
 
 # --- 3. lints --------------------------------------------------------------------
 if [ "${ITDESK_SKIP_LINT:-}" != 1 ]; then

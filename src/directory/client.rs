@@ -143,9 +143,30 @@ impl Session {
         Ok(raw.into_iter().map(|e| self.entry(e)).collect())
     }
 
-    /// Whether any entry under `people_base` already has this account name.
+    /// Whether an entry already has this account name: under `people_base`
+    /// on OpenLDAP; anywhere in the domain on AD (`sAMAccountName` is
+    /// unique domain-wide, whatever the OU).
     pub fn account_taken(&mut self, account: &str) -> Result<bool, DirectoryError> {
-        Ok(self.find_account(account)?.is_some())
+        if self.settings.flavor == Flavor::OpenLdap {
+            return Ok(self.find_account(account)?.is_some());
+        }
+        let filter = format!("({}={})", self.attrs.account, ldap_escape(account));
+        let base = domain_of(&self.settings.people_base);
+        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![Box::new(EntriesOnly::new())];
+        let mut search = self
+            .conn
+            .with_timeout(self.timeout)
+            .streaming_search_with(adapters, &base, Scope::Subtree, &filter, vec!["1.1"])
+            .map_err(DirectoryError::from)?;
+        let mut taken = false;
+        while search.next().map_err(DirectoryError::from)?.is_some() {
+            taken = true;
+        }
+        search
+            .result()
+            .success()
+            .map_err(|e| DirectoryError::refused("search the domain", e))?;
+        Ok(taken)
     }
 
     /// Ends the session.
@@ -294,6 +315,17 @@ pub(super) fn parent_of(dn: &str) -> Option<&str> {
         .map(|i| &dn[i + 1..])
 }
 
+/// The domain a DN is in: its trailing `DC=` components (the DN itself
+/// when it has none).
+pub fn domain_of(dn: &str) -> String {
+    let parts: Vec<&str> = dn.split(',').map(str::trim).collect();
+    let first_dc = parts
+        .iter()
+        .position(|p| p.len() > 3 && p[..3].eq_ignore_ascii_case("dc="))
+        .unwrap_or(0);
+    parts[first_dc..].join(",")
+}
+
 /// An objectGUID in hex (as [`Entry::key`] holds it, 32 digits) as a
 /// filter value: each byte as `\xx`.
 fn guid_filter(hex: &str) -> Result<String, DirectoryError> {
@@ -329,6 +361,15 @@ mod tests {
             r"cn=Smith\, John"
         );
         assert_eq!(rdn_of("dc=x"), "dc=x");
+    }
+
+    #[test]
+    fn the_domain_of_a_dn_is_its_dc_components() {
+        assert_eq!(
+            domain_of("OU=New hires,OU=Staff, DC=corp,DC=example"),
+            "DC=corp,DC=example"
+        );
+        assert_eq!(domain_of("dc=example,dc=test"), "dc=example,dc=test");
     }
 
     #[test]

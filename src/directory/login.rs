@@ -2,7 +2,7 @@
 //! role (nested ones on AD), the role they give, and a person changing
 //! their own password with the old one (a new hire's first login).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use ldap3::exop::PasswordModify;
@@ -45,14 +45,13 @@ fn rank(role: Role) -> u8 {
 /// The role `groups` give under `directory.group_roles` (the one that may
 /// do most); `None` when no mapping is configured (roles are kept as they
 /// are in itdesk), requester when none of the groups is mapped.
-pub fn role_of(settings: &DirectorySettings, groups: &[String]) -> Option<Role> {
-    if settings.group_roles.is_empty() {
+pub fn role_of(group_roles: &BTreeMap<String, Role>, groups: &[String]) -> Option<Role> {
+    if group_roles.is_empty() {
         return None;
     }
     let mine: HashSet<String> = groups.iter().map(|g| normalize_dn(g)).collect();
     Some(
-        settings
-            .group_roles
+        group_roles
             .iter()
             .filter(|(dn, _)| mine.contains(&normalize_dn(dn)))
             .map(|(_, role)| *role)
@@ -120,26 +119,20 @@ mod tests {
 
     #[test]
     fn the_group_that_may_do_most_decides_and_unmapped_people_request() {
-        let mut settings: DirectorySettings = crate::settings::Settings::load(&Default::default())
-            .unwrap()
-            .directory;
+        let mut roles = BTreeMap::new();
         assert_eq!(
-            role_of(&settings, &["cn=x".into()]),
+            role_of(&roles, &["cn=x".into()]),
             None,
             "no mapping: keep roles"
         );
-        settings
-            .group_roles
-            .insert("CN=Helpdesk,OU=Groups,DC=x".into(), Role::Agent);
-        settings
-            .group_roles
-            .insert("cn=leads,ou=groups,dc=x".into(), Role::Coordinator);
+        roles.insert("CN=Helpdesk,OU=Groups,DC=x".to_owned(), Role::Agent);
+        roles.insert("cn=leads,ou=groups,dc=x".to_owned(), Role::Coordinator);
         let groups = [
             "cn=helpdesk, ou=groups, dc=x".to_owned(),
             "CN=Leads,OU=Groups,DC=X".to_owned(),
         ];
-        assert_eq!(role_of(&settings, &groups), Some(Role::Coordinator));
-        assert_eq!(role_of(&settings, &groups[..1]), Some(Role::Agent));
-        assert_eq!(role_of(&settings, &[]), Some(Role::Requester));
+        assert_eq!(role_of(&roles, &groups), Some(Role::Coordinator));
+        assert_eq!(role_of(&roles, &groups[..1]), Some(Role::Agent));
+        assert_eq!(role_of(&roles, &[]), Some(Role::Requester));
     }
 }

@@ -101,7 +101,10 @@ fn accept(
     entry: &Entry,
     now: NaiveDateTime,
 ) -> Result<User, AppError> {
-    let role = role_of(&people.directory, &session.login_groups(&entry.dn)?);
+    let role = role_of(
+        &people.directory.group_roles,
+        &session.login_groups(&entry.dn)?,
+    );
     if entry.mail.trim().is_empty() {
         return Err(AppError::Unauthenticated(
             "your directory entry has no mail address, which itdesk needs; ask IT".into(),
