@@ -438,6 +438,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    onboarding_templates (name) {
+        name -> Text,
+        spec -> Text,
+        source -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    onboarding_runs (id) {
+        id -> Text,
+        kind -> Text,
+        status -> Text,
+        person_id -> Nullable<Text>,
+        person -> Text,
+        template -> Nullable<Text>,
+        effective_on -> Date,
+        plan -> Text,
+        undo -> Nullable<Text>,
+        sealed_password -> Nullable<Text>,
+        password_state -> Text,
+        requested_by -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    onboarding_steps (run_id, position) {
+        run_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        status -> Text,
+        detail -> Text,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempts -> Integer,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     contract_documents (id) {
         id -> Text,
         contract_id -> Text,
@@ -891,6 +937,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_documents,
     people,
     directory_syncs,
+    onboarding_templates,
+    onboarding_runs,
+    onboarding_steps,
     contract_reminders,
     vendor_escalations,
     contract_assets,

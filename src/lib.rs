@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod licenses;
 pub mod mail;
 pub mod money;
+pub mod onboarding;
 pub mod openapi;
 pub mod outbox;
 pub mod people;

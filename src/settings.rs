@@ -41,6 +41,9 @@ pub struct Settings {
     pub directory: crate::directory::settings::DirectorySettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
+    /// `[[onboarding_templates]]`.
+    #[serde(default)]
+    pub onboarding_templates: Vec<crate::onboarding::template::TemplateSpec>,
     #[serde(default)]
     pub sla_policies: Vec<PolicySpec>,
     /// Custom fields per asset category.
@@ -96,6 +99,8 @@ impl Settings {
         self.licenses.validate().map_err(ConfigError::Invalid)?;
         self.vendors.validate().map_err(ConfigError::Invalid)?;
         self.directory.validate().map_err(ConfigError::Invalid)?;
+        crate::onboarding::template::check_all(&self.onboarding_templates)
+            .map_err(ConfigError::Invalid)?;
         if self.auth.ldap && !self.directory.in_use() {
             return Err(ConfigError::Invalid(
                 "auth.ldap = true needs a directory: set directory.url".into(),

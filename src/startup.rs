@@ -59,6 +59,8 @@ fn prepare_with(settings: Settings, db: Db) -> anyhow::Result<AppState> {
                 ),
                 other => anyhow::anyhow!("loading the SLA configuration: {other}"),
             })?;
+    crate::onboarding::templates::sync_config(&db, &settings.onboarding_templates)
+        .map_err(|e| anyhow::anyhow!("loading the onboarding templates: {e}"))?;
     let reply_secret = auth::service::reply_key_secret(&db)
         .map_err(|e| anyhow::anyhow!("loading the reply key secret: {e}"))?;
     let tokens = Arc::new(TokenCache::new(std::time::Duration::from_secs(
@@ -145,6 +147,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::licenses::audit_handlers::configure)
                 .configure(crate::people::handlers::configure)
                 .configure(crate::people::sync_handlers::configure)
+                .configure(crate::onboarding::handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)
@@ -167,6 +170,7 @@ struct Contexts {
     people: web::Data<crate::people::People>,
     vendors: web::Data<crate::vendors::Vendors>,
     purchasing: web::Data<crate::purchasing::Purchasing>,
+    onboarding: web::Data<crate::onboarding::Onboarding>,
 }
 
 impl Contexts {
@@ -181,6 +185,7 @@ impl Contexts {
             people: web::Data::new(state.people.clone()),
             vendors: web::Data::new(state.vendors.clone()),
             purchasing: web::Data::new(state.purchasing.clone()),
+            onboarding: web::Data::new(state.onboarding.clone()),
         }
     }
 
@@ -193,7 +198,8 @@ impl Contexts {
             .app_data(self.licenses.clone())
             .app_data(self.people.clone())
             .app_data(self.vendors.clone())
-            .app_data(self.purchasing.clone());
+            .app_data(self.purchasing.clone())
+            .app_data(self.onboarding.clone());
     }
 }
 

@@ -35,6 +35,7 @@ pub struct AppState {
     pub licenses: crate::licenses::Licenses,
     pub vendors: crate::vendors::Vendors,
     pub purchasing: crate::purchasing::Purchasing,
+    pub onboarding: crate::onboarding::Onboarding,
     pub outbox: Outbox,
 }
 
@@ -96,6 +97,7 @@ impl AppState {
                 tickets: tickets.clone(),
             },
             assets: assets(&s, &db, api),
+            onboarding: crate::onboarding::Onboarding { db: db.clone() },
             people: people(&s, &db, &tokens),
             licenses: crate::licenses::Licenses {
                 db: db.clone(),

@@ -64,6 +64,9 @@ pub fn body(method: &str, path: &str, n: usize) -> Body {
         ("PUT", "/api/v1/sla/calendars/{name}") => {
             j(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-17:00"]}}))
         }
+        ("PUT", "/api/v1/onboarding/templates/{name}") => {
+            j(json!({"name": "matrix-nothing", "tasks": [{"title": "Matrix {n}", "due_days": 1}]}))
+        }
         ("PUT", "/api/v1/sla/policies/{name}") => {
             j(json!({"calendar": "24x7", "targets": {"P3": {"resolution": "8h"}}}))
         }

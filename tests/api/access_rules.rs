@@ -107,6 +107,8 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/people" | "/api/v1/people/{id}") => Staff,
         ("POST", "/api/v1/people") | ("PATCH", "/api/v1/people/{id}") => Coordinators,
         ("POST", "/api/v1/directory/sync") => Admins,
+        ("GET", "/api/v1/onboarding/templates") => Staff,
+        ("PUT" | "DELETE", "/api/v1/onboarding/templates/{name}") => Coordinators,
         ("GET", "/api/v1/directory/syncs" | "/api/v1/directory/syncs/{id}") => Admins,
         ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
         (
