@@ -94,6 +94,69 @@ pub fn purge(
     ))
 }
 
+/// Requester accounts for many addresses at once (a directory sync):
+/// addresses that have an account keep it; the rest are made in one
+/// statement, each recorded in its history. Answers the account of every
+/// address given, in order. Addresses must be normalized already
+/// ([`super::domain::normalize_email`]).
+pub fn create_contacts(
+    conn: &mut DbConn,
+    wanted: &[(&str, &str)],
+    source: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<User>, crate::error::AppError> {
+    let emails: Vec<String> = wanted.iter().map(|(e, _)| (*e).to_owned()).collect();
+    let mut ids = repo::ids_by_email(conn, &emails)?;
+    let mut fresh: Vec<super::model::NewUser<'_>> = Vec::new();
+    let new_ids: Vec<String> = wanted.iter().map(|_| crate::ids::new_id()).collect();
+    for ((email, name), id) in wanted.iter().zip(&new_ids) {
+        if ids.contains_key(*email) || fresh.iter().any(|u| u.email == *email) {
+            continue;
+        }
+        fresh.push(super::model::NewUser {
+            id,
+            email,
+            display_name: name,
+            role: Role::Requester,
+            password_hash: None,
+            is_active: true,
+            organization: None,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    for chunk in fresh.chunks(500) {
+        repo::insert_users(conn, chunk)?;
+    }
+    let changes: Vec<serde_json::Value> = fresh
+        .iter()
+        .map(|u| serde_json::json!({"email": u.email, "role": Role::Requester, "display_name": u.display_name, "source": source}))
+        .collect();
+    let entries: Vec<crate::audit::Entry<'_>> = fresh
+        .iter()
+        .zip(changes)
+        .map(|(u, changes)| crate::audit::Entry {
+            entity_type: "user",
+            entity_id: u.id,
+            actor_id: None,
+            action: "created",
+            changes,
+            at: now,
+        })
+        .collect();
+    crate::audit::record_many(conn, &entries)?;
+    ids.extend(fresh.iter().map(|u| (u.email.to_owned(), u.id.to_owned())));
+    let all: Vec<String> = wanted
+        .iter()
+        .filter_map(|(e, _)| ids.get(*e).cloned())
+        .collect();
+    let users: HashMap<String, User> = repo::find_users(conn, &all)?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    Ok(all.iter().filter_map(|id| users.get(id).cloned()).collect())
+}
+
 /// Deactivates a person on the caller's connection, on behalf of another
 /// context (`source`, e.g. `directory_sync`): every session ended and token
 /// revoked. `None` when there is no such account.

@@ -49,6 +49,11 @@ pub fn ids_by_email(
     Ok(out)
 }
 
+/// Several users in one statement.
+pub fn insert_users(conn: &mut DbConn, rows: &[NewUser<'_>]) -> QueryResult<()> {
+    crate::insert_all!(conn, users::table, rows).map(|_| ())
+}
+
 pub fn insert_user(conn: &mut DbConn, user: &NewUser<'_>) -> QueryResult<()> {
     diesel::insert_into(users::table)
         .values(user)

@@ -13,6 +13,7 @@ mod model;
 mod repo;
 pub mod service;
 pub mod sync;
+mod sync_apply;
 pub mod sync_handlers;
 pub mod sync_plan;
 pub mod sync_report;

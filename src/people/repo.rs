@@ -39,13 +39,28 @@ pub fn by_employee_id(conn: &mut DbConn, employee_id: &str) -> QueryResult<Optio
         .optional()
 }
 
-/// The person linked to this directory entry, if any.
-pub fn by_directory_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Person>> {
-    people::table
-        .filter(people::directory_key.eq(key))
-        .select(Person::as_select())
-        .first(conn)
-        .optional()
+/// The people linked to these directory entries: key → account id.
+pub fn user_ids_by_key(
+    conn: &mut DbConn,
+    keys: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in keys.chunks(500) {
+        let found: Vec<(Option<String>, String)> = people::table
+            .filter(people::directory_key.eq_any(chunk))
+            .select((people::directory_key, people::user_id))
+            .load(conn)?;
+        out.extend(found.into_iter().filter_map(|(k, id)| Some((k?, id))));
+    }
+    Ok(out)
+}
+
+/// Several people in one statement.
+pub fn insert_many(conn: &mut DbConn, rows: &[Person]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::insert_all!(conn, people::table, rows).map(|_| ())
 }
 
 /// Every person (a directory sync compares them all).

@@ -5,25 +5,15 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
-use serde_json::json;
-
 use super::People;
-use super::domain::EmploymentStatus;
 use super::model::Person;
 use super::repo;
-use super::sync_plan::{self, Action, Known, ManagerRef, Plan, Wanted};
-use super::sync_report::{self, SyncLine, SyncReport};
-use crate::audit;
-use crate::auth::{User, people as accounts, service::ensure_contact_named};
+use super::sync_plan::{self, Known};
+use super::sync_report::{self, SyncReport};
+use crate::auth::{User, people as accounts};
 use crate::db::DbConn;
 use crate::directory::{Entry, Flavor, Session};
 use crate::error::AppError;
-
-/// How many actions one transaction applies.
-const CHUNK: usize = 200;
-/// Who a sync acts as in the people's history.
-const SOURCE: &str = "directory_sync";
 
 /// Who asked for a run.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +36,7 @@ pub fn run(people: &People, trigger: Trigger<'_>) -> Result<SyncReport, AppError
         let plan = sync_plan::plan(&entries, &known, flavor);
         let mut lines = sync_report::lines(&plan, &entries, &known);
         if !trigger.dry_run {
-            apply(people, &plan, flavor, &mut lines)?;
+            super::sync_apply::apply(people, &plan, flavor, &mut lines)?;
         }
         Ok((plan, lines))
     });
@@ -129,225 +119,4 @@ fn known_of(u: &User, p: Option<Person>) -> Known {
         k.flavor = p.directory_flavor;
     }
     k
-}
-
-/// Applies the plan: people created first (so managers among them can be
-/// named), then updates, then deactivations, a chunk per transaction.
-fn apply(
-    people: &People,
-    plan: &Plan,
-    flavor: &str,
-    lines: &mut [SyncLine],
-) -> Result<(), AppError> {
-    let now = crate::ids::now();
-    let mut created: HashMap<String, String> = HashMap::new();
-    let creates: Vec<(usize, &Action)> = plan
-        .actions
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| matches!(a, Action::Create { .. }))
-        .collect();
-    for chunk in creates.chunks(CHUNK) {
-        let made = people.db.write(|conn| {
-            let mut made = Vec::new();
-            for (i, a) in chunk {
-                if let Action::Create { user_id, wanted } = a {
-                    let id = create(conn, user_id.as_deref(), wanted, flavor, now)?;
-                    made.push((*i, wanted.key.clone(), id));
-                }
-            }
-            Ok::<_, AppError>(made)
-        })?;
-        for (i, key, id) in made {
-            lines[i].user_id = Some(id.clone());
-            created.insert(key, id);
-        }
-    }
-    let rest: Vec<&Action> = plan
-        .actions
-        .iter()
-        .filter(|a| !matches!(a, Action::Create { .. } | Action::Skip { .. }))
-        .collect();
-    let mut gone = Vec::new();
-    for chunk in rest.chunks(CHUNK) {
-        people.db.write(|conn| {
-            for a in chunk {
-                match a {
-                    Action::Update {
-                        user_id, wanted, ..
-                    } => update(conn, user_id, wanted, flavor, &created, now)?,
-                    Action::Deactivate {
-                        user_id, reason, ..
-                    } => {
-                        accounts::deactivate(conn, user_id, SOURCE, now)?;
-                        record(conn, user_id, "deactivated", json!({"reason": reason}), now)?;
-                        gone.push(user_id.clone());
-                    }
-                    _ => {}
-                }
-            }
-            Ok::<_, AppError>(())
-        })?;
-    }
-    // Managers who were created in this run.
-    set_new_managers(people, plan, &created, now)?;
-    for id in gone {
-        people.tokens.forget_user(&id);
-    }
-    Ok(())
-}
-
-fn create(
-    conn: &mut DbConn,
-    user_id: Option<&str>,
-    w: &Wanted,
-    flavor: &str,
-    now: NaiveDateTime,
-) -> Result<String, AppError> {
-    if let Some(p) = repo::by_directory_key(conn, &w.key)? {
-        // Another run linked it since this one planned.
-        return Ok(p.user_id);
-    }
-    let user = match user_id {
-        Some(id) => {
-            let user = accounts::find_user(conn, id)?
-                .ok_or_else(|| AppError::NotFound(format!("account {id}")))?;
-            accounts::set_identity(conn, &user, (&w.email, &w.display_name), SOURCE, now)?;
-            user
-        }
-        None => ensure_contact_named(conn, &w.email, Some(&w.display_name), "mail", None, now)?,
-    };
-    let mut p = Person::blank(&user.id, now);
-    put(&mut p, w, flavor, &HashMap::new());
-    repo::insert(conn, &p)?;
-    record(conn, &p.user_id, "created", snapshot(&p), now)?;
-    Ok(p.user_id)
-}
-
-fn update(
-    conn: &mut DbConn,
-    user_id: &str,
-    w: &Wanted,
-    flavor: &str,
-    created: &HashMap<String, String>,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let Some(mut p) = repo::find(conn, user_id)? else {
-        return Ok(());
-    };
-    if let Some(user) = accounts::find_user(conn, user_id)? {
-        let email = if w.email.is_empty() {
-            user.email.as_str()
-        } else {
-            &w.email
-        };
-        accounts::set_identity(conn, &user, (email, &w.display_name), SOURCE, now)?;
-    }
-    let before = snapshot(&p);
-    put(&mut p, w, flavor, created);
-    p.updated_at = now;
-    repo::save(conn, &p)?;
-    let changes = audit::diff(&before, &snapshot(&p));
-    record(conn, user_id, "updated", changes, now)
-}
-
-/// The entry's facts on the person; an employee id or manager the entry
-/// does not settle stays as it was.
-fn put(p: &mut Person, w: &Wanted, flavor: &str, created: &HashMap<String, String>) {
-    p.given_name = w.given.clone();
-    p.surname = w.surname.clone();
-    if w.employee_id.is_some() {
-        p.employee_id = w.employee_id.clone();
-    }
-    p.department = w.department.clone();
-    p.title = w.title.clone();
-    match &w.manager {
-        None => {}
-        Some(None) => p.manager_id = None,
-        Some(Some(ManagerRef::Known(id))) => p.manager_id = Some(id.clone()),
-        Some(Some(ManagerRef::New(key))) => p.manager_id = created.get(key).cloned(),
-    }
-    if p.manager_id.as_deref() == Some(p.user_id.as_str()) {
-        p.manager_id = None;
-    }
-    p.directory_flavor = Some(flavor.to_owned());
-    p.directory_dn = Some(w.dn.clone());
-    p.directory_key = Some(w.key.clone());
-    p.account_name = w.account_name.clone();
-    if p.employment_status == EmploymentStatus::PendingStart && p.start_date.is_none() {
-        p.employment_status = EmploymentStatus::Active;
-    }
-}
-
-/// People created in this run whose managers were created in it too.
-fn set_new_managers(
-    people: &People,
-    plan: &Plan,
-    created: &HashMap<String, String>,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let pending: Vec<(&String, &String)> = plan
-        .actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Create { wanted, .. } => match &wanted.manager {
-                Some(Some(ManagerRef::New(key))) => {
-                    Some((created.get(&wanted.key)?, created.get(key)?))
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    for chunk in pending.chunks(CHUNK) {
-        people.db.write(|conn| {
-            for (id, manager) in chunk {
-                if id == manager {
-                    continue;
-                }
-                if let Some(mut p) = repo::find(conn, id)? {
-                    p.manager_id = Some((*manager).clone());
-                    repo::save(conn, &p)?;
-                    record(
-                        conn,
-                        id,
-                        "updated",
-                        json!({"manager_id": audit::change(None::<String>, manager.as_str())}),
-                        now,
-                    )?;
-                }
-            }
-            Ok::<_, AppError>(())
-        })?;
-    }
-    Ok(())
-}
-
-fn snapshot(p: &Person) -> serde_json::Value {
-    json!({"employee_id": p.employee_id, "given_name": p.given_name, "surname": p.surname,
-        "department": p.department, "title": p.title, "manager_id": p.manager_id,
-        "directory_dn": p.directory_dn, "directory_key": p.directory_key,
-        "account_name": p.account_name})
-}
-
-fn record(
-    conn: &mut DbConn,
-    id: &str,
-    action: &str,
-    mut changes: serde_json::Value,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    changes["source"] = SOURCE.into();
-    audit::record(
-        conn,
-        audit::Entry {
-            entity_type: "person",
-            entity_id: id,
-            actor_id: None,
-            action,
-            changes,
-            at: now,
-        },
-    )?;
-    Ok(())
 }

@@ -124,8 +124,20 @@ pub fn plan(entries: &[Entry], known: &[Known], flavor: &str) -> Plan {
     }
     let refs = manager_refs(entries, &matched);
     let owners = Owners::of(known);
+    // Addresses and employee ids new people claim in this plan.
+    let mut claimed: HashSet<String> = HashSet::new();
     for (e, m) in entries.iter().zip(&matched) {
         let mut wanted = wanted_of(e, &refs);
+        if let Some(id) = &wanted.employee_id
+            && m.is_none_or(|k| k.employee_id.as_ref() != Some(id))
+            && !claimed.insert(format!("id:{id}"))
+        {
+            out.notes.push((
+                e.dn.clone(),
+                format!("employee id {id} is on another entry too"),
+            ));
+            wanted.employee_id = None;
+        }
         owners.settle(
             &mut wanted,
             m.map(|k| k.user_id.as_str()),
@@ -134,24 +146,9 @@ pub fn plan(entries: &[Entry], known: &[Known], flavor: &str) -> Plan {
         );
         match m {
             Some(k) => compare(k, wanted, e, &mut out),
-            None if e.disabled => out.actions.push(Action::Skip {
-                dn: e.dn.clone(),
-                reason: "disabled in the directory; not imported".into(),
-            }),
-            None if wanted.email.is_empty() => out.actions.push(Action::Skip {
-                dn: e.dn.clone(),
-                reason: "no mail address".into(),
-            }),
-            None if owners.emails.contains_key(wanted.email.as_str()) => {
-                out.actions.push(Action::Skip {
-                    dn: e.dn.clone(),
-                    reason: format!("{} belongs to another person's entry", wanted.email),
-                })
-            }
-            None => out.actions.push(Action::Create {
-                user_id: None,
-                wanted,
-            }),
+            None => out
+                .actions
+                .push(unknown_entry(e, wanted, &owners, &mut claimed)),
         }
     }
     for k in known {
@@ -168,6 +165,39 @@ pub fn plan(entries: &[Entry], known: &[Known], flavor: &str) -> Plan {
         }
     }
     out
+}
+
+/// What to do with an entry nobody here matches: a new person, or left
+/// out and why.
+fn unknown_entry(
+    e: &Entry,
+    wanted: Wanted,
+    owners: &Owners<'_>,
+    claimed: &mut HashSet<String>,
+) -> Action {
+    let skip = |reason: String| Action::Skip {
+        dn: e.dn.clone(),
+        reason,
+    };
+    if e.disabled {
+        skip("disabled in the directory; not imported".into())
+    } else if wanted.email.is_empty() {
+        skip("no mail address".into())
+    } else if crate::auth::domain::normalize_email(&wanted.email).is_err() {
+        skip(format!("`{}` is not a mail address", wanted.email))
+    } else if !claimed.insert(format!("mail:{}", wanted.email)) {
+        skip(format!("{} is on another entry too", wanted.email))
+    } else if owners.emails.contains_key(wanted.email.as_str()) {
+        skip(format!(
+            "{} belongs to another person's entry",
+            wanted.email
+        ))
+    } else {
+        Action::Create {
+            user_id: None,
+            wanted,
+        }
+    }
 }
 
 /// Each entry's normalized DN → who it is (for managers).

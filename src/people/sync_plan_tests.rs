@@ -200,3 +200,25 @@ fn what_another_person_holds_is_not_taken_and_is_said() {
     assert_eq!(p.notes.len(), 2);
     assert!(p.notes.iter().any(|(_, n)| n.contains("employee id E2")));
 }
+
+#[test]
+fn two_new_entries_never_claim_one_address_or_employee_id() {
+    let mut a = entry("k1", "a", "Ann", "A");
+    a.employee_id = "E7".into();
+    let mut b = entry("k2", "b", "Ben", "B");
+    b.employee_id = "E7".into();
+    b.mail = a.mail.clone();
+    let mut c = entry("k3", "c", "Cy", "C");
+    c.mail = "not an address".into();
+    let p = plan(&[a, b, c], &[], "openldap");
+    assert_eq!(kinds(&p), ["create", "skip", "skip"], "{p:?}");
+    assert!(
+        p.notes
+            .iter()
+            .any(|(_, n)| n.contains("E7 is on another entry"))
+    );
+    let Action::Skip { reason, .. } = &p.actions[2] else {
+        unreachable!()
+    };
+    assert!(reason.contains("not a mail address"), "{reason}");
+}
