@@ -6,6 +6,7 @@
 pub mod domain;
 pub mod handlers;
 mod repo;
+pub mod seal;
 pub mod template;
 pub mod templates;
 
