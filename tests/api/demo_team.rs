@@ -81,7 +81,7 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
     .unwrap();
     let handle = Db::connect(&settings.database).unwrap();
     let now = itdesk::ids::now();
-    let (sla_events, recent_sla, open_breached, open, late_closed) = handle
+    let (sla_events, recent_sla, open_breached, open, (late_closed, closed)) = handle
         .read(|conn| {
             let sla_events: Vec<(String, chrono::NaiveDateTime)> = audit_events::table
                 .filter(audit_events::action.like("sla_%"))
@@ -101,12 +101,22 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
                 .filter(tickets::sla_state.eq("breached"))
                 .count()
                 .get_result(conn)?;
+            let closed: i64 = tickets::table
+                .filter(tickets::is_open.eq(false))
+                .count()
+                .get_result(conn)?;
             let late_closed: i64 = tickets::table
                 .filter(tickets::is_open.eq(false))
                 .filter(tickets::sla_state.eq("breached"))
                 .count()
                 .get_result(conn)?;
-            Ok::<_, itdesk::error::AppError>((sla_events, recent, open_breached, open, late_closed))
+            Ok::<_, itdesk::error::AppError>((
+                sla_events,
+                recent,
+                open_breached,
+                open,
+                (late_closed, closed),
+            ))
         })
         .unwrap();
     assert_eq!(recent_sla, 0, "nothing fired now: {sla_events:?}");
@@ -114,9 +124,12 @@ fn the_demo_team_keeps_its_targets_and_its_history_is_dated_when_it_happened() {
         sla_events.iter().any(|(a, _)| a == "sla_breached"),
         "a few breaches, dated in the past: {sla_events:?}"
     );
+    // About one ticket in sixteen is late (src/demo/generate.rs, `pace`);
+    // how many of those breach depends on where the run's clock falls in
+    // the business week, so the bound is a share, not a count.
     assert!(
-        (1..=4).contains(&late_closed),
-        "a few late tickets: {late_closed}"
+        late_closed >= 1 && late_closed * 6 <= closed,
+        "a few late tickets: {late_closed} of {closed} closed"
     );
     assert!(open > 0, "some work is going on");
     assert!(
