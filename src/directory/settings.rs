@@ -18,6 +18,16 @@ pub enum Flavor {
     Ad,
 }
 
+impl Flavor {
+    /// As written in the configuration (and kept on linked people).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flavor::OpenLdap => "openldap",
+            Flavor::Ad => "ad",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectorySettings {

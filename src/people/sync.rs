@@ -12,7 +12,7 @@ use super::sync_plan::{self, Known};
 use super::sync_report::{self, SyncReport};
 use crate::auth::{User, people as accounts};
 use crate::db::DbConn;
-use crate::directory::{Entry, Flavor, Session};
+use crate::directory::{Entry, Session};
 use crate::error::AppError;
 
 /// Who asked for a run.
@@ -30,7 +30,7 @@ pub struct Trigger<'a> {
 pub fn run(people: &People, trigger: Trigger<'_>) -> Result<SyncReport, AppError> {
     let started = crate::ids::now();
     let settings = people.directory.clone();
-    let flavor = flavor_name(settings.flavor);
+    let flavor = settings.flavor.as_str();
     let outcome = read_entries(people).and_then(|entries| {
         let known = people.db.read(|conn| known(conn, &entries))?;
         let plan = sync_plan::plan(&entries, &known, flavor);
@@ -45,13 +45,6 @@ pub fn run(people: &People, trigger: Trigger<'_>) -> Result<SyncReport, AppError
         .db
         .write(|conn| sync_report::store(conn, &report, trigger.actor_id))?;
     outcome.map(|_| report)
-}
-
-fn flavor_name(f: Flavor) -> &'static str {
-    match f {
-        Flavor::OpenLdap => "openldap",
-        Flavor::Ad => "ad",
-    }
 }
 
 /// Every person under `people_base` (a complete, paged search).

@@ -79,7 +79,7 @@ pub(super) fn apply(
         })?;
     }
     // Managers who were created in this run.
-    set_new_managers(people, plan, &created, now)?;
+    set_new_managers(people, plan, &depth, &created, now)?;
     for id in gone {
         people.tokens.forget_user(&id);
     }
@@ -240,13 +240,14 @@ fn put(p: &mut Person, w: &Wanted, flavor: &str, created: &HashMap<String, Strin
 fn set_new_managers(
     people: &People,
     plan: &Plan,
+    depth: &HashMap<usize, usize>,
     created: &HashMap<String, String>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let looped: std::collections::HashSet<String> = manager_depths(plan)
-        .into_iter()
-        .filter(|(_, d)| *d == usize::MAX)
-        .filter_map(|(i, _)| match &plan.actions[i] {
+    let looped: std::collections::HashSet<String> = depth
+        .iter()
+        .filter(|(_, d)| **d == usize::MAX)
+        .filter_map(|(i, _)| match &plan.actions[*i] {
             Action::Create { wanted, .. } => Some(wanted.key.clone()),
             _ => None,
         })

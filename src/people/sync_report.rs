@@ -99,33 +99,30 @@ pub fn lines(plan: &Plan, entries: &[Entry], known: &[Known]) -> Vec<SyncLine> {
                 dn: people.get(user_id.as_str()).and_then(|k| k.dn.clone()),
                 detail: reason.clone(),
             },
-            Action::Skip { dn, reason } => SyncLine {
-                action: "skipped".into(),
-                name: by_dn
-                    .get(dn.as_str())
-                    .map(|e| e.display_name.clone())
-                    .unwrap_or_default(),
-                email: None,
-                user_id: None,
-                dn: Some(dn.clone()),
-                detail: reason.clone(),
-            },
+            Action::Skip { dn, reason } => about_entry("skipped", dn, reason, &by_dn),
         })
         .collect();
-    out.extend(plan.notes.iter().map(|(dn, note)| {
-        SyncLine {
-            action: "note".into(),
-            name: by_dn
-                .get(dn.as_str())
-                .map(|e| e.display_name.clone())
-                .unwrap_or_default(),
-            email: None,
-            user_id: None,
-            dn: Some(dn.clone()),
-            detail: note.clone(),
-        }
-    }));
+    out.extend(
+        plan.notes
+            .iter()
+            .map(|(dn, note)| about_entry("note", dn, note, &by_dn)),
+    );
     out
+}
+
+/// A line about an entry no person is tied to (left out, or a note).
+fn about_entry(action: &str, dn: &str, detail: &str, by_dn: &HashMap<&str, &Entry>) -> SyncLine {
+    SyncLine {
+        action: action.into(),
+        name: by_dn
+            .get(dn)
+            .map(|e| e.display_name.clone())
+            .unwrap_or_default(),
+        email: None,
+        user_id: None,
+        dn: Some(dn.to_owned()),
+        detail: detail.to_owned(),
+    }
 }
 
 /// The run as it ended.

@@ -2,34 +2,19 @@
 //! controller (`tests/samba/start-samba.sh`, one per test run).
 
 use itdesk::directory::login::change_own_password;
-use itdesk::directory::names::{self, NameParts};
 use itdesk::directory::{BindOutcome, Flavor, NewAccount, Session, check_password};
 use serde_json::{Value, json};
 
 use crate::ad_server::{self, fresh_ou, group, in_ou};
 use crate::helpers::{browser, csrf_of, login, page_text, post_form, spawn_app_with};
-
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    tokio::task::block_in_place(f)
-}
+use crate::ldap_server::{blocking, free_name};
 
 fn session(ou: &str) -> Session {
     Session::open(ad_server::settings(&in_ou(ou))).expect("bind to the DC over StartTLS")
 }
 
-/// A free sAMAccountName for `given surname`.
-fn free_name(s: &mut Session, given: &str, surname: &str) -> String {
-    let parts = NameParts {
-        given,
-        surname,
-        employee_id: "",
-    };
-    let base = names::base_name("{given}.{surname}", parts, Flavor::Ad).unwrap();
-    names::first_free(&base, Flavor::Ad, |n| s.account_taken(n).unwrap())
-}
-
 fn hire(s: &mut Session, given: &str, surname: &str, mail: &str) -> (String, String) {
-    let account = free_name(s, given, surname);
+    let account = free_name(s, (given, surname), Flavor::Ad);
     let dn = s
         .create(&NewAccount {
             account: account.clone(),

@@ -1,11 +1,10 @@
 //! The directory client against a real OpenLDAP server (`slapd`, one per
 //! test binary, started by `tests/ldap/start-slapd.sh`).
 
-use itdesk::directory::names::{self, NameParts};
 use itdesk::directory::{BindOutcome, Flavor, NewAccount, Session, check_password};
 use serde_json::json;
 
-use crate::ldap_server::{SUFFIX, settings, slapd};
+use crate::ldap_server::{SUFFIX, free_name, settings, slapd};
 
 /// Values with LDAP filter or DN syntax in them.
 const SYNTAX: [&str; 8] = [
@@ -18,17 +17,6 @@ const SYNTAX: [&str; 8] = [
     "semi;colon",
     "eq=uals",
 ];
-
-/// A free account name for `given surname`, as provisioning picks it.
-fn free_name(s: &mut Session, given: &str, surname: &str) -> String {
-    let parts = NameParts {
-        given,
-        surname,
-        employee_id: "",
-    };
-    let base = names::base_name("{given}.{surname}", parts, Flavor::OpenLdap).unwrap();
-    names::first_free(&base, Flavor::OpenLdap, |n| s.account_taken(n).unwrap())
-}
 
 fn account(name: &str, given: &str, surname: &str, mail: &str) -> NewAccount {
     NewAccount {
@@ -44,7 +32,7 @@ fn account(name: &str, given: &str, surname: &str, mail: &str) -> NewAccount {
 fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
     let cfg = settings(&[]);
     let mut s = Session::open(cfg.clone()).expect("bind over StartTLS");
-    let name = free_name(&mut s, "Zoë", "O'Brien-Łukasiewicz");
+    let name = free_name(&mut s, ("Zoë", "O'Brien-Łukasiewicz"), Flavor::OpenLdap);
     assert_eq!(name, "zoe.obrien-lukasiewicz");
     let dn = s
         .create(&account(
@@ -71,7 +59,7 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
     );
     // The same name again is taken: the next one counts up.
     assert_eq!(
-        free_name(&mut s, "Zoe", "OBrien Lukasiewicz"),
+        free_name(&mut s, ("Zoe", "OBrien Lukasiewicz"), Flavor::OpenLdap),
         format!("{name}2")
     );
 

@@ -8,11 +8,7 @@ use itdesk::directory::{BindOutcome, NewAccount, Session, check_password};
 use serde_json::json;
 
 use crate::helpers::{TestApp, browser, csrf_of, login, page_text, post_form, spawn_app_with};
-use crate::ldap_server::{self, fresh_group, fresh_ou};
-
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    tokio::task::block_in_place(f)
-}
+use crate::ldap_server::{self, blocking, fresh_group, fresh_ou};
 
 struct Directory {
     ou: String,

@@ -11,7 +11,7 @@ use crate::cli::{itdesk, run};
 use crate::helpers::{
     TestApp, assert_problem, browser, csrf_of, login, page_text, post_form, spawn_app_with,
 };
-use crate::ldap_server::{self, SUFFIX, fresh_ou, rename, replace};
+use crate::ldap_server::{self, SUFFIX, blocking, fresh_ou, rename, replace};
 
 /// An app whose people_base is a fresh OU of its own; and that OU.
 async fn app_on_fresh_ou() -> (TestApp, String) {
@@ -21,12 +21,6 @@ async fn app_on_fresh_ou() -> (TestApp, String) {
         ("directory.new_users_ou", json!(ou)),
     ];
     (spawn_app_with(ldap_server::overrides(&extra)).await, ou)
-}
-
-/// ldap3's blocking connection runs a runtime of its own: not on a thread
-/// that drives async tasks.
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    tokio::task::block_in_place(f)
 }
 
 fn session(ou: &str) -> Session {

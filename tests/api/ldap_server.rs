@@ -100,6 +100,28 @@ pub fn settings(extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
     Arc::new(settings.directory)
 }
 
+/// ldap3's blocking connection runs a runtime of its own: not on a thread
+/// that drives async tasks.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
+/// A free account name for `given surname`, as provisioning picks it.
+pub fn free_name(
+    s: &mut itdesk::directory::Session,
+    (given, surname): (&str, &str),
+    flavor: itdesk::directory::Flavor,
+) -> String {
+    use itdesk::directory::names::{self, NameParts};
+    let parts = NameParts {
+        given,
+        surname,
+        employee_id: "",
+    };
+    let base = names::base_name("{given}.{surname}", parts, flavor).unwrap();
+    names::first_free(&base, flavor, |n| s.account_taken(n).unwrap())
+}
+
 /// A connection bound as the server's admin.
 pub fn admin() -> LdapConn {
     let (port, _) = slapd();
