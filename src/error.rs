@@ -61,6 +61,9 @@ pub enum AppError {
         detail: String,
         extensions: Map<String, Value>,
     },
+    /// 410: it was there once and is gone for good (a password revealed).
+    #[error("{0}")]
+    Gone(String),
     /// 413: body or file too large.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -109,6 +112,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "unauthenticated",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::Gone(_) => "gone",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::RateLimited { .. } => "rate_limited",
@@ -126,6 +130,7 @@ impl AppError {
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound(_) => "Not found",
             AppError::Conflict { .. } => "Conflict",
+            AppError::Gone(_) => "Gone",
             AppError::PayloadTooLarge(_) => "Payload too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::RateLimited { .. } => "Too many requests",
@@ -202,6 +207,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -67,6 +67,7 @@ pub fn document() -> String {
         crate::people::handlers::Api::openapi(),
         crate::people::sync_handlers::Api::openapi(),
         crate::onboarding::handlers::Api::openapi(),
+        crate::onboarding::run_handlers::Api::openapi(),
         crate::vendors::handlers::Api::openapi(),
         crate::vendors::escalation_handlers::Api::openapi(),
         crate::vendors::document_handlers::Api::openapi(),

@@ -39,6 +39,7 @@ pub struct Settings {
     pub vendors: crate::vendors::settings::VendorSettings,
     pub purchasing: crate::purchasing::settings::PurchasingSettings,
     pub directory: crate::directory::settings::DirectorySettings,
+    pub onboarding: crate::onboarding::settings::OnboardingSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     /// `[[onboarding_templates]]`.
@@ -99,6 +100,7 @@ impl Settings {
         self.licenses.validate().map_err(ConfigError::Invalid)?;
         self.vendors.validate().map_err(ConfigError::Invalid)?;
         self.directory.validate().map_err(ConfigError::Invalid)?;
+        self.onboarding.validate().map_err(ConfigError::Invalid)?;
         crate::onboarding::template::check_all(&self.onboarding_templates)
             .map_err(ConfigError::Invalid)?;
         if self.auth.ldap && !self.directory.in_use() {

@@ -128,6 +128,7 @@ pub fn jobs(state: &AppState) -> crate::jobs::Jobs {
         state.assets.jobs(),
         state.vendors.jobs(),
         state.people.jobs(),
+        state.onboarding.jobs(),
     ])
 }
 
@@ -148,6 +149,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::people::handlers::configure)
                 .configure(crate::people::sync_handlers::configure)
                 .configure(crate::onboarding::handlers::configure)
+                .configure(crate::onboarding::run_handlers::configure)
                 .configure(crate::vendors::handlers::configure)
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)

@@ -97,7 +97,6 @@ impl AppState {
                 tickets: tickets.clone(),
             },
             assets: assets(&s, &db, api),
-            onboarding: crate::onboarding::Onboarding { db: db.clone() },
             people: people(&s, &db, &tokens),
             licenses: crate::licenses::Licenses {
                 db: db.clone(),
@@ -115,6 +114,7 @@ impl AppState {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),
             },
+            onboarding: onboarding(&s, people(&s, &db, &tokens), &tickets, &sla),
             tickets,
             sla,
             db,
@@ -123,7 +123,25 @@ impl AppState {
     }
 }
 
-/// The asset register, with where its mail comes from.
+/// Onboarding, with the contexts its steps reach into.
+fn onboarding(
+    s: &Settings,
+    people: crate::people::People,
+    tickets: &Tickets,
+    sla: &Sla,
+) -> crate::onboarding::Onboarding {
+    crate::onboarding::Onboarding {
+        db: people.db.clone(),
+        settings: Arc::new(s.onboarding.clone()),
+        people,
+        tickets: tickets.clone(),
+        calendars: sla.registry.clone(),
+        mail_from: mail_from(s),
+        seal: Arc::default(),
+    }
+}
+
+/// The people register and the directory it is synced from.
 fn people(s: &Settings, db: &Db, tokens: &Arc<TokenCache>) -> crate::people::People {
     crate::people::People {
         db: db.clone(),

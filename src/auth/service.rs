@@ -326,6 +326,13 @@ fn decode_secret(name: &str, value: String) -> Result<Vec<u8>, AppError> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored secret {name} is not base64: {e}")))
 }
 
+/// A random 64-byte secret under `name` (another context's key, such as
+/// onboarding's sealing key), made by the first process that needs it and
+/// read by every other. Not inside another write transaction.
+pub fn named_secret(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {
+    app_secret(db, name)
+}
+
 /// A random 64-byte secret under `name`, made by the first process that
 /// needs it and read by every other.
 fn app_secret(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {

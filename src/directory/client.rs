@@ -105,17 +105,34 @@ impl Session {
 
     /// The person whose stable key is `key`.
     pub fn find_key(&mut self, key: &str) -> Result<Option<Entry>, DirectoryError> {
-        let filter = match self.settings.flavor {
+        let filter = self.key_filter(key)?;
+        Ok(self.search_people(&filter)?.into_iter().next())
+    }
+
+    /// The person whose stable key is `key` wherever in the domain the
+    /// entry is (a disabled account moved out of `people_base`).
+    pub fn find_key_in_domain(&mut self, key: &str) -> Result<Option<Entry>, DirectoryError> {
+        let filter = self.key_filter(key)?;
+        let base = domain_of(&self.settings.people_base);
+        Ok(self.search_in(&base, &filter)?.into_iter().next())
+    }
+
+    fn key_filter(&self, key: &str) -> Result<String, DirectoryError> {
+        Ok(match self.settings.flavor {
             Flavor::OpenLdap => format!("({}={})", self.attrs.key, ldap_escape(key)),
             // objectGUID is binary: each byte as \xx.
             Flavor::Ad => format!("({}={})", self.attrs.key, guid_filter(key)?),
-        };
-        Ok(self.search_people(&filter)?.into_iter().next())
+        })
     }
 
     /// Every person under `people_base` matching `filter` (a filter whose
     /// values the caller escaped), page by page; referrals are skipped.
     pub fn search_people(&mut self, filter: &str) -> Result<Vec<Entry>, DirectoryError> {
+        let base = self.settings.people_base.clone();
+        self.search_in(&base, filter)
+    }
+
+    fn search_in(&mut self, base: &str, filter: &str) -> Result<Vec<Entry>, DirectoryError> {
         let class = match self.settings.flavor {
             Flavor::OpenLdap => "(objectClass=inetOrgPerson)",
             Flavor::Ad => "(&(objectCategory=person)(objectClass=user))",
@@ -126,11 +143,10 @@ impl Session {
             Box::new(EntriesOnly::new()),
             Box::new(PagedResults::new(self.settings.page_size)),
         ];
-        let base = self.settings.people_base.clone();
         let mut search = self
             .conn
             .with_timeout(self.timeout)
-            .streaming_search_with(adapters, &base, Scope::Subtree, &filter, attrs)
+            .streaming_search_with(adapters, base, Scope::Subtree, &filter, attrs)
             .map_err(DirectoryError::from)?;
         let mut raw = Vec::new();
         while let Some(entry) = search.next().map_err(DirectoryError::from)? {

@@ -45,17 +45,8 @@ impl Session {
     /// Creates the account (disabled and without a password on AD until
     /// [`Session::set_password`] and [`Session::enable`]); answers its DN.
     pub fn create(&mut self, new: &NewAccount) -> Result<String, DirectoryError> {
-        let ou = if new.ou.trim().is_empty() {
-            self.settings.new_users_ou.clone()
-        } else {
-            new.ou.clone()
-        };
+        let dn = self.dn_for(new)?;
         let display = format!("{} {}", new.given, new.surname).trim().to_owned();
-        let (rdn_attr, rdn_value) = match self.settings.flavor {
-            Flavor::OpenLdap => (self.attrs.account.clone(), new.account.clone()),
-            Flavor::Ad => ("cn".to_owned(), self.free_cn(&ou, &display)?),
-        };
-        let dn = format!("{rdn_attr}={},{ou}", dn_escape(&rdn_value));
         let mut entry = Attrs::default();
         let a = &self.attrs;
         let surname = if new.surname.is_empty() {
@@ -95,6 +86,22 @@ impl Session {
             .success()
             .map_err(|e| DirectoryError::refused("create the account", e))?;
         Ok(dn)
+    }
+
+    /// The DN [`Session::create`] would give the account now (on AD the
+    /// `cn` is made unique in its OU, so this reads the directory).
+    pub fn dn_for(&mut self, new: &NewAccount) -> Result<String, DirectoryError> {
+        let ou = if new.ou.trim().is_empty() {
+            self.settings.new_users_ou.clone()
+        } else {
+            new.ou.clone()
+        };
+        let display = format!("{} {}", new.given, new.surname).trim().to_owned();
+        let (rdn_attr, rdn_value) = match self.settings.flavor {
+            Flavor::OpenLdap => (self.attrs.account.clone(), new.account.clone()),
+            Flavor::Ad => ("cn".to_owned(), self.free_cn(&ou, &display)?),
+        };
+        Ok(format!("{rdn_attr}={},{ou}", dn_escape(&rdn_value)))
     }
 
     /// What an OpenLDAP account has besides the common facts: `cn`, its
@@ -290,17 +297,26 @@ impl Session {
             }
         }
         let target = self.settings.disabled_ou.trim().to_owned();
-        if target.is_empty() || parent_of(dn).is_some_and(|p| same_dn(p, &target)) {
+        if target.is_empty() {
+            return Ok(dn.to_owned());
+        }
+        self.move_to(dn, &target)
+    }
+
+    /// Moves an entry under `ou` (already there: nothing to do); answers
+    /// its DN there.
+    pub fn move_to(&mut self, dn: &str, ou: &str) -> Result<String, DirectoryError> {
+        if parent_of(dn).is_some_and(|p| same_dn(p, ou)) {
             return Ok(dn.to_owned());
         }
         let rdn = rdn_of(dn).to_owned();
         self.conn
             .with_timeout(self.timeout)
-            .modifydn(dn, &rdn, true, Some(&target))
+            .modifydn(dn, &rdn, true, Some(ou))
             .map_err(DirectoryError::from)?
             .success()
-            .map_err(|e| DirectoryError::refused("move to disabled_ou", e))?;
-        Ok(format!("{rdn},{target}"))
+            .map_err(|e| DirectoryError::refused("move the entry", e))?;
+        Ok(format!("{rdn},{ou}"))
     }
 
     fn members(&mut self, group: &str) -> Result<Vec<String>, DirectoryError> {

@@ -51,6 +51,37 @@ text_enum! {
     }
 }
 
+text_enum! {
+    schema "OnboardingStepKind";
+    /// What a step does.
+    pub enum StepKind {
+        /// The new hire becomes a person in itdesk (pending start).
+        RegisterPerson = "register_person",
+        /// The directory account, disabled until its password is set.
+        CreateAccount = "create_account",
+        /// A random initial password, set and (AD) the account enabled.
+        SetPassword = "set_password",
+        AddGroups = "add_groups",
+        /// Out of groups (an offboarding keeps the list to revert).
+        RemoveGroups = "remove_groups",
+        /// Locked out and moved to `disabled_ou`.
+        DisableAccount = "disable_account",
+        /// A device from stock put aside, and its hand-over task.
+        ReserveDevice = "reserve_device",
+        AllocateSeats = "allocate_seats",
+        /// Technician tasks as service-request tickets.
+        RaiseTasks = "raise_tasks",
+        /// A new department or title.
+        UpdatePerson = "update_person",
+        /// Departed; sessions and tokens revoked.
+        DeactivatePerson = "deactivate_person",
+        /// A return task for every device they hold.
+        ReturnDevices = "return_devices",
+        ReleaseSeats = "release_seats",
+        MailManager = "mail_manager",
+    }
+}
+
 /// Characters of an initial password, by class; look-alikes (0 O 1 l I)
 /// left out so it can be read aloud or typed from a screen.
 const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";

@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::domain::{RunKind, RunStatus, StepKind, StepStatus};
 use crate::db::DbConn;
-use crate::db::schema::onboarding_templates;
+use crate::db::schema::{onboarding_runs, onboarding_steps, onboarding_templates};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = onboarding_templates)]
@@ -46,4 +47,131 @@ pub fn put_template(conn: &mut DbConn, row: &TemplateRow) -> QueryResult<()> {
 
 pub fn delete_template(conn: &mut DbConn, name: &str) -> QueryResult<usize> {
     diesel::delete(onboarding_templates::table.find(name)).execute(conn)
+}
+
+/// A run as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = onboarding_runs, treat_none_as_null = true)]
+pub struct RunRow {
+    pub id: String,
+    pub kind: RunKind,
+    pub status: RunStatus,
+    pub person_id: Option<String>,
+    /// The person as asked (JSON).
+    pub person: String,
+    pub template: Option<String>,
+    pub effective_on: chrono::NaiveDate,
+    /// The plan's overview (JSON).
+    pub plan: String,
+    /// What a revert needs (JSON): the groups and place of an offboarded
+    /// account.
+    pub undo: Option<String>,
+    pub sealed_password: Option<String>,
+    /// `none`, `sealed` or `revealed`.
+    pub password_state: String,
+    pub requested_by: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A step as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = onboarding_steps, treat_none_as_null = true)]
+pub struct StepRow {
+    pub run_id: String,
+    pub position: i32,
+    pub kind: StepKind,
+    pub status: StepStatus,
+    /// What it will do (JSON).
+    pub detail: String,
+    /// What it did (JSON).
+    pub result: Option<String>,
+    pub error: Option<String>,
+    pub attempts: i32,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_run(conn: &mut DbConn, run: &RunRow, steps: &[StepRow]) -> QueryResult<()> {
+    diesel::insert_into(onboarding_runs::table)
+        .values(run)
+        .execute(conn)?;
+    crate::insert_all!(conn, onboarding_steps::table, steps)?;
+    Ok(())
+}
+
+pub fn run(conn: &mut DbConn, id: &str) -> QueryResult<Option<RunRow>> {
+    onboarding_runs::table
+        .find(id)
+        .select(RunRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Holds a run's row until the transaction ends (PostgreSQL; SQLite's one
+/// writer serialises already).
+pub fn lock_run(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT id FROM onboarding_runs WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+pub fn save_run(conn: &mut DbConn, run: &RunRow) -> QueryResult<()> {
+    diesel::update(onboarding_runs::table.find(&run.id))
+        .set(run)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn steps(conn: &mut DbConn, run_id: &str) -> QueryResult<Vec<StepRow>> {
+    onboarding_steps::table
+        .filter(onboarding_steps::run_id.eq(run_id))
+        .order(onboarding_steps::position.asc())
+        .select(StepRow::as_select())
+        .load(conn)
+}
+
+pub fn save_step(conn: &mut DbConn, step: &StepRow) -> QueryResult<()> {
+    diesel::update(onboarding_steps::table.find((&step.run_id, step.position)))
+        .set(step)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A page of runs, newest first, and how many match.
+pub fn runs(
+    conn: &mut DbConn,
+    q: &super::dto::RunFilter,
+    (limit, offset): (i64, i64),
+) -> QueryResult<(Vec<RunRow>, i64)> {
+    let filtered = || {
+        let mut b = onboarding_runs::table.into_boxed();
+        if let Some(s) = q.status {
+            b = b.filter(onboarding_runs::status.eq(s));
+        }
+        if let Some(k) = q.kind {
+            b = b.filter(onboarding_runs::kind.eq(k));
+        }
+        if let Some(p) = &q.person_id {
+            b = b.filter(onboarding_runs::person_id.eq(p.clone()));
+        }
+        b
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((
+            onboarding_runs::created_at.desc(),
+            onboarding_runs::id.desc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(RunRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
 }

@@ -53,6 +53,10 @@ pub struct TemplateSpec {
     /// Mail the manager when the run is done (default true).
     #[serde(default = "yes")]
     pub welcome_mail: bool,
+    /// The new hire must change the initial password at first logon (AD
+    /// `pwdLastSet = 0`; default true).
+    #[serde(default = "yes")]
+    pub must_change_password: bool,
 }
 
 fn yes() -> bool {
@@ -192,6 +196,7 @@ mod tests {
             license_products: Vec::new(),
             tasks: Vec::new(),
             welcome_mail: true,
+            must_change_password: true,
         }
     }
 

@@ -16,14 +16,42 @@ const CONFIG: &str = "config";
 const API: &str = "api";
 
 /// A template and where it comes from.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-#[schema(as = OnboardingTemplateEntry)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Stored {
     #[serde(flatten)]
-    #[schema(inline)]
     pub spec: TemplateSpec,
     /// `config` (read only here) or `api`.
     pub source: String,
+}
+
+/// The template's own schema with `source` beside its fields: a flattened
+/// field would make an `allOf` whose first part (the template, which
+/// refuses unknown fields as a request) forbids `source`.
+impl utoipa::PartialSchema for Stored {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::{ObjectBuilder, Schema, Type};
+        let mut schema = <TemplateSpec as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(o)) = &mut schema {
+            o.additional_properties = None;
+            o.description = Some("An onboarding template and where it is defined.".into());
+            o.properties.insert(
+                "source".into(),
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("`config` (read only here) or `api`."))
+                    .into(),
+            );
+            o.required.push("source".into());
+        }
+        schema
+    }
+}
+
+impl utoipa::ToSchema for Stored {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "OnboardingTemplateEntry".into()
+    }
 }
 
 fn parse(row: &TemplateRow) -> Result<TemplateSpec, AppError> {

@@ -115,42 +115,54 @@ pub fn create_person(
     (today, now): (NaiveDate, NaiveDateTime),
 ) -> Result<PersonDto, AppError> {
     may_change(actor)?;
+    db.write(|conn| {
+        let p = create_in(conn, actor, input, (today, now))?;
+        view(conn, &p)
+    })
+}
+
+/// [`create_person`] inside the caller's write transaction (onboarding
+/// registers its new hire this way); the caller checked the actor.
+pub fn create_in(
+    conn: &mut DbConn,
+    actor: &User,
+    input: &PersonInput,
+    (today, now): (NaiveDate, NaiveDateTime),
+) -> Result<Person, AppError> {
     let Some(email) = text(&input.email) else {
         return Err(AppError::invalid("email", "the person's email address"));
     };
-    db.write(|conn| {
-        let name = full_name(
-            input.given_name.as_deref().unwrap_or(""),
-            input.surname.as_deref().unwrap_or(""),
-        );
-        let user = ensure_contact_named(conn, &email, Some(&name), "email", Some(&actor.id), now)?;
-        if repo::find(conn, &user.id)?.is_some() {
-            return Err(AppError::conflict(
-                "person_exists",
-                format!("{} is a person already", user.email),
-            ));
+    let name = full_name(
+        input.given_name.as_deref().unwrap_or(""),
+        input.surname.as_deref().unwrap_or(""),
+    );
+    let user = ensure_contact_named(conn, &email, Some(&name), "email", Some(&actor.id), now)?;
+    if repo::find(conn, &user.id)?.is_some() {
+        return Err(AppError::conflict(
+            "person_exists",
+            format!("{} is a person already", user.email),
+        ));
+    }
+    let mut p = Person::blank(&user.id, now);
+    let mut errors = Vec::new();
+    for (field, v) in [
+        ("given_name", &input.given_name),
+        ("surname", &input.surname),
+    ] {
+        if v.is_none() {
+            errors.push(FieldError::new(field, "1 to 120 characters"));
         }
-        let mut p = Person::blank(&user.id, now);
-        let mut errors = Vec::new();
-        for (field, v) in [
-            ("given_name", &input.given_name),
-            ("surname", &input.surname),
-        ] {
-            if v.is_none() {
-                errors.push(FieldError::new(field, "1 to 120 characters"));
-            }
-        }
-        apply(conn, &mut p, input, &mut errors)?;
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-        p.employment_status = input
-            .employment_status
-            .unwrap_or_else(|| status_on(p.start_date, p.end_date, today));
-        repo::insert(conn, &p)?;
-        record(conn, actor, &p.user_id, "created", snapshot(&p), now)?;
-        view(conn, &p)
-    })
+    }
+    apply(conn, &mut p, input, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    p.employment_status = input
+        .employment_status
+        .unwrap_or_else(|| status_on(p.start_date, p.end_date, today));
+    repo::insert(conn, &p)?;
+    record(conn, actor, &p.user_id, "created", snapshot(&p), now)?;
+    Ok(p)
 }
 
 /// Changes a person.
@@ -162,32 +174,83 @@ pub fn update_person(
     now: NaiveDateTime,
 ) -> Result<PersonDto, AppError> {
     may_change(actor)?;
+    db.write(|conn| {
+        let p = update_in(conn, actor, id, input, now)?;
+        view(conn, &p)
+    })
+}
+
+/// [`update_person`] inside the caller's write transaction; the caller
+/// checked the actor.
+pub fn update_in(
+    conn: &mut DbConn,
+    actor: &User,
+    id: &str,
+    input: &PersonInput,
+    now: NaiveDateTime,
+) -> Result<Person, AppError> {
     if input.email.is_some() {
         return Err(AppError::invalid(
             "email",
             "changes on the account, not here",
         ));
     }
-    db.write(|conn| {
-        let mut p = load(conn, id)?;
-        let before = snapshot(&p);
-        let mut errors = Vec::new();
-        apply(conn, &mut p, input, &mut errors)?;
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-        if let Some(s) = input.employment_status {
-            p.employment_status = s;
-        }
-        p.updated_at = now;
-        repo::save(conn, &p)?;
-        let after = snapshot(&p);
-        let changes = audit::diff(&before, &after);
-        if changes.as_object().is_some_and(|c| !c.is_empty()) {
-            record(conn, actor, &p.user_id, "updated", changes, now)?;
-        }
-        view(conn, &p)
+    let mut p = load(conn, id)?;
+    let before = snapshot(&p);
+    let mut errors = Vec::new();
+    apply(conn, &mut p, input, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    if let Some(s) = input.employment_status {
+        p.employment_status = s;
+    }
+    p.updated_at = now;
+    repo::save(conn, &p)?;
+    let after = snapshot(&p);
+    let changes = audit::diff(&before, &after);
+    if changes.as_object().is_some_and(|c| !c.is_empty()) {
+        record(conn, actor, &p.user_id, "updated", changes, now)?;
+    }
+    Ok(p)
+}
+
+/// A person by account id or email, on the caller's connection.
+pub fn find_in(conn: &mut DbConn, id: &str) -> Result<Option<Person>, AppError> {
+    Ok(match people::find_person(conn, id)? {
+        Some(u) => repo::find(conn, &u.id)?,
+        None => None,
     })
+}
+
+/// Links a person to the directory entry made for them (onboarding), with
+/// the change in their history.
+pub fn link_directory(
+    conn: &mut DbConn,
+    actor: &User,
+    user_id: &str,
+    link: &DirectoryLink,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let mut p = load(conn, user_id)?;
+    let before = json!({"flavor": p.directory_flavor, "dn": p.directory_dn,
+        "key": p.directory_key, "account_name": p.account_name});
+    p.directory_flavor = Some(link.flavor.clone());
+    p.directory_dn.clone_from(&link.dn);
+    p.directory_key = Some(link.key.clone());
+    p.account_name.clone_from(&link.account_name);
+    p.updated_at = now;
+    repo::save(conn, &p)?;
+    let after = json!({"flavor": p.directory_flavor, "dn": p.directory_dn,
+        "key": p.directory_key, "account_name": p.account_name});
+    record(
+        conn,
+        actor,
+        user_id,
+        "directory_linked",
+        audit::diff(&before, &after),
+        now,
+    )
 }
 
 /// One person, by account id or email.

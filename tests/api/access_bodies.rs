@@ -64,6 +64,9 @@ pub fn body(method: &str, path: &str, n: usize) -> Body {
         ("PUT", "/api/v1/sla/calendars/{name}") => {
             j(json!({"time_zone": "UTC", "hours": {"mon": ["08:00-17:00"]}}))
         }
+        ("POST", "/api/v1/onboarding/runs") => j(json!({"kind": "onboard",
+            "effective_on": "2030-01-01",
+            "person": {"given_name": "Matrix", "surname": "Hire {n}", "email": "hire{n}@example.org"}})),
         ("PUT", "/api/v1/onboarding/templates/{name}") => {
             j(json!({"name": "matrix-nothing", "tasks": [{"title": "Matrix {n}", "due_days": 1}]}))
         }

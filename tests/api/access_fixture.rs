@@ -248,7 +248,20 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .json()
         .await
         .unwrap();
+    // A planned onboarding (no directory: the new hire's address given).
+    let onboarding: Value = app
+        .post_json(
+            &admin,
+            "/api/v1/onboarding/runs",
+            &json!({"kind": "onboard", "effective_on": "2030-01-01",
+                "person": {"given_name": "Matrix", "surname": "Run", "email": "run@example.org"}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut values = BTreeMap::new();
+    values.insert("{id}@runs", onboarding["id"].as_str().unwrap().to_owned());
     values.insert("{id}@syncs", runs[0]["id"].as_str().unwrap().to_owned());
     values.insert("{id}@tickets", ticket.clone());
     values.insert("{number}", ticket);
@@ -315,6 +328,7 @@ pub fn expand(path: &str, f: &Fixture) -> String {
         "vendors",
         "people",
         "syncs",
+        "runs",
         "contracts",
         "purchase-orders",
         "products",

@@ -109,6 +109,15 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/directory/sync") => Admins,
         ("GET", "/api/v1/onboarding/templates") => Staff,
         ("PUT" | "DELETE", "/api/v1/onboarding/templates/{name}") => Coordinators,
+        ("GET", "/api/v1/onboarding/runs" | "/api/v1/onboarding/runs/{id}") => Staff,
+        ("POST", "/api/v1/onboarding/runs") => Coordinators,
+        (
+            "POST",
+            "/api/v1/onboarding/runs/{id}/approve"
+            | "/api/v1/onboarding/runs/{id}/retry"
+            | "/api/v1/onboarding/runs/{id}/revert"
+            | "/api/v1/onboarding/runs/{id}/reveal-password",
+        ) => Coordinators,
         ("GET", "/api/v1/directory/syncs" | "/api/v1/directory/syncs/{id}") => Admins,
         ("POST", "/api/v1/vendors") | ("PATCH", "/api/v1/vendors/{id}") => ContractManagers,
         (

@@ -50,6 +50,87 @@ fn free_port_pair() -> u16 {
 /// The `[directory]` overrides for the test server, with `extra` ones.
 pub fn overrides(extra: &[(&str, serde_json::Value)]) -> Vec<(String, serde_json::Value)> {
     let (port, dir) = slapd();
+    overrides_for(port, &dir, extra)
+}
+
+/// A slapd of one test's own, to stop and start again; stopped when
+/// dropped.
+pub struct OwnSlapd {
+    pub port: u16,
+    pub dir: String,
+}
+
+impl OwnSlapd {
+    pub fn start(name: &str) -> OwnSlapd {
+        let port = free_port_pair();
+        let dir = format!(
+            "{}/slapd-{name}-{}",
+            env!("CARGO_TARGET_TMPDIR"),
+            std::process::id()
+        );
+        let own = OwnSlapd { port, dir };
+        own.run_script(&[]);
+        own
+    }
+
+    fn run_script(&self, extra: &[&str]) {
+        let out = std::process::Command::new("tests/ldap/start-slapd.sh")
+            .args([self.dir.as_str(), &self.port.to_string()])
+            .args(extra)
+            .output()
+            .expect("run tests/ldap/start-slapd.sh");
+        assert!(
+            out.status.success(),
+            "slapd did not start: {}\nInstall it with: apt-get install slapd ldap-utils",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops it and waits until the port is closed.
+    pub fn stop(&self) {
+        if let Ok(pid) = std::fs::read_to_string(format!("{}/slapd.pid", self.dir)) {
+            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+        }
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("slapd on {} did not stop", self.port);
+    }
+
+    /// Starts it again with its data.
+    pub fn start_again(&self) {
+        self.run_script(&["again"]);
+    }
+
+    pub fn overrides(
+        &self,
+        extra: &[(&str, serde_json::Value)],
+    ) -> Vec<(String, serde_json::Value)> {
+        overrides_for(self.port, &self.dir, extra)
+    }
+
+    /// A connection bound as its admin.
+    pub fn admin(&self) -> LdapConn {
+        admin_of(self.port)
+    }
+}
+
+impl Drop for OwnSlapd {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(format!("{}/slapd.pid", self.dir)) {
+            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+        }
+    }
+}
+
+fn overrides_for(
+    port: u16,
+    dir: &str,
+    extra: &[(&str, serde_json::Value)],
+) -> Vec<(String, serde_json::Value)> {
     let mut overrides: Vec<(String, serde_json::Value)> = vec![
         (
             "directory.url".into(),
@@ -124,7 +205,10 @@ pub fn free_name(
 
 /// A connection bound as the server's admin.
 pub fn admin() -> LdapConn {
-    let (port, _) = slapd();
+    admin_of(slapd().0)
+}
+
+fn admin_of(port: u16) -> LdapConn {
     let mut conn = LdapConn::new(&format!("ldap://127.0.0.1:{port}")).expect("connect to slapd");
     conn.simple_bind(&format!("cn=admin,{SUFFIX}"), "adminpw")
         .unwrap()

@@ -5,7 +5,9 @@
 # Prints nothing on success; the pid is in
 # DIR/slapd.pid. Stop it with: kill "$(cat DIR/slapd.pid)".
 #
-#   tests/ldap/start-slapd.sh DIR PORT
+#   tests/ldap/start-slapd.sh DIR PORT          # a fresh server
+#   tests/ldap/start-slapd.sh DIR PORT again    # the server in DIR started
+#                                               # again, its data kept
 #
 # Suffix dc=example,dc=test; cn=admin,dc=example,dc=test / adminpw is the
 # service account; ou=people, ou=groups, ou=disabled; the groups
@@ -21,6 +23,20 @@ for tool in slapd slapadd slappasswd ldapsearch openssl; do
   }
 done
 PATH="$PATH:/usr/sbin"
+# Starts the server configured in DIR and waits until it answers.
+serve() {
+  slapd -F "$dir/slapd.d" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$((port + 1))/"
+  for _ in $(seq 1 100); do
+    ldapsearch -x -H "ldap://127.0.0.1:$port" -b "" -s base namingContexts >/dev/null 2>&1 && exit 0
+    sleep 0.05
+  done
+  echo "slapd did not answer on 127.0.0.1:$port" >&2
+  exit 1
+}
+if [ "${3:-}" = again ] && [ -d "$dir/slapd.d" ]; then
+  if [ -f "$dir/slapd.pid" ]; then kill "$(cat "$dir/slapd.pid")" 2>/dev/null || true; sleep 0.2; fi
+  serve
+fi
 suffix="dc=example,dc=test"
 admin="cn=admin,$suffix"
 if [ -f "$dir/slapd.pid" ]; then kill "$(cat "$dir/slapd.pid")" 2>/dev/null || true; sleep 0.2; fi
@@ -123,10 +139,5 @@ cn: vpn
 member: cn=nobody,$suffix
 LDIF
 slapadd -F "$dir/slapd.d" -n 1 -l "$dir/base.ldif" >/dev/null 2>&1
-slapd -F "$dir/slapd.d" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$((port + 1))/"
-for _ in $(seq 1 100); do
-  ldapsearch -x -H "ldap://127.0.0.1:$port" -b "" -s base namingContexts >/dev/null 2>&1 && exit 0
-  sleep 0.05
-done
-echo "slapd did not answer on 127.0.0.1:$port" >&2
-exit 1
+serve
+

@@ -10,6 +10,7 @@ mod links;
 pub mod receiving;
 mod register;
 mod reports;
+pub mod reservations;
 pub mod suppliers;
 
 pub use catalog::*;

@@ -10,6 +10,7 @@ pub mod covered;
 pub(crate) mod entitlements;
 mod evidence;
 mod frozen;
+pub mod person_seats;
 mod positions;
 pub mod purchased;
 mod reclaim;
