@@ -147,6 +147,7 @@ fn people(s: &Settings, db: &Db, tokens: &Arc<TokenCache>) -> crate::people::Peo
         db: db.clone(),
         directory: Arc::new(s.directory.clone()),
         tokens: tokens.clone(),
+        holdings: Some(Arc::new(crate::onboarding::holdings::Everything)),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod dto;
 mod facts;
 pub mod handlers;
+pub mod holdings;
 pub mod plan;
 mod register;
 mod repo;

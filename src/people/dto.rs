@@ -82,4 +82,16 @@ pub struct PersonDto {
     pub directory: Option<DirectoryLink>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// One person's read only: devices deployed with or reserved for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<super::holdings::HeldAsset>>,
+    /// One person's read only: the license seats they hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_allocations: Option<Vec<super::holdings::HeldSeat>>,
+    /// One person's read only: the newest 20 tickets they asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Vec<super::holdings::HeldTicket>>,
+    /// One person's read only: their onboarding, offboarding and moves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<Vec<super::holdings::HeldRun>>,
 }

@@ -92,7 +92,8 @@ pub async fn list(
     Ok(resp.json(rows))
 }
 
-/// One person, by account id or email.
+/// One person, by account id or email, with their devices, license seats,
+/// newest tickets and onboarding runs.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = String, Path, description = "Account id or email")),
     responses((status = 200, body = PersonDto), (status = 404, body = Problem)), security(("token" = [])))]
@@ -103,7 +104,7 @@ pub async fn show(
 ) -> Result<web::Json<PersonDto>, AppError> {
     let id = path.into_inner();
     Ok(web::Json(
-        blocking(move || service::person(&people.db, &actor, &id)).await?,
+        blocking(move || service::person_with_holdings(&people, &actor, &id)).await?,
     ))
 }
 

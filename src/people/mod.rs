@@ -7,6 +7,7 @@ pub mod cli;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
+pub mod holdings;
 mod jobs;
 pub mod login;
 mod model;
@@ -30,4 +31,7 @@ pub struct People {
     pub directory: Arc<crate::directory::DirectorySettings>,
     /// Verified API tokens, forgotten when a sync deactivates someone.
     pub tokens: Arc<crate::auth::token_cache::TokenCache>,
+    /// What a person holds in the registers above this one (registered
+    /// at startup).
+    pub holdings: Option<Arc<dyn holdings::HoldingsSource>>,
 }

@@ -262,6 +262,27 @@ pub fn person(db: &Db, actor: &User, id: &str) -> Result<PersonDto, AppError> {
     })
 }
 
+/// One person with what they hold: devices, seats, tickets, runs.
+pub fn person_with_holdings(
+    people: &super::People,
+    actor: &User,
+    id: &str,
+) -> Result<PersonDto, AppError> {
+    may_read(actor)?;
+    people.db.read(|conn| {
+        let p = load(conn, id)?;
+        let mut dto = view(conn, &p)?;
+        if let Some(source) = &people.holdings {
+            let h = source.holdings(conn, &p.user_id)?;
+            dto.assets = Some(h.assets);
+            dto.license_allocations = Some(h.license_allocations);
+            dto.tickets = Some(h.tickets);
+            dto.runs = Some(h.runs);
+        }
+        Ok(dto)
+    })
+}
+
 /// What the listing filters on, as asked.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleFilter {
@@ -386,6 +407,10 @@ fn views(conn: &mut DbConn, list: &[Person]) -> Result<Vec<PersonDto>, AppError>
                 }),
                 created_at: utc(p.created_at),
                 updated_at: utc(p.updated_at),
+                assets: None,
+                license_allocations: None,
+                tickets: None,
+                runs: None,
             })
         })
         .collect())

@@ -99,6 +99,21 @@ const MESSAGES: &[(&str, &str)] = &[
         "The contract is renewed for its next term.",
     ),
     (
+        "run_planned",
+        "The plan is made: nothing has changed yet. Read it, then approve it.",
+    ),
+    (
+        "run_approved",
+        "Approved: the steps run on the effective day (at once when it has come).",
+    ),
+    ("run_retried", "The run goes on from its failed step."),
+    (
+        "run_reverted",
+        "The offboarding is reverted: the account and the person are back.",
+    ),
+    ("template_saved", "The template is saved."),
+    ("template_deleted", "The template is deleted."),
+    (
         "directory_synced",
         "The sync is done: people are as the directory has them.",
     ),

@@ -130,6 +130,32 @@ struct PersonPage {
     p: PersonDto,
     status: (&'static str, &'static str),
     facts: Vec<(&'static str, String)>,
+    h: Held,
+    /// (run id, what it is in words).
+    runs: Vec<(String, String)>,
+    may_run: bool,
+    today: String,
+}
+
+/// What the person holds, for the page.
+struct Held {
+    assets: Vec<crate::people::holdings::HeldAsset>,
+    license_allocations: Vec<crate::people::holdings::HeldSeat>,
+    tickets: Vec<crate::people::holdings::HeldTicket>,
+}
+
+fn run_words(r: &crate::people::holdings::HeldRun) -> String {
+    let kind = r
+        .kind
+        .parse()
+        .map(super::onboarding::kind_words)
+        .unwrap_or("Run");
+    let status = r
+        .status
+        .parse()
+        .map(|s| super::onboarding::status_words(s).0)
+        .unwrap_or("");
+    format!("{kind} effective {} — {status}", r.effective_on)
 }
 
 fn facts(p: &PersonDto) -> Vec<(&'static str, String)> {
@@ -170,11 +196,26 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     super::assets::staff(&user)?;
     let (st, actor, id) = (state.clone(), user.user.clone(), path.into_inner());
-    let p = blocking(move || service::person(&st.people.db, &actor, &id)).await?;
+    let mut p = blocking(move || service::person_with_holdings(&st.people, &actor, &id)).await?;
+    let h = Held {
+        assets: p.assets.take().unwrap_or_default(),
+        license_allocations: p.license_allocations.take().unwrap_or_default(),
+        tickets: p.tickets.take().unwrap_or_default(),
+    };
     let page = PersonPage {
         nav: user.nav("people"),
         status: status_words(p.employment_status),
         facts: facts(&p),
+        runs: p
+            .runs
+            .take()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| (r.id.clone(), run_words(r)))
+            .collect(),
+        h,
+        may_run: super::onboarding::may_act(&user),
+        today: crate::ids::now().date().to_string(),
         p,
     };
     render(&page)

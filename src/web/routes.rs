@@ -185,6 +185,34 @@ fn vendor_routes(cfg: &mut web::ServiceConfig) {
             "/contracts/{id}/documents/{document_id}/delete",
             web::post().to(contract_documents::remove),
         )
+        .route("/onboarding", web::get().to(onboarding::list))
+        .route("/onboarding/new", web::get().to(onboarding_form::new))
+        .route("/onboarding/new", web::post().to(onboarding_form::create))
+        .route("/onboarding/runs/{id}", web::get().to(onboarding::show))
+        .route(
+            "/onboarding/runs/{id}/{action}",
+            web::post().to(onboarding::act),
+        )
+        .route(
+            "/onboarding/templates",
+            web::get().to(onboarding_templates::list),
+        )
+        .route(
+            "/onboarding/templates",
+            web::post().to(onboarding_templates::save),
+        )
+        .route(
+            "/onboarding/templates/new",
+            web::get().to(onboarding_templates::form),
+        )
+        .route(
+            "/onboarding/templates/{name}/edit",
+            web::get().to(onboarding_templates::form),
+        )
+        .route(
+            "/onboarding/templates/{name}/delete",
+            web::post().to(onboarding_templates::delete),
+        )
         .route("/people", web::get().to(people::list))
         .route("/people/{id}", web::get().to(people::show))
         .route("/vendors", web::get().to(vendors::list))

@@ -236,6 +236,11 @@ pub fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses/catalog") => Staff,
         ("GET", "/contracts" | "/contracts/{id}" | "/vendors" | "/vendors/{id}") => Staff,
         ("GET", "/people" | "/people/{id}") => Staff,
+        ("GET", "/onboarding" | "/onboarding/runs/{id}" | "/onboarding/templates") => Staff,
+        (
+            "GET",
+            "/onboarding/new" | "/onboarding/templates/new" | "/onboarding/templates/{name}/edit",
+        ) => Coordinators,
         ("GET", "/contracts/new" | "/contracts/{id}/edit") => ContractManagers,
         ("GET", "/contracts/{id}/documents/{document_id}") => Staff,
         ("GET", "/vendors/new" | "/vendors/{id}/edit") => ContractManagers,

@@ -99,6 +99,7 @@ mod web_contracts;
 mod web_dashboard;
 mod web_license_forms;
 mod web_licenses;
+mod web_onboarding;
 mod web_pages;
 mod web_people;
 mod web_portal;

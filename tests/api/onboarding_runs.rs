@@ -321,6 +321,11 @@ async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_passw
     assert_eq!(person["email"], "zoe.obrien-lukasiewicz2@onb.test");
     assert_eq!(person["directory"]["key"], entry.key);
     assert_eq!(person["department"], "Research");
+    assert_eq!(person["assets"][0]["asset_tag"], "LT-ONB-1");
+    assert_eq!(person["assets"][0]["reserved"], true);
+    assert_eq!(person["license_allocations"][0]["product"], "Vendor Office Onb");
+    assert_eq!(person["runs"][0]["id"], id.as_str());
+    assert_eq!(person["tickets"], json!([]), "the tasks are the approver's");
 
     // Device reserved for them, the seat theirs, the tasks raised.
     let laptop: Value = app

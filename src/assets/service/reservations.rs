@@ -193,6 +193,26 @@ pub fn deployed_with(conn: &mut DbConn, person_id: &str) -> Result<Vec<DeviceRef
     held.iter().map(|a| device_ref(conn, a)).collect()
 }
 
+/// The devices with a person: deployed with them or reserved for them,
+/// by tag; with their status and whether reserved.
+pub fn with_person(
+    conn: &mut DbConn,
+    person_id: &str,
+) -> Result<Vec<(DeviceRef, Status, bool)>, AppError> {
+    let held: Vec<Asset> = assets::table
+        .filter(assets::assignee_id.eq(person_id))
+        .filter(assets::status.eq_any([Status::Deployed, Status::InStock]))
+        .order(assets::asset_tag.asc())
+        .select(Asset::as_select())
+        .load(conn)?;
+    held.iter()
+        .map(|a| {
+            let reserved = a.substate == Some(Substate::Reserved);
+            Ok((device_ref(conn, a)?, a.status, reserved))
+        })
+        .collect()
+}
+
 /// Links a ticket (a hand-over or a return task) to a device.
 pub fn link_task(
     conn: &mut DbConn,

@@ -27,6 +27,18 @@ pub fn is_watcher(conn: &mut DbConn, ticket_id: &str, user_id: &str) -> Result<b
     Ok(repo::is_watcher(conn, ticket_id, user_id)?)
 }
 
+/// The newest `limit` tickets `user_id` asked for, newest first.
+pub fn requested_by(conn: &mut DbConn, user_id: &str, limit: i64) -> Result<Vec<Ticket>, AppError> {
+    use crate::db::schema::tickets::dsl as t;
+    use diesel::prelude::*;
+    Ok(t::tickets
+        .filter(t::requester_id.eq(user_id))
+        .order((t::created_at.desc(), t::id.desc()))
+        .limit(limit)
+        .select(Ticket::as_select())
+        .load(conn)?)
+}
+
 /// How many files the ticket carries.
 pub fn count_attachments(conn: &mut DbConn, ticket_id: &str) -> Result<i64, AppError> {
     Ok(repo::count_attachments(conn, ticket_id)?)
