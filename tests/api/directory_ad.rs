@@ -280,3 +280,101 @@ async fn a_new_hire_is_synced_and_logs_in_the_first_time_by_changing_the_passwor
             .starts_with("CN=Hana Sato")
     );
 }
+
+/// An onboarding run on AD: the account created disabled, given its
+/// password, enabled with "must change at first logon", in its group; the
+/// offboarding disables it (533), empties its groups and moves it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_onboarding_and_an_offboarding_run_against_active_directory() {
+    let ou = blocking(|| fresh_ou("runs"));
+    let staff = blocking(|| group(&ou, "Staff", &[]));
+    let mut extra = in_ou(&ou);
+    extra.push(("directory.upn_suffix", json!("ad.test")));
+    extra.push(("onboarding.calendar", json!("24x7")));
+    extra.push((
+        "onboarding_templates",
+        json!([{"name": "finance", "department": "Finance", "groups": [staff]}]),
+    ));
+    let app = spawn_app_with(ad_server::overrides(&extra)).await;
+    let coordinator = app
+        .token("coord@ad.test", itdesk::auth::Role::Coordinator)
+        .await;
+    let post = |path: String, body: Value| {
+        let (app, token) = (&app, coordinator.clone());
+        async move {
+            let resp = app.post_json(&token, &path, &body).await;
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.unwrap();
+            assert!(status < 300, "{path} → {status}: {body}");
+            body
+        }
+    };
+    let plan = post(
+        "/api/v1/onboarding/runs".into(),
+        json!({"kind": "onboard", "effective_on": "2026-04-01",
+            "person": {"given_name": "Åsa", "surname": "Dahl", "department": "Finance"}}),
+    )
+    .await;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let account = plan["plan"]["account"].as_str().unwrap().to_owned();
+    assert!(
+        account.starts_with("asa.dahl") && account.len() <= 20,
+        "{account}"
+    );
+    post(format!("/api/v1/onboarding/runs/{id}/approve"), json!({})).await;
+    app.run_jobs_until_idle().await;
+    let done: Value = app
+        .get(&coordinator, &format!("/api/v1/onboarding/runs/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "done", "{done}");
+    let dn = done["steps"][1]["result"]["dn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let password = post(
+        format!("/api/v1/onboarding/runs/{id}/reveal-password"),
+        json!({}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let settings = ad_server::settings(&in_ou(&ou));
+    let outcome = blocking(|| check_password(&settings, &dn, &password).unwrap());
+    assert_eq!(outcome, BindOutcome::MustChange, "pwdLastSet = 0");
+    let groups = blocking(|| session(&ou).groups_of(&dn).unwrap());
+    assert_eq!(groups.len(), 1, "{groups:?}");
+
+    let off = post(
+        "/api/v1/onboarding/runs".into(),
+        json!({"kind": "offboard", "effective_on": "2026-05-01",
+            "person_id": done["person_id"]}),
+    )
+    .await;
+    let off_id = off["id"].as_str().unwrap().to_owned();
+    post(
+        format!("/api/v1/onboarding/runs/{off_id}/approve"),
+        json!({}),
+    )
+    .await;
+    app.run_jobs_until_idle().await;
+    let gone: Value = app
+        .get(&coordinator, &format!("/api/v1/onboarding/runs/{off_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gone["status"], "done", "{gone}");
+    let moved = gone["steps"][1]["result"]["dn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(moved.to_lowercase().contains("ou=disabled"), "{moved}");
+    let outcome = blocking(|| check_password(&settings, &moved, &password).unwrap());
+    assert_eq!(outcome, BindOutcome::Disabled);
+    let left = blocking(|| session(&ou).groups_of(&moved).unwrap());
+    assert!(left.is_empty(), "{left:?}");
+}

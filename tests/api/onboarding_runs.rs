@@ -323,7 +323,10 @@ async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_passw
     assert_eq!(person["department"], "Research");
     assert_eq!(person["assets"][0]["asset_tag"], "LT-ONB-1");
     assert_eq!(person["assets"][0]["reserved"], true);
-    assert_eq!(person["license_allocations"][0]["product"], "Vendor Office Onb");
+    assert_eq!(
+        person["license_allocations"][0]["product"],
+        "Vendor Office Onb"
+    );
     assert_eq!(person["runs"][0]["id"], id.as_str());
     assert_eq!(person["tickets"], json!([]), "the tasks are the approver's");
 
@@ -664,4 +667,91 @@ async fn a_directory_that_stops_answering_holds_the_run_until_it_is_back_without
         session.search_people("(sn=Crash)").unwrap()
     });
     assert_eq!(kims.len(), 1, "one account: {kims:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_changes_the_department_and_only_the_group_difference() {
+    let (ou, [g1, g2, g3]) = blocking(|| {
+        (
+            fresh_ou("move"),
+            [fresh_group("eng"), fresh_group("all"), fresh_group("sales")],
+        )
+    });
+    let extra = [
+        ("directory.people_base", json!(ou)),
+        ("directory.new_users_ou", json!(ou)),
+        ("directory.upn_suffix", json!("move.test")),
+        ("onboarding.calendar", json!("24x7")),
+        (
+            "onboarding_templates",
+            json!([{"name": "eng", "department": "Engineering", "groups": [g1, g2]},
+                   {"name": "sales", "department": "Sales", "groups": [g2, g3]}]),
+        ),
+    ];
+    let app = spawn_app_with(ldap_server::overrides(&extra)).await;
+    let coordinator = app.token("coord@move.test", Role::Coordinator).await;
+    let hired = created(
+        app.post_json(
+            &coordinator,
+            "/api/v1/onboarding/runs",
+            &json!({"kind": "onboard", "effective_on": "2026-01-05",
+                "person": {"given_name": "Mo", "surname": "Ver", "department": "Engineering"}}),
+        )
+        .await,
+    )
+    .await;
+    let id = hired["id"].as_str().unwrap();
+    post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/onboarding/runs/{id}/approve"),
+    )
+    .await;
+    app.run_jobs_until_idle().await;
+    let person_id = run_of(&app, &coordinator, id).await["person_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let plan = created(
+        app.post_json(
+            &coordinator,
+            "/api/v1/onboarding/runs",
+            &json!({"kind": "move", "person_id": person_id, "effective_on": "2026-07-01",
+                "person": {"department": "Sales"}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(plan["template"], "sales");
+    assert_eq!(
+        kinds(&plan),
+        ["update_person", "add_groups", "remove_groups"]
+    );
+    assert_eq!(plan["plan"]["groups_added"], json!([g3]));
+    assert_eq!(plan["plan"]["groups_removed"], json!([g1]));
+    let move_id = plan["id"].as_str().unwrap().to_owned();
+    post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/onboarding/runs/{move_id}/approve"),
+    )
+    .await;
+    app.run_jobs_until_idle().await;
+    assert_eq!(run_of(&app, &coordinator, &move_id).await["status"], "done");
+    let (_, mut groups) = entry_and_groups(&ou, "mo.ver");
+    groups.sort();
+    let mut wanted = vec![g2.to_lowercase(), g3.to_lowercase()];
+    wanted.sort();
+    assert_eq!(
+        groups.iter().map(|g| g.to_lowercase()).collect::<Vec<_>>(),
+        wanted
+    );
+    let person: Value = app
+        .get(&coordinator, &format!("/api/v1/people/{person_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(person["department"], "Sales");
 }
