@@ -465,6 +465,7 @@ diesel::table! {
         error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        ticket_id -> Nullable<Text>,
     }
 }
 

@@ -37,6 +37,7 @@ pub async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
                 &state.vendors,
                 now,
             )?;
+            demo::onboarding::load_people_and_runs(&state.onboarding, now)?;
             Ok::<_, crate::error::AppError>(summary)
         })
         .await?;
@@ -130,8 +131,13 @@ pub fn load_demo(settings: Settings, opts: &demo::Options) -> anyhow::Result<()>
             now,
         )?
     };
+    let people = if opts.all_open {
+        0
+    } else {
+        demo::onboarding::load_people_and_runs(&state.onboarding, now)?
+    };
     println!(
-        "loaded {} tickets, {} comments, {} history events, {} new people, {devices} assets, {products} licensed products, {contracts} contracts and {orders} purchase orders, and computed the SLA of {open} open tickets, in {:.1} s",
+        "loaded {} tickets, {} comments, {} history events, {} new accounts, {people} people with departments and managers, {devices} assets, {products} licensed products, {contracts} contracts and {orders} purchase orders, and computed the SLA of {open} open tickets, in {:.1} s",
         summary.tickets,
         summary.comments,
         summary.history_events,

@@ -7,6 +7,7 @@ pub mod assets;
 mod catalog;
 mod generate;
 pub mod licenses;
+pub mod onboarding;
 mod people;
 pub mod purchasing;
 pub mod vendors;

@@ -30,6 +30,8 @@ fn views(conn: &mut DbConn, rows: Vec<RunRow>, with_steps: bool) -> Result<Vec<R
         ids.extend(r.person_id.clone());
     }
     let users = find_users(conn, &ids)?;
+    let ticket_ids: Vec<String> = rows.iter().filter_map(|r| r.ticket_id.clone()).collect();
+    let tickets = crate::tickets::service::lookup::find_many(conn, &ticket_ids)?;
     let email = |id: &Option<String>| {
         id.as_ref()
             .and_then(|id| users.iter().find(|u| &u.id == id))
@@ -58,7 +60,12 @@ fn views(conn: &mut DbConn, rows: Vec<RunRow>, with_steps: bool) -> Result<Vec<R
             .to_owned(),
         };
         let who = (email(&Some(r.requested_by.clone())), email(&r.approved_by));
-        out.push(run_view(&r, &steps, name, who));
+        let number = r
+            .ticket_id
+            .as_ref()
+            .and_then(|id| tickets.iter().find(|t| &t.id == id))
+            .map(|t| t.number);
+        out.push(run_view(&r, &steps, name, who, number));
     }
     Ok(out)
 }

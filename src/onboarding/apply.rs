@@ -94,7 +94,7 @@ pub(super) fn apply(ob: &Onboarding, id: &str, last_try: bool) -> Result<(), App
         let step = begin(ob, step)?;
         if let Err(e) = steps::execute(ob, &run, &approver, &step) {
             let waits = passing(&e) && !last_try;
-            finish_badly(ob, &run, &step, &e, waits)?;
+            finish_badly(ob, (&run, &approver), &step, &e, waits)?;
             return if waits { Err(e) } else { Ok(()) };
         }
     }
@@ -108,7 +108,30 @@ pub(super) fn apply(ob: &Onboarding, id: &str, last_try: bool) -> Result<(), App
         r.error = None;
         r.updated_at = now;
         repo::save_run(conn, &r)?;
+        let said = format!("Done: {}.", super::dto::says_run(r.kind, &r.person));
+        note(ob, conn, &r, &approver, &said, now)?;
         super::history(conn, r.approved_by.as_deref(), id, "done", json!({}), now)
+    })
+}
+
+/// An internal note on the run's ticket, if it has one.
+fn note(
+    ob: &Onboarding,
+    conn: &mut crate::db::DbConn,
+    r: &RunRow,
+    approver: &User,
+    said: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(t) = &r.ticket_id else {
+        return Ok(());
+    };
+    let body = format!(
+        "{said} {}/onboarding/runs/{}",
+        ob.mail_from.public_url, r.id
+    );
+    ob.tickets.with_rules(|rules| {
+        crate::tickets::service::for_onboarding::note_in(conn, rules, approver, t, &body, now)
     })
 }
 
@@ -127,7 +150,7 @@ fn begin(ob: &Onboarding, mut step: StepRow) -> Result<StepRow, AppError> {
 /// failed and the run with it.
 fn finish_badly(
     ob: &Onboarding,
-    run: &RunRow,
+    (run, approver): (&RunRow, &User),
     step: &StepRow,
     e: &AppError,
     waits: bool,
@@ -152,6 +175,12 @@ fn finish_badly(
             r.error = Some(format!("step {} ({}): {said}", s.position, s.kind));
             r.updated_at = now;
             repo::save_run(conn, &r)?;
+            let told = format!(
+                "Stopped: {} failed at step {}: {said}. Retry it from its page once that is fixed.",
+                super::dto::says_run(r.kind, &r.person),
+                s.position
+            );
+            note(ob, conn, &r, approver, &told, now)?;
         }
         super::history(
             conn,

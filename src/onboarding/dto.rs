@@ -29,6 +29,11 @@ pub struct RunRequest {
     /// The day the steps run (at midnight in `onboarding.calendar`'s zone):
     /// the start date, or the end date of a leaver.
     pub effective_on: NaiveDate,
+    /// The service request (number or id, in the `onboarding` category)
+    /// this run answers: it gets an internal note when the run is planned
+    /// and when it ends.
+    #[serde(default)]
+    pub ticket: Option<String>,
 }
 
 /// What the run listing filters on.
@@ -77,6 +82,8 @@ pub struct RunView {
     pub person: Value,
     pub template: Option<String>,
     pub effective_on: NaiveDate,
+    /// The number of the service request the run answers.
+    pub ticket: Option<i64>,
     /// `summary` and `warnings` in words, the account and DN, the groups
     /// added and removed.
     #[schema(value_type = Object)]
@@ -117,6 +124,22 @@ fn list(v: &Value, key: &str) -> String {
                 .join("; ")
         })
         .unwrap_or_default()
+}
+
+/// A run in words: "the onboarding of Ada Lovelace".
+pub fn says_run(kind: RunKind, person_json: &str) -> String {
+    let p: Value = serde_json::from_str(person_json).unwrap_or(Value::Null);
+    let name = format!(
+        "{} {}",
+        p["given_name"].as_str().unwrap_or(""),
+        p["surname"].as_str().unwrap_or("")
+    );
+    let what = match kind {
+        RunKind::Onboard => "the onboarding",
+        RunKind::Offboard => "the offboarding",
+        RunKind::Move => "the move",
+    };
+    format!("{what} of {}", name.trim())
 }
 
 /// What a step does, in words.
@@ -209,6 +232,7 @@ pub fn run_view(
     steps: &[StepRow],
     person_name: String,
     (requested_by, approved_by): (Option<String>, Option<String>),
+    ticket: Option<i64>,
 ) -> RunView {
     RunView {
         id: r.id.clone(),
@@ -219,6 +243,7 @@ pub fn run_view(
         person: json(&r.person),
         template: r.template.clone(),
         effective_on: r.effective_on,
+        ticket,
         plan: json(&r.plan),
         steps: steps.iter().map(step_view).collect(),
         password: r.password_state.clone(),

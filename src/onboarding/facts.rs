@@ -25,6 +25,8 @@ use super::runs::text;
 /// What the database says for the plan: templates, the person, manager,
 /// stock, seats and holdings.
 pub(super) struct Known {
+    /// The service request the run answers.
+    pub(super) ticket: Option<crate::tickets::Ticket>,
     pub(super) templates: Vec<TemplateSpec>,
     pub(super) person: Option<(User, Person)>,
     pub(super) manager_email: Option<String>,
@@ -38,7 +40,19 @@ pub(super) fn template_named(all: &[TemplateSpec], name: &str) -> Result<Templat
         .ok_or_else(|| AppError::invalid("template", format!("no onboarding template {name:?}")))
 }
 
-pub(super) fn known(conn: &mut DbConn, req: &RunRequest) -> Result<Known, AppError> {
+pub(super) fn known(conn: &mut DbConn, actor: &User, req: &RunRequest) -> Result<Known, AppError> {
+    let ticket = match &req.ticket {
+        Some(t) => Some(
+            crate::tickets::service::for_onboarding::request_in_category(
+                conn,
+                actor,
+                t.trim(),
+                "onboarding",
+                "ticket",
+            )?,
+        ),
+        None => None,
+    };
     let templates: Vec<TemplateSpec> = templates::list(conn)?.into_iter().map(|s| s.spec).collect();
     if let Some(name) = &req.template {
         template_named(&templates, name)?;
@@ -78,6 +92,7 @@ pub(super) fn known(conn: &mut DbConn, req: &RunRequest) -> Result<Known, AppErr
         None => String::new(),
     };
     Ok(Known {
+        ticket,
         templates,
         person,
         manager_email: manager.map(|m| m.email),

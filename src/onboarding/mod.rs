@@ -61,6 +61,12 @@ impl Onboarding {
     }
 }
 
+/// Applies an approved run now, in this thread (the demo; the queued job
+/// then finds it done).
+pub fn run_now(ob: &Onboarding, id: &str) -> Result<(), AppError> {
+    apply::apply(ob, id, true)
+}
+
 /// One event in a run's history (`onboarding_run`).
 pub(crate) fn history(
     conn: &mut DbConn,

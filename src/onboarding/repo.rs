@@ -75,6 +75,8 @@ pub struct RunRow {
     pub error: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The service request the run was asked for by.
+    pub ticket_id: Option<String>,
 }
 
 /// A step as stored.

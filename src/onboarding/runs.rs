@@ -116,7 +116,7 @@ pub fn plan_run(ob: &Onboarding, actor: &User, req: &RunRequest) -> Result<RunVi
     may_run(actor)?;
     check(req)?;
     let now = ids::now();
-    let k = ob.db.read(|conn| known(conn, req))?;
+    let k = ob.db.read(|conn| known(conn, actor, req))?;
     let (template, old_template) = templates_for(req, &k)?;
     let hire = req.person.clone().unwrap_or_default();
     let start = hire.start_date.unwrap_or(req.effective_on);
@@ -170,17 +170,7 @@ pub fn plan_run(ob: &Onboarding, actor: &User, req: &RunRequest) -> Result<RunVi
     facts.held_seats = stock.held_seats;
     let planned = plan::build(&facts);
     let (row, steps) = rows(actor, req, &k, template.map(|t| t.name), &planned, now);
-    ob.db.write(|conn| {
-        repo::insert_run(conn, &row, &steps)?;
-        super::history(
-            conn,
-            Some(&actor.id),
-            &row.id,
-            "planned",
-            planned.overview.clone(),
-            now,
-        )
-    })?;
+    store(ob, actor, req, (&row, &steps), &planned.overview, now)?;
     super::actions::get(ob, actor, &row.id)
 }
 
@@ -219,6 +209,7 @@ fn rows(
         error: None,
         created_at: now,
         updated_at: now,
+        ticket_id: k.ticket.as_ref().map(|t| t.id.clone()),
     };
     let steps = planned
         .steps
@@ -238,4 +229,39 @@ fn rows(
         })
         .collect();
     (row, steps)
+}
+
+/// Keeps the run and its steps, with the plan in its history and a note on
+/// its ticket.
+fn store(
+    ob: &Onboarding,
+    actor: &User,
+    req: &RunRequest,
+    (row, steps): (&RunRow, &[StepRow]),
+    overview: &serde_json::Value,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let note = format!(
+        "Planned: {} effective {}. The plan and its approval: {}/onboarding/runs/{}",
+        super::dto::says_run(req.kind, &row.person),
+        req.effective_on,
+        ob.mail_from.public_url,
+        row.id
+    );
+    ob.db.write(|conn| {
+        repo::insert_run(conn, row, steps)?;
+        if let Some(t) = &row.ticket_id {
+            ob.tickets.with_rules(|rules| {
+                crate::tickets::service::for_onboarding::note_in(conn, rules, actor, t, &note, now)
+            })?;
+        }
+        super::history(
+            conn,
+            Some(&actor.id),
+            &row.id,
+            "planned",
+            overview.clone(),
+            now,
+        )
+    })
 }

@@ -46,6 +46,9 @@ pub struct RunForm {
     template: String,
     #[serde(default)]
     effective_on: String,
+    /// The service request this answers (its number).
+    #[serde(default)]
+    ticket: String,
 }
 
 #[derive(Template)]
@@ -135,6 +138,7 @@ fn request(f: &RunForm) -> Result<RunRequest, AppError> {
             .flatten(),
         template: opt(&f.template),
         effective_on,
+        ticket: opt(&f.ticket),
     })
 }
 
@@ -160,6 +164,7 @@ async fn page(
         "person_id",
         "template",
         "effective_on",
+        "ticket",
     ];
     let unplaced = problems
         .fields

@@ -147,7 +147,38 @@ fn demo_loads_a_living_helpdesk_once() {
     .collect();
     assert!(months.len() >= 3, "tickets span several months: {months:?}");
 
+    // People with departments and managers; a new hire onboarded and a
+    // leaver offboarded.
+    assert!(
+        out.contains("people with departments and managers"),
+        "{out}"
+    );
+    let (people, total) = itdesk::people::service::list_people(
+        &handle,
+        &admin,
+        &itdesk::people::service::PeopleFilter::default(),
+        (200, 0),
+    )
+    .unwrap();
+    assert!(total >= 60, "{total}");
+    assert!(people.iter().filter(|p| p.manager_id.is_some()).count() > total as usize / 2);
+    assert!(people.iter().all(|p| p.department.is_some()));
+    let nora = people
+        .iter()
+        .find(|p| p.email == "nora.newman@example.org")
+        .expect("onboarded");
+    assert_eq!(nora.department.as_deref(), Some("Engineering"));
+    assert!(
+        people
+            .iter()
+            .any(|p| p.employment_status.as_str() == "departed" && !p.is_active),
+        "one offboarded"
+    );
+
     let (code, _, err) = run(itdesk().args(["--database-url", &db.url, "demo"]));
     assert_ne!(code, 0);
-    assert!(err.contains("already holds 300 tickets"), "{err}");
+    assert!(
+        err.contains("already holds") && err.contains("demo data is meant for an empty database"),
+        "{err}"
+    );
 }

@@ -73,6 +73,7 @@ mod mail_loops;
 mod mail_senders;
 mod mail_servers;
 mod mail_smtp;
+mod onboarding_faults;
 mod onboarding_runs;
 mod onboarding_templates;
 mod people;

@@ -39,7 +39,7 @@ async fn app_with_template(
     )
 }
 
-async fn created(resp: reqwest::Response) -> Value {
+pub(crate) async fn created(resp: reqwest::Response) -> Value {
     let status = resp.status();
     let body: Value = resp.json().await.unwrap();
     assert_eq!(status, 201, "{body}");
@@ -95,7 +95,7 @@ async fn stock(app: &TestApp, admin: &str, tag: &str, product: &str) {
     .await;
 }
 
-async fn run_of(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn run_of(app: &TestApp, token: &str, id: &str) -> Value {
     let resp = app
         .get(token, &format!("/api/v1/onboarding/runs/{id}"))
         .await;
@@ -103,7 +103,7 @@ async fn run_of(app: &TestApp, token: &str, id: &str) -> Value {
     resp.json().await.unwrap()
 }
 
-fn kinds(run: &Value) -> Vec<String> {
+pub(crate) fn kinds(run: &Value) -> Vec<String> {
     run["steps"]
         .as_array()
         .unwrap()
@@ -112,7 +112,7 @@ fn kinds(run: &Value) -> Vec<String> {
         .collect()
 }
 
-fn step<'a>(run: &'a Value, kind: &str) -> &'a Value {
+pub(crate) fn step<'a>(run: &'a Value, kind: &str) -> &'a Value {
     run["steps"]
         .as_array()
         .unwrap()
@@ -139,7 +139,7 @@ fn session(ou: &str) -> Session {
     .unwrap()
 }
 
-async fn post(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.post_json(token, path, &json!({})).await
 }
 
@@ -584,89 +584,6 @@ async fn an_offboarding_takes_everything_back_and_a_revert_restores_the_account(
         BindOutcome::Accepted,
         "a new password, as the old was removed"
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_directory_that_stops_answering_holds_the_run_until_it_is_back_without_a_second_account()
-{
-    let own = blocking(|| ldap_server::OwnSlapd::start("onb-kill"));
-    let app = spawn_app_with(own.overrides(&[
-        ("directory.upn_suffix", json!("kill.test")),
-        ("onboarding.calendar", json!("24x7")),
-    ]))
-    .await;
-    let coordinator = app.token("coord@kill.test", Role::Coordinator).await;
-    let run = created(
-        app.post_json(
-            &coordinator,
-            "/api/v1/onboarding/runs",
-            &json!({"kind": "onboard", "effective_on": "2026-02-02",
-                "person": {"given_name": "Kim", "surname": "Crash"}}),
-        )
-        .await,
-    )
-    .await;
-    let id = run["id"].as_str().unwrap().to_owned();
-    let dn = step(&run, "create_account")["detail"]["dn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{id}/approve"),
-    )
-    .await;
-
-    blocking(|| own.stop());
-    app.run_jobs_until_idle().await;
-    let waiting = run_of(&app, &coordinator, &id).await;
-    assert_eq!(waiting["status"], "running", "{waiting}");
-    assert_eq!(step(&waiting, "register_person")["status"], "done");
-    let create = step(&waiting, "create_account");
-    assert_eq!(create["status"], "pending");
-    assert!(
-        create["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("waiting to try again"),
-        "{create}"
-    );
-
-    // Back, with the account made by an attempt that died before it could
-    // record it: the step finds it and makes no second one.
-    blocking(|| {
-        own.start_again();
-        own.admin()
-            .add(
-                &dn,
-                vec![
-                    ("objectClass", ["inetOrgPerson"].into()),
-                    ("uid", ["kim.crash"].into()),
-                    ("cn", ["Kim Crash"].into()),
-                    ("givenName", ["Kim"].into()),
-                    ("sn", ["Crash"].into()),
-                ],
-            )
-            .unwrap()
-            .success()
-            .unwrap();
-    });
-    app.run_jobs_at(chrono::Duration::minutes(10)).await;
-    let done = run_of(&app, &coordinator, &id).await;
-    assert_eq!(done["status"], "done", "{done}");
-    assert_eq!(step(&done, "create_account")["result"]["dn"], dn.as_str());
-    let kims = blocking(|| {
-        let s = own.overrides(&[]);
-        let settings = itdesk::settings::Settings::load(&itdesk::config::Sources {
-            overrides: s,
-            ..Default::default()
-        })
-        .unwrap();
-        let mut session = Session::open(std::sync::Arc::new(settings.directory)).unwrap();
-        session.search_people("(sn=Crash)").unwrap()
-    });
-    assert_eq!(kims.len(), 1, "one account: {kims:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

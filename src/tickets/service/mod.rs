@@ -9,6 +9,7 @@ pub mod catalog;
 mod comments;
 mod create;
 pub mod dashboard;
+pub(crate) mod for_onboarding;
 pub mod lookup;
 mod query;
 pub mod service_level;

@@ -1,0 +1,1 @@
+ALTER TABLE onboarding_runs DROP COLUMN ticket_id;
