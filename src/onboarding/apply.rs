@@ -109,12 +109,14 @@ pub(super) fn apply(ob: &Onboarding, id: &str, last_try: bool) -> Result<(), App
         r.updated_at = now;
         repo::save_run(conn, &r)?;
         let said = format!("Done: {}.", super::dto::says_run(r.kind, &r.person));
-        note(ob, conn, &r, &approver, &said, now)?;
+        note(ob, conn, &r, &approver, &said, now);
         super::history(conn, r.approved_by.as_deref(), id, "done", json!({}), now)
     })
 }
 
-/// An internal note on the run's ticket, if it has one.
+/// An internal note on the run's ticket, if it has one. Best effort: a
+/// ticket gone or an approver no longer allowed to note on it is logged,
+/// and never keeps the run from ending (the refusals come before any write).
 fn note(
     ob: &Onboarding,
     conn: &mut crate::db::DbConn,
@@ -122,17 +124,20 @@ fn note(
     approver: &User,
     said: &str,
     now: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
+) {
     let Some(t) = &r.ticket_id else {
-        return Ok(());
+        return;
     };
     let body = format!(
         "{said} {}/onboarding/runs/{}",
         ob.mail_from.public_url, r.id
     );
-    ob.tickets.with_rules(|rules| {
+    let noted = ob.tickets.with_rules(|rules| {
         crate::tickets::service::for_onboarding::note_in(conn, rules, approver, t, &body, now)
-    })
+    });
+    if let Err(e) = noted {
+        tracing::warn!(run = %r.id, ticket = %t, error = %e, "could not note the run on its ticket");
+    }
 }
 
 /// Marks a step running and counts the attempt.
@@ -180,7 +185,7 @@ fn finish_badly(
                 super::dto::says_run(r.kind, &r.person),
                 s.position
             );
-            note(ob, conn, &r, approver, &told, now)?;
+            note(ob, conn, &r, approver, &told, now);
         }
         super::history(
             conn,

@@ -159,7 +159,14 @@ pub fn says(kind: StepKind, d: &Value) -> String {
             format!("set a random initial password{change}")
         }
         StepKind::AddGroups => format!("add to {}", list(d, "groups")),
-        StepKind::RemoveGroups => format!("remove from {}", list(d, "groups")),
+        StepKind::RemoveGroups => {
+            let groups = list(d, "groups");
+            if groups.is_empty() {
+                "remove from every group it is in".into()
+            } else {
+                format!("remove from {groups}")
+            }
+        }
         StepKind::DisableAccount => match d["to_ou"].as_str() {
             Some(ou) => format!("disable the account and move it to {ou}"),
             None => "disable the account".into(),
@@ -202,9 +209,23 @@ pub fn says(kind: StepKind, d: &Value) -> String {
                         .collect()
                 })
                 .unwrap_or_default();
-            format!("raise a return task for {}", tags.join(", "))
+            if tags.is_empty() {
+                "raise a return task for every device deployed with them".into()
+            } else {
+                format!(
+                    "raise a return task for {} (and any device deployed with them since)",
+                    tags.join(", ")
+                )
+            }
         }
-        StepKind::ReleaseSeats => format!("release the seats of {}", list(d, "seats")),
+        StepKind::ReleaseSeats => {
+            let seats = list(d, "seats");
+            if seats.is_empty() {
+                "release every license seat they hold".into()
+            } else {
+                format!("release their seats ({seats}, and any given since)")
+            }
+        }
         StepKind::MailManager => format!("mail the manager at {}", s("to")),
     }
 }

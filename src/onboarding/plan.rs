@@ -243,19 +243,19 @@ fn onboard(f: &Facts, t: &TemplateSpec, d: &mut Draft) {
 fn offboard(f: &Facts, t: &TemplateSpec, d: &mut Draft) {
     match &f.entry_dn {
         Some(dn) => {
-            if !f.current_groups.is_empty() {
-                d.removed.clone_from(&f.current_groups);
-                d.summary.push(format!(
-                    "remove the account from its {} groups",
-                    f.current_groups.len()
-                ));
-                d.steps.push(step(
-                    StepKind::RemoveGroups,
-                    &GroupsDetail {
-                        groups: f.current_groups.clone(),
-                    },
-                ));
-            }
+            // Every group it is in when the step runs, these and any
+            // joined since.
+            d.removed.clone_from(&f.current_groups);
+            d.summary.push(format!(
+                "remove the account from its {} groups",
+                f.current_groups.len()
+            ));
+            d.steps.push(step(
+                StepKind::RemoveGroups,
+                &GroupsDetail {
+                    groups: f.current_groups.clone(),
+                },
+            ));
             d.summary.push(format!("disable {dn}"));
             d.steps.push(step(
                 StepKind::DisableAccount,
@@ -271,6 +271,7 @@ fn offboard(f: &Facts, t: &TemplateSpec, d: &mut Draft) {
     }
     d.summary.push(format!("deactivate {} in itdesk", f.name));
     d.steps.push(step(StepKind::DeactivatePerson, &json!({})));
+    // What they hold when the steps run: these, and anything since.
     if !f.held_devices.is_empty() {
         let tags: Vec<&str> = f
             .held_devices
@@ -278,24 +279,24 @@ fn offboard(f: &Facts, t: &TemplateSpec, d: &mut Draft) {
             .map(|x| x.asset_tag.as_str())
             .collect();
         d.summary.push(format!("ask back {}", tags.join(", ")));
-        d.steps.push(step(
-            StepKind::ReturnDevices,
-            &ReturnDetail {
-                devices: f.held_devices.clone(),
-                due_on: f.hand_over_on,
-            },
-        ));
     }
+    d.steps.push(step(
+        StepKind::ReturnDevices,
+        &ReturnDetail {
+            devices: f.held_devices.clone(),
+            due_on: f.hand_over_on,
+        },
+    ));
     if !f.held_seats.is_empty() {
         d.summary
             .push(format!("release {} seats", f.held_seats.len()));
-        d.steps.push(step(
-            StepKind::ReleaseSeats,
-            &ReleaseDetail {
-                seats: f.held_seats.clone(),
-            },
-        ));
     }
+    d.steps.push(step(
+        StepKind::ReleaseSeats,
+        &ReleaseDetail {
+            seats: f.held_seats.clone(),
+        },
+    ));
     mail_step(f, t.welcome_mail, d);
 }
 

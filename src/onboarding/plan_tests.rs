@@ -110,6 +110,7 @@ fn an_offboarding_keeps_the_groups_it_removes_and_asks_devices_back() {
             StepKind::DisableAccount,
             StepKind::DeactivatePerson,
             StepKind::ReturnDevices,
+            StepKind::ReleaseSeats,
             StepKind::MailManager
         ]
     );

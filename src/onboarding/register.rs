@@ -34,6 +34,14 @@ pub(super) fn execute(
     let now = ids::now();
     let mut forget = None;
     ob.db.write(|conn| {
+        // Another worker may have done it meanwhile: once, under the lock.
+        repo::lock_run(conn, &run.id)?;
+        let now_done = repo::steps(conn, &run.id)?
+            .iter()
+            .any(|s| s.position == step.position && s.status == super::domain::StepStatus::Done);
+        if now_done {
+            return Ok(());
+        }
         let result = match step.kind {
             RegisterPerson => register(conn, run, actor, step, now)?,
             ReserveDevice => device(ob, conn, actor, step, now)?,
@@ -365,6 +373,15 @@ pub(super) fn reactivate(
         crate::people::service::update_in(conn, actor, &person.user_id, &input, now)?;
         repo::lock_run(conn, &run.id)?;
         let mut r = current_run(conn, &run.id)?;
+        if !matches!(
+            r.status,
+            super::domain::RunStatus::Done | super::domain::RunStatus::Failed
+        ) {
+            return Err(AppError::conflict(
+                "not_revertible",
+                format!("the run is {} now", r.status),
+            ));
+        }
         r.status = super::domain::RunStatus::Reverted;
         r.updated_at = now;
         repo::save_run(conn, &r)?;

@@ -324,7 +324,15 @@ pub(super) fn revert(ob: &Onboarding, actor: &User, run: &RunRow) -> Result<(), 
             dn = session.move_to(&dn, parent)?;
         }
         let mut password = None;
+        let disabled = ob.db.read(|conn| {
+            Ok::<_, AppError>(
+                repo::steps(conn, &run.id)?
+                    .iter()
+                    .any(|s| s.kind == StepKind::DisableAccount && s.status == StepStatus::Done),
+            )
+        })?;
         match ob.people.directory.flavor {
+            _ if !disabled => {}
             crate::directory::Flavor::Ad => session.enable(&dn, false)?,
             crate::directory::Flavor::OpenLdap => {
                 let p = initial_password(ob.settings.password_length);
