@@ -303,6 +303,32 @@ impl Session {
         self.move_to(dn, &target)
     }
 
+    /// Writes a person's department and title on their entry (a move), so
+    /// that the next sync reads them back unchanged; `None` leaves one as
+    /// it is.
+    pub fn set_job(
+        &mut self,
+        dn: &str,
+        department: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<(), DirectoryError> {
+        let mut changes = Vec::new();
+        for (attr, value) in [
+            (&self.attrs.department, department),
+            (&self.attrs.title, title),
+        ] {
+            match value.map(str::trim) {
+                None => {}
+                Some("") => changes.push(Mod::Replace(attr.clone(), HashSet::new())),
+                Some(v) => changes.push(Mod::Replace(attr.clone(), HashSet::from([v.to_owned()]))),
+            }
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.modify(dn, changes, "change the department and title")
+    }
+
     /// Moves an entry under `ou` (already there: nothing to do); answers
     /// its DN there.
     pub fn move_to(&mut self, dn: &str, ou: &str) -> Result<String, DirectoryError> {

@@ -68,6 +68,10 @@ pub(super) fn execute(
         StepKind::AddGroups => groups(ob, actor, step, true),
         StepKind::RemoveGroups => groups(ob, actor, step, false),
         StepKind::DisableAccount => disable(ob, actor, step),
+        StepKind::UpdatePerson => {
+            update_entry(ob, step)?;
+            super::register::execute(ob, run, actor, step)
+        }
         _ => super::register::execute(ob, run, actor, step),
     }
 }
@@ -281,6 +285,21 @@ fn keep_for_revert(
         repo::save_run(conn, &r)?;
         Ok(())
     })
+}
+
+/// A move's department and title on the directory entry first (a person
+/// without one changes in itdesk only).
+fn update_entry(ob: &Onboarding, step: &StepRow) -> Result<(), AppError> {
+    let d: super::plan::UpdateDetail = detail(step)?;
+    let person = ob.db.read(|conn| person_of(conn, &step.run_id))?;
+    if !ob.people.directory.in_use() || person.directory_key.is_none() {
+        return Ok(());
+    }
+    let mut session = open(ob)?;
+    let dn = entry_dn(&mut session, &person)?;
+    session.set_job(&dn, d.department.as_deref(), d.title.as_deref())?;
+    session.close();
+    Ok(())
 }
 
 fn disable(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), AppError> {

@@ -656,7 +656,11 @@ async fn a_move_changes_the_department_and_only_the_group_difference() {
     .await;
     app.run_jobs_until_idle().await;
     assert_eq!(run_of(&app, &coordinator, &move_id).await["status"], "done");
-    let (_, mut groups) = entry_and_groups(&ou, "mo.ver");
+    let (entry, mut groups) = entry_and_groups(&ou, "mo.ver");
+    assert_eq!(
+        entry.department, "Sales",
+        "written to the entry, so a sync keeps it"
+    );
     groups.sort();
     let mut wanted = vec![g2.to_lowercase(), g3.to_lowercase()];
     wanted.sort();
