@@ -324,7 +324,7 @@ pub(super) fn rdn_of(dn: &str) -> &str {
 }
 
 /// The DN above `dn` (an escaped `\,` is not a separator).
-pub(super) fn parent_of(dn: &str) -> Option<&str> {
+pub fn parent_of(dn: &str) -> Option<&str> {
     let bytes = dn.as_bytes();
     (0..bytes.len())
         .find(|&i| bytes[i] == b',' && (i == 0 || bytes[i - 1] != b'\\'))

@@ -182,42 +182,12 @@ pub fn says(kind: StepKind, d: &Value) -> String {
             )
         }
         StepKind::AllocateSeats => format!("give a seat of {}", list(d, "products")),
-        StepKind::RaiseTasks => {
-            let tasks = d["tasks"].as_array().cloned().unwrap_or_default();
-            let names: Vec<String> = tasks
-                .iter()
-                .map(|t| {
-                    format!(
-                        "{} (due {})",
-                        t["title"].as_str().unwrap_or(""),
-                        t["due_on"].as_str().unwrap_or("")
-                    )
-                })
-                .collect();
-            format!("raise {}", names.join(", "))
-        }
+        StepKind::RaiseTasks => tasks_words(d),
         StepKind::UpdatePerson => "change the department and title".into(),
         StepKind::DeactivatePerson => {
             "deactivate the person in itdesk and end their sessions and tokens".into()
         }
-        StepKind::ReturnDevices => {
-            let tags: Vec<String> = d["devices"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x["asset_tag"].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if tags.is_empty() {
-                "raise a return task for every device deployed with them".into()
-            } else {
-                format!(
-                    "raise a return task for {} (and any device deployed with them since)",
-                    tags.join(", ")
-                )
-            }
-        }
+        StepKind::ReturnDevices => returns_words(d),
         StepKind::ReleaseSeats => {
             let seats = list(d, "seats");
             if seats.is_empty() {
@@ -227,6 +197,40 @@ pub fn says(kind: StepKind, d: &Value) -> String {
             }
         }
         StepKind::MailManager => format!("mail the manager at {}", s("to")),
+    }
+}
+
+fn tasks_words(d: &Value) -> String {
+    let tasks = d["tasks"].as_array().cloned().unwrap_or_default();
+    let names: Vec<String> = tasks
+        .iter()
+        .map(|t| {
+            format!(
+                "{} (due {})",
+                t["title"].as_str().unwrap_or(""),
+                t["due_on"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    format!("raise {}", names.join(", "))
+}
+
+fn returns_words(d: &Value) -> String {
+    let tags: Vec<String> = d["devices"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["asset_tag"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if tags.is_empty() {
+        "raise a return task for every device deployed with them".into()
+    } else {
+        format!(
+            "raise a return task for {} (and any device deployed with them since)",
+            tags.join(", ")
+        )
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::{AppError, FieldError};
 use crate::licenses::service::person_seats;
 use crate::people::Person;
 
-use super::runs::text;
+use crate::text::trimmed as text;
 
 /// What the database says for the plan: templates, the person, manager,
 /// stock, seats and holdings.

@@ -15,6 +15,7 @@ use crate::auth::{Role, User};
 use crate::calendar::Calendar;
 use crate::error::{AppError, FieldError};
 use crate::ids;
+use crate::text::trimmed as text;
 
 /// Coordinators and admins ask for, approve and undo runs.
 pub(super) fn may_run(actor: &User) -> Result<(), AppError> {
@@ -33,13 +34,6 @@ pub(super) fn may_read(actor: &User) -> Result<(), AppError> {
         return Err(AppError::Forbidden("onboarding is for staff".into()));
     }
     Ok(())
-}
-
-pub(super) fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 /// The request's shape: who it is for, by kind.

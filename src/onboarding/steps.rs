@@ -338,7 +338,7 @@ pub(super) fn revert(ob: &Onboarding, actor: &User, run: &RunRow) -> Result<(), 
         let mut session = open(ob)?;
         let mut dn = entry_dn(&mut session, &person)?;
         if let Some(before) = undo["dn_before"].as_str()
-            && let Some((_, parent)) = split_parent(before)
+            && let Some(parent) = crate::directory::client::parent_of(before)
         {
             dn = session.move_to(&dn, parent)?;
         }
@@ -395,12 +395,4 @@ pub(super) fn revert(ob: &Onboarding, actor: &User, run: &RunRow) -> Result<(), 
         })?;
     }
     super::register::reactivate(ob, actor, run, &person, restored)
-}
-
-/// (RDN, parent) of a DN (an escaped comma is not a separator).
-fn split_parent(dn: &str) -> Option<(&str, &str)> {
-    let bytes = dn.as_bytes();
-    (0..bytes.len())
-        .find(|&i| bytes[i] == b',' && (i == 0 || bytes[i - 1] != b'\\'))
-        .map(|i| (&dn[..i], &dn[i + 1..]))
 }

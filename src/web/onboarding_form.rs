@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::form::Problems;
 use super::onboarding::{kind_words, may_act};
+use super::pages::some;
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render_with};
 use crate::error::{AppError, blocking};
@@ -62,10 +63,6 @@ struct FormPage {
     unplaced: Vec<String>,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
 fn date(
     s: &str,
     field: &str,
@@ -112,13 +109,13 @@ fn request(f: &RunForm) -> Result<RunRequest, AppError> {
         return Err(AppError::Validation(errors));
     }
     let hire = NewHire {
-        given_name: opt(&f.given_name),
-        surname: opt(&f.surname),
-        email: opt(&f.email),
-        employee_id: opt(&f.employee_id),
-        department: opt(&f.department),
-        title: opt(&f.title),
-        manager: opt(&f.manager),
+        given_name: some(&f.given_name),
+        surname: some(&f.surname),
+        email: some(&f.email),
+        employee_id: some(&f.employee_id),
+        department: some(&f.department),
+        title: some(&f.title),
+        manager: some(&f.manager),
         start_date,
     };
     let person = match kind {
@@ -134,11 +131,11 @@ fn request(f: &RunForm) -> Result<RunRequest, AppError> {
         kind,
         person,
         person_id: (kind != RunKind::Onboard)
-            .then(|| opt(&f.person_id))
+            .then(|| some(&f.person_id))
             .flatten(),
-        template: opt(&f.template),
+        template: some(&f.template),
         effective_on,
-        ticket: opt(&f.ticket),
+        ticket: some(&f.ticket),
     })
 }
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::form::Problems;
 use super::onboarding::may_act;
+use super::pages::some;
 use super::session::{Nav, url_encode};
 use super::{PageError, WebUser, flash, render, render_with};
 use crate::error::{AppError, FieldError, blocking};
@@ -131,7 +132,6 @@ fn lines(s: &str) -> Vec<String> {
 /// The template the form asks for; a task line that does not read is
 /// named by its line.
 fn spec(f: &TemplateForm) -> Result<TemplateSpec, AppError> {
-    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut tasks = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in lines(&f.tasks).iter().enumerate() {
@@ -140,7 +140,7 @@ fn spec(f: &TemplateForm) -> Result<TemplateSpec, AppError> {
         match due {
             Ok(due_days) => tasks.push(TaskSpec {
                 title: parts[0].to_owned(),
-                queue: parts.get(2).and_then(|q| opt(q)),
+                queue: parts.get(2).and_then(|q| some(q)),
                 due_days,
             }),
             Err(_) => errors.push(FieldError::new(
@@ -157,12 +157,12 @@ fn spec(f: &TemplateForm) -> Result<TemplateSpec, AppError> {
     }
     Ok(TemplateSpec {
         name: f.name.trim().to_owned(),
-        department: opt(&f.department),
-        role: opt(&f.role),
-        ou: opt(&f.ou),
+        department: some(&f.department),
+        role: some(&f.role),
+        ou: some(&f.ou),
         groups: lines(&f.groups),
-        device_model: opt(&f.device_model),
-        device_category: opt(&f.device_category),
+        device_model: some(&f.device_model),
+        device_category: some(&f.device_category),
         license_products: lines(&f.license_products),
         tasks,
         welcome_mail: f.welcome_mail.is_some(),

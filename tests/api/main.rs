@@ -74,6 +74,8 @@ mod mail_senders;
 mod mail_servers;
 mod mail_smtp;
 mod onboarding_faults;
+mod onboarding_moves;
+mod onboarding_offboard;
 mod onboarding_runs;
 mod onboarding_templates;
 mod people;

@@ -13,7 +13,7 @@ use crate::ldap_server::{self, blocking, fresh_group, fresh_ou};
 
 /// An app on a fresh OU with two fresh groups and a template for the
 /// department `dept` naming them, a laptop and a product.
-async fn app_with_template(
+pub(crate) async fn app_with_template(
     name: &str,
     dept: &str,
     product: &str,
@@ -47,7 +47,7 @@ pub(crate) async fn created(resp: reqwest::Response) -> Value {
 }
 
 /// A laptop in stock, a product with one seat, and a manager.
-async fn stock(app: &TestApp, admin: &str, tag: &str, product: &str) {
+pub(crate) async fn stock(app: &TestApp, admin: &str, tag: &str, product: &str) {
     let model = created(
         app.post_json(
             admin,
@@ -122,7 +122,10 @@ pub(crate) fn step<'a>(run: &'a Value, kind: &str) -> &'a Value {
 }
 
 /// The entry of `account` under `base` and the groups naming it.
-fn entry_and_groups(base: &str, account: &str) -> (itdesk::directory::Entry, Vec<String>) {
+pub(crate) fn entry_and_groups(
+    base: &str,
+    account: &str,
+) -> (itdesk::directory::Entry, Vec<String>) {
     blocking(|| {
         let mut s = session(base);
         let e = s.find_account(account).unwrap().unwrap();
@@ -131,7 +134,7 @@ fn entry_and_groups(base: &str, account: &str) -> (itdesk::directory::Entry, Vec
     })
 }
 
-fn session(ou: &str) -> Session {
+pub(crate) fn session(ou: &str) -> Session {
     Session::open(ldap_server::settings(&[(
         "directory.people_base",
         json!(ou),
@@ -428,251 +431,4 @@ async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_passw
         .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["person_name"], "Zoë O'Brien-Łukasiewicz");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_offboarding_takes_everything_back_and_a_revert_restores_the_account() {
-    let (app, ou, groups) = app_with_template("off", "Sales", "Office Off").await;
-    let admin = app.token("admin@off.test", Role::Admin).await;
-    let coordinator = app.token("coord@off.test", Role::Coordinator).await;
-    stock(&app, &admin, "LT-OFF-1", "Office Off").await;
-    // Onboard them first, then hand the laptop over.
-    let run = created(
-        app.post_json(
-            &coordinator,
-            "/api/v1/onboarding/runs",
-            &json!({"kind": "onboard", "effective_on": "2026-01-05",
-                "person": {"given_name": "Otto", "surname": "Leaver", "department": "Sales",
-                           "email": "otto@off.test", "manager": "boss@onb.test"}}),
-        )
-        .await,
-    )
-    .await;
-    let onboard = run["id"].as_str().unwrap().to_owned();
-    post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{onboard}/approve"),
-    )
-    .await;
-    app.run_jobs_until_idle().await;
-    assert_eq!(run_of(&app, &admin, &onboard).await["status"], "done");
-    let out = app
-        .post_json(
-            &admin,
-            "/api/v1/assets/LT-OFF-1/checkout",
-            &json!({"assignee": "otto@off.test", "require_acceptance": false}),
-        )
-        .await;
-    assert_eq!(out.status(), 200);
-    let otto = app.token("otto@off.test", Role::Requester).await;
-    assert_eq!(app.get(&otto, "/api/v1/tickets").await.status(), 200);
-
-    let plan = created(
-        app.post_json(
-            &coordinator,
-            "/api/v1/onboarding/runs",
-            &json!({"kind": "offboard", "person_id": "otto@off.test", "effective_on": "2026-06-30"}),
-        )
-        .await,
-    )
-    .await;
-    let id = plan["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        kinds(&plan),
-        [
-            "remove_groups",
-            "disable_account",
-            "deactivate_person",
-            "return_devices",
-            "release_seats",
-            "mail_manager"
-        ]
-    );
-    assert_eq!(
-        step(&plan, "remove_groups")["detail"]["groups"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
-    assert!(
-        plan["plan"]["summary"].to_string().contains("LT-OFF-1"),
-        "{}",
-        plan["plan"]
-    );
-    post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{id}/approve"),
-    )
-    .await;
-    app.run_jobs_until_idle().await;
-    let done = run_of(&app, &admin, &id).await;
-    assert_eq!(done["status"], "done", "{done}");
-
-    let disabled = format!("ou=disabled,{}", ldap_server::SUFFIX);
-    let (entry, in_groups) = entry_and_groups(ldap_server::SUFFIX, "otto.leaver");
-    assert!(entry.dn.ends_with(&disabled), "{}", entry.dn);
-    assert!(in_groups.is_empty(), "{in_groups:?}");
-    assert_eq!(
-        app.get(&otto, "/api/v1/tickets").await.status(),
-        401,
-        "token revoked"
-    );
-    let person: Value = app
-        .get(&admin, "/api/v1/people/otto@off.test")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(person["employment_status"], "departed");
-    assert_eq!(person["end_date"], "2026-06-30");
-    let returns = &step(&done, "return_devices")["result"]["returns"];
-    assert_eq!(returns[0]["asset_tag"], "LT-OFF-1");
-    assert_eq!(
-        step(&done, "release_seats")["result"]["released"][0]["product"],
-        "Vendor Office Off"
-    );
-
-    // A mistaken offboarding comes back.
-    assert_problem(
-        post(
-            &app,
-            &coordinator,
-            &format!("/api/v1/onboarding/runs/{onboard}/revert"),
-        )
-        .await,
-        409,
-        "not_revertible",
-    )
-    .await;
-    let reverted: Value = post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{id}/revert"),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(reverted["status"], "reverted", "{reverted}");
-    let (back, rejoined) = entry_and_groups(&ou, "otto.leaver");
-    assert!(back.dn.ends_with(&ou), "{}", back.dn);
-    assert_eq!(rejoined.len(), groups.len());
-    let person: Value = app
-        .get(&admin, "/api/v1/people/otto@off.test")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(person["employment_status"], "active");
-    let revealed: Value = post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{id}/reveal-password"),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let password = revealed["password"].as_str().unwrap().to_owned();
-    let outcome =
-        blocking(|| check_password(&ldap_server::settings(&[]), &back.dn, &password).unwrap());
-    assert_eq!(
-        outcome,
-        BindOutcome::Accepted,
-        "a new password, as the old was removed"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_move_changes_the_department_and_only_the_group_difference() {
-    let (ou, [g1, g2, g3]) = blocking(|| {
-        (
-            fresh_ou("move"),
-            [fresh_group("eng"), fresh_group("all"), fresh_group("sales")],
-        )
-    });
-    let extra = [
-        ("directory.people_base", json!(ou)),
-        ("directory.new_users_ou", json!(ou)),
-        ("directory.upn_suffix", json!("move.test")),
-        ("onboarding.calendar", json!("24x7")),
-        (
-            "onboarding_templates",
-            json!([{"name": "eng", "department": "Engineering", "groups": [g1, g2]},
-                   {"name": "sales", "department": "Sales", "groups": [g2, g3]}]),
-        ),
-    ];
-    let app = spawn_app_with(ldap_server::overrides(&extra)).await;
-    let coordinator = app.token("coord@move.test", Role::Coordinator).await;
-    let hired = created(
-        app.post_json(
-            &coordinator,
-            "/api/v1/onboarding/runs",
-            &json!({"kind": "onboard", "effective_on": "2026-01-05",
-                "person": {"given_name": "Mo", "surname": "Ver", "department": "Engineering"}}),
-        )
-        .await,
-    )
-    .await;
-    let id = hired["id"].as_str().unwrap();
-    post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{id}/approve"),
-    )
-    .await;
-    app.run_jobs_until_idle().await;
-    let person_id = run_of(&app, &coordinator, id).await["person_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
-    let plan = created(
-        app.post_json(
-            &coordinator,
-            "/api/v1/onboarding/runs",
-            &json!({"kind": "move", "person_id": person_id, "effective_on": "2026-07-01",
-                "person": {"department": "Sales"}}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(plan["template"], "sales");
-    assert_eq!(
-        kinds(&plan),
-        ["update_person", "add_groups", "remove_groups"]
-    );
-    assert_eq!(plan["plan"]["groups_added"], json!([g3]));
-    assert_eq!(plan["plan"]["groups_removed"], json!([g1]));
-    let move_id = plan["id"].as_str().unwrap().to_owned();
-    post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/onboarding/runs/{move_id}/approve"),
-    )
-    .await;
-    app.run_jobs_until_idle().await;
-    assert_eq!(run_of(&app, &coordinator, &move_id).await["status"], "done");
-    let (entry, mut groups) = entry_and_groups(&ou, "mo.ver");
-    assert_eq!(
-        entry.department, "Sales",
-        "written to the entry, so a sync keeps it"
-    );
-    groups.sort();
-    let mut wanted = vec![g2.to_lowercase(), g3.to_lowercase()];
-    wanted.sort();
-    assert_eq!(
-        groups.iter().map(|g| g.to_lowercase()).collect::<Vec<_>>(),
-        wanted
-    );
-    let person: Value = app
-        .get(&coordinator, &format!("/api/v1/people/{person_id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(person["department"], "Sales");
 }
