@@ -101,7 +101,12 @@ impl Settings {
         self.vendors.validate().map_err(ConfigError::Invalid)?;
         self.directory.validate().map_err(ConfigError::Invalid)?;
         self.onboarding.validate().map_err(ConfigError::Invalid)?;
-        crate::onboarding::template::check_all(&self.onboarding_templates)
+        let people_base = if self.directory.in_use() {
+            self.directory.people_base.as_str()
+        } else {
+            ""
+        };
+        crate::onboarding::template::check_all(&self.onboarding_templates, people_base)
             .map_err(ConfigError::Invalid)?;
         if self.auth.ldap && !self.directory.in_use() {
             return Err(ConfigError::Invalid(

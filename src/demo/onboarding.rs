@@ -132,7 +132,7 @@ fn runs(
         welcome_mail: true,
         must_change_password: true,
     };
-    crate::onboarding::templates::save(&ob.db, actor, &template.name.clone(), &template)?;
+    crate::onboarding::templates::save(ob, actor, &template.name.clone(), &template)?;
     let today = now.date();
     let hire = RunRequest {
         kind: RunKind::Onboard,

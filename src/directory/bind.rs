@@ -8,7 +8,8 @@ use ldap3::LdapError;
 
 use super::client::connect;
 use super::error::DirectoryError;
-use super::settings::DirectorySettings;
+use super::ppolicy::{self, PolicyError};
+use super::settings::{DirectorySettings, Flavor};
 
 /// The outcome of a person's bind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,13 +20,16 @@ pub enum BindOutcome {
     /// before any bind: LDAP reads it as an anonymous bind that "succeeds").
     Rejected,
     /// The password is right but must be changed first (AD `data 773`:
-    /// reset by an administrator, `pwdLastSet = 0`).
+    /// reset by an administrator, `pwdLastSet = 0`; OpenLDAP's password
+    /// policy: `changeAfterReset`).
     MustChange,
-    /// The password has expired (AD `data 532`).
+    /// The password has expired (AD `data 532`; OpenLDAP's password
+    /// policy: `passwordExpired`).
     Expired,
     /// The account is disabled (AD `data 533`) or has expired (`data 701`).
     Disabled,
-    /// Locked out after too many failures (AD `data 775`).
+    /// Locked out after too many failures (AD `data 775`), or locked by an
+    /// administrator (OpenLDAP's password policy: `accountLocked`).
     Locked,
     /// Not allowed at this time or from this workstation (AD `data 530`,
     /// `531`).
@@ -42,14 +46,24 @@ pub fn check_password(
         return Ok(BindOutcome::Rejected);
     }
     let mut conn = connect(settings)?;
+    conn.with_timeout(Duration::from_millis(settings.timeout_ms));
+    if settings.flavor == Flavor::OpenLdap {
+        // Asks the password policy overlay, if there is one, to say why.
+        conn.with_controls(ppolicy::request());
+    }
     let result = conn
-        .with_timeout(Duration::from_millis(settings.timeout_ms))
         .simple_bind(dn, password)
         .map_err(DirectoryError::from)?;
     let _ = conn.unbind();
-    match result.rc {
-        0 => Ok(BindOutcome::Accepted),
-        49 => Ok(outcome_of_49(&result.text)), // invalidCredentials
+    let policy = ppolicy::error_in(&result.ctrls);
+    match (result.rc, policy) {
+        // Bound, but only to change the password (reset by an administrator).
+        (0, Some(PolicyError::ChangeAfterReset)) => Ok(BindOutcome::MustChange),
+        (0, _) => Ok(BindOutcome::Accepted),
+        (49, Some(PolicyError::PasswordExpired)) => Ok(BindOutcome::Expired),
+        (49, Some(PolicyError::AccountLocked)) => Ok(BindOutcome::Locked),
+        (49, Some(PolicyError::ChangeAfterReset)) => Ok(BindOutcome::MustChange),
+        (49, _) => Ok(outcome_of_49(&result.text)), // invalidCredentials
         _ => Err(DirectoryError::refused("bind", LdapError::from(result))),
     }
 }

@@ -139,6 +139,20 @@ impl Session {
         };
         let filter = format!("(&{class}{filter})");
         let attrs = self.read_attributes();
+        let raw = self.paged(base, &filter, attrs, "search people_base")?;
+        Ok(raw.into_iter().map(|e| self.entry(e)).collect())
+    }
+
+    /// Every entry under `base` matching `filter`, page by page (RFC 2696:
+    /// AD answers at most 1,000 a page); `what` names the search in a
+    /// refusal.
+    pub(super) fn paged(
+        &mut self,
+        base: &str,
+        filter: &str,
+        attrs: Vec<String>,
+        what: &str,
+    ) -> Result<Vec<SearchEntry>, DirectoryError> {
         let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
             Box::new(EntriesOnly::new()),
             Box::new(PagedResults::new(self.settings.page_size)),
@@ -146,7 +160,7 @@ impl Session {
         let mut search = self
             .conn
             .with_timeout(self.timeout)
-            .streaming_search_with(adapters, base, Scope::Subtree, &filter, attrs)
+            .streaming_search_with(adapters, base, Scope::Subtree, filter, attrs)
             .map_err(DirectoryError::from)?;
         let mut raw = Vec::new();
         while let Some(entry) = search.next().map_err(DirectoryError::from)? {
@@ -155,8 +169,8 @@ impl Session {
         search
             .result()
             .success()
-            .map_err(|e| DirectoryError::refused("search people_base", e))?;
-        Ok(raw.into_iter().map(|e| self.entry(e)).collect())
+            .map_err(|e| DirectoryError::refused(what, e))?;
+        Ok(raw)
     }
 
     /// Whether an entry already has this account name: under `people_base`
@@ -313,6 +327,12 @@ pub fn normalize_dn(dn: &str) -> String {
 /// Two DNs alike but for case and spaces after commas.
 pub(super) fn same_dn(a: &str, b: &str) -> bool {
     normalize_dn(a) == normalize_dn(b)
+}
+
+/// Whether `dn` is `base` or an entry below it.
+pub fn within(dn: &str, base: &str) -> bool {
+    let (dn, base) = (normalize_dn(dn), normalize_dn(base));
+    dn == base || dn.ends_with(&format!(",{base}"))
 }
 
 /// The first RDN of `dn` (an escaped `\,` is not a separator).

@@ -10,6 +10,7 @@ use ldap3::{Mod, ldap_escape};
 
 use super::client::{Session, connect, normalize_dn};
 use super::error::DirectoryError;
+use super::ppolicy::{self, PolicyError};
 use super::provision::ad_password;
 use super::settings::{DirectorySettings, Flavor};
 use crate::auth::Role;
@@ -65,7 +66,7 @@ pub fn role_of(group_roles: &BTreeMap<String, Role>, groups: &[String]) -> Optio
 /// one modify (a change, not a reset, so AD checks the old value and the
 /// history; it works when the password must be changed and a bind as the
 /// person is refused); on OpenLDAP the person binds and asks for Password
-/// Modify with the old password.
+/// Modify with the old password (an expired one: see `change_expired`).
 pub fn change_own_password(
     settings: &std::sync::Arc<DirectorySettings>,
     dn: &str,
@@ -89,9 +90,15 @@ pub fn change_own_password(
         Flavor::OpenLdap => {
             let mut conn = connect(settings)?;
             let timeout = Duration::from_millis(settings.timeout_ms);
-            conn.with_timeout(timeout)
-                .simple_bind(dn, old)
-                .map_err(DirectoryError::from)?
+            conn.with_timeout(timeout).with_controls(ppolicy::request());
+            let bound = conn.simple_bind(dn, old).map_err(DirectoryError::from)?;
+            if bound.rc == 49
+                && ppolicy::error_in(&bound.ctrls) == Some(PolicyError::PasswordExpired)
+            {
+                let _ = conn.unbind();
+                return change_expired(settings, dn, old, new);
+            }
+            bound
                 .success()
                 .map_err(|e| DirectoryError::refused("bind with the old password", e))?;
             let op = PasswordModify {
@@ -111,6 +118,37 @@ pub fn change_own_password(
             done.map(|_| ())
         }
     }
+}
+
+/// OpenLDAP refuses the person's own bind once their password has expired
+/// (no grace logins left): the service account asks for the change,
+/// giving the old password, which slapd checks before it changes anything.
+fn change_expired(
+    settings: &std::sync::Arc<DirectorySettings>,
+    dn: &str,
+    old: &str,
+    new: &str,
+) -> Result<(), DirectoryError> {
+    let mut s = Session::open(settings.clone())?;
+    let op = PasswordModify {
+        user_id: Some(dn),
+        old_pass: Some(old),
+        new_pass: Some(new),
+    };
+    let done = s
+        .conn
+        .with_timeout(s.timeout)
+        .extended(op)
+        .map_err(DirectoryError::from)
+        .and_then(|r| {
+            r.success()
+                .map_err(|e| DirectoryError::refused("change the password", e))
+        });
+    if done.is_ok() {
+        s.clear_reset(dn);
+    }
+    s.close();
+    done.map(|_| ())
 }
 
 #[cfg(test)]

@@ -5,11 +5,13 @@
 //! Every filter value is escaped per RFC 4515 (`ldap3::ldap_escape`) and
 //! every DN value per RFC 4514 (`ldap3::dn_escape`) where it is built.
 
+mod allocate;
 pub mod bind;
 pub mod client;
 pub mod error;
 pub mod login;
 pub mod names;
+pub mod ppolicy;
 mod provision;
 pub mod settings;
 mod tls;
@@ -17,4 +19,5 @@ mod tls;
 pub use bind::{BindOutcome, check_password};
 pub use client::{Entry, NewAccount, Session};
 pub use error::DirectoryError;
+pub use ppolicy::{Disabled, Disabling};
 pub use settings::{DirectorySettings, Flavor};

@@ -5,10 +5,9 @@ use std::collections::HashSet;
 use ldap3::exop::PasswordModify;
 use ldap3::{Mod, Scope, SearchEntry, dn_escape, ldap_escape};
 
-use super::client::{
-    NewAccount, Session, UAC_DISABLED, UAC_NORMAL, first, parent_of, rdn_of, same_dn,
-};
+use super::client::{NewAccount, Session, UAC_DISABLED, UAC_NORMAL, parent_of, rdn_of, same_dn};
 use super::error::DirectoryError;
+use super::ppolicy::{Disabled, Disabling};
 use super::settings::Flavor;
 
 /// The attributes of an entry to add; empty values are left out.
@@ -272,11 +271,13 @@ impl Session {
             .collect())
     }
 
-    /// Disables the account: AD sets ACCOUNTDISABLE; OpenLDAP removes the
-    /// password (so no bind succeeds). Either way it moves to `disabled_ou`
-    /// when that is set; answers the DN it ends at.
-    pub fn disable(&mut self, dn: &str) -> Result<String, DirectoryError> {
-        match self.settings.flavor {
+    /// Disables the account: AD sets ACCOUNTDISABLE; OpenLDAP locks it
+    /// (`pwdAccountLockedTime`) where the ppolicy overlay is present and the
+    /// lock holds, else removes the password (so no bind succeeds). Either way it moves
+    /// to `disabled_ou` when that is set; answers where it ends and how.
+    pub fn disable(&mut self, dn: &str) -> Result<Disabled, DirectoryError> {
+        let flavor = self.settings.flavor;
+        let how = match flavor {
             Flavor::Ad => {
                 let uac = self.read_one(dn, "userAccountControl")?;
                 let uac = uac.parse::<u32>().unwrap_or(UAC_NORMAL) | UAC_DISABLED;
@@ -285,7 +286,9 @@ impl Session {
                     HashSet::from([uac.to_string()]),
                 )];
                 self.modify(dn, changes, "disable the account")?;
+                Disabling::AccountDisabled
             }
+            Flavor::OpenLdap if self.lock_if_policed(dn)? => Disabling::Locked,
             Flavor::OpenLdap => {
                 // Sent blind: the service account need not be able to read
                 // the password; none there (16) is as good as removed.
@@ -294,13 +297,16 @@ impl Session {
                     Err(e) if e.code() == Some(16) => {}
                     other => other?,
                 }
+                Disabling::PasswordRemoved
             }
-        }
+        };
         let target = self.settings.disabled_ou.trim().to_owned();
-        if target.is_empty() {
-            return Ok(dn.to_owned());
-        }
-        self.move_to(dn, &target)
+        let dn = if target.is_empty() {
+            dn.to_owned()
+        } else {
+            self.move_to(dn, &target)?
+        };
+        Ok(Disabled { dn, how })
     }
 
     /// Writes a person's department and title on their entry (a move), so
@@ -357,53 +363,6 @@ impl Session {
         Ok(entry
             .and_then(|mut e| e.attrs.remove("member"))
             .unwrap_or_default())
-    }
-
-    /// A `cn` not yet used in `ou` (AD wants it unique there): the name,
-    /// then "name 2", "name 3", …
-    fn free_cn(&mut self, ou: &str, display: &str) -> Result<String, DirectoryError> {
-        for n in 1.. {
-            let cn = if n == 1 {
-                display.to_owned()
-            } else {
-                format!("{display} {n}")
-            };
-            let filter = format!("(cn={})", ldap_escape(&cn));
-            let (found, _) = self
-                .conn
-                .with_timeout(self.timeout)
-                .search(ou, Scope::OneLevel, &filter, vec!["1.1"])
-                .map_err(DirectoryError::from)?
-                .success()
-                .map_err(|e| DirectoryError::refused("search new_users_ou", e))?;
-            if found.is_empty() {
-                return Ok(cn);
-            }
-        }
-        unreachable!("an unbounded range ends only by returning")
-    }
-
-    /// One more than the highest uidNumber under `people_base`, and at
-    /// least `posix.first_uid_number`.
-    fn next_uid_number(&mut self) -> Result<u32, DirectoryError> {
-        let base = self.settings.people_base.clone();
-        let (entries, _) = self
-            .conn
-            .with_timeout(self.timeout)
-            .search(&base, Scope::Subtree, "(uidNumber=*)", vec!["uidNumber"])
-            .map_err(DirectoryError::from)?
-            .success()
-            .map_err(|e| DirectoryError::refused("search uidNumber", e))?;
-        let highest = entries
-            .into_iter()
-            .filter_map(|e| {
-                first(&SearchEntry::construct(e), "uidNumber")
-                    .parse::<u32>()
-                    .ok()
-            })
-            .max();
-        let first_free = self.settings.posix.first_uid_number;
-        Ok(highest.map_or(first_free, |h| (h + 1).max(first_free)))
     }
 }
 

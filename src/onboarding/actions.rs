@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Onboarding;
 use super::apply::JOB;
 use super::domain::{RunKind, RunStatus, StepStatus};
-use super::dto::{RunView, run_view};
+use super::dto::{RunEvent, RunView, run_view};
 use super::repo::{self, RunRow};
 use super::runs::{calendar, may_read, may_run};
 use crate::auth::User;
@@ -76,6 +76,34 @@ pub fn get(ob: &Onboarding, actor: &User, id: &str) -> Result<RunView, AppError>
     ob.db.read(|conn| {
         let r = load(conn, id)?;
         Ok(views(conn, vec![r], true)?.remove(0))
+    })
+}
+
+/// A run's history, oldest first (staff).
+pub fn events(ob: &Onboarding, actor: &User, id: &str) -> Result<Vec<RunEvent>, AppError> {
+    may_read(actor)?;
+    ob.db.read(|conn| {
+        let r = load(conn, id)?;
+        let mut who = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for e in crate::audit::history(conn, "onboarding_run", &r.id)? {
+            let actor = match &e.actor_id {
+                Some(a) if !who.contains_key(a) => {
+                    let email = crate::auth::people::find_user(conn, a)?.map(|u| u.email);
+                    who.insert(a.clone(), email.clone());
+                    email
+                }
+                Some(a) => who[a].clone(),
+                None => None,
+            };
+            out.push(RunEvent {
+                at: ids::utc(e.occurred_at),
+                actor,
+                action: e.action,
+                changes: serde_json::from_str(&e.changes).unwrap_or(serde_json::Value::Null),
+            });
+        }
+        Ok(out)
     })
 }
 
@@ -240,6 +268,6 @@ pub fn revert(ob: &Onboarding, actor: &User, id: &str) -> Result<RunView, AppErr
             ),
         ));
     }
-    super::steps::revert(ob, actor, &r)?;
+    super::undo::revert(ob, actor, &r)?;
     get(ob, actor, id)
 }

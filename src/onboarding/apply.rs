@@ -168,7 +168,16 @@ fn finish_badly(
         if waits {
             s.status = StepStatus::Pending;
             s.error = Some(format!("waiting to try again: {said}"));
-            return Ok(repo::save_step(conn, &s)?);
+            repo::save_step(conn, &s)?;
+            return super::history(
+                conn,
+                run.approved_by.as_deref(),
+                &run.id,
+                "step_waiting",
+                json!({"position": s.position, "kind": s.kind.as_str(),
+                    "attempt": s.attempts, "error": said}),
+                now,
+            );
         }
         s.status = StepStatus::Failed;
         s.error = Some(said.clone());

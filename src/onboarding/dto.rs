@@ -106,6 +106,21 @@ pub struct Revealed {
     pub password: String,
 }
 
+/// One event of a run's history (`GET …/runs/{id}/history`), oldest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = OnboardingRunEvent)]
+pub struct RunEvent {
+    pub at: DateTime<Utc>,
+    /// Who did it (email); none for what the service did by itself.
+    pub actor: Option<String>,
+    /// planned, approved, started, step_done, step_waiting, step_failed,
+    /// done, retried, reverted or password_revealed.
+    pub action: String,
+    /// What it changed or said.
+    #[schema(value_type = Object)]
+    pub changes: Value,
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }

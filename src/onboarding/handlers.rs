@@ -55,7 +55,7 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (name, spec) = (path.into_inner(), body.value);
     let saved = spec.clone();
-    let new = blocking(move || templates::save(&onboarding.db, &actor, &name, &spec)).await?;
+    let new = blocking(move || templates::save(&onboarding, &actor, &name, &spec)).await?;
     let body = Stored {
         spec: saved,
         source: "api".into(),

@@ -21,12 +21,13 @@ pub mod settings;
 mod steps;
 pub mod template;
 pub mod templates;
+mod undo;
 
 use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDateTime;
 
-pub use actions::{approve, get, list, retry, reveal_password, revert};
+pub use actions::{approve, events, get, list, retry, reveal_password, revert};
 
 use crate::db::DbConn;
 use crate::error::AppError;

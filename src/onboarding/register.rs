@@ -156,7 +156,8 @@ fn returns(
     Ok(json!({"returns": raised}))
 }
 
-/// The new hire becomes a person (pending start until the start date).
+/// The new hire becomes a person (pending start until the start date); one
+/// of the same address without a directory account is taken as the new hire.
 fn register(
     conn: &mut DbConn,
     run: &RunRow,
@@ -186,11 +187,44 @@ fn register(
         }),
         ..PersonInput::default()
     };
-    let p = crate::people::service::create_in(conn, actor, &input, (now.date(), now))?;
+    // A person of this address without a directory account (an earlier
+    // run registered them and then stopped) is this run's new hire.
+    let earlier = match h.email.as_deref().map(str::trim) {
+        Some(email) if !email.is_empty() => crate::people::service::find_in(conn, email)?,
+        _ => None,
+    };
+    let (p, adopted) = match earlier {
+        Some(p) if p.directory_key.is_some() => {
+            return Err(AppError::conflict(
+                "person_exists",
+                format!(
+                    "{} is a person with a directory account already ({}); plan a move or \
+                     an offboarding for them instead",
+                    h.email.as_deref().unwrap_or_default(),
+                    p.directory_dn.as_deref().unwrap_or("no DN")
+                ),
+            ));
+        }
+        Some(p) => {
+            let input = PersonInput {
+                email: None,
+                ..input
+            };
+            let id = p.user_id.clone();
+            (
+                crate::people::service::update_in(conn, actor, &id, &input, now)?,
+                true,
+            )
+        }
+        None => (
+            crate::people::service::create_in(conn, actor, &input, (now.date(), now))?,
+            false,
+        ),
+    };
     r.person_id = Some(p.user_id.clone());
     r.updated_at = now;
     repo::save_run(conn, &r)?;
-    Ok(json!({"person_id": p.user_id}))
+    Ok(json!({"person_id": p.user_id, "adopted": adopted}))
 }
 
 fn name_of(conn: &mut DbConn, run: &RunRow) -> Result<String, AppError> {
@@ -342,49 +376,4 @@ fn mail(
 
 fn day(d: NaiveDate) -> String {
     d.format("%A %-d %B %Y").to_string()
-}
-
-/// An offboarding taken back: the person active again and the run
-/// `reverted`, in one transaction.
-pub(super) fn reactivate(
-    ob: &Onboarding,
-    actor: &User,
-    run: &RunRow,
-    person: &crate::people::Person,
-    restored: Value,
-) -> Result<(), AppError> {
-    let now = ids::now();
-    ob.db.write(|conn| {
-        if let Some(user) = crate::auth::people::find_user(conn, &person.user_id)? {
-            crate::auth::service::change_active(
-                conn,
-                Some(&actor.id),
-                user,
-                true,
-                Some("onboarding"),
-                now,
-            )?;
-        }
-        let input = PersonInput {
-            employment_status: Some(EmploymentStatus::Active),
-            end_date: Some(None),
-            ..PersonInput::default()
-        };
-        crate::people::service::update_in(conn, actor, &person.user_id, &input, now)?;
-        repo::lock_run(conn, &run.id)?;
-        let mut r = current_run(conn, &run.id)?;
-        if !matches!(
-            r.status,
-            super::domain::RunStatus::Done | super::domain::RunStatus::Failed
-        ) {
-            return Err(AppError::conflict(
-                "not_revertible",
-                format!("the run is {} now", r.status),
-            ));
-        }
-        r.status = super::domain::RunStatus::Reverted;
-        r.updated_at = now;
-        repo::save_run(conn, &r)?;
-        super::history(conn, Some(&actor.id), &run.id, "reverted", restored, now)
-    })
 }

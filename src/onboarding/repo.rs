@@ -4,8 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::domain::{RunKind, RunStatus, StepKind, StepStatus};
-use crate::db::DbConn;
+use std::sync::{Mutex, PoisonError};
+
 use crate::db::schema::{onboarding_runs, onboarding_steps, onboarding_templates};
+use crate::db::{Db, DbConn};
+use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = onboarding_templates)]
@@ -122,6 +125,23 @@ pub fn lock_run(conn: &mut DbConn, id: &str) -> QueryResult<()> {
             .execute(c)?;
     }
     Ok(())
+}
+
+/// Runs `f` while no other allocation of a POSIX uidNumber runs: a
+/// process-wide mutex, and on PostgreSQL (several processes share the
+/// database) an advisory lock held by a transaction around `f`.
+pub fn with_uid_lock<T>(db: &Db, f: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
+    static IN_PROCESS: Mutex<()> = Mutex::new(());
+    let _held = IN_PROCESS.lock().unwrap_or_else(PoisonError::into_inner);
+    db.read(|conn| match conn {
+        DbConn::Postgres(c) => c.transaction(|c| {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>("itdesk:posix-uid-number")
+                .execute(c)?;
+            f()
+        }),
+        DbConn::Sqlite(_) => f(),
+    })
 }
 
 pub fn save_run(conn: &mut DbConn, run: &RunRow) -> QueryResult<()> {

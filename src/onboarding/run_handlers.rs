@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::Onboarding;
 use super::domain::{RunKind, RunStatus};
-use super::dto::{Revealed, RunFilter, RunRequest, RunView};
+use super::dto::{Revealed, RunEvent, RunFilter, RunRequest, RunView};
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
 use crate::http::{ApiJson, ApiQuery, paging};
@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list)),
     )
     .service(web::resource("/onboarding/runs/{id}").route(web::get().to(show)))
+    .service(web::resource("/onboarding/runs/{id}/history").route(web::get().to(history)))
     .service(web::resource("/onboarding/runs/{id}/approve").route(web::post().to(approve)))
     .service(web::resource("/onboarding/runs/{id}/retry").route(web::post().to(retry)))
     .service(web::resource("/onboarding/runs/{id}/revert").route(web::post().to(revert)))
@@ -102,6 +103,23 @@ pub async fn show(
     on_run(ob, actor, path, super::get).await
 }
 
+/// A run's history, oldest first: planned, approved, each step done,
+/// waiting or failed, retried, reverted, the password revealed (staff).
+#[utoipa::path(get, path = "/api/v1/onboarding/runs/{id}/history", tag = "onboarding",
+    params(("id" = String, Path, description = "The run's id")),
+    responses((status = 200, body = Vec<RunEvent>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn history(
+    ob: web::Data<Onboarding>,
+    ApiUser(actor): ApiUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<RunEvent>>, AppError> {
+    let id = path.into_inner();
+    Ok(web::Json(
+        blocking(move || super::events(&ob, &actor, &id)).await?,
+    ))
+}
+
 /// Approve a planned run (coordinators and admins): its steps run as jobs
 /// on the effective day (at once when it has come). 409 `not_planned`.
 #[utoipa::path(post, path = "/api/v1/onboarding/runs/{id}/approve", tag = "onboarding",
@@ -180,12 +198,13 @@ async fn on_run(
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create, list, show, approve, retry, revert, reveal),
+    paths(create, list, show, history, approve, retry, revert, reveal),
     components(schemas(
         RunRequest,
         RunView,
         super::dto::StepView,
         Revealed,
+        RunEvent,
         super::plan::NewHire,
         RunKind,
         RunStatus,

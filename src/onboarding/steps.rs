@@ -14,6 +14,7 @@ use super::plan::{AccountDetail, DisableDetail, GroupsDetail, PasswordDetail};
 use super::repo::{self, RunRow, StepRow};
 use crate::auth::User;
 use crate::db::DbConn;
+use crate::directory::DirectoryError;
 use crate::directory::client::{NewAccount, Session, normalize_dn};
 use crate::error::AppError;
 use crate::ids;
@@ -93,7 +94,7 @@ pub(super) fn person_of(conn: &mut DbConn, run_id: &str) -> Result<Person, AppEr
 
 /// The person's entry DN now: found by its stable key (so a move by
 /// anyone, or a step that moved it before a crash, is followed).
-fn entry_dn(session: &mut Session, p: &Person) -> Result<String, AppError> {
+pub(super) fn entry_dn(session: &mut Session, p: &Person) -> Result<String, AppError> {
     if let Some(key) = &p.directory_key
         && let Some(e) = session.find_key_in_domain(key)?
     {
@@ -110,7 +111,7 @@ fn entry_dn(session: &mut Session, p: &Person) -> Result<String, AppError> {
     ))
 }
 
-fn open(ob: &Onboarding) -> Result<Session, AppError> {
+pub(super) fn open(ob: &Onboarding) -> Result<Session, AppError> {
     Ok(Session::open(ob.people.directory.clone())?)
 }
 
@@ -138,7 +139,7 @@ fn create_account(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), A
                     format!("{} was taken after the plan; plan the run again", d.account),
                 ));
             }
-            session.create(&NewAccount {
+            let new = NewAccount {
                 account: d.account.clone(),
                 given: d.given.clone(),
                 surname: d.surname.clone(),
@@ -148,7 +149,14 @@ fn create_account(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), A
                 manager_dn: d.manager_dn.clone(),
                 employee_id: d.employee_id.clone(),
                 ou: d.ou.clone(),
-            })?;
+            };
+            let mut create = || session.create(&new).map_err(AppError::from);
+            if ob.people.directory.posix.enabled {
+                // Its uidNumber is the highest plus one: one at a time.
+                repo::with_uid_lock(&ob.db, create)?;
+            } else {
+                create()?;
+            }
             session.find_account(&d.account)?.ok_or_else(|| {
                 AppError::Upstream(format!("{} was created but cannot be read back", d.account))
             })?
@@ -195,7 +203,9 @@ fn set_password(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), App
     })?;
     let mut session = open(ob)?;
     let dn = entry_dn(&mut session, &person)?;
-    session.set_password(&dn, &password)?;
+    if let Err(e) = session.set_password(&dn, &password) {
+        return Err(refused_password(ob, &step.run_id, e));
+    }
     session.enable(&dn, d.must_change)?;
     session.close();
     let now = ids::now();
@@ -213,6 +223,35 @@ fn set_password(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), App
             now,
         )
     })
+}
+
+/// A password the directory refused for its policy (constraint violation,
+/// RFC 4511) is dropped, so that the next try makes a new one rather than
+/// offering the same one again; anything else passes through.
+fn refused_password(ob: &Onboarding, run_id: &str, e: DirectoryError) -> AppError {
+    let DirectoryError::Refused { code: 19, text, .. } = &e else {
+        return e.into();
+    };
+    let dropped = ob.db.write(|conn| {
+        repo::lock_run(conn, run_id)?;
+        let mut r = current_run(conn, run_id)?;
+        if r.password_state == "none" {
+            r.sealed_password = None;
+            repo::save_run(conn, &r)?;
+        }
+        Ok::<_, AppError>(())
+    });
+    if let Err(db) = dropped {
+        return db;
+    }
+    AppError::conflict(
+        "password_refused",
+        format!(
+            "the directory refused the password ({text}); a retry makes a new one — if that \
+             is refused too, raise onboarding.password_length or look at the directory's \
+             password policy"
+        ),
+    )
 }
 
 /// Joins or leaves groups. An offboarding leaves every group the account
@@ -308,8 +347,9 @@ fn disable(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), AppError
     let mut session = open(ob)?;
     let dn = entry_dn(&mut session, &person)?;
     keep_for_revert(ob, &step.run_id, &dn, &[])?;
-    let moved = session.disable(&dn)?;
+    let disabled = session.disable(&dn)?;
     session.close();
+    let moved = disabled.dn;
     let now = ids::now();
     let link = DirectoryLink {
         flavor: ob.people.directory.flavor.as_str().to_owned(),
@@ -319,80 +359,7 @@ fn disable(ob: &Onboarding, actor: &User, step: &StepRow) -> Result<(), AppError
     };
     ob.db.write(|conn| {
         crate::people::service::link_directory(conn, actor, &person.user_id, &link, now)?;
-        done(conn, step, actor, json!({"dn": moved}), now)
+        let how = disabled.how.as_str();
+        done(conn, step, actor, json!({"dn": moved, "how": how}), now)
     })
-}
-
-/// Takes an offboarding back: the entry where it was, enabled (OpenLDAP:
-/// with a new initial password, sealed for the approver), in its groups
-/// again; the person active.
-pub(super) fn revert(ob: &Onboarding, actor: &User, run: &RunRow) -> Result<(), AppError> {
-    let undo: Value = run
-        .undo
-        .as_deref()
-        .and_then(|u| serde_json::from_str(u).ok())
-        .unwrap_or_else(|| json!({}));
-    let person = ob.db.read(|conn| person_of(conn, &run.id))?;
-    let mut restored = json!({});
-    if ob.people.directory.in_use() && person.directory_key.is_some() {
-        let mut session = open(ob)?;
-        let mut dn = entry_dn(&mut session, &person)?;
-        if let Some(before) = undo["dn_before"].as_str()
-            && let Some(parent) = crate::directory::client::parent_of(before)
-        {
-            dn = session.move_to(&dn, parent)?;
-        }
-        let mut password = None;
-        let disabled = ob.db.read(|conn| {
-            Ok::<_, AppError>(
-                repo::steps(conn, &run.id)?
-                    .iter()
-                    .any(|s| s.kind == StepKind::DisableAccount && s.status == StepStatus::Done),
-            )
-        })?;
-        match ob.people.directory.flavor {
-            _ if !disabled => {}
-            crate::directory::Flavor::Ad => session.enable(&dn, false)?,
-            crate::directory::Flavor::OpenLdap => {
-                let p = initial_password(ob.settings.password_length);
-                session.set_password(&dn, &p)?;
-                password = Some(p);
-            }
-        }
-        let groups: Vec<String> = undo["groups"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|g| g.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for g in &groups {
-            session.add_member(g, &dn)?;
-        }
-        session.close();
-        restored = json!({"dn": dn, "groups": groups});
-        if let Some(p) = password {
-            let key = ob.seal_key()?.clone();
-            ob.db.write(|conn| {
-                let mut r = current_run(conn, &run.id)?;
-                r.sealed_password = Some(key.seal(&r.id, &p));
-                r.password_state = "sealed".into();
-                r.approved_by = Some(actor.id.clone());
-                repo::save_run(conn, &r)?;
-                Ok::<_, AppError>(())
-            })?;
-        }
-        let link = DirectoryLink {
-            flavor: ob.people.directory.flavor.as_str().to_owned(),
-            dn: Some(dn),
-            key: person.directory_key.clone().unwrap_or_default(),
-            account_name: person.account_name.clone(),
-        };
-        let now = ids::now();
-        ob.db.write(|conn| {
-            crate::people::service::link_directory(conn, actor, &person.user_id, &link, now)
-        })?;
-    }
-    super::register::reactivate(ob, actor, run, &person, restored)
 }

@@ -135,13 +135,34 @@ impl TemplateSpec {
         }
         out
     }
+
+    /// Every fault, with the `ou` inside `people_base` (when that is set):
+    /// an account made elsewhere is found by neither login nor sync.
+    pub fn problems_in(&self, people_base: &str) -> Vec<FieldError> {
+        let mut out = self.problems();
+        if let Some(ou) = self.ou.as_deref()
+            && ou.contains('=')
+            && !people_base.trim().is_empty()
+            && !crate::directory::client::within(ou, people_base)
+        {
+            out.push(FieldError::new(
+                "ou",
+                format!(
+                    "inside directory.people_base ({}): login and sync look for people only there",
+                    people_base.trim()
+                ),
+            ));
+        }
+        out
+    }
 }
 
-/// The configuration's templates: each valid, names unique.
-pub fn check_all(specs: &[TemplateSpec]) -> Result<(), String> {
+/// The configuration's templates: each valid (an `ou` inside
+/// `people_base` when that is set), names unique.
+pub fn check_all(specs: &[TemplateSpec], people_base: &str) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for t in specs {
-        if let Some(p) = t.problems().first() {
+        if let Some(p) = t.problems_in(people_base).first() {
             return Err(format!(
                 "onboarding template `{}`: {}: {}",
                 t.name, p.field, p.message
@@ -255,7 +276,7 @@ mod tests {
         );
         assert!(t("engineering-2027", None, None).problems().is_empty());
         assert!(
-            check_all(&[t("a", None, None), t("a", None, None)])
+            check_all(&[t("a", None, None), t("a", None, None)], "")
                 .unwrap_err()
                 .contains("twice")
         );

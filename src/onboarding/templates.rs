@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
+use super::Onboarding;
 use super::repo::{self, TemplateRow};
 use super::template::TemplateSpec;
 use crate::audit;
@@ -137,7 +138,12 @@ fn refuse_config(row: &Option<TemplateRow>, name: &str) -> Result<(), AppError> 
 }
 
 /// Creates or replaces a template over the API; whether it was new.
-pub fn save(db: &Db, actor: &User, name: &str, spec: &TemplateSpec) -> Result<bool, AppError> {
+pub fn save(
+    ob: &Onboarding,
+    actor: &User,
+    name: &str,
+    spec: &TemplateSpec,
+) -> Result<bool, AppError> {
     may_change(actor)?;
     if spec.name != name {
         return Err(AppError::invalid(
@@ -145,11 +151,17 @@ pub fn save(db: &Db, actor: &User, name: &str, spec: &TemplateSpec) -> Result<bo
             format!("the address names `{name}`"),
         ));
     }
-    let problems = spec.problems();
+    let directory = &ob.people.directory;
+    let people_base = if directory.in_use() {
+        directory.people_base.as_str()
+    } else {
+        ""
+    };
+    let problems = spec.problems_in(people_base);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    db.write(|conn| {
+    ob.db.write(|conn| {
         let stored = repo::template(conn, name)?;
         refuse_config(&stored, name)?;
         write(conn, spec, API, Some(&actor.id), crate::ids::now())?;

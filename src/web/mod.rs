@@ -39,6 +39,7 @@ mod new_ticket;
 mod notifications;
 mod onboarding;
 mod onboarding_form;
+mod onboarding_history;
 mod onboarding_templates;
 mod pages;
 mod people;

@@ -14,7 +14,7 @@ use super::{PageError, WebUser, flash, render};
 use crate::auth::Role;
 use crate::error::{AppError, blocking};
 use crate::onboarding::domain::{RunKind, RunStatus, StepStatus};
-use crate::onboarding::dto::{RunFilter, RunView, StepView};
+use crate::onboarding::dto::{RunEvent, RunFilter, RunView, StepView};
 use crate::state::AppState;
 
 const PAGE: i64 = 50;
@@ -233,6 +233,8 @@ struct RunPage {
     /// Shown once, right after the reveal.
     password: Option<String>,
     problems: Problems,
+    /// (when, what) of each event, oldest first.
+    history: Vec<(String, String)>,
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {
@@ -248,12 +250,13 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
 fn run_page(
     req: Option<&HttpRequest>,
     user: &WebUser,
-    run: RunView,
+    (run, events): (RunView, Vec<RunEvent>),
     password: Option<String>,
     problems: Problems,
 ) -> RunPage {
     let me = user.user.email.clone();
     RunPage {
+        history: super::onboarding_history::lines(&run, &events),
         nav: user.nav("onboarding"),
         flash: req.and_then(flash::take),
         kind: kind_words(run.kind),
@@ -282,6 +285,18 @@ fn run_page(
     }
 }
 
+/// The run and its history.
+fn with_history(
+    ob: &crate::onboarding::Onboarding,
+    actor: &crate::auth::User,
+    id: &str,
+) -> Result<(RunView, Vec<RunEvent>), AppError> {
+    Ok((
+        crate::onboarding::get(ob, actor, id)?,
+        crate::onboarding::events(ob, actor, id)?,
+    ))
+}
+
 /// `GET /onboarding/runs/{id}` (staff). Opening it never uses up the
 /// password.
 pub async fn show(
@@ -291,7 +306,7 @@ pub async fn show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (st, actor, id) = (state.clone(), user.user.clone(), path.into_inner());
-    let run = blocking(move || crate::onboarding::get(&st.onboarding, &actor, &id)).await?;
+    let run = blocking(move || with_history(&st.onboarding, &actor, &id)).await?;
     let mut resp = render(&run_page(Some(&req), &user, run, None, Problems::default()))?;
     flash::clear(&req, &mut resp);
     Ok(resp)
@@ -317,7 +332,7 @@ pub async fn act(
         let outcome = blocking(move || {
             let ob = &st.onboarding;
             let shown = crate::onboarding::reveal_password(ob, &actor, &run_id);
-            let run = crate::onboarding::get(ob, &actor, &run_id)?;
+            let run = with_history(ob, &actor, &run_id)?;
             Ok::<_, AppError>((shown, run))
         })
         .await?;
@@ -347,10 +362,7 @@ pub async fn act(
             "revert" => crate::onboarding::revert(ob, &actor, &run_id),
             other => Err(AppError::NotFound(format!("run action {other}"))),
         };
-        Ok::<_, AppError>((
-            r.map(|_| action),
-            crate::onboarding::get(ob, &actor, &run_id)?,
-        ))
+        Ok::<_, AppError>((r.map(|_| action), with_history(ob, &actor, &run_id)?))
     })
     .await?;
     match done.0 {

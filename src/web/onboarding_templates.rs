@@ -255,12 +255,7 @@ pub async fn save(
         Ok(t) => {
             let (st, actor) = (state.clone(), user.user.clone());
             blocking(move || {
-                Ok::<_, AppError>(templates::save(
-                    &st.onboarding.db,
-                    &actor,
-                    &t.name.clone(),
-                    &t,
-                ))
+                Ok::<_, AppError>(templates::save(&st.onboarding, &actor, &t.name.clone(), &t))
             })
             .await?
         }

@@ -109,7 +109,12 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/directory/sync") => Admins,
         ("GET", "/api/v1/onboarding/templates") => Staff,
         ("PUT" | "DELETE", "/api/v1/onboarding/templates/{name}") => Coordinators,
-        ("GET", "/api/v1/onboarding/runs" | "/api/v1/onboarding/runs/{id}") => Staff,
+        (
+            "GET",
+            "/api/v1/onboarding/runs"
+            | "/api/v1/onboarding/runs/{id}"
+            | "/api/v1/onboarding/runs/{id}/history",
+        ) => Staff,
         ("POST", "/api/v1/onboarding/runs") => Coordinators,
         (
             "POST",

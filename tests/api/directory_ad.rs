@@ -92,6 +92,8 @@ fn a_new_hire_is_created_disabled_given_a_password_and_must_change_it_at_first_l
         BindOutcome::Accepted
     );
     let moved = s.disable(&dn).unwrap();
+    assert_eq!(moved.how, itdesk::directory::Disabling::AccountDisabled);
+    let moved = moved.dn;
     assert!(moved.contains("OU=Disabled"), "{moved}");
     assert_eq!(
         check_password(&cfg, &moved, "Second-Login-8y").unwrap(),

@@ -80,6 +80,12 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
     );
 
     let moved = s.disable(&dn).unwrap();
+    assert_eq!(
+        moved.how,
+        itdesk::directory::Disabling::PasswordRemoved,
+        "no password policy here"
+    );
+    let moved = moved.dn;
     assert_eq!(moved, format!("uid={name},ou=disabled,{SUFFIX}"));
     assert_eq!(
         check_password(&cfg, &moved, "First-login-7").unwrap(),
@@ -97,7 +103,7 @@ fn an_account_is_created_found_by_name_and_key_and_disabled_for_good() {
     assert_eq!(after.dn, moved);
     assert!(after.disabled);
     // Disabling again changes nothing and fails nothing.
-    assert_eq!(wide.disable(&moved).unwrap(), moved);
+    assert_eq!(wide.disable(&moved).unwrap().dn, moved);
 }
 
 #[test]
@@ -150,7 +156,7 @@ fn names_with_dn_syntax_make_entries_that_are_found_and_moved_intact() {
         let found = s.find_account(&name).unwrap().expect("found by its cn");
         // The server writes hex escapes in upper case (\2C for our \2c).
         assert!(found.dn.eq_ignore_ascii_case(&dn), "{} ≠ {dn}", found.dn);
-        let moved = s.disable(&found.dn).unwrap();
+        let moved = s.disable(&found.dn).unwrap().dn;
         assert!(
             moved.ends_with(&format!(",ou=disabled,{SUFFIX}")),
             "{moved}"
@@ -214,26 +220,47 @@ fn a_server_that_is_not_there_or_refuses_says_so() {
     assert!(err.to_string().contains("directory.ca_file"), "{err}");
 }
 
+/// The next uidNumber is one above the highest in the whole domain (an
+/// account moved out of `people_base` keeps its number), read page by page.
 #[test]
 fn posix_accounts_take_the_next_free_uid_number() {
     let cfg = settings(&[
         ("directory.posix.enabled", json!(true)),
         ("directory.posix.first_uid_number", json!(70000)),
+        ("directory.page_size", json!(1)),
     ]);
-    let mut s = Session::open(cfg.clone()).unwrap();
     let tag = std::process::id();
-    let a = s
-        .create(&account(&format!("px{tag}-a"), "Pat", "Ash", ""))
-        .unwrap();
-    let b = s
-        .create(&account(&format!("px{tag}-b"), "Pim", "Oak", ""))
-        .unwrap();
     let (port, _) = slapd();
     let mut admin = ldap3::LdapConn::new(&format!("ldap://127.0.0.1:{port}")).unwrap();
     admin
         .simple_bind(&format!("cn=admin,{SUFFIX}"), "adminpw")
         .unwrap()
         .success()
+        .unwrap();
+    let away = format!("uid=px{tag}-away,ou=disabled,{SUFFIX}");
+    let uid = format!("px{tag}-away");
+    admin
+        .add(
+            &away,
+            vec![
+                ("objectClass", ["inetOrgPerson", "posixAccount"].into()),
+                ("uid", [uid.as_str()].into()),
+                ("cn", ["Away"].into()),
+                ("sn", ["Away"].into()),
+                ("uidNumber", ["70500"].into()),
+                ("gidNumber", ["100"].into()),
+                ("homeDirectory", ["/home/away"].into()),
+            ],
+        )
+        .unwrap()
+        .success()
+        .unwrap();
+    let mut s = Session::open(cfg.clone()).unwrap();
+    let a = s
+        .create(&account(&format!("px{tag}-a"), "Pat", "Ash", ""))
+        .unwrap();
+    let b = s
+        .create(&account(&format!("px{tag}-b"), "Pim", "Oak", ""))
         .unwrap();
     let read = |admin: &mut ldap3::LdapConn, dn: &str| {
         let (found, _) = admin
@@ -254,7 +281,8 @@ fn posix_accounts_take_the_next_free_uid_number() {
     };
     assert_eq!(
         read(&mut admin, &a),
-        ("70000".into(), format!("/home/px{tag}-a"))
+        ("70501".into(), format!("/home/px{tag}-a")),
+        "above the one outside people_base"
     );
-    assert_eq!(read(&mut admin, &b).0, "70001");
+    assert_eq!(read(&mut admin, &b).0, "70502");
 }

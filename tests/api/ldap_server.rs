@@ -62,6 +62,15 @@ pub struct OwnSlapd {
 
 impl OwnSlapd {
     pub fn start(name: &str) -> OwnSlapd {
+        OwnSlapd::start_with(name, &[])
+    }
+
+    /// With the password policy overlay (see `tests/ldap/start-slapd.sh`).
+    pub fn start_with_ppolicy(name: &str) -> OwnSlapd {
+        OwnSlapd::start_with(name, &["ppolicy"])
+    }
+
+    fn start_with(name: &str, extra: &[&str]) -> OwnSlapd {
         let port = free_port_pair();
         let dir = format!(
             "{}/slapd-{name}-{}",
@@ -69,7 +78,7 @@ impl OwnSlapd {
             std::process::id()
         );
         let own = OwnSlapd { port, dir };
-        own.run_script(&[]);
+        own.run_script(extra);
         own
     }
 
@@ -110,6 +119,11 @@ impl OwnSlapd {
         extra: &[(&str, serde_json::Value)],
     ) -> Vec<(String, serde_json::Value)> {
         overrides_for(self.port, &self.dir, extra)
+    }
+
+    /// `[directory]` for this server, with `extra` overrides.
+    pub fn settings(&self, extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
+        settings_of(self.overrides(extra))
     }
 
     /// A connection bound as its admin.
@@ -173,8 +187,12 @@ fn overrides_for(
 
 /// `[directory]` for the test server, with `extra` overrides.
 pub fn settings(extra: &[(&str, serde_json::Value)]) -> Arc<DirectorySettings> {
+    settings_of(overrides(extra))
+}
+
+fn settings_of(overrides: Vec<(String, serde_json::Value)>) -> Arc<DirectorySettings> {
     let sources = itdesk::config::Sources {
-        overrides: overrides(extra),
+        overrides,
         ..Default::default()
     };
     let settings = itdesk::settings::Settings::load(&sources).expect("settings load");

@@ -40,6 +40,7 @@ mod demo_team;
 mod directory_ad;
 mod directory_client;
 mod directory_login;
+mod directory_ppolicy;
 mod directory_sync;
 mod fixtures;
 mod hardening_access;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{assert_problem, spawn_app_with};
 use crate::ldap_server::{self, blocking};
-use crate::onboarding_runs::{created, post, run_of, step};
+use crate::onboarding_runs::{approve_and_run, created, plan_run, post, run_of, step};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_directory_that_stops_answering_holds_the_run_until_it_is_back_without_a_second_account()
@@ -56,6 +56,36 @@ async fn a_directory_that_stops_answering_holds_the_run_until_it_is_back_without
             .starts_with("waiting to try again"),
         "{create}"
     );
+
+    let history: Value = app
+        .get(
+            &coordinator,
+            &format!("/api/v1/onboarding/runs/{id}/history"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions[..4],
+        ["planned", "approved", "started", "step_done"],
+        "{history}"
+    );
+    let waited = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "step_waiting")
+        .unwrap_or_else(|| panic!("the wait is in the history: {history}"));
+    assert_eq!(waited["changes"]["kind"], "create_account");
+    assert_eq!(waited["changes"]["attempt"], 1);
+    assert_eq!(waited["actor"], "coord@kill.test");
 
     // Back, with the account made by an attempt that died before it could
     // record it: the step finds it and makes no second one.
@@ -173,4 +203,90 @@ async fn a_service_request_in_the_onboarding_category_hears_of_its_run() {
         "{bodies:?}"
     );
     assert!(notes.iter().all(|c| c["public"] == false), "internal notes");
+}
+
+/// The planned account name taken before the run made it: the run stops
+/// (`account_taken`) with the new hire registered; planned again, the run
+/// takes that person (no "person exists") and a free name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_hire_whose_name_was_taken_is_planned_again_as_the_same_person() {
+    let ou = blocking(|| ldap_server::fresh_ou("taken"));
+    let app = spawn_app_with(ldap_server::overrides(&[
+        ("directory.people_base", json!(ou)),
+        ("directory.new_users_ou", json!(ou)),
+        ("directory.upn_suffix", json!("taken.test")),
+        ("onboarding.calendar", json!("24x7")),
+    ]))
+    .await;
+    let coordinator = app.token("coord@taken.test", Role::Coordinator).await;
+    let tina = json!({"kind": "onboard", "effective_on": "2026-02-02",
+        "person": {"given_name": "Tina", "surname": "Taken",
+                   "email": "tina@taken.test", "department": "Sales"}});
+    let (first, first_id) = plan_run(&app, &coordinator, tina.clone()).await;
+    assert_eq!(
+        step(&first, "create_account")["detail"]["account"],
+        "tina.taken"
+    );
+    // Someone else gets the name before the run makes the account.
+    let taker = format!("uid=tina.taken,{ou}");
+    blocking(|| {
+        ldap_server::admin()
+            .add(
+                &taker,
+                vec![
+                    ("objectClass", ["inetOrgPerson"].into()),
+                    ("uid", ["tina.taken"].into()),
+                    ("cn", ["Tina Other"].into()),
+                    ("givenName", ["Tina"].into()),
+                    ("sn", ["Other"].into()),
+                ],
+            )
+            .unwrap()
+            .success()
+            .unwrap();
+    });
+    let stopped = approve_and_run(&app, &coordinator, &first_id).await;
+    assert_eq!(stopped["status"], "failed", "{stopped}");
+    assert!(
+        step(&stopped, "create_account")["error"]
+            .as_str()
+            .unwrap()
+            .contains("was taken after the plan"),
+        "{stopped}"
+    );
+    let person = step(&stopped, "register_person")["result"]["person_id"].clone();
+    assert!(person.is_string(), "{stopped}");
+
+    let (second, second_id) = plan_run(&app, &coordinator, tina.clone()).await;
+    assert_eq!(
+        step(&second, "create_account")["detail"]["account"],
+        "tina.taken2"
+    );
+    let done = approve_and_run(&app, &coordinator, &second_id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let registered = &step(&done, "register_person")["result"];
+    assert_eq!(registered["person_id"], person, "the same person");
+    assert_eq!(registered["adopted"], true);
+    let linked: Value = app
+        .get(&coordinator, "/api/v1/people/tina@taken.test")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        linked["directory"]["account_name"], "tina.taken2",
+        "{linked}"
+    );
+
+    // A person with a directory account already is not taken again.
+    let (_, third_id) = plan_run(&app, &coordinator, tina).await;
+    let refused = approve_and_run(&app, &coordinator, &third_id).await;
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert!(
+        step(&refused, "register_person")["error"]
+            .as_str()
+            .unwrap()
+            .contains("with a directory account already"),
+        "{refused}"
+    );
 }

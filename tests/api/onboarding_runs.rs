@@ -146,6 +146,20 @@ pub(crate) async fn post(app: &TestApp, token: &str, path: &str) -> reqwest::Res
     app.post_json(token, path, &json!({})).await
 }
 
+/// Plans a run (201 expected); the plan and the run's id.
+pub(crate) async fn plan_run(app: &TestApp, token: &str, body: Value) -> (Value, String) {
+    let run = created(app.post_json(token, "/api/v1/onboarding/runs", &body).await).await;
+    let id = run["id"].as_str().unwrap().to_owned();
+    (run, id)
+}
+
+/// Approves the run and works the job queue until it is idle; the run then.
+pub(crate) async fn approve_and_run(app: &TestApp, token: &str, id: &str) -> Value {
+    post(app, token, &format!("/api/v1/onboarding/runs/{id}/approve")).await;
+    app.run_jobs_until_idle().await;
+    run_of(app, token, id).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_password_shown_once() {
     let (app, ou, groups) = app_with_template("onb", "Research", "Office Onb").await;

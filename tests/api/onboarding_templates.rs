@@ -127,3 +127,49 @@ async fn templates_from_the_configuration_and_the_api_live_side_by_side() {
     .unwrap_err();
     assert!(err.to_string().contains("rename one of them"), "{err}");
 }
+
+/// With a directory, a template's `ou` must lie inside `people_base`:
+/// accounts made elsewhere would be found by neither login nor sync.
+#[tokio::test]
+async fn a_template_ou_outside_people_base_is_refused_by_field_and_at_start() {
+    let app = spawn_app_with(crate::ldap_server::overrides(&[])).await;
+    let coordinator = app.token("coord@ou.test", Role::Coordinator).await;
+    let put = |body: Value| {
+        app.client
+            .put(app.url(&format!(
+                "/api/v1/onboarding/templates/{}",
+                body["name"].as_str().unwrap()
+            )))
+            .bearer_auth(&coordinator)
+            .json(&body)
+            .send()
+    };
+    let outside = json!({"name": "outside", "ou": "ou=groups,dc=example,dc=test"});
+    let problem = assert_problem(put(outside).await.unwrap(), 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "ou", "{problem}");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ou=people,dc=example,dc=test"),
+        "{problem}"
+    );
+    let inside = json!({"name": "inside", "ou": "OU=Sales, ou=People,dc=example,dc=test"});
+    assert_eq!(put(inside).await.unwrap().status(), 201);
+
+    let mut config = crate::ldap_server::overrides(&[]);
+    config.push((
+        "onboarding_templates".into(),
+        json!([{"name": "elsewhere", "ou": "ou=disabled,dc=example,dc=test"}]),
+    ));
+    let sources = itdesk::config::Sources {
+        overrides: config,
+        ..Default::default()
+    };
+    let err = itdesk::settings::Settings::load(&sources).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("onboarding template `elsewhere`: ou: inside directory.people_base"),
+        "{err}"
+    );
+}

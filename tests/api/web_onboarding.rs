@@ -119,6 +119,16 @@ async fn a_coordinator_plans_approves_and_reveals_from_the_pages() {
     let (_, again) = page_text(&c, app.url(&run_path)).await;
     assert!(!again.contains(&password), "shown once");
     assert!(!again.contains("id=\"reveal-password\""));
+    let history = &again[again.find("id=\"history\"").expect("the run's history")..];
+    for said in [
+        "Planned by ",
+        "Approved by ",
+        "Did step 1 (",
+        "Done",
+        "The initial password was shown by ",
+    ] {
+        assert!(history.contains(said), "{said} in {history}");
+    }
     let (status, _, gone) = post_form(
         &c,
         app.url(&format!("{run_path}/reveal-password")),

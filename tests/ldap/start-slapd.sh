@@ -8,10 +8,23 @@
 #   tests/ldap/start-slapd.sh DIR PORT          # a fresh server
 #   tests/ldap/start-slapd.sh DIR PORT again    # the server in DIR started
 #                                               # again, its data kept
+#   tests/ldap/start-slapd.sh DIR PORT ppolicy  # a fresh server with the
+#                                               # password policy overlay
+#
+# With ppolicy: the default policy cn=default,ou=policies (pwdMustChange:
+# a password the admin sets must be changed at the next login; at least
+# 14 characters for anyone but a password administrator; pwdLockout,
+# without which the overlay ignores pwdAccountLockedTime, but no
+# pwdMaxFailure, so failed binds lock nothing) and
+# cn=short-lived,ou=policies (a password expires 2 s after it is set, no
+# grace logins) for an entry that names it in pwdPolicySubentry.
 #
 # Suffix dc=example,dc=test; cn=admin,dc=example,dc=test / adminpw is the
-# service account; ou=people, ou=groups, ou=disabled; the groups
-# cn=staff and cn=vpn start with the placeholder member cn=nobody.
+# service account (the root DN: no password policy binds it);
+# cn=svc,dc=example,dc=test / svcpw may write everything but is no
+# password administrator, so a policy's quality rules apply to it;
+# ou=people, ou=groups, ou=disabled; the groups cn=staff and cn=vpn start
+# with the placeholder member cn=nobody.
 # Needs the Debian packages slapd and ldap-utils (tests/run.sh installs them).
 set -euo pipefail
 dir=${1:?usage: start-slapd.sh DIR PORT}
@@ -37,6 +50,13 @@ if [ "${3:-}" = again ] && [ -d "$dir/slapd.d" ]; then
   if [ -f "$dir/slapd.pid" ]; then kill "$(cat "$dir/slapd.pid")" 2>/dev/null || true; sleep 0.2; fi
   serve
 fi
+ppolicy=no
+modules="olcModuleLoad: back_mdb"
+if [ "${3:-}" = ppolicy ]; then
+  ppolicy=yes
+  modules="$modules
+olcModuleLoad: ppolicy"
+fi
 suffix="dc=example,dc=test"
 admin="cn=admin,$suffix"
 if [ -f "$dir/slapd.pid" ]; then kill "$(cat "$dir/slapd.pid")" 2>/dev/null || true; sleep 0.2; fi
@@ -55,6 +75,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=some other CA" \
 openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca-key.pem" \
   -CAcreateserial -days 30 -extfile "$dir/tls/ext.cnf" -out "$dir/tls/cert.pem" 2>/dev/null
 hash=$(slappasswd -s adminpw)
+svc="cn=svc,$suffix"
+svc_hash=$(slappasswd -s svcpw)
 cat >"$dir/config.ldif" <<LDIF
 dn: cn=config
 objectClass: olcGlobal
@@ -68,7 +90,7 @@ dn: cn=module{0},cn=config
 objectClass: olcModuleList
 cn: module{0}
 olcModulePath: /usr/lib/ldap
-olcModuleLoad: back_mdb
+$modules
 
 dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
@@ -104,9 +126,20 @@ olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail,sn eq,sub
 olcDbIndex: member eq
 olcDbIndex: entryUUID eq
-olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
-olcAccess: {1}to * by self read by users read by * none
+olcAccess: {0}to attrs=userPassword by self write by dn.exact="$svc" write by anonymous auth by * none
+olcAccess: {1}to * by dn.exact="$svc" write by self read by users read by * none
 LDIF
+if [ "$ppolicy" = yes ]; then
+  cat >>"$dir/config.ldif" <<LDIF
+
+dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcPPolicyConfig
+olcOverlay: {0}ppolicy
+olcPPolicyDefault: cn=default,ou=policies,$suffix
+olcPPolicyUseLockout: TRUE
+LDIF
+fi
 slapadd -F "$dir/slapd.d" -n 0 -l "$dir/config.ldif" >/dev/null
 cat >"$dir/base.ldif" <<LDIF
 dn: $suffix
@@ -115,6 +148,12 @@ objectClass: dcObject
 objectClass: organization
 o: Example Test
 dc: example
+
+dn: $svc
+objectClass: organizationalRole
+objectClass: simpleSecurityObject
+cn: svc
+userPassword: $svc_hash
 
 dn: ou=people,$suffix
 objectClass: organizationalUnit
@@ -138,6 +177,35 @@ objectClass: groupOfNames
 cn: vpn
 member: cn=nobody,$suffix
 LDIF
+if [ "$ppolicy" = yes ]; then
+  cat >>"$dir/base.ldif" <<LDIF
+
+dn: ou=policies,$suffix
+objectClass: organizationalUnit
+ou: policies
+
+dn: cn=default,ou=policies,$suffix
+objectClass: device
+objectClass: pwdPolicy
+cn: default
+pwdAttribute: userPassword
+pwdMustChange: TRUE
+pwdAllowUserChange: TRUE
+pwdLockout: TRUE
+pwdCheckQuality: 2
+pwdMinLength: 14
+
+dn: cn=short-lived,ou=policies,$suffix
+objectClass: device
+objectClass: pwdPolicy
+cn: short-lived
+pwdAttribute: userPassword
+pwdMaxAge: 2
+pwdGraceAuthNLimit: 0
+pwdMustChange: FALSE
+pwdAllowUserChange: TRUE
+LDIF
+fi
 slapadd -F "$dir/slapd.d" -n 1 -l "$dir/base.ldif" >/dev/null 2>&1
 serve
 
