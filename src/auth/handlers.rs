@@ -14,14 +14,24 @@ use crate::ids;
 
 /// Registers the routes under `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/tokens")
-            .route(web::get().to(list_tokens))
-            .route(web::post().to(create_token)),
-    )
-    .service(web::resource("/tokens/{id}").route(web::delete().to(revoke_token)))
-    .service(web::resource("/users/{id}/deactivate").route(web::post().to(deactivate)))
-    .service(web::resource("/users/{id}/activate").route(web::post().to(activate)));
+    cfg.service(web::resource("/me").route(web::get().to(me)))
+        .service(
+            web::resource("/tokens")
+                .route(web::get().to(list_tokens))
+                .route(web::post().to(create_token)),
+        )
+        .service(web::resource("/tokens/{id}").route(web::delete().to(revoke_token)))
+        .service(web::resource("/users/{id}/deactivate").route(web::post().to(deactivate)))
+        .service(web::resource("/users/{id}/activate").route(web::post().to(activate)));
+}
+
+/// Who the token belongs to: id, email, name, role. Answered from the
+/// token itself, without a database query.
+#[utoipa::path(get, path = "/api/v1/me", tag = "access",
+    responses((status = 200, body = AccountDto), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn me(ApiUser(actor): ApiUser) -> web::Json<AccountDto> {
+    web::Json(AccountDto::from(&actor))
 }
 
 /// API tokens: your own, or (admins) everyone's or one person's.
@@ -133,5 +143,5 @@ async fn set_active(
 /// This context's part of the OpenAPI document (`crate::openapi` merges
 /// the parts).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_tokens, create_token, revoke_token, deactivate, activate,))]
+#[openapi(paths(me, list_tokens, create_token, revoke_token, deactivate, activate,))]
 pub struct Api;

@@ -257,7 +257,7 @@ impl Session {
         let disabled = match self.settings.flavor {
             Flavor::OpenLdap => {
                 let away = self.settings.disabled_ou.trim();
-                !first(&e, "pwdAccountLockedTime").is_empty()
+                first(&e, "pwdAccountLockedTime") == super::ppolicy::LOCKED_FOR_GOOD
                     || (!away.is_empty() && parent_of(&e.dn).is_some_and(|p| same_dn(p, away)))
             }
             Flavor::Ad => first(&e, "userAccountControl")
@@ -329,9 +329,20 @@ pub(super) fn same_dn(a: &str, b: &str) -> bool {
     normalize_dn(a) == normalize_dn(b)
 }
 
-/// Whether `dn` is `base` or an entry below it.
+/// Whether `dn` is `base` or an entry below it (spaces around `=` and
+/// after commas, and case, do not count).
 pub fn within(dn: &str, base: &str) -> bool {
-    let (dn, base) = (normalize_dn(dn), normalize_dn(base));
+    let tight = |d: &str| {
+        normalize_dn(d)
+            .split(',')
+            .map(|rdn| match rdn.split_once('=') {
+                Some((a, v)) => format!("{}={}", a.trim(), v.trim()),
+                None => rdn.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let (dn, base) = (tight(dn), tight(base));
     dn == base || dn.ends_with(&format!(",{base}"))
 }
 
@@ -397,6 +408,20 @@ mod tests {
             r"cn=Smith\, John"
         );
         assert_eq!(rdn_of("dc=x"), "dc=x");
+    }
+
+    #[test]
+    fn an_entry_is_within_its_base_whatever_the_spelling() {
+        let base = "ou=people,dc=example,dc=org";
+        assert!(within(base, base));
+        assert!(within("OU=Sales, ou = People,DC=example,dc=org", base));
+        assert!(within("uid=a,ou=sales,ou=people,dc=example,dc=org", base));
+        assert!(!within("ou=groups,dc=example,dc=org", base));
+        assert!(
+            !within("ou=otherpeople,dc=example,dc=org", base),
+            "not a suffix of a name"
+        );
+        assert!(!within("dc=example,dc=org", base), "above it");
     }
 
     #[test]

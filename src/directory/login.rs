@@ -120,15 +120,30 @@ pub fn change_own_password(
     }
 }
 
+/// The shortest new password [`change_expired`] sets.
+pub const ASSISTED_MIN_LENGTH: usize = 12;
+
 /// OpenLDAP refuses the person's own bind once their password has expired
 /// (no grace logins left): the service account asks for the change,
 /// giving the old password, which slapd checks before it changes anything.
+/// Made by the service account, the change escapes the policy's quality
+/// rules where that account is a password administrator, so itdesk asks
+/// for [`ASSISTED_MIN_LENGTH`] characters itself.
 fn change_expired(
     settings: &std::sync::Arc<DirectorySettings>,
     dn: &str,
     old: &str,
     new: &str,
 ) -> Result<(), DirectoryError> {
+    if new.chars().count() < ASSISTED_MIN_LENGTH {
+        // A password administrator's change skips the policy's quality
+        // rules; this one is the person's own choice, so ask for length.
+        return Err(DirectoryError::Refused {
+            what: "change the password".into(),
+            code: 19,
+            text: format!("at least {ASSISTED_MIN_LENGTH} characters"),
+        });
+    }
     let mut s = Session::open(settings.clone())?;
     let op = PasswordModify {
         user_id: Some(dn),

@@ -19,8 +19,9 @@ pub const CONTROL: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
 const USABILITY: &str = "1.3.6.1.4.1.42.2.27.9.5.8";
 
 /// `pwdAccountLockedTime` at this value locks the account until an
-/// administrator removes it.
-const LOCKED_FOR_GOOD: &str = "000001010000Z";
+/// administrator removes it (any other value is a lockout after failed
+/// logins, which ends by itself or when the password is reset).
+pub(super) const LOCKED_FOR_GOOD: &str = "000001010000Z";
 
 /// The request control to send with a bind (not critical: a server
 /// without the overlay ignores it).
@@ -145,15 +146,19 @@ pub struct Disabled {
 impl Session {
     /// Locks the account where a password policy governs it; answers
     /// whether the lock holds. The overlay honours `pwdAccountLockedTime`
-    /// only where a policy with `pwdLockout` applies, so after writing it
-    /// the account usability control is asked; a lock that does not hold
-    /// is taken away again.
+    /// only where a policy with `pwdLockout` applies, so the account
+    /// usability control is asked before and after writing it; a lock that
+    /// cannot be seen to hold is taken away again (and the caller removes
+    /// the password instead).
     pub(super) fn lock_if_policed(&mut self, dn: &str) -> Result<bool, DirectoryError> {
         if !self.offers_control(CONTROL)? {
             return Ok(false);
         }
+        // Usable before and not after: the lock did it (an expired or
+        // already locked account says "not available" either way).
+        let before = self.usable(dn)?;
         self.lock(dn)?;
-        if self.usable(dn)? == Some(false) {
+        if before == Some(true) && self.usable(dn)? == Some(false) {
             return Ok(true);
         }
         self.unlock(dn)?;

@@ -185,6 +185,16 @@ impl DirectorySettings {
         if self.flavor == Flavor::Ad && self.upn_suffix.trim().is_empty() {
             return Err("directory.upn_suffix (e.g. \"example.org\") must be set for AD".into());
         }
+        if !self.new_users_ou.trim().is_empty()
+            && !super::client::within(&self.new_users_ou, &self.people_base)
+        {
+            return Err(format!(
+                "directory.new_users_ou ({}) must lie inside directory.people_base ({}): \
+                 accounts made elsewhere are found by neither login nor sync",
+                self.new_users_ou.trim(),
+                self.people_base.trim()
+            ));
+        }
         if !(1..=1000).contains(&self.page_size) {
             return Err("directory.page_size must be 1–1000 (AD answers at most 1,000)".into());
         }

@@ -190,6 +190,12 @@ pub fn retry(ob: &Onboarding, actor: &User, id: &str) -> Result<RunView, AppErro
                 format!("the run is {}; only a failed run is retried", r.status),
             ));
         }
+        if let Some(later) = taken_over(conn, &r)? {
+            return Err(AppError::conflict(
+                "superseded",
+                format!("run {later}, planned later for the same person, took it over"),
+            ));
+        }
         for mut s in repo::steps(conn, id)? {
             if s.status == StepStatus::Failed {
                 s.status = StepStatus::Pending;
@@ -205,6 +211,22 @@ pub fn retry(ob: &Onboarding, actor: &User, id: &str) -> Result<RunView, AppErro
         super::history(conn, Some(&actor.id), &r.id, "retried", json!({}), now)
     })?;
     get(ob, actor, id)
+}
+
+/// A later onboarding of the same person (which took over the new hire
+/// this stopped run registered): retrying this one would provision them
+/// twice.
+fn taken_over(conn: &mut DbConn, r: &RunRow) -> Result<Option<String>, AppError> {
+    let Some(person) = &r.person_id else {
+        return Ok(None);
+    };
+    if r.kind != RunKind::Onboard {
+        return Ok(None);
+    }
+    Ok(repo::runs_of_person(conn, person, RunKind::Onboard)?
+        .into_iter()
+        .find(|o| o.id != r.id && o.created_at > r.created_at)
+        .map(|o| o.id))
 }
 
 /// The initial password, once, to the person who approved the run; it is

@@ -111,7 +111,8 @@ pub struct Revealed {
 #[schema(as = OnboardingRunEvent)]
 pub struct RunEvent {
     pub at: DateTime<Utc>,
-    /// Who did it (email); none for what the service did by itself.
+    /// Who did it (email); for what the service did by itself (started,
+    /// a step, done), the one who approved the run.
     pub actor: Option<String>,
     /// planned, approved, started, step_done, step_waiting, step_failed,
     /// done, retried, reverted or password_revealed.

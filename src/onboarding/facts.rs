@@ -71,6 +71,19 @@ pub(super) fn known(conn: &mut DbConn, actor: &User, req: &RunRequest) -> Result
             Some((user, p))
         }
     };
+    if req.kind == super::domain::RunKind::Onboard
+        && let Some(email) = req.person.as_ref().and_then(|h| text(&h.email))
+        && let Some(holder) = crate::auth::people::find_user_by_email(conn, &email)?
+        && holder.role != crate::auth::Role::Requester
+    {
+        return Err(AppError::invalid(
+            "person.email",
+            format!(
+                "the address of an itdesk {} account; a new hire needs one of their own",
+                holder.role
+            ),
+        ));
+    }
     let manager = match (&req.person, &person) {
         (Some(h), None) => match text(&h.manager) {
             Some(m) => Some(

@@ -187,24 +187,7 @@ fn register(
         }),
         ..PersonInput::default()
     };
-    // A person of this address without a directory account (an earlier
-    // run registered them and then stopped) is this run's new hire.
-    let earlier = match h.email.as_deref().map(str::trim) {
-        Some(email) if !email.is_empty() => crate::people::service::find_in(conn, email)?,
-        _ => None,
-    };
-    let (p, adopted) = match earlier {
-        Some(p) if p.directory_key.is_some() => {
-            return Err(AppError::conflict(
-                "person_exists",
-                format!(
-                    "{} is a person with a directory account already ({}); plan a move or \
-                     an offboarding for them instead",
-                    h.email.as_deref().unwrap_or_default(),
-                    p.directory_dn.as_deref().unwrap_or("no DN")
-                ),
-            ));
-        }
+    let (p, adopted) = match earlier_hire(conn, run, h.email.as_deref())? {
         Some(p) => {
             let input = PersonInput {
                 email: None,
@@ -225,6 +208,57 @@ fn register(
     r.updated_at = now;
     repo::save_run(conn, &r)?;
     Ok(json!({"person_id": p.user_id, "adopted": adopted}))
+}
+
+/// The person of this address when an earlier onboarding registered them
+/// and stopped before it made their account: this run's new hire. Any other
+/// holder of the address is refused — a staff account (a directory account
+/// with its address would log in as it), or a person with an account.
+fn earlier_hire(
+    conn: &mut DbConn,
+    run: &RunRow,
+    email: Option<&str>,
+) -> Result<Option<crate::people::Person>, AppError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let Some(user) = crate::auth::people::find_user_by_email(conn, email)? else {
+        return Ok(None);
+    };
+    if user.role != crate::auth::Role::Requester {
+        return Err(AppError::conflict(
+            "address_taken",
+            format!(
+                "{email} is the address of an itdesk {} account; a new hire needs an address \
+                 of their own",
+                user.role
+            ),
+        ));
+    }
+    let Some(p) = crate::people::service::find_in(conn, &user.id)? else {
+        return Ok(None);
+    };
+    let refused = |why: &str| {
+        AppError::conflict(
+            "person_exists",
+            format!(
+                "{email} is a person already ({why}); plan a move or an offboarding for them instead"
+            ),
+        )
+    };
+    if let Some(dn) = &p.directory_dn
+        && p.directory_key.is_some()
+    {
+        return Err(refused(&format!("with the directory account {dn}")));
+    }
+    let stopped = repo::runs_of_person(conn, &p.user_id, super::domain::RunKind::Onboard)?
+        .into_iter()
+        .filter(|r| r.id != run.id)
+        .any(|r| r.status == super::domain::RunStatus::Failed);
+    if !stopped {
+        return Err(refused("not registered by an onboarding that stopped"));
+    }
+    Ok(Some(p))
 }
 
 fn name_of(conn: &mut DbConn, run: &RunRow) -> Result<String, AppError> {

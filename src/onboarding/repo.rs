@@ -151,6 +151,20 @@ pub fn save_run(conn: &mut DbConn, run: &RunRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// The runs of `kind` for this person, oldest first.
+pub fn runs_of_person(
+    conn: &mut DbConn,
+    person_id: &str,
+    kind: RunKind,
+) -> QueryResult<Vec<RunRow>> {
+    onboarding_runs::table
+        .filter(onboarding_runs::person_id.eq(person_id))
+        .filter(onboarding_runs::kind.eq(kind))
+        .order((onboarding_runs::created_at.asc(), onboarding_runs::id.asc()))
+        .select(RunRow::as_select())
+        .load(conn)
+}
+
 pub fn steps(conn: &mut DbConn, run_id: &str) -> QueryResult<Vec<StepRow>> {
     onboarding_steps::table
         .filter(onboarding_steps::run_id.eq(run_id))

@@ -11,6 +11,7 @@ use super::dto::{RunRequest, RunView};
 use super::facts::{account_plan, entry_of, known, stock_facts, templates_for};
 use super::plan::{self, Facts, TaskPlan};
 use super::repo::{self, RunRow, StepRow};
+use super::template::TemplateSpec;
 use crate::auth::{Role, User};
 use crate::calendar::Calendar;
 use crate::error::{AppError, FieldError};
@@ -103,6 +104,27 @@ fn due(cal: Option<&Calendar>, start: NaiveDate, days: i32) -> NaiveDate {
     }
 }
 
+/// A template whose `ou` lies outside `directory.people_base` (saved
+/// before that was refused, or `people_base` changed since): the account
+/// would be found by neither login nor sync.
+fn outside_people_base(ob: &Onboarding, t: Option<&TemplateSpec>) -> Result<(), AppError> {
+    let directory = &ob.people.directory;
+    let Some(t) = t.filter(|_| directory.in_use()) else {
+        return Ok(());
+    };
+    match t
+        .problems_in(&directory.people_base)
+        .into_iter()
+        .find(|p| p.field == "ou")
+    {
+        Some(p) => Err(AppError::invalid(
+            "template",
+            format!("template {}: ou: {}", t.name, p.message),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Plans a run and keeps it, waiting for approval (coordinators and
 /// admins). The directory is read (free account names, groups), never
 /// written.
@@ -112,6 +134,7 @@ pub fn plan_run(ob: &Onboarding, actor: &User, req: &RunRequest) -> Result<RunVi
     let now = ids::now();
     let k = ob.db.read(|conn| known(conn, actor, req))?;
     let (template, old_template) = templates_for(req, &k)?;
+    outside_people_base(ob, template.as_ref())?;
     let hire = req.person.clone().unwrap_or_default();
     let start = hire.start_date.unwrap_or(req.effective_on);
     let (cal, cal_warning) = calendar(ob);

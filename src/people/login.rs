@@ -61,7 +61,8 @@ pub fn finish(
             "your directory account is disabled; ask IT".into(),
         )),
         Ok(BindOutcome::Locked) => Err(AppError::Unauthenticated(
-            "your directory account is locked after too many failed logins; wait or ask IT".into(),
+            "your directory account is locked (after too many failed logins, or by IT); wait or ask IT"
+                .into(),
         )),
         Ok(BindOutcome::NotNow) => Err(AppError::Unauthenticated(
             "your directory account may not log in at this time or from here".into(),

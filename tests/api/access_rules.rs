@@ -199,7 +199,7 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/tickets/{id}/comments/{comment_id}/confirm") => Workers,
         ("GET", "/api/v1/tickets/{id}/history") => Everyone,
         ("GET", "/api/v1/tickets/{id}/mail") => Workers,
-        ("GET", "/api/v1/tokens") => Everyone,
+        ("GET", "/api/v1/me" | "/api/v1/tokens") => Everyone,
         ("POST", "/api/v1/tokens") => Everyone,
         ("DELETE", "/api/v1/tokens/{id}") => Everyone,
         ("POST", "/api/v1/users/{id}/activate") => Admins,

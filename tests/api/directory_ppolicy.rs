@@ -109,6 +109,37 @@ async fn a_new_hire_changes_the_password_at_first_login_and_disabling_locks_the_
         BindOutcome::Accepted,
         "the same password once unlocked"
     );
+
+    // Under a policy without pwdLockout the overlay ignores the lock: the
+    // password is removed instead.
+    let (other, dn) = blocking(|| {
+        let mut s = Session::open(cfg.clone()).unwrap();
+        let dn = account(&mut s, "nol", "Set-by-admin-3");
+        policy(&slapd, &dn, "no-lockout");
+        (s.disable(&dn).unwrap(), dn)
+    });
+    assert_eq!(other.how, Disabling::PasswordRemoved, "{dn}");
+    assert_eq!(
+        outcome("Set-by-admin-3", other.dn.clone()),
+        BindOutcome::Rejected
+    );
+}
+
+/// Puts the entry under the policy `cn=NAME,ou=policies`.
+fn policy(slapd: &OwnSlapd, dn: &str, name: &str) {
+    let policy = format!("cn={name},ou=policies,dc=example,dc=test");
+    slapd
+        .admin()
+        .modify(
+            dn,
+            vec![ldap3::Mod::Replace(
+                "pwdPolicySubentry",
+                [policy.as_str()].into(),
+            )],
+        )
+        .unwrap()
+        .success()
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -128,18 +159,7 @@ async fn an_expired_password_leads_to_the_change_form_and_is_changed_with_the_ol
             })
             .unwrap();
         // Under the policy whose passwords last 2 s, without grace logins.
-        slapd
-            .admin()
-            .modify(
-                &dn,
-                vec![ldap3::Mod::Replace(
-                    "pwdPolicySubentry",
-                    ["cn=short-lived,ou=policies,dc=example,dc=test"].into(),
-                )],
-            )
-            .unwrap()
-            .success()
-            .unwrap();
+        policy(&slapd, &dn, "short-lived");
         s.set_password(&dn, "Old-expiring-1").unwrap();
         dn
     });
@@ -159,6 +179,14 @@ async fn an_expired_password_leads_to_the_change_form_and_is_changed_with_the_ol
     );
 
     let changed = blocking(|| {
+        let short = change_own_password(&cfg, &dn, "Old-expiring-1", "Short-2");
+        assert!(
+            short
+                .unwrap_err()
+                .to_string()
+                .contains("at least 12 characters"),
+            "a change made for the person still asks for length"
+        );
         let wrong = change_own_password(&cfg, &dn, "Not-the-old-one", "Renewed-pass-2");
         let right = change_own_password(&cfg, &dn, "Old-expiring-1", "Renewed-pass-2");
         let now = check_password(&cfg, &dn, "Renewed-pass-2").unwrap();

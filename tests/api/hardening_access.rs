@@ -169,6 +169,16 @@ async fn tokens_are_listed_revoked_at_once_and_expire() {
     let short = issued["token"].as_str().unwrap().to_owned();
     assert_eq!(issued["state"], "valid");
     assert_eq!(app.get(&short, "/api/v1/tickets").await.status(), 200);
+    let me: Value = app.get(&short, "/api/v1/me").await.json().await.unwrap();
+    assert_eq!(
+        (
+            me["email"].as_str(),
+            me["role"].as_str(),
+            me["active"].as_bool()
+        ),
+        (Some("agent@example.org"), Some("agent"), Some(true)),
+        "{me}"
+    );
 
     let mine: Vec<Value> = app
         .get(&agent, "/api/v1/tokens")
@@ -213,6 +223,7 @@ async fn tokens_are_listed_revoked_at_once_and_expire() {
     assert_eq!(resp.json::<Value>().await.unwrap()["state"], "revoked");
     let refused = app.get(&agent, "/api/v1/tickets").await;
     assert_problem(refused, 401, "unauthenticated").await;
+    assert_problem(app.get(&agent, "/api/v1/me").await, 401, "unauthenticated").await;
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let expired = app.get(&short, "/api/v1/tickets").await;

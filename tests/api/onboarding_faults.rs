@@ -278,6 +278,31 @@ async fn a_new_hire_whose_name_was_taken_is_planned_again_as_the_same_person() {
         "{linked}"
     );
 
+    // The stopped run cannot provision her a second time.
+    assert_problem(
+        post(
+            &app,
+            &coordinator,
+            &format!("/api/v1/onboarding/runs/{first_id}/retry"),
+        )
+        .await,
+        409,
+        "superseded",
+    )
+    .await;
+    // Nor can a new hire take a staff account's address (a directory
+    // account with it would log in as that account).
+    let staff = json!({"kind": "onboard", "effective_on": "2026-02-02",
+        "person": {"given_name": "Coby", "surname": "Copy", "email": "coord@taken.test"}});
+    let problem = assert_problem(
+        app.post_json(&coordinator, "/api/v1/onboarding/runs", &staff)
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "person.email", "{problem}");
+
     // A person with a directory account already is not taken again.
     let (_, third_id) = plan_run(&app, &coordinator, tina).await;
     let refused = approve_and_run(&app, &coordinator, &third_id).await;
@@ -286,7 +311,7 @@ async fn a_new_hire_whose_name_was_taken_is_planned_again_as_the_same_person() {
         step(&refused, "register_person")["error"]
             .as_str()
             .unwrap()
-            .contains("with a directory account already"),
+            .contains("is a person already (with the directory account"),
         "{refused}"
     );
 }

@@ -17,7 +17,9 @@
 # without which the overlay ignores pwdAccountLockedTime, but no
 # pwdMaxFailure, so failed binds lock nothing) and
 # cn=short-lived,ou=policies (a password expires 2 s after it is set, no
-# grace logins) for an entry that names it in pwdPolicySubentry.
+# grace logins) and cn=no-lockout,ou=policies (no pwdLockout: the overlay
+# ignores pwdAccountLockedTime) for an entry that names one in
+# pwdPolicySubentry.
 #
 # Suffix dc=example,dc=test; cn=admin,dc=example,dc=test / adminpw is the
 # service account (the root DN: no password policy binds it);
@@ -203,6 +205,13 @@ pwdAttribute: userPassword
 pwdMaxAge: 2
 pwdGraceAuthNLimit: 0
 pwdMustChange: FALSE
+pwdAllowUserChange: TRUE
+
+dn: cn=no-lockout,ou=policies,$suffix
+objectClass: device
+objectClass: pwdPolicy
+cn: no-lockout
+pwdAttribute: userPassword
 pwdAllowUserChange: TRUE
 LDIF
 fi
