@@ -135,10 +135,10 @@ pub(crate) fn entry_and_groups(
 }
 
 pub(crate) fn session(ou: &str) -> Session {
-    Session::open(ldap_server::settings(&[(
-        "directory.people_base",
-        json!(ou),
-    )]))
+    Session::open(ldap_server::settings(&[
+        ("directory.people_base", json!(ou)),
+        ("directory.new_users_ou", json!(ou)),
+    ]))
     .unwrap()
 }
 
