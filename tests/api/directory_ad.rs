@@ -379,4 +379,22 @@ async fn an_onboarding_and_an_offboarding_run_against_active_directory() {
     assert_eq!(outcome, BindOutcome::Disabled);
     let left = blocking(|| session(&ou).groups_of(&moved).unwrap());
     assert!(left.is_empty(), "{left:?}");
+    let primary = blocking(|| {
+        let (found, _) = ad_server::admin()
+            .search(
+                &moved,
+                ldap3::Scope::Base,
+                "(objectClass=*)",
+                vec!["primaryGroupID"],
+            )
+            .unwrap()
+            .success()
+            .unwrap();
+        ldap3::SearchEntry::construct(found.into_iter().next().unwrap()).attrs["primaryGroupID"][0]
+            .clone()
+    });
+    assert_eq!(
+        primary, "513",
+        "the primary group (Domain Users) is left alone"
+    );
 }

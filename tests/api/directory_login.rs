@@ -210,3 +210,26 @@ async fn people_change_their_directory_password_and_are_logged_in_with_it() {
     let (status, _) = page_text(&browser(), plain.url("/login/password")).await;
     assert_eq!(status, 404);
 }
+
+/// Directory logins count against the same limits as local ones: five
+/// failures from one address, then 429 whatever the password.
+#[tokio::test(flavor = "multi_thread")]
+async fn directory_logins_are_limited_like_local_ones() {
+    let ou = blocking(|| fresh_ou("limit"));
+    let app = spawn_app_with(ldap_server::overrides(&[
+        ("auth.ldap", json!(true)),
+        ("directory.people_base", json!(ou)),
+        ("directory.new_users_ou", json!(ou)),
+        ("login.account_delay_after", json!(100)),
+    ]))
+    .await;
+    blocking(|| person(&ou, "rita", "Right-password-1", &[]));
+    for n in 0..5 {
+        let (status, _, _) = log_in(&app, "rita", "guess").await;
+        assert_eq!(status, 401, "failure {n}");
+    }
+    let c = browser();
+    let resp = login(&app, &c, "rita", "Right-password-1").await;
+    assert_eq!(resp.status(), 429, "limited before the directory is asked");
+    assert!(resp.headers().contains_key("retry-after"));
+}

@@ -315,3 +315,38 @@ async fn a_new_hire_whose_name_was_taken_is_planned_again_as_the_same_person() {
         "{refused}"
     );
 }
+
+/// Approved for a day to come, a run waits for it: nothing is done before
+/// midnight of `effective_on` (in `onboarding.calendar`'s zone).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approved_run_waits_for_its_effective_day() {
+    let ou = blocking(|| ldap_server::fresh_ou("later"));
+    let app = spawn_app_with(ldap_server::overrides(&[
+        ("directory.people_base", json!(ou)),
+        ("directory.new_users_ou", json!(ou)),
+        ("directory.upn_suffix", json!("later.test")),
+        ("onboarding.calendar", json!("24x7")),
+    ]))
+    .await;
+    let coordinator = app.token("coord@later.test", Role::Coordinator).await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive();
+    let (_, id) = plan_run(
+        &app,
+        &coordinator,
+        json!({"kind": "onboard", "effective_on": day,
+            "person": {"given_name": "Lia", "surname": "Later"}}),
+    )
+    .await;
+    let waiting = approve_and_run(&app, &coordinator, &id).await;
+    assert_eq!(waiting["status"], "approved", "{waiting}");
+    assert_eq!(step(&waiting, "create_account")["status"], "pending");
+    let none = blocking(|| {
+        crate::onboarding_runs::session(&ou)
+            .find_account("lia.later")
+            .unwrap()
+    });
+    assert!(none.is_none(), "no account before the day");
+    app.run_jobs_at(chrono::Duration::days(11)).await;
+    let done = run_of(&app, &coordinator, &id).await;
+    assert_eq!(done["status"], "done", "{done}");
+}

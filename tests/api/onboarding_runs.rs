@@ -134,6 +134,22 @@ pub(crate) fn entry_and_groups(
     })
 }
 
+/// The run's stored (sealed) password, as the database holds it.
+fn sealed(app: &TestApp, id: &str) -> Option<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        sealed_password: Option<String>,
+    }
+    let rows: Vec<Row> = diesel::sql_query(format!(
+        "SELECT sealed_password FROM onboarding_runs WHERE id = '{id}'"
+    ))
+    .load(&mut *app.state.db.reader().unwrap())
+    .unwrap();
+    rows.into_iter().next().and_then(|r| r.sealed_password)
+}
+
 pub(crate) fn session(ou: &str) -> Session {
     Session::open(ldap_server::settings(&[
         ("directory.people_base", json!(ou)),
@@ -405,6 +421,7 @@ async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_passw
         "forbidden",
     )
     .await;
+    let stored = blocking(|| sealed(&app, &id)).expect("sealed until revealed");
     let revealed: Value = post(
         &app,
         &coordinator,
@@ -416,6 +433,8 @@ async fn a_new_hire_is_planned_then_approved_and_provisioned_once_with_the_passw
     .unwrap();
     let password = revealed["password"].as_str().unwrap().to_owned();
     assert!(password.len() >= 16);
+    assert!(!stored.contains(&password), "kept only encrypted");
+    assert_eq!(blocking(|| sealed(&app, &id)), None, "wiped once shown");
     let raw = String::from_utf8_lossy(&to_boss.raw).to_string();
     assert!(!raw.contains(&password), "never mailed");
     let outcome = blocking(|| check_password(&ldap_server::settings(&[]), &dn, &password).unwrap());
