@@ -33,6 +33,10 @@ pub struct ServerSettings {
 pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
+    /// Read transactions running at once; 0: as many as the machine has
+    /// cores (at least 2).
+    #[serde(default)]
+    pub read_concurrency: u32,
     pub connection_timeout_ms: u64,
     pub busy_timeout_ms: u64,
 }
@@ -42,6 +46,7 @@ impl fmt::Debug for DatabaseSettings {
         f.debug_struct("DatabaseSettings")
             .field("url", &redact_url(&self.url))
             .field("pool_size", &self.pool_size)
+            .field("read_concurrency", &self.read_concurrency)
             .field("connection_timeout_ms", &self.connection_timeout_ms)
             .field("busy_timeout_ms", &self.busy_timeout_ms)
             .finish()

@@ -11,6 +11,7 @@ pub mod backup;
 mod connect;
 mod group_commit;
 pub mod migrations;
+mod read_gate;
 pub mod schema;
 pub mod text_enum;
 
@@ -173,6 +174,8 @@ pub struct Db {
     backend: Backend,
     readers: Pool,
     writer: Writer,
+    /// Reads in turn, at most so many at once.
+    gate: Arc<read_gate::ReadGate>,
     /// The database file, on SQLite.
     sqlite_path: Option<String>,
 }
@@ -289,10 +292,15 @@ impl Db {
                 (pool.clone(), Writer::Pool(pool))
             }
         };
+        let gate = match settings.read_concurrency {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            n => n as usize,
+        };
         Ok(Db {
             backend,
             readers,
             writer,
+            gate: Arc::new(read_gate::ReadGate::new(gate)),
             sqlite_path: settings.url.strip_prefix("sqlite://").map(str::to_owned),
         })
     }
@@ -321,11 +329,13 @@ impl Db {
         self.readers.get()
     }
 
-    /// Runs `f` on a read connection.
+    /// Runs `f` on a read connection, in turn with other reads
+    /// (`database.read_concurrency` at once).
     pub fn read<T, E: DbFailure>(
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
+        let _turn = self.gate.enter();
         let mut conn = self.readers.get().map_err(Unavailable::from)?;
         f(&mut conn)
     }

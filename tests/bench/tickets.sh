@@ -5,6 +5,7 @@
 #   tests/bench/tickets.sh [sqlite|postgres|both] [TICKETS]
 #   BENCH_REUSE=1 tests/bench/tickets.sh both      # keep the loaded data
 #                                                  # and use it again
+#   BENCH_NO_BUILD=1 …                             # the binaries built last
 #
 # For each backend: load TICKETS (default 1,000,000) demo tickets into a fresh
 # database (with BENCH_REUSE=1 into target/bench/tickets-TICKETS.db or the
@@ -39,14 +40,21 @@ reuse="${BENCH_REUSE:-0}"
 pg_admin="${ITDESK_TEST_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
 bin="$PWD/target/release/itdesk"
-# The in-process listing bench, built now and run by its path (so that a
-# change to the sources during the run cannot start a build).
-sql_bench=$(cargo bench --no-run --quiet --bench ticket_listing --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
+if [ "${BENCH_NO_BUILD:-0}" = 1 ]; then
+  # The binaries built last (e.g. to measure a build while the sources change).
+  sql_bench=$(ls -t target/release/deps/ticket_listing-* 2>/dev/null | grep -v '\.d$' | head -1)
+else
+  cargo build --release --quiet
+  # The in-process listing bench, built now with the release profile (the
+  # library is the one just built) and run by its path (so that a change
+  # to the sources during the run cannot start a build).
+  sql_bench=$(cargo build --release --quiet --bench ticket_listing --message-format=json 2>/dev/null \
+    | python3 -c 'import json,sys
 for m in map(json.loads, sys.stdin):
-    if m.get("reason") == "compiler-artifact" and m.get("executable"): print(m["executable"])' | tail -1)
+    if m.get("reason") == "compiler-artifact" and "bench" in m["target"]["kind"] and m.get("executable"):
+        print(m["executable"])' | tail -1)
+fi
 [ -x "$sql_bench" ] || { echo "cargo bench --bench ticket_listing did not build" >&2; exit 1; }
 work=$(mktemp -d)
 server_pid=""

@@ -11,6 +11,7 @@ mod create;
 pub mod dashboard;
 pub(crate) mod for_onboarding;
 pub mod lookup;
+mod named;
 mod query;
 pub mod service_level;
 mod update;
@@ -139,7 +140,8 @@ pub fn watcher_ids(conn: &mut DbConn, ticket_id: &str) -> Result<Vec<String>, Ap
     Ok(repo::watcher_ids(conn, ticket_id)?)
 }
 
-/// Views of several tickets with three batched lookups (no watchers).
+/// Views of several tickets: their people in one batched lookup, queues
+/// and categories from memory (no watchers).
 pub(crate) fn views(conn: &mut DbConn, tickets: Vec<Ticket>) -> Result<Vec<TicketView>, AppError> {
     let mut user_ids: Vec<String> = tickets
         .iter()
@@ -161,14 +163,8 @@ pub(crate) fn views(conn: &mut DbConn, tickets: Vec<Ticket>) -> Result<Vec<Ticke
         .into_iter()
         .map(|u| (u.id.clone(), u))
         .collect();
-    let queues: HashMap<String, Queue> = repo::find_queues(conn, &queue_ids)?
-        .into_iter()
-        .map(|q| (q.id.clone(), q))
-        .collect();
-    let categories: HashMap<String, Category> = repo::find_categories(conn, &category_ids)?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
+    let queues: HashMap<String, Queue> = named::queues(conn, &queue_ids)?;
+    let categories: HashMap<String, Category> = named::categories(conn, &category_ids)?;
 
     tickets
         .into_iter()
