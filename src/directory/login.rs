@@ -145,25 +145,12 @@ fn change_expired(
         });
     }
     let mut s = Session::open(settings.clone())?;
-    let op = PasswordModify {
-        user_id: Some(dn),
-        old_pass: Some(old),
-        new_pass: Some(new),
-    };
-    let done = s
-        .conn
-        .with_timeout(s.timeout)
-        .extended(op)
-        .map_err(DirectoryError::from)
-        .and_then(|r| {
-            r.success()
-                .map_err(|e| DirectoryError::refused("change the password", e))
-        });
+    let done = s.password_modify(dn, Some(old), new, "change the password");
     if done.is_ok() {
         s.clear_reset(dn);
     }
     s.close();
-    done.map(|_| ())
+    done
 }
 
 #[cfg(test)]

@@ -149,19 +149,7 @@ impl Session {
             ));
         }
         match self.settings.flavor {
-            Flavor::OpenLdap => {
-                let op = PasswordModify {
-                    user_id: Some(dn),
-                    old_pass: None,
-                    new_pass: Some(password),
-                };
-                self.conn
-                    .with_timeout(self.timeout)
-                    .extended(op)
-                    .map_err(DirectoryError::from)?
-                    .success()
-                    .map_err(|e| DirectoryError::refused("set the password", e))?;
-            }
+            Flavor::OpenLdap => self.password_modify(dn, None, password, "set the password")?,
             Flavor::Ad => {
                 let value = ad_password(password);
                 let change = vec![Mod::Replace(b"unicodePwd".to_vec(), HashSet::from([value]))];
@@ -173,6 +161,29 @@ impl Session {
                     .map_err(|e| DirectoryError::refused("set the password", e))?;
             }
         }
+        Ok(())
+    }
+
+    /// Password Modify (RFC 3062) for the entry `dn`; with `old`, the
+    /// server checks it before it changes anything.
+    pub(super) fn password_modify(
+        &mut self,
+        dn: &str,
+        old: Option<&str>,
+        new: &str,
+        what: &str,
+    ) -> Result<(), DirectoryError> {
+        let op = PasswordModify {
+            user_id: Some(dn),
+            old_pass: old,
+            new_pass: Some(new),
+        };
+        self.conn
+            .with_timeout(self.timeout)
+            .extended(op)
+            .map_err(DirectoryError::from)?
+            .success()
+            .map_err(|e| DirectoryError::refused(what, e))?;
         Ok(())
     }
 

@@ -84,26 +84,16 @@ pub fn events(ob: &Onboarding, actor: &User, id: &str) -> Result<Vec<RunEvent>, 
     may_read(actor)?;
     ob.db.read(|conn| {
         let r = load(conn, id)?;
-        let mut who = std::collections::HashMap::new();
-        let mut out = Vec::new();
-        for e in crate::audit::history(conn, "onboarding_run", &r.id)? {
-            let actor = match &e.actor_id {
-                Some(a) if !who.contains_key(a) => {
-                    let email = crate::auth::people::find_user(conn, a)?.map(|u| u.email);
-                    who.insert(a.clone(), email.clone());
-                    email
-                }
-                Some(a) => who[a].clone(),
-                None => None,
-            };
-            out.push(RunEvent {
+        let events = crate::audit::history(conn, "onboarding_run", &r.id)?;
+        Ok(crate::auth::people::with_actors(conn, events)?
+            .into_iter()
+            .map(|(e, who)| RunEvent {
                 at: ids::utc(e.occurred_at),
-                actor,
+                actor: who.map(|u| u.email),
                 action: e.action,
                 changes: serde_json::from_str(&e.changes).unwrap_or(serde_json::Value::Null),
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     })
 }
 

@@ -13,7 +13,7 @@ use crate::helpers::{
     assert_problem, browser, csrf_of, login, page_text, post_form, spawn_app_with,
 };
 use crate::ldap_server::{OwnSlapd, blocking};
-use crate::onboarding_runs::{approve_and_run, plan_run, post, run_of, step};
+use crate::onboarding_support::{approve_and_run, plan_run, post, run_of, step};
 
 /// An account with a password the service account set; its DN.
 fn account(s: &mut Session, account: &str, password: &str) -> String {

@@ -78,6 +78,7 @@ mod onboarding_faults;
 mod onboarding_moves;
 mod onboarding_offboard;
 mod onboarding_runs;
+mod onboarding_support;
 mod onboarding_templates;
 mod people;
 mod purchase_invoices;

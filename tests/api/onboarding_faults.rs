@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{assert_problem, spawn_app_with};
 use crate::ldap_server::{self, blocking};
-use crate::onboarding_runs::{approve_and_run, created, plan_run, post, run_of, step};
+use crate::onboarding_support::{approve_and_run, created, plan_run, post, run_of, step};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_directory_that_stops_answering_holds_the_run_until_it_is_back_without_a_second_account()
@@ -341,7 +341,7 @@ async fn an_approved_run_waits_for_its_effective_day() {
     assert_eq!(waiting["status"], "approved", "{waiting}");
     assert_eq!(step(&waiting, "create_account")["status"], "pending");
     let none = blocking(|| {
-        crate::onboarding_runs::session(&ou)
+        crate::onboarding_support::session(&ou)
             .find_account("lia.later")
             .unwrap()
     });

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app_with;
 use crate::ldap_server::{self, blocking, fresh_group, fresh_ou};
-use crate::onboarding_runs::{created, entry_and_groups, kinds, post, run_of};
+use crate::onboarding_support::{created, entry_and_groups, kinds, post, run_of};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_move_changes_the_department_and_only_the_group_difference() {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::assert_problem;
 use crate::ldap_server::{self, blocking};
-use crate::onboarding_runs::{
+use crate::onboarding_support::{
     app_with_template, created, entry_and_groups, kinds, post, run_of, step, stock,
 };
 
