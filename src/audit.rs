@@ -12,7 +12,9 @@ use crate::ids;
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_events)]
+// `None` is stored as NULL (the table has no defaults): a fixed INSERT
+// whose prepared statement diesel keeps, instead of one built per row.
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 pub struct AuditEvent {
     pub id: String,
     pub entity_type: String,

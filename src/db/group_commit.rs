@@ -11,7 +11,12 @@
 //! if it fails, everyone in the batch gets the error and nothing of the batch
 //! is kept. Each request still runs its own closure on its own thread, so
 //! closures may borrow from their caller.
+//!
+//! A request may leave work for the batch's end ([`at_commit`]): the
+//! full-text index writes out everything it holds at every savepoint, so
+//! its rows are added once, just before COMMIT, for the whole batch.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -38,6 +43,47 @@ struct State {
     /// Outcomes of recently finished batches: (batch, error message if the
     /// COMMIT failed).
     finished: std::collections::VecDeque<(u64, Option<String>)>,
+    /// Work the batch's requests left for its end, in their order.
+    at_commit: Vec<AtCommit>,
+}
+
+/// Work left for the end of the transaction (see [`at_commit`]).
+pub type AtCommit = Box<dyn FnOnce(&mut DbConn) -> QueryResult<()> + Send>;
+
+thread_local! {
+    /// The work a request running on this thread left for its batch's end;
+    /// `None` when no request of a batch runs here.
+    static LEFT_FOR_COMMIT: RefCell<Option<Vec<AtCommit>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` just before the transaction commits when the caller runs in
+/// a batch of the group writer (it then belongs to the batch: if it fails,
+/// nothing of the batch is kept; if the request fails, it is dropped), or
+/// now otherwise. For writes nothing in the same transaction reads back,
+/// whose order relative to other such work is all that matters.
+pub fn at_commit(conn: &mut DbConn, work: AtCommit) -> QueryResult<()> {
+    let now = LEFT_FOR_COMMIT.with(|left| match left.borrow_mut().as_mut() {
+        Some(list) => {
+            list.push(work);
+            None
+        }
+        None => Some(work),
+    });
+    match now {
+        Some(work) => work(conn),
+        None => Ok(()),
+    }
+}
+
+/// Runs `f` collecting the work it leaves for the batch's end.
+fn collecting<T>(f: impl FnOnce() -> T) -> (T, Vec<AtCommit>) {
+    let outer = LEFT_FOR_COMMIT.with(|left| left.replace(Some(Vec::new())));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let left = LEFT_FOR_COMMIT.with(|left| left.replace(outer));
+    match result {
+        Ok(value) => (value, left.unwrap_or_default()),
+        Err(panic) => resume_unwind(panic),
+    }
 }
 
 /// The shared writer (one per process and database).
@@ -73,6 +119,7 @@ impl GroupWriter {
                 batch_len: 0,
                 waiting: 0,
                 finished: std::collections::VecDeque::new(),
+                at_commit: Vec::new(),
             }),
             conn_free: Condvar::new(),
             batch_done: Condvar::new(),
@@ -98,13 +145,22 @@ impl GroupWriter {
     {
         let (mut conn, my_batch) = self.acquire()?;
         // The request's own work, in its own savepoint.
-        let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(|c| f(c))));
-        if outcome.is_err() {
-            // A panic left the savepoint open: undo the request's work.
-            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
-        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            collecting(|| conn.transaction(|c| f(c)))
+        }));
+        let (outcome, left) = match outcome {
+            Ok((result, left)) => {
+                let left = if result.is_ok() { left } else { Vec::new() };
+                (Ok(result), left)
+            }
+            Err(panic) => {
+                // A panic left the savepoint open: undo the request's work.
+                let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
+                (Err(panic), Vec::new())
+            }
+        };
 
-        let committed = self.settle(conn, my_batch, outcome.is_ok());
+        let committed = self.settle(conn, my_batch, outcome.is_ok(), left);
         match outcome {
             Err(panic) => resume_unwind(panic),
             Ok(Err(e)) => Err(WriteFailure::Closure(e)),
@@ -157,9 +213,16 @@ impl GroupWriter {
     /// After one piece of work: hands the connection on while others wait
     /// (and waits for the batch to commit), or commits the batch now.
     /// Returns the batch's commit outcome.
-    fn settle(&self, mut conn: DbConn, my_batch: u64, ok: bool) -> Result<(), String> {
+    fn settle(
+        &self,
+        mut conn: DbConn,
+        my_batch: u64,
+        ok: bool,
+        left: Vec<AtCommit>,
+    ) -> Result<(), String> {
         let mut st = self.lock();
         st.batch_len += 1;
+        st.at_commit.extend(left);
         let keep_open = st.waiting > 0 && st.batch_len < MAX_BATCH && ok;
         if keep_open {
             st.conn = Some(conn);
@@ -171,8 +234,9 @@ impl GroupWriter {
                 st = self.batch_done.wait(st).unwrap_or_else(|p| p.into_inner());
             }
         } else {
+            let left = std::mem::take(&mut st.at_commit);
             drop(st);
-            let result = commit(&mut conn);
+            let result = finish(&mut conn, left);
             let mut st = self.lock();
             st.in_transaction = false;
             st.finished
@@ -226,6 +290,23 @@ fn begin(conn: &mut DbConn) -> QueryResult<()> {
     }
 }
 
+/// Runs the work left for the batch's end, then commits; rolls everything
+/// back if any of it fails.
+fn finish(conn: &mut DbConn, left: Vec<AtCommit>) -> QueryResult<()> {
+    for work in left {
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| {
+            Err(diesel::result::Error::QueryBuilderError(
+                "work left for the commit panicked".into(),
+            ))
+        });
+        if let Err(e) = outcome {
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            return Err(e);
+        }
+    }
+    commit(conn)
+}
+
 fn commit(conn: &mut DbConn) -> QueryResult<()> {
     match <DbConn as Connection>::TransactionManager::commit_transaction(conn) {
         Ok(()) => Ok(()),
@@ -235,3 +316,7 @@ fn commit(conn: &mut DbConn) -> QueryResult<()> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "group_commit_tests.rs"]
+mod tests;

@@ -8,8 +8,11 @@
 //! `query_only`, so a write that bypasses [`Db::write`] fails loudly in tests.
 
 pub mod backup;
+mod checkpoint;
 mod connect;
 mod group_commit;
+mod insert_all;
+pub use self::group_commit::{AtCommit, at_commit};
 pub mod migrations;
 mod read_gate;
 pub mod schema;
@@ -38,22 +41,6 @@ pub enum DbConn {
 
 /// diesel's backend type for [`DbConn`] (dispatches to the real one).
 pub type DbBackend = <DbConn as Connection>::Backend;
-
-/// Inserts many rows in one statement. diesel's multi-backend cannot build
-/// a multi-row INSERT for SQLite, so this dispatches to the real connection.
-#[macro_export]
-macro_rules! insert_all {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            $crate::db::DbConn::Sqlite(c) => {
-                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
-            }
-            $crate::db::DbConn::Postgres(c) => {
-                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
-            }
-        }
-    };
-}
 
 /// The database products itdesk runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +165,8 @@ pub struct Db {
     gate: Arc<read_gate::ReadGate>,
     /// The database file, on SQLite.
     sqlite_path: Option<String>,
+    /// Keeps the service's checkpoint thread going (SQLite).
+    _checkpoints: Option<Arc<()>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -278,10 +267,11 @@ impl Db {
                 .build(manager)
                 .map_err(|e| DbError::Connect(e.to_string()))
         };
+        let mut checkpoints = None;
         let (readers, writer) = match backend {
             Backend::Sqlite => {
-                // The writer first: it is the connection that turns WAL on.
-                let conn = ConnManager::new(settings, false)?.connect()?;
+                let (conn, started) = sqlite_writer(settings, profile)?;
+                checkpoints = started;
                 let writer = Writer::Group(Arc::new(GroupWriter::new(conn, timeout)));
                 // A SQLite file does not go away under a connection: no ping per checkout.
                 let readers = build(ConnManager::new(settings, true)?, false)?;
@@ -302,6 +292,7 @@ impl Db {
             writer,
             gate: Arc::new(read_gate::ReadGate::new(gate)),
             sqlite_path: settings.url.strip_prefix("sqlite://").map(str::to_owned),
+            _checkpoints: checkpoints,
         })
     }
 
@@ -375,6 +366,25 @@ impl Db {
             }
         }
     }
+}
+
+/// SQLite's one writing connection (opened first: it turns WAL on) and,
+/// for the service, the thread that checkpoints beside it.
+fn sqlite_writer(
+    settings: &DatabaseSettings,
+    profile: Profile,
+) -> Result<(DbConn, Option<Arc<()>>), DbError> {
+    let manager = ConnManager::new(settings, false)?;
+    let mut conn = manager.connect()?;
+    if profile != Profile::Service {
+        return Ok((conn, None));
+    }
+    let checkpoints = checkpoint::start(&manager)?;
+    conn.batch_execute(&format!(
+        "PRAGMA wal_autocheckpoint = {}",
+        checkpoint::WRITER_FALLBACK_PAGES
+    ))?;
+    Ok((conn, Some(checkpoints)))
 }
 
 /// Begins `BEGIN IMMEDIATE` on SQLite (take the write lock now, wait on

@@ -11,7 +11,9 @@ use crate::db::schema::{
 
 /// A ticket as stored.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Insertable)]
-#[diesel(table_name = tickets)]
+// `None` is stored as NULL (the table has no defaults): a fixed INSERT
+// whose prepared statement diesel keeps, instead of one built per row.
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub struct Ticket {
     pub id: String,
     pub number: i64,

@@ -28,12 +28,24 @@ pub fn ticket_text(subject: &str, description: &str) -> String {
     format!("{subject}\n{description}")
 }
 
-/// Adds documents to the index.
+/// Adds documents to the index. In a batch of SQLite's group writer the
+/// rows are added when the batch commits (FTS5 writes out what it holds at
+/// every savepoint; once per batch is enough); the index is only read
+/// through committed data.
 pub fn index(conn: &mut DbConn, docs: &[Document<'_>]) -> QueryResult<()> {
-    for chunk in docs.chunks(200) {
-        if chunk.is_empty() {
-            continue;
-        }
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(String, bool, String)> = docs
+        .iter()
+        .map(|d| (d.ticket_id.to_owned(), d.is_public, fold(&d.text)))
+        .collect();
+    crate::db::at_commit(conn, Box::new(move |c| insert_rows(c, &rows)))
+}
+
+/// Writes index rows (ticket id, public, folded text).
+fn insert_rows(conn: &mut DbConn, rows: &[(String, bool, String)]) -> QueryResult<()> {
+    for chunk in rows.chunks(200) {
         match conn {
             DbConn::Sqlite(c) => {
                 let values = vec!["(?, ?, ?)"; chunk.len()].join(", ");
@@ -41,11 +53,11 @@ pub fn index(conn: &mut DbConn, docs: &[Document<'_>]) -> QueryResult<()> {
                     "INSERT INTO ticket_search (ticket_id, is_public, content) VALUES {values}"
                 ))
                 .into_boxed();
-                for d in chunk {
+                for (ticket_id, is_public, text) in chunk {
                     q = q
-                        .bind::<Text, _>(d.ticket_id)
-                        .bind::<Bool, _>(d.is_public)
-                        .bind::<Text, _>(fold(&d.text));
+                        .bind::<Text, _>(ticket_id)
+                        .bind::<Bool, _>(*is_public)
+                        .bind::<Text, _>(text);
                 }
                 q.execute(c)?;
             }
@@ -66,11 +78,11 @@ pub fn index(conn: &mut DbConn, docs: &[Document<'_>]) -> QueryResult<()> {
                     "INSERT INTO ticket_search (ticket_id, is_public, document) VALUES {values}"
                 ))
                 .into_boxed();
-                for d in chunk {
+                for (ticket_id, is_public, text) in chunk {
                     q = q
-                        .bind::<Text, _>(d.ticket_id)
-                        .bind::<Bool, _>(d.is_public)
-                        .bind::<Text, _>(fold(&d.text));
+                        .bind::<Text, _>(ticket_id)
+                        .bind::<Bool, _>(*is_public)
+                        .bind::<Text, _>(text);
                 }
                 q.execute(c)?;
             }

@@ -28,6 +28,7 @@
 #   6. ticket creation: POST /api/v1/tickets, 32 concurrent clients →
 #      tickets/s (2xx only), p99;
 #   7. resident memory (VmRSS) of the serve process after all of it.
+# The database is read once into the OS file cache before the runs.
 # Each wrk run lasts BENCH_DURATION (default 20s). wrk runs on the same
 # machine and competes for the same cores.
 set -euo pipefail
@@ -84,6 +85,20 @@ load() { # backend url
   if [ "$1" = postgres ]; then psql -q -d "$2" -c "VACUUM ANALYZE"; fi
 }
 
+# Reads the whole database once, so that every run starts with it in the
+# OS file cache, as a service that has been running holds it (a cold cache
+# after a load or a reboot slowed creation by a third at first).
+warm() { # backend url
+  local t0=$SECONDS
+  if [ "$1" = postgres ]; then
+    psql -q -d "$2" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+      -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')" >/dev/null
+  else
+    cat "${2#sqlite://}" >/dev/null
+  fi
+  echo "   database read into the file cache in $((SECONDS - t0)) s"
+}
+
 # The plans of both listings, as list_tickets asks for them.
 plans() { # backend url
   local out=tests/bench/plans order_q="ORDER BY tickets.priority ASC, tickets.created_at ASC, tickets.id ASC LIMIT 51"
@@ -129,6 +144,7 @@ bench_backend() {
   export ITDESK_DATABASE_URL="$url" RUST_LOG=warn
   echo "== $backend: $(case $backend in sqlite) sqlite3 "${url#sqlite://}" "SELECT count(*) FROM tickets";; postgres) psql -tAq -d "$url" -c "SELECT count(*) FROM tickets";; esac) tickets"
 
+  warm "$backend" "$url"
   local port; port=$(free_port)
   "$bin" serve --bind "127.0.0.1:$port" >"$work/serve-$backend.log" 2>&1 &
   server_pid=$!

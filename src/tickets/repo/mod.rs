@@ -33,7 +33,11 @@ use crate::db::schema::{
 pub fn next_number(conn: &mut DbConn) -> QueryResult<i64> {
     match conn {
         DbConn::Sqlite(_) => {
-            let current: Option<i64> = tickets::table.select(max(tickets::number)).first(conn)?;
+            // `get_result`, not `first`: a bound LIMIT makes SQLite prepare
+            // the statement again on every run.
+            let current: Option<i64> = tickets::table
+                .select(max(tickets::number))
+                .get_result(conn)?;
             Ok(current.unwrap_or(0) + 1)
         }
         DbConn::Postgres(_) => {
