@@ -22,6 +22,7 @@ pub mod ids;
 pub mod jobs;
 pub mod licenses;
 pub mod mail;
+pub mod metrics;
 pub mod money;
 pub mod onboarding;
 pub mod openapi;
