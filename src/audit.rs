@@ -83,7 +83,10 @@ pub fn record_many(conn: &mut DbConn, entries: &[Entry<'_>]) -> QueryResult<()> 
             occurred_at: e.at,
         })
         .collect();
-    crate::insert_all!(conn, audit_events::table, &rows)?;
+    // 1,000 rows of 7 bound values to a statement.
+    for chunk in rows.chunks(1000) {
+        crate::insert_all!(conn, audit_events::table, chunk)?;
+    }
     Ok(())
 }
 

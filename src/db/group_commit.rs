@@ -60,7 +60,9 @@ thread_local! {
 /// a batch of the group writer (it then belongs to the batch: if it fails,
 /// nothing of the batch is kept; if the request fails, it is dropped), or
 /// now otherwise. For writes nothing in the same transaction reads back,
-/// whose order relative to other such work is all that matters.
+/// whose order relative to other such work is all that matters. Leave work
+/// at the request's own level: work left inside an inner savepoint that
+/// rolls back while the request succeeds still runs.
 pub fn at_commit(conn: &mut DbConn, work: AtCommit) -> QueryResult<()> {
     let now = LEFT_FOR_COMMIT.with(|left| match left.borrow_mut().as_mut() {
         Some(list) => {
