@@ -83,19 +83,13 @@ pub fn record_many(conn: &mut DbConn, entries: &[Entry<'_>]) -> QueryResult<()> 
             occurred_at: e.at,
         })
         .collect();
-    // 1,000 rows of 7 bound values to a statement.
-    for chunk in rows.chunks(1000) {
-        crate::insert_all!(conn, audit_events::table, chunk)?;
-    }
+    crate::insert_all!(conn, audit_events::table, &rows)?;
     Ok(())
 }
 
 /// Appends events built elsewhere (bulk loaders that write many at once).
 pub fn insert_events(conn: &mut DbConn, rows: &[AuditEvent]) -> QueryResult<()> {
-    for chunk in rows.chunks(1000) {
-        crate::insert_all!(conn, audit_events::table, chunk)?;
-    }
-    Ok(())
+    crate::insert_all!(conn, audit_events::table, rows).map(|_| ())
 }
 
 /// The history of one record, oldest first.

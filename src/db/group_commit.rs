@@ -77,15 +77,18 @@ pub fn at_commit(conn: &mut DbConn, work: AtCommit) -> QueryResult<()> {
     }
 }
 
-/// Runs `f` collecting the work it leaves for the batch's end.
-fn collecting<T>(f: impl FnOnce() -> T) -> (T, Vec<AtCommit>) {
-    let outer = LEFT_FOR_COMMIT.with(|left| left.replace(Some(Vec::new())));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    let left = LEFT_FOR_COMMIT.with(|left| left.replace(outer));
-    match result {
-        Ok(value) => (value, left.unwrap_or_default()),
-        Err(panic) => resume_unwind(panic),
-    }
+/// Starts collecting the work the request on this thread leaves for its
+/// batch's end; returns what was collected before (normally nothing).
+fn start_collecting() -> Option<Vec<AtCommit>> {
+    LEFT_FOR_COMMIT.with(|left| left.replace(Some(Vec::new())))
+}
+
+/// Stops collecting (putting back what [`start_collecting`] returned) and
+/// returns the work collected.
+fn stop_collecting(outer: Option<Vec<AtCommit>>) -> Vec<AtCommit> {
+    LEFT_FOR_COMMIT
+        .with(|left| left.replace(outer))
+        .unwrap_or_default()
 }
 
 /// The shared writer (one per process and database).
@@ -147,20 +150,17 @@ impl GroupWriter {
     {
         let (mut conn, my_batch) = self.acquire()?;
         // The request's own work, in its own savepoint.
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            collecting(|| conn.transaction(|c| f(c)))
-        }));
-        let (outcome, left) = match outcome {
-            Ok((result, left)) => {
-                let left = if result.is_ok() { left } else { Vec::new() };
-                (Ok(result), left)
-            }
-            Err(panic) => {
-                // A panic left the savepoint open: undo the request's work.
-                let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
-                (Err(panic), Vec::new())
-            }
-        };
+        let outer = start_collecting();
+        let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(|c| f(c))));
+        let mut left = stop_collecting(outer);
+        if outcome.is_err() {
+            // A panic left the savepoint open: undo the request's work.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn);
+        }
+        if !matches!(outcome, Ok(Ok(_))) {
+            // A request that failed leaves nothing behind.
+            left.clear();
+        }
 
         let committed = self.settle(conn, my_batch, outcome.is_ok(), left);
         match outcome {

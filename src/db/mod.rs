@@ -13,6 +13,7 @@ mod connect;
 mod group_commit;
 mod insert_all;
 pub use self::group_commit::{AtCommit, at_commit};
+pub use self::insert_all::ROWS_PER_INSERT;
 pub mod migrations;
 mod read_gate;
 pub mod schema;

@@ -71,13 +71,8 @@ pub fn insert(conn: &mut DbConn, ticket: &Ticket) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// Inserts tickets, 500 to a statement (27 bound values each: well within
-/// SQLite's 32,766 and PostgreSQL's 65,535 per statement).
 pub fn insert_many(conn: &mut DbConn, rows: &[Ticket]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_all!(conn, tickets::table, chunk)?;
-    }
-    Ok(())
+    crate::insert_all!(conn, tickets::table, rows).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<Ticket>> {
