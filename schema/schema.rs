@@ -624,6 +624,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_months (month) {
+        month -> Text,
+        definitions_version -> Integer,
+        report -> Text,
+        frozen_at -> Timestamp,
+        frozen_by -> Nullable<Text>,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(comments -> tickets (ticket_id));
@@ -941,6 +952,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     onboarding_templates,
     onboarding_runs,
     onboarding_steps,
+    report_months,
     contract_reminders,
     vendor_escalations,
     contract_assets,

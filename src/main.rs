@@ -115,6 +115,9 @@ enum Command {
     /// The LDAP / Active Directory server: sync people from it.
     #[command(subcommand)]
     Directory(itdesk::people::cli::DirectoryCommand),
+    /// The monthly report for leadership: print or write a month, freeze one.
+    #[command(subcommand)]
+    Report(itdesk::metrics::cli::ReportCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
 }
@@ -230,6 +233,14 @@ fn mailgate(sources: Sources) -> ExitCode {
     }))
 }
 
+/// Ends the process with `code` unless it is 0.
+fn exit_with(code: i32) -> anyhow::Result<()> {
+    if code != 0 {
+        std::process::exit(code);
+    }
+    Ok(())
+}
+
 fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => {
@@ -277,6 +288,10 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Contracts(c)) => {
             itdesk::vendors::cli::export(c, &prepare_light(settings, false)?.vendors)
         }
+        Command::Report(c) => exit_with(itdesk::metrics::cli::run(
+            c,
+            &prepare_light(settings, false)?.metrics,
+        )?),
         Command::Contracts(c) => {
             itdesk::vendors::cli::run(c, &prepare_light(settings, false)?.vendors)
         }

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         (name = "onboarding", description = "Onboarding, offboarding and moves: templates per department or role, planned and approved runs"),
         (name = "vendors", description = "Vendors, their contacts, and contracts: terms, notice deadlines, costs, renewal"),
         (name = "purchasing", description = "Purchase orders: approval, receiving into stock and entitlements, invoices"),
+        (name = "reports", description = "The monthly report: ticket, service-level and workload figures, frozen once a month is over"),
         (name = "access", description = "API tokens and deactivating people"),
         (name = "system", description = "Health"),
     )
@@ -72,6 +73,7 @@ pub fn document() -> String {
         crate::vendors::escalation_handlers::Api::openapi(),
         crate::vendors::document_handlers::Api::openapi(),
         crate::purchasing::handlers::Api::openapi(),
+        crate::metrics::handlers::Api::openapi(),
     ] {
         doc.merge(part);
     }

@@ -40,6 +40,7 @@ pub struct Settings {
     pub purchasing: crate::purchasing::settings::PurchasingSettings,
     pub directory: crate::directory::settings::DirectorySettings,
     pub onboarding: crate::onboarding::settings::OnboardingSettings,
+    pub reports: crate::metrics::settings::ReportSettings,
     #[serde(default)]
     pub calendars: Vec<CalendarSpec>,
     /// `[[onboarding_templates]]`.
@@ -99,6 +100,7 @@ impl Settings {
         self.sla.validate()?;
         self.licenses.validate().map_err(ConfigError::Invalid)?;
         self.vendors.validate().map_err(ConfigError::Invalid)?;
+        self.reports.validate().map_err(ConfigError::Invalid)?;
         self.directory.validate().map_err(ConfigError::Invalid)?;
         self.onboarding.validate().map_err(ConfigError::Invalid)?;
         let people_base = if self.directory.in_use() {

@@ -154,6 +154,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)
                 .configure(crate::purchasing::handlers::configure)
+                .configure(crate::metrics::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);
@@ -173,6 +174,7 @@ struct Contexts {
     vendors: web::Data<crate::vendors::Vendors>,
     purchasing: web::Data<crate::purchasing::Purchasing>,
     onboarding: web::Data<crate::onboarding::Onboarding>,
+    metrics: web::Data<crate::metrics::Metrics>,
 }
 
 impl Contexts {
@@ -188,6 +190,7 @@ impl Contexts {
             vendors: web::Data::new(state.vendors.clone()),
             purchasing: web::Data::new(state.purchasing.clone()),
             onboarding: web::Data::new(state.onboarding.clone()),
+            metrics: web::Data::new(state.metrics.clone()),
         }
     }
 
@@ -201,7 +204,8 @@ impl Contexts {
             .app_data(self.people.clone())
             .app_data(self.vendors.clone())
             .app_data(self.purchasing.clone())
-            .app_data(self.onboarding.clone());
+            .app_data(self.onboarding.clone())
+            .app_data(self.metrics.clone());
     }
 }
 

@@ -36,6 +36,7 @@ pub struct AppState {
     pub vendors: crate::vendors::Vendors,
     pub purchasing: crate::purchasing::Purchasing,
     pub onboarding: crate::onboarding::Onboarding,
+    pub metrics: crate::metrics::Metrics,
     pub outbox: Outbox,
 }
 
@@ -115,11 +116,21 @@ impl AppState {
                 smtp: Arc::new(s.mail.smtp.clone()),
             },
             onboarding: onboarding(&s, people(&s, &db, &tokens), &tickets, &sla),
+            metrics: metrics(&s, &db, &sla),
             tickets,
             sla,
             db,
             settings: s,
         }
+    }
+}
+
+/// The monthly report: ticket clocks count on the SLA calendars.
+fn metrics(s: &Settings, db: &Db, sla: &Sla) -> crate::metrics::Metrics {
+    crate::metrics::Metrics {
+        db: db.clone(),
+        settings: Arc::new(s.reports.clone()),
+        calendars: sla.registry.clone(),
     }
 }
 

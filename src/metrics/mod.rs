@@ -4,5 +4,33 @@
 //! with the registers that own the data; this context gathers them,
 //! computes the figures without I/O and renders them.
 
+use std::sync::Arc;
+
+pub mod chart;
+pub mod cli;
+pub mod definitions;
+pub mod figures;
+pub mod gather;
+pub mod handlers;
+pub mod history;
+pub mod html;
 pub mod month;
+pub mod page;
+pub mod render;
+mod repo;
+pub mod report;
+pub mod service;
+pub mod settings;
+pub mod sla_figures;
 pub mod ticket_figures;
+pub mod workload;
+
+/// The reports context of one process.
+#[derive(Clone)]
+pub struct Metrics {
+    pub db: crate::db::Db,
+    pub settings: Arc<settings::ReportSettings>,
+    /// The report's zone defaults to `reports.calendar`'s; tickets' clocks
+    /// count on their policies' calendars.
+    pub calendars: Arc<crate::sla::registry::InForce>,
+}

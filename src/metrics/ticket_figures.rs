@@ -5,8 +5,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+pub use super::history::FieldChange;
+use super::history::value_at;
+pub use super::sla_figures::Concluded;
 use crate::vendors::performance::nearest_rank;
 
 /// Statuses of the backlog: work not finished.
@@ -42,6 +46,13 @@ pub struct TicketFacts {
     pub public_replies: Vec<NaiveDateTime>,
     /// Moves from one queue to another.
     pub queue_moves: Vec<NaiveDateTime>,
+    /// Queue changes (by slug), oldest first: the queue at an instant.
+    pub queue_changes: Vec<FieldChange>,
+    /// The assignee now (email) and its changes, oldest first.
+    pub assignee: Option<String>,
+    pub assignee_changes: Vec<FieldChange>,
+    /// The SLA clocks that concluded in the month.
+    pub clocks: Vec<Concluded>,
     /// Escalations to a vendor.
     pub vendor_escalations: Vec<NaiveDateTime>,
     /// Business seconds to the first public staff reply (as the SLA
@@ -65,6 +76,16 @@ impl TicketFacts {
                 .find(|c| c.at >= t)
                 .map_or(self.status.as_str(), |c| c.from.as_str()),
         )
+    }
+
+    /// Its queue (slug) at instant `t`.
+    pub fn queue_at(&self, t: NaiveDateTime) -> Option<&str> {
+        value_at(self.queue.as_deref(), &self.queue_changes, t)
+    }
+
+    /// Its assignee (email) at instant `t`.
+    pub fn assignee_at(&self, t: NaiveDateTime) -> Option<&str> {
+        value_at(self.assignee.as_deref(), &self.assignee_changes, t)
     }
 
     /// Whether it was in the backlog at instant `t`.
@@ -98,7 +119,7 @@ impl TicketFacts {
 }
 
 /// Count, median and p90 (nearest rank) of business seconds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Durations {
     pub count: u64,
     pub median_business_seconds: Option<i64>,
@@ -117,7 +138,7 @@ impl Durations {
 }
 
 /// Tickets filed in the month, in total and by each dimension.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Created {
     pub total: u64,
     pub by_type: BTreeMap<String, u64>,
@@ -128,7 +149,7 @@ pub struct Created {
 }
 
 /// Ages of the backlog at the month's end, in calendar days.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Aging {
     #[serde(rename = "0-2d")]
     pub up_to_2: u64,
@@ -152,7 +173,7 @@ impl Aging {
 }
 
 /// The ticket section of the report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TicketFigures {
     pub created: Created,
     pub resolved: u64,

@@ -231,6 +231,38 @@ fn next_response_runs_from_each_requester_message_to_the_next_reply() {
 }
 
 #[test]
+fn resolution_is_met_when_resolved_not_when_closed_later_and_cycles_are_kept() {
+    let events = [
+        ev("2026-11-24T08:30:00Z", EventKind::PublicReply),
+        ev("2026-11-24T09:00:00Z", EventKind::RequesterMessage),
+        ev("2026-11-24T10:00:00Z", EventKind::PublicReply),
+        status("2026-11-24T11:00:00Z", Status::Resolved, None),
+        status("2026-11-27T11:00:00Z", Status::Closed, None),
+    ];
+    let r = evaluate(
+        &office(),
+        &policy(),
+        Priority::P2,
+        at("2026-11-24T08:00:00Z"),
+        &events,
+        at("2026-11-30T00:00:00Z"),
+    );
+    let res = r.resolution.unwrap();
+    assert_eq!(
+        (res.state, iso(res.met_at.unwrap()), res.elapsed),
+        (ClockState::Met, "2026-11-24T11:00:00Z".into(), 3 * H)
+    );
+    // 09:00–10:00 UTC is one cycle, answered in an hour.
+    assert_eq!(r.next_response_cycles.len(), 1);
+    let cycle = &r.next_response_cycles[0];
+    assert_eq!(
+        (cycle.state, iso(cycle.met_at.unwrap()), cycle.elapsed),
+        (ClockState::Met, "2026-11-24T10:00:00Z".into(), H)
+    );
+    assert_eq!(r.next_response.unwrap().cycles, 1);
+}
+
+#[test]
 fn dst_autumn_day_has_twenty_five_hours_and_spring_day_twenty_three() {
     let all_day = CalendarSpec {
         name: "24x7 Berlin".into(),

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::metrics::chart::{escape, nice_step};
+
 /// One group of bars: a label and a value per series.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -81,25 +83,6 @@ pub fn grouped_bars(title: &str, series: &[&str], groups: &[Group]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// A round step for a value axis of about four lines.
-fn nice_step(max: i64) -> i64 {
-    let rough = (max as f64 / 4.0).max(1.0);
-    let magnitude = 10f64.powi(rough.log10().floor() as i32);
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= rough)
-        .unwrap_or(10.0 * magnitude);
-    step as i64
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

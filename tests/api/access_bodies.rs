@@ -32,6 +32,7 @@ pub fn body(method: &str, path: &str, n: usize) -> Body {
         ("POST", "/api/v1/licenses/rules" | "/api/v1/licenses/rules/preview") => {
             j(json!({"name_pattern": "Matrix tool {n}*", "exclude": true}))
         }
+        ("POST", "/api/v1/reports/monthly/{month}/freeze") => j(json!({"refreeze": false})),
         ("POST", "/api/v1/manufacturers") => j(json!({"name": "Maker {n}"})),
         ("POST", "/api/v1/vendors") => j(json!({"name": "Vendor {n}", "kind": "other"})),
         ("POST", "/api/v1/people") => j(json!({"email": "person{n}@example.org",

@@ -297,6 +297,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     values.insert("{id}@rules", rule["id"].as_str().unwrap().to_owned());
     values.insert("{product_id}", product["id"].as_str().unwrap().to_owned());
     values.insert("{allocation_id}", "no-such-allocation".into());
+    values.insert("{month}", "2026-10".into());
     values.insert(
         "{document_id}",
         document[0]["id"].as_str().unwrap().to_owned(),

@@ -95,6 +95,8 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/licenses/rules/preview") => Staff,
         ("PATCH" | "DELETE", "/api/v1/licenses/rules/{id}") => Managers,
         ("GET", "/api/v1/licenses/positions" | "/api/v1/licenses/positions/{product_id}") => Staff,
+        ("GET", "/api/v1/reports/monthly/{month}") => Staff,
+        ("POST", "/api/v1/reports/monthly/{month}/freeze") => Coordinators,
         ("GET", "/api/v1/licenses/entitlements/{id}/allocations") => Staff,
         ("POST", "/api/v1/licenses/entitlements/{id}/allocations") => Managers,
         ("DELETE", "/api/v1/licenses/entitlements/{id}/allocations/{allocation_id}") => Managers,

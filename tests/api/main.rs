@@ -84,6 +84,8 @@ mod people;
 mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
+mod report_script;
+mod reports;
 mod search_rank;
 mod sla;
 mod sla_config;

@@ -114,6 +114,9 @@ pub struct SlaReport {
     pub first_response: Option<ClockReport>,
     pub next_response: Option<ClockReport>,
     pub resolution: Option<ClockReport>,
+    /// Every next-response cycle, oldest first (`next_response` is the
+    /// last of them).
+    pub next_response_cycles: Vec<ClockReport>,
 }
 
 impl SlaReport {
@@ -154,10 +157,14 @@ pub fn evaluate(
         first_met,
         cycles,
     } = replay(priority, created_at, events, now);
-    let resolution_met = {
-        let last = phases.last().expect("phase");
-        is_stopped(last.status).then_some(last.from)
-    };
+    // Met when the final run of stopped phases began: resolved and then
+    // closed was resolved at the first of them.
+    let resolution_met = phases
+        .iter()
+        .rev()
+        .take_while(|p| is_stopped(p.status))
+        .last()
+        .map(|p| p.from);
     let clock = |kind, start, met_at| {
         report(
             calendar,
@@ -174,13 +181,22 @@ pub fn evaluate(
     };
     let first_response = clock(ClockKind::FirstResponse, created_at, first_met);
     let resolution = clock(ClockKind::Resolution, created_at, resolution_met);
+    let next_response_cycles: Vec<ClockReport> = if policy.defines(ClockKind::NextResponse) {
+        cycles
+            .iter()
+            .filter_map(|(start, end)| clock(ClockKind::NextResponse, *start, *end))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let next_response = policy
         .defines(ClockKind::NextResponse)
         .then(|| {
-            let cycles = cycles
-                .iter()
-                .map(|(start, end)| clock(ClockKind::NextResponse, *start, *end));
-            next_response(cycles, policy, priority_at(&priorities, now).0)
+            next_response(
+                &next_response_cycles,
+                policy,
+                priority_at(&priorities, now).0,
+            )
         })
         .flatten();
     SlaReport {
@@ -188,26 +204,23 @@ pub fn evaluate(
         first_response,
         next_response,
         resolution,
+        next_response_cycles,
     }
 }
 
 /// The last next-response cycle, with how many cycles there were and how
 /// many breached; idle when there has been none.
 fn next_response(
-    cycles: impl ExactSizeIterator<Item = Option<ClockReport>>,
+    cycles: &[ClockReport],
     policy: &Policy,
     priority_now: Priority,
 ) -> Option<ClockReport> {
     let count = cycles.len() as u32;
-    let mut breached = 0;
-    let mut last = None;
-    for r in cycles {
-        if r.as_ref().is_some_and(|r| r.state == ClockState::Breached) {
-            breached += 1;
-        }
-        last = r;
-    }
-    match last {
+    let breached = cycles
+        .iter()
+        .filter(|r| r.state == ClockState::Breached)
+        .count() as u32;
+    match cycles.last().cloned() {
         Some(mut r) => {
             r.cycles = count;
             r.breached_cycles = breached;

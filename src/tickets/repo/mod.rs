@@ -2,6 +2,7 @@
 
 mod canned;
 mod list;
+pub mod reporting;
 pub mod sla;
 mod views;
 

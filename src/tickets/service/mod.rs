@@ -13,6 +13,7 @@ pub(crate) mod for_onboarding;
 pub mod lookup;
 mod named;
 mod query;
+pub mod reporting;
 pub mod service_level;
 mod update;
 pub mod vendor_hold;
