@@ -138,6 +138,76 @@ pub fn diff(before: &Value, after: &Value) -> Value {
         .into()
 }
 
+/// The events of these records at or after `since`, except those of the
+/// action `skip` (a frequent one the caller does not need), oldest first,
+/// grouped by record.
+pub fn history_since(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_ids: &[String],
+    since: NaiveDateTime,
+    skip: &str,
+) -> QueryResult<std::collections::HashMap<String, Vec<AuditEvent>>> {
+    let mut out: std::collections::HashMap<String, Vec<AuditEvent>> =
+        std::collections::HashMap::new();
+    for chunk in entity_ids.chunks(500) {
+        let rows: Vec<AuditEvent> = audit_events::table
+            .filter(audit_events::entity_type.eq(entity_type))
+            .filter(audit_events::entity_id.eq_any(chunk))
+            .filter(audit_events::occurred_at.ge(since))
+            .filter(audit_events::action.ne(skip))
+            .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
+            .select(AuditEvent::as_select())
+            .load(conn)?;
+        for r in rows {
+            out.entry(r.entity_id.clone()).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Which of these records have an event of `action` in `[from, to)`.
+pub fn with_action_between(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_ids: &[String],
+    action: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in entity_ids.chunks(500) {
+        let rows: Vec<String> = audit_events::table
+            .filter(audit_events::entity_type.eq(entity_type))
+            .filter(audit_events::entity_id.eq_any(chunk))
+            .filter(audit_events::occurred_at.ge(from))
+            .filter(audit_events::occurred_at.lt(to))
+            .filter(audit_events::action.eq(action))
+            .select(audit_events::entity_id)
+            .distinct()
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Every event of `action` on records of `entity_type` in `[from, to)`,
+/// oldest first.
+pub fn actions_between(
+    conn: &mut DbConn,
+    entity_type: &str,
+    action: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::entity_type.eq(entity_type))
+        .filter(audit_events::action.eq(action))
+        .filter(audit_events::occurred_at.ge(from))
+        .filter(audit_events::occurred_at.lt(to))
+        .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
+        .select(AuditEvent::as_select())
+        .load(conn)
+}
+
 /// The histories of several records, oldest first, grouped by record.
 pub fn history_many(
     conn: &mut DbConn,

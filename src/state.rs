@@ -83,6 +83,11 @@ impl AppState {
             api: api.clone(),
             hooks: Arc::new(ticket_hooks),
         };
+        let licenses = crate::licenses::Licenses {
+            db: db.clone(),
+            settings: Arc::new(s.licenses.clone()),
+        };
+        let vendors = vendors(&s, &db, &sla);
         AppState {
             auth: Auth {
                 db: db.clone(),
@@ -99,24 +104,15 @@ impl AppState {
             },
             assets: assets(&s, &db, api),
             people: people(&s, &db, &tokens),
-            licenses: crate::licenses::Licenses {
-                db: db.clone(),
-                settings: Arc::new(s.licenses.clone()),
-            },
-            vendors: crate::vendors::Vendors {
-                files: Arc::new(s.attachments.clone()),
-                db: db.clone(),
-                settings: Arc::new(s.vendors.clone()),
-                mail_from: mail_from(&s),
-                calendars: sla.registry.clone(),
-            },
+            metrics: metrics(&s, &db, &sla, &licenses, &vendors),
+            licenses,
+            vendors,
             purchasing: purchasing(&s, &db),
             outbox: Outbox {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),
             },
             onboarding: onboarding(&s, people(&s, &db, &tokens), &tickets, &sla),
-            metrics: metrics(&s, &db, &sla),
             tickets,
             sla,
             db,
@@ -125,12 +121,31 @@ impl AppState {
     }
 }
 
+/// Vendors and contracts; service calendars are the SLA ones.
+fn vendors(s: &Settings, db: &Db, sla: &Sla) -> crate::vendors::Vendors {
+    crate::vendors::Vendors {
+        files: Arc::new(s.attachments.clone()),
+        db: db.clone(),
+        settings: Arc::new(s.vendors.clone()),
+        mail_from: mail_from(s),
+        calendars: sla.registry.clone(),
+    }
+}
+
 /// The monthly report: ticket clocks count on the SLA calendars.
-fn metrics(s: &Settings, db: &Db, sla: &Sla) -> crate::metrics::Metrics {
+fn metrics(
+    s: &Settings,
+    db: &Db,
+    sla: &Sla,
+    licenses: &crate::licenses::Licenses,
+    vendors: &crate::vendors::Vendors,
+) -> crate::metrics::Metrics {
     crate::metrics::Metrics {
         db: db.clone(),
         settings: Arc::new(s.reports.clone()),
         calendars: sla.registry.clone(),
+        licenses: licenses.clone(),
+        vendors: vendors.clone(),
     }
 }
 

@@ -170,6 +170,132 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
         "sla_attainment",
         "Every clock that concluded in that month together: met / (met + breached).",
     ),
+    (
+        "assets",
+        "by_status",
+        "Every asset registered by the month's end, by its status then (its status now, rolled back over the status changes recorded since).",
+    ),
+    (
+        "assets",
+        "by_category",
+        "Assets neither retired nor disposed at the month's end, by category (`none`: without one).",
+    ),
+    (
+        "assets",
+        "deployed",
+        "Assets that entered `deployed` during the month (registered deployed, checked out or moved there).",
+    ),
+    (
+        "assets",
+        "retired",
+        "Assets that entered `retired` during the month.",
+    ),
+    (
+        "assets",
+        "warranties_ending_90d",
+        "Assets neither retired nor disposed at the month's end whose warranty ends in the 90 days after it.",
+    ),
+    (
+        "assets",
+        "inventory_freshness",
+        "Of the assets deployed at the month's end, the share with an inventory in the 30 days before it; null when none was deployed.",
+    ),
+    (
+        "assets",
+        "book_value",
+        "Straight-line book value on the month's last day of the assets with a purchase date, cost and currency that were not disposed then, by category, in each currency (the model's depreciation months, else the category's default).",
+    ),
+    (
+        "assets",
+        "cost",
+        "What those assets cost, by category, in each currency.",
+    ),
+    (
+        "licenses",
+        "positions",
+        "Compliance positions (product and metric) on the month's last day, as the license register counts them on that day.",
+    ),
+    (
+        "licenses",
+        "compliant",
+        "Positions with enough licences and a margin.",
+    ),
+    (
+        "licenses",
+        "at_risk",
+        "Positions with enough licences but none to spare.",
+    ),
+    (
+        "licenses",
+        "non_compliant",
+        "Positions with fewer licences than consumed.",
+    ),
+    (
+        "licenses",
+        "shortfall_cost",
+        "What buying the missing licences would cost, in each currency.",
+    ),
+    (
+        "licenses",
+        "unused_cost",
+        "What the licences bought but not consumed cost, in each currency.",
+    ),
+    (
+        "licenses",
+        "shortfall",
+        "Licences missing for a position (consumed minus entitled).",
+    ),
+    (
+        "contracts",
+        "in_force",
+        "Contracts (not drafts) in force on the month's last day: started, not ended, not terminated.",
+    ),
+    (
+        "contracts",
+        "committed_annual_spend",
+        "The annual cost of the contracts in force, in each currency.",
+    ),
+    (
+        "contracts",
+        "notice_deadline.count",
+        "Contracts in force whose notice deadline falls in the 90 days after the month (as the contracts stand now).",
+    ),
+    (
+        "contracts",
+        "notice_deadline",
+        "One such deadline: the last day to give notice.",
+    ),
+    (
+        "contracts",
+        "renewal.count",
+        "Contracts in force whose term ends in the 90 days after the month (renewing when auto-renew is on).",
+    ),
+    ("contracts", "renewal", "One such end of term."),
+    (
+        "onboarding",
+        "completed",
+        "Onboarding, offboarding and move runs whose last step was done during the month.",
+    ),
+    (
+        "onboarding",
+        "median_cycle",
+        "Median wall-clock seconds from a run's request to its last step done (nearest rank).",
+    ),
+    (
+        "vendors",
+        "escalations",
+        "Tickets escalated to a vendor during the month, in all and by vendor.",
+    ),
+    (
+        "vendors",
+        "response_attainment",
+        "Of those escalations, answered within the vendor's response target, as known at the month's end: met / (met + missed, answered late or still unanswered past the target); null when neither.",
+    ),
+    (
+        "vendors",
+        "resolution_attainment",
+        "The same for the vendor's resolution target.",
+    ),
 ];
 
 /// The definition of a figure.

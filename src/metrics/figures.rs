@@ -29,7 +29,7 @@ pub struct Figure {
     /// What it is broken down by (`priority=P1`), empty for a total.
     pub dimension: String,
     pub value: Value,
-    pub unit: &'static str,
+    pub unit: String,
 }
 
 /// Collects a section's figures.
@@ -39,13 +39,13 @@ pub struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    pub fn push(&mut self, metric: &str, dimension: String, value: Value, unit: &'static str) {
+    pub fn push(&mut self, metric: &str, dimension: String, value: Value, unit: &str) {
         self.out.push(Figure {
             section: self.section,
             metric: metric.to_owned(),
             dimension,
             value,
-            unit,
+            unit: unit.to_owned(),
         });
     }
 
@@ -71,7 +71,7 @@ impl Rows<'_> {
         );
     }
 
-    fn counts(&mut self, metric: &str, by: &str, map: &BTreeMap<String, u64>) {
+    pub fn counts(&mut self, metric: &str, by: &str, map: &BTreeMap<String, u64>) {
         for (k, n) in map {
             self.count(metric, format!("{by}={k}"), *n);
         }
@@ -217,7 +217,17 @@ fn trend(r: &Report, out: &mut Vec<Figure>) {
 }
 
 /// The sections in report order, each with its figures.
-pub const SECTIONS: &[&str] = &["tickets", "sla", "workload", "trend"];
+pub const SECTIONS: &[&str] = &[
+    "tickets",
+    "sla",
+    "workload",
+    "trend",
+    "assets",
+    "licenses",
+    "contracts",
+    "onboarding",
+    "vendors",
+];
 
 /// Every figure of the report, section by section.
 pub fn figures(r: &Report) -> Vec<Figure> {
@@ -226,5 +236,6 @@ pub fn figures(r: &Report) -> Vec<Figure> {
     sla(r, &mut out);
     workload(r, &mut out);
     trend(r, &mut out);
+    super::register_figures::all(r, &mut out);
     out
 }

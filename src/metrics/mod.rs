@@ -16,6 +16,9 @@ pub mod history;
 pub mod html;
 pub mod month;
 pub mod page;
+mod page_registers;
+pub mod register_figures;
+pub mod registers;
 pub mod render;
 mod repo;
 pub mod report;
@@ -33,4 +36,7 @@ pub struct Metrics {
     /// The report's zone defaults to `reports.calendar`'s; tickets' clocks
     /// count on their policies' calendars.
     pub calendars: Arc<crate::sla::registry::InForce>,
+    /// The registers the report reads at the month's end.
+    pub licenses: crate::licenses::Licenses,
+    pub vendors: crate::vendors::Vendors,
 }

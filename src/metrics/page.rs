@@ -46,6 +46,7 @@ pub fn render_with(report: &Report, embed: Embed<'_>) -> String {
     tickets(&mut h, report, embed);
     sla(&mut h, report, embed);
     workload(&mut h, report);
+    super::page_registers::sections(&mut h, report, embed);
     definitions(&mut h);
     h.push_str("</main></body></html>");
     h

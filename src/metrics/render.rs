@@ -54,7 +54,7 @@ fn row(f: &Figure, with_section: bool) -> Vec<Cell> {
         Cell::text(f.metric.clone()),
         Cell::text(f.dimension.clone()),
         cell(&f.value),
-        Cell::text(f.unit),
+        Cell::text(f.unit.clone()),
     ]);
     cells
 }

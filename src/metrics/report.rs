@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::registers::{
+    AssetFigures, ContractFigures, LicenseFigures, OnboardingFigures, VendorFigures,
+};
 use super::sla_figures::SlaFigures;
 use super::ticket_figures::TicketFigures;
 use super::workload::Workload;
@@ -40,6 +43,11 @@ pub struct Report {
     pub workload: Workload,
     /// The twelve months ending with this one, oldest first.
     pub trend: Vec<TrendPoint>,
+    pub assets: AssetFigures,
+    pub licenses: LicenseFigures,
+    pub contracts: ContractFigures,
+    pub onboarding: OnboardingFigures,
+    pub vendors: VendorFigures,
 }
 
 impl Report {

@@ -11,7 +11,7 @@ use super::month::Month;
 use super::repo::{self, FrozenMonth};
 use super::report::{DEFINITIONS_VERSION, Report, TrendPoint};
 use super::ticket_figures::{self, Frame};
-use super::{sla_figures, workload};
+use super::{registers, sla_figures, workload};
 use crate::audit;
 use crate::auth::User;
 use crate::error::AppError;
@@ -101,10 +101,34 @@ impl Metrics {
             sla: sla_figures::compute(&facts),
             workload: workload::compute(&frame, &facts),
             trend: Vec::new(),
+            assets: Default::default(),
+            licenses: Default::default(),
+            contracts: Default::default(),
+            onboarding: Default::default(),
+            vendors: Default::default(),
         };
         drop(facts);
+        self.registers(&mut report, &frame)?;
         report.trend = self.trend(month, &report, &reg, zone)?;
         Ok(report)
+    }
+
+    /// The register sections, each from its register at the month's end.
+    fn registers(&self, report: &mut Report, frame: &Frame) -> Result<(), AppError> {
+        let (bounds, last_day) = (frame.bounds, frame.last_day);
+        let assets = crate::assets::service::month::at_end(&self.db, bounds, last_day)?;
+        report.assets = registers::assets(&assets, last_day);
+        let positions =
+            crate::licenses::service::positions(&self.licenses, &reader(), Some(last_day))?;
+        report.licenses = registers::licenses(&positions);
+        let filter = crate::vendors::service::ContractFilter::default();
+        let (contracts, _) = crate::vendors::service::list_contracts(&self.vendors, &filter)?;
+        report.contracts = registers::contracts(&contracts, last_day);
+        let runs = crate::onboarding::completed::completed_between(&self.db, bounds)?;
+        report.onboarding = registers::onboarding(&runs);
+        let escalations = crate::vendors::service::escalations_between(&self.db, bounds)?;
+        report.vendors = registers::vendors(&escalations, bounds.1);
+        Ok(())
     }
 
     /// The twelve months ending with `month`: frozen figures where a month
@@ -223,6 +247,24 @@ impl Metrics {
             Ok::<_, AppError>(())
         })?;
         Ok(report)
+    }
+}
+
+/// Who the report reads the registers as: a viewer, as the report is
+/// itself for staff and viewers only.
+fn reader() -> User {
+    let epoch = chrono::DateTime::UNIX_EPOCH.naive_utc();
+    User {
+        id: "reports".into(),
+        email: "reports@itdesk.invalid".into(),
+        display_name: "The monthly report".into(),
+        role: crate::auth::Role::Viewer,
+        password_hash: None,
+        is_active: true,
+        organization: None,
+        created_at: epoch,
+        updated_at: epoch,
+        is_vip: false,
     }
 }
 

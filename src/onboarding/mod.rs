@@ -5,6 +5,7 @@
 
 mod actions;
 mod apply;
+pub mod completed;
 pub mod details;
 pub mod domain;
 pub mod dto;

@@ -80,3 +80,16 @@ pub fn resolve(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Every vendor's escalations made in `[from, to)`, oldest first.
+pub fn between(
+    conn: &mut DbConn,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<Vec<Escalation>> {
+    e::table
+        .filter(e::escalated_at.ge(from))
+        .filter(e::escalated_at.lt(to))
+        .order((e::escalated_at.asc(), e::id.asc()))
+        .select(Escalation::as_select())
+        .load(conn)
+}

@@ -84,6 +84,7 @@ mod people;
 mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
+mod report_cli;
 mod report_script;
 mod reports;
 mod search_rank;

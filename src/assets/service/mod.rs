@@ -7,6 +7,7 @@ mod checkout;
 mod edit;
 mod lifecycle;
 mod links;
+pub mod month;
 pub mod receiving;
 mod register;
 mod reports;

@@ -18,7 +18,7 @@ pub use coverage::contract_coverage;
 pub use documents::*;
 pub use escalations::{Answered, answer, escalate, ticket_escalations};
 pub use listing::{ContractFilter, contract_choices, contracts, list_contracts};
-pub use performance::performance;
+pub use performance::{escalations_between, performance};
 pub use reminders::{Pass, Sent, describe, fill_notice_deadlines, run_pass};
 pub use renewals::{Renewed, contract_terms, renew_due};
 pub use vendors::*;

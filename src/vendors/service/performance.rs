@@ -69,3 +69,40 @@ pub fn performance(
         })
     })
 }
+
+/// Every vendor's escalations made in `span`, as they stood at its end
+/// (an answer or resolution after it is not known yet), with the vendor's
+/// name: for the monthly report.
+pub fn escalations_between(
+    db: &crate::db::Db,
+    span: (NaiveDateTime, NaiveDateTime),
+) -> Result<Vec<(String, Facts)>, AppError> {
+    let end = span.1;
+    db.read(|conn| {
+        let rows = repo_escalations::between(conn, span)?;
+        let mut names: std::collections::HashMap<String, String> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for e in rows {
+            if !names.contains_key(&e.vendor_id) {
+                let name = repo::vendor(conn, &e.vendor_id)?
+                    .map_or_else(|| e.vendor_id.clone(), |v| v.name);
+                names.insert(e.vendor_id.clone(), name);
+            }
+            let known = |at: Option<NaiveDateTime>, s: Option<i64>| {
+                s.filter(|_| at.is_some_and(|a| a < end))
+            };
+            out.push((
+                names[&e.vendor_id].clone(),
+                Facts {
+                    response_target: e.response_target_seconds,
+                    resolution_target: e.resolution_target_seconds,
+                    response_due_at: e.response_due_at,
+                    resolution_due_at: e.resolution_due_at,
+                    response_seconds: known(e.responded_at, e.response_seconds),
+                    resolution_seconds: known(e.resolved_at, e.resolution_seconds),
+                },
+            ));
+        }
+        Ok(out)
+    })
+}
