@@ -140,6 +140,8 @@ enum ExportCommand {
     Licenses(itdesk::licenses::cli::Export),
     #[command(flatten)]
     Contracts(itdesk::vendors::cli::Export),
+    #[command(flatten)]
+    Tickets(itdesk::metrics::cli::Export),
 }
 
 fn main() -> ExitCode {
@@ -233,6 +235,17 @@ fn mailgate(sources: Sources) -> ExitCode {
     }))
 }
 
+/// `itdesk export …`: each kind from its context.
+fn export(command: ExportCommand, settings: Settings) -> anyhow::Result<()> {
+    let state = prepare_light(settings, false)?;
+    match command {
+        ExportCommand::Assets(c) => itdesk::assets::cli::export(c, &state.assets),
+        ExportCommand::Licenses(c) => itdesk::licenses::cli::export(c, &state.licenses),
+        ExportCommand::Tickets(c) => itdesk::metrics::cli::export(c, &state.metrics),
+        ExportCommand::Contracts(c) => itdesk::vendors::cli::export(c, &state.vendors),
+    }
+}
+
 /// Ends the process with `code` unless it is 0.
 fn exit_with(code: i32) -> anyhow::Result<()> {
     if code != 0 {
@@ -279,15 +292,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sla(c) => itdesk::sla::cli::run(c, &prepare_for_command(settings)?.sla),
         Command::Mail(c) => itdesk::mail::cli::run(c, &prepare_light(settings, false)?.mail),
         Command::Backup { output } => commands::backup(settings, &output),
-        Command::Export(ExportCommand::Assets(c)) => {
-            itdesk::assets::cli::export(c, &prepare_light(settings, false)?.assets)
-        }
-        Command::Export(ExportCommand::Licenses(c)) => {
-            itdesk::licenses::cli::export(c, &prepare_light(settings, false)?.licenses)
-        }
-        Command::Export(ExportCommand::Contracts(c)) => {
-            itdesk::vendors::cli::export(c, &prepare_light(settings, false)?.vendors)
-        }
+        Command::Export(c) => export(c, settings),
         Command::Report(c) => exit_with(itdesk::metrics::cli::run(
             c,
             &prepare_light(settings, false)?.metrics,

@@ -139,6 +139,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::serve))
                 .configure(crate::auth::handlers::configure)
+                // Before the tickets' routes: `/tickets/export` is not a ticket.
+                .configure(crate::metrics::handlers::configure)
                 .configure(tickets::handlers::configure)
                 .configure(crate::sla::handlers::configure)
                 .configure(crate::mail::handlers::configure)
@@ -154,7 +156,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(crate::vendors::escalation_handlers::configure)
                 .configure(crate::vendors::document_handlers::configure)
                 .configure(crate::purchasing::handlers::configure)
-                .configure(crate::metrics::handlers::configure)
                 .default_service(web::to(http::api_not_found)),
         )
         .configure(crate::web::configure);

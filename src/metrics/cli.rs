@@ -92,3 +92,53 @@ pub fn run(command: ReportCommand, metrics: &Metrics) -> anyhow::Result<i32> {
         }
     }
 }
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// One row per ticket with what recomputes the monthly figures:
+    /// number, type, status, priority, channel, queue, category, requester,
+    /// assignee, created_at, first_public_reply_at, resolved_at (last),
+    /// closed_at, cancelled_at, reopen_count, first response and resolution
+    /// business seconds, each SLA clock's outcome, the status history and
+    /// public replies (see schema/tickets-export.md).
+    ///
+    /// Rows are the tickets the period touches (filed in it, or filed
+    /// before and open or changed in it); derived columns are as they stood
+    /// at its end. Days are in reports.time_zone.
+    Tickets {
+        /// The first day, YYYY-MM-DD (default: the first ticket).
+        #[arg(long, value_name = "DATE")]
+        from: Option<chrono::NaiveDate>,
+        /// The last day, YYYY-MM-DD, included (default: now).
+        #[arg(long, value_name = "DATE")]
+        to: Option<chrono::NaiveDate>,
+        /// csv, json or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// `itdesk export tickets`.
+pub fn export(command: Export, metrics: &Metrics) -> anyhow::Result<()> {
+    let Export::Tickets {
+        from,
+        to,
+        format,
+        output,
+    } = command;
+    let format = crate::export::Format::parse_name(&format).map_err(|e| anyhow::anyhow!(e))?;
+    let period = metrics
+        .period(from, to, crate::ids::now())
+        .map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+    let mut out = Output::file_or_stdout(output.as_deref())?;
+    let progress = crate::export::Progress::new(out.is_file(), "tickets");
+    let written = metrics.export_tickets(period, format, &mut out, &progress)?;
+    out.commit()?;
+    if let Some(path) = output {
+        eprintln!("{written} tickets written to {}", path.display());
+    }
+    Ok(())
+}

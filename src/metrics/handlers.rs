@@ -12,12 +12,14 @@ use super::report::Report;
 use crate::auth::Role;
 use crate::auth::extract::ApiUser;
 use crate::error::{AppError, Problem, blocking};
+use crate::export::{Format, Progress};
 use crate::http::{ApiJson, ApiQuery};
 use crate::ids;
 
 /// Registers the routes under `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/reports/monthly/{month}").route(web::get().to(monthly)))
+        .service(web::resource("/tickets/export").route(web::get().to(export_tickets)))
         .service(web::resource("/reports/monthly/{month}/freeze").route(web::post().to(freeze)));
 }
 
@@ -102,6 +104,49 @@ pub async fn freeze(
     Ok(HttpResponse::Created().json(report))
 }
 
+/// `?from=&to=&format=`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// The first day, YYYY-MM-DD in the report's zone (default: the first
+    /// ticket).
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day, included (default: now).
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<chrono::NaiveDate>,
+    /// `csv` (default), `json` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// One row per ticket the period touches, with what recomputes the
+/// monthly ticket figures (columns in `schema/tickets-export.md`). Staff
+/// and viewers.
+#[utoipa::path(get, path = "/api/v1/tickets/export", tag = "reports", params(ExportParams),
+    responses((status = 200, description = "The file", content_type = "text/csv"),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn export_tickets(
+    state: web::Data<Metrics>,
+    ApiUser(actor): ApiUser,
+    query: ApiQuery<ExportParams>,
+) -> Result<HttpResponse, AppError> {
+    super::service::may_read(&actor)?;
+    let q = query.0;
+    let format = match q.format.as_deref() {
+        None => Format::Csv,
+        Some(f) => Format::parse_name(f).map_err(|e| AppError::invalid("format", e))?,
+    };
+    let body = blocking(move || {
+        let period = state.period(q.from, q.to, ids::now())?;
+        let mut out = Vec::new();
+        state.export_tickets(period, format, &mut out, &Progress::hidden())?;
+        Ok::<_, AppError>(out)
+    })
+    .await?;
+    Ok(format.download("tickets", body))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(monthly, freeze))]
+#[openapi(paths(monthly, freeze, export_tickets))]
 pub struct Api;

@@ -25,6 +25,7 @@ pub mod report;
 pub mod service;
 pub mod settings;
 pub mod sla_figures;
+pub mod ticket_export;
 pub mod ticket_figures;
 pub mod workload;
 

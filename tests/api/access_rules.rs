@@ -96,6 +96,7 @@ pub fn api_rule(method: &str, path: &str) -> Option<Rule> {
         ("PATCH" | "DELETE", "/api/v1/licenses/rules/{id}") => Managers,
         ("GET", "/api/v1/licenses/positions" | "/api/v1/licenses/positions/{product_id}") => Staff,
         ("GET", "/api/v1/reports/monthly/{month}") => Staff,
+        ("GET", "/api/v1/tickets/export") => Staff,
         ("POST", "/api/v1/reports/monthly/{month}/freeze") => Coordinators,
         ("GET", "/api/v1/licenses/entitlements/{id}/allocations") => Staff,
         ("POST", "/api/v1/licenses/entitlements/{id}/allocations") => Managers,

@@ -85,6 +85,7 @@ mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
 mod report_cli;
+mod report_export;
 mod report_script;
 mod reports;
 mod search_rank;

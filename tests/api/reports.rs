@@ -11,7 +11,7 @@ use itdesk::tickets::domain::{Priority, Status};
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
 use crate::report_script::{Cast, Script, user_id, write};
 
-async fn cast(app: &TestApp) -> Cast {
+pub async fn cast(app: &TestApp) -> Cast {
     let admin = app.seed_catalog().await;
     app.token("req@example.org", Role::Requester).await;
     app.token("agent@example.org", Role::Agent).await;
@@ -31,7 +31,7 @@ async fn cast(app: &TestApp) -> Cast {
 
 /// The October cases; times are UTC (Berlin is UTC+2 until 25 October
 /// 03:00, UTC+1 after).
-fn october(c: &Cast, agent_id: &str) -> Vec<Script> {
+pub fn october(c: &Cast, agent_id: &str) -> Vec<Script> {
     use Priority::*;
     use Status::*;
     vec![
