@@ -7,25 +7,32 @@ use std::fmt::Write;
 use super::chart::escape;
 use super::month::Month;
 
-pub const STYLE: &str = "
+/// The standalone document's own rules.
+pub const DOCUMENT_STYLE: &str = "
 body{font-family:'DejaVu Sans',Arial,sans-serif;color:#222;margin:0;background:#fff;font-size:14px;line-height:1.4}
 main{max-width:60rem;margin:0 auto;padding:1rem}
-h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;border-bottom:2px solid #2f6db5;padding-bottom:.2rem;margin-top:1.6rem}
-h3{font-size:1rem;margin:1rem 0 .3rem}
+h1{font-size:1.6rem;margin:.2rem 0}
 .meta{color:#555;margin:0 0 1rem}
-.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
-.tile{border:1px solid #ccc;border-radius:6px;padding:.5rem .7rem}
-.tile b{display:block;font-size:1.5rem}.tile span{color:#555;font-size:.85rem}
-.up{color:#1d6b2f}.down{color:#a33}
-figure{margin:.6rem 0}figure svg{max-width:100%;height:auto}
-.table{overflow-x:auto}
-table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem;font-size:.9rem}
-th,td{border-bottom:1px solid #ddd;padding:.25rem .4rem;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-dl dt{font-weight:bold;margin-top:.4rem}dl dd{margin:0 0 0 1rem;color:#333}
-@media print{@page{size:A4;margin:12mm}body{font-size:10pt}main{max-width:none;padding:0}
-section{break-inside:auto}figure,table,.tiles{break-inside:avoid}h2{break-after:avoid}}
+@media print{@page{size:A4;margin:12mm}body{font-size:10pt}main{max-width:none;padding:0}}
+";
+
+/// The report's rules, all under `.report` (the web page serves the same
+/// from its stylesheet).
+pub const REPORT_STYLE: &str = "
+.report h2{font-size:1.2rem;border-bottom:2px solid #2f6db5;padding-bottom:.2rem;margin-top:1.6rem}
+.report h3{font-size:1rem;margin:1rem 0 .3rem}
+.report .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem}
+.report .tile{border:1px solid #ccc;border-radius:6px;padding:.5rem .7rem}
+.report .tile b{display:block;font-size:1.5rem}.report .tile span{color:#555;font-size:.85rem}
+.report .up{color:#1d6b2f}.report .down{color:#a33}
+.report figure{margin:.6rem 0}.report figure svg,.report figure img{max-width:100%;height:auto}
+.report .table{overflow-x:auto}
+.report table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem;font-size:.9rem}
+.report th,.report td{border-bottom:1px solid #ddd;padding:.25rem .4rem;text-align:left}
+.report td.n,.report th.n{text-align:right;font-variant-numeric:tabular-nums}
+.report .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.report dl dt{font-weight:bold;margin-top:.4rem}.report dl dd{margin:0 0 0 1rem;color:#333}
+@media print{.report section{break-inside:auto}.report figure,.report table,.report .tiles{break-inside:avoid}.report h2{break-after:avoid}}
 ";
 
 /// How a chart goes into the page: inline SVG, or (for mail) an image

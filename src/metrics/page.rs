@@ -7,8 +7,8 @@ use std::fmt::Write;
 use super::chart::{self, Group, escape};
 use super::definitions::DEFINITIONS;
 use super::html::{
-    Embed, STYLE, change, duration, figure, month_name, pct, share_change, short, table, tile,
-    words,
+    DOCUMENT_STYLE, Embed, REPORT_STYLE, change, duration, figure, month_name, pct, share_change,
+    short, table, tile, words,
 };
 use super::month::Month;
 use super::report::{Report, TrendPoint};
@@ -28,7 +28,7 @@ pub fn render_with(report: &Report, embed: Embed<'_>) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>IT report {month}</title><style>{STYLE}</style></head><body><main>"
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>IT report {month}</title><style>{DOCUMENT_STYLE}{REPORT_STYLE}</style></head><body><main>"
     );
     let status = if report.frozen {
         "frozen figures"
@@ -42,13 +42,22 @@ pub fn render_with(report: &Report, embed: Embed<'_>) -> String {
         report.generated_at.format("%Y-%m-%d %H:%M"),
         report.definitions_version
     );
+    h.push_str(&body(report, embed));
+    h.push_str("</main></body></html>");
+    h
+}
+
+/// The report's sections in one `<div class="report">` (the web page
+/// puts it in its own layout).
+pub fn body(report: &Report, embed: Embed<'_>) -> String {
+    let mut h = String::from("<div class=\"report\">");
     headline(&mut h, report);
     tickets(&mut h, report, embed);
     sla(&mut h, report, embed);
     workload(&mut h, report);
     super::page_registers::sections(&mut h, report, embed);
     definitions(&mut h);
-    h.push_str("</main></body></html>");
+    h.push_str("</div>");
     h
 }
 

@@ -148,6 +148,14 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("seat_released", "The seat is taken back and free again."),
     (
+        "report_frozen",
+        "The month is frozen: its report keeps these figures from now on.",
+    ),
+    (
+        "report_refrozen",
+        "The month is frozen again with the figures as they are now; the history says who did it.",
+    ),
+    (
         "audit_frozen",
         "The audit is frozen: its files stay exactly as they are now.",
     ),

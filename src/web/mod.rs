@@ -52,6 +52,7 @@ mod purchase_receive;
 mod queue;
 mod queue_bulk;
 mod queue_views;
+mod reports;
 mod responses;
 mod routes;
 mod session;
@@ -103,11 +104,16 @@ async fn script() -> HttpResponse {
         .body(JS)
 }
 
+/// The pages' stylesheet, with the monthly report's rules (one source
+/// for the page and the standalone report).
+static STYLESHEET: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{CSS}\n{}", crate::metrics::html::REPORT_STYLE));
+
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(CSS)
+        .body(STYLESHEET.as_str())
 }
 
 /// Content-Security-Policy of every page: nothing but our own resources.

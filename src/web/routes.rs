@@ -28,6 +28,21 @@ fn page_routes(cfg: &mut web::ServiceConfig) {
         .configure(license_routes)
         .configure(vendor_routes)
         .configure(purchase_routes)
+        .route("/reports", web::get().to(reports::latest))
+        .route("/reports/monthly", web::get().to(reports::pick))
+        .route("/reports/monthly/{month}", web::get().to(reports::show))
+        .route(
+            "/reports/monthly/{month}/download",
+            web::get().to(reports::download),
+        )
+        .route(
+            "/reports/monthly/{month}/print",
+            web::get().to(reports::print),
+        )
+        .route(
+            "/reports/monthly/{month}/freeze",
+            web::post().to(reports::freeze),
+        )
         .route("/notifications", web::get().to(notifications::list))
         .route(
             "/notifications/{id}/read",

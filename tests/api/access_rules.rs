@@ -260,6 +260,8 @@ pub fn page_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/licenses/import" | "/licenses/imports/{id}") => Managers,
         ("GET", "/licenses/products/{id}/entitlements/new") => Managers,
         ("GET", "/licenses/entitlements/{id}/edit") => Managers,
+        ("GET", "/reports" | "/reports/monthly" | "/reports/monthly/{month}") => Staff,
+        ("GET", "/reports/monthly/{month}/download" | "/reports/monthly/{month}/print") => Staff,
         // Forms: who may act is decided by the same services as the API
         // (checked there); here only that nobody acts without logging in.
         ("POST", _) => Everyone,

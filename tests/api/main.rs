@@ -25,6 +25,7 @@ mod browser_assets;
 mod browser_licenses;
 mod browser_pages;
 mod browser_purchasing;
+mod browser_reports;
 mod browser_ticket;
 mod cli;
 mod cli_admin;

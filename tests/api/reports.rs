@@ -402,3 +402,58 @@ async fn reports_are_for_staff_and_say_what_is_wrong() {
     assert!(page.contains("<svg") && !page.contains("<script") && !page.contains("src=\"http"));
     assert!(page.contains("@page{size:A4"));
 }
+
+#[tokio::test]
+async fn the_report_page_keeps_a_wrong_month_and_says_what_is_wrong() {
+    let app = spawn_app_with(vec![]).await;
+    app.user_with_password("viewer@example.org", Role::Viewer, "viewer password")
+        .await;
+    let client = crate::helpers::browser();
+    crate::helpers::login(&app, &client, "viewer@example.org", "viewer password").await;
+    let (status, page) =
+        crate::helpers::page_text(&client, app.url("/reports/monthly?month=2026-13")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"2026-13\""), "the input is kept");
+    assert!(
+        page.contains(
+            "class=\"field-error\" id=\"e-r-month\">`2026-13`: the month must be 01 to 12"
+        ),
+        "{page}"
+    );
+    let (status, _) =
+        crate::helpers::page_text(&client, app.url("/reports/monthly?month=2099-01")).await;
+    assert_eq!(status, 200);
+    let resp = client
+        .get(app.url("/reports/monthly?month=2026-10"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/reports/monthly/2026-10");
+    let print = client
+        .get(app.url("/reports/monthly/2026-10/print"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        print.headers()["content-security-policy"],
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    );
+    let html = print.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
+    let xlsx = client
+        .get(app.url("/reports/monthly/2026-10/download?format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("itdesk-report-2026-10.xlsx")
+    );
+    let (status, _) =
+        crate::helpers::page_text(&client, app.url("/reports/monthly/nonsense")).await;
+    assert_eq!(status, 404);
+}
