@@ -129,6 +129,7 @@ pub fn jobs(state: &AppState) -> crate::jobs::Jobs {
         state.vendors.jobs(),
         state.people.jobs(),
         state.onboarding.jobs(),
+        state.metrics.jobs(),
     ])
 }
 

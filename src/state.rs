@@ -146,6 +146,7 @@ fn metrics(
         calendars: sla.registry.clone(),
         licenses: licenses.clone(),
         vendors: vendors.clone(),
+        mail_from: mail_from(s),
     }
 }
 

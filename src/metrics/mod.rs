@@ -14,9 +14,11 @@ pub mod gather;
 pub mod handlers;
 pub mod history;
 pub mod html;
+pub mod mailing;
 pub mod month;
 pub mod page;
 mod page_registers;
+pub mod png;
 pub mod register_figures;
 pub mod registers;
 pub mod render;
@@ -40,4 +42,6 @@ pub struct Metrics {
     /// The registers the report reads at the month's end.
     pub licenses: crate::licenses::Licenses,
     pub vendors: crate::vendors::Vendors,
+    /// The monthly mail comes from here.
+    pub mail_from: Arc<crate::outbox::MailFrom>,
 }

@@ -62,3 +62,14 @@ pub fn refreeze(conn: &mut DbConn, row: &FrozenMonth) -> QueryResult<()> {
         .execute(conn)
         .map(|_| ())
 }
+/// Marks a month mailed; false when some process marked it first.
+pub fn mark_mailed(conn: &mut DbConn, month: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        report_months::table
+            .find(month)
+            .filter(report_months::mailed_at.is_null()),
+    )
+    .set(report_months::mailed_at.eq(at))
+    .execute(conn)?;
+    Ok(n == 1)
+}

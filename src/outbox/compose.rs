@@ -47,9 +47,35 @@ fn raw(name: &str, value: String) -> Result<HeaderValue, String> {
     Ok(HeaderValue::new(name, value))
 }
 
+/// A file sent with a message: an image the HTML shows (`cid:` + its
+/// id), or an attachment.
+#[derive(Debug, Clone)]
+pub struct Enclosure {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    /// The Content-ID the HTML refers to; `None`: attached.
+    pub inline_id: Option<String>,
+}
+
 /// The message's bytes, and the recipients it could address (malformed
 /// addresses are left out).
 pub fn build(o: &Outgoing) -> Result<(Vec<u8>, Vec<String>), String> {
+    build_with(o, &[])
+}
+
+fn part(e: &Enclosure) -> Result<lettre::message::SinglePart, String> {
+    let kind = lettre::message::header::ContentType::parse(&e.content_type)
+        .map_err(|err| format!("{}: {err}", e.content_type))?;
+    Ok(match &e.inline_id {
+        Some(id) => lettre::message::Attachment::new_inline(id.clone()).body(e.bytes.clone(), kind),
+        None => lettre::message::Attachment::new(e.name.clone()).body(e.bytes.clone(), kind),
+    })
+}
+
+/// [`build`] with images the HTML shows (multipart/related) and files
+/// attached (multipart/mixed).
+pub fn build_with(o: &Outgoing, files: &[Enclosure]) -> Result<(Vec<u8>, Vec<String>), String> {
     let from = Mailbox::new(
         Some(o.from_name.clone()),
         o.from.parse().map_err(|e| format!("from address: {e}"))?,
@@ -97,11 +123,23 @@ pub fn build(o: &Outgoing) -> Result<(Vec<u8>, Vec<String>), String> {
     if let Some(n) = o.ticket_number {
         builder = builder.raw_header(raw("X-Itdesk-Ticket", n.to_string())?);
     }
-    let message = builder
-        .multipart(MultiPart::alternative_plain_html(
-            o.text.clone(),
-            o.html.clone(),
-        ))
-        .map_err(|e| e.to_string())?;
+    let mut body = MultiPart::alternative_plain_html(o.text.clone(), o.html.clone());
+    let (inline, attached): (Vec<&Enclosure>, Vec<&Enclosure>) =
+        files.iter().partition(|f| f.inline_id.is_some());
+    if !inline.is_empty() {
+        let mut related = MultiPart::related().multipart(body);
+        for f in inline {
+            related = related.singlepart(part(f)?);
+        }
+        body = related;
+    }
+    if !attached.is_empty() {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for f in attached {
+            mixed = mixed.singlepart(part(f)?);
+        }
+        body = mixed;
+    }
+    let message = builder.multipart(body).map_err(|e| e.to_string())?;
     Ok((message.formatted(), to))
 }

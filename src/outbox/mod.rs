@@ -15,7 +15,7 @@ mod settings;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-pub use compose::{Outgoing, build, id_domain, new_message_id};
+pub use compose::{Enclosure, Outgoing, build, build_with, id_domain, new_message_id};
 pub use model::OutboxRow;
 pub use send::{send, send_job};
 pub use settings::{MailTransport, SmtpSettings, TlsMode};
@@ -85,6 +85,35 @@ pub fn queue(
     let Ok((raw, to)) = compose::build(outgoing) else {
         return Ok(false);
     };
+    insert(conn, ticket_id, kind, auto_to, outgoing, (raw, to), now)?;
+    Ok(true)
+}
+
+/// [`queue`] for a message with images and attachments (not about a
+/// ticket); `false` when nobody in it has a usable address.
+pub fn queue_with(
+    conn: &mut DbConn,
+    kind: &str,
+    outgoing: &Outgoing,
+    files: &[Enclosure],
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let Ok(built) = compose::build_with(outgoing, files) else {
+        return Ok(false);
+    };
+    insert(conn, None, kind, None, outgoing, built, now)?;
+    Ok(true)
+}
+
+fn insert(
+    conn: &mut DbConn,
+    ticket_id: Option<&str>,
+    kind: &str,
+    auto_to: Option<&str>,
+    outgoing: &Outgoing,
+    (raw, to): (Vec<u8>, Vec<String>),
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     let row = OutboxRow {
         id: ids::new_id(),
         ticket_id: ticket_id.map(str::to_owned),
@@ -105,7 +134,7 @@ pub fn queue(
     let mut job = NewJob::now(SEND_JOB, json!({ "outbox_id": row.id }), now);
     job.max_attempts = 20;
     jobs::enqueue(conn, job, now)?;
-    Ok(true)
+    Ok(())
 }
 
 /// Mail about something other than a ticket (an asset hand-over, a

@@ -87,6 +87,7 @@ mod purchase_orders;
 mod purchase_receipts;
 mod report_cli;
 mod report_export;
+mod report_mail;
 mod report_script;
 mod reports;
 mod search_rank;
