@@ -36,7 +36,7 @@ pub(super) struct Batch {
 }
 
 impl Batch {
-    fn event(
+    pub(super) fn event(
         &mut self,
         ticket: &str,
         actor: &str,
@@ -192,6 +192,7 @@ pub(super) fn generate_ticket(
     }
     ticket.is_open = ticket.status.is_open();
     ticket.updated_at = at;
+    super::turns::take_turns(w, &mut ticket, &agent.id, b);
     b.tickets.push(ticket);
 }
 

@@ -10,6 +10,7 @@ pub mod licenses;
 pub mod onboarding;
 mod people;
 pub mod purchasing;
+mod turns;
 pub mod vendors;
 
 use generate::{Batch, World, generate_ticket};

@@ -59,17 +59,30 @@ impl Metrics {
         }
     }
 
-    /// Freezes the month before `now`'s unless it is frozen; the month.
+    /// Freezes the month before `now`'s, and any of the eleven before it
+    /// its trend shows that is not frozen yet (oldest first, so that each
+    /// one's trend reads the ones before it frozen: after an installation
+    /// or an outage the first run catches up); the month.
     pub fn freeze_due(&self, now: NaiveDateTime) -> Result<Month, AppError> {
         let month = self.current_month(now).previous();
-        match self.freeze(None, month, false, now) {
-            Ok(r) => {
-                tracing::info!(%month, created = r.tickets.created.total, "froze the month's report");
-                Ok(month)
+        let months = month.plus(1 - super::service::TREND_MONTHS).through(month);
+        let names: Vec<String> = months.iter().map(Month::to_string).collect();
+        let frozen = self
+            .db
+            .read(|c| Ok::<_, AppError>(repo::find_many(c, &names)?))?;
+        for m in months {
+            if frozen.iter().any(|f| f.month == m.to_string()) {
+                continue;
             }
-            Err(e) if e.code() == "already_frozen" => Ok(month),
-            Err(e) => Err(e),
+            match self.freeze(None, m, false, now) {
+                Ok(r) => {
+                    tracing::info!(month = %m, created = r.tickets.created.total, "froze the month's report");
+                }
+                Err(e) if e.code() == "already_frozen" => {}
+                Err(e) => return Err(e),
+            }
         }
+        Ok(month)
     }
 
     /// Mails the month before `now`'s to the recipients, freezing it first

@@ -86,6 +86,7 @@ mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
 mod report_cli;
+mod report_definitions;
 mod report_export;
 mod report_mail;
 mod report_script;
