@@ -48,13 +48,29 @@ pub fn month_tickets(
         ))
     })?;
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(PAGE) {
-        let page = read_page(db, chunk)?;
-        for t in &page.tickets {
-            let h = page.histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
-            out.push(facts_of(t, h, &slugs, &page.people, reg, bounds));
+    // Pages are read on a thread of their own while the one before is
+    // worked out here: the database (another process on PostgreSQL) and
+    // the clocks keep both cores busy.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Page, AppError>>(2);
+        scope.spawn(move || {
+            for chunk in ids.chunks(PAGE) {
+                let page = read_page(db, chunk);
+                let failed = page.is_err();
+                if tx.send(page).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for page in rx {
+            let page = page?;
+            for t in &page.tickets {
+                let h = page.histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+                out.push(facts_of(t, h, &slugs, &page.people, reg, bounds));
+            }
         }
-    }
+        Ok::<_, AppError>(())
+    })?;
     Ok(out)
 }
 

@@ -6,6 +6,8 @@
 #   tests/bench/report.sh [sqlite|postgres|both] [TICKETS]
 #   BENCH_REUSE=1 tests/bench/report.sh both   # the data tickets.sh keeps
 #   BENCH_NO_BUILD=1 …                         # the binary built last
+#   BENCH_KEEP_FROZEN=1 …                      # keep the last run's freezes:
+#                                              # steps 3 and 4 only
 #
 # For each backend (release build, `itdesk report` on the command line, the
 # database read into the OS file cache first), for the last full month M:
@@ -91,19 +93,21 @@ bench_backend() {
       fi ;;
   esac
   # Earlier runs' freezes go: every run measures the same states.
-  case $backend in
+  [ "${BENCH_KEEP_FROZEN:-0}" = 1 ] || case $backend in
     sqlite) sqlite3 "${url#sqlite://}" "DELETE FROM report_months" 2>/dev/null || true ;;
     postgres) psql -q -d "$url" -c "DELETE FROM report_months" 2>/dev/null || true ;;
   esac
   "$bin" migrate >/dev/null
   warm "$backend" "$url"
   echo "== $backend: month $month"
-  timed "1. cold: nothing frozen (json)" report monthly --month "$month" --format json
-  python3 -c "import json; r=json.load(open('$work/out')); t=r['tickets']; print(f\"      {t['created']['total']} created, {t['resolved']} resolved, backlog {t['backlog_end']}, SLA attainment {r['sla']['attainment']}\")"
-  local total=0 m
-  for m in $months_before; do
-    timed "2. freeze $m" report freeze --month "$m"
-  done
+  if [ "${BENCH_KEEP_FROZEN:-0}" != 1 ]; then
+    timed "1. cold: nothing frozen (json)" report monthly --month "$month" --format json
+    python3 -c "import json; r=json.load(open('$work/out')); t=r['tickets']; print(f\"      {t['created']['total']} created, {t['resolved']} resolved, backlog {t['backlog_end']}, SLA attainment {r['sla']['attainment']}\")"
+    local m
+    for m in $months_before; do
+      timed "2. freeze $m" report freeze --month "$m"
+    done
+  fi
   timed "3. the month's close: trend frozen (json)" report monthly --month "$month" --live --format json
   timed "3. … html" report monthly --month "$month" --live --format html
   timed "3. … xlsx" report monthly --month "$month" --live --format xlsx --output "$work/r.xlsx"
