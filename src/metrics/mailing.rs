@@ -100,7 +100,14 @@ impl Metrics {
             if !repo::mark_mailed(conn, &name, now)? {
                 return Ok::<_, AppError>(false);
             }
-            queue_with(conn, "monthly_report", &outgoing, &files, now)
+            // A mail that cannot be built is not marked sent: the job fails
+            // and says why, and the month is mailed once it can be.
+            if !queue_with(conn, "monthly_report", &outgoing, &files, now)? {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the monthly report's mail could not be built: check reports.recipients and mail.from"
+                )));
+            }
+            Ok(true)
         })?;
         if sent {
             tracing::info!(%month, to = self.settings.recipients.len(), "mailed the month's report");

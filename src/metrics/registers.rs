@@ -29,6 +29,7 @@ pub fn amount(minor: i64, currency: &str) -> String {
 
 /// Book value of one category in one currency.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct BookValue {
     pub category: String,
     pub currency: String,
@@ -39,6 +40,7 @@ pub struct BookValue {
 
 /// The asset section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct AssetFigures {
     /// Every asset registered by the month's end, by its status then.
     pub by_status: BTreeMap<String, u64>,
@@ -114,6 +116,7 @@ pub fn assets(list: &[AtEnd], last_day: NaiveDate) -> AssetFigures {
 
 /// Costs of one currency.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct LicenseCosts {
     pub currency: String,
     pub shortfall_cost: String,
@@ -122,6 +125,7 @@ pub struct LicenseCosts {
 
 /// A position short of licences at the month's end.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Shortfall {
     pub product: String,
     pub metric: String,
@@ -133,6 +137,7 @@ pub struct Shortfall {
 
 /// The license section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct LicenseFigures {
     pub as_of: Option<NaiveDate>,
     pub positions: u64,
@@ -190,6 +195,7 @@ pub fn licenses(p: &PositionsDto) -> LicenseFigures {
 
 /// A contract decision ahead.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ContractDate {
     pub contract: String,
     pub vendor: String,
@@ -201,6 +207,7 @@ pub struct ContractDate {
 
 /// Annual spend of one currency.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Spend {
     pub currency: String,
     pub annual: String,
@@ -208,6 +215,7 @@ pub struct Spend {
 
 /// The contract section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ContractFigures {
     /// Contracts in force on the month's last day.
     pub in_force: u64,
@@ -277,6 +285,7 @@ pub fn contracts(list: &[ContractDto], last_day: NaiveDate) -> ContractFigures {
 
 /// Runs of one kind finished in the month.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct RunFigures {
     pub completed: u64,
     /// Median wall-clock seconds from the request to the last step done
@@ -286,6 +295,7 @@ pub struct RunFigures {
 
 /// The onboarding section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct OnboardingFigures {
     pub onboardings: RunFigures,
     pub offboardings: RunFigures,
@@ -315,6 +325,7 @@ pub fn onboarding(runs: &[Completed]) -> OnboardingFigures {
 
 /// One vendor's month.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct VendorMonth {
     pub vendor: String,
     pub escalations: u64,
@@ -326,6 +337,7 @@ pub struct VendorMonth {
 
 /// The vendor section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct VendorFigures {
     /// Tickets escalated to vendors in the month.
     pub escalations: u64,

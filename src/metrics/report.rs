@@ -20,6 +20,7 @@ pub const DEFINITIONS_VERSION: u32 = 1;
 
 /// One month of the trend.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct TrendPoint {
     pub month: String,
     pub created: u64,
@@ -38,15 +39,24 @@ pub struct Report {
     pub definitions_version: u32,
     pub generated_at: DateTime<Utc>,
     pub frozen: bool,
+    #[serde(default)]
     pub tickets: TicketFigures,
+    #[serde(default)]
     pub sla: SlaFigures,
+    #[serde(default)]
     pub workload: Workload,
     /// The twelve months ending with this one, oldest first.
+    #[serde(default)]
     pub trend: Vec<TrendPoint>,
+    #[serde(default)]
     pub assets: AssetFigures,
+    #[serde(default)]
     pub licenses: LicenseFigures,
+    #[serde(default)]
     pub contracts: ContractFigures,
+    #[serde(default)]
     pub onboarding: OnboardingFigures,
+    #[serde(default)]
     pub vendors: VendorFigures,
 }
 
@@ -61,5 +71,21 @@ impl Report {
             sla_attainment: self.sla.attainment,
             frozen: self.frozen,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frozen_report_reads_when_later_versions_add_figures() {
+        let old = r#"{"month": "2026-10", "time_zone": "Europe/Berlin", "definitions_version": 1,
+            "generated_at": "2026-11-02T00:30:00Z", "frozen": true,
+            "tickets": {"created": {"total": 8}, "resolved": 6}}"#;
+        let r: Report = serde_json::from_str(old).unwrap();
+        assert_eq!((r.tickets.created.total, r.tickets.resolved), (8, 6));
+        assert_eq!(r.tickets.reopen_rate, None);
+        assert!(r.trend.is_empty());
     }
 }

@@ -91,6 +91,7 @@ pub fn concluded(
 
 /// Met, breached and their share.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Attainment {
     pub met: u64,
     pub breached: u64,
@@ -110,6 +111,7 @@ impl Attainment {
 
 /// One clock's figures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ClockFigures {
     pub met: u64,
     pub breached: u64,
@@ -119,6 +121,7 @@ pub struct ClockFigures {
 
 /// A queue's figures over every clock.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct QueueAttainment {
     pub queue: String,
     pub met: u64,
@@ -128,6 +131,7 @@ pub struct QueueAttainment {
 
 /// The service-level section of the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SlaFigures {
     pub first_response: ClockFigures,
     pub next_response: ClockFigures,

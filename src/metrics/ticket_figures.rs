@@ -120,6 +120,7 @@ impl TicketFacts {
 
 /// Count, median and p90 (nearest rank) of business seconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Durations {
     pub count: u64,
     pub median_business_seconds: Option<i64>,
@@ -139,6 +140,7 @@ impl Durations {
 
 /// Tickets filed in the month, in total and by each dimension.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Created {
     pub total: u64,
     pub by_type: BTreeMap<String, u64>,
@@ -150,6 +152,7 @@ pub struct Created {
 
 /// Ages of the backlog at the month's end, in calendar days.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Aging {
     #[serde(rename = "0-2d")]
     pub up_to_2: u64,
@@ -174,6 +177,7 @@ impl Aging {
 
 /// The ticket section of the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct TicketFigures {
     pub created: Created,
     pub resolved: u64,

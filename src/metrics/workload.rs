@@ -12,6 +12,7 @@ use crate::vendors::performance::nearest_rank;
 
 /// One queue's or agent's month.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Load {
     /// The queue's slug or the agent's email (`none`: no queue).
     pub name: String,
@@ -29,6 +30,7 @@ pub struct Load {
 
 /// The workload section of the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Workload {
     pub queues: Vec<Load>,
     pub agents: Vec<Load>,
