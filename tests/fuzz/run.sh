@@ -29,6 +29,11 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
+# The fuzz crate is its own workspace; without a lock file of its own it would
+# resolve the newest versions of every dependency on a clean clone, not the
+# ones the service is built and tested with. Start from the service's lock
+# (cargo adds libfuzzer-sys and keeps the rest).
+[ -f tests/fuzz/Cargo.lock ] || cp Cargo.lock tests/fuzz/Cargo.lock
 build=()
 [ "${ITDESK_FUZZ_BUILD:-release}" = dev ] && build=(--dev)
 
@@ -43,11 +48,17 @@ for t in "${targets[@]}"; do
       -- -max_total_time="$secs" -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
     result="no crash"
   else
-    result="CRASH (see $log and tests/fuzz/artifacts/$t)"
+    if grep -q 'stat::number_of_executed_units' "$log"; then
+      result="CRASH (see $log and tests/fuzz/artifacts/$t)"
+    else
+      # It never ran: the build or cargo-fuzz failed. Show why.
+      result="FAILED TO RUN (see $log)"
+      tail -n 30 "$log" >&2
+    fi
     status=1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
   corpus=$(ls "tests/fuzz/corpus/$t" | wc -l)
   printf '%-11s %s: %s executions in %ss, coverage %s edges, corpus %s inputs\n' \
     "$t" "$result" "${runs:-?}" "$secs" "${cov:-?}" "$corpus"
