@@ -148,14 +148,30 @@ pub fn history_since(
     since: NaiveDateTime,
     skip: &str,
 ) -> QueryResult<std::collections::HashMap<String, Vec<AuditEvent>>> {
+    histories(conn, entity_type, entity_ids, Some((since, skip)))
+}
+
+/// The histories of records, oldest first, grouped by record; with
+/// `only`, the events at or after an instant and not of one action.
+fn histories(
+    conn: &mut DbConn,
+    entity_type: &str,
+    entity_ids: &[String],
+    only: Option<(NaiveDateTime, &str)>,
+) -> QueryResult<std::collections::HashMap<String, Vec<AuditEvent>>> {
     let mut out: std::collections::HashMap<String, Vec<AuditEvent>> =
         std::collections::HashMap::new();
     for chunk in entity_ids.chunks(500) {
-        let rows: Vec<AuditEvent> = audit_events::table
+        let mut q = audit_events::table
             .filter(audit_events::entity_type.eq(entity_type))
             .filter(audit_events::entity_id.eq_any(chunk))
-            .filter(audit_events::occurred_at.ge(since))
-            .filter(audit_events::action.ne(skip))
+            .into_boxed();
+        if let Some((since, skip)) = only {
+            q = q
+                .filter(audit_events::occurred_at.ge(since))
+                .filter(audit_events::action.ne(skip));
+        }
+        let rows: Vec<AuditEvent> = q
             .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
             .select(AuditEvent::as_select())
             .load(conn)?;
@@ -214,18 +230,5 @@ pub fn history_many(
     entity_type: &str,
     entity_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, Vec<AuditEvent>>> {
-    let mut out: std::collections::HashMap<String, Vec<AuditEvent>> =
-        std::collections::HashMap::new();
-    for chunk in entity_ids.chunks(500) {
-        let rows: Vec<AuditEvent> = audit_events::table
-            .filter(audit_events::entity_type.eq(entity_type))
-            .filter(audit_events::entity_id.eq_any(chunk))
-            .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
-            .select(AuditEvent::as_select())
-            .load(conn)?;
-        for r in rows {
-            out.entry(r.entity_id.clone()).or_default().push(r);
-        }
-    }
-    Ok(out)
+    histories(conn, entity_type, entity_ids, None)
 }

@@ -15,7 +15,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::{User, people as users};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::sla::clock::{EventKind, SlaReport, evaluate};
+use crate::sla::clock::{EventKind, SlaReport};
 use crate::sla::registry::Registry;
 use crate::tickets::Ticket;
 use crate::tickets::service::reporting;
@@ -85,7 +85,7 @@ pub struct Page {
 /// Reads the tickets with these ids, their histories and their people.
 pub fn read_page(db: &Db, ids: &[String]) -> Result<Page, AppError> {
     db.read(|conn| {
-        let tickets = reporting::by_ids(conn, ids)?;
+        let tickets = crate::tickets::service::lookup::find_many(conn, ids)?;
         let histories = audit::history_many(conn, "ticket", ids)?;
         let mut people_ids: Vec<String> = tickets
             .iter()
@@ -106,35 +106,61 @@ pub fn read_page(db: &Db, ids: &[String]) -> Result<Page, AppError> {
     })
 }
 
-/// A ticket's SLA report read at `now` under the policy that covers it
-/// now, with its history's public staff replies; no report when no
-/// policy covers it.
-pub fn clocks_at(
-    t: &Ticket,
-    h: &[AuditEvent],
-    slugs: &Slugs,
-    people: &HashMap<String, User>,
-    reg: &Registry,
-    now: NaiveDateTime,
-) -> (Option<SlaReport>, Vec<NaiveDateTime>) {
-    let (initial, events) = crate::sla::history::events(h, t.priority);
-    let replies = events
-        .iter()
-        .filter(|e| e.kind == EventKind::PublicReply)
-        .map(|e| naive(e.at))
-        .collect();
-    let facts = crate::sla::service::batch_facts(t, slugs, people);
-    let report = reg.select(&facts).map(|(policy, calendar)| {
-        evaluate(
-            calendar,
-            policy,
-            initial,
-            micros(t.created_at),
-            &events,
-            micros(now),
-        )
-    });
-    (report, replies)
+/// One ticket with what replaying its SLA clocks needs.
+pub struct Replay<'a> {
+    pub t: &'a Ticket,
+    pub h: &'a [AuditEvent],
+    pub slugs: &'a Slugs,
+    pub people: &'a HashMap<String, User>,
+    pub reg: &'a Registry,
+}
+
+impl Replay<'_> {
+    /// The SLA report read at `now` under the policy that covers the
+    /// ticket now, with its history's public staff replies; no report when
+    /// no policy covers it.
+    pub fn clocks_at(&self, now: NaiveDateTime) -> (Option<SlaReport>, Vec<NaiveDateTime>) {
+        let t = self.t;
+        let events = crate::sla::history::events(self.h, t.priority);
+        let replies = events
+            .1
+            .iter()
+            .filter(|e| e.kind == EventKind::PublicReply)
+            .map(|e| naive(e.at))
+            .collect();
+        let facts = crate::sla::service::batch_facts(t, self.slugs, self.people);
+        let report = crate::sla::service::evaluate_events(self.reg, &facts, t, &events, now);
+        (report, replies)
+    }
+
+    /// Business seconds to the resolution at `last`, as the resolution
+    /// clock counts them: from `report` when its clock stopped there, else
+    /// (reopened since) from the clock read again just after it.
+    pub fn resolution_seconds(
+        &self,
+        report: Option<&SlaReport>,
+        last: NaiveDateTime,
+    ) -> Option<i64> {
+        let elapsed = match report?.resolution.as_ref()? {
+            r if r.met_at == Some(micros(last)) => Some(r.elapsed),
+            _ => self
+                .clocks_at(last + Duration::microseconds(1))
+                .0
+                .and_then(|r| r.resolution)
+                .map(|r| r.elapsed),
+        };
+        elapsed.map(seconds)
+    }
+}
+
+/// Business seconds to the first public staff reply `first`, when the
+/// first-response clock was met by it (not by a stop without one).
+pub fn first_response_seconds(
+    report: Option<&SlaReport>,
+    first: Option<NaiveDateTime>,
+) -> Option<i64> {
+    let clock = report?.first_response.as_ref()?;
+    (first.is_some() && clock.met_at == first.map(micros)).then(|| seconds(clock.elapsed))
 }
 
 fn seconds(elapsed_micros: i64) -> i64 {
@@ -151,8 +177,15 @@ pub fn facts_of(
     bounds: (NaiveDateTime, NaiveDateTime),
 ) -> TicketFacts {
     let read = history::read(h);
-    let in_month = |at: NaiveDateTime| at >= bounds.0 && at < bounds.1;
-    let (report, public_replies) = clocks_at(t, h, slugs, people, reg, bounds.1);
+    let in_month = |at: &NaiveDateTime| *at >= bounds.0 && *at < bounds.1;
+    let replay = Replay {
+        t,
+        h,
+        slugs,
+        people,
+        reg,
+    };
+    let (report, public_replies) = replay.clocks_at(bounds.1);
     let mut facts = TicketFacts {
         id: t.id.clone(),
         ticket_type: t.ticket_type.as_str().to_owned(),
@@ -186,29 +219,10 @@ pub fn facts_of(
     let changes = &facts.changes;
     let cancelled = |at: NaiveDateTime| changes.iter().any(|c| c.at == at && c.to == "cancelled");
     facts.clocks = concluded(&report, bounds, &cancelled);
-    // Met by the first public staff reply (not by a stop without one).
-    let first_reply = facts.public_replies.first().copied();
-    facts.first_response_seconds = report
-        .first_response
-        .as_ref()
-        .filter(|r| {
-            r.met_at
-                .map(naive)
-                .is_some_and(|m| in_month(m) && Some(m) == first_reply)
-        })
-        .map(|r| seconds(r.elapsed));
+    let first_reply = facts.public_replies.first().copied().filter(in_month);
+    facts.first_response_seconds = first_response_seconds(Some(&report), first_reply);
     if let Some(&last) = facts.entered("resolved", bounds).last() {
-        let resolution = match report.resolution.as_ref() {
-            Some(r) if r.met_at == Some(micros(last)) => Some(r.elapsed),
-            Some(_) => {
-                // Reopened since: the clock as it stood at that resolution.
-                let (again, _) =
-                    clocks_at(t, h, slugs, people, reg, last + Duration::microseconds(1));
-                again.and_then(|r| r.resolution).map(|r| r.elapsed)
-            }
-            None => None,
-        };
-        facts.resolution_seconds = resolution.map(seconds);
+        facts.resolution_seconds = replay.resolution_seconds(Some(&report), last);
     }
     facts
 }

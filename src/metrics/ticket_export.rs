@@ -9,12 +9,11 @@ use std::io::Write;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::Metrics;
-use super::gather::{self, clocks_at};
+use super::gather::{self, Replay, first_response_seconds};
 use super::history;
 use crate::error::AppError;
 use crate::export::{Cell, Format, Progress, TableWriter};
 use crate::sla::clock::{ClockReport, SlaReport};
-use crate::tickets::Ticket;
 use crate::tickets::service::reporting;
 use crate::tickets::service::service_level::Slugs;
 
@@ -55,28 +54,22 @@ fn opt_time(t: Option<NaiveDateTime>) -> Cell {
     Cell::opt(t.map(iso))
 }
 
-fn micros(t: NaiveDateTime) -> i64 {
-    t.and_utc().timestamp_micros()
-}
-
 fn outcome(c: Option<&ClockReport>) -> Cell {
     Cell::opt(c.map(|c| c.state.as_str()))
 }
 
 /// One ticket as it stood at `end`, with its complete timelines.
 struct Row<'a> {
-    t: &'a Ticket,
-    h: &'a [crate::audit::AuditEvent],
-    page: &'a gather::Page,
-    slugs: &'a Slugs,
+    replay: Replay<'a>,
     end: NaiveDateTime,
 }
 
 impl Row<'_> {
-    fn cells(&self, reg: &crate::sla::registry::Registry) -> Vec<Cell> {
-        let (t, end) = (self.t, self.end);
-        let read = history::read(self.h);
-        let (report, replies) = clocks_at(t, self.h, self.slugs, &self.page.people, reg, end);
+    fn cells(&self) -> Vec<Cell> {
+        let (r, end) = (&self.replay, self.end);
+        let t = r.t;
+        let read = history::read(r.h);
+        let (report, replies) = r.clocks_at(end);
         let before = |at: &NaiveDateTime| *at < end;
         let status_at_end = read
             .status
@@ -99,24 +92,24 @@ impl Row<'_> {
             .count();
         let first_reply = replies.iter().copied().find(before);
         let person = |id: Option<&String>| {
-            Cell::opt(
-                id.and_then(|i| self.page.people.get(i))
-                    .map(|u| u.email.clone()),
-            )
+            Cell::opt(id.and_then(|i| r.people.get(i)).map(|u| u.email.clone()))
         };
+        let seconds = |s: Option<i64>| s.map_or(Cell::Empty, Cell::Int);
         let history: Vec<String> = read
             .status
             .iter()
             .map(|c| format!("{} {}", iso(c.at), c.to))
             .collect();
+        let clock =
+            |pick: fn(&SlaReport) -> Option<&ClockReport>| outcome(report.as_ref().and_then(pick));
         vec![
             Cell::Int(t.number),
             Cell::text(t.ticket_type.as_str()),
             Cell::text(status_at_end),
             Cell::text(t.priority.as_str()),
             Cell::text(t.channel.as_str()),
-            Cell::opt(self.slugs.queue_of(t)),
-            Cell::opt(self.slugs.category_of(t)),
+            Cell::opt(r.slugs.queue_of(t)),
+            Cell::opt(r.slugs.category_of(t)),
             person(Some(&t.requester_id)),
             person(t.assignee_id.as_ref()),
             Cell::text(iso(t.created_at)),
@@ -125,11 +118,11 @@ impl Row<'_> {
             opt_time(last("closed")),
             opt_time(last("cancelled")),
             Cell::Int(reopens as i64),
-            self.first_response_seconds(report.as_ref(), first_reply),
-            self.resolution_seconds(reg, report.as_ref(), resolved),
-            outcome(report.as_ref().and_then(|r| r.first_response.as_ref())),
-            outcome(report.as_ref().and_then(|r| r.next_response.as_ref())),
-            outcome(report.as_ref().and_then(|r| r.resolution.as_ref())),
+            seconds(first_response_seconds(report.as_ref(), first_reply)),
+            seconds(resolved.and_then(|at| r.resolution_seconds(report.as_ref(), at))),
+            clock(|r| r.first_response.as_ref()),
+            clock(|r| r.next_response.as_ref()),
+            clock(|r| r.resolution.as_ref()),
             Cell::opt(report.as_ref().map(|r| r.policy.clone())),
             Cell::text(history.join("; ")),
             Cell::text(
@@ -142,35 +135,6 @@ impl Row<'_> {
             opt_time(read.queue.iter().find(|c| c.from.is_some()).map(|c| c.at)),
             opt_time(read.vendor_escalations.first().copied()),
         ]
-    }
-
-    fn first_response_seconds(&self, r: Option<&SlaReport>, first: Option<NaiveDateTime>) -> Cell {
-        r.and_then(|r| r.first_response.as_ref())
-            .filter(|c| first.is_some() && c.met_at == first.map(micros))
-            .map_or(Cell::Empty, |c| Cell::Int(c.elapsed / 1_000_000))
-    }
-
-    fn resolution_seconds(
-        &self,
-        reg: &crate::sla::registry::Registry,
-        r: Option<&SlaReport>,
-        resolved: Option<NaiveDateTime>,
-    ) -> Cell {
-        let Some(last) = resolved else {
-            return Cell::Empty;
-        };
-        let elapsed = match r.and_then(|r| r.resolution.as_ref()) {
-            Some(c) if c.met_at == Some(micros(last)) => Some(c.elapsed),
-            Some(_) => {
-                let at = last + chrono::Duration::microseconds(1);
-                clocks_at(self.t, self.h, self.slugs, &self.page.people, reg, at)
-                    .0
-                    .and_then(|r| r.resolution)
-                    .map(|c| c.elapsed)
-            }
-            None => None,
-        };
-        elapsed.map_or(Cell::Empty, |e| Cell::Int(e / 1_000_000))
     }
 }
 
@@ -224,14 +188,14 @@ impl Metrics {
             page.tickets.sort_by_key(|t| t.number);
             for t in &page.tickets {
                 let h = page.histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
-                let row = Row {
+                let replay = Replay {
                     t,
                     h,
-                    page: &page,
                     slugs: &slugs,
-                    end,
+                    people: &page.people,
+                    reg: &reg,
                 };
-                table.row(&row.cells(&reg))?;
+                table.row(&Row { replay, end }.cells())?;
             }
             progress.set(table.rows());
         }

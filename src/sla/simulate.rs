@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 
-use super::clock::{ClockState, evaluate};
+use super::clock::ClockState;
 use super::history;
 use super::policy::{PolicySpec, TicketFacts};
 use super::registry::Registry;
@@ -67,16 +67,8 @@ fn breached(
     h: &[audit::AuditEvent],
     now: NaiveDateTime,
 ) -> Option<bool> {
-    let (policy, calendar) = reg.select(facts)?;
-    let (initial, events) = history::events(h, t.priority);
-    let report = evaluate(
-        calendar,
-        policy,
-        initial,
-        t.created_at.and_utc().timestamp_micros(),
-        &events,
-        now.and_utc().timestamp_micros(),
-    );
+    let events = history::events(h, t.priority);
+    let report = super::service::evaluate_events(reg, facts, t, &events, now)?;
     Some(report.clocks().any(|c| c.state == ClockState::Breached))
 }
 

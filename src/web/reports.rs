@@ -132,8 +132,7 @@ async fn page(
     let now = crate::ids::now();
     let current = state.metrics.current_month(now);
     let month = month.unwrap_or(current.previous());
-    let (st, actor) = (state.clone(), user.user.clone());
-    let report = blocking(move || st.metrics.monthly(&actor, month, live, now)).await?;
+    let report = month_report(&state, &user, month, live).await?;
     let role = user.user.role;
     let page = ReportPage {
         nav: user.nav("reports"),
@@ -157,6 +156,17 @@ async fn page(
     let mut resp = render(&page)?;
     flash::clear(&req, &mut resp);
     Ok(resp)
+}
+
+/// A month's report for this reader, off the request threads.
+async fn month_report(
+    state: &web::Data<AppState>,
+    user: &WebUser,
+    month: Month,
+    live: bool,
+) -> Result<crate::metrics::report::Report, PageError> {
+    let (st, actor) = (state.clone(), user.user.clone());
+    Ok(blocking(move || st.metrics.monthly(&actor, month, live, crate::ids::now())).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -183,14 +193,8 @@ pub async fn download(
         Format::Json => ReportFormat::Json,
         Format::Xlsx => ReportFormat::Xlsx,
     };
-    let actor = user.user.clone();
-    let bytes = blocking(move || {
-        let r = state
-            .metrics
-            .monthly(&actor, month, q.live, crate::ids::now())?;
-        file(&r, as_report)
-    })
-    .await?;
+    let r = month_report(&state, &user, month, q.live).await?;
+    let bytes = blocking(move || file(&r, as_report)).await?;
     Ok(format.download(&format!("itdesk-report-{month}"), bytes))
 }
 
@@ -203,13 +207,7 @@ pub async fn print(
 ) -> Result<HttpResponse, PageError> {
     staff(&user)?;
     let month = month_of(&path.into_inner())?;
-    let (actor, live) = (user.user.clone(), query.live);
-    let r = blocking(move || {
-        state
-            .metrics
-            .monthly(&actor, month, live, crate::ids::now())
-    })
-    .await?;
+    let r = month_report(&state, &user, month, query.live).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", PRINT_CSP))

@@ -85,6 +85,7 @@ mod people;
 mod purchase_invoices;
 mod purchase_orders;
 mod purchase_receipts;
+mod report_access;
 mod report_cli;
 mod report_definitions;
 mod report_export;

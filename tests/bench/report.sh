@@ -46,23 +46,8 @@ for _ in range(11):
     out.append(f'{y:04d}-{m:02d}')
 print(' '.join(reversed(out)))")
 
-load() { # backend url
-  local t0=$SECONDS
-  echo "== $1: loading $tickets tickets"
-  "$bin" demo --tickets "$tickets" --months 36 --requesters 2000 | head -1
-  echo "   load took $((SECONDS - t0)) s"
-  if [ "$1" = postgres ]; then psql -q -d "$2" -c "VACUUM ANALYZE"; fi
-}
-
-warm() { # backend url
-  if [ "$1" = postgres ]; then
-    psql -q -d "$2" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
-      -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')" >/dev/null 2>&1 \
-      || echo "   (pg_prewarm is not available: the runs start with a cold cache)"
-  else
-    cat "${2#sqlite://}" "${2#sqlite://}-wal" >/dev/null 2>&1 || true
-  fi
-}
+# load and warm: the data set, shared with tickets.sh.
+source tests/bench/data.sh
 
 # Runs the binary with ARGS, prints "label: S s, RSS MB".
 timed() { # label args…

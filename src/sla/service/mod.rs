@@ -146,6 +146,31 @@ fn columns(snap: super::snapshot::Snapshot) -> SnapshotColumns {
     }
 }
 
+/// A ticket's SLA report at `now` from its clock events (the priority it
+/// was created with, and its events), under the policy that covers it: for
+/// callers that load many tickets' facts and histories at once.
+pub fn evaluate_events(
+    reg: &Registry,
+    facts: &TicketFacts<'_>,
+    t: &Ticket,
+    (initial, events): &(
+        crate::tickets::domain::Priority,
+        Vec<crate::sla::clock::Event>,
+    ),
+    now: NaiveDateTime,
+) -> Option<SlaReport> {
+    reg.select(facts).map(|(policy, calendar)| {
+        evaluate(
+            calendar,
+            policy,
+            *initial,
+            micros(t.created_at),
+            events,
+            micros(now),
+        )
+    })
+}
+
 /// The live SLA report of a ticket from its history.
 pub fn report(
     conn: &mut DbConn,
@@ -229,18 +254,8 @@ pub fn refresh_many(
     let mut updates = Vec::new();
     for t in batch {
         let facts = batch_facts(t, &slugs, &people);
-        let report = reg.select(&facts).map(|(policy, calendar)| {
-            let history = histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
-            let (initial, events) = history::events(history, t.priority);
-            evaluate(
-                calendar,
-                policy,
-                initial,
-                micros(t.created_at),
-                &events,
-                micros(now),
-            )
-        });
+        let history = histories.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+        let report = evaluate_events(reg, &facts, t, &history::events(history, t.priority), now);
         let unfired = report.as_ref().is_some_and(|r| {
             super::snapshot::crossed(r).iter().any(|c| {
                 !fired.contains(&repo::MarkerKey {

@@ -2,10 +2,8 @@
 //! it, open now and filed before it, or closed since it began.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::super::model::Ticket;
 use crate::db::DbConn;
 use crate::db::schema::tickets;
 
@@ -39,27 +37,4 @@ pub fn ids_touching(
             .load::<String>(conn)?,
     );
     Ok(ids)
-}
-
-/// The tickets with these ids (any order).
-pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Ticket>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        out.extend(
-            tickets::table
-                .filter(tickets::id.eq_any(chunk))
-                .select(Ticket::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(out)
-}
-
-/// How many tickets were filed in `[from, to)`.
-pub fn filed_count(conn: &mut DbConn, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<i64> {
-    tickets::table
-        .filter(tickets::created_at.ge(from))
-        .filter(tickets::created_at.lt(to))
-        .select(count_star())
-        .first(conn)
 }

@@ -1,9 +1,8 @@
 //! What the monthly report reads of tickets, without touching their
-//! tables: the tickets a month touches, and counts by filing time.
+//! tables: the tickets a month touches.
 
 use chrono::NaiveDateTime;
 
-use super::super::model::Ticket;
 use super::super::repo::reporting as repo;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -16,18 +15,4 @@ pub fn ids_touching(
     end: NaiveDateTime,
 ) -> Result<Vec<String>, AppError> {
     Ok(repo::ids_touching(conn, start, end)?)
-}
-
-/// The tickets with these ids (any order).
-pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<Ticket>, AppError> {
-    Ok(repo::by_ids(conn, ids)?)
-}
-
-/// How many tickets were filed in `[from, to)`.
-pub fn filed_count(
-    conn: &mut DbConn,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<u64, AppError> {
-    Ok(repo::filed_count(conn, from, to)? as u64)
 }
