@@ -88,6 +88,7 @@ impl AppState {
             settings: Arc::new(s.licenses.clone()),
         };
         let vendors = vendors(&s, &db, &sla);
+        let purchasing = purchasing(&s, &db);
         AppState {
             auth: Auth {
                 db: db.clone(),
@@ -104,10 +105,10 @@ impl AppState {
             },
             assets: assets(&s, &db, api),
             people: people(&s, &db, &tokens),
-            metrics: metrics(&s, &db, &sla, &licenses, &vendors),
+            metrics: metrics(&s, &db, &sla, (&licenses, &vendors, &purchasing)),
             licenses,
             vendors,
-            purchasing: purchasing(&s, &db),
+            purchasing,
             outbox: Outbox {
                 db: db.clone(),
                 smtp: Arc::new(s.mail.smtp.clone()),
@@ -137,8 +138,11 @@ fn metrics(
     s: &Settings,
     db: &Db,
     sla: &Sla,
-    licenses: &crate::licenses::Licenses,
-    vendors: &crate::vendors::Vendors,
+    (licenses, vendors, purchasing): (
+        &crate::licenses::Licenses,
+        &crate::vendors::Vendors,
+        &crate::purchasing::Purchasing,
+    ),
 ) -> crate::metrics::Metrics {
     crate::metrics::Metrics {
         db: db.clone(),
@@ -146,6 +150,7 @@ fn metrics(
         calendars: sla.registry.clone(),
         licenses: licenses.clone(),
         vendors: vendors.clone(),
+        purchasing: purchasing.clone(),
         mail_from: mail_from(s),
     }
 }

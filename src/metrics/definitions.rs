@@ -296,6 +296,56 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
         "resolution_attainment",
         "The same for the vendor's resolution target.",
     ),
+    (
+        "purchasing",
+        "orders_placed",
+        "Purchase orders placed with a vendor during the month (the day purchasing records them as ordered), whatever became of them later; in all and by vendor.",
+    ),
+    (
+        "purchasing",
+        "ordered_value",
+        "The whole value of those orders (lines less discount, plus tax and shipping) in the base currency, each order at its own conversion rate; in all and by vendor.",
+    ),
+    (
+        "purchasing",
+        "receipts",
+        "Receipts of goods dated in the month.",
+    ),
+    (
+        "purchasing",
+        "units_received",
+        "The units those receipts brought.",
+    ),
+    (
+        "purchasing",
+        "invoices",
+        "Vendor invoices dated in the month.",
+    ),
+    (
+        "purchasing",
+        "invoiced_value",
+        "Their amount in the base currency, at their orders' rates.",
+    ),
+    (
+        "purchasing",
+        "invoices_flagged",
+        "Of those invoices, the ones off the received value by more than the invoice tolerance when they were entered.",
+    ),
+    (
+        "purchasing",
+        "open_orders",
+        "Orders placed by the month's last day and still waiting for goods at its end: something ordered had not arrived by the last day, and the order was not cancelled or closed short before the month ended.",
+    ),
+    (
+        "purchasing",
+        "open_commitment",
+        "The value of what had not arrived on those orders, priced as ordered (discount and tax; shipping until something arrived), in the base currency.",
+    ),
+    (
+        "purchasing",
+        "overdue_orders",
+        "Open orders whose expected delivery day was on or before the month's last day.",
+    ),
 ];
 
 /// The definition of a figure.

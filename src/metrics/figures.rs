@@ -227,6 +227,7 @@ pub const SECTIONS: &[&str] = &[
     "contracts",
     "onboarding",
     "vendors",
+    "purchasing",
 ];
 
 /// Every figure of the report, section by section.

@@ -19,6 +19,7 @@ pub mod month;
 pub mod page;
 mod page_registers;
 pub mod png;
+pub mod purchasing;
 pub mod register_figures;
 pub mod registers;
 pub mod render;
@@ -42,6 +43,7 @@ pub struct Metrics {
     /// The registers the report reads at the month's end.
     pub licenses: crate::licenses::Licenses,
     pub vendors: crate::vendors::Vendors,
+    pub purchasing: crate::purchasing::Purchasing,
     /// The monthly mail comes from here.
     pub mail_from: Arc<crate::outbox::MailFrom>,
 }

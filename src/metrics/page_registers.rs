@@ -1,5 +1,5 @@
 //! The report page's register sections: assets (with a chart by status),
-//! licenses, contracts, onboarding and vendors.
+//! licenses, contracts, onboarding, vendors and purchasing.
 
 use super::chart;
 use super::html::{Embed, duration, figure, pct, table, words};
@@ -225,6 +225,69 @@ fn vendors(h: &mut String, r: &Report) {
     h.push_str("</section>");
 }
 
+fn purchasing(h: &mut String, r: &Report) {
+    let p = &r.purchasing;
+    let money = |a: &str| format!("{a} {}", p.currency);
+    h.push_str("<section><h2>Purchasing</h2>");
+    let rows = vec![
+        vec![
+            "Orders placed".into(),
+            p.orders_placed.to_string(),
+            money(&p.ordered_value),
+        ],
+        vec![
+            "Invoices received".into(),
+            p.invoices.to_string(),
+            money(&p.invoiced_value),
+        ],
+        vec![
+            "Invoices off the received value".into(),
+            p.invoices_flagged.to_string(),
+            String::new(),
+        ],
+        vec![
+            "Goods receipts".into(),
+            format!("{} ({} units)", p.receipts, p.units_received),
+            String::new(),
+        ],
+        vec![
+            "Still on order at month end".into(),
+            p.open_orders.to_string(),
+            money(&p.open_commitment),
+        ],
+        vec![
+            "Of those, past their expected day".into(),
+            p.overdue_orders.to_string(),
+            String::new(),
+        ],
+    ];
+    table(
+        h,
+        "Purchasing in the month",
+        &["Figure", "Count#", "Value#"],
+        &rows,
+    );
+    h.push_str("<h3>Orders placed by vendor</h3>");
+    let rows: Vec<Vec<String>> = p
+        .by_vendor
+        .iter()
+        .map(|v| {
+            vec![
+                v.vendor.clone(),
+                v.orders_placed.to_string(),
+                money(&v.ordered_value),
+            ]
+        })
+        .collect();
+    table(
+        h,
+        "Orders by vendor",
+        &["Vendor", "Orders#", "Value#"],
+        &rows,
+    );
+    h.push_str("</section>");
+}
+
 /// Every register section.
 pub fn sections(h: &mut String, r: &Report, embed: Embed<'_>) {
     assets(h, r, embed);
@@ -232,4 +295,5 @@ pub fn sections(h: &mut String, r: &Report, embed: Embed<'_>) {
     contracts(h, r);
     onboarding(h, r);
     vendors(h, r);
+    purchasing(h, r);
 }

@@ -181,6 +181,76 @@ fn vendors(r: &Report, out: &mut Vec<Figure>) {
     }
 }
 
+fn purchasing(r: &Report, out: &mut Vec<Figure>) {
+    let p = &r.purchasing;
+    let cur = p.currency.as_str();
+    let mut rows = Rows {
+        out,
+        section: "purchasing",
+    };
+    let none = String::new;
+    rows.push(
+        "orders_placed",
+        none(),
+        Value::Count(p.orders_placed),
+        "orders",
+    );
+    rows.push(
+        "ordered_value",
+        none(),
+        Value::Amount(p.ordered_value.clone()),
+        cur,
+    );
+    rows.push("receipts", none(), Value::Count(p.receipts), "receipts");
+    rows.push(
+        "units_received",
+        none(),
+        Value::Count(p.units_received),
+        "units",
+    );
+    rows.push("invoices", none(), Value::Count(p.invoices), "invoices");
+    rows.push(
+        "invoiced_value",
+        none(),
+        Value::Amount(p.invoiced_value.clone()),
+        cur,
+    );
+    rows.push(
+        "invoices_flagged",
+        none(),
+        Value::Count(p.invoices_flagged),
+        "invoices",
+    );
+    rows.push("open_orders", none(), Value::Count(p.open_orders), "orders");
+    rows.push(
+        "open_commitment",
+        none(),
+        Value::Amount(p.open_commitment.clone()),
+        cur,
+    );
+    rows.push(
+        "overdue_orders",
+        none(),
+        Value::Count(p.overdue_orders),
+        "orders",
+    );
+    for v in &p.by_vendor {
+        let dim = format!("vendor={}", v.vendor);
+        rows.push(
+            "orders_placed",
+            dim.clone(),
+            Value::Count(v.orders_placed),
+            "orders",
+        );
+        rows.push(
+            "ordered_value",
+            dim,
+            Value::Amount(v.ordered_value.clone()),
+            cur,
+        );
+    }
+}
+
 /// Every register figure, section by section.
 pub fn all(r: &Report, out: &mut Vec<Figure>) {
     assets(r, out);
@@ -188,4 +258,5 @@ pub fn all(r: &Report, out: &mut Vec<Figure>) {
     contracts(r, out);
     onboarding(r, out);
     vendors(r, out);
+    purchasing(r, out);
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::purchasing::PurchasingFigures;
 use super::registers::{
     AssetFigures, ContractFigures, LicenseFigures, OnboardingFigures, VendorFigures,
 };
@@ -58,6 +59,8 @@ pub struct Report {
     pub onboarding: OnboardingFigures,
     #[serde(default)]
     pub vendors: VendorFigures,
+    #[serde(default)]
+    pub purchasing: PurchasingFigures,
 }
 
 impl Report {

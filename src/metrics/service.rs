@@ -106,6 +106,7 @@ impl Metrics {
             contracts: Default::default(),
             onboarding: Default::default(),
             vendors: Default::default(),
+            purchasing: Default::default(),
         };
         drop(facts);
         self.registers(&mut report, &frame)?;
@@ -128,6 +129,12 @@ impl Metrics {
         report.onboarding = registers::onboarding(&runs);
         let escalations = crate::vendors::service::escalations_between(&self.db, bounds)?;
         report.vendors = registers::vendors(&escalations, bounds.1);
+        let days = (
+            last_day - Duration::days(i64::from(chrono::Datelike::day0(&last_day))),
+            last_day,
+        );
+        let book = crate::purchasing::service::month::month_book(&self.purchasing, days, bounds)?;
+        report.purchasing = super::purchasing::purchasing(&book, days);
         Ok(())
     }
 

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod handlers;
 mod model;
 mod repo;
+mod repo_month;
 pub mod service;
 pub mod settings;
 

@@ -90,6 +90,7 @@ mod report_cli;
 mod report_definitions;
 mod report_export;
 mod report_mail;
+mod report_purchasing;
 mod report_script;
 mod reports;
 mod search_rank;

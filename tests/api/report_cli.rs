@@ -113,6 +113,11 @@ fn the_demo_has_a_living_report_for_each_month_that_agrees_with_its_registers() 
         "{}",
         r["licenses"]
     );
+    // The demo's orders were placed this month; the laptops are half in.
+    let p = &r["purchasing"];
+    assert!(p["orders_placed"].as_u64().unwrap() > 0, "{p}");
+    assert!(p["open_orders"].as_u64().unwrap() > 0, "{p}");
+    assert_ne!(p["open_commitment"], "0.00", "{p}");
 
     let previous = &months[months.len() - 2];
     let (code, said, err) = run(&db, &["report", "freeze", "--month", previous]);
@@ -129,9 +134,37 @@ fn the_demo_has_a_living_report_for_each_month_that_agrees_with_its_registers() 
         &["report", "monthly", "--month", previous, "--format", "csv"],
     )
     .1;
-    let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("section,metric,dimension,value,unit"));
-    assert!(lines.all(|l| l.split(',').count() >= 5), "{csv}");
+    assert!(
+        csv.starts_with("section,metric,dimension,value,unit\r\n"),
+        "{csv}"
+    );
+    // Every row has the five columns (quoted where a name has a comma), and
+    // the rows say what the frozen JSON says.
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    assert!(rows.iter().all(|r| r.len() == 5), "{csv}");
+    let value = |section: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r[0] == *section && r[1] == *metric && r[2].is_empty())
+            .map(|r| r[3].to_owned())
+            .unwrap_or_else(|| panic!("no {section}.{metric} row in {csv}"))
+    };
+    assert_eq!(
+        value("tickets", "created"),
+        frozen["tickets"]["created"]["total"].to_string()
+    );
+    assert_eq!(
+        value("tickets", "backlog_end"),
+        frozen["tickets"]["backlog_end"].to_string()
+    );
+    assert_eq!(
+        value("purchasing", "open_orders"),
+        frozen["purchasing"]["open_orders"].to_string()
+    );
+    let sections: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[0]).collect();
+    for s in itdesk::metrics::figures::SECTIONS {
+        assert!(sections.contains(s), "no {s} rows in {csv}");
+    }
     let file = dir.path().join("report.xlsx");
     let (code, _, err) = run(
         &db,
@@ -159,6 +192,7 @@ fn the_demo_has_a_living_report_for_each_month_that_agrees_with_its_registers() 
         "Contracts",
         "Onboarding",
         "Vendors",
+        "Purchasing",
         "Definitions",
     ] {
         assert!(

@@ -5,6 +5,7 @@
 
 mod invoices;
 mod lines;
+pub mod month;
 mod orders;
 mod receipt_checks;
 mod receiving;
