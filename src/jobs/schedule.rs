@@ -34,10 +34,12 @@ pub enum Schedule {
     /// Each month on a day (29–31: the last day of shorter months).
     MonthlyOn { day: u32, at: NaiveTime, zone: Tz },
     /// Each month on its first business day of a calendar, at a local time
-    /// of the calendar's zone.
+    /// of `zone` (none: the calendar's zone). The month and its days are
+    /// those of that zone; the calendar says which days are worked.
     MonthlyFirstBusinessDay {
         at: NaiveTime,
         calendar: CalendarSource,
+        zone: Option<Tz>,
     },
 }
 
@@ -47,8 +49,9 @@ impl std::fmt::Debug for Schedule {
             Schedule::Every(d) => write!(f, "every {}s", d.num_seconds()),
             Schedule::DailyAt { at, zone } => write!(f, "daily at {at} {zone}"),
             Schedule::MonthlyOn { day, at, zone } => write!(f, "monthly on {day} at {at} {zone}"),
-            Schedule::MonthlyFirstBusinessDay { at, .. } => {
-                write!(f, "monthly on the first business day at {at}")
+            Schedule::MonthlyFirstBusinessDay { at, zone, .. } => {
+                write!(f, "monthly on the first business day at {at}")?;
+                zone.map_or(Ok(()), |z| write!(f, " {z}"))
             }
         }
     }
@@ -78,9 +81,9 @@ impl Schedule {
                     .map(|(y, m)| local_instant(*zone, day_in_month(y, m, *day), *at))
                     .find(|t| *t <= now)
             }
-            Schedule::MonthlyFirstBusinessDay { at, calendar } => {
+            Schedule::MonthlyFirstBusinessDay { at, calendar, zone } => {
                 let cal = calendar()?;
-                let zone = cal.time_zone();
+                let zone = zone.unwrap_or_else(|| cal.time_zone());
                 let local = now.with_timezone(&zone).date_naive();
                 (0..13)
                     .filter_map(|back| month_before(local, back))
@@ -293,7 +296,8 @@ mod tests {
         };
         let s = Schedule::MonthlyFirstBusinessDay {
             at: time(6, 0),
-            calendar: source,
+            calendar: source.clone(),
+            zone: None,
         };
         assert_eq!(
             s.latest(utc("2027-01-03T12:00:00Z")),
@@ -304,9 +308,25 @@ mod tests {
             s.latest(utc("2027-01-04T05:00:00Z")),
             Some(utc("2027-01-04T05:00:00Z"))
         );
+        // The same business day at 06:00 in New York: a month that begins
+        // there five hours after Berlin.
+        let west = Schedule::MonthlyFirstBusinessDay {
+            at: time(6, 0),
+            calendar: source,
+            zone: Some(chrono_tz::America::New_York),
+        };
+        assert_eq!(
+            west.latest(utc("2027-01-04T10:59:00Z")),
+            Some(utc("2026-12-01T11:00:00Z"))
+        );
+        assert_eq!(
+            west.latest(utc("2027-01-04T11:00:00Z")),
+            Some(utc("2027-01-04T11:00:00Z"))
+        );
         let missing = Schedule::MonthlyFirstBusinessDay {
             at: time(6, 0),
             calendar: Arc::new(|| None),
+            zone: None,
         };
         assert_eq!(missing.latest(utc("2027-01-04T05:00:00Z")), None);
     }

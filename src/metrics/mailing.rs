@@ -28,8 +28,10 @@ pub const FREEZE_JOB: &str = "reports.freeze";
 pub const MAIL_JOB: &str = "reports.mail";
 
 impl Metrics {
-    /// The freeze at 00:30 and the mail at `reports.send_time`, on the
-    /// first business day of each month of `reports.calendar`.
+    /// The freeze at 00:30 and the mail at `reports.send_time` in the
+    /// report's zone, on the first business day of each of its months by
+    /// `reports.calendar` (so that both run once the report's month has
+    /// turned, whatever the calendar's own zone).
     pub fn jobs(&self) -> Jobs {
         let (a, b) = (self.clone(), self.clone());
         let jobs = Jobs::default()
@@ -45,16 +47,22 @@ impl Metrics {
                 .get(&name)
                 .map(|c| Arc::new(c.clone()))
         });
+        // `reports.time_zone` when set; else the calendar's, read as it is.
+        let zone = self.settings.time_zone.parse::<chrono_tz::Tz>().ok();
         let half_past = NaiveTime::from_hms_opt(0, 30, 0).unwrap_or_default();
         let jobs = jobs.on(
             FREEZE_JOB,
             Schedule::MonthlyFirstBusinessDay {
                 at: half_past,
                 calendar: calendar.clone(),
+                zone,
             },
         );
         match self.settings.send_at() {
-            Ok(at) => jobs.on(MAIL_JOB, Schedule::MonthlyFirstBusinessDay { at, calendar }),
+            Ok(at) => jobs.on(
+                MAIL_JOB,
+                Schedule::MonthlyFirstBusinessDay { at, calendar, zone },
+            ),
             Err(_) => jobs,
         }
     }

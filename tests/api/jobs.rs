@@ -224,6 +224,7 @@ async fn a_monthly_report_runs_on_the_first_business_day_of_a_configured_calenda
             schedule: Schedule::MonthlyFirstBusinessDay {
                 at: chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap(),
                 calendar: state.sla.calendar_source("office"),
+                zone: None,
             },
         }];
         let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc();

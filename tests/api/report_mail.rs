@@ -120,3 +120,50 @@ fn mail_html(raw: &[u8]) -> String {
         body.to_owned()
     }
 }
+
+/// A report zone west of the calendar's: the jobs run at 00:30 and 07:00
+/// in the report's zone, on the calendar's first business day of the
+/// report's month, so the month they close is the one that just ended
+/// there (not the one before it, as seen from Berlin's 00:30).
+#[tokio::test]
+async fn a_report_zone_west_of_the_calendar_closes_its_own_month() {
+    let app = spawn_app_with(vec![(
+        "reports.time_zone".into(),
+        json!("America/New_York"),
+    )])
+    .await;
+    let jobs = itdesk::startup::jobs(&app.state);
+    let when = |kind: &str, at: &str| {
+        let p = jobs.periodic.iter().find(|p| p.kind == kind).unwrap();
+        p.schedule
+            .latest(DateTime::parse_from_rfc3339(at).unwrap().to_utc())
+            .map(|t| t.to_rfc3339())
+    };
+    // Tuesday 1 December 2026 is a business day; 00:30 in New York (EST)
+    // is 05:30 UTC. Berlin's 00:30 (23:30 UTC on 30 November) is still
+    // November in New York.
+    assert_eq!(
+        when("reports.freeze", "2026-12-01T05:29:00Z").as_deref(),
+        Some("2026-11-02T05:30:00+00:00")
+    );
+    assert_eq!(
+        when("reports.freeze", "2026-12-01T05:30:00Z").as_deref(),
+        Some("2026-12-01T05:30:00+00:00")
+    );
+    assert_eq!(
+        when("reports.mail", "2026-12-01T12:00:00Z").as_deref(),
+        Some("2026-12-01T12:00:00+00:00"),
+        "07:00 in New York"
+    );
+    let metrics = app.state.metrics.clone();
+    let closed = tokio::task::spawn_blocking(move || {
+        metrics
+            .freeze_due(utc("2026-12-01T05:30:00Z"))
+            .unwrap()
+            .to_string()
+    })
+    .await
+    .unwrap();
+    assert_eq!(closed, "2026-11");
+    assert_eq!(app.count("report_months WHERE month = '2026-11'").await, 1);
+}
