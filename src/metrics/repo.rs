@@ -62,6 +62,15 @@ pub fn refreeze(conn: &mut DbConn, row: &FrozenMonth) -> QueryResult<()> {
         .execute(conn)
         .map(|_| ())
 }
+/// Replaces a frozen month's figures and nothing else (its trend after a
+/// month it shows was refrozen).
+pub fn set_report(conn: &mut DbConn, month: &str, report: &str) -> QueryResult<()> {
+    diesel::update(report_months::table.find(month))
+        .set(report_months::report.eq(report))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Marks a month mailed; false when some process marked it first.
 pub fn mark_mailed(conn: &mut DbConn, month: &str, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(

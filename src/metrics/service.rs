@@ -231,6 +231,7 @@ impl Metrics {
                 "frozen"
             } else if refreeze {
                 repo::refreeze(conn, &row)?;
+                retrend_later(conn, &report, actor.map(|a| a.id.as_str()), now)?;
                 "refrozen"
             } else {
                 return Err(already_frozen(month));
@@ -280,6 +281,56 @@ fn already_frozen(month: Month) -> AppError {
         "already_frozen",
         format!("{month} is frozen already; an admin may refreeze it"),
     )
+}
+
+/// After a refreeze: the frozen months whose trends show `report`'s month
+/// show its new figures (their own figures stay as they were frozen);
+/// each change is in that month's history.
+fn retrend_later(
+    conn: &mut crate::db::DbConn,
+    report: &Report,
+    actor_id: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Ok(month) = Month::parse(&report.month) else {
+        return Ok(());
+    };
+    let later: Vec<String> = month
+        .plus(1)
+        .through(month.plus(TREND_MONTHS - 1))
+        .iter()
+        .map(Month::to_string)
+        .collect();
+    let point = report.trend_point();
+    for f in repo::find_many(conn, &later)? {
+        let mut r = parse_frozen(&f)?;
+        let Some(p) = r.trend.iter_mut().find(|p| p.month == point.month) else {
+            continue;
+        };
+        let was = std::mem::replace(p, point.clone());
+        if was == point {
+            continue;
+        }
+        let json = serde_json::to_string(&r).map_err(|e| AppError::Internal(e.into()))?;
+        repo::set_report(conn, &f.month, &json)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                entity_type: "report_month",
+                entity_id: &f.month,
+                actor_id,
+                action: "trend_updated",
+                changes: serde_json::json!({
+                    "month": point.month,
+                    "created": audit::change(was.created, point.created),
+                    "resolved": audit::change(was.resolved, point.resolved),
+                    "backlog_end": audit::change(was.backlog_end, point.backlog_end),
+                }),
+                at: now,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn parse_frozen(f: &FrozenMonth) -> Result<Report, AppError> {

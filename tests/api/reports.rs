@@ -339,6 +339,25 @@ async fn a_frozen_month_keeps_its_figures_when_a_ticket_reopens_later() {
         "the trend takes October frozen"
     );
     assert_eq!(nov["trend"][10]["created"], 8);
+    let nov_path = "/api/v1/reports/monthly/2026-11";
+    let r = app
+        .post_json(&coordinator, &format!("{nov_path}/freeze"), &json!({}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let nov_frozen = report(&app, &agent, nov_path).await;
+    // An October ticket that arrives late (an import): the refreeze takes
+    // it, and November's frozen trend shows October as refrozen.
+    write(
+        &app,
+        vec![Script::new(
+            &c,
+            90,
+            "2026-10-15 10:00",
+            Priority::P3,
+            Some("network"),
+        )],
+    )
+    .await;
 
     let admin = app.token("admin2@example.org", Role::Admin).await;
     let r = app
@@ -358,10 +377,26 @@ async fn a_frozen_month_keeps_its_figures_when_a_ticket_reopens_later() {
     assert_eq!(
         app.count("audit_events WHERE entity_type = 'report_month' AND action = 'frozen'")
             .await,
-        1
+        2,
+        "October and November"
     );
     assert_eq!(
         app.count("audit_events WHERE entity_type = 'report_month' AND action = 'refrozen'")
+            .await,
+        1
+    );
+    assert_eq!(served["tickets"]["created"]["total"], 9);
+    let nov = report(&app, &agent, nov_path).await;
+    assert_eq!(
+        (&nov["frozen"], &nov["trend"][10]["created"]),
+        (&json!(true), &json!(9))
+    );
+    assert_eq!(
+        nov["tickets"], nov_frozen["tickets"],
+        "November's own figures stay"
+    );
+    assert_eq!(
+        app.count("audit_events WHERE entity_id = '2026-11' AND action = 'trend_updated'")
             .await,
         1
     );
