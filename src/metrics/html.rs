@@ -79,12 +79,13 @@ pub fn change(now: u64, before: Option<u64>, higher_is_better: bool) -> String {
     )
 }
 
-pub fn share_change(now: Option<f64>, before: Option<f64>) -> String {
+pub fn share_change(now: Option<f64>, before: Option<f64>, higher_is_better: bool) -> String {
     match (now, before) {
         (Some(n), Some(b)) => {
             // Rounded first, so that a tiny fall does not read "-0.0".
             let d = ((n - b) * 1000.0).round() / 10.0 + 0.0;
-            let class = if d >= 0.0 { "up" } else { "down" };
+            let good = d == 0.0 || (d > 0.0) == higher_is_better;
+            let class = if good { "up" } else { "down" };
             format!("<span class=\"{class}\">{d:+.1} points against the month before</span>")
         }
         _ => String::new(),

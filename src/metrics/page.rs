@@ -87,10 +87,24 @@ fn headline(h: &mut String, r: &Report) {
         h,
         "SLA attainment",
         &pct(r.sla.attainment),
-        &share_change(r.sla.attainment, before.and_then(|b| b.sla_attainment)),
+        &share_change(
+            r.sla.attainment,
+            before.and_then(|b| b.sla_attainment),
+            true,
+        ),
     );
-    tile(h, "Reopen rate", &pct(t.reopen_rate), "");
-    tile(h, "First-contact resolution", &pct(t.fcr_rate), "");
+    tile(
+        h,
+        "Reopen rate",
+        &pct(t.reopen_rate),
+        &share_change(t.reopen_rate, before.and_then(|b| b.reopen_rate), false),
+    );
+    tile(
+        h,
+        "First-contact resolution",
+        &pct(t.fcr_rate),
+        &share_change(t.fcr_rate, before.and_then(|b| b.fcr_rate), true),
+    );
     h.push_str("</section>");
 }
 
@@ -350,4 +364,38 @@ fn definitions(h: &mut String) {
         let _ = write!(h, "<dt>{s}: {m}</dt><dd>{}</dd>", escape(d));
     }
     h.push_str("</dl></section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_headline_compares_every_rate_with_the_month_before() {
+        let mut r: Report = serde_json::from_str(
+            r#"{"month": "2026-10", "time_zone": "Europe/Berlin", "definitions_version": 1,
+                "generated_at": "2026-11-02T00:30:00Z", "frozen": false}"#,
+        )
+        .unwrap();
+        r.tickets.reopen_rate = Some(0.25);
+        r.tickets.fcr_rate = Some(0.5);
+        let before = TrendPoint {
+            month: "2026-09".into(),
+            reopen_rate: Some(0.5),
+            fcr_rate: Some(0.75),
+            ..TrendPoint::default()
+        };
+        r.trend = vec![before, r.trend_point()];
+        let mut h = String::new();
+        headline(&mut h, &r);
+        // Fewer reopens is better; less first-contact resolution is worse.
+        assert!(
+            h.contains("<b>25.0 %</b><span class=\"up\">-25.0 points against the month before"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<b>50.0 %</b><span class=\"down\">-25.0 points against the month before"),
+            "{h}"
+        );
+    }
 }

@@ -28,6 +28,10 @@ pub struct TrendPoint {
     pub resolved: u64,
     pub backlog_end: u64,
     pub sla_attainment: Option<f64>,
+    /// The month's reopen rate and first-contact resolution (for the
+    /// headline's change against the month before).
+    pub reopen_rate: Option<f64>,
+    pub fcr_rate: Option<f64>,
     /// Whether the figures come from the frozen month.
     pub frozen: bool,
 }
@@ -72,6 +76,8 @@ impl Report {
             resolved: self.tickets.resolved,
             backlog_end: self.tickets.backlog_end,
             sla_attainment: self.sla.attainment,
+            reopen_rate: self.tickets.reopen_rate,
+            fcr_rate: self.tickets.fcr_rate,
             frozen: self.frozen,
         }
     }

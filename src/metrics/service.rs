@@ -173,6 +173,8 @@ impl Metrics {
                 resolved: tickets.resolved,
                 backlog_end: tickets.backlog_end,
                 sla_attainment: sla_figures::compute(&facts).attainment,
+                reopen_rate: tickets.reopen_rate,
+                fcr_rate: tickets.fcr_rate,
                 frozen: false,
             });
         }

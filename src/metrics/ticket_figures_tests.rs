@@ -7,7 +7,9 @@ use super::*;
 use crate::metrics::month::Month;
 
 fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a time")
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .expect("a time")
 }
 
 fn berlin() -> Tz {
@@ -126,6 +128,16 @@ fn a_reopen_in_the_next_month_counts_against_the_resolution_within_the_window() 
         ],
     );
     assert_eq!(compute(&frame("2026-10"), &[late]).reopen_rate, Some(0.0));
+    // The window's edge: 14 days to the second counts, one second more not.
+    let edge = |reopen: &str| {
+        let t = moves(
+            ticket("c", "2026-10-01 08:00"),
+            &[("2026-10-02 10:00", "resolved"), (reopen, "in_progress")],
+        );
+        compute(&frame("2026-10"), &[t]).reopen_rate
+    };
+    assert_eq!(edge("2026-10-16 10:00:00"), Some(1.0));
+    assert_eq!(edge("2026-10-16 10:00:01"), Some(0.0));
 }
 
 #[test]

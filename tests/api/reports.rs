@@ -259,15 +259,32 @@ async fn a_month_without_tickets_has_every_figure_zero_or_null() {
             .iter()
             .all(|p| p["created"] == 0 && p["sla_attainment"].is_null())
     );
-    for format in ["csv", "xlsx", "html"] {
-        let resp = app
-            .get(
-                &viewer,
-                &format!("/api/v1/reports/monthly/2026-08?format={format}"),
-            )
-            .await;
-        assert_eq!(resp.status(), 200, "{format}");
-    }
+    let file = |format: &'static str| {
+        let path = format!("/api/v1/reports/monthly/2026-08?format={format}");
+        let (app, viewer) = (&app, &viewer);
+        async move {
+            let resp = app.get(viewer, &path).await;
+            assert_eq!(resp.status(), 200, "{format}");
+            resp.bytes().await.unwrap().to_vec()
+        }
+    };
+    // Every format says the same: zero or nothing, never a division error.
+    let csv = String::from_utf8(file("csv").await).unwrap();
+    assert!(csv.contains("tickets,created,,0,tickets\r\n"), "{csv}");
+    assert!(csv.contains("tickets,reopen_rate,,,share\r\n"), "{csv}");
+    assert!(
+        !csv.to_lowercase().contains("nan") && !csv.contains("inf"),
+        "{csv}"
+    );
+    let xlsx = file("xlsx").await;
+    let sheets = crate::zip::member(&xlsx, "xl/workbook.xml").unwrap();
+    assert!(sheets.contains("name=\"Tickets\""), "{sheets}");
+    let html = String::from_utf8(file("html").await).unwrap();
+    assert!(html.contains("August 2026"), "{html:.400}");
+    assert!(
+        !html.contains("NaN") && !html.contains("<script"),
+        "{html:.400}"
+    );
 }
 
 #[tokio::test]
