@@ -171,6 +171,16 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
         "Every clock that concluded in that month together: met / (met + breached).",
     ),
     (
+        "trend",
+        "reopen_rate",
+        "Each month's reopen rate, as defined above (null in months frozen before definitions version 2).",
+    ),
+    (
+        "trend",
+        "fcr_rate",
+        "Each month's first-contact resolution, as defined above (null in months frozen before definitions version 2).",
+    ),
+    (
         "assets",
         "by_status",
         "Every asset registered by the month's end, by its status then (its status now, rolled back over the status changes recorded since).",
@@ -299,7 +309,7 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
     (
         "purchasing",
         "orders_placed",
-        "Purchase orders placed with a vendor during the month (the day purchasing records them as ordered), whatever became of them later; in all and by vendor.",
+        "Purchase orders placed with a vendor during the month: moved to `ordered` at an instant in the month (the report's local month, as for tickets), whatever became of them later; in all and by vendor.",
     ),
     (
         "purchasing",
@@ -334,7 +344,7 @@ pub const DEFINITIONS: &[(&str, &str, &str)] = &[
     (
         "purchasing",
         "open_orders",
-        "Orders placed by the month's last day and still waiting for goods at its end: something ordered had not arrived by the last day, and the order was not cancelled or closed short before the month ended.",
+        "Orders placed before the month's end and still waiting for goods at it: something ordered had not arrived by the last day, and the order was not cancelled or closed short before the month ended.",
     ),
     (
         "purchasing",

@@ -212,7 +212,9 @@ fn trend(r: &Report, out: &mut Vec<Figure>) {
         rows.count("created", dim.clone(), p.created);
         rows.count("resolved", dim.clone(), p.resolved);
         rows.count("backlog_end", dim.clone(), p.backlog_end);
-        rows.share("sla_attainment", dim, p.sla_attainment);
+        rows.share("sla_attainment", dim.clone(), p.sla_attainment);
+        rows.share("reopen_rate", dim.clone(), p.reopen_rate);
+        rows.share("fcr_rate", dim, p.fcr_rate);
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -50,8 +50,13 @@ pub struct PurchasingFigures {
     pub by_vendor: Vec<VendorSpend>,
 }
 
-/// The purchasing figures of the month `[first, last]`.
-pub fn purchasing(book: &MonthBook, (first, last): (NaiveDate, NaiveDate)) -> PurchasingFigures {
+/// The purchasing figures of the month whose instants are `span` (UTC) and
+/// whose last local day is `last`.
+pub fn purchasing(
+    book: &MonthBook,
+    span: (NaiveDateTime, NaiveDateTime),
+    last: NaiveDate,
+) -> PurchasingFigures {
     let cur = book.base_currency.as_str();
     let mut fig = PurchasingFigures {
         currency: cur.to_owned(),
@@ -65,7 +70,7 @@ pub fn purchasing(book: &MonthBook, (first, last): (NaiveDate, NaiveDate)) -> Pu
     let mut by: BTreeMap<&str, (u64, i64)> = BTreeMap::new();
     let (mut placed, mut open) = (0i64, 0i64);
     for o in &book.orders {
-        if o.ordered_on >= first && o.ordered_on <= last {
+        if o.placed_at >= span.0 && o.placed_at < span.1 {
             fig.orders_placed += 1;
             placed += o.value;
             let v = by.entry(&o.vendor).or_default();
@@ -104,11 +109,20 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn order(n: &str, vendor: &str, on: &str, value: i64, outstanding: i64) -> MonthOrder {
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    /// October 2026 in Berlin, in UTC.
+    fn october() -> (NaiveDateTime, NaiveDateTime) {
+        (at("2026-09-30 22:00"), at("2026-10-31 23:00"))
+    }
+
+    fn order(n: &str, vendor: &str, placed: &str, value: i64, outstanding: i64) -> MonthOrder {
         MonthOrder {
             number: n.into(),
             vendor: vendor.into(),
-            ordered_on: day(on),
+            placed_at: at(placed),
             expected_on: None,
             value,
             outstanding,
@@ -119,18 +133,19 @@ mod tests {
 
     #[test]
     fn orders_of_the_month_and_what_was_still_on_order_at_its_end() {
-        let mut late = order("PO-1", "Acme", "2026-09-20", 50_000, 20_000);
+        let mut late = order("PO-1", "Acme", "2026-09-30 21:59", 50_000, 20_000);
         late.expected_on = Some(day("2026-10-31"));
-        let mut cancelled = order("PO-4", "Acme", "2026-10-05", 7_000, 7_000);
+        let mut cancelled = order("PO-4", "Acme", "2026-10-05 09:00", 7_000, 7_000);
         cancelled.ended = true;
-        let mut coming = order("PO-5", "Acme", "2026-10-30", 1_000, 1_000);
+        let mut coming = order("PO-5", "Acme", "2026-10-31 22:59", 1_000, 1_000);
         coming.expected_on = Some(day("2026-11-01"));
         let book = MonthBook {
             base_currency: "EUR".into(),
             orders: vec![
                 late,
-                order("PO-2", "Zeta", "2026-10-01", 120_000, 0),
-                order("PO-3", "Acme", "2026-10-31", 30_000, 30_000),
+                // 00:00 on 1 October in Berlin.
+                order("PO-2", "Zeta", "2026-09-30 22:00", 120_000, 0),
+                order("PO-3", "Acme", "2026-10-31 12:00", 30_000, 30_000),
                 cancelled,
                 coming,
             ],
@@ -147,9 +162,12 @@ mod tests {
                 },
             ],
         };
-        let f = purchasing(&book, (day("2026-10-01"), day("2026-10-31")));
+        let f = purchasing(&book, october(), day("2026-10-31"));
         assert_eq!(f.currency, "EUR");
-        assert_eq!(f.orders_placed, 4, "PO-1 was placed in September");
+        assert_eq!(
+            f.orders_placed, 4,
+            "PO-1 was placed at 23:59 on 30 September, Berlin"
+        );
         assert_eq!(f.ordered_value, "1580.00");
         assert_eq!((f.receipts, f.units_received), (2, 7));
         assert_eq!((f.invoices, f.invoices_flagged), (2, 1));
@@ -174,7 +192,7 @@ mod tests {
             base_currency: "EUR".into(),
             ..MonthBook::default()
         };
-        let f = purchasing(&book, (day("2026-10-01"), day("2026-10-31")));
+        let f = purchasing(&book, october(), day("2026-10-31"));
         assert_eq!((f.orders_placed, f.open_orders, f.invoices), (0, 0, 0));
         assert_eq!(
             (f.ordered_value.as_str(), f.open_commitment.as_str()),

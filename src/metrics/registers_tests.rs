@@ -136,3 +136,95 @@ fn vendors_count_answers_known_at_the_end() {
     assert_eq!(fig.by_vendor[0].response_attainment, Some(0.5));
     assert_eq!(fig.by_vendor[1].response_attainment, Some(0.0));
 }
+
+fn contract(title: &str, starts: &str, ends: &str, annual: i64, currency: &str) -> ContractDto {
+    let epoch = chrono::DateTime::UNIX_EPOCH;
+    ContractDto {
+        id: title.into(),
+        vendor_id: "v".into(),
+        vendor: "Acme".into(),
+        kind: crate::vendors::domain::ContractKind::Support,
+        reference: None,
+        title: title.into(),
+        owner_id: None,
+        owner_email: None,
+        draft: false,
+        starts_on: Some(day(starts)),
+        ends_on: Some(day(ends)),
+        auto_renew: false,
+        renewal_months: None,
+        notice_months: None,
+        notice_days: None,
+        amount_minor: Some(annual),
+        currency: Some(currency.into()),
+        billing: None,
+        terminates_on: None,
+        termination_reason: None,
+        renewed_on: None,
+        notes: String::new(),
+        notice_deadline: None,
+        term_months: Some(12),
+        annual_cost_minor: Some(annual),
+        total_contract_value_minor: None,
+        status: crate::vendors::terms::Status::Active,
+        response_target: None,
+        response_target_seconds: None,
+        resolution_target: None,
+        resolution_target_seconds: None,
+        service_calendar: None,
+        assets: Vec::new(),
+        entitlement_ids: Vec::new(),
+        created_at: epoch,
+        updated_at: epoch,
+    }
+}
+
+#[test]
+fn contracts_in_force_on_the_last_day_with_spend_and_dates_in_the_90_days_after() {
+    let mut firewall = contract("Firewall", "2026-01-01", "2026-12-31", 1_200_000, "EUR");
+    firewall.notice_deadline = Some(day("2026-11-30"));
+    firewall.auto_renew = true;
+    let mut printers = contract("Printers", "2025-02-01", "2027-01-29", 300_000, "EUR");
+    // 90 days after 31 October is 29 January: the last day that counts.
+    printers.notice_deadline = Some(day("2026-10-31"));
+    let beyond = contract("Phones", "2026-01-01", "2027-01-30", 50_000, "USD");
+    let ended = contract("Old", "2025-01-01", "2026-10-30", 999_999, "EUR");
+    let mut terminated = contract("Cut", "2026-01-01", "2026-12-31", 888_888, "EUR");
+    terminated.terminates_on = Some(day("2026-10-31"));
+    let mut draft = contract("Draft", "2026-01-01", "2026-12-31", 777_777, "EUR");
+    draft.draft = true;
+    let list = [firewall, printers, beyond, ended, terminated, draft];
+    let f = contracts(&list, day("2026-10-31"));
+    assert_eq!(
+        f.in_force, 3,
+        "the ended, terminated and draft ones are not"
+    );
+    let spend: Vec<(&str, &str)> = f
+        .committed_annual_spend
+        .iter()
+        .map(|s| (s.currency.as_str(), s.annual.as_str()))
+        .collect();
+    assert_eq!(spend, [("EUR", "15000.00"), ("USD", "500.00")]);
+    let notices: Vec<&str> = f
+        .notice_deadlines_90d
+        .iter()
+        .map(|d| d.contract.as_str())
+        .collect();
+    assert_eq!(
+        notices,
+        ["Firewall"],
+        "a deadline on the last day itself is past"
+    );
+    let ends: Vec<(&str, NaiveDate, bool)> = f
+        .renewals_90d
+        .iter()
+        .map(|d| (d.contract.as_str(), d.date, d.auto_renew))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            ("Firewall", day("2026-12-31"), true),
+            ("Printers", day("2027-01-29"), false)
+        ]
+    );
+}

@@ -17,7 +17,7 @@ use super::workload::Workload;
 /// The version of the definitions in `schema/metrics.md` the figures
 /// follow; raised whenever a definition changes, and carried by every
 /// report (a frozen month keeps the version it was frozen under).
-pub const DEFINITIONS_VERSION: u32 = 1;
+pub const DEFINITIONS_VERSION: u32 = 2;
 
 /// One month of the trend.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

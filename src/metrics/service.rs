@@ -134,7 +134,7 @@ impl Metrics {
             last_day,
         );
         let book = crate::purchasing::service::month::month_book(&self.purchasing, days, bounds)?;
-        report.purchasing = super::purchasing::purchasing(&book, days);
+        report.purchasing = super::purchasing::purchasing(&book, bounds, last_day);
         Ok(())
     }
 
@@ -233,11 +233,11 @@ impl Metrics {
                 "frozen"
             } else if refreeze {
                 repo::refreeze(conn, &row)?;
-                retrend_later(conn, &report, actor.map(|a| a.id.as_str()), now)?;
                 "refrozen"
             } else {
                 return Err(already_frozen(month));
             };
+            retrend_later(conn, &report, actor.map(|a| a.id.as_str()), now)?;
             audit::record(
                 conn,
                 audit::Entry {
@@ -285,9 +285,9 @@ fn already_frozen(month: Month) -> AppError {
     )
 }
 
-/// After a refreeze: the frozen months whose trends show `report`'s month
-/// show its new figures (their own figures stay as they were frozen);
-/// each change is in that month's history.
+/// After a freeze or a refreeze: the frozen months whose trends show
+/// `report`'s month show its frozen figures (their own figures stay as
+/// they were frozen); each change is in that month's history.
 fn retrend_later(
     conn: &mut crate::db::DbConn,
     report: &Report,
@@ -324,15 +324,17 @@ fn retrend_later(
                 action: "trend_updated",
                 changes: serde_json::json!({
                     "month": point.month,
-                    "created": audit::change(was.created, point.created),
-                    "resolved": audit::change(was.resolved, point.resolved),
-                    "backlog_end": audit::change(was.backlog_end, point.backlog_end),
+                    "point": audit::diff(&json_of(&was), &json_of(&point)),
                 }),
                 at: now,
             },
         )?;
     }
     Ok(())
+}
+
+fn json_of(p: &TrendPoint) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or_default()
 }
 
 fn parse_frozen(f: &FrozenMonth) -> Result<Report, AppError> {

@@ -105,7 +105,7 @@ async fn october_figures_are_exactly_the_hand_counted_ones() {
     let r = report(&app, &viewer, "/api/v1/reports/monthly/2026-10").await;
     assert_eq!(r["month"], "2026-10");
     assert_eq!(r["time_zone"], "Europe/Berlin");
-    assert_eq!(r["definitions_version"], 1);
+    assert_eq!(r["definitions_version"], 2);
     assert_eq!(r["frozen"], false);
     let t = &r["tickets"];
     assert_eq!(

@@ -2,10 +2,13 @@
 //! report: every order placed by then that could still have been waiting
 //! for goods, valued in the base currency with what had arrived by the
 //! month's last day, and the receipts and invoices dated in the month.
+//! An order is placed at the instant it moved to `ordered` (its history),
+//! so that the month it belongs to is the report's local month, as for
+//! tickets; receipts and invoices carry the day written on them.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::view::{base_total, figures};
 use crate::audit;
@@ -21,7 +24,8 @@ use crate::vendors::service::vendor_name;
 pub struct MonthOrder {
     pub number: String,
     pub vendor: String,
-    pub ordered_on: NaiveDate,
+    /// When it moved to `ordered` (UTC).
+    pub placed_at: NaiveDateTime,
     pub expected_on: Option<NaiveDate>,
     /// Its whole value (discount, tax, shipping), in the base currency.
     pub value: i64,
@@ -46,8 +50,8 @@ pub struct MonthInvoice {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MonthBook {
     pub base_currency: String,
-    /// Orders placed on or before the month's last day that were not
-    /// settled before the month began (see [`repo_month::placed_through`]).
+    /// Orders placed before the month's end that were not settled before
+    /// it began (see [`repo_month::placed_through`]).
     pub orders: Vec<MonthOrder>,
     /// Receipts dated in the month, and the units they brought.
     pub receipts: u64,
@@ -63,8 +67,11 @@ pub fn month_book(
     span: (NaiveDateTime, NaiveDateTime),
 ) -> Result<MonthBook, AppError> {
     p.db.read(|conn| {
-        let orders = repo_month::placed_through(conn, days, span.0)?;
+        // Days are a day wider each way: the order day is a UTC day.
+        let wide = (days.0 - Duration::days(1), days.1 + Duration::days(1));
+        let orders = repo_month::placed_through(conn, wide, span.0)?;
         let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+        let moves = moves(conn, &ids)?;
         let mut lines: HashMap<String, Vec<Line>> = HashMap::new();
         for l in repo::lines(conn, &ids)? {
             lines.entry(l.order_id.clone()).or_default().push(l);
@@ -73,13 +80,17 @@ pub fn month_book(
         for (order, line, n) in repo_month::received_through(conn, &ids, days.1)? {
             *arrived.entry((order, line)).or_default() += n;
         }
-        let ended = ended_before(conn, &orders, span.1)?;
         let mut names: HashMap<String, String> = HashMap::new();
         let mut book = MonthBook {
             base_currency: p.settings.base_code(),
             ..MonthBook::default()
         };
         for o in &orders {
+            let (placed_at, ended_at) = moves.get(&o.id).copied().unwrap_or_default();
+            let placed_at = placed_at.or_else(|| o.ordered_on.map(|d| d.and_time(NaiveTime::MIN)));
+            let Some(placed_at) = placed_at.filter(|at| *at < span.1) else {
+                continue;
+            };
             if !names.contains_key(&o.vendor_id) {
                 let name = vendor_name(conn, &o.vendor_id)?.unwrap_or_default();
                 names.insert(o.vendor_id.clone(), name);
@@ -96,12 +107,12 @@ pub fn month_book(
             book.orders.push(MonthOrder {
                 number: o.number.clone(),
                 vendor: names[&o.vendor_id].clone(),
-                ordered_on: o.ordered_on.unwrap_or(days.1),
+                placed_at,
                 expected_on: o.expected_on,
                 value: base_total(p, o, whole.total_minor)?,
                 outstanding: base_total(p, o, whole.total_minor - received.total_minor)?,
                 complete: mine.iter().all(|l| l.received >= l.quantity),
-                ended: ended.contains(&o.id),
+                ended: ended_at.is_some_and(|at| at < span.1),
             });
         }
         let receipts = repo_month::receipts_between(conn, days)?;
@@ -116,33 +127,30 @@ pub fn month_book(
     })
 }
 
-/// Which of these orders were cancelled or closed before `end`: those in
-/// such a status now with no move there at or after `end`.
-fn ended_before(
+/// When each order moved to `ordered`, and when it was last cancelled or
+/// closed, from its history.
+#[allow(clippy::type_complexity)]
+fn moves(
     conn: &mut crate::db::DbConn,
-    orders: &[Order],
-    end: NaiveDateTime,
-) -> Result<HashSet<String>, AppError> {
-    let over = |s: &str| s == Status::Cancelled.as_str() || s == Status::Closed.as_str();
-    let ids: Vec<String> = orders
-        .iter()
-        .filter(|o| over(o.status.as_str()))
-        .map(|o| o.id.clone())
-        .collect();
-    let later = audit::history_since(conn, "purchase_order", &ids, end, "")?;
-    Ok(ids
-        .into_iter()
-        .filter(|id| {
-            !later.get(id).is_some_and(|events| {
-                events.iter().any(|e| {
-                    let to = serde_json::from_str::<serde_json::Value>(&e.changes)
-                        .ok()
-                        .and_then(|c| c["status"]["to"].as_str().map(str::to_owned));
-                    to.as_deref().is_some_and(over)
-                })
-            })
-        })
-        .collect())
+    ids: &[String],
+) -> Result<HashMap<String, (Option<NaiveDateTime>, Option<NaiveDateTime>)>, AppError> {
+    let over = [Status::Cancelled.as_str(), Status::Closed.as_str()];
+    let mut out = HashMap::new();
+    for (id, events) in audit::history_many(conn, "purchase_order", ids)? {
+        let mut at: (Option<NaiveDateTime>, Option<NaiveDateTime>) = (None, None);
+        for e in events.iter().filter(|e| e.action == "transition") {
+            let to = serde_json::from_str::<serde_json::Value>(&e.changes)
+                .ok()
+                .and_then(|c| c["status"]["to"].as_str().map(str::to_owned));
+            match to.as_deref() {
+                Some(s) if s == Status::Ordered.as_str() => at.0 = Some(e.occurred_at),
+                Some(s) if over.contains(&s) => at.1 = Some(e.occurred_at),
+                _ => {}
+            }
+        }
+        out.insert(id, at);
+    }
+    Ok(out)
 }
 
 fn invoices(
@@ -161,14 +169,13 @@ fn invoices(
         .into_iter()
         .map(|o| (o.id.clone(), o))
         .collect();
+    // Every invoice has its order (a foreign key); the amount is in the
+    // order's currency.
     list.iter()
-        .map(|i| {
-            let amount = match orders.get(&i.order_id) {
-                Some(o) => base_total(p, o, i.amount_minor)?,
-                None => i.amount_minor,
-            };
+        .filter_map(|i| orders.get(&i.order_id).map(|o| (i, o)))
+        .map(|(i, o)| {
             Ok(MonthInvoice {
-                amount,
+                amount: base_total(p, o, i.amount_minor)?,
                 flagged: i.flagged,
             })
         })
