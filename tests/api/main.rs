@@ -87,6 +87,7 @@ mod purchase_orders;
 mod purchase_receipts;
 mod report_access;
 mod report_cli;
+mod report_clocks;
 mod report_definitions;
 mod report_export;
 mod report_mail;

@@ -130,6 +130,32 @@ impl Script {
         self
     }
 
+    /// Put on hold at `at` (UTC) for `reason` (a hold reason's word).
+    pub fn hold(mut self, cast: &Cast, at: &str, reason: &str) -> Script {
+        let from = self.ticket.status;
+        self.event(
+            &cast.agent_id,
+            "updated",
+            json!({"status": {"from": from.as_str(), "to": "on_hold"},
+                "hold_reason": {"from": null, "to": reason}}),
+            utc(at),
+        );
+        self.ticket.status = Status::OnHold;
+        self
+    }
+
+    /// A public message from the requester at `at`.
+    pub fn message(mut self, cast: &Cast, at: &str) -> Script {
+        let requester = cast.requester_id.clone();
+        self.event(
+            &requester,
+            "commented",
+            json!({"comment_id": "m", "public": true, "by_staff": false}),
+            utc(at),
+        );
+        self
+    }
+
     /// A move to another queue at `at`.
     pub fn move_to(mut self, cast: &Cast, at: &str, queue: &str) -> Script {
         let from = self.queue.replace(queue.to_owned());
