@@ -148,3 +148,106 @@ async fn the_month_counts_what_was_ordered_received_invoiced_and_still_on_order(
     );
     assert_eq!(p["open_commitment"], "0.00");
 }
+
+/// What a past month's end saw: an order placed in October, two of five
+/// laptops in by the 31st, the third in November and the order closed
+/// short on 20 November; another placed and cancelled in October. Dated
+/// through the service's clock, as they would have happened.
+#[tokio::test]
+async fn a_past_month_sees_its_orders_as_they_stood_at_its_end() {
+    use itdesk::purchasing::dto::{OrderInput, ReceiptInput, TransitionInput};
+    use itdesk::purchasing::service;
+
+    let app = spawn_app_with(settings()).await;
+    let manager = app.token("am@example.org", Role::AssetManager).await;
+    app.token("admin@example.org", Role::Admin).await;
+    let viewer = app.token("viewer@example.org", Role::Viewer).await;
+    let (vendor, model) = vendor_and_model(&app, &manager).await;
+    let state = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let user = |email: &str| {
+            state
+                .db
+                .read(|c| {
+                    Ok::<_, itdesk::error::AppError>(itdesk::auth::people::find_user_by_email(
+                        c, email,
+                    )?)
+                })
+                .unwrap()
+                .unwrap()
+        };
+        let (am, admin) = (user("am@example.org"), user("admin@example.org"));
+        let p = &state.purchasing;
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let place = |body: Value, on: &str| {
+            let input: OrderInput = serde_json::from_value(body).unwrap();
+            let id = service::create_order(p, &am, &input, at(on)).unwrap().id;
+            for (who, to) in [(&am, "submitted"), (&admin, "approved"), (&am, "ordered")] {
+                let t = TransitionInput {
+                    to: to.into(),
+                    reason: None,
+                };
+                service::transition(p, who, &id, &t, at(on)).unwrap();
+            }
+            id
+        };
+        let receive = |id: &str, n: i64, serials: Value, on: &str| {
+            let input: ReceiptInput = serde_json::from_value(json!({"received_on": &on[..10],
+                "lines": [{"line": 1, "quantity": n, "serials": serials}]}))
+            .unwrap();
+            service::receive(p, &am, id, &input, None, at(on)).unwrap();
+        };
+        let move_to = |id: &str, to: &str, on: &str| {
+            let t = TransitionInput {
+                to: to.into(),
+                reason: None,
+            };
+            service::transition(p, &am, id, &t, at(on)).unwrap();
+        };
+        // 5 × 999.00 + 10 %: 5,494.50 USD, placed 10 October.
+        let laptops = place(
+            json!({"vendor_id": vendor, "tax_percent": 10,
+                "lines": [{"model_id": model, "quantity": 5, "unit_cost_minor": 99_900}]}),
+            "2026-10-10 09:00",
+        );
+        receive(&laptops, 2, json!(["SN-1", "SN-2"]), "2026-10-20 10:00");
+        receive(&laptops, 1, json!(["SN-3"]), "2026-11-05 10:00");
+        move_to(&laptops, "closed", "2026-11-20 09:00");
+        // 200.00 USD placed on 5 October and cancelled the next day.
+        let headsets = place(
+            json!({"vendor_id": vendor,
+                "lines": [{"description": "Headsets", "quantity": 4, "unit_cost_minor": 5_000}]}),
+            "2026-10-05 09:00",
+        );
+        move_to(&headsets, "cancelled", "2026-10-06 09:00");
+    })
+    .await
+    .unwrap();
+
+    let oct = purchasing(&app, &viewer, "2026-10").await;
+    assert_eq!(
+        (&oct["orders_placed"], &oct["ordered_value"]),
+        (&json!(2), &json!("5694.50")),
+        "{oct}"
+    );
+    assert_eq!(
+        (&oct["receipts"], &oct["units_received"]),
+        (&json!(1), &json!(2))
+    );
+    // Closed only in November: at October's end three laptops were due.
+    assert_eq!(
+        (&oct["open_orders"], &oct["open_commitment"]),
+        (&json!(1), &json!("3296.70")),
+        "{oct}"
+    );
+    let nov = purchasing(&app, &viewer, "2026-11").await;
+    assert_eq!(
+        (&nov["orders_placed"], &nov["units_received"]),
+        (&json!(0), &json!(1))
+    );
+    assert_eq!(
+        (&nov["open_orders"], &nov["open_commitment"]),
+        (&json!(0), &json!("0.00")),
+        "{nov}"
+    );
+}
