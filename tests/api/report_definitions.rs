@@ -47,4 +47,24 @@ async fn every_figure_of_a_report_has_a_definition() {
         itdesk::metrics::render::undefined(&report),
         Vec::<String>::new()
     );
+    // The workbook's last sheet, Definitions, has every sentence.
+    let xlsx = app
+        .get(&viewer, "/api/v1/reports/monthly/2026-10?format=xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let last = itdesk::metrics::figures::SECTIONS.len() + 2;
+    let sheet = crate::zip::member(&xlsx, &format!("xl/worksheets/sheet{last}.xml")).unwrap();
+    let text = sheet.replace("&apos;", "'").replace("&quot;", "\"");
+    for (section, metric, sentence) in DEFINITIONS {
+        let sentence = sentence
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(
+            text.contains(&sentence),
+            "{section}.{metric} is not on the Definitions sheet"
+        );
+    }
 }
