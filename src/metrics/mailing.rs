@@ -48,7 +48,7 @@ impl Metrics {
                 .map(|c| Arc::new(c.clone()))
         });
         // `reports.time_zone` when set; else the calendar's, read as it is.
-        let zone = self.settings.time_zone.parse::<chrono_tz::Tz>().ok();
+        let zone = self.settings.own_zone();
         let half_past = NaiveTime::from_hms_opt(0, 30, 0).unwrap_or_default();
         let jobs = jobs.on(
             FREEZE_JOB,

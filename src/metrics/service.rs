@@ -130,7 +130,7 @@ impl Metrics {
         let escalations = crate::vendors::service::escalations_between(&self.db, bounds)?;
         report.vendors = registers::vendors(&escalations, bounds.1);
         let days = (
-            last_day - Duration::days(i64::from(chrono::Datelike::day0(&last_day))),
+            chrono::Datelike::with_day(&last_day, 1).unwrap_or(last_day),
             last_day,
         );
         let book = crate::purchasing::service::month::month_book(&self.purchasing, days, bounds)?;

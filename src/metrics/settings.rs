@@ -58,9 +58,14 @@ impl ReportSettings {
         })
     }
 
+    /// `time_zone` when it is set (a valid IANA name).
+    pub fn own_zone(&self) -> Option<Tz> {
+        self.time_zone.parse().ok()
+    }
+
     /// The report's zone: `time_zone`, else the calendar's, else UTC.
     pub fn zone(&self, calendars: &Registry) -> Tz {
-        self.time_zone.parse().unwrap_or_else(|_| {
+        self.own_zone().unwrap_or_else(|| {
             calendars
                 .calendars
                 .get(&self.calendar)

@@ -10,6 +10,14 @@ use crate::mail_servers::{Smtp, smtp_settings};
 use crate::report_script::write;
 use crate::reports::{cast, october};
 
+/// The latest run of the job `kind` at or before `at` (RFC 3339).
+fn latest(jobs: &itdesk::jobs::Jobs, kind: &str, at: &str) -> Option<String> {
+    let p = jobs.periodic.iter().find(|p| p.kind == kind).unwrap();
+    p.schedule
+        .latest(DateTime::parse_from_rfc3339(at).unwrap().to_utc())
+        .map(|t| t.to_rfc3339())
+}
+
 fn utc(s: &str) -> NaiveDateTime {
     DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
 }
@@ -29,12 +37,7 @@ async fn the_month_is_frozen_and_mailed_once_with_png_charts_and_the_workbook() 
 
     // Monday 2 November 2026 is November's first business day in Berlin.
     let jobs = itdesk::startup::jobs(&app.state);
-    let when = |kind: &str, at: &str| {
-        let p = jobs.periodic.iter().find(|p| p.kind == kind).unwrap();
-        p.schedule
-            .latest(DateTime::parse_from_rfc3339(at).unwrap().to_utc())
-            .map(|t| t.to_rfc3339())
-    };
+    let when = |kind: &str, at: &str| latest(&jobs, kind, at);
     assert_eq!(
         when("reports.freeze", "2026-11-02T06:00:00Z").as_deref(),
         Some("2026-11-01T23:30:00+00:00")
@@ -133,12 +136,7 @@ async fn a_report_zone_west_of_the_calendar_closes_its_own_month() {
     )])
     .await;
     let jobs = itdesk::startup::jobs(&app.state);
-    let when = |kind: &str, at: &str| {
-        let p = jobs.periodic.iter().find(|p| p.kind == kind).unwrap();
-        p.schedule
-            .latest(DateTime::parse_from_rfc3339(at).unwrap().to_utc())
-            .map(|t| t.to_rfc3339())
-    };
+    let when = |kind: &str, at: &str| latest(&jobs, kind, at);
     // Tuesday 1 December 2026 is a business day; 00:30 in New York (EST)
     // is 05:30 UTC. Berlin's 00:30 (23:30 UTC on 30 November) is still
     // November in New York.
